@@ -1,0 +1,13 @@
+// Policy signing as CAVRA does it (SPEC 5): keys, sig.json creation and verification.
+export {
+  SigningKeyError, encodePrivateKeyPem, encodePublicKeyPem, generateKeyPair, parsePrivateKeyPem,
+  parsePublicKeyPem, publicKeyFromPrivate, publicKeySha256, writeKeyPair,
+} from './keys';
+export type { Ed25519KeyPair, WrittenKeyPair } from './keys';
+export {
+  SIGNATURE_SCHEMA_VERSION, hmacSignature, policyFileDigest, serializeSignature, signPolicyBytes,
+  verifyPolicySignature,
+} from './signature';
+export type {
+  PolicySignature, SignPolicyOptions, SignatureAlgorithm, VerifyPolicyOptions, VerifyProblem, VerifyResult,
+} from './signature';
