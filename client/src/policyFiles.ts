@@ -1,0 +1,47 @@
+// Claims CAVRA policy files for the `cavra-policy` language, so no generic YAML schema can hijack them.
+// package.json claims the default locations statically; the `cavra.policyFiles` setting and a custom
+// `cavra.policyRoot` widen or narrow that at run time.
+import * as vscode from 'vscode';
+
+const LANGUAGE_ID = 'cavra-policy';
+
+export function policyPatterns(): string[] {
+  const config = vscode.workspace.getConfiguration('cavra');
+  const patterns = [...(config.get<string[]>('policyFiles') ?? [])];
+  const root = (config.get<string>('policyRoot') ?? 'policies').replace(/^\.\/|\/+$/g, '');
+  if (root && root !== 'policies') patterns.push(`**/${root}/*/policy.yaml`, `**/${root}/*/policy.draft.yaml`);
+  return patterns;
+}
+
+function matches(doc: vscode.TextDocument, patterns: string[]): boolean {
+  return patterns.some((p) => vscode.languages.match({ pattern: p }, doc) > 0);
+}
+
+async function claim(doc: vscode.TextDocument): Promise<void> {
+  if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return;
+  const patterns = policyPatterns();
+  const isPolicy = matches(doc, patterns);
+  if (isPolicy && doc.languageId !== LANGUAGE_ID && (doc.languageId === 'yaml' || doc.languageId === 'plaintext')) {
+    await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
+  } else if (!isPolicy && doc.languageId === LANGUAGE_ID && !isExplicitAssociation(doc)) {
+    await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
+  }
+}
+
+/** A user's own files.associations entry wins over our patterns. */
+function isExplicitAssociation(doc: vscode.TextDocument): boolean {
+  const assoc = vscode.workspace.getConfiguration('files').get<Record<string, string>>('associations') ?? {};
+  return Object.entries(assoc).some(([glob, lang]) => lang === LANGUAGE_ID && vscode.languages.match({ pattern: glob }, doc) > 0);
+}
+
+export function claimPolicyFiles(): vscode.Disposable {
+  for (const doc of vscode.workspace.textDocuments) void claim(doc);
+  return vscode.Disposable.from(
+    vscode.workspace.onDidOpenTextDocument((doc) => void claim(doc)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('cavra.policyFiles') || e.affectsConfiguration('cavra.policyRoot')) {
+        for (const doc of vscode.workspace.textDocuments) void claim(doc);
+      }
+    }),
+  );
+}

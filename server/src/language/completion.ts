@@ -1,0 +1,109 @@
+// Completion from the schema and the pack catalog: keys valid at the cursor (snippets for sections),
+// enum and boolean values, and pack ids for `inherits`. Works on half-typed lines, so the context is
+// read from the text (indentation), with the cached tree used for keys already present.
+import { isMap } from 'yaml';
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver-types';
+import type { Analysis } from './languageService';
+import { keyString, type PolicyDocument, type YamlPath } from './policyDocument';
+import { isEnforced, schemaAt, type SchemaNode } from './policySchema';
+
+const SECTION_SNIPPETS: Record<string, string> = {
+  metadata: 'metadata:\n  id: ${1:cavra-}\n  title: ${2:Title}\n  description: ${3:What this pack protects.}\n  version: "${4:1.0.0}"',
+  filesystem: 'filesystem:\n  block_read:\n    - "${1:.env}"\n  require_approval_write:\n    - "${2:.github/workflows/**}"',
+  commands: 'commands:\n  block:\n    - "${1:terraform apply*}"\n  allow:\n    - "${2:git status*}"',
+  git: 'git:\n  require_pull_request: ${1:true}\n  require_ai_attestation: ${2:true}',
+  mcp: 'mcp:\n  block_unknown_servers: true\n  allowed_servers:\n    - ${1:github}',
+  approvals: 'approvals:\n  ${1:protected_actions}:\n    approvers:\n      - ${2:Platform Security}',
+  evidence: 'evidence:\n  required_fields:\n    - ${1:agent_id}',
+  compliance: 'compliance:\n  maps_to:\n    - ${1:NIST SSDF PO.3.2}',
+};
+
+const indentOf = (line: string) => line.length - line.trimStart().length;
+
+/** The mapping path the line at `line` with indentation `indent` belongs to, read from the text. */
+function parentPath(doc: PolicyDocument, line: number, indent: number): YamlPath {
+  const path: YamlPath = [];
+  let want = indent;
+  for (let l = line - 1; l >= 0 && want > 0; l--) {
+    const [s, e] = doc.lineBounds(l);
+    const text = doc.text.slice(s, e);
+    if (!text.trim() || text.trimStart().startsWith('#')) continue;
+    const ind = indentOf(text);
+    const m = /^\s*(?:-\s+)?([^\s#:][^:#]*?):\s*(?:#.*)?$/.exec(text);
+    if (ind < want && m) {
+      path.unshift(m[1].trim());
+      want = ind;
+    } else if (ind < want) want = ind;
+  }
+  return path;
+}
+
+function doc(schema: SchemaNode | undefined, path: YamlPath) {
+  if (!schema?.description) return undefined;
+  const enforced = isEnforced(path);
+  const note = enforced === false ? "\n\n_Declarative: CAVRA's runtime does not read this key._" : '';
+  return { kind: MarkupKind.Markdown, value: schema.description + note };
+}
+
+function keyItems(a: Analysis, path: YamlPath): CompletionItem[] {
+  const schema = schemaAt(path);
+  const present = new Set<string>();
+  const node = a.doc.find(path)?.node ?? (path.length === 0 ? a.doc.root : undefined);
+  if (isMap(node)) for (const p of node.items) present.add(keyString(p.key));
+  return Object.entries(schema?.properties ?? {})
+    .filter(([k]) => !present.has(k))
+    .map(([k, s], i): CompletionItem => {
+      const sub = schemaAt([...path, k]);
+      const snippet = path.length === 0 ? SECTION_SNIPPETS[k] : undefined;
+      const isList = sub?.type === 'array';
+      const isObject = sub?.type === 'object';
+      return {
+        label: k,
+        kind: path.length === 0 ? CompletionItemKind.Module : CompletionItemKind.Property,
+        detail: isEnforced([...path, k]) === false ? 'declarative (not read at runtime)' : undefined,
+        documentation: doc(s, [...path, k]),
+        insertText: snippet ?? (isList ? `${k}:\n  - "$1"` : isObject ? `${k}:\n  $1` : `${k}: $1`),
+        insertTextFormat: InsertTextFormat.Snippet,
+        sortText: String(i).padStart(3, '0'),
+      };
+    });
+}
+
+function valueItems(a: Analysis, path: YamlPath): CompletionItem[] {
+  const schema = schemaAt(path);
+  const keyPath = path.join('.');
+  if (keyPath === 'metadata.inherits' || /^metadata\.inherits\.\d+$/.test(keyPath)) {
+    const self = a.doc.find(['metadata', 'id'])?.node;
+    const selfId = self && 'value' in self ? String((self as { value: unknown }).value) : a.packFolder;
+    return a.context.catalog.all().filter((p) => p.id !== selfId).map((p) => ({
+      label: p.id,
+      kind: CompletionItemKind.Reference,
+      detail: p.title,
+      documentation: p.description,
+    }));
+  }
+  if (schema?.enum) {
+    return schema.enum.map((v, i) => ({ label: v, kind: CompletionItemKind.EnumMember, documentation: schema.enumDescriptions?.[i] }));
+  }
+  if (schema?.type === 'boolean') return ['true', 'false'].map((v) => ({ label: v, kind: CompletionItemKind.Value }));
+  return [];
+}
+
+export function completion(a: Analysis, position: Position): CompletionList {
+  const d = a.doc;
+  const [lineStart] = d.lineBounds(position.line);
+  const before = d.text.slice(lineStart, d.offsetAt(position));
+  const indent = indentOf(before);
+  const valueMatch = /^\s*(?:-\s+)?([\w-]+):\s+([\w-]*)$/.exec(before) ?? /^\s*(?:-\s+)?([\w-]+):\s*\[(?:[^\]]*,)?\s*([\w-]*)$/.exec(before);
+  if (valueMatch) {
+    return { isIncomplete: false, items: valueItems(a, [...parentPath(d, position.line, indent), valueMatch[1]]) };
+  }
+  const entryMatch = /^(\s*)-\s+["']?([\w-]*)$/.exec(before);
+  if (entryMatch) {
+    return { isIncomplete: false, items: valueItems(a, [...parentPath(d, position.line, indent + 1), 0]) };
+  }
+  if (/^\s*[\w-]*$/.test(before)) {
+    return { isIncomplete: false, items: keyItems(a, parentPath(d, position.line, indent)) };
+  }
+  return { isIncomplete: false, items: [] };
+}

@@ -1,0 +1,39 @@
+// Every diagnostic code the server emits, with the words that explain it (README and hovers use these).
+
+export const DIAGNOSTIC_CODES = {
+  'yaml-syntax': 'The YAML does not parse.',
+  'duplicate-key': 'A key appears twice in one mapping; CAVRA (PyYAML) silently keeps the last one.',
+  'multiple-documents': 'CAVRA reads exactly one YAML document per policy file.',
+  'not-a-mapping': 'A policy must be a YAML mapping ("Policy must be a YAML object").',
+  'missing-field': 'A field the schema requires is missing.',
+  'unknown-key': 'A key the schema forbids (filesystem and commands allow only their three lists).',
+  'wrong-type': 'A value of the wrong type.',
+  'invalid-value': 'A value outside the allowed set.',
+  'invalid-id': 'A pack id that does not match ^cavra-[a-z0-9-]+$.',
+  'empty-value': 'An empty string or list where the schema needs content.',
+  'schema': 'Any other schema violation.',
+  'duplicate-entry': 'The same entry twice in one list (the schema requires unique items).',
+  'unreachable-rule': 'A rule that can never fire because an earlier or stronger list already covers it.',
+  'redundant-rule': 'A rule already covered by an earlier entry of the same list.',
+  'matches-everything': 'A pattern that matches every target.',
+  'unknown-inherits': '`inherits` names a pack that does not exist under the policy root.',
+  'inheritance-cycle': 'Packs inherit from each other in a cycle.',
+  'id-folder-mismatch': '`metadata.id` differs from the pack folder name.',
+  'wrong-mode-vocabulary': 'A mode from another vocabulary (`strict` is a rollout mode; policy packs use `strict_regulated`).',
+  'yaml11-difference': 'CAVRA (YAML 1.1) reads this value differently from YAML 1.2 tools.',
+  'not-enforced': "CAVRA's runtime evaluator does not read this key: it is declarative only.",
+  'dropped-by-draft': 'CAVRA drops this key when it builds a draft, so it is never published.',
+  'file-too-large': 'The file is larger than the configured limit and was not analysed.',
+  'signature-mismatch': 'The published policy no longer matches its policy.yaml.sig.json.',
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** What a quick fix needs to know, carried in Diagnostic.data. */
+export interface FixData {
+  path: (string | number)[];
+  /** Missing required fields (missing-field). */
+  missing?: string[];
+  /** A suggested replacement for the value (invalid-id, wrong-mode-vocabulary, yaml11-difference). */
+  replacements?: string[];
+}

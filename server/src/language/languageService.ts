@@ -1,0 +1,80 @@
+// The protocol-free language service: the seam used by the LSP server, the CLI and the tests.
+// Each analysis is cached per document version; hover, completion, symbols and code lens read the
+// cached analysis and never re-parse or re-validate.
+import { basename, dirname } from 'node:path';
+import { DiagnosticSeverity, type CodeAction, type CodeLens, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type Position, type Range } from 'vscode-languageserver-types';
+import { policySummary, type PolicySummary } from '../policy/summary';
+import { codeActions } from './codeActions';
+import { codeLenses } from './codeLens';
+import { completion } from './completion';
+import { duplicateEntries } from './duplicateEntries';
+import { hover } from './hover';
+import { lint } from './lint';
+import { makeDiagnostic } from './makeDiagnostic';
+import type { PackCatalog } from './packCatalog';
+import { PolicyDocument } from './policyDocument';
+import { schemaDiagnostics } from './schemaDiagnostics';
+import { documentSymbols } from './symbols';
+import { syntaxDiagnostics } from './syntaxDiagnostics';
+
+export interface LanguageSettings {
+  /** Files larger than this are not analysed (bytes). */
+  maxFileSize: number;
+}
+
+export const defaultSettings: LanguageSettings = { maxFileSize: 5 * 1024 * 1024 };
+
+export interface AnalysisContext {
+  /** Absolute file path of the document, when it has one. */
+  file?: string;
+  catalog: PackCatalog;
+}
+
+export interface Analysis {
+  doc: PolicyDocument;
+  context: AnalysisContext;
+  /** The pack folder name when the file sits at `<policy root>/<folder>/policy*.yaml`. */
+  packFolder?: string;
+  diagnostics: Diagnostic[];
+  summary: PolicySummary;
+  valid: boolean;
+}
+
+export function packFolderOf(file: string | undefined, catalog: PackCatalog): string | undefined {
+  if (!file) return undefined;
+  const dir = dirname(file);
+  const root = dirname(dir);
+  if (catalog.policyRoots.some((r) => r.replace(/[\\/]+$/, '') === root)) return basename(dir);
+  return undefined;
+}
+
+export function analyze(uri: string, version: number, text: string, context: AnalysisContext, settings: LanguageSettings = defaultSettings): Analysis {
+  if (text.length > settings.maxFileSize) {
+    const doc = new PolicyDocument(uri, version, '');
+    const d = makeDiagnostic({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, DiagnosticSeverity.Warning, 'file-too-large',
+      `This file is ${(text.length / 1048576).toFixed(1)} MB, above the ${(settings.maxFileSize / 1048576).toFixed(1)} MB limit (setting cavra.maxFileSizeMb); it was not analysed.`);
+    return { doc, context, diagnostics: [d], summary: policySummary(undefined), valid: false };
+  }
+  const doc = new PolicyDocument(uri, version, text);
+  const packFolder = packFolderOf(context.file, context.catalog);
+  const analysis: Analysis = { doc, context, packFolder, diagnostics: [], summary: policySummary(doc.value), valid: false };
+  const syntax = syntaxDiagnostics(doc);
+  const diagnostics = [...syntax];
+  if (!syntax.some((d) => d.code === 'not-a-mapping' || d.code === 'yaml-syntax')) {
+    const lints = lint(analysis);
+    const suppressed = new Set(lints.filter((d) => d.code === 'wrong-mode-vocabulary').map((d) => JSON.stringify((d.data as { path: unknown }).path)));
+    diagnostics.push(...schemaDiagnostics(doc, (path) => suppressed.has(JSON.stringify(path))), ...duplicateEntries(doc), ...lints);
+  }
+  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  analysis.diagnostics = diagnostics;
+  analysis.valid = !diagnostics.some((d) => d.severity === DiagnosticSeverity.Error);
+  return analysis;
+}
+
+export const languageFeatures = {
+  hover: (a: Analysis, position: Position): Hover | null => hover(a, position),
+  completion: (a: Analysis, position: Position): CompletionList => completion(a, position),
+  codeActions: (a: Analysis, range: Range, diagnostics: Diagnostic[]): CodeAction[] => codeActions(a, range, diagnostics),
+  codeLenses: (a: Analysis): CodeLens[] => codeLenses(a),
+  symbols: (a: Analysis): DocumentSymbol[] => documentSymbols(a),
+};

@@ -1,0 +1,92 @@
+// Values that YAML 1.1 (CAVRA's PyYAML) and YAML 1.2 (most editors and tools) read differently, and
+// metadata strings that CAVRA will turn into something other than what was typed.
+import { isScalar, visit, type Scalar } from 'yaml';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { resolvePlainPy } from '../../policy/pyyamlSchema';
+import { PyFloat, PyTimestamp, pyStr, type PyValue } from '../../policy/pythonValues';
+import type { Analysis } from '../languageService';
+import { makeDiagnostic } from '../makeDiagnostic';
+import type { YamlPath } from '../policyDocument';
+
+/** Only these first characters can start a scalar that either version reads as non-string. */
+const CANDIDATE = /^[-+.0-9~yYnNoOtTfF]/;
+
+type Reading = { kind: 'null' | 'bool' | 'int' | 'float' | 'date' | 'string'; text: string };
+
+function core12(s: string): Reading {
+  if (/^(?:~|null|Null|NULL)$/.test(s)) return { kind: 'null', text: 'null' };
+  if (/^(?:true|True|TRUE)$/.test(s)) return { kind: 'bool', text: 'true' };
+  if (/^(?:false|False|FALSE)$/.test(s)) return { kind: 'bool', text: 'false' };
+  if (/^[-+]?[0-9]+$/.test(s)) return { kind: 'int', text: String(parseInt(s, 10)) };
+  if (/^0o[0-7]+$/.test(s)) return { kind: 'int', text: String(parseInt(s.slice(2), 8)) };
+  if (/^0x[0-9a-fA-F]+$/.test(s)) return { kind: 'int', text: String(parseInt(s.slice(2), 16)) };
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(s)) return { kind: 'float', text: String(Number(s)) };
+  if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return { kind: 'float', text: s.startsWith('-') ? '-Infinity' : 'Infinity' };
+  if (/^\.(?:nan|NaN|NAN)$/.test(s)) return { kind: 'float', text: 'NaN' };
+  return { kind: 'string', text: s };
+}
+
+function py11(s: string): Reading {
+  const v = resolvePlainPy(s) as PyValue;
+  if (v === null) return { kind: 'null', text: 'null' };
+  if (typeof v === 'boolean') return { kind: 'bool', text: String(v) };
+  if (typeof v === 'number') return { kind: 'int', text: String(v) };
+  if (v instanceof PyFloat) return { kind: 'float', text: String(v.value) };
+  if (v instanceof PyTimestamp) return { kind: 'date', text: v.pyStr };
+  return { kind: 'string', text: String(v) };
+}
+
+function words(r: Reading): string {
+  switch (r.kind) {
+    case 'null': return 'null (no value)';
+    case 'bool': return `the boolean ${r.text}`;
+    case 'int': return `the integer ${r.text}`;
+    case 'float': return `the number ${r.text}`;
+    case 'date': return `the date ${r.text}`;
+    default: return `the string ${JSON.stringify(r.text)}`;
+  }
+}
+
+const METADATA_STRINGS = new Set(['id', 'title', 'description', 'version']);
+
+export function yaml11Lint(a: Analysis): Diagnostic[] {
+  const doc = a.doc;
+  const out: Diagnostic[] = [];
+  visit(doc.yaml.doc, {
+    Scalar(key, node, path) {
+      if (node.type !== 'PLAIN' || !node.range || node.tag) return;
+      const src = doc.text.slice(node.range[0], node.range[1]);
+      if (!CANDIDATE.test(src)) return;
+      const cavra = py11(src);
+      const other = core12(src);
+      const range = doc.nodeRange(node)!;
+      const data = { path: [] as YamlPath, replacements: [JSON.stringify(src)] };
+      if (cavra.kind !== other.kind || cavra.text !== other.text) {
+        out.push(makeDiagnostic(range, DiagnosticSeverity.Warning, 'yaml11-difference',
+          `CAVRA (YAML 1.1) reads \`${src}\` as ${words(cavra)}; YAML 1.2 tools read it as ${words(other)}. Quote it if you mean the text.`, data));
+        return;
+      }
+      // Both versions agree, but CAVRA's draft turns metadata fields into text with Python's str().
+      const parentPair = path[path.length - 1];
+      const grand = path[path.length - 3];
+      if (key === 'value' && isPairWithKey(parentPair) && METADATA_STRINGS.has(pairKey(parentPair)) && isMetadata(grand) && cavra.kind !== 'string') {
+        const seen = pyStr(resolvePlainPy(src) as PyValue);
+        if (seen !== src) {
+          out.push(makeDiagnostic(range, DiagnosticSeverity.Warning, 'yaml11-difference',
+            `CAVRA reads \`${src}\` as ${words(cavra)}, so the published \`${pairKey(parentPair)}\` becomes ${JSON.stringify(seen)}. Quote it to keep ${JSON.stringify(src)}.`, data));
+        }
+      }
+    },
+  });
+  return out;
+}
+
+function isPairWithKey(n: unknown): n is { key: Scalar } {
+  return !!n && typeof n === 'object' && 'key' in n && isScalar((n as { key: unknown }).key);
+}
+function pairKey(n: { key: Scalar }): string {
+  return String(n.key.value);
+}
+function isMetadata(n: unknown): boolean {
+  return isPairWithKey(n) && pairKey(n) === 'metadata';
+}

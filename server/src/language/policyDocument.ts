@@ -1,0 +1,187 @@
+// One analysed version of a policy file: its text, its YAML tree (read as CAVRA reads it) and the
+// lookups every feature needs: path -> node, offset -> path, offset <-> position.
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { Position, Range } from 'vscode-languageserver-types';
+import { parsePolicyYaml, type PolicyYaml } from '../policy/policyYaml';
+import type { PyValue } from '../policy/pythonValues';
+
+export type PathSegment = string | number;
+export type YamlPath = PathSegment[];
+
+export interface NodeAt {
+  path: YamlPath;
+  /** The node holding the value at `path` (undefined for a key written without a value). */
+  node: Node | null | undefined;
+  /** The key node when the path ends in a mapping key. */
+  key?: Node;
+  /** The cursor is on the key itself rather than on its value. */
+  onKey: boolean;
+  /** The collection the last segment lives in. */
+  parent?: YAMLMap | YAMLSeq;
+}
+
+export class PolicyDocument {
+  readonly yaml: PolicyYaml;
+  private lineStarts: number[] | undefined;
+
+  constructor(readonly uri: string, readonly version: number, readonly text: string) {
+    this.yaml = parsePolicyYaml(text);
+  }
+
+  get value(): PyValue | undefined {
+    return this.yaml.value;
+  }
+
+  get root(): Node | null {
+    return this.yaml.doc.contents as Node | null;
+  }
+
+  private starts(): number[] {
+    if (!this.lineStarts) {
+      const starts = [0];
+      const t = this.text;
+      for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i);
+        if (c === 13) {
+          if (t.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        } else if (c === 10) starts.push(i + 1);
+      }
+      this.lineStarts = starts;
+    }
+    return this.lineStarts;
+  }
+
+  get lineCount(): number {
+    return this.starts().length;
+  }
+
+  positionAt(offset: number): Position {
+    const starts = this.starts();
+    offset = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - starts[lo] };
+  }
+
+  offsetAt(position: Position): number {
+    const starts = this.starts();
+    if (position.line >= starts.length) return this.text.length;
+    if (position.line < 0) return 0;
+    const next = position.line + 1 < starts.length ? starts[position.line + 1] : this.text.length;
+    return Math.max(starts[position.line], Math.min(starts[position.line] + position.character, next));
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+
+  /** The range of a node's own text (without trailing comments). */
+  nodeRange(node: Node | null | undefined): Range | undefined {
+    if (!node?.range) return undefined;
+    return this.range(node.range[0], node.range[1]);
+  }
+
+  /** The start offset and end offset of a line, without its line break. */
+  lineBounds(line: number): [number, number] {
+    const starts = this.starts();
+    const start = starts[Math.min(line, starts.length - 1)];
+    let end = line + 1 < starts.length ? starts[line + 1] : this.text.length;
+    while (end > start && (this.text[end - 1] === '\n' || this.text[end - 1] === '\r')) end--;
+    return [start, end];
+  }
+
+  /** Finds the value node (and key) at a path such as ['filesystem', 'block_read', 2]. */
+  find(path: YamlPath): NodeAt | undefined {
+    let node: Node | null | undefined = this.root;
+    let key: Node | undefined;
+    let parent: YAMLMap | YAMLSeq | undefined;
+    for (const seg of path) {
+      if (isMap(node) && typeof seg === 'string') {
+        const pair = findPair(node, seg);
+        if (!pair) return undefined;
+        parent = node;
+        key = pair.key as Node;
+        node = pair.value as Node | null;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        if (seg < 0 || seg >= node.items.length) return undefined;
+        parent = node;
+        key = undefined;
+        node = node.items[seg] as Node;
+      } else return undefined;
+    }
+    return { path, node, key, onKey: false, parent };
+  }
+
+  /** The path under an offset: which key or list entry the cursor is in. */
+  at(offset: number): NodeAt {
+    const path: YamlPath = [];
+    let node: Node | null | undefined = this.root;
+    let result: NodeAt = { path: [], node, onKey: false };
+    for (;;) {
+      if (isMap(node)) {
+        const map: YAMLMap = node;
+        const pair = map.items.find((p) => pairContains(p, offset));
+        if (!pair) return result;
+        const k = pair.key as Node;
+        const seg = keyString(k);
+        path.push(seg);
+        const onKey = !!k?.range && offset >= k.range[0] && offset <= k.range[1];
+        result = { path: [...path], node: pair.value as Node | null, key: k, onKey, parent: map };
+        if (onKey) return result;
+        node = pair.value as Node | null;
+      } else if (isSeq(node)) {
+        const seq: YAMLSeq = node;
+        const i = seqIndexAt(seq, offset);
+        if (i < 0) return result;
+        path.push(i);
+        result = { path: [...path], node: seq.items[i] as Node, onKey: false, parent: seq };
+        node = seq.items[i] as Node;
+      } else return result;
+    }
+  }
+}
+
+export function keyString(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  return String(key);
+}
+
+export function findPair(map: YAMLMap, key: string): Pair | undefined {
+  for (const p of map.items) if (keyString(p.key) === key) return p as Pair;
+  return undefined;
+}
+
+function pairContains(p: unknown, offset: number): boolean {
+  if (!isPair(p)) return false;
+  const k = p.key as Node | null;
+  const v = p.value as Node | null;
+  const start = k?.range?.[0] ?? v?.range?.[0];
+  const end = v?.range?.[2] ?? k?.range?.[2];
+  return start !== undefined && end !== undefined && offset >= start && offset <= end;
+}
+
+/** Binary search: lists are where policies grow to thousands of entries. */
+function seqIndexAt(seq: YAMLSeq, offset: number): number {
+  const items = seq.items as (Node | null)[];
+  let lo = 0;
+  let hi = items.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = items[mid]?.range;
+    if (!r) return items.findIndex((n) => n?.range && offset >= n.range[0] && offset <= n.range[1]);
+    if (offset < r[0]) hi = mid - 1;
+    else if (offset > r[1]) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+export function pathToString(path: YamlPath): string {
+  return path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
+}

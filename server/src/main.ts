@@ -1,0 +1,170 @@
+// LSP wiring only: connection, document sync, settings, dispatch to the language service.
+import { fileURLToPath } from 'node:url';
+import { isAbsolute, join } from 'node:path';
+import {
+  createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures,
+  TextDocuments, TextDocumentSyncKind, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, languageFeatures, type Analysis } from './language/languageService';
+import { PackCatalog } from './language/packCatalog';
+import { buildPolicyPack } from './policy/draft';
+import { policyDigest } from './policy/digest';
+import { totalRules } from './policy/summary';
+import { defaultServerSettings, DocumentStateRequest, type DocumentState, type ServerSettings } from './protocol';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const catalog = new PackCatalog();
+const analyses = new Map<string, Analysis>();
+const timers = new Map<string, NodeJS.Timeout>();
+let settings: ServerSettings = { ...defaultServerSettings };
+let workspaceFolders: string[] = [];
+let canPullConfig = false;
+/** Recent analysis cost; the debounce grows with it so big files are not re-analysed per keystroke. */
+let lastAnalysisMs = 0;
+
+function fileOf(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function policyRoots(): string[] {
+  const env = process.env.CAVRA_POLICY_DIR;
+  const roots = workspaceFolders.map((f) => (isAbsolute(settings.policyRoot) ? settings.policyRoot : join(f, settings.policyRoot)));
+  if (env && isAbsolute(env)) roots.push(env);
+  return [...new Set(roots)];
+}
+
+function analysisOf(doc: TextDocument): Analysis {
+  const cached = analyses.get(doc.uri);
+  if (cached && cached.doc.version === doc.version) return cached;
+  const started = performance.now();
+  const file = fileOf(doc.uri);
+  const a = analyze(doc.uri, doc.version, doc.getText(), { file, catalog }, { maxFileSize: settings.maxFileSizeMb * 1024 * 1024 });
+  lastAnalysisMs = performance.now() - started;
+  analyses.set(doc.uri, a);
+  if (file && a.packFolder) catalog.setOpen(file, a.packFolder, a.doc.value);
+  return a;
+}
+
+function validate(doc: TextDocument): void {
+  const a = analysisOf(doc);
+  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: a.diagnostics });
+}
+
+function schedule(doc: TextDocument): void {
+  clearTimeout(timers.get(doc.uri));
+  const delay = Math.min(300, Math.max(5, Math.round(lastAnalysisMs * 2)));
+  timers.set(doc.uri, setTimeout(() => {
+    timers.delete(doc.uri);
+    const current = documents.get(doc.uri);
+    if (current) validate(current);
+  }, delay));
+}
+
+function revalidateAll(): void {
+  analyses.clear();
+  for (const d of documents.all()) validate(d);
+}
+
+async function pullSettings(): Promise<void> {
+  if (!canPullConfig) return;
+  const cfg = (await connection.workspace.getConfiguration('cavra')) as Partial<ServerSettings> | null;
+  settings = {
+    policyRoot: typeof cfg?.policyRoot === 'string' && cfg.policyRoot ? cfg.policyRoot : defaultServerSettings.policyRoot,
+    maxFileSizeMb: typeof cfg?.maxFileSizeMb === 'number' && cfg.maxFileSizeMb > 0 ? cfg.maxFileSizeMb : defaultServerSettings.maxFileSizeMb,
+  };
+  catalog.scan(policyRoots());
+}
+
+connection.onInitialize((params): InitializeResult => {
+  workspaceFolders = (params.workspaceFolders ?? []).map((f) => fileOf(f.uri)).filter((f): f is string => !!f);
+  if (!workspaceFolders.length && params.rootUri) {
+    const f = fileOf(params.rootUri);
+    if (f) workspaceFolders.push(f);
+  }
+  const init = params.initializationOptions as Partial<ServerSettings> | undefined;
+  if (init?.policyRoot) settings.policyRoot = init.policyRoot;
+  if (init?.maxFileSizeMb) settings.maxFileSizeMb = init.maxFileSizeMb;
+  canPullConfig = !!params.capabilities.workspace?.configuration;
+  catalog.scan(policyRoots());
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [':', ' ', '-', '['] },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider: { resolveProvider: false },
+      documentSymbolProvider: true,
+    },
+    serverInfo: { name: 'cavra-policy-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (canPullConfig) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cavra' });
+    await pullSettings();
+    revalidateAll();
+  }
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/policy.yaml' }] }).catch(() => undefined);
+});
+
+connection.onDidChangeConfiguration(async () => {
+  await pullSettings();
+  revalidateAll();
+});
+
+connection.onDidChangeWatchedFiles(() => {
+  catalog.scan(policyRoots());
+  revalidateAll();
+});
+
+documents.onDidOpen((e) => validate(e.document));
+documents.onDidChangeContent((e) => schedule(e.document));
+documents.onDidClose((e) => {
+  clearTimeout(timers.get(e.document.uri));
+  analyses.delete(e.document.uri);
+  const file = fileOf(e.document.uri);
+  if (file) catalog.closeOpen(file);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+const withDoc = <T>(uri: string, fn: (a: Analysis) => T, fallback: T): T => {
+  const doc = documents.get(uri);
+  return doc ? fn(analysisOf(doc)) : fallback;
+};
+
+connection.onHover((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.hover(a, p.position), null));
+connection.onCompletion((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.completion(a, p.position), { isIncomplete: false, items: [] }));
+connection.onCodeAction((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.codeActions(a, p.range, p.context.diagnostics), []));
+connection.onCodeLens((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.codeLenses(a), []));
+connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.symbols(a), []));
+
+connection.onRequest(DocumentStateRequest, (p): DocumentState | null => withDoc(p.uri, (a) => {
+  let digest: string | null = null;
+  try {
+    digest = a.doc.value ? policyDigest(buildPolicyPack(a.doc.value)) : null;
+  } catch {
+    digest = null;
+  }
+  return {
+    uri: p.uri,
+    version: a.doc.version,
+    valid: a.valid,
+    errors: a.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).length,
+    warnings: a.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Warning).length,
+    summary: a.summary,
+    totalRules: totalRules(a.summary.rule_counts),
+    policyDigest: digest,
+    packFolder: a.packFolder ?? null,
+  };
+}, null));
+
+documents.listen(connection);
+connection.listen();

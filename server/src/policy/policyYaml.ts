@@ -1,0 +1,56 @@
+// Reading policy.yaml the way CAVRA does (PyYAML safe_load, YAML 1.1 scalars), keeping the syntax tree
+// so that every finding can point at an exact range.
+import { Document, parseAllDocuments, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { pyyamlScalarTags } from './pyyamlSchema';
+import type { PyValue } from './pythonValues';
+
+const REPLACED = new Set(['tag:yaml.org,2002:null', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:timestamp']);
+
+export const policyYamlOptions: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  schema: 'yaml-1.1',
+  merge: true,
+  uniqueKeys: true,
+  prettyErrors: false,
+  customTags: (tags) => [...pyyamlScalarTags, ...tags.filter((t) => typeof t === 'string' || !REPLACED.has(t.tag))],
+};
+
+/** Alias expansion is bounded: an alias bomb stops with an error instead of eating memory. */
+export const toJsOptions: ToJSOptions = { maxAliasCount: 1000 };
+
+export interface PolicyYaml {
+  /** The first YAML document (CAVRA's safe_load refuses streams with more than one). */
+  doc: Document.Parsed;
+  /** Extra documents after the first one, reported as errors. */
+  extraDocuments: Document.Parsed[];
+  /** The value CAVRA would load, or undefined when the YAML does not load. */
+  value: PyValue | undefined;
+  /** Why the value could not be built (alias limit, etc.), when it could not. */
+  loadError?: string;
+}
+
+export function parsePolicyYaml(text: string): PolicyYaml {
+  const docs = parseAllDocuments(text, policyYamlOptions);
+  const all = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
+  const doc = all[0] ?? new Document(null, policyYamlOptions) as Document.Parsed;
+  let value: PyValue | undefined;
+  let loadError: string | undefined;
+  if (doc.errors.length === 0) {
+    try {
+      value = doc.toJS(toJsOptions) as PyValue;
+    } catch (e) {
+      loadError = (e as Error).message;
+    }
+  }
+  return { doc, extraDocuments: all.slice(1), value, loadError };
+}
+
+/** For the CLI and the backends: the loaded value, or an error saying where the YAML is wrong. */
+export function loadPolicyValue(text: string, file: string): PyValue {
+  const parsed = parsePolicyYaml(text);
+  const err = parsed.doc.errors[0];
+  if (err) throw new Error(`${file}: invalid YAML: ${err.message}`);
+  if (parsed.extraDocuments.length) throw new Error(`${file}: expected a single YAML document`);
+  if (parsed.loadError) throw new Error(`${file}: ${parsed.loadError}`);
+  return parsed.value ?? null;
+}
