@@ -1,0 +1,170 @@
+// A small LSP client for tests: spawns `node dist/server.js --stdio` and talks to it over a real
+// stdio connection, as an editor would. Waits are bounded so a silent server fails the test instead
+// of hanging it; nothing here measures time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionRequest, CodeLensRequest, CompletionRequest, ConfigurationRequest, createProtocolConnection,
+  DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification,
+  DocumentSymbolRequest, ExitNotification, HoverRequest, InitializedNotification, InitializeRequest,
+  PublishDiagnosticsNotification, RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
+  type CodeAction, type CodeLens, type Command, type CompletionItem, type CompletionList, type Diagnostic,
+  type DocumentSymbol, type Hover, type InitializeResult, type Position, type ProtocolConnection,
+  type PublishDiagnosticsParams, type Range, type SymbolInformation, type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
+import { DocumentStateRequest, type DocumentState, type ServerSettings } from '../../server/src/protocol';
+import { repoRoot } from './repoRoot';
+
+/** How long any single wait may take before the test fails with a clear message. */
+const WAIT_LIMIT_MS = 15_000;
+
+export interface StartOptions {
+  /** Workspace folder (absolute path); sent as the one workspace folder. */
+  workspace: string;
+  /** Settings answered to `workspace/configuration` for the `cavra` section. */
+  settings?: Partial<ServerSettings>;
+  /** Extra environment for the server process (e.g. CAVRA_POLICY_DIR). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class LspClient {
+  readonly published: PublishDiagnosticsParams[] = [];
+  private waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private versions = new Map<string, number>();
+  private stderr = '';
+  initializeResult!: InitializeResult;
+
+  private constructor(private readonly proc: ChildProcess, readonly connection: ProtocolConnection, readonly workspace: string) {
+    proc.stderr!.on('data', (b: Buffer) => { this.stderr += b.toString(); });
+    connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.published.push(p);
+      const ready = this.waiters.filter((w) => w.match(p));
+      this.waiters = this.waiters.filter((w) => !w.match(p));
+      for (const w of ready) w.resolve(p);
+    });
+  }
+
+  static async start(options: StartOptions): Promise<LspClient> {
+    const proc = spawn(process.execPath, [`${repoRoot}/dist/server.js`, '--stdio'], {
+      cwd: options.workspace,
+      env: { ...process.env, CAVRA_POLICY_DIR: '', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const client = new LspClient(proc, connection, options.workspace);
+    connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((item) => (item.section === 'cavra' ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings } : null)));
+    connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.listen();
+    const rootUri = pathToFileURL(options.workspace).href;
+    client.initializeResult = await client.bounded(connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'workspace' }],
+      capabilities: {
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] } },
+      },
+    }), 'initialize');
+    await connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  uriOf(relativePath: string): string {
+    return pathToFileURL(`${this.workspace}/${relativePath}`).href;
+  }
+
+  async open(uri: string, text: string, languageId = 'cavra-policy', version = 1): Promise<void> {
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+  }
+
+  /** Replaces the whole text (or applies ranged changes) and returns the new version. */
+  async change(uri: string, changes: string | TextDocumentContentChangeEvent[]): Promise<number> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    const contentChanges = typeof changes === 'string' ? [{ text: changes }] : changes;
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+    return version;
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /** The first publishDiagnostics for `uri` at `version` (already received or still to come). */
+  diagnostics(uri: string, version: number = this.versions.get(uri) ?? 1): Promise<Diagnostic[]> {
+    const match = (p: PublishDiagnosticsParams) => p.uri === uri && p.version === version;
+    const seen = this.published.find(match);
+    if (seen) return Promise.resolve(seen.diagnostics);
+    return this.bounded(new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })), `publishDiagnostics for ${uri} version ${version}`).then((p) => p.diagnostics);
+  }
+
+  /** The whole publishDiagnostics notification, for golden cases. */
+  async publication(uri: string, version: number = this.versions.get(uri) ?? 1): Promise<PublishDiagnosticsParams> {
+    await this.diagnostics(uri, version);
+    return this.published.find((p) => p.uri === uri && p.version === version)!;
+  }
+
+  /** A publication without a version (the server clears diagnostics this way on close). */
+  cleared(uri: string): Promise<PublishDiagnosticsParams> {
+    const match = (p: PublishDiagnosticsParams) => p.uri === uri && p.version === undefined;
+    const seen = this.published.find(match);
+    if (seen) return Promise.resolve(seen);
+    return this.bounded(new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })), `cleared diagnostics for ${uri}`);
+  }
+
+  hover(uri: string, position: Position): Promise<Hover | null> {
+    return this.bounded(this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), 'hover');
+  }
+
+  completion(uri: string, position: Position): Promise<CompletionList | CompletionItem[] | null> {
+    return this.bounded(this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }), 'completion');
+  }
+
+  codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<(Command | CodeAction)[] | null> {
+    return this.bounded(this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } }), 'codeAction');
+  }
+
+  codeLenses(uri: string): Promise<CodeLens[] | null> {
+    return this.bounded(this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }), 'codeLens');
+  }
+
+  documentSymbols(uri: string): Promise<DocumentSymbol[] | SymbolInformation[] | null> {
+    return this.bounded(this.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }), 'documentSymbol');
+  }
+
+  documentState(uri: string): Promise<DocumentState | null> {
+    return this.bounded(this.connection.sendRequest(DocumentStateRequest, { uri }), 'cavra/documentState');
+  }
+
+  /** Any request by method name, for golden cases. */
+  request(method: string, params: unknown): Promise<unknown> {
+    return this.bounded(this.connection.sendRequest(method, params), method);
+  }
+
+  /** shutdown + exit; the process is killed if it does not leave on its own. */
+  async stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) resolve();
+      else this.proc.once('exit', () => resolve());
+    });
+    try {
+      await this.bounded(this.connection.sendRequest(ShutdownRequest.type), 'shutdown', 5_000);
+      await this.connection.sendNotification(ExitNotification.type);
+    } catch {
+      // the kill below still ends it
+    }
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+    this.connection.dispose();
+  }
+
+  private bounded<T>(p: Promise<T>, what: string, limit = WAIT_LIMIT_MS): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`No answer to ${what} from the language server.${this.stderr ? `\nServer stderr:\n${this.stderr}` : ''}`)), limit);
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  }
+}
