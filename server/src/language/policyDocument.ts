@@ -152,8 +152,9 @@ export function keyString(key: unknown): string {
   return String(key);
 }
 
+/** The pair for a key; with duplicate keys the last one, which is the one CAVRA (PyYAML) keeps. */
 export function findPair(map: YAMLMap, key: string): Pair | undefined {
-  for (const p of map.items) if (keyString(p.key) === key) return p as Pair;
+  for (let i = map.items.length - 1; i >= 0; i--) if (keyString(map.items[i].key) === key) return map.items[i] as Pair;
   return undefined;
 }
 

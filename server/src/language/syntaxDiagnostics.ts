@@ -1,20 +1,57 @@
 // YAML syntax errors, duplicate keys, extra documents and a non-mapping root.
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { PolicyDocument } from './policyDocument';
+import { isMap, isPair, visit, type Node } from 'yaml';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import { keyString, type PolicyDocument } from './policyDocument';
 import { makeDiagnostic } from './makeDiagnostic';
+
+/**
+ * Where to show an error the parser placed at a single offset. An empty range at the very end of the
+ * file (an unclosed bracket or quote) is moved onto the last character written, so editors show it.
+ */
+function errorRange(doc: PolicyDocument, start: number, end: number): Range {
+  const trimmed = doc.text.replace(/\s+$/, '').length;
+  if (start >= trimmed && trimmed > 0) return doc.range(trimmed - 1, trimmed);
+  return doc.range(start, Math.max(end, Math.min(start + 1, doc.text.length)));
+}
+
+/** The key nodes that repeat an earlier key of the same mapping, with the line of the first one. */
+function duplicateKeys(doc: PolicyDocument): { key: Node; firstLine: number }[] {
+  const out: { key: Node; firstLine: number }[] = [];
+  visit(doc.yaml.doc, {
+    Map(_k, map) {
+      if (!isMap(map)) return;
+      const first = new Map<string, Node>();
+      for (const p of map.items) {
+        if (!isPair(p) || !(p.key as Node | null)?.range) continue;
+        const name = keyString(p.key);
+        const earlier = first.get(name);
+        if (earlier) out.push({ key: p.key as Node, firstLine: doc.positionAt(earlier.range![0]).line + 1 });
+        else first.set(name, p.key as Node);
+      }
+    },
+  });
+  return out;
+}
 
 export function syntaxDiagnostics(doc: PolicyDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const err of doc.yaml.doc.errors) {
-    const [start, end] = err.pos;
-    const code = err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-    const message = code === 'duplicate-key'
-      ? `Duplicate key \`${doc.text.slice(start, end)}\`: CAVRA keeps only the last value.`
-      : `YAML syntax error: ${err.message.replace(/ at line \d+, column \d+.*$/s, '')}`;
-    out.push(makeDiagnostic(doc.range(start, Math.max(end, start + 1)), DiagnosticSeverity.Error, code, message));
+  const errors = doc.yaml.doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
+  for (const err of errors) {
+    out.push(makeDiagnostic(errorRange(doc, err.pos[0], err.pos[1]), DiagnosticSeverity.Error, 'yaml-syntax',
+      `YAML syntax error: ${err.message.replace(/ at line \d+, column \d+.*$/s, '')}`));
+  }
+  if (doc.yaml.doc.errors.some((e) => e.code === 'DUPLICATE_KEY')) {
+    for (const { key, firstLine } of duplicateKeys(doc)) {
+      const name = keyString(key);
+      out.push(makeDiagnostic(doc.nodeRange(key)!, DiagnosticSeverity.Error, 'duplicate-key',
+        `Duplicate key \`${name}\` (first on line ${firstLine}): CAVRA (PyYAML) silently keeps only this last value.`));
+    }
   }
   for (const w of doc.yaml.doc.warnings) {
-    out.push(makeDiagnostic(doc.range(w.pos[0], w.pos[1]), DiagnosticSeverity.Warning, 'yaml-syntax', `YAML: ${w.message}`));
+    // PyYAML's safe_load refuses a tag it has no constructor for, so for CAVRA this is an error.
+    const unknownTag = w.code === 'TAG_RESOLVE_FAILED';
+    out.push(makeDiagnostic(doc.range(w.pos[0], w.pos[1]), unknownTag ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, 'yaml-syntax',
+      unknownTag ? `CAVRA's YAML loader (safe_load) has no constructor for the tag \`${doc.text.slice(w.pos[0], w.pos[1])}\` and rejects the whole file.` : `YAML: ${w.message}`));
   }
   if (doc.yaml.extraDocuments.length) {
     const start = doc.yaml.extraDocuments[0].range?.[0] ?? 0;
@@ -25,13 +62,21 @@ export function syntaxDiagnostics(doc: PolicyDocument): Diagnostic[] {
   if (doc.yaml.loadError) {
     out.push(makeDiagnostic(doc.range(0, doc.lineBounds(0)[1]), DiagnosticSeverity.Error, 'yaml-syntax', `The YAML cannot be loaded: ${doc.yaml.loadError}`));
   }
-  if (out.length === 0) {
+  if (errors.length === 0 && !doc.yaml.loadError) {
     const v = doc.value;
-    if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v)) {
-      const range = doc.root?.range ? doc.range(doc.root.range[0], doc.root.range[1]) : doc.range(0, doc.lineBounds(0)[1]);
-      out.push(makeDiagnostic(range, DiagnosticSeverity.Error, 'not-a-mapping',
-        'A policy must be a YAML mapping with a `metadata` section ("Policy must be a YAML object").'));
-    }
+    if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v)) out.push(notAMapping(doc, v));
   }
   return out;
+}
+
+function notAMapping(doc: PolicyDocument, v: unknown): Diagnostic {
+  const root = doc.root;
+  if (v === null || v === undefined || !root?.range) {
+    // Nothing but comments (or nothing at all): the first line, and a fix that writes the metadata.
+    return makeDiagnostic(doc.range(0, doc.lineBounds(0)[1]), DiagnosticSeverity.Error, 'not-a-mapping',
+      'The policy is empty: CAVRA needs a YAML mapping with a `metadata` section ("Policy must be a YAML object").', { path: [], missing: ['metadata'] });
+  }
+  const end = doc.text.slice(0, root.range[1]).replace(/\s+$/, '').length;
+  return makeDiagnostic(doc.range(root.range[0], Math.max(end, root.range[0])), DiagnosticSeverity.Error, 'not-a-mapping',
+    `A policy must be a YAML mapping with a \`metadata\` section ("Policy must be a YAML object"), not ${Array.isArray(v) ? 'a list' : 'a single value'}.`);
 }

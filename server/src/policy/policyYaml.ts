@@ -35,7 +35,8 @@ export function parsePolicyYaml(text: string): PolicyYaml {
   const doc = all[0] ?? new Document(null, policyYamlOptions) as Document.Parsed;
   let value: PyValue | undefined;
   let loadError: string | undefined;
-  if (doc.errors.length === 0) {
+  // PyYAML keeps the last of duplicate keys without complaint, so a value still exists (last wins).
+  if (doc.errors.every((e) => e.code === 'DUPLICATE_KEY')) {
     try {
       value = doc.toJS(toJsOptions) as PyValue;
     } catch (e) {
@@ -48,8 +49,10 @@ export function parsePolicyYaml(text: string): PolicyYaml {
 /** For the CLI and the backends: the loaded value, or an error saying where the YAML is wrong. */
 export function loadPolicyValue(text: string, file: string): PyValue {
   const parsed = parsePolicyYaml(text);
-  const err = parsed.doc.errors[0];
+  const err = parsed.doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
   if (err) throw new Error(`${file}: invalid YAML: ${err.message}`);
+  const tag = parsed.doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tag) throw new Error(`${file}: CAVRA's YAML loader (safe_load) cannot construct this value: ${tag.message}`);
   if (parsed.extraDocuments.length) throw new Error(`${file}: expected a single YAML document`);
   if (parsed.loadError) throw new Error(`${file}: ${parsed.loadError}`);
   return parsed.value ?? null;
