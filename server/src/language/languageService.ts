@@ -48,6 +48,8 @@ export function packFolderOf(file: string | undefined, catalog: PackCatalog): st
   return undefined;
 }
 
+const rangeKey = (r: Range) => `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+
 export function analyze(uri: string, version: number, text: string, context: AnalysisContext, settings: LanguageSettings = defaultSettings): Analysis {
   if (text.length > settings.maxFileSize) {
     const doc = new PolicyDocument(uri, version, '');
@@ -60,10 +62,14 @@ export function analyze(uri: string, version: number, text: string, context: Ana
   const analysis: Analysis = { doc, context, packFolder, diagnostics: [], summary: policySummary(doc.value), valid: false };
   const syntax = syntaxDiagnostics(doc);
   const diagnostics = [...syntax];
-  if (!syntax.some((d) => d.code === 'not-a-mapping' || d.code === 'yaml-syntax')) {
+  if (!syntax.some((d) => d.code === 'not-a-mapping' || (d.code === 'yaml-syntax' && d.severity === DiagnosticSeverity.Error))) {
     const lints = lint(analysis);
     const suppressed = new Set(lints.filter((d) => d.code === 'wrong-mode-vocabulary').map((d) => JSON.stringify((d.data as { path: unknown }).path)));
-    diagnostics.push(...schemaDiagnostics(doc, (path) => suppressed.has(JSON.stringify(path))), ...duplicateEntries(doc), ...lints);
+    const schema = schemaDiagnostics(doc, (path) => suppressed.has(JSON.stringify(path)));
+    // A value that is the wrong type because YAML 1.1 read it as a number or date is one problem, not
+    // two: the schema error already says what CAVRA sees and carries the same quoting fix.
+    const retyped = new Set(schema.filter((d) => d.code === 'wrong-type').map((d) => rangeKey(d.range)));
+    diagnostics.push(...schema, ...duplicateEntries(doc), ...lints.filter((d) => d.code !== 'yaml11-difference' || !retyped.has(rangeKey(d.range))));
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   analysis.diagnostics = diagnostics;

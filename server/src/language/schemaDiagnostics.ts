@@ -1,6 +1,7 @@
 // Schema errors in plain words, each on the exact node it concerns: a missing field on its parent key,
 // an unknown key on the key, a wrong type, value or pattern on the value.
 import type { ErrorObject } from 'ajv';
+import { isMap, isScalar, type Node } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { describeKind } from '../policy/pythonValues';
 import type { DiagnosticCode, FixData } from './diagnosticCodes';
@@ -27,17 +28,25 @@ const name = (path: YamlPath) => `\`${pathToString(path)}\``;
 export function schemaDiagnostics(doc: PolicyDocument, suppress: (path: YamlPath) => boolean = () => false): Diagnostic[] {
   const value = doc.value;
   if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return [];
-  const errors = validatePolicy(value);
-  // A failed oneOf reports every branch as well; keep only the oneOf itself.
-  const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath);
+  const errors = withoutUnmatchedBranches(validatePolicy(value));
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
+  const missingAt = new Map<string, Diagnostic>();
   for (const e of errors) {
     if (e.keyword === 'uniqueItems') continue; // reported per entry by duplicateEntries
-    if (e.keyword !== 'oneOf' && oneOfPaths.some((p) => e.schemaPath.startsWith(`${p}/`))) continue;
     const path = parsePointer(e.instancePath);
     if (suppress(path)) continue;
     const d = toDiagnostic(doc, e, path, valueAt(value, path));
+    // One diagnostic per mapping lists every missing field, so one quick fix adds them all.
+    if (e.keyword === 'required') {
+      const earlier = missingAt.get(e.instancePath);
+      if (earlier) {
+        (earlier.data as FixData).missing!.push(...(d.data as FixData).missing!);
+        earlier.message = missingMessage(path, (earlier.data as FixData).missing!);
+        continue;
+      }
+      missingAt.set(e.instancePath, d);
+    }
     const key = `${d.range.start.line}:${d.range.start.character}:${d.message}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -47,15 +56,58 @@ export function schemaDiagnostics(doc: PolicyDocument, suppress: (path: YamlPath
   return out;
 }
 
+/**
+ * A failed oneOf reports every branch. When the value has the type of exactly one branch (a list for
+ * `inherits`), that branch's own errors say what is wrong; otherwise the oneOf alone does.
+ */
+function withoutUnmatchedBranches(errors: ErrorObject[]): ErrorObject[] {
+  const drop = new Set<ErrorObject>();
+  for (const one of errors.filter((e) => e.keyword === 'oneOf')) {
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of errors) {
+      const m = e.schemaPath.startsWith(`${one.schemaPath}/`) ? /^\/(\d+)\//.exec(e.schemaPath.slice(one.schemaPath.length)) : null;
+      if (m) branches.set(m[1], [...(branches.get(m[1]) ?? []), e]);
+    }
+    const typed = [...branches.values()].filter((errs) => !errs.some((e) => e.keyword === 'type' && e.instancePath === one.instancePath));
+    const keep = typed.length === 1 ? typed[0] : [];
+    if (keep.length) drop.add(one);
+    for (const errs of branches.values()) for (const e of errs) if (!keep.includes(e)) drop.add(e);
+  }
+  return errors.filter((e) => !drop.has(e));
+}
+
+function missingMessage(path: YamlPath, missing: string[]): string {
+  const list = missing.map((f) => `\`${f}\``);
+  const words = list.length > 1 ? `fields ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}` : `field ${list[0]}`;
+  return `${name(path)} is missing the required ${words}.`;
+}
+
+/** The first key of the policy: where a missing top-level section is reported. */
+function firstKeyRange(doc: PolicyDocument): Range {
+  const root = doc.root;
+  const first = isMap(root) ? (root.items[0]?.key as Node | undefined) : undefined;
+  return doc.nodeRange(first) ?? doc.range(0, doc.lineBounds(0)[1]);
+}
+
 function keyRange(doc: PolicyDocument, path: YamlPath): Range {
   const found = doc.find(path);
   const node = found?.key ?? found?.node;
   return doc.nodeRange(node) ?? doc.range(0, doc.lineBounds(0)[1]);
 }
 
+/** The value's range; an absent value (`key:` with nothing after it) is reported on its key. */
 function valueRange(doc: PolicyDocument, path: YamlPath): Range {
   const found = doc.find(path);
-  return doc.nodeRange(found?.node) ?? doc.nodeRange(found?.key) ?? doc.range(0, doc.lineBounds(0)[1]);
+  const node = found?.node;
+  const empty = !node?.range || (isScalar(node) && node.value === null && node.range[0] === node.range[1]);
+  return (empty ? undefined : doc.nodeRange(node)) ?? doc.nodeRange(found?.key) ?? doc.range(0, doc.lineBounds(0)[1]);
+}
+
+/** A plain scalar's text in double quotes (what the author typed, as a string), if the value is one. */
+function quotedSource(doc: PolicyDocument, path: YamlPath): string | undefined {
+  const node = doc.find(path)?.node;
+  if (!isScalar(node) || node.type !== 'PLAIN' || !node.range || node.value === null) return undefined;
+  return JSON.stringify(doc.text.slice(node.range[0], node.range[1]));
 }
 
 function toDiagnostic(doc: PolicyDocument, e: ErrorObject, path: YamlPath, actual: unknown): Diagnostic {
@@ -66,9 +118,9 @@ function toDiagnostic(doc: PolicyDocument, e: ErrorObject, path: YamlPath, actua
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       if (path.length === 0) {
-        return err(doc.range(0, doc.lineBounds(0)[1]), 'missing-field', `The policy has no \`${missing}\` section; every pack needs \`metadata\` with id, title, description and version.`, { path, missing: [missing] });
+        return err(firstKeyRange(doc), 'missing-field', `The policy has no \`${missing}\` section; every pack needs \`metadata\` with id, title, description and version.`, { path, missing: [missing] });
       }
-      return err(keyRange(doc, path), 'missing-field', `${name(path)} is missing the required field \`${missing}\`.`, { path, missing: [missing] });
+      return err(keyRange(doc, path), 'missing-field', missingMessage(path, [missing]), { path, missing: [missing] });
     }
     case 'additionalProperties': {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
@@ -78,8 +130,9 @@ function toDiagnostic(doc: PolicyDocument, e: ErrorObject, path: YamlPath, actua
     case 'type': {
       const expected = (e.params as { type: string }).type;
       const words = expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : `a ${expected}`;
-      const hint = expected === 'string' && typeof actual !== 'object' ? ' Quote it to keep it a string.' : '';
-      return err(valueRange(doc, path), 'wrong-type', `${name(path)} must be ${words}, but it is ${describeKind(actual)}.${hint}`);
+      const quoted = expected === 'string' ? quotedSource(doc, path) : undefined;
+      const hint = quoted ? ` Quote it to keep it a string: ${quoted}.` : '';
+      return err(valueRange(doc, path), 'wrong-type', `${name(path)} must be ${words}, but it is ${describeKind(actual)}.${hint}`, { path, ...(quoted ? { replacements: [quoted] } : {}) });
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.join(', ');
