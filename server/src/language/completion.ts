@@ -3,7 +3,9 @@
 // read from the text (indentation), with the cached tree used for keys already present.
 import { isMap } from 'yaml';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver-types';
+import type { PyValue } from '../policy/pythonValues';
 import type { Analysis } from './languageService';
+import { inheritsList } from './packCatalog';
 import { keyString, type PolicyDocument, type YamlPath } from './policyDocument';
 import { isEnforced, schemaAt, type SchemaNode } from './policySchema';
 
@@ -45,7 +47,8 @@ function doc(schema: SchemaNode | undefined, path: YamlPath) {
   return { kind: MarkupKind.Markdown, value: schema.description + note };
 }
 
-function keyItems(a: Analysis, path: YamlPath): CompletionItem[] {
+/** Keys for the mapping at `path`; in a flow mapping (`{...}`) a plain `key: ` without block snippets. */
+function keyItems(a: Analysis, path: YamlPath, flow = false): CompletionItem[] {
   const schema = schemaAt(path);
   const present = new Set<string>();
   const node = a.doc.find(path)?.node ?? (path.length === 0 ? a.doc.root : undefined);
@@ -62,7 +65,7 @@ function keyItems(a: Analysis, path: YamlPath): CompletionItem[] {
         kind: path.length === 0 ? CompletionItemKind.Module : CompletionItemKind.Property,
         detail: isEnforced([...path, k]) === false ? 'declarative (not read at runtime)' : undefined,
         documentation: doc(s, [...path, k]),
-        insertText: snippet ?? (isList ? `${k}:\n  - "$1"` : isObject ? `${k}:\n  $1` : `${k}: $1`),
+        insertText: flow ? `${k}: $1` : snippet ?? (isList ? `${k}:\n  - "$1"` : isObject ? `${k}:\n  $1` : `${k}: $1`),
         insertTextFormat: InsertTextFormat.Snippet,
         sortText: String(i).padStart(3, '0'),
       };
@@ -75,7 +78,8 @@ function valueItems(a: Analysis, path: YamlPath): CompletionItem[] {
   if (keyPath === 'metadata.inherits' || /^metadata\.inherits\.\d+$/.test(keyPath)) {
     const self = a.doc.find(['metadata', 'id'])?.node;
     const selfId = self && 'value' in self ? String((self as { value: unknown }).value) : a.packFolder;
-    return a.context.catalog.all().filter((p) => p.id !== selfId).map((p) => ({
+    const listed = new Set(inheritsList(a.doc.find(['metadata', 'inherits'])?.node?.toJSON() as PyValue | undefined));
+    return a.context.catalog.all().filter((p) => p.id !== selfId && !listed.has(p.id)).map((p) => ({
       label: p.id,
       kind: CompletionItemKind.Reference,
       detail: p.title,
@@ -89,21 +93,51 @@ function valueItems(a: Analysis, path: YamlPath): CompletionItem[] {
   return [];
 }
 
+/** The innermost `[` or `{` still open in the text, ignoring quoted strings. */
+function innermostOpenBracket(text: string): string | undefined {
+  const stack: string[] = [];
+  let quote: string | undefined;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '{') stack.push(ch);
+    else if (ch === ']' || ch === '}') stack.pop();
+  }
+  return stack[stack.length - 1];
+}
+
+/** The path of the value being typed at the cursor, when the syntax tree knows it (flow mappings). */
+function astValuePath(a: Analysis, offset: number, key: string): YamlPath | undefined {
+  const at = a.doc.at(offset);
+  const i = at.path.lastIndexOf(key);
+  return i >= 0 ? at.path.slice(0, i + 1) : undefined;
+}
+
 export function completion(a: Analysis, position: Position): CompletionList {
   const d = a.doc;
   const [lineStart] = d.lineBounds(position.line);
-  const before = d.text.slice(lineStart, d.offsetAt(position));
+  const offset = d.offsetAt(position);
+  const before = d.text.slice(lineStart, offset);
   const indent = indentOf(before);
-  const valueMatch = /^\s*(?:-\s+)?([\w-]+):\s+([\w-]*)$/.exec(before) ?? /^\s*(?:-\s+)?([\w-]+):\s*\[(?:[^\]]*,)?\s*([\w-]*)$/.exec(before);
+  const result = (items: CompletionItem[]): CompletionList => ({ isIncomplete: false, items });
+  // `key: val|`, `key: "val|`, or `key: [a, val|` — possibly inside a flow mapping `{key: val|`.
+  const valueMatch = /(?:^\s*(?:-\s+)?|[{,]\s*)([\w-]+):\s+["']?([\w-]*)$/.exec(before) ?? /(?:^\s*(?:-\s+)?|[{,]\s*)([\w-]+):\s*\[(?:[^\]]*,)?\s*["']?([\w-]*)$/.exec(before);
   if (valueMatch) {
-    return { isIncomplete: false, items: valueItems(a, [...parentPath(d, position.line, indent), valueMatch[1]]) };
+    const key = valueMatch[1];
+    const inFlowMap = /^[{,]/.test(valueMatch[0]);
+    const path = (inFlowMap ? astValuePath(a, offset, key) : undefined) ?? [...parentPath(d, position.line, indent), key];
+    return result(valueItems(a, path));
   }
   const entryMatch = /^(\s*)-\s+["']?([\w-]*)$/.exec(before);
-  if (entryMatch) {
-    return { isIncomplete: false, items: valueItems(a, [...parentPath(d, position.line, indent + 1), 0]) };
+  if (entryMatch) return result(valueItems(a, [...parentPath(d, position.line, indent + 1), 0]));
+  if (/^\s*[\w-]*$/.test(before)) return result(keyItems(a, parentPath(d, position.line, indent)));
+  // A key inside a flow mapping: `{id: cavra-x, mo|}`.
+  const flowKey = /[{,]\s*([\w-]*)$/.exec(before);
+  if (flowKey && innermostOpenBracket(before) === '{') {
+    let path = a.doc.at(offset).path;
+    if (flowKey[1] && path[path.length - 1] === flowKey[1]) path = path.slice(0, -1);
+    if (path.every((s) => typeof s === 'string')) return result(keyItems(a, path, true));
   }
-  if (/^\s*[\w-]*$/.test(before)) {
-    return { isIncomplete: false, items: keyItems(a, parentPath(d, position.line, indent)) };
-  }
-  return { isIncomplete: false, items: [] };
+  return result([]);
 }

@@ -1,5 +1,7 @@
 // Hover notes from the cached analysis: a key's meaning and runtime status (from the schema), what a
 // pattern matches and what shadows it, and an inherited pack's title, description and rule counts.
+import { basename, dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isScalar } from 'yaml';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { globCovers, matchesEverything } from '../policy/glob';
@@ -16,11 +18,13 @@ const STRONGER: Record<string, string[]> = {
   'filesystem.require_approval_write': ['filesystem.block_write'],
 };
 
-function keyHover(path: YamlPath): string | undefined {
+function keyHover(path: YamlPath, value?: unknown): string | undefined {
   const schema = schemaAt(path);
   if (!schema) return undefined;
   const lines = [`**${pathToString(path)}**`, '', schema.description ?? ''];
   if (schema.enum) {
+    const chosen = typeof value === 'string' ? schema.enum.indexOf(value) : -1;
+    if (chosen >= 0) lines.push('', `\`${value}\`: ${schema.enumDescriptions?.[chosen] ?? ''}`.trim());
     lines.push('', 'Allowed values:');
     schema.enum.forEach((v, i) => lines.push(`- \`${v}\`${schema.enumDescriptions?.[i] ? ` — ${schema.enumDescriptions[i]}` : ''}`));
   }
@@ -33,14 +37,17 @@ function keyHover(path: YamlPath): string | undefined {
   return lines.join('\n').trim();
 }
 
+const rules = (n: number) => `${n} ${n === 1 ? 'rule' : 'rules'}`;
+
 function patternHover(a: Analysis, listKey: string, index: number, text: string): string {
   const lines = [`**${JSON.stringify(text)}** in \`${listKey}\``, ''];
   if (listKey === 'metadata.inherits') {
     const pack = a.context.catalog.get(text);
     if (!pack) return `${lines.join('\n')}No pack \`${text}\` under the policy root.`;
     const counts = POLICY_SECTIONS.filter((s) => pack.ruleCounts[s] > 0).map((s) => `${s} ${pack.ruleCounts[s]}`).join(' · ');
+    const shown = `${basename(dirname(dirname(pack.file)))}/${pack.folder}/${basename(pack.file)}`;
     return [...lines, `**${pack.title ?? pack.id}**${pack.version ? ` (version ${pack.version})` : ''}`, '', pack.description ?? '', '',
-      `${totalRules(pack.ruleCounts)} rules${counts ? `: ${counts}` : ''}`, '', `\`${pack.file}\``].join('\n');
+      `${rules(totalRules(pack.ruleCounts))}${counts ? `: ${counts}` : ''}`, '', `[${shown}](${pathToFileURL(pack.file).href})`].join('\n');
   }
   if (/^(mcp|compliance)\./.test(listKey)) {
     return [...lines, listKey.startsWith('mcp') ? 'An MCP server name, compared exactly.' : 'A control reference.'].join('\n');
@@ -73,20 +80,19 @@ export function hover(a: Analysis, position: Position): Hover | null {
   const at = a.doc.at(offset);
   if (at.path.length === 0) return null;
   let value: string | undefined;
-  let range = a.doc.nodeRange(at.onKey ? at.key : at.node);
   const last = at.path[at.path.length - 1];
   const listPath = at.path.slice(0, -1).join('.');
   const isListEntry = typeof last === 'number' && RULE_LIST_PATHS.some((p) => p.join('.') === listPath);
-  const inheritsScalar = at.path.join('.') === 'metadata.inherits' && !at.onKey && isScalar(at.node) && typeof at.node.value === 'string';
+  const onValue = !at.onKey && !!at.node?.range && offset >= at.node.range[0] && offset <= at.node.range[1];
   if (isListEntry && isScalar(at.node) && typeof at.node.value === 'string') {
     value = patternHover(a, listPath, last as number, at.node.value);
-  } else if (inheritsScalar && isScalar(at.node)) {
-    value = patternHover(a, 'metadata.inherits', 0, String(at.node.value));
+  } else if (onValue && at.path.join('.') === 'metadata.inherits' && isScalar(at.node) && typeof at.node.value === 'string') {
+    value = patternHover(a, 'metadata.inherits', 0, at.node.value);
   } else {
-    const keyPath = at.path.filter((s) => typeof s === 'string');
-    value = keyHover(keyPath);
-    if (!at.onKey) range = a.doc.nodeRange(at.key) ?? range;
+    value = keyHover(at.path.filter((s) => typeof s === 'string'), onValue && isScalar(at.node) ? at.node.value : undefined);
   }
   if (!value) return null;
+  // The range is what the cursor is over: the value when it is on a value, else the key.
+  const range = onValue ? a.doc.nodeRange(at.node) : a.doc.nodeRange(at.key) ?? a.doc.nodeRange(at.node);
   return { contents: { kind: MarkupKind.Markdown, value }, range };
 }
