@@ -21,7 +21,7 @@ function testEntries(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...testEntries(p));
-    else if (/\.test\.ts$|^index\.ts$/.test(name) || /test\/(e2e|bench)\/[^/]+\.ts$/.test(p)) out.push(p);
+    else if (/\.test\.ts$|\.vscode\.ts$|^index\.ts$/.test(name) || /test\/(e2e|bench)\/[^/]+\.ts$/.test(p)) out.push(p);
   }
   return out;
 }
