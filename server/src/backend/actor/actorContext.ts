@@ -1,0 +1,84 @@
+// The actor context of a console mutation, built from *verified* token claims only (SPEC 3.8):
+//   actor      = email ‖ preferred_username ‖ sub ‖ "unknown"
+//   subject    = sub,  issuer = iss
+//   groups     = groups ‖ roles (a string is one group) plus the RBAC group_mappings targets, sorted
+//   repository = repository ‖ repo
+// [src/cavra/approvals.py actor_context_from_claims]. CAVRA also accepts unverified `actor_claims`
+// in the request body; this project deliberately does not: there is no function here that takes raw
+// claims, and an actor context that did not come from this module is refused by the RBAC checks.
+import { isVerifiedClaims, type VerifiedClaims } from './verifyActorToken';
+import type { RbacPolicy } from './rbac';
+
+export interface ActorContext {
+  readonly actor: string;
+  readonly subject: string | null;
+  readonly issuer: string | null;
+  readonly groups: readonly string[];
+  readonly repository: string | null;
+}
+
+const verifiedContexts = new WeakSet<object>();
+
+/** True only for an actor context made by {@link actorContextFromVerifiedClaims}. */
+export function isVerifiedActorContext(value: unknown): value is ActorContext {
+  return typeof value === 'object' && value !== null && verifiedContexts.has(value);
+}
+
+/**
+ * @param claims what {@link verifyActorToken} returned; anything else throws a TypeError.
+ * @param rbac adds the `group_mappings` targets of the actor's groups.
+ */
+export function actorContextFromVerifiedClaims(claims: VerifiedClaims, rbac?: RbacPolicy | null): ActorContext {
+  if (!isVerifiedClaims(claims)) {
+    throw new TypeError('actor context requires claims from a verified token (verifyActorToken)');
+  }
+  const tokenGroups = groupList(pyTruthy(claims.groups) ? claims.groups : claims.roles);
+  const groups = new Set(tokenGroups);
+  for (const [source, targets] of rbac?.groupMappings ?? []) {
+    if (tokenGroups.includes(source)) for (const target of targets) groups.add(target);
+  }
+  const context: ActorContext = Object.freeze({
+    actor: firstString(claims.email, claims.preferred_username, claims.sub) ?? 'unknown',
+    subject: typeof claims.sub === 'string' ? claims.sub : null,
+    issuer: typeof claims.iss === 'string' ? claims.iss : null,
+    groups: Object.freeze([...groups].sort(compareCodePoints)),
+    repository: firstString(claims.repository, claims.repo) ?? null,
+  });
+  verifiedContexts.add(context);
+  return context;
+}
+
+function groupList(value: unknown): string[] {
+  if (typeof value === 'string') return value ? [value] : [];
+  if (!Array.isArray(value)) return [];
+  const out: string[] = [];
+  for (const item of value) {
+    if (typeof item === 'string') out.push(item);
+    else if (typeof item === 'number' && Number.isFinite(item)) out.push(String(item));
+  }
+  return out;
+}
+
+function firstString(...values: unknown[]): string | undefined {
+  for (const value of values) if (typeof value === 'string' && value !== '') return value;
+  return undefined;
+}
+
+function pyTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+/** Python's `sorted()` order for str: by code point (not UTF-16 unit). */
+export function compareCodePoints(a: string, b: string): number {
+  const ai = a[Symbol.iterator]();
+  const bi = b[Symbol.iterator]();
+  for (;;) {
+    const x = ai.next();
+    const y = bi.next();
+    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
+    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+}
