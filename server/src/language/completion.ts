@@ -57,7 +57,9 @@ function keyItems(a: Analysis, path: YamlPath, flow = false): CompletionItem[] {
     .filter(([k]) => !present.has(k))
     .map(([k, s], i): CompletionItem => {
       const sub = schemaAt([...path, k]);
-      const snippet = path.length === 0 ? SECTION_SNIPPETS[k] : undefined;
+      // A new pack's id is its folder name (CAVRA publishes to policies/<id>/), when that is a valid id.
+      const folderId = a.packFolder && /^cavra-[a-z0-9-]+$/.test(a.packFolder) ? a.packFolder : 'cavra-';
+      const snippet = path.length === 0 ? SECTION_SNIPPETS[k]?.replace('${1:cavra-}', `\${1:${folderId}}`) : undefined;
       const isList = sub?.type === 'array';
       const isObject = sub?.type === 'object';
       return {

@@ -43,7 +43,7 @@ function patternHover(a: Analysis, listKey: string, index: number, text: string)
   const lines = [`**${JSON.stringify(text)}** in \`${listKey}\``, ''];
   if (listKey === 'metadata.inherits') {
     const pack = a.context.catalog.get(text);
-    if (!pack) return `${lines.join('\n')}No pack \`${text}\` under the policy root.`;
+    if (!pack) return [...lines, `No pack \`${text}\` under the policy root: CAVRA cannot load this parent.`].join('\n');
     const counts = POLICY_SECTIONS.filter((s) => pack.ruleCounts[s] > 0).map((s) => `${s} ${pack.ruleCounts[s]}`).join(' · ');
     const shown = `${basename(dirname(dirname(pack.file)))}/${pack.folder}/${basename(pack.file)}`;
     return [...lines, `**${pack.title ?? pack.id}**${pack.version ? ` (version ${pack.version})` : ''}`, '', pack.description ?? '', '',

@@ -32,7 +32,7 @@ export function inheritanceLint(a: Analysis): Diagnostic[] {
     if (catalog.policyRoots.length && !catalog.get(e.id)) {
       const roots = catalog.policyRoots.join(', ');
       out.push(makeDiagnostic(range, DiagnosticSeverity.Warning, 'unknown-inherits',
-        `No pack \`${e.id}\` under the policy root (${roots}); CAVRA cannot load this parent. Known packs: ${known.map((p) => p.id).slice(0, 8).join(', ') || 'none'}.`, { path: e.path }));
+        `No pack \`${e.id}\` under the policy root (${roots}); CAVRA cannot load this parent. Known packs: ${known.filter((p) => p.id !== selfId).map((p) => p.id).slice(0, 8).join(', ') || 'none'}.`, { path: e.path }));
       continue;
     }
     if (selfId) {

@@ -1,0 +1,127 @@
+// Runs every golden case (test/golden/<method>/<case>.md) against the real server over stdio and
+// compares the answer exactly. CAVRA_GOLDEN_UPDATE=1 rewrites the answers instead: read every
+// rewritten case before committing it.
+import { strict as assert } from 'node:assert';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CodeAction, Diagnostic, Position, Range } from 'vscode-languageserver-protocol';
+import { caret } from '../lsp/caret';
+import { LspClient } from '../lsp/lspClient';
+import { repoRoot } from '../lsp/repoRoot';
+import { tempWorkspace } from '../lsp/tempWorkspace';
+import { applyEdits, editsOf } from '../lsp/textEdits';
+import { readCase, updateCase, WORKSPACE, type GoldenCase } from './goldenCase';
+
+const GOLDEN_DIR = join(repoRoot, 'test', 'golden');
+const UPDATE = process.env.CAVRA_GOLDEN_UPDATE === '1';
+const METHODS: Record<string, string | undefined> = {
+  publishDiagnostics: undefined,
+  hover: 'textDocument/hover',
+  completion: 'textDocument/completion',
+  codeAction: 'textDocument/codeAction',
+  codeLens: 'textDocument/codeLens',
+  documentSymbol: 'textDocument/documentSymbol',
+};
+const NEEDS_POSITION = new Set(['hover', 'completion']);
+
+const overlaps = (a: Range, b: Range) =>
+  !(a.end.line < b.start.line || (a.end.line === b.start.line && a.end.character < b.start.character) ||
+    b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character));
+
+/** The temp folder appears as /workspace in cases, so answers are stable and readable. */
+const toCase = (value: unknown, root: string): unknown => JSON.parse(JSON.stringify(value ?? null).split(root).join(WORKSPACE));
+const fromCase = (value: unknown, root: string): unknown => JSON.parse(JSON.stringify(value).split(`file://${WORKSPACE}/`).join(`file://${root}/`));
+
+function targetOf(c: GoldenCase): string {
+  const uri = (c.when.textDocument as { uri?: string } | undefined)?.uri;
+  if (!uri?.startsWith(`file://${WORKSPACE}/`)) throw new Error(`${c.file}: When.textDocument.uri must start with file://${WORKSPACE}/`);
+  const rel = uri.slice(`file://${WORKSPACE}/`.length);
+  if (!c.given.has(rel)) throw new Error(`${c.file}: When names ${rel}, which Given does not hold`);
+  return rel;
+}
+
+async function runCase(method: string, c: GoldenCase): Promise<void> {
+  const target = targetOf(c);
+  const files = new Map(c.given);
+  let position = c.when.position as Position | undefined;
+  if (!position && (NEEDS_POSITION.has(method) || (method === 'codeAction' && !c.when.range))) {
+    const marked = caret(files.get(target)!);
+    files.set(target, marked.text);
+    position = marked.position;
+  }
+  const ws = tempWorkspace(Object.fromEntries(files));
+  const client = await LspClient.start({ workspace: ws.root });
+  try {
+    const uri = client.uriOf(target);
+    const text = files.get(target)!;
+    await client.open(uri, text);
+    const publication = await client.publication(uri);
+    let actual: unknown;
+    if (method === 'publishDiagnostics') actual = publication;
+    else {
+      const params = fromCase(c.when, ws.root) as Record<string, unknown>;
+      if (position) params.position = position;
+      if (method === 'codeAction') {
+        const range = (params.range as Range | undefined) ?? { start: position!, end: position! };
+        params.range = range;
+        params.context ??= { diagnostics: publication.diagnostics.filter((d) => overlaps(d.range, range)) };
+        delete params.position;
+      }
+      actual = await client.request(METHODS[method]!, params);
+    }
+    const normalized = toCase(actual, ws.root);
+    let applied: string | undefined;
+    if (method === 'codeAction') applied = await checkQuickFixes(client, uri, text, publication.diagnostics, (actual ?? []) as CodeAction[]);
+    if (UPDATE) {
+      updateCase(c, normalized, c.applied !== undefined || method === 'codeAction' ? applied : undefined);
+      return;
+    }
+    assert.deepStrictEqual(normalized, c.then, `${c.file}: the server's answer differs from ## Then`);
+    if (c.applied !== undefined) assert.equal(applied, c.applied, `${c.file}: the text after the first quick fix differs from ## Applied`);
+  } finally {
+    await client.stop();
+    ws.remove();
+  }
+}
+
+/**
+ * Every quick fix must leave valid YAML in which the diagnostics it claims to fix are gone.
+ * Returns the text after the first action, for the case's `## Applied` section.
+ */
+async function checkQuickFixes(client: LspClient, uri: string, text: string, before: Diagnostic[], actions: CodeAction[]): Promise<string | undefined> {
+  let first: string | undefined;
+  for (const action of actions) {
+    const after = applyEdits(text, editsOf(action, uri));
+    first ??= after;
+    const version = await client.change(uri, after);
+    const now = await client.diagnostics(uri, version);
+    const broken = now.filter((d) => d.code === 'yaml-syntax' || d.code === 'duplicate-key' || d.code === 'not-a-mapping');
+    assert.deepEqual(broken, [], `"${action.title}" left broken YAML:\n${after}`);
+    for (const code of new Set((action.diagnostics ?? []).map((d) => d.code))) {
+      const fixed = (action.diagnostics ?? []).filter((d) => d.code === code).length;
+      const was = before.filter((d) => d.code === code).length;
+      const is = now.filter((d) => d.code === code).length;
+      assert.ok(is <= was - fixed, `"${action.title}" should remove ${fixed} ${code} diagnostic(s) (${was} before, ${is} after):\n${after}`);
+    }
+    await client.change(uri, text);
+  }
+  return first;
+}
+
+describe('golden cases (real server over stdio)', () => {
+  for (const method of Object.keys(METHODS)) {
+    const dir = join(GOLDEN_DIR, method);
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.md') && statSync(join(dir, n)).isFile()).sort();
+    } catch {
+      continue;
+    }
+    describe(method, () => {
+      for (const name of names) {
+        const c = readCase(join(dir, name));
+        it(`${name.replace(/\.md$/, '')}: ${c.title}`, () => runCase(method, c));
+      }
+    });
+  }
+});
