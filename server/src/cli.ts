@@ -1,141 +1,180 @@
-// `cavra-policy`: the same core as the language server, for CI pipelines and other editors.
+// `cavra-policy`: the same core as the language server, for CI pipelines, terminals and other editors.
+// This file finds the command, parses its flags and turns failures into exit codes; the commands live
+// in ./cli/ (one file per family).
 // Exit codes: 0 success (no errors), 1 findings or a failed operation, 2 bad usage or unreadable input.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { analyze } from './language/languageService';
-import { PackCatalog } from './language/packCatalog';
-import { buildPolicyPack, DraftError } from './policy/draft';
-import { policyDigest } from './policy/digest';
-import { loadPolicyValue } from './policy/policyYaml';
-import { policySummary } from './policy/summary';
-import { pathToFileURL } from 'node:url';
+import { BackendError } from './backend/backend';
+import { DraftError } from './policy/draft';
+import { InputError, Options, UsageError, closest, isFlagToken, parseFlags } from './cli/args';
+import { BACKEND_FLAGS, EXIT_CODES, JSON_FLAG, columns, commandHelp, type CommandContext, type CommandDef } from './cli/command';
+import { keyCommands } from './cli/keys';
+import { validateCommands } from './cli/validate';
+import { describeBackendError, secretRedactor } from './cli/backendFactory';
 
-class UsageError extends Error {}
+export { UsageError, InputError } from './cli/args';
 
-const USAGE = `Usage: cavra-policy <command> [options]
+const COMMANDS: CommandDef[] = [...validateCommands, ...keyCommands];
 
-Commands:
-  validate <file>...      Check policy files; prints file:line:col: severity code: message
-  summary <file>          CAVRA's policy summary (policy_id, title, version, inherits, mode, rule_counts)
-  digest <file>           The draft digest CAVRA binds approvals to (sha256:<hex>)
+const FAMILIES = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]))];
 
-Options:
-  --json                  Machine-readable output on stdout
-  --policy-dir DIR        Policy root for inherits checks (default: $CAVRA_POLICY_DIR, else ./policies)
-  -h, --help              This help
-
-Exit codes: 0 ok, 1 errors found or operation failed, 2 bad usage or unreadable input.`;
-
-interface Parsed {
-  command: string;
-  positionals: string[];
-  flags: Map<string, string | true>;
+function usage(): string {
+  return [
+    'Usage: cavra-policy <command> [options]',
+    '',
+    'Commands:',
+    ...columns(COMMANDS.map((c) => [c.name, c.summary.split(/(?<=[.;:])\s/)[0].replace(/[.:;]$/, '')] as [string, string])),
+    '',
+    'Options:',
+    ...columns([
+      ['--json', 'Machine-readable output on stdout'],
+      ['--policy-dir DIR', 'Policy root for inherits checks (default: $CAVRA_POLICY_DIR, else ./policies)'],
+      ['-h, --help', 'This help; <command> --help for a command\'s options'],
+    ]),
+    '',
+    EXIT_CODES,
+  ].join('\n');
 }
 
-const VALUE_FLAGS = new Set(['--policy-dir']);
-const BOOL_FLAGS = new Set(['--json', '-h', '--help']);
-
-export function parseArgs(argv: string[]): Parsed {
-  const [command, ...rest] = argv;
-  if (!command) throw new UsageError('missing command');
-  const positionals: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (a.startsWith('-')) {
-      const [name, inline] = a.split(/=(.*)/s, 2);
-      if (VALUE_FLAGS.has(name)) {
-        const v = inline ?? rest[++i];
-        if (v === undefined) throw new UsageError(`${name} needs a value`);
-        flags.set(name, v);
-      } else if (BOOL_FLAGS.has(name)) flags.set(name, true);
-      else throw new UsageError(`unknown option ${name}`);
-    } else positionals.push(a);
-  }
-  return { command, positionals, flags };
+function familyHelp(family: string): string {
+  const members = COMMANDS.filter((c) => c.name.startsWith(`${family} `));
+  return [
+    `Usage: cavra-policy ${family} <${members.map((c) => c.name.split(' ')[1]).join('|')}> [options]`,
+    '',
+    ...columns(members.map((c) => [c.name, c.summary] as [string, string])),
+    '',
+    `Run cavra-policy ${family} <subcommand> --help for its options.`,
+  ].join('\n');
 }
 
-function readInput(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+/** Flags allowed before the command word: the shared ones (e.g. `cavra-policy --root ws catalog`). */
+const LEADING_FLAGS = new Map([...BACKEND_FLAGS, JSON_FLAG].map((f) => [f.name as string, f]));
+
+interface Located {
+  def?: CommandDef;
+  family?: string;
+  rest: string[];
 }
 
-function policyRoot(flags: Parsed['flags']): string {
-  const dir = flags.get('--policy-dir');
-  return resolve(typeof dir === 'string' ? dir : process.env.CAVRA_POLICY_DIR || 'policies');
-}
-
-const SEVERITY: Record<number, string> = { [DiagnosticSeverity.Error]: 'error', [DiagnosticSeverity.Warning]: 'warning', [DiagnosticSeverity.Information]: 'info', [DiagnosticSeverity.Hint]: 'hint' };
-
-function validate(p: Parsed, out: (s: string) => void): number {
-  if (!p.positionals.length) throw new UsageError('validate needs at least one file');
-  const catalog = new PackCatalog();
-  catalog.scan([policyRoot(p.flags)]);
-  const rows: { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; code: string; message: string }[] = [];
-  const texts = p.positionals.map((f) => [f, readInput(f)] as const);
-  for (const [file, text] of texts) {
-    const abs = resolve(file);
-    const a = analyze(pathToFileURL(abs).href, 0, text, { file: abs, catalog });
-    for (const d of a.diagnostics) {
-      rows.push({ file, line: d.range.start.line + 1, column: d.range.start.character + 1, endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: SEVERITY[d.severity ?? 1], code: String(d.code), message: typeof d.message === 'string' ? d.message : d.message.value });
+/** Finds the command words (skipping leading shared flags) and returns the other tokens. */
+function locate(argv: string[]): Located {
+  const words: number[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const token = argv[i];
+    if (token === '--') break;
+    if (isFlagToken(token)) {
+      if (words.length) continue;
+      const name = token.split('=')[0];
+      if (name === '-h' || name === '--help') continue;
+      const spec = LEADING_FLAGS.get(name);
+      if (!spec) throw new UsageError(`unknown option ${name} before the command (command options go after it)`);
+      if (spec.kind !== 'bool' && !token.includes('=')) i++;
+      continue;
     }
+    words.push(i);
+    if (words.length === 1 && !FAMILIES.includes(token)) break;
   }
-  if (p.flags.has('--json')) out(JSON.stringify(rows, null, 2));
-  else for (const r of rows) out(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`);
-  return rows.some((r) => r.severity === 'error') ? 1 : 0;
-}
-
-function single(p: Parsed): [string, string] {
-  if (p.positionals.length !== 1) throw new UsageError(`${p.command} needs exactly one file`);
-  const file = p.positionals[0];
-  return [file, readInput(file)];
-}
-
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`), err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): number {
-  try {
-    if (!argv.length || argv[0] === '-h' || argv[0] === '--help') {
-      out(USAGE);
-      return argv.length ? 0 : 2;
+  const rest = argv.filter((_, i) => !words.includes(i));
+  if (!words.length) return { rest };
+  const first = argv[words[0]];
+  if (!FAMILIES.includes(first)) {
+    const def = COMMANDS.find((c) => c.name === first);
+    if (!def) {
+      const near = closest(first, [...COMMANDS.map((c) => c.name.split(' ')[0])]);
+      throw new UsageError(`unknown command ${first}${near ? ` (did you mean ${near}?)` : ''}`);
     }
-    const p = parseArgs(argv);
-    if (p.flags.has('--help') || p.flags.has('-h')) {
-      out(USAGE);
+    return { def, rest };
+  }
+  if (words.length < 2) return { family: first, rest };
+  const sub = argv[words[1]];
+  const def = COMMANDS.find((c) => c.name === `${first} ${sub}`);
+  if (!def) {
+    const names = COMMANDS.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name.split(' ')[1]);
+    throw new FamilyUsage(first, `unknown ${first} subcommand ${sub}; expected one of: ${names.join(', ')}`);
+  }
+  return { def, family: first, rest };
+}
+
+class FamilyUsage extends UsageError {
+  constructor(readonly family: string, message: string) {
+    super(message);
+  }
+}
+
+function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '-h' || a === '--help');
+}
+
+/**
+ * Runs one command line. Returns the exit code, directly for synchronous commands (validate, summary,
+ * digest, keygen, sign, verify) and as a promise for those that go through a backend: `await` it.
+ */
+export function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): number | Promise<number> {
+  if (!argv.length) {
+    out(usage());
+    return 2;
+  }
+  let def: CommandDef | undefined;
+  // Secrets (the API token) are masked in everything printed, whatever produced the text.
+  const redact = secretRedactor(env, argv);
+  const safeOut = (s: string) => out(redact(s));
+  const safeErr = (s: string) => err(redact(s));
+  const fail = (e: unknown): number => reportFailure(e, def, safeErr);
+  try {
+    const located = locate(argv);
+    def = located.def;
+    if (wantsHelp(argv)) {
+      out(def ? commandHelp(def) : located.family ? familyHelp(located.family) : usage());
       return 0;
     }
-    switch (p.command) {
-      case 'validate':
-        return validate(p, out);
-      case 'summary': {
-        const [file, text] = single(p);
-        const summary = policySummary(loadPolicyValue(text, file));
-        out(p.flags.has('--json') ? JSON.stringify(summary, null, 2) : Object.entries(summary).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n'));
-        return 0;
-      }
-      case 'digest': {
-        const [file, text] = single(p);
-        const digest = policyDigest(buildPolicyPack(loadPolicyValue(text, file)));
-        out(p.flags.has('--json') ? JSON.stringify({ file, policy_digest: digest }) : digest);
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown command ${p.command}`);
+    if (!def) {
+      if (located.family) throw new FamilyUsage(located.family, `${located.family} needs a subcommand`);
+      throw new UsageError('missing command');
     }
+    const opts = new Options(parseFlags(located.rest, def.flags, def.positionals, def.name));
+    const ctx: CommandContext = { opts, out: safeOut, err: safeErr, env, cwd };
+    const code = def.run(ctx);
+    return typeof code === 'number' ? code : code.catch(fail);
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(`cavra-policy: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (e instanceof DraftError) {
-      err(`cavra-policy: ${e.message}`);
-      return 1;
-    }
-    err(`cavra-policy: ${(e as Error).message}`);
-    return 1;
+    return fail(e);
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+function reportFailure(e: unknown, def: CommandDef | undefined, err: (s: string) => void): number {
+  if (e instanceof FamilyUsage) {
+    err(`cavra-policy: ${e.message}\n\n${familyHelp(e.family)}`);
+    return 2;
+  }
+  if (e instanceof UsageError) {
+    const hint = def
+      ? `Usage: cavra-policy ${def.name}${def.synopsis ? ` ${def.synopsis}` : ''}\nSee: cavra-policy ${def.name} --help`
+      : usage();
+    err(`cavra-policy: ${e.message}\n\n${hint}`);
+    return 2;
+  }
+  if (e instanceof InputError) {
+    err(`cavra-policy: ${e.message}`);
+    return 2;
+  }
+  if (e instanceof BackendError) {
+    err(`cavra-policy: ${describeBackendError(e)}`);
+    return 1;
+  }
+  if (e instanceof DraftError) {
+    err(`cavra-policy: ${e.message}`);
+    return 1;
+  }
+  err(`cavra-policy: ${(e as Error)?.message ?? String(e)}`);
+  return 1;
+}
+
+if (require.main === module) {
+  Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,202 @@
+// keygen, sign, verify: CAVRA's policy signing (SPEC 5) on files, no backend needed. Private keys and
+// HMAC keys are read, used and never printed; messages name files, not key material.
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import {
+  SigningKeyError, policyFileDigest, serializeSignature, signPolicyBytes, verifyPolicySignature, writeKeyPair,
+  type VerifyResult,
+} from '../signing';
+import { writeFileAtomic } from '../backend/store';
+import { InputError, UsageError, type FlagSpec } from './args';
+import { JSON_FLAG, type CommandContext, type CommandDef } from './command';
+import { readBytes, readText } from './input';
+import { fields, print } from './output';
+
+/** CAVRA reads the HMAC key from --key or $CAVRA_POLICY_SIGNING_KEY. */
+export const SIGNING_KEY_ENV = 'CAVRA_POLICY_SIGNING_KEY';
+
+export const SIGNING_FLAGS: FlagSpec[] = [
+  { name: '--private-key', kind: 'string', value: 'PEM', help: 'Ed25519 private key file (PKCS#8 PEM, as keygen writes it)' },
+  { name: '--key-id', kind: 'string', value: 'ID', help: 'key_id written in the signature (default: the signer)' },
+  { name: '--signer', kind: 'string', value: 'NAME', help: 'signer written in the signature (default: local)' },
+  { name: '--key', kind: 'string', value: 'HMAC', help: `HMAC key for HS256 signing (default: $${SIGNING_KEY_ENV}); never printed` },
+];
+
+export interface SigningChoice {
+  privateKeyPem?: string;
+  hmacKey?: string;
+  keyId?: string;
+}
+
+/** Reads --private-key / --key / --key-id as CAVRA does: Ed25519 when a private key is given, else HMAC. */
+export function signingFromFlags(ctx: CommandContext): SigningChoice {
+  const keyFile = ctx.opts.str('--private-key');
+  const keyId = ctx.opts.str('--key-id');
+  if (keyId !== undefined && keyFile === undefined) {
+    throw new UsageError('--key-id names an Ed25519 key: add --private-key PEM');
+  }
+  if (keyFile !== undefined && ctx.opts.has('--key')) {
+    throw new UsageError('--private-key and --key both given: choose Ed25519 (--private-key) or HMAC (--key)');
+  }
+  if (keyFile === undefined) return { hmacKey: ctx.opts.str('--key') ?? (ctx.env[SIGNING_KEY_ENV] || undefined) };
+  return { privateKeyPem: readText(keyFile, ctx.cwd), keyId };
+}
+
+/** A SigningKeyError from a file the user named is unreadable input (exit 2). */
+function keyProblem<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (e instanceof SigningKeyError) throw new InputError(`${file}: ${e.message.replace(/^policy signing private key: /, '')}`);
+    throw e;
+  }
+}
+
+function checkKeyId(keyId: string): void {
+  if (/[\\/]/.test(keyId) || keyId.includes('..') || keyId.includes('\0') || !keyId.trim()) {
+    throw new UsageError(`--key-id must be a plain name (no "/", "\\" or ".."), as it becomes the file name <key-id>.private.pem`);
+  }
+}
+
+function keygen(ctx: CommandContext): number {
+  const dir = resolve(ctx.cwd, ctx.opts.str('--output')!);
+  const keyId = ctx.opts.str('--key-id')!;
+  checkKeyId(keyId);
+  const written = writeKeyPair(dir, keyId);
+  const result = {
+    key_id: written.keyId,
+    algorithm: 'Ed25519',
+    private_key_path: written.privateKeyPath,
+    public_key_path: written.publicKeyPath,
+    public_key_sha256: written.publicKeySha256,
+  };
+  print(ctx, result, () => [
+    `Wrote Ed25519 key pair "${keyId}"`,
+    ...fields([
+      ['private key', `${written.privateKeyPath}  (keep it secret; never commit it)`],
+      ['public key', written.publicKeyPath],
+      ['public_key_sha256', written.publicKeySha256],
+    ]).map((l) => `  ${l}`),
+  ]);
+  return 0;
+}
+
+function sign(ctx: CommandContext): number {
+  const file = ctx.opts.positionals[0];
+  const bytes = readBytes(file, ctx.cwd);
+  const choice = signingFromFlags(ctx);
+  const keyFile = ctx.opts.str('--private-key');
+  const sig = keyProblem(keyFile ?? file, () => signPolicyBytes(bytes, {
+    privateKeyPem: choice.privateKeyPem,
+    hmacKey: choice.hmacKey,
+    keyId: choice.keyId,
+    signer: ctx.opts.str('--signer'),
+    policyFile: basename(file),
+  }));
+  const sigPath = `${resolve(ctx.cwd, file)}.sig.json`;
+  writeFileAtomic(sigPath, serializeSignature(sig));
+  print(ctx, { policy_path: resolve(ctx.cwd, file), signature_path: sigPath, signature: sig }, () => [
+    `Signed ${file} → ${signatureFileFor(file)}`,
+    ...fields([
+      ['algorithm', sig.algorithm],
+      ['digest', sig.digest],
+      ['signer', sig.signer],
+      ['key_id', sig.key_id],
+      ['public_key_sha256', sig.public_key_sha256],
+    ]).map((l) => `  ${l}`),
+    ...(sig.algorithm === 'SHA256' ? [`  note: no key given, so this only detects accidental changes; use --private-key for release signing`] : []),
+  ]);
+  return 0;
+}
+
+const signatureFileFor = (file: string) => `${file}.sig.json`;
+
+function verify(ctx: CommandContext): number {
+  const file = ctx.opts.positionals[0];
+  const policyPath = resolve(ctx.cwd, file);
+  const bytes = readBytes(file, ctx.cwd);
+  const explicit = ctx.opts.str('--signature');
+  const sigPath = explicit ? resolve(ctx.cwd, explicit) : `${policyPath}.sig.json`;
+  const trusted = ctx.opts.list('--public-key').map((pem) => readText(pem, ctx.cwd));
+  const hmacKey = ctx.opts.str('--key') ?? (ctx.env[SIGNING_KEY_ENV] || undefined);
+
+  let result: VerifyResult & { signature_path: string };
+  if (!explicit && !existsSync(sigPath) && existsSync(`${policyPath}.sig`)) {
+    result = { ...verifyLegacy(bytes, readText(`${policyPath}.sig`, ctx.cwd)), signature_path: `${policyPath}.sig` };
+  } else if (!explicit && !existsSync(sigPath)) {
+    result = {
+      ok: false, message: `no signature: ${sigPath} does not exist (sign the policy with: cavra-policy sign ${file})`,
+      signatureChecked: false, signature_path: sigPath,
+    };
+  } else {
+    const checked = verifyPolicySignature(bytes, readText(explicit ?? sigPath, ctx.cwd), { publicKeyPems: trusted, hmacKey, sigFile: basename(sigPath) });
+    const hint = checked.problem === 'public-key-required' ? ' (pass the signer\'s public key with --public-key PEM)' : '';
+    result = { ...checked, message: checked.message + hint, signature_path: sigPath };
+  }
+  const json = {
+    ok: result.ok,
+    policy_path: policyPath,
+    signature_path: result.signature_path,
+    algorithm: result.algorithm ?? null,
+    signature_checked: result.signatureChecked,
+    message: result.message,
+    ...(result.problem ? { problem: result.problem } : {}),
+  };
+  if (result.ok) {
+    const digestOnly = result.algorithm === 'HS256' && !result.signatureChecked ? ' (digest only: no HMAC key given, the signature itself was not checked)' : '';
+    print(ctx, json, () => `OK ${file}: ${result.message}${digestOnly}`);
+    return 0;
+  }
+  if (ctx.opts.bool('--json')) print(ctx, json, () => '');
+  ctx.err(`cavra-policy: verification failed for ${file}: ${result.message}`);
+  return 1;
+}
+
+/** CAVRA's legacy `policy.yaml.sig`: a text file holding `sha256:<hex>` of the policy bytes. */
+function verifyLegacy(bytes: Uint8Array, text: string): VerifyResult {
+  const digest = policyFileDigest(bytes);
+  return text.trim() === digest
+    ? { ok: true, algorithm: 'SHA256', message: 'verified legacy digest signature', signatureChecked: true }
+    : { ok: false, algorithm: 'SHA256', message: 'policy digest mismatch', problem: 'digest-mismatch', signatureChecked: false };
+}
+
+const policyFile = (command: string) => ({ names: ['<policy.yaml>'], min: 1, max: 1, missing: `${command} needs the policy file to ${command}`, extra: `${command} takes one policy file` });
+
+export const keyCommands: CommandDef[] = [
+  {
+    name: 'keygen',
+    synopsis: '--output DIR --key-id ID',
+    summary: 'Create an Ed25519 signing key pair as CAVRA does: <key-id>.private.pem (PKCS#8) and <key-id>.public.pem.',
+    details: 'Existing key files are never overwritten. The private key file is readable by you only (mode 600).',
+    positionals: { names: [], min: 0, max: 0, missing: '', extra: 'keygen takes no arguments: use --output DIR --key-id ID' },
+    flags: [
+      { name: '--output', kind: 'string', value: 'DIR', required: true, help: 'Folder for the key files (created if missing)' },
+      { name: '--key-id', kind: 'string', value: 'ID', required: true, help: 'Key name; becomes the file names and the key_id in signatures' },
+      JSON_FLAG,
+    ],
+    run: keygen,
+  },
+  {
+    name: 'sign',
+    synopsis: '<policy.yaml> [--private-key PEM] [--key-id ID] [--signer NAME] [--key HMAC]',
+    summary: 'Write <policy.yaml>.sig.json in CAVRA\'s format: Ed25519 with --private-key, HS256 with an HMAC key, else the digest-only SHA256 form.',
+    positionals: policyFile('sign'),
+    flags: [...SIGNING_FLAGS, JSON_FLAG],
+    run: sign,
+  },
+  {
+    name: 'verify',
+    synopsis: '<policy.yaml> [--signature FILE] [--public-key PEM]... [--key HMAC]',
+    summary: 'Check a policy against its signature; exit 1 and say why when it does not verify.',
+    details: 'Ed25519 signatures need the signer\'s public key (--public-key, repeatable: any of the keys may match).\n' +
+      `HS256 signatures are checked when an HMAC key is given (--key or $${SIGNING_KEY_ENV}); without one only the digest is.`,
+    positionals: policyFile('verify'),
+    flags: [
+      { name: '--signature', kind: 'string', value: 'FILE', help: 'Signature file (default: <policy.yaml>.sig.json)' },
+      { name: '--public-key', kind: 'string', value: 'PEM', repeatable: true, help: 'Trusted Ed25519 public key file' },
+      { name: '--key', kind: 'string', value: 'HMAC', help: `HMAC key for HS256 (default: $${SIGNING_KEY_ENV}); never printed` },
+      JSON_FLAG,
+    ],
+    run: verify,
+  },
+];

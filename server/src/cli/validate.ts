@@ -1,0 +1,85 @@
+// validate, summary, digest: the language server's checks and CAVRA's summary and draft digest, offline.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { analyze } from '../language/languageService';
+import { PackCatalog } from '../language/packCatalog';
+import { buildPolicyPack } from '../policy/draft';
+import { policyDigest } from '../policy/digest';
+import { loadPolicyValue } from '../policy/policyYaml';
+import { policySummary } from '../policy/summary';
+import { JSON_FLAG, POLICY_DIR_FLAG, ROOT_FLAG, type CommandContext, type CommandDef } from './command';
+import { policyRootOf } from './backendFactory';
+import { readText } from './input';
+import { printJson } from './output';
+
+const SEVERITY: Record<number, string> = {
+  [DiagnosticSeverity.Error]: 'error', [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'info', [DiagnosticSeverity.Hint]: 'hint',
+};
+
+interface Finding {
+  file: string; line: number; column: number; endLine: number; endColumn: number;
+  severity: string; code: string; message: string;
+}
+
+function validate(ctx: CommandContext): number {
+  const catalog = new PackCatalog();
+  catalog.scan([policyRootOf(ctx)]);
+  const rows: Finding[] = [];
+  const texts = ctx.opts.positionals.map((f) => [f, readText(f, ctx.cwd)] as const);
+  for (const [file, text] of texts) {
+    const abs = resolve(ctx.cwd, file);
+    const a = analyze(pathToFileURL(abs).href, 0, text, { file: abs, catalog });
+    for (const d of a.diagnostics) {
+      rows.push({
+        file, line: d.range.start.line + 1, column: d.range.start.character + 1, endLine: d.range.end.line + 1,
+        endColumn: d.range.end.character + 1, severity: SEVERITY[d.severity ?? 1], code: String(d.code),
+        message: typeof d.message === 'string' ? d.message : d.message.value,
+      });
+    }
+  }
+  if (ctx.opts.bool('--json')) printJson(ctx, rows);
+  else for (const r of rows) ctx.out(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`);
+  return rows.some((r) => r.severity === 'error') ? 1 : 0;
+}
+
+const oneFile = (command: string) => ({ names: ['<file>'], min: 1, max: 1, missing: `${command} needs exactly one file`, extra: `${command} needs exactly one file` });
+
+export const validateCommands: CommandDef[] = [
+  {
+    name: 'validate',
+    synopsis: '<file>...',
+    summary: 'Check policy files; prints file:line:col: severity code: message',
+    positionals: { names: ['<file>...'], min: 1, max: Infinity, missing: 'validate needs at least one file' },
+    flags: [ROOT_FLAG, POLICY_DIR_FLAG, JSON_FLAG],
+    run: validate,
+  },
+  {
+    name: 'summary',
+    synopsis: '<file>',
+    summary: "CAVRA's policy summary (policy_id, title, version, inherits, mode, rule_counts)",
+    positionals: oneFile('summary'),
+    flags: [POLICY_DIR_FLAG, JSON_FLAG],
+    run(ctx) {
+      const file = ctx.opts.positionals[0];
+      const summary = policySummary(loadPolicyValue(readText(file, ctx.cwd), file));
+      if (ctx.opts.bool('--json')) printJson(ctx, summary);
+      else ctx.out(Object.entries(summary).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n'));
+      return 0;
+    },
+  },
+  {
+    name: 'digest',
+    synopsis: '<file>',
+    summary: 'The draft digest CAVRA binds approvals to (sha256:<hex>)',
+    positionals: oneFile('digest'),
+    flags: [POLICY_DIR_FLAG, JSON_FLAG],
+    run(ctx) {
+      const file = ctx.opts.positionals[0];
+      const digest = policyDigest(buildPolicyPack(loadPolicyValue(readText(file, ctx.cwd), file)));
+      ctx.out(ctx.opts.bool('--json') ? JSON.stringify({ file, policy_digest: digest }) : digest);
+      return 0;
+    },
+  },
+];
