@@ -1,11 +1,37 @@
-// The thin client: starts the language server, claims policy files, shows the active pack's state.
+// Activation: start the language server, claim policy files, register views and commands.
+// Everything that does work lives in the server; this file only wires the pieces together.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { StoreChangedNotification } from '../../server/src/workflowProtocol';
+import { decideApproval, expireApproval, showApproval } from './commands/approvalCommands';
+import { breakGlass } from './commands/breakGlass';
+import type { CommandContext } from './commands/context';
+import { createPack } from './commands/createPack';
+import { diffPublished, planPublish, previewDraft, requestPublishApproval } from './commands/draftCommands';
+import { verifyEvidence } from './commands/evidenceCommands';
+import { publishSigned } from './commands/publishSigned';
+import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
+import { applyRolloutChange, diffRolloutPlan, planRolloutChange } from './commands/rolloutCommands';
+import { VirtualDocuments } from './diff/virtualDocuments';
 import { claimPolicyFiles } from './policyFiles';
 import { PolicyStatusBar } from './statusBar';
+import { ApprovalsView } from './views/approvalsView';
+import { EvidenceView } from './views/evidenceView';
+import { PacksView } from './views/packsView';
+import { RolloutsView } from './views/rolloutsView';
+import { ReportPanels } from './webview/reportPanel';
+import { WorkflowClient } from './workflowClient';
 
-export const LANGUAGE_ID = 'cavra-policy';
 let client: LanguageClient | undefined;
+
+function serverSettings() {
+  const c = vscode.workspace.getConfiguration('cavra');
+  return {
+    policyRoot: c.get('policyRoot'),
+    maxFileSizeMb: c.get('maxFileSizeMb'),
+    trusted: vscode.workspace.isTrusted,
+  };
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('CAVRA Policy Studio', { log: true });
@@ -15,26 +41,90 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
-  const config = vscode.workspace.getConfiguration('cavra');
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: LANGUAGE_ID }],
+    documentSelector: [{ language: 'cavra-policy' }],
     outputChannel: log,
-    initializationOptions: { policyRoot: config.get('policyRoot'), maxFileSizeMb: config.get('maxFileSizeMb') },
+    initializationOptions: serverSettings(),
     synchronize: { configurationSection: 'cavra' },
   };
   client = new LanguageClient('cavraPolicy', 'CAVRA Policy Language Server', serverOptions, clientOptions);
-  context.subscriptions.push(claimPolicyFiles());
-  const statusBar = new PolicyStatusBar(client);
-  context.subscriptions.push(statusBar);
+  const lc = client;
+  const workflows = new WorkflowClient(lc, log);
+  const panels = new ReportPanels(context.extensionUri);
+  const virtualDocs = new VirtualDocuments();
+  const root = () => vscode.workspace.getConfiguration('cavra').get<string>('policyRoot') ?? 'policies';
+  const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri;
+  const views = {
+    packs: new PacksView(workflows, (id) => (folder() ? vscode.Uri.joinPath(folder()!, root(), id, 'policy.yaml') : undefined)),
+    approvals: new ApprovalsView(workflows),
+    rollouts: new RolloutsView(workflows),
+    evidence: new EvidenceView(workflows),
+  };
+  const statusBar = new PolicyStatusBar(lc, workflows);
+  const refreshAll = () => {
+    for (const v of Object.values(views)) v.refresh();
+    statusBar.refresh();
+  };
+  const ctx: CommandContext = {
+    extension: context,
+    workflows,
+    panels,
+    virtualDocs,
+    log,
+    views,
+    refreshAll,
+    backendName: async () => {
+      const info = await workflows.call('backendInfo', {}).catch(() => null);
+      return info ? `${info.kind} backend (${info.location})` : 'backend unknown';
+    },
+  };
+
   context.subscriptions.push(
-    vscode.commands.registerCommand('cavra.showRuleCounts', () => statusBar.showDetails()),
-    vscode.commands.registerCommand('cavra.restartServer', async () => {
-      await client?.restart();
-      log.info('language server restarted');
-    }),
+    panels, virtualDocs, statusBar, claimPolicyFiles(),
+    ...Object.values(views),
+    vscode.window.registerTreeDataProvider('cavra.packs', views.packs),
+    vscode.window.registerTreeDataProvider('cavra.approvals', views.approvals),
+    vscode.window.registerTreeDataProvider('cavra.rollouts', views.rollouts),
+    vscode.window.registerTreeDataProvider('cavra.evidence', views.evidence),
   );
-  await client.start();
-  statusBar.refresh();
+
+  const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  register('cavra.showRuleCounts', () => statusBar.showDetails());
+  register('cavra.restartServer', async () => { await lc.restart(); log.info('language server restarted'); });
+  register('cavra.refreshViews', refreshAll);
+  register('cavra.createPack', () => createPack());
+  register('cavra.previewDraft', (arg?: unknown) => previewDraft(ctx, arg));
+  register('cavra.planPublish', (arg?: unknown) => planPublish(ctx, arg));
+  register('cavra.diffPublished', (arg?: unknown) => diffPublished(ctx, arg));
+  register('cavra.requestPublishApproval', (arg?: unknown) => requestPublishApproval(ctx, arg));
+  register('cavra.publishSigned', (arg?: unknown) => publishSigned(ctx, arg));
+  register('cavra.approve', (arg?: unknown) => decideApproval(ctx, 'approve', arg));
+  register('cavra.deny', (arg?: unknown) => decideApproval(ctx, 'deny', arg));
+  register('cavra.expire', (arg?: unknown) => expireApproval(ctx, arg));
+  register('cavra.showApproval', (id?: string) => showApproval(ctx, id));
+  register('cavra.breakGlass', (arg?: unknown) => breakGlass(ctx, arg));
+  register('cavra.planRolloutChange', (arg?: any) => planRolloutChange(ctx, arg));
+  register('cavra.applyRolloutChange', (arg?: any) => applyRolloutChange(ctx, arg));
+  register('cavra.diffRolloutPlan', (before: any, after: any) => diffRolloutPlan(ctx, before, after));
+  register('cavra.verifyEvidence', () => verifyEvidence(ctx));
+  register('cavra.setRemoteToken', () => setRemoteToken(context.secrets, lc));
+  register('cavra.filterApprovals', async () => {
+    const group = await vscode.window.showInputBox({ title: 'Show approvals for approver group', prompt: 'Leave empty to show every group', value: views.approvals.approverGroup ?? '' });
+    if (group === undefined) return;
+    views.approvals.approverGroup = group.trim() || undefined;
+    views.approvals.refresh();
+  });
+
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void lc.sendNotification('workspace/didChangeConfiguration', { settings: null })),
+    context.secrets.onDidChange((e) => { if (e.key === 'cavra.remote.token') void sendStoredToken(context.secrets, lc); }),
+  );
+
+  await lc.start();
+  void vscode.commands.executeCommand('setContext', 'cavra.active', true);
+  lc.onNotification(StoreChangedNotification, () => refreshAll());
+  await sendStoredToken(context.secrets, lc);
+  refreshAll();
 }
 
 export async function deactivate(): Promise<void> {

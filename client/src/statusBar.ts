@@ -1,19 +1,31 @@
-// The active pack at a glance: rule count and validity, from the server's cached analysis.
+// The active pack at a glance: rule count, validity, signature state and which backend answers.
+// A click opens the action that fits the state (fix problems, publish, or the rule counts).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DocumentStateRequest, type DocumentState } from '../../server/src/protocol';
+import type { BackendInfo, PackState } from '../../server/src/workflowProtocol';
+import type { WorkflowClient } from './workflowClient';
+
+const SIGNATURE_WORDS: Record<PackState['signature'], string> = {
+  verified: 'signed',
+  modified: 'modified since signed',
+  invalid: 'signature invalid',
+  unsigned: 'unsigned',
+};
 
 export class PolicyStatusBar implements vscode.Disposable {
   private item = vscode.window.createStatusBarItem('cavra.policyState', vscode.StatusBarAlignment.Left, 50);
   private disposables: vscode.Disposable[] = [];
   private state: DocumentState | null = null;
+  private pack: PackState | null = null;
+  private backend: BackendInfo | null = null;
   private pending: NodeJS.Timeout | undefined;
 
-  constructor(private client: LanguageClient) {
+  constructor(private client: LanguageClient, private workflows: WorkflowClient) {
     this.item.name = 'CAVRA policy';
-    this.item.command = 'cavra.showRuleCounts';
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
+      vscode.workspace.onDidSaveTextDocument(() => this.refresh()),
       vscode.languages.onDidChangeDiagnostics((e) => {
         const active = vscode.window.activeTextEditor?.document.uri.toString();
         if (active && e.uris.some((u) => u.toString() === active)) this.refresh();
@@ -32,24 +44,37 @@ export class PolicyStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    try {
-      this.state = await this.client.sendRequest(DocumentStateRequest, { uri: doc.uri.toString() });
-    } catch {
-      this.state = null;
-    }
+    const uri = doc.uri.toString();
+    [this.state, this.pack, this.backend] = await Promise.all([
+      this.client.sendRequest(DocumentStateRequest, { uri }).catch(() => null),
+      this.workflows.call('packState', { uri }).catch(() => null),
+      this.workflows.call('backendInfo', {}).catch(() => null),
+    ]);
     const s = this.state;
     if (!s) {
       this.item.hide();
       return;
     }
     const rules = `${s.totalRules} ${s.totalRules === 1 ? 'rule' : 'rules'}`;
-    this.item.text = s.valid ? `$(shield) CAVRA ${rules}` : `$(error) CAVRA invalid · ${rules}`;
-    this.item.tooltip = new vscode.MarkdownString(
-      `**${String(s.summary.policy_id ?? 'policy')}** ${s.valid ? 'is valid' : `has ${s.errors} error(s)`}, ${s.warnings} warning(s)\n\n` +
-        Object.entries(s.summary.rule_counts).map(([k, v]) => `- ${k}: ${v}`).join('\n') +
-        (s.policyDigest ? `\n\nDraft digest: \`${s.policyDigest}\`` : ''),
-    );
-    this.item.backgroundColor = s.valid ? undefined : new vscode.ThemeColor('statusBarItem.errorBackground');
+    const sig = this.pack?.published ? SIGNATURE_WORDS[this.pack.signature] : 'not published';
+    const where = this.backend ? ` · ${this.backend.kind}` : '';
+    if (!s.valid) {
+      this.item.text = `$(error) CAVRA invalid · ${rules}${where}`;
+      this.item.command = 'workbench.actions.view.problems';
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    } else {
+      const icon = this.pack?.signature === 'modified' || this.pack?.signature === 'invalid' ? '$(warning)' : '$(shield)';
+      this.item.text = `${icon} CAVRA ${rules} · ${sig}${where}`;
+      this.item.command = this.pack?.signature === 'verified' ? 'cavra.showRuleCounts' : 'cavra.planPublish';
+      this.item.backgroundColor = this.pack?.signature === 'modified' || this.pack?.signature === 'invalid' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    }
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${String(s.summary.policy_id ?? 'policy')}** ${s.valid ? 'is valid' : `has ${s.errors} error(s)`}, ${s.warnings} warning(s)\n\n`);
+    md.appendMarkdown(Object.entries(s.summary.rule_counts).map(([k, v]) => `${k}: ${v}`).join(' · '));
+    if (s.policyDigest) md.appendMarkdown(`\n\nDraft digest: \`${s.policyDigest}\``);
+    if (this.pack) md.appendText(`\n\nPublished pack: ${this.pack.signature_message}`);
+    if (this.backend) md.appendText(`\nBackend: ${this.backend.kind} (${this.backend.location})${this.backend.restricted ? ` — ${this.backend.restricted}` : ''}`);
+    this.item.tooltip = md;
     this.item.show();
   }
 

@@ -1,0 +1,88 @@
+// Incident commander: Break Glass on a decision. Every mandatory field is asked and checked
+// (actor, reason, approver group, expiry), the external reference is optional, and nothing is sent
+// until all of them are present and the summary is confirmed.
+import * as vscode from 'vscode';
+import type { Decision } from '../../../server/src/backend/backend';
+import { requireTrust } from '../trust';
+import type { ApprovalNode } from '../views/approvalsView';
+import { showWorkflowError } from '../workflowClient';
+import type { CommandContext } from './context';
+
+export interface BreakGlassFields {
+  actor: string;
+  reason: string;
+  approver_group: string;
+  ttl_hours: number;
+  external_ref?: string;
+}
+
+/** The one place the fields are checked, so the UI and its tests agree on what "complete" means. */
+export function breakGlassProblems(f: Partial<BreakGlassFields>): string[] {
+  const problems: string[] = [];
+  if (!f.actor?.trim()) problems.push('actor is required');
+  if (!f.reason?.trim()) problems.push('break-glass reason is required');
+  if (!f.approver_group?.trim()) problems.push('approver group is required');
+  if (!Number.isInteger(f.ttl_hours) || (f.ttl_hours ?? 0) < 1 || (f.ttl_hours ?? 0) > 72) problems.push('expiry must be a whole number of hours from 1 to 72');
+  return problems;
+}
+
+async function pickDecision(ctx: CommandContext, arg: unknown): Promise<Decision | undefined> {
+  const node = arg as ApprovalNode | undefined;
+  if (node && typeof node === 'object' && 'kind' in node && node.kind === 'approval') return node.record.decision;
+  const source = await vscode.window.showQuickPick([
+    { label: '$(clock) A pending approval\'s decision', id: 'pending' },
+    { label: '$(file) A decision JSON file', id: 'file' },
+  ], { title: 'Break Glass: which decision?' });
+  if (!source) return undefined;
+  if (source.id === 'file') {
+    const [file] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Decision JSON': ['json'] }, title: 'Decision to break glass on' })) ?? [];
+    if (!file) return undefined;
+    const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${vscode.workspace.asRelativePath(file)} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== 'object' || typeof (parsed as Decision).decision_id !== 'string') throw new Error(`${vscode.workspace.asRelativePath(file)}: decision must include decision_id`);
+    return parsed as Decision;
+  }
+  const list = await ctx.workflows.call('listApprovals', { state: 'pending', limit: 500 });
+  const pick = await vscode.window.showQuickPick(list.items.map((a) => ({ label: `${String(a.decision?.action_type ?? '')} ${String(a.decision?.target ?? '')}`, description: a.approval_id, detail: `${String(a.decision?.rule_id ?? '')} · ${String(a.decision?.severity ?? '')}`, d: a.decision })), { title: 'Break Glass: pending decision' });
+  return pick?.d;
+}
+
+export async function breakGlass(ctx: CommandContext, arg?: unknown): Promise<void> {
+  if (!requireTrust('Break-glass')) return;
+  try {
+    const decision = await pickDecision(ctx, arg);
+    if (!decision) return;
+    const config = vscode.workspace.getConfiguration('cavra');
+    const f: Partial<BreakGlassFields> = {};
+    f.actor = (await vscode.window.showInputBox({ title: 'Break Glass (1/5): actor', value: config.get<string>('actor') ?? '', prompt: 'The incident commander taking responsibility', validateInput: (v) => (v.trim() ? undefined : 'The actor is required') }))?.trim();
+    if (!f.actor) return;
+    f.reason = (await vscode.window.showInputBox({ title: 'Break Glass (2/5): reason', prompt: 'Why this override is needed now (mandatory evidence)', validateInput: (v) => (v.trim() ? undefined : 'A reason is required') }))?.trim();
+    if (!f.reason) return;
+    f.approver_group = (await vscode.window.showInputBox({ title: 'Break Glass (3/5): approver group', value: 'Change Advisory Board', validateInput: (v) => (v.trim() ? undefined : 'An approver group is required') }))?.trim();
+    if (!f.approver_group) return;
+    const ttl = await vscode.window.showInputBox({ title: 'Break Glass (4/5): expiry in hours', value: String(config.get<number>('approvals.breakGlassTtlHours') ?? 4), validateInput: (v) => (breakGlassProblems({ ...f, ttl_hours: Number(v) }).length ? 'A whole number of hours from 1 to 72' : undefined) });
+    if (ttl === undefined) return;
+    f.ttl_hours = Number(ttl);
+    const ref = await vscode.window.showInputBox({ title: 'Break Glass (5/5): incident or change reference (optional)', prompt: 'e.g. INC-777; leave empty for none' });
+    if (ref === undefined) return;
+    f.external_ref = ref.trim() || undefined;
+    const problems = breakGlassProblems(f);
+    if (problems.length) {
+      void vscode.window.showErrorMessage(`Break-glass not sent: ${problems.join('; ')}.`);
+      return;
+    }
+    const detail = `decision ${decision.decision_id}\n${String(decision.action_type ?? '')} ${String(decision.target ?? '')}\nactor: ${f.actor}\nreason: ${f.reason}\napprover group: ${f.approver_group}\nexpires in: ${f.ttl_hours} h\nreference: ${f.external_ref ?? '—'}`;
+    const go = await vscode.window.showWarningMessage('Break glass? This overrides the policy decision and is recorded as evidence.', { modal: true, detail }, 'Break Glass');
+    if (go !== 'Break Glass') return;
+    const record = await ctx.workflows.call('breakGlass', { decision, ...(f as BreakGlassFields) });
+    ctx.refreshAll();
+    void vscode.window.showWarningMessage(`Break-glass ${record.approval_id} recorded for ${decision.decision_id}; expires ${record.expires_at}. ${await ctx.backendName()}.`);
+  } catch (e) {
+    await showWorkflowError('Break Glass', e, ctx.log);
+  }
+}

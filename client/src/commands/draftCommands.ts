@@ -1,0 +1,87 @@
+// Platform engineer: Preview Draft, Plan Publish (with the published-vs-draft diff) and Request
+// Publish Approval.
+import * as vscode from 'vscode';
+import { renderDraftPreview } from '../webview/render/draftPreview';
+import { renderPublishPlan } from '../webview/render/publishPlan';
+import { requireTrust } from '../trust';
+import { showWorkflowError } from '../workflowClient';
+import { resolvePolicyUri } from './activePolicy';
+import type { CommandContext } from './context';
+
+export async function previewDraft(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const uri = await resolvePolicyUri(arg);
+  if (!uri) return;
+  try {
+    const draft = await ctx.workflows.call('draftPreview', { uri: uri.toString() });
+    ctx.panels.show('draftPreview', `Draft: ${String(draft.policy_pack.metadata.id ?? '')}`, renderDraftPreview(draft, vscode.workspace.asRelativePath(uri), await ctx.backendName()), [
+      { command: 'cavra.planPublish', label: 'Plan Publish', args: [uri] },
+    ]);
+  } catch (e) {
+    await showWorkflowError('Preview Draft', e, ctx.log);
+  }
+}
+
+export async function planPublish(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const uri = await resolvePolicyUri(arg);
+  if (!uri) return;
+  try {
+    const plan = await ctx.workflows.call('publishPlan', { uri: uri.toString() });
+    ctx.panels.show('publishPlan', `Publish plan: ${plan.policy_id}`, renderPublishPlan(plan, await ctx.backendName()), [
+      { command: 'cavra.requestPublishApproval', label: 'Request Publish Approval', args: [uri] },
+      { command: 'cavra.diffPublished', label: 'Diff Published ↔ Draft', args: [uri], secondary: true },
+    ]);
+  } catch (e) {
+    await showWorkflowError('Plan Publish', e, ctx.log);
+  }
+}
+
+export async function diffPublished(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const uri = await resolvePolicyUri(arg);
+  if (!uri) return;
+  try {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const draft = await ctx.workflows.call('draftPreview', { uri: uri.toString() });
+    const id = String(draft.policy_pack.metadata.id ?? '');
+    const published = await ctx.workflows.call('publishedPack', { policy_id: id });
+    await ctx.virtualDocs.showDiff(
+      { path: `published/${id}/policy.yaml`, content: published.text ?? '# not published yet\n' },
+      doc.uri,
+      `${id}: published ↔ draft`,
+    );
+  } catch (e) {
+    await showWorkflowError('Diff Published ↔ Draft', e, ctx.log);
+  }
+}
+
+export async function requestPublishApproval(ctx: CommandContext, arg?: unknown): Promise<void> {
+  if (!requireTrust('Requesting a publish approval')) return;
+  const uri = await resolvePolicyUri(arg);
+  if (!uri) return;
+  const config = vscode.workspace.getConfiguration('cavra');
+  const group = await vscode.window.showInputBox({
+    title: 'Request Publish Approval (1/2): approver group',
+    value: config.get<string>('approvals.publishApproverGroup') ?? 'Platform Security',
+    prompt: 'Who must approve this publish?',
+    validateInput: (v) => (v.trim() ? undefined : 'An approver group is required'),
+  });
+  if (group === undefined) return;
+  const ttl = await vscode.window.showInputBox({
+    title: 'Request Publish Approval (2/2): expiry in hours',
+    value: String(config.get<number>('approvals.ttlHours') ?? 24),
+    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 8760 ? undefined : 'A whole number of hours between 1 and 8760'),
+  });
+  if (ttl === undefined) return;
+  try {
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Requesting publish approval…' }, () =>
+      ctx.workflows.call('publishRequest', { uri: uri.toString(), approver_group: group.trim(), ttl_hours: Number(ttl), requested_by: config.get<string>('actor') || undefined }),
+    );
+    ctx.refreshAll();
+    const pick = await vscode.window.showInformationMessage(
+      `Approval ${result.approval.approval_id} requested from ${result.approval.approver_group} for ${result.plan.policy_id} (risk ${result.plan.risk}, digest ${result.plan.policy_digest.slice(0, 19)}…). ${await ctx.backendName()}.`,
+      'Show Approvals',
+    );
+    if (pick) void vscode.commands.executeCommand('cavra.approvals.focus');
+  } catch (e) {
+    await showWorkflowError('Request Publish Approval', e, ctx.log);
+  }
+}

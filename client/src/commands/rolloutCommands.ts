@@ -1,0 +1,88 @@
+// Security engineer: Plan Rollout Change (before/after, changed fields, risk, approval) and Apply.
+import * as vscode from 'vscode';
+import type { PolicyRolloutRecord, RolloutChangeRequest } from '../../../server/src/backend/backend';
+import { requireTrust } from '../trust';
+import { renderRolloutPlan } from '../webview/render/rolloutPlan';
+import { showWorkflowError } from '../workflowClient';
+import type { CommandContext } from './context';
+
+const MODES = ['audit_only', 'enforce', 'strict', 'break_glass'];
+const STATES = ['planned', 'active', 'paused', 'retired'];
+
+async function askChange(ctx: CommandContext, current?: PolicyRolloutRecord): Promise<RolloutChangeRequest | undefined> {
+  const steps = 7;
+  const title = (n: number, what: string) => `Rollout change (${n}/${steps}): ${what}`;
+  const repository = await vscode.window.showInputBox({ title: title(1, 'repository'), value: current?.repository ?? '', placeHolder: 'payments/api', validateInput: (v) => (v.trim() ? undefined : 'policy rollout must include repository') });
+  if (!repository) return undefined;
+  const catalog = await ctx.workflows.call('catalog', {}).catch(() => undefined);
+  const packItems = (catalog?.items ?? []).map((p) => ({ label: String(p.id), description: String(p.title ?? '') }));
+  const packPick = packItems.length
+    ? await vscode.window.showQuickPick(packItems, { title: title(2, 'policy pack'), placeHolder: current?.policy_pack })
+    : { label: (await vscode.window.showInputBox({ title: title(2, 'policy pack'), value: current?.policy_pack ?? '' })) ?? '' };
+  if (!packPick?.label) return undefined;
+  const mode = await vscode.window.showQuickPick(MODES.map((m) => ({ label: m, picked: m === current?.mode })), { title: title(3, 'mode'), placeHolder: current ? `now ${current.mode}` : 'default enforce' });
+  if (!mode) return undefined;
+  const state = await vscode.window.showQuickPick(STATES.map((s) => ({ label: s })), { title: title(4, 'state'), placeHolder: current ? `now ${current.state}` : 'default planned' });
+  if (!state) return undefined;
+  const owner = await vscode.window.showInputBox({ title: title(5, 'owner'), value: current?.owner ?? 'platform-security' });
+  if (owner === undefined) return undefined;
+  const coverage = await vscode.window.showInputBox({ title: title(6, 'coverage percent'), value: String(current?.coverage_percent ?? 0), validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= 100 ? undefined : 'A whole number from 0 to 100') });
+  if (coverage === undefined) return undefined;
+  const version = await vscode.window.showInputBox({ title: title(7, 'policy version'), value: current?.policy_version ?? 'latest' });
+  if (version === undefined) return undefined;
+  return {
+    rollout_id: current?.rollout_id,
+    repository: repository.trim(),
+    policy_pack: packPick.label,
+    mode: mode.label,
+    state: state.label,
+    owner: owner.trim() || undefined,
+    coverage_percent: Number(coverage),
+    policy_version: version.trim() || undefined,
+  };
+}
+
+async function showPlanDiff(ctx: CommandContext, before: PolicyRolloutRecord | null, after: PolicyRolloutRecord): Promise<void> {
+  await ctx.virtualDocs.showDiff(
+    { path: `rollouts/${after.rollout_id}/before.json`, content: before ? `${JSON.stringify(before, null, 2)}\n` : '// no rollout record yet\n' },
+    { path: `rollouts/${after.rollout_id}/after.json`, content: `${JSON.stringify(after, null, 2)}\n` },
+    `${after.rollout_id}: rollout before ↔ after`,
+  );
+}
+
+export async function planRolloutChange(ctx: CommandContext, current?: PolicyRolloutRecord): Promise<void> {
+  try {
+    const request = await askChange(ctx, current && 'rollout_id' in current ? current : undefined);
+    if (!request) return;
+    const plan = await ctx.workflows.call('rolloutPlan', request);
+    ctx.panels.show('rolloutPlan', `Rollout plan: ${plan.after.rollout_id}`, renderRolloutPlan(plan, await ctx.backendName()), [
+      { command: 'cavra.applyRolloutChange', label: 'Apply Rollout Change', args: [request] },
+      { command: 'cavra.diffRolloutPlan', label: 'Diff before ↔ after', args: [plan.before, plan.after], secondary: true },
+    ]);
+  } catch (e) {
+    await showWorkflowError('Plan Rollout Change', e, ctx.log);
+  }
+}
+
+export async function diffRolloutPlan(ctx: CommandContext, before: PolicyRolloutRecord | null, after: PolicyRolloutRecord): Promise<void> {
+  await showPlanDiff(ctx, before, after);
+}
+
+export async function applyRolloutChange(ctx: CommandContext, request?: RolloutChangeRequest): Promise<void> {
+  if (!requireTrust('Applying a rollout change')) return;
+  try {
+    const req = request ?? (await askChange(ctx));
+    if (!req) return;
+    const plan = await ctx.workflows.call('rolloutPlan', req);
+    const warn = plan.approval_required
+      ? `Approval is required for this change (risk ${plan.risk}${plan.after.mode === 'strict' || plan.after.mode === 'break_glass' ? `, mode ${plan.after.mode}` : ''}). CAVRA records it anyway when applied; make sure the approval exists.`
+      : `Risk ${plan.risk}; no approval required.`;
+    const go = await vscode.window.showWarningMessage(`Apply rollout change to ${plan.after.rollout_id}?`, { modal: true, detail: `${warn}\n\n${plan.changes.map((c) => `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`).join('\n')}` }, 'Apply');
+    if (go !== 'Apply') return;
+    const result = await ctx.workflows.call('rolloutApply', req);
+    ctx.refreshAll();
+    ctx.panels.show('rolloutPlan', `Rollout applied: ${result.rollout.rollout_id}`, renderRolloutPlan(result.plan, await ctx.backendName(), result));
+  } catch (e) {
+    await showWorkflowError('Apply Rollout Change', e, ctx.log);
+  }
+}

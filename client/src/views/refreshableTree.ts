@@ -1,0 +1,28 @@
+// The shared shape of our tree views: load once per refresh, show the error as an item rather than
+// an empty tree, refresh on demand and when the store changes.
+import * as vscode from 'vscode';
+
+export abstract class RefreshableTree<T> implements vscode.TreeDataProvider<T>, vscode.Disposable {
+  private emitter = new vscode.EventEmitter<T | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  protected error: string | undefined;
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  abstract getTreeItem(element: T): vscode.TreeItem;
+  abstract getChildren(element?: T): Promise<T[]>;
+
+  protected errorItem(what: string): vscode.TreeItem {
+    const item = new vscode.TreeItem(`Could not load ${what}`, vscode.TreeItemCollapsibleState.None);
+    item.description = this.error;
+    item.tooltip = this.error;
+    item.iconPath = new vscode.ThemeIcon('error');
+    return item;
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}

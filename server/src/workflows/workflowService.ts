@@ -1,0 +1,167 @@
+// The workflow requests of workflowProtocol.ts, answered through the selected Backend (local or
+// remote). Protocol-free: main.ts registers each method on the LSP connection and as an
+// executeCommand command; tests call `handle` directly.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BackendError, type Backend, type EvidenceRecord, type WorkspaceOperations } from '../backend/backend';
+import { EvidenceLog } from '../backend/evidence';
+import { MUTATING_METHODS, type BackendInfo, type WorkflowMethod } from '../workflowProtocol';
+import { packState } from './packState';
+import { inWorkspace, type WorkflowSettings } from './workspaceSettings';
+
+export type SelectedBackend = Backend & Partial<WorkspaceOperations>;
+
+export interface WorkflowEnvironment {
+  /** The first workspace folder (the local store lives there). */
+  folder: string;
+  settings: WorkflowSettings;
+  backend: SelectedBackend;
+  /** The text of an open document, when the URI is open in the editor. */
+  openText(uri: string): string | undefined;
+  /** The remote bearer token, when one was sent by the client. */
+  token: string | null;
+}
+
+export class WorkflowError extends Error {
+  constructor(readonly status: number, readonly detail: string) {
+    super(detail);
+  }
+}
+
+function fileOf(uri: string): string {
+  if (!uri.startsWith('file:')) throw new WorkflowError(400, `${uri} is not a file in the workspace`);
+  return fileURLToPath(uri);
+}
+
+export class WorkflowService {
+  constructor(private env: () => WorkflowEnvironment) {}
+
+  private policyRoot(e: WorkflowEnvironment): string {
+    return inWorkspace(e.folder, process.env.CAVRA_POLICY_DIR && e.settings.policyRoot === 'policies' ? process.env.CAVRA_POLICY_DIR : e.settings.policyRoot);
+  }
+
+  private draftText(e: WorkflowEnvironment, uri: string): { draft_yaml: string; draft_file: string } {
+    const file = fileOf(uri);
+    const open = e.openText(uri);
+    if (open !== undefined) return { draft_yaml: open, draft_file: file };
+    try {
+      return { draft_yaml: readFileSync(file, 'utf8'), draft_file: file };
+    } catch (err) {
+      throw new WorkflowError(404, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+
+  private evidence(e: WorkflowEnvironment): EvidenceRecord[] {
+    const file = join(e.folder, '.cavra', 'evidence.jsonl');
+    if (!existsSync(file)) return [];
+    try {
+      return new EvidenceLog(file, { now: () => new Date().toISOString() }).read();
+    } catch {
+      return [];
+    }
+  }
+
+  private info(e: WorkflowEnvironment): BackendInfo {
+    return {
+      kind: e.settings.backend,
+      location: e.settings.backend === 'remote' ? e.settings.remoteUrl : e.folder,
+      actor: null,
+      restricted: e.settings.trusted ? null : 'Restricted Mode: publishing, signing, approvals, rollout changes and remote calls are disabled until the workspace is trusted.',
+    };
+  }
+
+  async handle(method: WorkflowMethod, params: any): Promise<unknown> {
+    const e = this.env();
+    if (!e.settings.trusted && (MUTATING_METHODS.has(method) || (e.settings.backend === 'remote' && method !== 'backendInfo' && method !== 'packState'))) {
+      throw new WorkflowError(403, `${method} is disabled in Restricted Mode: trust this workspace to publish, sign, record approvals or call a remote CAVRA server.`);
+    }
+    const b = e.backend;
+    const p = params ?? {};
+    switch (method) {
+      case 'backendInfo':
+        return this.info(e);
+      case 'catalog':
+        return b.catalog();
+      case 'packState': {
+        const file = fileOf(p.uri);
+        const open = e.openText(p.uri);
+        const bytes = open !== undefined ? Buffer.from(open, 'utf8') : existsSync(file) ? readFileSync(file) : null;
+        const id = file.split(/[\\/]/).slice(-2, -1)[0] ?? '';
+        const hmacKey = e.settings.hmacKeyEnv ? process.env[e.settings.hmacKeyEnv] || undefined : undefined;
+        const published = file.endsWith('policy.yaml') ? bytes : existsSync(join(this.policyRoot(e), id, 'policy.yaml')) ? readFileSync(join(this.policyRoot(e), id, 'policy.yaml')) : null;
+        return packState(id, file.endsWith('policy.yaml') ? file : join(this.policyRoot(e), id, 'policy.yaml'), published, inWorkspace(e.folder, e.settings.signingKeyDirectory), hmacKey, this.evidence(e));
+      }
+      case 'publishedPack': {
+        const id = String(p.policy_id ?? '');
+        if (!id || /[\\/]|^\.\.?$/.test(id)) throw new WorkflowError(400, 'policy id is not safe for write-back');
+        const path = join(this.policyRoot(e), id, 'policy.yaml');
+        return { policy_id: id, path: existsSync(path) ? path : null, text: existsSync(path) ? readFileSync(path, 'utf8') : null };
+      }
+      case 'draftPreview':
+        return b.draft(this.draftText(e, p.uri));
+      case 'publishPlan':
+        return b.publishPlan(this.draftText(e, p.uri));
+      case 'publishRequest':
+        return b.publishRequest({ ...this.draftText(e, p.uri), requested_by: p.requested_by, approver_group: p.approver_group, ttl_hours: p.ttl_hours });
+      case 'publish': {
+        const keyDir = inWorkspace(e.folder, e.settings.signingKeyDirectory);
+        let private_key_pem: string | undefined;
+        if (p.key_id) {
+          if (/[\\/]|\.\./.test(String(p.key_id))) throw new WorkflowError(400, `key id ${JSON.stringify(p.key_id)} is not a plain name`);
+          const keyFile = join(keyDir, `${p.key_id}.private.pem`);
+          try {
+            private_key_pem = readFileSync(keyFile, 'utf8');
+          } catch (err) {
+            throw new WorkflowError(400, `cannot read the signing key ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+          }
+        }
+        const hmac_key = !private_key_pem && e.settings.hmacKeyEnv ? process.env[e.settings.hmacKeyEnv] || undefined : undefined;
+        return b.publish({ ...this.draftText(e, p.uri), approval_id: p.approval_id, signer: p.signer, actor: p.signer, signing: { private_key_pem, key_id: p.key_id, hmac_key } });
+      }
+      case 'listApprovals':
+        return b.listApprovals(p);
+      case 'getApproval':
+        return b.getApproval(p.approval_id);
+      case 'createApproval':
+        return b.createApproval(p);
+      case 'approve':
+      case 'deny':
+      case 'expire': {
+        const { approval_id, ...request } = p;
+        return method === 'approve' ? b.approve(approval_id, request) : method === 'deny' ? b.deny(approval_id, request) : b.expire(approval_id, request);
+      }
+      case 'attachDecision':
+        return b.attachDecision(p.approval_id, p.decision);
+      case 'breakGlass':
+        return b.breakGlass(p);
+      case 'rolloutPlan':
+        return b.rolloutChangePlan(p);
+      case 'rolloutApply':
+        return b.rolloutApplyChange(p);
+      case 'listRollouts':
+        return b.listRollouts(p);
+      case 'evaluate':
+        return b.evaluate(p);
+      case 'decisionTests':
+        if (!b.runDecisionTests) throw new WorkflowError(400, 'decision tests run against the local workspace backend only');
+        return b.runDecisionTests(p);
+      case 'listEvidence': {
+        const records = this.evidence(e);
+        const limit = typeof p.limit === 'number' && p.limit > 0 ? p.limit : 500;
+        return records.slice(-limit);
+      }
+      case 'verifyEvidence':
+        if (!b.verifyEvidence) throw new WorkflowError(400, 'the evidence chain is kept by the local workspace backend');
+        return b.verifyEvidence();
+    }
+  }
+}
+
+/** Status and detail of any failure, for the client (token-free: backends never put it in messages). */
+export function errorData(e: unknown): { status: number; detail: string } {
+  if (e instanceof BackendError || e instanceof WorkflowError) return { status: e.status, detail: e.detail };
+  const err = e as { status?: unknown; detail?: unknown; message?: string };
+  if (typeof err?.status === 'number' && typeof err.detail === 'string') return { status: err.status, detail: err.detail };
+  return { status: 500, detail: err?.message ?? String(e) };
+}

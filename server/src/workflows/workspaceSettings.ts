@@ -1,0 +1,60 @@
+// Everything the workflow layer needs to know about the workspace, from the `cavra` settings
+// (pulled by the server) and the environment CAVRA's own tools honour.
+import { isAbsolute, join } from 'node:path';
+
+export interface WorkflowSettings {
+  backend: 'local' | 'remote';
+  remoteUrl: string;
+  remoteTimeoutMs: number;
+  /** Relative to the workspace folder unless absolute. */
+  policyRoot: string;
+  signingKeyDirectory: string;
+  /** Name of the environment variable holding an HMAC signing key (HS256), if any. */
+  hmacKeyEnv: string;
+  approvalStore: string;
+  inventoryStore: string;
+  oidcConfig: string;
+  rbacFile: string;
+  /** Workspace trust: mutations, signing and remote calls are refused when false. */
+  trusted: boolean;
+}
+
+export const defaultWorkflowSettings: WorkflowSettings = {
+  backend: 'local',
+  remoteUrl: '',
+  remoteTimeoutMs: 15000,
+  policyRoot: 'policies',
+  signingKeyDirectory: '.cavra/policy-signing',
+  hmacKeyEnv: 'CAVRA_POLICY_SIGNING_KEY',
+  approvalStore: '',
+  inventoryStore: '',
+  oidcConfig: '',
+  rbacFile: '',
+  trusted: true,
+};
+
+export function readWorkflowSettings(raw: Record<string, unknown> | null | undefined, trusted: boolean): WorkflowSettings {
+  const r = raw ?? {};
+  const str = (v: unknown, d: string) => (typeof v === 'string' ? v : d);
+  const remote = (r.remote ?? {}) as Record<string, unknown>;
+  const signing = (r.signing ?? {}) as Record<string, unknown>;
+  const store = (r.store ?? {}) as Record<string, unknown>;
+  const auth = (r.auth ?? {}) as Record<string, unknown>;
+  return {
+    backend: r.backend === 'remote' ? 'remote' : 'local',
+    remoteUrl: str(remote.url, ''),
+    remoteTimeoutMs: typeof remote.timeoutMs === 'number' && remote.timeoutMs > 0 ? remote.timeoutMs : defaultWorkflowSettings.remoteTimeoutMs,
+    policyRoot: str(r.policyRoot, 'policies') || 'policies',
+    signingKeyDirectory: str(signing.keyDirectory, defaultWorkflowSettings.signingKeyDirectory) || defaultWorkflowSettings.signingKeyDirectory,
+    hmacKeyEnv: str(signing.hmacKeyEnv, defaultWorkflowSettings.hmacKeyEnv),
+    approvalStore: str(store.approvals, ''),
+    inventoryStore: str(store.inventory, ''),
+    oidcConfig: str(auth.oidcConfig, ''),
+    rbacFile: str(auth.rbacFile, ''),
+    trusted,
+  };
+}
+
+export function inWorkspace(folder: string, path: string): string {
+  return isAbsolute(path) ? path : join(folder, path);
+}
