@@ -13,8 +13,9 @@ function escapeString(s: string): string {
     else if (c === 0x09) out += '\\t';
     else if (c === 0x08) out += '\\b';
     else if (c === 0x0c) out += '\\f';
-    // UTF-16 code units are exactly the \uXXXX units Python writes (astral chars become surrogate pairs).
-    else if (c < 0x20 || c > 0x7e) out += c === 0x7f ? '\x7f' : `\\u${c.toString(16).padStart(4, '0')}`;
+    // Python escapes everything outside ' '..'~' (DEL included). UTF-16 code units are exactly the
+    // \uXXXX units Python writes (astral characters become surrogate pairs).
+    else if (c < 0x20 || c > 0x7e) out += `\\u${c.toString(16).padStart(4, '0')}`;
     else out += s[i];
   }
   return out + '"';

@@ -44,12 +44,15 @@ export function resolveFloat(source: string): number {
   return sign * Number(s);
 }
 
+/** Python's str() of the date or datetime PyYAML builds: microseconds only when not zero, the offset when given. */
 function timestampStr(source: string): string {
-  const m = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?)?/.exec(source)!;
+  const m = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9]{1,2})(?::([0-9]{2}))?))?)?$/.exec(source)!;
   const date = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
   if (m[4] === undefined) return date;
-  const frac = m[7] ? `.${m[7].padEnd(6, '0').slice(0, 6)}` : '';
-  return `${date} ${m[4].padStart(2, '0')}:${m[5]}:${m[6]}${frac}`;
+  const micro = (m[7] ?? '').padEnd(6, '0').slice(0, 6);
+  const frac = Number(micro) ? `.${micro}` : '';
+  const zone = m[8] === undefined ? '' : m[8] === 'Z' ? '+00:00' : `${m[9]}${m[10].padStart(2, '0')}:${m[11] ?? '00'}`;
+  return `${date} ${m[4].padStart(2, '0')}:${m[5]}:${m[6]}${frac}${zone}`;
 }
 
 export const pyyamlScalarTags: ScalarTag[] = [

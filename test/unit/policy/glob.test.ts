@@ -1,0 +1,78 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { globCovers, globMatches, matchesEverything } from '../../../server/src/policy/glob';
+
+describe('globMatches: CAVRA\'s one operator (SPEC 2.3)', () => {
+  const cases: [string, string, boolean][] = [
+    ['*.pem', 'keys/prod/server.pem', true], // `*` crosses `/`
+    ['**/*.pem', 'server.pem', false], // `**/` needs a `/` somewhere
+    ['**/*.pem', 'a/server.pem', true],
+    ['**', '', true],
+    ['.env', '.env', true],
+    ['.env', 'x.env', false], // whole target, not a substring
+    ['.env', '.env.local', false],
+    ['.env*', '.env.local', true],
+    ['terraform apply*', 'terraform apply -auto-approve', true],
+    ['terraform apply*', 'sudo terraform apply', false],
+    ['a.b', 'axb', false], // `.` is literal
+    ['file?.txt', 'file1.txt', false], // `?` is literal
+    ['file?.txt', 'file?.txt', true],
+    ['[ab].txt', 'a.txt', false], // brackets are literal
+    ['[ab].txt', '[ab].txt', true],
+    ['(x)+', '(x)+', true],
+    ['back\\slash', 'back\\slash', true],
+    ['a*b*c', 'a/b/c', true],
+    ['a*b*c', 'acb', false],
+    ['multi\nline*', 'multi\nline\nmore', true], // `*` crosses line breaks too
+  ];
+  for (const [pattern, target, expected] of cases) {
+    it(`${JSON.stringify(pattern)} ${expected ? 'matches' : 'does not match'} ${JSON.stringify(target)}`, () => {
+      assert.equal(globMatches(pattern, target), expected);
+    });
+  }
+
+  it('only patterns of stars match everything', () => {
+    assert.deepEqual(['*', '**', '***', '', '*a', 'a*', '*/*'].map(matchesEverything), [true, true, true, false, false, false, false]);
+  });
+});
+
+describe('globCovers(outer, inner): every target inner matches, outer matches too', () => {
+  const FRESH = '#'; // never generated in patterns, so only a `*` of outer can absorb it
+  const pattern = fc.stringMatching(/^[ab/.*]{0,7}$/);
+  const target = fc.stringMatching(/^[ab/.#]{0,4}$/);
+
+  /** inner with each run of `*` replaced by the given strings (cycled). */
+  const instantiate = (inner: string, fills: string[]) => {
+    let i = 0;
+    return inner.replace(/\*+/g, () => fills[i++ % fills.length]);
+  };
+
+  it('when it says covered, every sampled target of inner is matched by outer', () => {
+    fc.assert(fc.property(pattern, pattern, fc.array(target, { minLength: 1, maxLength: 4 }), (outer, inner, fills) => {
+      fc.pre(globCovers(outer, inner));
+      return globMatches(outer, instantiate(inner, fills));
+    }), { numRuns: 3000 });
+  });
+
+  it('when it says not covered, a target of inner with fresh characters for its stars escapes outer', () => {
+    fc.assert(fc.property(pattern, pattern, (outer, inner) => {
+      fc.pre(!globCovers(outer, inner));
+      const witnesses = ['', FRESH, FRESH.repeat(2), FRESH.repeat(3)].map((run) => instantiate(inner, [run]));
+      return witnesses.some((t) => !globMatches(outer, t));
+    }), { numRuns: 3000 });
+  });
+
+  it('agrees with the examples the lint relies on', () => {
+    assert.equal(globCovers('terraform *', 'terraform plan*'), true);
+    assert.equal(globCovers('terraform*', 'terraform plan*'), true);
+    assert.equal(globCovers('terraform plan*', 'terraform *'), false);
+    assert.equal(globCovers('secrets/*', 'secrets/prod/**'), true);
+    assert.equal(globCovers('**/secrets/**', 'config/secrets/db.yaml'), true);
+    assert.equal(globCovers('**/secrets/**', 'secrets/db.yaml'), false);
+    assert.equal(globCovers('a*', 'a'), true);
+    assert.equal(globCovers('a', 'a*'), false);
+    assert.equal(globCovers('*', ''), true);
+    assert.equal(globCovers('', '*'), false);
+    assert.equal(globCovers('*a*', '*'), false);
+  });
+});
