@@ -27,7 +27,8 @@ function validate(ctx: CommandContext): number {
   const catalog = new PackCatalog();
   catalog.scan([policyRootOf(ctx)]);
   const rows: Finding[] = [];
-  const texts = ctx.opts.positionals.map((f) => [f, readText(f, ctx.cwd)] as const);
+  // Editors do not count a byte-order mark as a column, so neither do the positions printed here.
+  const texts = ctx.opts.positionals.map((f) => [f, readText(f, ctx.cwd).replace(/^\uFEFF/, '')] as const);
   for (const [file, text] of texts) {
     const abs = resolve(ctx.cwd, file);
     const a = analyze(pathToFileURL(abs).href, 0, text, { file: abs, catalog });

@@ -1,0 +1,47 @@
+// Every fixture pack reports exactly the codes its `# expect:` line names, through the CLI process;
+// CAVRA's own shipped packs report no error or warning; every code the server emits has a pack.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixture, FIXTURE_POLICIES, runCli } from './runCli';
+
+/** Codes no fixture pack can show: they need a setting, or no language file emits them. */
+const NOT_FROM_A_PACK = new Set(['file-too-large', 'schema', 'signature-mismatch']);
+const CAVRA_SHIPPED = ['cavra-agentic-delivery', 'cavra-ai-agent-baseline', 'cavra-github-enterprise', 'cavra-mcp-enterprise'];
+
+interface Row { code: string; severity: string; message: string }
+
+const packs = readdirSync(FIXTURE_POLICIES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const expectLine = (pack: string) => /^# expect:(.*)$/m.exec(readFileSync(join(FIXTURE_POLICIES, pack, 'policy.yaml'), 'utf8'))?.[1];
+
+function validate(pack: string): Row[] {
+  const r = runCli(['validate', '--json', fixture(pack), '--policy-dir', FIXTURE_POLICIES]);
+  assert.notEqual(r.status, 2, r.stderr);
+  return JSON.parse(r.stdout) as Row[];
+}
+
+describe('fixture packs through the CLI', () => {
+  const seen = new Set<string>();
+
+  for (const pack of packs.filter((p) => expectLine(p) !== undefined)) {
+    it(`${pack} reports exactly: ${expectLine(pack)!.trim() || 'nothing'}`, () => {
+      const expected = expectLine(pack)!.trim().split(/\s+/).filter(Boolean).sort();
+      const codes = [...new Set(validate(pack).map((d) => d.code))].sort();
+      codes.forEach((c) => seen.add(c));
+      assert.deepEqual(codes, expected);
+    });
+  }
+
+  for (const pack of CAVRA_SHIPPED) {
+    it(`CAVRA's shipped ${pack} has no error or warning`, () => {
+      const loud = validate(pack).filter((d) => d.severity === 'error' || d.severity === 'warning');
+      assert.deepEqual(loud, []);
+    });
+  }
+
+  it('every diagnostic code the server emits has a fixture pack', async () => {
+    const { DIAGNOSTIC_CODES } = await import('../../server/src/language/diagnosticCodes');
+    const missing = Object.keys(DIAGNOSTIC_CODES).filter((c) => !NOT_FROM_A_PACK.has(c) && !seen.has(c));
+    assert.deepEqual(missing, [], 'add a cavra-bad-<code> pack for each');
+  });
+});

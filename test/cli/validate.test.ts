@@ -1,0 +1,113 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempWorkspace } from '../lsp/tempWorkspace';
+import { fixture, FIXTURE_POLICIES, runCli } from './runCli';
+
+const POLICY_DIR = ['--policy-dir', FIXTURE_POLICIES];
+
+describe('cavra-policy validate', () => {
+  it('prints file:line:col: severity code: message, 1-based, and exits 1 on errors', () => {
+    const r = runCli(['validate', fixture('cavra-bad-unknown-key'), ...POLICY_DIR]);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout,
+      'test/fixtures/policies/cavra-bad-unknown-key/policy.yaml:8:3: error unknown-key: `filesystem` does not allow `allow_read`; allowed keys: block_read, block_write, require_approval_write.\n');
+    assert.equal(r.stderr, '');
+  });
+
+  it('--json prints an array of {file, line, column, endLine, endColumn, severity, code, message}', () => {
+    const r = runCli(['validate', '--json', fixture('cavra-bad-duplicate-entry'), ...POLICY_DIR]);
+    assert.equal(r.status, 1);
+    assert.deepEqual(JSON.parse(r.stdout), [{
+      file: 'test/fixtures/policies/cavra-bad-duplicate-entry/policy.yaml',
+      line: 10,
+      column: 7,
+      endLine: 10,
+      endColumn: 13,
+      severity: 'error',
+      code: 'duplicate-entry',
+      message: '`filesystem.block_read` lists ".env" twice (first on line 9); entries must be unique.',
+    }]);
+  });
+
+  it('exits 0 for a valid pack, printing nothing but its information notes', () => {
+    const r = runCli(['validate', fixture('cavra-studio-minimal'), ...POLICY_DIR]);
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, '');
+  });
+
+  it('exits 0 when there are warnings but no errors', () => {
+    const r = runCli(['validate', '--json', fixture('cavra-bad-unreachable-rule'), ...POLICY_DIR]);
+    assert.equal(r.status, 0);
+    assert.deepEqual(JSON.parse(r.stdout).map((d: { severity: string; code: string }) => `${d.severity} ${d.code}`), ['warning unreachable-rule']);
+  });
+
+  it('reports every file it is given and exits 1 when any has an error', () => {
+    const r = runCli(['validate', '--json', fixture('cavra-studio-minimal'), fixture('cavra-bad-missing-field'), ...POLICY_DIR]);
+    assert.equal(r.status, 1);
+    const rows = JSON.parse(r.stdout) as { file: string; code: string }[];
+    assert.deepEqual(rows.map((d) => `${d.file} ${d.code}`), ['test/fixtures/policies/cavra-bad-missing-field/policy.yaml missing-field']);
+  });
+
+  it('an empty --json result is an empty array', () => {
+    const r = runCli(['validate', '--json', fixture('cavra-studio-minimal'), ...POLICY_DIR]);
+    assert.equal(r.status, 0);
+    assert.deepEqual(JSON.parse(r.stdout), []);
+  });
+
+  it('resolves inherits against CAVRA_POLICY_DIR when no --policy-dir is given', () => {
+    const withEnv = runCli(['validate', '--json', fixture('cavra-agentic-delivery')], { env: { CAVRA_POLICY_DIR: FIXTURE_POLICIES } });
+    const without = runCli(['validate', '--json', fixture('cavra-agentic-delivery')], { cwd: '/' });
+    const codes = (r: { stdout: string }) => (JSON.parse(r.stdout) as { code: string }[]).map((d) => d.code);
+    assert.ok(!codes(withEnv).includes('unknown-inherits'), withEnv.stdout);
+    assert.equal(without.status, 2, 'a relative file from another folder is unreadable');
+  });
+
+  it('reports an inherits parent missing from the policy root', () => {
+    const r = runCli(['validate', '--json', fixture('cavra-agentic-delivery'), '--policy-dir', 'test/fixtures/cavra-recorded']);
+    const missing = (JSON.parse(r.stdout) as { code: string; message: string }[]).filter((d) => d.code === 'unknown-inherits');
+    assert.equal(missing.length, 2);
+    assert.equal(r.status, 0, 'a missing parent is a warning');
+  });
+
+  it('counts lines and columns in CRLF and BOM files as in an LF file', () => {
+    // missing-field sits on line 1, where a byte-order mark would shift the column.
+    const lf = readFileSync(join(FIXTURE_POLICIES, 'cavra-bad-wrong-type', 'policy.yaml'), 'utf8').replace('  title: Wrong type\n', '');
+    const ws = tempWorkspace({ 'lf.yaml': lf.replace(/^# .*\n/, ''), 'crlf.yaml': lf.replace(/^# .*\n/, '').replace(/\n/g, '\r\n'), 'bom.yaml': `\ufeff${lf.replace(/^# .*\n/, '')}` });
+    try {
+      const rows = (name: string) => (JSON.parse(runCli(['validate', '--json', name], { cwd: ws.root }).stdout) as Record<string, unknown>[])
+        .map(({ file: _file, ...rest }) => rest);
+      assert.deepEqual(rows('lf.yaml').map((r) => `${r.line}:${r.column} ${r.code}`), ['1:1 missing-field', '5:12 wrong-type', '7:10 wrong-type']);
+      assert.deepEqual(rows('crlf.yaml'), rows('lf.yaml'));
+      assert.deepEqual(rows('bom.yaml'), rows('lf.yaml'));
+    } finally {
+      ws.remove();
+    }
+  });
+});
+
+describe('cavra-policy usage errors exit 2', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['no arguments', [], /Usage: cavra-policy/],
+    ['an unknown command', ['lint', fixture('cavra-studio-minimal')], /unknown command lint/],
+    ['an unknown option', ['validate', '--fast', fixture('cavra-studio-minimal')], /unknown option --fast/],
+    ['validate without files', ['validate'], /validate needs at least one file/],
+    ['a file that does not exist', ['validate', 'no/such/policy.yaml'], /cannot read no\/such\/policy\.yaml: ENOENT/],
+    ['--policy-dir without a value', ['validate', fixture('cavra-studio-minimal'), '--policy-dir'], /--policy-dir needs a value/],
+    ['summary with two files', ['summary', fixture('cavra-studio-minimal'), fixture('cavra-studio-complete')], /summary needs exactly one file/],
+    ['digest of a missing file', ['digest', 'missing.yaml'], /cannot read missing\.yaml/],
+  ];
+  for (const [name, args, stderr] of cases) {
+    it(name, () => {
+      const r = runCli(args);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr + r.stdout, stderr);
+    });
+  }
+
+  it('--help exits 0 and prints the usage on stdout', () => {
+    const r = runCli(['--help']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^Usage: cavra-policy <command>/);
+  });
+});
