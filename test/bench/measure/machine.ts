@@ -17,6 +17,8 @@ export function describeMachine(): Machine {
 
 /** The commit measured, and whether the working tree differed from it. */
 export function sourceRevision(repo: string): string {
+  // Set when the bench runs on an exported tree (`git archive`), which has no .git of its own.
+  if (process.env.CAVRA_BENCH_SOURCE) return process.env.CAVRA_BENCH_SOURCE;
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8', timeout: 10_000 });
   if (head.status !== 0) return 'unknown (not a git checkout)';
   const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repo, encoding: 'utf8', timeout: 10_000 });
