@@ -77,7 +77,7 @@ describe('cavra-policy validate', () => {
     try {
       const rows = (name: string) => (JSON.parse(runCli(['validate', '--json', name], { cwd: ws.root }).stdout) as Record<string, unknown>[])
         .map(({ file: _file, ...rest }) => rest);
-      assert.deepEqual(rows('lf.yaml').map((r) => `${r.line}:${r.column} ${r.code}`), ['1:1 missing-field', '5:12 wrong-type', '7:10 wrong-type']);
+      assert.deepEqual(rows('lf.yaml').map((r) => `${r.line}:${r.column} ${r.code}`), ['1:1 missing-field', '4:12 wrong-type', '6:10 wrong-type']);
       assert.deepEqual(rows('crlf.yaml'), rows('lf.yaml'));
       assert.deepEqual(rows('bom.yaml'), rows('lf.yaml'));
     } finally {
