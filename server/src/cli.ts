@@ -6,13 +6,21 @@ import { BackendError } from './backend/backend';
 import { DraftError } from './policy/draft';
 import { InputError, Options, UsageError, closest, isFlagToken, parseFlags } from './cli/args';
 import { BACKEND_FLAGS, EXIT_CODES, JSON_FLAG, columns, commandHelp, type CommandContext, type CommandDef } from './cli/command';
+import { approvalCommands } from './cli/approval';
+import { evaluateCommands } from './cli/evaluate';
+import { evidenceCommands } from './cli/evidence';
 import { keyCommands } from './cli/keys';
+import { publishCommands } from './cli/publish';
+import { rolloutCommands } from './cli/rollout';
 import { validateCommands } from './cli/validate';
 import { describeBackendError, secretRedactor } from './cli/backendFactory';
 
 export { UsageError, InputError } from './cli/args';
 
-const COMMANDS: CommandDef[] = [...validateCommands, ...keyCommands];
+const COMMANDS: CommandDef[] = [
+  ...validateCommands, ...publishCommands, ...approvalCommands, ...keyCommands, ...rolloutCommands, ...evaluateCommands,
+  ...evidenceCommands,
+];
 
 const FAMILIES = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]))];
 
@@ -23,10 +31,10 @@ function usage(): string {
     'Commands:',
     ...columns(COMMANDS.map((c) => [c.name, c.summary.split(/(?<=[.;:])\s/)[0].replace(/[.:;]$/, '')] as [string, string])),
     '',
-    'Options:',
+    'Common options (each command lists its own with --help):',
     ...columns([
       ['--json', 'Machine-readable output on stdout'],
-      ['--policy-dir DIR', 'Policy root for inherits checks (default: $CAVRA_POLICY_DIR, else ./policies)'],
+      ...BACKEND_FLAGS.map((f) => [`${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as [string, string]),
       ['-h, --help', 'This help; <command> --help for a command\'s options'],
     ]),
     '',

@@ -1,22 +1,19 @@
-// Where the workspace's files are (flags, then CAVRA's environment variables, then defaults under
-// --root) and which backend answers: the local one over those files, or a CAVRA server.
+// Where the workspace's files are (flags, then CAVRA's environment variables, then the local backend's
+// defaults under --root) and which backend answers: the local one over those files, or a CAVRA server
+// (--backend remote --url URL, token from the variable named by --token-env).
 import { resolve } from 'node:path';
-import type { BackendError } from '../backend/backend';
+import type { ActorCredentials, Backend, BackendError, DraftInput, WorkspaceOperations } from '../backend/backend';
+import { ActorConfigError, createActorVerifier } from '../backend/actor';
+import { createLocalBackend } from '../backend/local';
+import { RemoteBackend, RemoteBackendError } from '../backend/remote';
+import { InputError, UsageError, type FlagSpec } from './args';
 import type { CommandContext } from './command';
+import { readText } from './input';
 
-export interface WorkspacePaths {
-  root: string;
-  policyDir: string;
-  approvalStore: string;
-  inventory: string;
-  oidcConfig?: string;
-  rbacFile?: string;
-}
-
-/** A flag (relative to the current folder), else an environment variable (same), else the default. */
-function pathOption(ctx: CommandContext, flag: string, env: string | undefined, fallback: () => string): string {
-  const given = ctx.opts.str(flag) ?? (env ? ctx.env[env] || undefined : undefined);
-  return given !== undefined ? resolve(ctx.cwd, given) : fallback();
+/** A flag (relative to the current folder), else an environment variable (same), else undefined. */
+function pathOption(ctx: CommandContext, flag: string, env: string): string | undefined {
+  const given = ctx.opts.str(flag) ?? (ctx.env[env] || undefined);
+  return given !== undefined ? resolve(ctx.cwd, given) : undefined;
 }
 
 export function workspaceRoot(ctx: CommandContext): string {
@@ -25,23 +22,99 @@ export function workspaceRoot(ctx: CommandContext): string {
 
 /** --policy-dir, else $CAVRA_POLICY_DIR, else <root>/policies. */
 export function policyRootOf(ctx: CommandContext): string {
-  return pathOption(ctx, '--policy-dir', 'CAVRA_POLICY_DIR', () => resolve(workspaceRoot(ctx), 'policies'));
+  return pathOption(ctx, '--policy-dir', 'CAVRA_POLICY_DIR') ?? resolve(workspaceRoot(ctx), 'policies');
 }
 
-export function workspacePaths(ctx: CommandContext): WorkspacePaths {
+export type CliBackend = Backend & Partial<WorkspaceOperations>;
+
+export interface OpenedBackend {
+  backend: CliBackend;
+  kind: 'local' | 'remote';
+  /** The workspace folder, or the server URL. */
+  location: string;
+}
+
+const LOCAL_ONLY = ['--policy-dir', '--store', '--inventory', '--oidc-config', '--rbac-file', '--routing-file'];
+const REMOTE_ONLY = ['--url', '--token-env', '--timeout-ms'];
+
+function backendKind(ctx: CommandContext): 'local' | 'remote' {
+  const chosen = ctx.opts.str('--backend') as 'local' | 'remote' | undefined;
+  const kind = chosen ?? (ctx.opts.has('--url') ? 'remote' : 'local');
+  const misplaced = (kind === 'remote' ? LOCAL_ONLY : REMOTE_ONLY).find((flag) => ctx.opts.has(flag));
+  if (misplaced) {
+    throw new UsageError(kind === 'remote'
+      ? `${misplaced} is for the local backend; a CAVRA server keeps its own files`
+      : `${misplaced} is for --backend remote`);
+  }
+  return kind;
+}
+
+/** The backend the command's flags select. Configuration mistakes are usage errors (exit 2). */
+export async function openBackend(ctx: CommandContext): Promise<OpenedBackend> {
+  if (backendKind(ctx) === 'remote') {
+    const url = ctx.opts.str('--url') ?? (ctx.env.CAVRA_URL || undefined);
+    if (!url) throw new UsageError('--backend remote needs the server: --url URL (or $CAVRA_URL)');
+    const tokenEnv = ctx.opts.str('--token-env');
+    if (tokenEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv)) {
+      throw new UsageError('--token-env takes the name of an environment variable (e.g. CAVRA_TOKEN), not the token itself');
+    }
+    const token = ctx.env[tokenEnv ?? DEFAULT_TOKEN_ENV] || undefined;
+    if (tokenEnv !== undefined && !token) {
+      throw new UsageError(`the environment variable ${tokenEnv} named by --token-env is empty or not set: export the API token in it`);
+    }
+    const backend = new RemoteBackend({ url, token, timeoutMs: ctx.opts.int('--timeout-ms'), env: ctx.env });
+    const location = backend.describe().url;
+    ctx.answeredBy = `CAVRA server ${location}`;
+    return { backend, kind: 'remote', location };
+  }
   const root = workspaceRoot(ctx);
-  const optional = (flag: string, env: string) => {
-    const given = ctx.opts.str(flag) ?? (ctx.env[env] || undefined);
-    return given === undefined ? undefined : resolve(ctx.cwd, given);
-  };
-  return {
+  const oidcConfigPath = pathOption(ctx, '--oidc-config', 'CAVRA_APPROVAL_OIDC_CONFIG');
+  const rbacPath = pathOption(ctx, '--rbac-file', 'CAVRA_APPROVAL_RBAC_FILE');
+  let actorVerifier;
+  try {
+    actorVerifier = oidcConfigPath || rbacPath ? createActorVerifier({ oidcConfigPath, rbacPath }) : undefined;
+  } catch (e) {
+    if (e instanceof ActorConfigError) throw new InputError(e.message);
+    throw e;
+  }
+  const backend = createLocalBackend({
     root,
     policyDir: policyRootOf(ctx),
-    approvalStore: pathOption(ctx, '--store', 'CAVRA_APPROVAL_STORE', () => resolve(root, '.cavra', 'approvals.json')),
-    inventory: pathOption(ctx, '--inventory', 'CAVRA_INVENTORY_STORE', () => resolve(root, '.cavra', 'inventory.json')),
-    oidcConfig: optional('--oidc-config', 'CAVRA_APPROVAL_OIDC_CONFIG'),
-    rbacFile: optional('--rbac-file', 'CAVRA_APPROVAL_RBAC_FILE'),
-  };
+    approvalStore: pathOption(ctx, '--store', 'CAVRA_APPROVAL_STORE'),
+    inventoryStore: pathOption(ctx, '--inventory', 'CAVRA_INVENTORY_STORE'),
+    routingFile: pathOption(ctx, '--routing-file', 'CAVRA_APPROVAL_ROUTING_FILE'),
+    signingKey: ctx.env.CAVRA_POLICY_SIGNING_KEY || undefined,
+    actorVerifier,
+  });
+  return { backend, kind: 'local', location: root };
+}
+
+/** `test` and `evidence verify` exist in the workspace only: CAVRA's API has no such endpoint. */
+export function requireWorkspaceOperation<K extends keyof WorkspaceOperations>(opened: OpenedBackend, op: K, command: string): WorkspaceOperations[K] {
+  const fn = opened.backend[op];
+  if (opened.kind !== 'local' || typeof fn !== 'function') {
+    throw new UsageError(`${command} works on the local workspace only (CAVRA's API has no such endpoint): drop --backend remote`);
+  }
+  return ((...args: unknown[]) => (fn as (...a: unknown[]) => unknown).apply(opened.backend, args)) as WorkspaceOperations[K];
+}
+
+export const actorTokenFlag: FlagSpec = {
+  name: '--actor-token', kind: 'string', value: 'PATH', help: 'File holding an OIDC token (RS256 JWT) that proves who acts; never printed',
+};
+
+/** `--actor-token PATH`: the token is read from the file and sent as CAVRA's `actor_token`. */
+export function credentialsFrom(ctx: CommandContext): ActorCredentials {
+  const file = ctx.opts.str('--actor-token');
+  if (file === undefined) return {};
+  const token = readText(file, ctx.cwd).trim();
+  if (!token) throw new InputError(`${file}: the actor token file is empty`);
+  return { actor_token: token };
+}
+
+/** The draft file as the backends take it: its text (YAML or JSON), named for messages. */
+export function draftFrom(ctx: CommandContext): DraftInput {
+  const file = ctx.opts.positionals[0];
+  return { draft_yaml: readText(file, ctx.cwd), draft_file: resolve(ctx.cwd, file) };
 }
 
 /** The API token's environment variable when --token-env is not given. */
@@ -73,8 +146,7 @@ export function secretRedactor(env: NodeJS.ProcessEnv, argv: readonly string[]):
 
 /** The backend's words; for a CAVRA server also the HTTP status (and the endpoint when known). */
 export function describeBackendError(e: BackendError): string {
-  const remote = e as BackendError & { endpoint?: string; method?: string; remote?: boolean };
-  if (!remote.remote && !remote.endpoint) return e.detail;
-  const where = remote.endpoint ? ` ${remote.method ? `${remote.method} ` : ''}${remote.endpoint}` : '';
-  return `${e.detail} (HTTP ${e.status}${where})`;
+  // A RemoteBackendError's message already names the server, the status, the endpoint and the fix.
+  if (e instanceof RemoteBackendError) return e.message;
+  return e.detail;
 }

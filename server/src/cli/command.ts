@@ -7,6 +7,8 @@ export interface CommandContext {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Set when a CAVRA server answered; human output names it. */
+  answeredBy?: string;
 }
 
 export interface CommandDef {
@@ -35,13 +37,13 @@ export const BACKEND_FLAGS: FlagSpec[] = [
   ROOT_FLAG,
   POLICY_DIR_FLAG,
   { name: '--store', kind: 'string', value: 'PATH', help: 'Approval store (default: $CAVRA_APPROVAL_STORE, else <root>/.cavra/approvals.json)' },
-  { name: '--inventory', kind: 'string', value: 'PATH', help: 'Rollout inventory (default: $CAVRA_INVENTORY_STORE, else <root>/.cavra/inventory.json)' },
+  { name: '--inventory', kind: 'string', value: 'PATH', help: 'Rollout inventory (default: $CAVRA_INVENTORY_STORE, else <root>/.cavra/api/inventory.json, CAVRA API\'s default)' },
   { name: '--oidc-config', kind: 'string', value: 'PATH', help: 'OIDC config for verified actors (default: $CAVRA_APPROVAL_OIDC_CONFIG)' },
   { name: '--rbac-file', kind: 'string', value: 'PATH', help: 'Approval RBAC file (default: $CAVRA_APPROVAL_RBAC_FILE)' },
   { name: '--backend', kind: 'choice', value: 'local|remote', choices: ['local', 'remote'], help: 'Where operations run (default: remote when --url is given, else local)' },
   { name: '--url', kind: 'string', value: 'URL', help: 'CAVRA server URL for --backend remote (default: $CAVRA_URL)' },
   { name: '--token-env', kind: 'string', value: 'NAME', help: 'Environment variable holding the API token (default: CAVRA_TOKEN); the token is never printed' },
-  { name: '--timeout-ms', kind: 'int', value: 'MS', min: 1, help: 'Time limit per remote call in milliseconds' },
+  { name: '--timeout-ms', kind: 'int', value: 'MS', min: 1, help: 'Time limit per remote call in milliseconds (default: 15000)' },
 ];
 
 export const EXIT_CODES = 'Exit codes: 0 ok, 1 errors found or operation failed, 2 bad usage or unreadable input.';

@@ -15,11 +15,15 @@ import { fields, print } from './output';
 /** CAVRA reads the HMAC key from --key or $CAVRA_POLICY_SIGNING_KEY. */
 export const SIGNING_KEY_ENV = 'CAVRA_POLICY_SIGNING_KEY';
 
-export const SIGNING_FLAGS: FlagSpec[] = [
-  { name: '--private-key', kind: 'string', value: 'PEM', help: 'Ed25519 private key file (PKCS#8 PEM, as keygen writes it)' },
-  { name: '--key-id', kind: 'string', value: 'ID', help: 'key_id written in the signature (default: the signer)' },
+export const PRIVATE_KEY_FLAG: FlagSpec = { name: '--private-key', kind: 'string', value: 'PEM', help: 'Ed25519 private key file (PKCS#8 PEM, as keygen writes it)' };
+export const KEY_ID_FLAG: FlagSpec = { name: '--key-id', kind: 'string', value: 'ID', help: 'key_id written in the signature (default: the signer)' };
+export const HMAC_KEY_FLAG: FlagSpec = { name: '--key', kind: 'string', value: 'HMAC', help: `HMAC key for HS256 signing (default: $${SIGNING_KEY_ENV}); never printed` };
+
+const SIGN_FLAGS: FlagSpec[] = [
+  PRIVATE_KEY_FLAG,
+  KEY_ID_FLAG,
   { name: '--signer', kind: 'string', value: 'NAME', help: 'signer written in the signature (default: local)' },
-  { name: '--key', kind: 'string', value: 'HMAC', help: `HMAC key for HS256 signing (default: $${SIGNING_KEY_ENV}); never printed` },
+  HMAC_KEY_FLAG,
 ];
 
 export interface SigningChoice {
@@ -181,7 +185,7 @@ export const keyCommands: CommandDef[] = [
     synopsis: '<policy.yaml> [--private-key PEM] [--key-id ID] [--signer NAME] [--key HMAC]',
     summary: 'Write <policy.yaml>.sig.json in CAVRA\'s format: Ed25519 with --private-key, HS256 with an HMAC key, else the digest-only SHA256 form.',
     positionals: policyFile('sign'),
-    flags: [...SIGNING_FLAGS, JSON_FLAG],
+    flags: [...SIGN_FLAGS, JSON_FLAG],
     run: sign,
   },
   {

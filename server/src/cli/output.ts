@@ -11,7 +11,8 @@ export function print(ctx: CommandContext, value: unknown, human: () => string |
   if (ctx.opts.bool('--json')) printJson(ctx, value);
   else {
     const text = human();
-    ctx.out(Array.isArray(text) ? text.join('\n') : text);
+    const lines = Array.isArray(text) ? text : [text];
+    ctx.out([...lines, ...(ctx.answeredBy ? [`(answered by ${ctx.answeredBy})`] : [])].join('\n'));
   }
 }
 
@@ -39,4 +40,11 @@ export function table(headers: string[], rows: unknown[][]): string[] {
 /** A titled list, or "(none)" when empty. */
 export function list(title: string, items: readonly string[], bullet = '  '): string[] {
   return items.length ? [title, ...items.map((i) => `${bullet}${i}`)] : [`${title} (none)`];
+}
+
+/** `2026-11-24T13:13:10.871834+00:00` → `2026-11-24 13:13Z` for tables; anything else as it is. */
+export function shortTime(value: unknown): string {
+  if (typeof value !== 'string') return show(value);
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})[\d:.]*(?:\+00:00|Z)$/.exec(value);
+  return m ? `${m[1]} ${m[2]}Z` : value;
 }

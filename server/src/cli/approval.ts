@@ -1,0 +1,236 @@
+// approval list|get|create|approve|deny|expire|break-glass|attach-decision: CAVRA's approvals API
+// (SPEC 4) with the flags of CAVRA's `cavra approval` commands.
+import type { ApprovalRecord, Decision } from '../backend/backend';
+import { InputError, type FlagSpec } from './args';
+import { BACKEND_FLAGS, JSON_FLAG, type CommandContext, type CommandDef } from './command';
+import { actorTokenFlag, credentialsFrom, openBackend } from './backendFactory';
+import { readJsonFile } from './input';
+import { fields, print, shortTime, show, table } from './output';
+
+const STATES = ['pending', 'approved', 'denied', 'expired', 'break_glass'] as const;
+
+/**
+ * A decision file: CAVRA's decision object (what `evaluate --json` prints), or a `POST /approvals`
+ * body that wraps one under `decision`.
+ */
+export function readDecision(file: string, cwd: string): Decision {
+  const value = readJsonFile(file, cwd, 'a CAVRA decision');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(`${file}: a decision must be a JSON object (as printed by cavra-policy evaluate --json)`);
+  }
+  const object = value as Record<string, unknown>;
+  const wrapped = object.decision;
+  if (!('decision_id' in object) && typeof wrapped === 'object' && wrapped !== null && !Array.isArray(wrapped)) return wrapped as Decision;
+  return object as Decision;
+}
+
+export function approvalLines(a: ApprovalRecord): string[] {
+  const d = a.decision ?? {};
+  return [
+    `Approval ${a.approval_id}: ${a.state}`,
+    ...fields([
+      ['approver group', a.approver_group],
+      ['requested by', a.requested_by],
+      ['requested at', a.requested_at],
+      ['expires at', a.expires_at],
+      ['decided by', a.decided_by],
+      ['decided at', a.decided_at],
+      ['reason', a.decision_reason ?? a.break_glass_reason],
+      ['external ref', a.external_ref],
+      ['decision', a.decision_id],
+      ['action', d.action_type ? `${d.action_type} ${show(d.target)}` : undefined],
+      ['rule', d.rule_id ? `${d.rule_id} (${show(d.severity)})` : undefined],
+      ['policy digest', typeof d.policy_digest === 'string' ? d.policy_digest : undefined],
+    ]).map((l) => `  ${l}`),
+    'History:',
+    ...(a.history ?? []).map((h) => `  ${h.timestamp}  ${h.event.padEnd(11)} ${h.actor}${h.reason ? `: ${h.reason}` : ''}${h.external_ref ? ` [${h.external_ref}]` : ''}`),
+  ];
+}
+
+function printApproval(ctx: CommandContext, a: ApprovalRecord, headline?: string): void {
+  print(ctx, a, () => (headline ? [headline, ...approvalLines(a)] : approvalLines(a)));
+}
+
+async function listApprovals(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const result = await backend.listApprovals({
+    state: ctx.opts.str('--state'),
+    approver_group: ctx.opts.str('--approver-group'),
+    limit: ctx.opts.int('--limit'),
+    offset: ctx.opts.int('--offset'),
+  });
+  print(ctx, result, () => {
+    if (!result.items.length) return result.total ? `No approvals at offset ${result.offset} (${result.total} in all).` : 'No approvals.';
+    const first = result.offset + 1;
+    return [
+      ...table(['ID', 'STATE', 'APPROVER GROUP', 'REQUESTED BY', 'REQUESTED', 'EXPIRES', 'DECISION'],
+        result.items.map((a) => [a.approval_id, a.state, a.approver_group, a.requested_by, shortTime(a.requested_at), shortTime(a.expires_at), a.decision_id])),
+      '',
+      `${first}-${result.offset + result.items.length} of ${result.total}`,
+    ];
+  });
+  return 0;
+}
+
+async function getApproval(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  printApproval(ctx, await backend.getApproval(ctx.opts.positionals[0]));
+  return 0;
+}
+
+async function createApproval(ctx: CommandContext): Promise<number> {
+  const decision = readDecision(ctx.opts.positionals[0], ctx.cwd);
+  const { backend } = await openBackend(ctx);
+  const a = await backend.createApproval({
+    decision,
+    approver_group: ctx.opts.str('--approver-group'),
+    requested_by: ctx.opts.str('--requested-by'),
+    ttl_hours: ctx.opts.int('--ttl-hours'),
+  });
+  printApproval(ctx, a, `Created approval ${a.approval_id}`);
+  return 0;
+}
+
+function decide(action: 'approve' | 'deny' | 'expire') {
+  return async (ctx: CommandContext): Promise<number> => {
+    const id = ctx.opts.positionals[0];
+    const request = {
+      ...credentialsFrom(ctx),
+      actor: ctx.opts.str('--actor'),
+      reason: ctx.opts.str('--reason'),
+      external_ref: ctx.opts.str('--external-ref'),
+    };
+    const { backend } = await openBackend(ctx);
+    const a = action === 'approve' ? await backend.approve(id, request)
+      : action === 'deny' ? await backend.deny(id, request)
+        : await backend.expire(id, request);
+    printApproval(ctx, a);
+    return 0;
+  };
+}
+
+async function breakGlass(ctx: CommandContext): Promise<number> {
+  const decision = readDecision(ctx.opts.positionals[0], ctx.cwd);
+  const { backend } = await openBackend(ctx);
+  const a = await backend.breakGlass({
+    ...credentialsFrom(ctx),
+    decision,
+    actor: ctx.opts.str('--actor'),
+    reason: ctx.opts.str('--reason'),
+    approver_group: ctx.opts.str('--approver-group'),
+    external_ref: ctx.opts.str('--external-ref'),
+    ttl_hours: ctx.opts.int('--ttl-hours'),
+  });
+  printApproval(ctx, a, `Break-glass override recorded as ${a.approval_id}; it is in the evidence log and expires ${a.expires_at}.`);
+  return 0;
+}
+
+async function attachDecision(ctx: CommandContext): Promise<number> {
+  const [id, file] = ctx.opts.positionals;
+  const decision = readDecision(file, ctx.cwd);
+  const { backend } = await openBackend(ctx);
+  const result = await backend.attachDecision(id, decision);
+  print(ctx, result, () => [
+    `Attached decision ${result.decision_id} to approval ${result.approval.approval_id} (${result.approval.state})`,
+    ...fields([['evidence', result.evidence_refs]]).map((l) => `  ${l}`),
+  ]);
+  return 0;
+}
+
+const ACTOR: FlagSpec = { name: '--actor', kind: 'string', value: 'NAME', required: true, help: 'Who decides (recorded in the history)' };
+const REASON: FlagSpec = { name: '--reason', kind: 'string', value: 'TEXT', required: true, help: 'Why (recorded in the history)' };
+const EXTERNAL_REF: FlagSpec = { name: '--external-ref', kind: 'string', value: 'REF', help: 'Ticket, incident or change reference (e.g. INC-777)' };
+const REQUESTED_BY: FlagSpec = { name: '--requested-by', kind: 'string', value: 'NAME', help: 'Who asks (default: ai-agent)' };
+const TTL = (fallback: number): FlagSpec => ({ name: '--ttl-hours', kind: 'int', value: 'HOURS', help: `Hours until it expires (default: ${fallback}; at least 1)` });
+const COMMON = [...BACKEND_FLAGS, JSON_FLAG];
+
+const oneId = (command: string) => ({ names: ['ID'], min: 1, max: 1, missing: `${command} needs an approval id (apr_…)`, extra: `${command} takes one approval id` });
+const decisionFile = (command: string) => ({ names: ['DECISION_FILE'], min: 1, max: 1, missing: `${command} needs a decision file (JSON, e.g. from cavra-policy evaluate --json)`, extra: `${command} takes one decision file` });
+
+export const approvalCommands: CommandDef[] = [
+  {
+    name: 'approval list',
+    synopsis: '[--state STATE] [--approver-group GROUP] [--limit N] [--offset N]',
+    summary: 'List approvals, newest first.',
+    positionals: { names: [], min: 0, max: 0, missing: '', extra: 'approval list takes no arguments: filter with --state or --approver-group' },
+    flags: [
+      { name: '--state', kind: 'choice', value: 'STATE', choices: STATES, help: `Only this state (${STATES.join(', ')})` },
+      { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Only this approver group' },
+      { name: '--limit', kind: 'int', value: 'N', help: 'At most N (default: 50; 1 to 500)' },
+      { name: '--offset', kind: 'int', value: 'N', min: 0, help: 'Skip the first N (default: 0)' },
+      ...COMMON,
+    ],
+    run: listApprovals,
+  },
+  {
+    name: 'approval get',
+    synopsis: 'ID',
+    summary: 'Show one approval with its decision and history.',
+    positionals: oneId('approval get'),
+    flags: COMMON,
+    run: getApproval,
+  },
+  {
+    name: 'approval create',
+    synopsis: 'DECISION_FILE [--requested-by NAME] [--approver-group GROUP] [--ttl-hours HOURS]',
+    summary: 'Create a pending approval for a decision; the approver group is routed as CAVRA does unless given.',
+    positionals: decisionFile('approval create'),
+    flags: [
+      REQUESTED_BY,
+      { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Who must approve (default: routing rules, else the decision\'s group)' },
+      TTL(24),
+      { name: '--routing-file', kind: 'string', value: 'PATH', help: 'Approval routing rules (default: $CAVRA_APPROVAL_ROUTING_FILE, else CAVRA\'s built-in rules)' },
+      ...COMMON,
+    ],
+    run: createApproval,
+  },
+  {
+    name: 'approval approve',
+    synopsis: 'ID --actor NAME --reason TEXT [--external-ref REF] [--actor-token PATH]',
+    summary: 'Approve a pending approval.',
+    positionals: oneId('approval approve'),
+    flags: [ACTOR, REASON, EXTERNAL_REF, actorTokenFlag, ...COMMON],
+    run: decide('approve'),
+  },
+  {
+    name: 'approval deny',
+    synopsis: 'ID --actor NAME --reason TEXT [--external-ref REF] [--actor-token PATH]',
+    summary: 'Deny a pending approval.',
+    positionals: oneId('approval deny'),
+    flags: [ACTOR, REASON, EXTERNAL_REF, actorTokenFlag, ...COMMON],
+    run: decide('deny'),
+  },
+  {
+    name: 'approval expire',
+    synopsis: 'ID [--actor NAME] [--reason TEXT]',
+    summary: 'Expire a pending approval (default actor "system", reason "approval expired").',
+    positionals: oneId('approval expire'),
+    flags: [
+      { ...ACTOR, required: false, help: 'Who expires it (default: system)' },
+      { ...REASON, required: false, help: 'Why (default: approval expired)' },
+      EXTERNAL_REF, actorTokenFlag, ...COMMON,
+    ],
+    run: decide('expire'),
+  },
+  {
+    name: 'approval break-glass',
+    synopsis: 'DECISION_FILE --actor NAME --reason TEXT [--approver-group GROUP] [--external-ref REF] [--ttl-hours HOURS]',
+    summary: 'Record an emergency override for a decision: approved at once, state break_glass, short expiry.',
+    positionals: decisionFile('approval break-glass'),
+    flags: [
+      ACTOR,
+      { ...REASON, help: 'Why the override is needed' },
+      { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Default: Change Advisory Board' },
+      EXTERNAL_REF, TTL(4), actorTokenFlag, ...COMMON,
+    ],
+    run: breakGlass,
+  },
+  {
+    name: 'approval attach-decision',
+    synopsis: 'ID DECISION_FILE',
+    summary: 'Attach a decision to an approval; prints the decision with the approval summary and merged evidence.',
+    positionals: { names: ['ID', 'DECISION_FILE'], min: 2, max: 2, missing: 'approval attach-decision needs an approval id and a decision file', extra: 'approval attach-decision takes an approval id and a decision file' },
+    flags: COMMON,
+    run: attachDecision,
+  },
+];

@@ -1,0 +1,99 @@
+// evaluate and test: what CAVRA would decide for an action (SPEC 2.3, 4.8), and the decision test
+// cases kept next to packs, run like a test suite.
+import type { ActionType, DecisionTestReport } from '../backend/backend';
+import { UsageError } from './args';
+import { BACKEND_FLAGS, JSON_FLAG, type CommandContext, type CommandDef } from './command';
+import { openBackend, requireWorkspaceOperation } from './backendFactory';
+import { fields, print, show } from './output';
+
+/** CAVRA's action types; any other exits 2, as `cavra evaluate` does. */
+export const ACTION_TYPES: readonly ActionType[] = ['read_file', 'write_file', 'execute_command', 'git_operation', 'mcp_tool_call'];
+
+async function evaluate(ctx: CommandContext): Promise<number> {
+  const [action, target] = ctx.opts.positionals;
+  if (!ACTION_TYPES.includes(action as ActionType)) {
+    throw new UsageError(`unknown action type ${JSON.stringify(action)}; expected one of: ${ACTION_TYPES.join(', ')}`);
+  }
+  const { backend } = await openBackend(ctx);
+  const d = await backend.evaluate({
+    action_type: action,
+    target,
+    policy_pack: ctx.opts.str('--policy-pack'),
+    session_id: ctx.opts.str('--session-id'),
+    agent_id: ctx.opts.str('--agent-id'),
+    actor: ctx.opts.str('--actor'),
+    repository: ctx.opts.str('--repository'),
+    operation: ctx.opts.str('--operation'),
+    server: ctx.opts.str('--server'),
+    tool: ctx.opts.str('--tool'),
+  });
+  print(ctx, d, () => [
+    `${show(d.decision).toUpperCase()}  ${action} ${target}`,
+    ...fields([
+      ['rule', d.rule_id],
+      ['severity', d.severity],
+      ['reason', d.reason],
+      ['approver group', d.approver_group ?? undefined],
+      ['policy pack', d.policy_pack],
+      ['decision id', d.decision_id],
+    ]).map((l) => `  ${l}`),
+    ...(d.decision === 'require_approval' ? ['', 'To ask for approval: save this with --json and run cavra-policy approval create FILE'] : []),
+  ]);
+  return 0;
+}
+
+function reportLines(reports: DecisionTestReport[]): string[] {
+  const lines: string[] = [];
+  for (const r of reports) {
+    lines.push(`${r.policy_pack} (${r.file})`);
+    for (const c of r.cases) {
+      const where = c.line ? ` [${r.file}:${c.line}]` : '';
+      lines.push(c.passed ? `  ok    ${c.name}` : `  FAIL  ${c.name}${where}`);
+      if (!c.passed && c.message) lines.push(`        ${c.message}`);
+    }
+  }
+  const passed = reports.reduce((n, r) => n + r.passed, 0);
+  const failed = reports.reduce((n, r) => n + r.failed, 0);
+  lines.push('', `${passed} passed, ${failed} failed${reports.length !== 1 ? ` in ${reports.length} packs` : ''}`);
+  return lines;
+}
+
+async function runTests(ctx: CommandContext): Promise<number> {
+  const opened = await openBackend(ctx);
+  const run = requireWorkspaceOperation(opened, 'runDecisionTests', 'test');
+  const reports = await run({ policy_pack: ctx.opts.positionals[0] });
+  print(ctx, reports, () => (reports.length ? reportLines(reports) : 'No decision test files found next to the packs.'));
+  return reports.some((r) => r.failed > 0) ? 1 : 0;
+}
+
+export const evaluateCommands: CommandDef[] = [
+  {
+    name: 'evaluate',
+    synopsis: 'ACTION TARGET [--policy-pack PACK]',
+    summary: 'What CAVRA would decide for an action on a target, with the pack\'s inheritance merged.',
+    details: `ACTION is one of: ${ACTION_TYPES.join(', ')}. For mcp_tool_call, TARGET is server:tool.\n` +
+      'With --json the decision is printed in CAVRA\'s shape, ready for approval create or break-glass.',
+    positionals: { names: ['ACTION', 'TARGET'], min: 2, max: 2, missing: 'evaluate needs an action and a target, e.g. evaluate write_file iam/admin.json', extra: 'evaluate takes an action and one target (quote a target with spaces)' },
+    flags: [
+      { name: '--policy-pack', kind: 'string', value: 'PACK', help: 'Pack to evaluate against (default: cavra-ai-agent-baseline)' },
+      { name: '--session-id', kind: 'string', value: 'ID', help: 'Session recorded in the decision (default: local)' },
+      { name: '--agent-id', kind: 'string', value: 'ID', help: 'Agent recorded in the decision (default: unknown-agent)' },
+      { name: '--actor', kind: 'string', value: 'NAME', help: 'Actor recorded in the decision (default: ai-agent)' },
+      { name: '--repository', kind: 'string', value: 'REPO', help: 'Repository recorded in the decision' },
+      { name: '--operation', kind: 'string', value: 'OP', help: 'git_operation: the git operation (default: push)' },
+      { name: '--server', kind: 'string', value: 'NAME', help: 'mcp_tool_call: the MCP server (default: from TARGET)' },
+      { name: '--tool', kind: 'string', value: 'NAME', help: 'mcp_tool_call: the tool (default: from TARGET)' },
+      ...BACKEND_FLAGS,
+      JSON_FLAG,
+    ],
+    run: evaluate,
+  },
+  {
+    name: 'test',
+    synopsis: '[PACK]',
+    summary: 'Run the decision test cases kept next to the packs (all packs, or PACK); exit 1 when any fails.',
+    positionals: { names: ['[PACK]'], min: 0, max: 1, missing: '', extra: 'test takes at most one pack id' },
+    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    run: runTests,
+  },
+];

@@ -1,0 +1,201 @@
+// catalog, draft, plan, request, publish: CAVRA's policy-pack authoring flow (SPEC 3.1-3.5), through the
+// selected backend. A draft is a policy file (YAML or JSON) in the workspace.
+import type { PolicyPackDraft, PolicySummary, PublishPlan } from '../backend/backend';
+import type { FlagSpec } from './args';
+import { BACKEND_FLAGS, JSON_FLAG, type CommandContext, type CommandDef } from './command';
+import { actorTokenFlag, credentialsFrom, draftFrom, openBackend } from './backendFactory';
+import { HMAC_KEY_FLAG, KEY_ID_FLAG, PRIVATE_KEY_FLAG, signingFromFlags } from './keys';
+import { fields, list, print, table } from './output';
+
+const ruleTotal = (s: PolicySummary) => Object.values(s.rule_counts).reduce((a, b) => a + b, 0);
+
+function countsLine(s: PolicySummary): string {
+  return Object.entries(s.rule_counts).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ') || 'no rules';
+}
+
+async function catalog(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const result = await backend.catalog();
+  print(ctx, result, () => result.items.length
+    ? [
+      ...table(['ID', 'VERSION', 'RULES', 'INHERITS', 'TITLE'], result.items.map((i) => [i.id, i.version, ruleTotal(i.summary), i.summary.inherits, i.title])),
+      '',
+      `${result.total} pack${result.total === 1 ? '' : 's'}`,
+    ]
+    : 'No policy packs under the policy root.');
+  return 0;
+}
+
+function validity(r: { valid: boolean; errors: string[] }): string[] {
+  return r.valid ? [] : list('Schema errors:', r.errors, '  - ');
+}
+
+async function draft(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const result: PolicyPackDraft = await backend.draft(draftFrom(ctx));
+  print(ctx, result, () => [
+    ...fields([
+      ['policy', result.summary.policy_id],
+      ['version', result.summary.version],
+      ['inherits', result.summary.inherits],
+      ['mode', result.summary.mode],
+      ['valid', result.valid ? 'yes' : 'no'],
+      ['rules', countsLine(result.summary)],
+    ]),
+    ...validity(result),
+    ...list('Notes:', result.operator_notes, '  - '),
+  ]);
+  return result.valid ? 0 : 1;
+}
+
+export function planLines(plan: PublishPlan): string[] {
+  const diff = [
+    ...plan.diff.added.map((p) => `  + ${p}`),
+    ...plan.diff.removed.map((p) => `  - ${p}`),
+    ...plan.diff.changed.map((p) => `  ~ ${p}`),
+  ];
+  return [
+    ...fields([
+      ['operation', `${plan.operation} ${plan.policy_id}`],
+      ['risk', plan.risk],
+      ['approval', plan.approval_required ? 'required' : 'not required'],
+      ['digest', plan.policy_digest],
+      ['target', plan.target_path],
+      ['valid', plan.valid ? 'yes' : 'no'],
+    ]),
+    ...validity(plan),
+    ...(plan.operation === 'create' ? ['Diff: new pack'] : diff.length ? ['Diff:', ...diff] : ['Diff: no changes']),
+    ...list('Notes:', plan.operator_notes, '  - '),
+  ];
+}
+
+async function plan(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const result = await backend.publishPlan(draftFrom(ctx));
+  print(ctx, result, () => planLines(result));
+  return result.valid ? 0 : 1;
+}
+
+async function request(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const result = await backend.publishRequest({
+    ...draftFrom(ctx),
+    ...credentialsFrom(ctx),
+    requested_by: ctx.opts.str('--requested-by'),
+    approver_group: ctx.opts.str('--approver-group'),
+    repository: ctx.opts.str('--repository'),
+    ttl_hours: ctx.opts.int('--ttl-hours'),
+  });
+  const a = result.approval;
+  print(ctx, result, () => [
+    `Requested approval ${a.approval_id} to ${result.plan.operation} ${result.plan.policy_id}`,
+    ...fields([
+      ['state', a.state],
+      ['approver group', a.approver_group],
+      ['requested by', a.requested_by],
+      ['expires', a.expires_at],
+      ['risk', result.plan.risk],
+      ['digest', result.plan.policy_digest],
+    ]).map((l) => `  ${l}`),
+    '',
+    'The approval is bound to this digest: publishing a different draft with it is refused.',
+    `Next: cavra-policy approval approve ${a.approval_id} --actor NAME --reason TEXT`,
+  ]);
+  return 0;
+}
+
+async function publish(ctx: CommandContext): Promise<number> {
+  const signing = signingFromFlags(ctx);
+  const { backend, kind } = await openBackend(ctx);
+  if (kind === 'remote' && (signing.privateKeyPem || ctx.opts.has('--key'))) {
+    ctx.err('cavra-policy: note: a CAVRA server signs with its own key; --private-key and --key are not sent');
+  }
+  const result = await backend.publish({
+    ...draftFrom(ctx),
+    ...credentialsFrom(ctx),
+    approval_id: ctx.opts.str('--approval')!,
+    signer: ctx.opts.str('--signer'),
+    actor: ctx.opts.str('--actor'),
+    signing: kind === 'local'
+      ? { private_key_pem: signing.privateKeyPem, key_id: signing.keyId, hmac_key: signing.hmacKey }
+      : undefined,
+  });
+  print(ctx, result, () => [
+    `Published ${result.policy_id} (${result.policy_digest})`,
+    ...fields([
+      ['policy', result.policy_path],
+      ['signature', result.signature_path],
+      ['verified', `${result.signature_verified ? 'yes' : 'NO'}: ${result.signature_message}`],
+      ['approval', `${result.approval.approval_id} (${result.approval.state}${result.approval.decided_by ? ` by ${result.approval.decided_by}` : ''})`],
+      ['published by', result.published_by],
+      ['published at', result.published_at],
+    ]).map((l) => `  ${l}`),
+  ]);
+  return result.signature_verified ? 0 : 1;
+}
+
+const draftFile = (command: string) => ({ names: ['<file>'], min: 1, max: 1, missing: `${command} needs a policy draft file (YAML or JSON)`, extra: `${command} takes one draft file` });
+
+const REQUEST_FLAGS: FlagSpec[] = [
+  { name: '--requested-by', kind: 'string', value: 'NAME', help: 'Who asks (default: policy-authoring-console; a verified actor wins)' },
+  { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Who must approve (default: Platform Security)' },
+  { name: '--repository', kind: 'string', value: 'REPO', help: 'Repository recorded in the decision (default: policy-catalog)' },
+  { name: '--ttl-hours', kind: 'int', value: 'HOURS', help: 'Hours until the approval expires (default: 24; at least 1)' },
+];
+
+export const publishCommands: CommandDef[] = [
+  {
+    name: 'catalog',
+    synopsis: '',
+    summary: 'List the policy packs under the policy root with their rule counts.',
+    positionals: { names: [], min: 0, max: 0, missing: '' },
+    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    run: catalog,
+  },
+  {
+    name: 'draft',
+    synopsis: '<file>',
+    summary: 'Preview a draft as CAVRA normalizes it: validity, schema errors, rule counts. Writes nothing.',
+    details: 'Exit 1 when the draft is not valid.',
+    positionals: draftFile('draft'),
+    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    run: draft,
+  },
+  {
+    name: 'plan',
+    synopsis: '<file>',
+    summary: 'Publish plan for a draft: create or update, risk, digest, diff against the published pack.',
+    details: 'Exit 1 when the draft is not valid.',
+    positionals: draftFile('plan'),
+    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    run: plan,
+  },
+  {
+    name: 'request',
+    synopsis: '<file> [--requested-by NAME] [--approver-group GROUP] [--ttl-hours HOURS]',
+    summary: "Request approval to publish a draft; the approval is bound to the draft's digest.",
+    positionals: draftFile('request'),
+    flags: [...REQUEST_FLAGS, actorTokenFlag, ...BACKEND_FLAGS, JSON_FLAG],
+    run: request,
+  },
+  {
+    name: 'publish',
+    synopsis: '<file> --approval ID [--private-key PEM] [--key-id ID] [--signer NAME] [--key HMAC]',
+    summary: 'Publish an approved draft: write policies/<id>/policy.yaml and its signature, after all of CAVRA\'s checks.',
+    details: 'The approval must be approved (or break-glass), unexpired, and for this exact draft digest.\n' +
+      'Locally the pair is signed with Ed25519 (--private-key), HS256 (--key or $CAVRA_POLICY_SIGNING_KEY), else SHA256.',
+    positionals: draftFile('publish'),
+    flags: [
+      { name: '--approval', kind: 'string', value: 'ID', required: true, help: 'The approved publish request (apr_…)' },
+      PRIVATE_KEY_FLAG,
+      KEY_ID_FLAG,
+      { name: '--signer', kind: 'string', value: 'NAME', help: 'signer in the signature (default: the verified actor, else policy-authoring-api)' },
+      HMAC_KEY_FLAG,
+      { name: '--actor', kind: 'string', value: 'NAME', help: 'published_by when no verified actor (default: policy-authoring-api)' },
+      actorTokenFlag,
+      ...BACKEND_FLAGS,
+      JSON_FLAG,
+    ],
+    run: publish,
+  },
+];

@@ -1,0 +1,144 @@
+// rollout plan|apply|list|get: CAVRA's policy rollout change plan and apply-change (SPEC 3.6, 3.7).
+// Mode and state of a change are checked by the backend, so the refusal is CAVRA's own message.
+import type { RolloutChangePlan, RolloutChangeRequest, RolloutFields } from '../backend/backend';
+import { ROLLOUT_MODES, ROLLOUT_STATES } from '../policy/rollout';
+import type { FlagSpec } from './args';
+import { BACKEND_FLAGS, JSON_FLAG, type CommandContext, type CommandDef } from './command';
+import { actorTokenFlag, credentialsFrom, openBackend } from './backendFactory';
+import { fields, list, print, show, table } from './output';
+
+function changeFields(ctx: CommandContext): RolloutFields {
+  const fieldsGiven: RolloutFields = {
+    repository: ctx.opts.str('--repository'),
+    policy_pack: ctx.opts.str('--policy-pack'),
+    policy_version: ctx.opts.str('--policy-version'),
+    mode: ctx.opts.str('--mode'),
+    state: ctx.opts.str('--state'),
+    owner: ctx.opts.str('--owner'),
+    coverage_percent: ctx.opts.int('--coverage-percent'),
+  };
+  const refs = ctx.opts.list('--evidence-ref');
+  if (refs.length) fieldsGiven.evidence_refs = refs;
+  // Absent flags stay absent: CAVRA merges the request over the current record.
+  return Object.fromEntries(Object.entries(fieldsGiven).filter(([, v]) => v !== undefined)) as RolloutFields;
+}
+
+function changeRequest(ctx: CommandContext): RolloutChangeRequest {
+  const rolloutId = ctx.opts.str('--rollout-id');
+  return { ...(rolloutId !== undefined ? { rollout_id: rolloutId } : {}), ...changeFields(ctx), ...credentialsFrom(ctx) };
+}
+
+function planLines(plan: RolloutChangePlan): string[] {
+  return [
+    ...fields([
+      ['operation', `${plan.operation} ${plan.after.rollout_id}`],
+      ['risk', plan.risk],
+      ['approval', plan.approval_required ? 'required' : 'not required'],
+    ]),
+    ...table(['FIELD', 'BEFORE', 'AFTER'], plan.changes.map((c) => [c.field, c.before, c.after])).map((l) => `  ${l}`),
+    ...list('Notes:', plan.operator_notes, '  - '),
+  ];
+}
+
+async function rolloutPlan(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const plan = await backend.rolloutChangePlan(changeRequest(ctx));
+  print(ctx, plan, () => planLines(plan));
+  return 0;
+}
+
+async function rolloutApply(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const result = await backend.rolloutApplyChange(changeRequest(ctx));
+  const r = result.rollout;
+  print(ctx, result, () => [
+    `Applied: ${result.plan.operation} ${r.rollout_id}`,
+    ...planLines(result.plan),
+    `Stored: ${r.repository} runs ${r.policy_pack}@${r.policy_version} in ${r.mode} mode, ${r.state}, ${r.coverage_percent}% coverage (owner ${r.owner})`,
+  ]);
+  return 0;
+}
+
+async function rolloutList(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const result = await backend.listRollouts({
+    repository: ctx.opts.str('--repository'),
+    policy_pack: ctx.opts.str('--policy-pack'),
+    state: ctx.opts.str('--state'),
+    mode: ctx.opts.str('--mode'),
+    owner: ctx.opts.str('--owner'),
+  });
+  print(ctx, result, () => result.items.length
+    ? [
+      ...table(['ROLLOUT', 'REPOSITORY', 'PACK', 'VERSION', 'MODE', 'STATE', 'COVERAGE', 'OWNER'],
+        result.items.map((r) => [r.rollout_id, r.repository, r.policy_pack, r.policy_version, r.mode, r.state, `${r.coverage_percent}%`, r.owner])),
+      '',
+      `${result.total} rollout${result.total === 1 ? '' : 's'}`,
+    ]
+    : 'No rollouts.');
+  return 0;
+}
+
+async function rolloutGet(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const r = await backend.getRollout(ctx.opts.positionals[0]);
+  print(ctx, r, () => [`Rollout ${r.rollout_id}`, ...fields(Object.entries(r).filter(([k]) => k !== 'rollout_id' && k !== 'schema_version').map(([k, v]) => [k, show(v)])).map((l) => `  ${l}`)]);
+  return 0;
+}
+
+const CHANGE_FLAGS: FlagSpec[] = [
+  { name: '--rollout-id', kind: 'string', value: 'ID', help: 'The rollout to change (default for a new one: <repository>:<policy-pack>)' },
+  { name: '--repository', kind: 'string', value: 'REPO', help: 'Repository, e.g. payments/api (required for a new rollout)' },
+  { name: '--policy-pack', kind: 'string', value: 'PACK', help: 'Policy pack id (required for a new rollout)' },
+  { name: '--mode', kind: 'string', value: 'MODE', help: `${ROLLOUT_MODES.join(', ')} (default: enforce)` },
+  { name: '--state', kind: 'string', value: 'STATE', help: `${ROLLOUT_STATES.join(', ')} (default: planned)` },
+  { name: '--owner', kind: 'string', value: 'OWNER', help: 'Owning team (default: platform-security)' },
+  { name: '--coverage-percent', kind: 'int', value: 'N', min: 0, max: 100, help: 'Share of the repository covered (default: 0)' },
+  { name: '--policy-version', kind: 'string', value: 'VERSION', help: 'Pack version (default: latest)' },
+  { name: '--evidence-ref', kind: 'string', value: 'REF', repeatable: true, help: 'Evidence reference (repeatable)' },
+];
+
+const NO_ARGS = (command: string) => ({ names: [], min: 0, max: 0, missing: '', extra: `${command} takes no arguments: give the fields as flags (see --help)` });
+
+export const rolloutCommands: CommandDef[] = [
+  {
+    name: 'rollout plan',
+    synopsis: '[--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
+    summary: 'Plan a rollout change: the record before and after, changed fields, risk and whether approval is required. Writes nothing.',
+    positionals: NO_ARGS('rollout plan'),
+    flags: [...CHANGE_FLAGS, ...BACKEND_FLAGS, JSON_FLAG],
+    run: rolloutPlan,
+  },
+  {
+    name: 'rollout apply',
+    synopsis: '[--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
+    summary: 'Apply a rollout change to the inventory (as CAVRA does, even when the plan says approval is required).',
+    positionals: NO_ARGS('rollout apply'),
+    flags: [...CHANGE_FLAGS, actorTokenFlag, ...BACKEND_FLAGS, JSON_FLAG],
+    run: rolloutApply,
+  },
+  {
+    name: 'rollout list',
+    synopsis: '[--repository REPO] [--policy-pack PACK] [--state STATE] [--mode MODE] [--owner OWNER]',
+    summary: 'List rollouts, filtered by any of the fields.',
+    positionals: NO_ARGS('rollout list'),
+    flags: [
+      { name: '--repository', kind: 'string', value: 'REPO', help: 'Only this repository' },
+      { name: '--policy-pack', kind: 'string', value: 'PACK', help: 'Only this pack' },
+      { name: '--state', kind: 'choice', value: 'STATE', choices: ROLLOUT_STATES, help: `Only this state (${ROLLOUT_STATES.join(', ')})` },
+      { name: '--mode', kind: 'choice', value: 'MODE', choices: ROLLOUT_MODES, help: `Only this mode (${ROLLOUT_MODES.join(', ')})` },
+      { name: '--owner', kind: 'string', value: 'OWNER', help: 'Only this owner' },
+      ...BACKEND_FLAGS,
+      JSON_FLAG,
+    ],
+    run: rolloutList,
+  },
+  {
+    name: 'rollout get',
+    synopsis: 'ROLLOUT_ID',
+    summary: 'Show one rollout record.',
+    positionals: { names: ['ROLLOUT_ID'], min: 1, max: 1, missing: 'rollout get needs a rollout id (e.g. payments/api:cavra-platform-baseline)', extra: 'rollout get takes one rollout id' },
+    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    run: rolloutGet,
+  },
+];
