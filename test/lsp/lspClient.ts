@@ -28,7 +28,7 @@ export interface StartOptions {
 }
 
 export class LspClient {
-  readonly published: PublishDiagnosticsParams[] = [];
+  published: PublishDiagnosticsParams[] = [];
   private waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private versions = new Map<string, number>();
   private stderr = '';
@@ -74,6 +74,8 @@ export class LspClient {
   }
 
   async open(uri: string, text: string, languageId = 'cavra-policy', version = 1): Promise<void> {
+    // A reopened document starts its versions again: forget what was published for the old one.
+    this.published = this.published.filter((p) => p.uri !== uri);
     this.versions.set(uri, version);
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
   }
@@ -142,11 +144,14 @@ export class LspClient {
     return this.bounded(this.connection.sendRequest(method, params), method);
   }
 
-  /** shutdown + exit; the process is killed if it does not leave on its own. */
-  async stop(): Promise<void> {
-    const exited = new Promise<void>((resolve) => {
-      if (this.proc.exitCode !== null || this.proc.signalCode !== null) resolve();
-      else this.proc.once('exit', () => resolve());
+  /**
+   * shutdown + exit; the process is killed if it does not leave on its own. Resolves to the exit
+   * code (0 after a clean shutdown, per LSP) or the signal that ended it.
+   */
+  async stop(): Promise<number | string | null> {
+    const exited = new Promise<number | string | null>((resolve) => {
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) resolve(this.proc.exitCode ?? this.proc.signalCode);
+      else this.proc.once('exit', (code, signal) => resolve(code ?? signal));
     });
     try {
       await this.bounded(this.connection.sendRequest(ShutdownRequest.type), 'shutdown', 5_000);
@@ -155,9 +160,10 @@ export class LspClient {
       // the kill below still ends it
     }
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
-    await exited;
+    const code = await exited;
     clearTimeout(timer);
     this.connection.dispose();
+    return code;
   }
 
   private bounded<T>(p: Promise<T>, what: string, limit = WAIT_LIMIT_MS): Promise<T> {

@@ -30,8 +30,7 @@ function replaceValue(doc: PolicyDocument, path: YamlPath, d: Diagnostic, text: 
 
 function missingFields(a: Analysis, data: FixData): TextEdit[] | undefined {
   if (data.path.length === 0) return [addSection(a.doc, 'metadata', withDefaults(a, REQUIRED_METADATA))];
-  const edit = addFields(a.doc, data.path, withDefaults(a, data.missing ?? []));
-  return edit ? [edit] : undefined;
+  return addFields(a.doc, data.path, withDefaults(a, data.missing ?? []));
 }
 
 export function codeActions(a: Analysis, _range: Range, diagnostics: Diagnostic[]): CodeAction[] {
@@ -72,6 +71,9 @@ export function codeActions(a: Analysis, _range: Range, diagnostics: Diagnostic[
         for (const r of data.replacements ?? []) action(`Change the mode to ${r}`, d, replaceValue(a.doc, data.path, d, r), true);
         break;
       case 'wrong-type':
+        if (data.missing?.length) action(`Add the required ${data.missing.length > 1 ? 'fields' : 'field'} ${data.missing.join(', ')}`, d, missingFields(a, data), true);
+        for (const r of data.replacements ?? []) action(`Quote as ${r}`, d, [{ range: d.range, newText: r }], true);
+        break;
       case 'yaml11-difference':
         for (const r of data.replacements ?? []) action(`Quote as ${r}`, d, [{ range: d.range, newText: r }], true);
         break;

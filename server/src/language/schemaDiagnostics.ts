@@ -132,7 +132,9 @@ function toDiagnostic(doc: PolicyDocument, e: ErrorObject, path: YamlPath, actua
       const words = expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : `a ${expected}`;
       const quoted = expected === 'string' ? quotedSource(doc, path) : undefined;
       const hint = quoted ? ` Quote it to keep it a string: ${quoted}.` : '';
-      return err(valueRange(doc, path), 'wrong-type', `${name(path)} must be ${words}, but it is ${describeKind(actual)}.${hint}`, { path, ...(quoted ? { replacements: [quoted] } : {}) });
+      // A mapping left empty (`metadata:` and nothing under it) can be filled with its required keys.
+      const missing = expected === 'object' && actual === null && schema?.required?.length ? { missing: [...schema.required] } : {};
+      return err(valueRange(doc, path), 'wrong-type', `${name(path)} must be ${words}, but it is ${describeKind(actual)}.${hint}`, { path, ...(quoted ? { replacements: [quoted] } : {}), ...missing });
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.join(', ');

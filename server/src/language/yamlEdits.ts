@@ -1,6 +1,6 @@
 // Text edits that change a policy's YAML and leave it valid YAML with the same layout conventions:
 // the file's own line breaks, block or flow style as written, comments outside the edit kept.
-import { isMap, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { PolicyDocument, YamlPath } from './policyDocument';
 
@@ -67,7 +67,7 @@ export function removeKey(doc: PolicyDocument, path: YamlPath): TextEdit[] | und
 }
 
 /** Adds `fields` (name -> YAML text) to the mapping at `path`, in its own style. */
-export function addFields(doc: PolicyDocument, path: YamlPath, fields: [string, string][]): TextEdit | undefined {
+export function addFields(doc: PolicyDocument, path: YamlPath, fields: [string, string][]): TextEdit[] | undefined {
   const eol = eolOf(doc);
   const found = doc.find(path);
   const map = found?.node;
@@ -76,21 +76,22 @@ export function addFields(doc: PolicyDocument, path: YamlPath, fields: [string, 
     const close = doc.text.lastIndexOf('}', map.range[1]);
     const text = fields.map(([f, v]) => `${f}: ${v}`).join(', ');
     const at = doc.text.slice(0, close).replace(/\s+$/, '').length;
-    return { range: doc.range(at, at), newText: map.items.length ? `, ${text}` : text };
+    return [{ range: doc.range(at, at), newText: map.items.length ? `, ${text}` : text }];
   }
   if (isMap(map) && map.range) {
     const first = map.items[0]?.key as Node | undefined;
     const indent = first?.range ? ' '.repeat(doc.positionAt(first.range[0]).character) : '  ';
     const lastLine = doc.positionAt(Math.max(map.range[1] - 1, map.range[0])).line;
     const [, eolAt] = doc.lineBounds(lastLine);
-    return { range: doc.range(eolAt, eolAt), newText: fields.map(([f, v]) => `${eol}${indent}${f}: ${v}`).join('') };
+    return [{ range: doc.range(eolAt, eolAt), newText: fields.map(([f, v]) => `${eol}${indent}${f}: ${v}`).join('') }];
   }
-  if (found?.key?.range && (map === null || map === undefined || (map as { value?: unknown }).value === null)) {
-    // `metadata:` with nothing under it.
+  if (found?.key?.range && (map === null || map === undefined || (isScalar(map) && map.value === null))) {
+    // `metadata:` with nothing under it (or an explicit `~`, which goes).
     const keyLine = doc.positionAt(found.key.range[0]);
     const indent = ' '.repeat(keyLine.character + 2);
     const [, eolAt] = doc.lineBounds(keyLine.line);
-    return { range: doc.range(eolAt, eolAt), newText: fields.map(([f, v]) => `${eol}${indent}${f}: ${v}`).join('') };
+    const explicit = map?.range && map.range[1] > map.range[0] ? [{ range: doc.range(map.range[0], map.range[1]), newText: '' }] : [];
+    return [...explicit, { range: doc.range(eolAt, eolAt), newText: fields.map(([f, v]) => `${eol}${indent}${f}: ${v}`).join('') }];
   }
   return undefined;
 }

@@ -1,0 +1,111 @@
+// The server as an editor drives it: initialize, open, change, close, custom state, shutdown.
+import { strict as assert } from 'node:assert';
+import { LspClient } from './lspClient';
+import { tempWorkspace, type TempWorkspace } from './tempWorkspace';
+
+const VALID = `metadata:
+  id: cavra-platform-baseline
+  title: Platform Baseline
+  description: Platform engineering controls.
+  version: "2026.05"
+commands:
+  block: ["terraform apply -auto-approve"]
+`;
+const PATH = 'policies/cavra-platform-baseline/policy.yaml';
+
+describe('language server lifecycle over stdio', () => {
+  let ws: TempWorkspace;
+  let client: LspClient;
+  beforeEach(async () => {
+    ws = tempWorkspace({ [PATH]: VALID });
+    client = await LspClient.start({ workspace: ws.root });
+  });
+  afterEach(async () => {
+    await client.stop();
+    ws.remove();
+  });
+
+  it('advertises the features it serves', () => {
+    const caps = client.initializeResult.capabilities;
+    assert.equal(caps.textDocumentSync, 2, 'incremental sync');
+    assert.equal(caps.hoverProvider, true);
+    assert.deepEqual(caps.completionProvider?.triggerCharacters, [':', ' ', '-', '[']);
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    assert.deepEqual(caps.codeLensProvider, { resolveProvider: false });
+    assert.equal(caps.documentSymbolProvider, true);
+  });
+
+  it('publishes diagnostics for each version and clears them when the problem is fixed', async () => {
+    const uri = client.uriOf(PATH);
+    await client.open(uri, VALID);
+    assert.deepEqual(await client.diagnostics(uri, 1), []);
+
+    const v2 = await client.change(uri, VALID.replace('  title: Platform Baseline\n', ''));
+    const d2 = await client.diagnostics(uri, v2);
+    assert.deepEqual(d2.map((d) => [d.code, d.range.start.line, d.message]), [['missing-field', 0, '`metadata` is missing the required field `title`.']]);
+
+    const v3 = await client.change(uri, VALID);
+    assert.deepEqual(await client.diagnostics(uri, v3), []);
+  });
+
+  it('applies ranged (incremental) changes to the text it analyses', async () => {
+    const uri = client.uriOf(PATH);
+    await client.open(uri, VALID);
+    await client.diagnostics(uri, 1);
+    // Replace `block` (line 6, characters 2-7) with `allow_all`: a key commands does not allow.
+    const v2 = await client.change(uri, [{ range: { start: { line: 6, character: 2 }, end: { line: 6, character: 7 } }, text: 'allow_all' }]);
+    const d = await client.diagnostics(uri, v2);
+    assert.deepEqual(d.map((x) => [x.code, x.range]), [['unknown-key', { start: { line: 6, character: 2 }, end: { line: 6, character: 11 } }]]);
+  });
+
+  it('clears the diagnostics of a closed document', async () => {
+    const uri = client.uriOf(PATH);
+    await client.open(uri, VALID.replace('  title: Platform Baseline\n', ''));
+    assert.equal((await client.diagnostics(uri, 1)).length, 1);
+    await client.close(uri);
+    assert.deepEqual((await client.cleared(uri)).diagnostics, []);
+  });
+
+  it('answers cavra/documentState with validity, counts and the draft digest CAVRA would compute', async () => {
+    const uri = client.uriOf(PATH);
+    await client.open(uri, VALID);
+    const state = await client.documentState(uri);
+    assert.deepEqual(state, {
+      uri,
+      version: 1,
+      valid: true,
+      errors: 0,
+      warnings: 0,
+      summary: {
+        policy_id: 'cavra-platform-baseline', title: 'Platform Baseline', version: '2026.05', inherits: null, mode: 'enforce',
+        rule_counts: { filesystem: 0, commands: 1, git: 0, mcp: 0, approvals: 0, evidence: 0, compliance: 0 },
+      },
+      totalRules: 1,
+      policyDigest: 'sha256:ffd4dd7d79d86d297af948537f2a0fea8d97488a7c00175d6c7928969b5b05ea',
+      packFolder: 'cavra-platform-baseline',
+    });
+  });
+
+  it('reports an invalid document as invalid, with no digest when CAVRA could not build a draft', async () => {
+    const uri = client.uriOf(PATH);
+    await client.open(uri, 'metadata:\n  id: cavra-platform-baseline\n');
+    const state = await client.documentState(uri);
+    assert.equal(state?.valid, false);
+    assert.equal(state?.errors, 1);
+    assert.equal(state?.policyDigest, null);
+  });
+
+  it('answers null for a document it was never given', async () => {
+    assert.equal(await client.documentState(client.uriOf('policies/none/policy.yaml')), null);
+    assert.equal(await client.hover(client.uriOf('policies/none/policy.yaml'), { line: 0, character: 0 }), null);
+  });
+});
+
+describe('language server shutdown', () => {
+  it('exits with code 0 after shutdown and exit', async () => {
+    const ws = tempWorkspace();
+    const client = await LspClient.start({ workspace: ws.root });
+    assert.equal(await client.stop(), 0);
+    ws.remove();
+  });
+});
