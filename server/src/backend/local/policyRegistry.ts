@@ -9,7 +9,7 @@ import { compareCodePoints } from '../../policy/policyDiff';
 import { isMapping, pyTruthy, type PyValue } from '../../policy/pythonValues';
 import { BackendError } from '../backend';
 import { withLock, type LockOptions } from '../store';
-import { JOURNAL_FILE, POLICY_FILE, recoverPolicyPair } from './publishPair';
+import { needsRecovery, POLICY_FILE, recoverPolicyPair } from './publishPair';
 
 export interface RegistryPack {
   id: PyValue;
@@ -41,11 +41,11 @@ export class PolicyRegistry {
     return join(this.packDir(id), '.publish');
   }
 
-  /** Completes an interrupted publish of `id`, if its journal is there. */
+  /** Completes an interrupted publish of `id` (or clears its leftovers), if there is one. */
   async settle(id: string): Promise<void> {
     if (!isSafePackId(id)) return;
     const dir = this.packDir(id);
-    if (!existsSync(join(dir, JOURNAL_FILE))) return;
+    if (!needsRecovery(dir)) return;
     await withLock(this.lockTarget(id), () => {
       recoverPolicyPair(dir);
     }, this.lock);

@@ -54,6 +54,8 @@ function backup(dir: string, target: string, token: string): string | null {
   return name;
 }
 
+const TEMPORARY = /^\.policy\.yaml(?:\.sig\.json)?\.[0-9a-f]+\.(?:new|old)$/;
+
 /** Removes leftovers of interrupted publishes that never reached their journal. */
 function removeStrayTemporaries(dir: string, keep: Set<string>): void {
   let names: string[];
@@ -64,8 +66,19 @@ function removeStrayTemporaries(dir: string, keep: Set<string>): void {
   }
   for (const name of names) {
     if (keep.has(name)) continue;
-    if (/^\.policy\.yaml(?:\.sig\.json)?\.[0-9a-f]+\.(?:new|old)$/.test(name)) rmSync(join(dir, name), { force: true });
+    if (TEMPORARY.test(name)) rmSync(join(dir, name), { force: true });
   }
+}
+
+/** True when an interrupted publish left a journal or temporaries in `dir` (cheap: no lock). */
+export function needsRecovery(dir: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return false;
+  }
+  return names.some((name) => name === JOURNAL_FILE || TEMPORARY.test(name));
 }
 
 export type RecoveryOutcome = 'clean' | 'rolled-forward' | 'temporaries-removed';
