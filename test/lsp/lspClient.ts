@@ -52,7 +52,12 @@ export class LspClient {
     });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, connection, options.workspace);
-    connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((item) => (item.section === 'cavra' ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings } : null)));
+    let configured!: () => void;
+    const asked = new Promise<void>((resolve) => { configured = resolve; });
+    connection.onRequest(ConfigurationRequest.type, (p) => {
+      setImmediate(configured);
+      return p.items.map((item) => (item.section === 'cavra' ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings } : null));
+    });
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.listen();
     const rootUri = pathToFileURL(options.workspace).href;
@@ -66,6 +71,8 @@ export class LspClient {
       },
     }), 'initialize');
     await connection.sendNotification(InitializedNotification.type, {});
+    // The server pulls `cavra` settings once initialized; documents opened after that see them.
+    await client.bounded(asked, 'workspace/configuration');
     return client;
   }
 
