@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DIAGNOSTIC_CODES } from '../../server/src/language/diagnosticCodes';
 import { fixture, FIXTURE_POLICIES, runCli } from './runCli';
 
 /** Codes no fixture pack can show: they need a setting, or no language file emits them. */
@@ -39,8 +40,7 @@ describe('fixture packs through the CLI', () => {
     });
   }
 
-  it('every diagnostic code the server emits has a fixture pack', async () => {
-    const { DIAGNOSTIC_CODES } = await import('../../server/src/language/diagnosticCodes');
+  it('every diagnostic code the server emits has a fixture pack', () => {
     const missing = Object.keys(DIAGNOSTIC_CODES).filter((c) => !NOT_FROM_A_PACK.has(c) && !seen.has(c));
     assert.deepEqual(missing, [], 'add a cavra-bad-<code> pack for each');
   });
