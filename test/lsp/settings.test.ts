@@ -19,7 +19,7 @@ describe('settings and the policy root', () => {
       await client.open(uri, text);
       const diagnostics = await client.diagnostics(uri, 1);
       assert.deepEqual(diagnostics.map((d) => [d.code, d.severity, d.range.start.line]), [['file-too-large', 2, 0]]);
-      assert.match(diagnostics[0].message, /above the 0\.0 MB limit \(setting cavra\.maxFileSizeMb\)/);
+      assert.match(String(diagnostics[0].message), /above the 0\.0 MB limit \(setting cavra\.maxFileSizeMb\)/);
       assert.deepEqual(await client.codeLenses(uri), []);
       assert.deepEqual(await client.documentSymbols(uri), []);
     } finally {
