@@ -4,7 +4,8 @@
 //   https targets: https_proxy, HTTPS_PROXY     http targets: http_proxy, HTTP_PROXY
 //   (lower case wins, as in curl). NO_PROXY / no_proxy: comma- or space-separated `*`, host names
 //   (`example.com` and `.example.com` both cover sub-domains), IP addresses, optionally `:port`.
-//   Loopback (localhost, 127.0.0.0/8, ::1) never goes through a proxy.
+//   Loopback (localhost, 127.0.0.0/8, ::1) never goes through an environment proxy; an explicit
+//   proxy setting applies to every address.
 //   Only http:// proxies are supported; credentials in the proxy URL become Proxy-Authorization.
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -77,13 +78,12 @@ export function parseProxyUrl(value: string): ProxySettings {
 
 /** The proxy for a target URL, or undefined for a direct connection. */
 export function proxyFor(target: URL, option: ProxyOption, env: Env): ProxySettings | undefined {
-  if (option === false) return undefined;
+  if (option === false || option === '') return undefined;
+  // An explicit proxy setting applies to every address; the environment's skips loopback and NO_PROXY.
+  if (typeof option === 'string') return parseProxyUrl(option);
   if (isLoopback(target.hostname)) return undefined;
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
-  if (typeof option === 'string') {
-    return option ? parseProxyUrl(option) : undefined;
-  }
   if (noProxyMatches(noProxy, target.hostname, port)) return undefined;
   const value = target.protocol === 'https:' ? env.https_proxy ?? env.HTTPS_PROXY : env.http_proxy ?? env.HTTP_PROXY;
   return value ? parseProxyUrl(value) : undefined;
