@@ -1,7 +1,7 @@
 // The packs under the policy root that a document can refer to (inherits, hover, completion, lint).
 // Open documents override what is on disk, so a pack being edited is seen as it is typed.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parsePolicyYaml } from '../policy/policyYaml';
 import { isMapping, pyTruthy, type PyValue } from '../policy/pythonValues';
 import { ruleCounts, type RuleCounts } from '../policy/summary';
@@ -91,7 +91,8 @@ export class PackCatalog {
     return this.all().find((p) => p.id === id);
   }
 
+  /** `<root>/<folder>/policy.yaml` exactly: not a draft, not a file deeper down or in a sibling folder. */
   private isPackFile(file: string): boolean {
-    return this.roots.some((r) => file.startsWith(r) && file.endsWith('policy.yaml'));
+    return basename(file) === 'policy.yaml' && this.roots.some((r) => resolve(dirname(dirname(file))) === resolve(r));
   }
 }
