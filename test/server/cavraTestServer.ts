@@ -4,6 +4,7 @@
 // Starlette's 404/405, a plain-text 500. It records every request and can misbehave on demand
 // (faults.ts). Tests only: production code never imports this.
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type * as net from 'node:net';
 import { BackendError, type Backend, type PublishSigning } from '../../server/src/backend/backend';
@@ -21,6 +22,8 @@ export interface CavraTestServerOptions {
   consoleConfig?: () => unknown;
   /** Largest request body read (a CAVRA server behind a proxy has one too). Default 1 MiB. */
   maxRequestBytes?: number;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 export interface RecordedHit {
@@ -86,7 +89,8 @@ export class CavraTestServer {
 
   static async start(options: CavraTestServerOptions): Promise<CavraTestServer> {
     const s = new CavraTestServer(options);
-    s.server = http.createServer((req, res) => void s.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void s.handle(req, res);
+    s.server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
     s.server.on('connection', (socket) => {
       s.sockets.add(socket);
       socket.on('close', () => s.sockets.delete(socket));
@@ -95,7 +99,7 @@ export class CavraTestServer {
       s.server.once('error', reject);
       s.server.listen(0, '127.0.0.1', () => resolve());
     });
-    s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
+    s.url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
     return s;
   }
 

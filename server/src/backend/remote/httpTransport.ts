@@ -109,10 +109,7 @@ export class HttpTransport {
         if (!(e instanceof AttemptFailure) && !(e instanceof RemoteBackendError)) throw e;
         failure = e instanceof AttemptFailure ? this.toError(spec, e, attempt) : e;
       }
-      const retryable = failure.kind === 'http' || failure.kind === 'not_json'
-        ? RETRY_STATUSES.has(failure.status)
-        : RETRY_KINDS.has(failure.kind) || (failure.kind === 'dns' && failure.code === 'EAI_AGAIN');
-      if (attempt >= maxAttempts || !retryable) {
+      if (attempt >= maxAttempts || !failure.transient) {
         this.log(`CAVRA ${endpoint} failed: ${failure.message}`, spec);
         throw failure;
       }
@@ -288,9 +285,10 @@ export class HttpTransport {
     const server = this.options.display;
     const text = answer.body.toString('utf8');
     const secrets = this.secrets(spec);
+    const transient = RETRY_STATUSES.has(answer.status);
     const fail = (kind: RemoteErrorKind, status: number, detail: string, message: string, validation?: unknown[]) =>
       new RemoteBackendError({
-        kind, status, endpoint, attempts: attempt,
+        kind, status, endpoint, attempts: attempt, transient,
         detail: redact(detail, secrets), message: redact(message, secrets),
         ...(validation ? { validation } : {}),
       });
@@ -382,8 +380,9 @@ export class HttpTransport {
       default:
         message = `Cannot reach the CAVRA server at ${server} for ${endpoint}: ${f.reason}${after}.${mutationNote}`;
     }
+    const transient = RETRY_KINDS.has(f.kind) || (f.kind === 'dns' && f.code === 'EAI_AGAIN');
     return new RemoteBackendError({
-      kind: f.kind, status, endpoint, attempts, detail: redact(f.reason, secrets), message: redact(message, secrets),
+      kind: f.kind, status, endpoint, attempts, transient, detail: redact(f.reason, secrets), message: redact(message, secrets),
       ...(f.code ? { code: f.code } : {}),
     });
   }

@@ -41,6 +41,8 @@ export interface RemoteErrorInit {
   code?: string;
   /** How many attempts were made (reads are retried; mutations never). */
   attempts?: number;
+  /** The failure is transient (refused, reset, timeout, truncated, 429/502/503/504): a read is retried. */
+  transient?: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export class RemoteBackendError extends BackendError {
   readonly validation?: unknown[];
   readonly code?: string;
   readonly attempts?: number;
+  readonly transient: boolean;
 
   constructor(init: RemoteErrorInit) {
     super(init.status, init.detail);
@@ -63,6 +66,7 @@ export class RemoteBackendError extends BackendError {
     if (init.validation !== undefined) this.validation = init.validation;
     if (init.code !== undefined) this.code = init.code;
     if (init.attempts !== undefined) this.attempts = init.attempts;
+    this.transient = init.transient ?? false;
   }
 }
 
