@@ -19,7 +19,7 @@ if (!existsSync('node_modules')) run('npm', ['ci'], 'npm ci');
 run('node', ['scripts/build.mjs'], 'build');
 if (!only) run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'typecheck');
 
-const mochaSuites = ['unit', 'lsp', 'golden', 'cli'].filter((s) => !only || only === s);
+const mochaSuites = ['unit', 'lsp', 'golden', 'cli', 'workflows'].filter((s) => !only || only === s);
 for (const suite of mochaSuites) {
   if (!existsSync(`out/test/${suite}`)) continue;
   run('npx', ['mocha', '--recursive', '--timeout', '20000', `out/test/${suite}`, '--spec', `out/test/${suite}/**/*.test.js`], `mocha ${suite}`);

@@ -44,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'cavra-policy' }],
     outputChannel: log,
-    initializationOptions: serverSettings(),
+    initializationOptions: () => serverSettings(),
     synchronize: { configurationSection: 'cavra' },
   };
   client = new LanguageClient('cavraPolicy', 'CAVRA Policy Language Server', serverOptions, clientOptions);
@@ -116,7 +116,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
 
   context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void lc.sendNotification('workspace/didChangeConfiguration', { settings: null })),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void lc.restart().then(() => refreshAll())),
     context.secrets.onDidChange((e) => { if (e.key === 'cavra.remote.token') void sendStoredToken(context.secrets, lc); }),
   );
 

@@ -13,6 +13,12 @@ import { policyDigest } from './policy/digest';
 import { totalRules } from './policy/summary';
 import { defaultServerSettings, DocumentStateRequest, type DocumentState, type ServerSettings } from './protocol';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { createWorkflowBackend } from './workflows/backendFactory';
+import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
+import { signatureDiagnostics } from './workflows/signatureDiagnostics';
+import { WorkflowService, type SelectedBackend } from './workflows/workflowService';
+import { defaultWorkflowSettings, inWorkspace, readWorkflowSettings, type WorkflowSettings } from './workflows/workspaceSettings';
+import { CredentialsNotification } from './workflowProtocol';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -22,6 +28,10 @@ const timers = new Map<string, NodeJS.Timeout>();
 let settings: ServerSettings = { ...defaultServerSettings };
 let workspaceFolders: string[] = [];
 let canPullConfig = false;
+let trusted = true;
+let workflowSettings: WorkflowSettings = { ...defaultWorkflowSettings };
+let remoteToken: string | null = null;
+let backend: SelectedBackend | undefined;
 /** Recent analysis cost; the debounce grows with it so big files are not re-analysed per keystroke. */
 let lastAnalysisMs = 0;
 
@@ -52,9 +62,17 @@ function analysisOf(doc: TextDocument): Analysis {
   return a;
 }
 
+function workflowFolder(): string {
+  return workspaceFolders[0] ?? process.cwd();
+}
+
 function validate(doc: TextDocument): void {
   const a = analysisOf(doc);
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: a.diagnostics });
+  const file = fileOf(doc.uri);
+  const signature = file && a.packFolder
+    ? signatureDiagnostics(file, doc.getText(), inWorkspace(workflowFolder(), workflowSettings.signingKeyDirectory), workflowSettings.hmacKeyEnv ? process.env[workflowSettings.hmacKeyEnv] || undefined : undefined)
+    : [];
+  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: signature.length ? [...signature, ...a.diagnostics] : a.diagnostics });
 }
 
 function schedule(doc: TextDocument): void {
@@ -74,7 +92,9 @@ function revalidateAll(): void {
 
 async function pullSettings(): Promise<void> {
   if (!canPullConfig) return;
-  const cfg = (await connection.workspace.getConfiguration('cavra')) as Partial<ServerSettings> | null;
+  const cfg = (await connection.workspace.getConfiguration('cavra')) as (Partial<ServerSettings> & Record<string, unknown>) | null;
+  workflowSettings = readWorkflowSettings(cfg, trusted);
+  backend = undefined;
   settings = {
     policyRoot: typeof cfg?.policyRoot === 'string' && cfg.policyRoot ? cfg.policyRoot : defaultServerSettings.policyRoot,
     maxFileSizeMb: typeof cfg?.maxFileSizeMb === 'number' && cfg.maxFileSizeMb > 0 ? cfg.maxFileSizeMb : defaultServerSettings.maxFileSizeMb,
@@ -88,7 +108,9 @@ connection.onInitialize((params): InitializeResult => {
     const f = fileOf(params.rootUri);
     if (f) workspaceFolders.push(f);
   }
-  const init = params.initializationOptions as Partial<ServerSettings> | undefined;
+  const init = params.initializationOptions as (Partial<ServerSettings> & { trusted?: boolean }) | undefined;
+  if (init?.trusted === false) trusted = false;
+  workflowSettings = readWorkflowSettings(init as Record<string, unknown> | undefined, trusted);
   if (init?.policyRoot) settings.policyRoot = init.policyRoot;
   if (init?.maxFileSizeMb) settings.maxFileSizeMb = init.maxFileSizeMb;
   canPullConfig = !!params.capabilities.workspace?.configuration;
@@ -101,6 +123,7 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       codeLensProvider: { resolveProvider: false },
       documentSymbolProvider: true,
+      executeCommandProvider: { commands: WORKFLOW_COMMANDS },
     },
     serverInfo: { name: 'cavra-policy-language-server', version: '0.1.0' },
   };
@@ -165,6 +188,15 @@ connection.onRequest(DocumentStateRequest, (p): DocumentState | null => withDoc(
     packFolder: a.packFolder ?? null,
   };
 }, null));
+
+const workflows = new WorkflowService(() => {
+  backend ??= createWorkflowBackend(workflowSettings, workflowFolder(), () => remoteToken);
+  return { folder: workflowFolder(), settings: workflowSettings, backend, token: remoteToken, openText: (uri) => documents.get(uri)?.getText() };
+});
+registerWorkflows(connection, workflows, () => workflowSettings.backend);
+connection.onNotification(CredentialsNotification, (p) => {
+  remoteToken = typeof p?.token === 'string' && p.token ? p.token : null;
+});
 
 documents.listen(connection);
 connection.listen();

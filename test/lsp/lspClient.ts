@@ -25,6 +25,8 @@ export interface StartOptions {
   settings?: Partial<ServerSettings>;
   /** Extra environment for the server process (e.g. CAVRA_POLICY_DIR). */
   env?: NodeJS.ProcessEnv;
+  /** Sent as `initializationOptions` (the VS Code client sends settings and workspace trust). */
+  initializationOptions?: Record<string, unknown>;
 }
 
 export class LspClient {
@@ -65,6 +67,7 @@ export class LspClient {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'workspace' }],
+      initializationOptions: options.initializationOptions,
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
         textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] } },
