@@ -147,10 +147,13 @@ export class PolicyDocument {
   }
 }
 
+/** A key as text. The YAML merge key `<<` (a symbol in the tree) is `<<`. */
 export function keyString(key: unknown): string {
-  if (isScalar(key)) return String(key.value);
-  return String(key);
+  const v = isScalar(key) ? key.value : key;
+  return typeof v === 'symbol' ? v.description ?? '' : String(v);
 }
+
+export const MERGE_KEY = '<<';
 
 /** The pair for a key; with duplicate keys the last one, which is the one CAVRA (PyYAML) keeps. */
 export function findPair(map: YAMLMap, key: string): Pair | undefined {

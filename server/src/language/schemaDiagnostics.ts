@@ -89,10 +89,23 @@ function firstKeyRange(doc: PolicyDocument): Range {
   return doc.nodeRange(first) ?? doc.range(0, doc.lineBounds(0)[1]);
 }
 
+/**
+ * The key of the nearest part of `path` written in this file. A value that came in through a merge
+ * key or an alias has no node of its own, so its error is shown on the closest key that does.
+ */
+function nearestKey(doc: PolicyDocument, path: YamlPath): Range | undefined {
+  for (let i = path.length - 1; i >= 1; i--) {
+    const found = doc.find(path.slice(0, i));
+    const range = doc.nodeRange(found?.key ?? found?.node);
+    if (range) return range;
+  }
+  return undefined;
+}
+
 function keyRange(doc: PolicyDocument, path: YamlPath): Range {
   const found = doc.find(path);
   const node = found?.key ?? found?.node;
-  return doc.nodeRange(node) ?? doc.range(0, doc.lineBounds(0)[1]);
+  return doc.nodeRange(node) ?? nearestKey(doc, path) ?? doc.range(0, doc.lineBounds(0)[1]);
 }
 
 /** The value's range; an absent value (`key:` with nothing after it) is reported on its key. */
@@ -100,7 +113,7 @@ function valueRange(doc: PolicyDocument, path: YamlPath): Range {
   const found = doc.find(path);
   const node = found?.node;
   const empty = !node?.range || (isScalar(node) && node.value === null && node.range[0] === node.range[1]);
-  return (empty ? undefined : doc.nodeRange(node)) ?? doc.nodeRange(found?.key) ?? doc.range(0, doc.lineBounds(0)[1]);
+  return (empty ? undefined : doc.nodeRange(node)) ?? doc.nodeRange(found?.key) ?? nearestKey(doc, path) ?? doc.range(0, doc.lineBounds(0)[1]);
 }
 
 /** A plain scalar's text in double quotes (what the author typed, as a string), if the value is one. */

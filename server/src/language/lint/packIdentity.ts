@@ -5,7 +5,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import { POLICY_SECTIONS } from '../../policy/draft';
 import type { Analysis } from '../languageService';
 import { makeDiagnostic } from '../makeDiagnostic';
-import { keyString } from '../policyDocument';
+import { keyString, MERGE_KEY } from '../policyDocument';
 
 const METADATA_KEPT = new Set(['id', 'title', 'description', 'version', 'inherits', 'mode']);
 const ROLLOUT_MODES: Record<string, string> = { strict: 'strict_regulated' };
@@ -30,7 +30,7 @@ export function packIdentityLint(a: Analysis): Diagnostic[] {
   if (isMap(root)) {
     for (const p of root.items as Pair[]) {
       const k = keyString(p.key);
-      if (k === 'metadata' || (POLICY_SECTIONS as readonly string[]).includes(k)) continue;
+      if (k === 'metadata' || k === MERGE_KEY || (POLICY_SECTIONS as readonly string[]).includes(k)) continue;
       out.push(makeDiagnostic(doc.nodeRange(p.key as Node)!, DiagnosticSeverity.Warning, 'dropped-by-draft',
         `CAVRA drops the top-level key \`${k}\` when it builds a draft, so it is never published. Sections CAVRA keeps: metadata, ${POLICY_SECTIONS.join(', ')}.`, { path: [k] }));
     }
@@ -38,7 +38,7 @@ export function packIdentityLint(a: Analysis): Diagnostic[] {
     if (isMap(meta)) {
       for (const p of meta.items as Pair[]) {
         const k = keyString(p.key);
-        if (METADATA_KEPT.has(k)) continue;
+        if (METADATA_KEPT.has(k) || k === MERGE_KEY) continue;
         out.push(makeDiagnostic(doc.nodeRange(p.key as Node)!, DiagnosticSeverity.Information, 'dropped-by-draft',
           `CAVRA keeps only id, title, description, version, inherits and mode in a draft's metadata; \`metadata.${k}\` is dropped when published.`, { path: ['metadata', k] }));
       }
