@@ -115,7 +115,7 @@ describe('workflow requests over LSP (local backend)', function () {
     const sig = dirty.diagnostics.find((d) => d.code === 'signature-mismatch');
     assert.ok(sig, 'the edit is flagged');
     assert.equal(sig.range.start.line, 0);
-    assert.match(sig.message, /modified since it was signed/);
+    assert.match(String(sig.message), /modified since it was signed/);
     const state = await c.sendRequest(WorkflowRequests.packState, { uri });
     assert.equal(state?.signature, 'modified');
   });
