@@ -275,7 +275,8 @@ export class HttpTransport {
         phase = 'connect';
         const secure = tls.connect({ socket, ...tlsOptions });
         live.push(secure);
-        send(https.request({ host, port, method: spec.method, path, headers, agent: false, createConnection: () => secure }));
+        // No `agent` here: with one, Node would ignore createConnection and dial the host itself.
+        send(https.request({ host, port, method: spec.method, path, headers, createConnection: () => secure }));
       }, onError);
     });
   }
