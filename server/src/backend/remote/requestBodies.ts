@@ -41,6 +41,11 @@ function floatText(x: number): string {
 
 /** The draft payload of a request: `draft` as given, or `draft_yaml` read as CAVRA reads YAML. */
 export function draftPayload(input: DraftInput): unknown {
+  if (input.draft !== undefined && input.draft_yaml !== undefined) {
+    // The local backend's words for the same mistake.
+    const detail = 'give the draft either as JSON (draft) or as policy YAML (draft_yaml), not both';
+    throw new RemoteBackendError({ kind: 'input', status: 400, detail, message: `${detail} (nothing was sent to the CAVRA server)` });
+  }
   if (input.draft !== undefined) return input.draft;
   if (input.draft_yaml === undefined) return undefined;
   const file = input.draft_file ?? 'draft';
