@@ -83,15 +83,18 @@ export function summarizeProfile(profile: CpuProfile, bundle: string, sinceUs: n
 export async function profileEdits(spec: ServerSpec, serverJs: string, workspace: string, policy: GeneratedPolicy, uri: string, edits: number, limitMs: number): Promise<ProfileSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'cavra-bench-prof-'));
   try {
-    const profiled: ServerSpec = { ...spec, args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=250', serverJs, '--stdio'] };
+    const profiled: ServerSpec = { ...spec, args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, serverJs, '--stdio'] };
     const session = await LspSession.start(profiled, workspace, limitMs);
     let sinceUs = 0;
+    const editMs: number[] = [];
     try {
       await session.open(uri, policy.text, limitMs);
       await session.settle(300, 5_000);
       sinceUs = Number(process.hrtime.bigint() / 1000n); // same monotonic clock as the profile's timestamps on Linux
       for (let i = 0; i < edits; i++) {
+        const started = performance.now();
         await session.insert(uri, { line: policy.places.middleEntryLine, character: policy.places.middleEntryColumn }, 'x', limitMs);
+        editMs.push(performance.now() - started);
         await sleep(50);
       }
     } finally {
@@ -102,7 +105,7 @@ export async function profileEdits(spec: ServerSpec, serverJs: string, workspace
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     const bundle = readFileSync(serverJs, 'utf8');
     let summary = summarizeProfile(profile, bundle, sinceUs);
-    summary.window = `${edits} one-character edits (samples after the open)`;
+    summary.window = `${edits} one-character edits, samples after the open (under the profiler each took ${editMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')} to its diagnostics)`;
     if (summary.totalMs === 0) {
       summary = summarizeProfile(profile, bundle, 0);
       summary.window = `open + ${edits} edits (the clocks did not line up, so the whole session)`;

@@ -13,7 +13,7 @@ export interface ServerResults {
   completion: Samples;
   /** VmRSS right after the first diagnostics, per session. */
   rssAfterOpen: number[];
-  /** VmHWM at the end of the session. */
+  /** VmHWM at the end of the session (also when it ended early). */
   peakRss: number[];
   /** Diagnostics in the first publication (a check that the schema was applied). */
   diagnostics: number | undefined;
@@ -79,8 +79,6 @@ export async function runEditorSession(spec: ServerSpec, workspace: string, poli
     for (let i = 0; i < plan.queries; i++) await step(out.hoverEntry, plan.stepLimitMs, () => session.hover(uri, at(places.allowEntryLine, 10), plan.stepLimitMs));
     for (let i = 0; i < plan.queries; i++) await step(out.hoverKey, plan.stepLimitMs, () => session.hover(uri, at(places.keyLine, places.keyColumn + 2), plan.stepLimitMs));
     for (let i = 0; i < plan.queries; i++) await step(out.completion, plan.stepLimitMs, () => session.completion(uri, at(places.completionLine, places.completionColumn), plan.stepLimitMs));
-    const end = session.memory();
-    if (end) out.peakRss.push(end.peak);
   } catch (e) {
     if (!(e instanceof StopSession)) throw e;
     if (out.open.timeouts) {
@@ -90,6 +88,8 @@ export async function runEditorSession(spec: ServerSpec, workspace: string, poli
       for (const s of all) if (!s.count) s.skipped ??= 'an earlier step of the session timed out or failed';
     }
   } finally {
+    const end = session.memory();
+    if (end) out.peakRss.push(end.peak);
     await session.stop();
   }
 }

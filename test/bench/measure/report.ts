@@ -46,7 +46,7 @@ function judge(r: BenchReport): Map<string, Judgement[]> {
   if (k20) {
     add('open:20000', under(k20.ours.open, 200, 'cold open → diagnostics, 20k rules: median < 200 ms'));
     add('open:20000', fasterBy(k20.ours.open, k20.yls.open, 4, 'cold open, 20k: ≥ 4x faster than yaml-language-server (same run)'));
-    add('open:20000', withinFactorOf(k20.ours.open, k20.coldParse, 1.5, 'cold open, 20k: ≤ 1.5x the `yaml` parser alone (parseDocument, fresh process)'));
+    add('open:20000', withinFactorOf(k20.ours.open, k20.warmParse, k20.coldParse, 1.5, 'cold open, 20k: ≤ 1.5x the `yaml` parser alone (parseDocument, warm: the stricter floor)'));
     add('edit:20000', under(k20.ours.edit, 25, 'keystroke → diagnostics, 20k (debounce included): median < 25 ms'));
     add('edit:20000', fasterBy(k20.ours.edit, k20.yls.edit, 30, 'keystroke → diagnostics, 20k: ≥ 30x faster than yaml-language-server'));
     add('hoverEntry:20000', under(k20.ours.hoverEntry, 2, 'hover on a list entry, 20k: median < 2 ms'));
@@ -115,8 +115,8 @@ export function renderReport(r: BenchReport): string {
 
   lines.push('', '## Parser floor, signing, bundle', '', '| Measurement | Median / p95 (n) or size | Target (issue 7) | Result |', '| --- | --- | --- | --- |');
   for (const s of r.sizes) {
-    lines.push(`| \`yaml\` parseDocument alone, fresh process (the cold-parse floor), ${s.rules.toLocaleString('en-US')} rules | ${cell(describe(s.coldParse))} | | |`);
-    lines.push(`| \`yaml\` parseDocument alone, warm (in-process after 2 warm-up parses), ${s.rules.toLocaleString('en-US')} rules | ${cell(describe(s.warmParse))} | | |`);
+    lines.push(`| \`yaml\` parseDocument alone, fresh process (cold JIT, like a just-started server), ${s.rules.toLocaleString('en-US')} rules | ${cell(describe(s.coldParse))} | | |`);
+    lines.push(`| \`yaml\` parseDocument alone, warm (in-process after 2 warm-up parses; the floor the 1.5x target uses), ${s.rules.toLocaleString('en-US')} rules | ${cell(describe(s.warmParse))} | | |`);
   }
   if (r.signing) {
     const n = r.signing.rules.toLocaleString('en-US');
