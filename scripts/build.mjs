@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server, the CLI and the tests with esbuild.
 // Type-checking is `npm run typecheck` (tsc --noEmit); esbuild only strips types.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -26,14 +26,14 @@ function testEntries(dir) {
   return out;
 }
 
-rmSync('dist', { recursive: true, force: true });
+// Outputs are overwritten in place (never the whole folder removed first), so a build running beside
+// a test run does not pull files out from under it.
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
 if (!production) {
-  rmSync('out', { recursive: true, force: true });
   await esbuild.build({
     ...common,
     entryPoints: testEntries('test'),
@@ -42,4 +42,14 @@ if (!production) {
     external: ['vscode', 'mocha', 'playwright-core', 'fast-check', 'yaml-language-server'],
     sourcemap: 'inline',
   });
+  // Drop bundles whose test source is gone, so a deleted test does not keep running.
+  const stale = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) stale(p);
+      else if (p.endsWith('.js') && !existsSync(p.replace(/^out[\\/]/, '').replace(/\.js$/, '.ts'))) rmSync(p);
+    }
+  };
+  stale('out/test');
 }
