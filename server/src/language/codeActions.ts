@@ -75,7 +75,7 @@ export function codeActions(a: Analysis, _range: Range, diagnostics: Diagnostic[
         for (const r of data.replacements ?? []) action(`Quote as ${r}`, d, [{ range: d.range, newText: r }], true);
         break;
       case 'yaml11-difference':
-        for (const r of data.replacements ?? []) action(`Quote as ${r}`, d, [{ range: d.range, newText: r }], true);
+        (data.replacements ?? []).forEach((r, i) => action(r.startsWith('"') ? `Quote as ${r}` : `Change to ${r}`, d, [{ range: d.range, newText: r }], i === 0));
         break;
       case 'duplicate-entry':
         action('Remove the duplicate entry', d, removeEntry(a.doc, data.path), true);

@@ -7,6 +7,7 @@ import { PyFloat, PyTimestamp, pyStr, type PyValue } from '../../policy/pythonVa
 import type { Analysis } from '../languageService';
 import { makeDiagnostic } from '../makeDiagnostic';
 import type { YamlPath } from '../policyDocument';
+import { schemaAt } from '../policySchema';
 
 /** Only these first characters can start a scalar that either version reads as non-string. */
 const CANDIDATE = /^[-+.0-9~yYnNoOtTfF]/;
@@ -47,6 +48,28 @@ function words(r: Reading): string {
   }
 }
 
+/** The same value written so that YAML 1.1 and 1.2 agree on it, when CAVRA reads a boolean or number. */
+function canonical(r: Reading): string | undefined {
+  return r.kind === 'bool' || r.kind === 'int' || (r.kind === 'float' && Number.isFinite(Number(r.text))) ? r.text : undefined;
+}
+
+/**
+ * What to do about a value the two YAML versions disagree on. Where the schema wants what CAVRA
+ * reads (a boolean for `git.require_pull_request`), quoting would make it wrong: write the value
+ * every tool reads the same. Elsewhere, quoting keeps the text as typed; the number or boolean CAVRA
+ * sees is the other choice.
+ */
+function adviceFor(src: string, cavra: Reading, schemaType: string | undefined): [string, string[]] {
+  const quoted = JSON.stringify(src);
+  const plain = canonical(cavra);
+  const wanted = schemaType === 'boolean' ? 'bool' : schemaType === 'integer' ? 'int' : schemaType === 'number' ? 'float' : undefined;
+  if (plain !== undefined && wanted !== undefined && (wanted === cavra.kind || (wanted === 'float' && cavra.kind === 'int'))) {
+    return [`Write \`${plain}\` so every tool reads what CAVRA reads.`, [plain]];
+  }
+  if (plain !== undefined && schemaType !== 'string') return [`Quote it if you mean the text, or write \`${plain}\` for the value CAVRA sees.`, [quoted, plain]];
+  return ['Quote it if you mean the text.', [quoted]];
+}
+
 const METADATA_STRINGS = new Set(['id', 'title', 'description', 'version']);
 
 export function yaml11Lint(a: Analysis): Diagnostic[] {
@@ -62,8 +85,10 @@ export function yaml11Lint(a: Analysis): Diagnostic[] {
       const range = doc.nodeRange(node)!;
       const data = { path: [] as YamlPath, replacements: [JSON.stringify(src)] };
       if (cavra.kind !== other.kind || cavra.text !== other.text) {
+        // A key is a name: the only sensible fix is quoting it.
+        const [advice, replacements] = key === 'key' ? ['Quote it to keep the name.', [JSON.stringify(src)]] : adviceFor(src, cavra, schemaAt(doc.at(node.range[0]).path)?.type);
         out.push(makeDiagnostic(range, DiagnosticSeverity.Warning, 'yaml11-difference',
-          `CAVRA (YAML 1.1) reads \`${src}\` as ${words(cavra)}; YAML 1.2 tools read it as ${words(other)}. Quote it if you mean the text.`, data));
+          `CAVRA (YAML 1.1) reads \`${src}\` as ${words(cavra)}; YAML 1.2 tools read it as ${words(other)}. ${advice}`, { path: [], replacements }));
         return;
       }
       // Both versions agree, but CAVRA's draft turns metadata fields into text with Python's str().
