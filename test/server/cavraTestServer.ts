@@ -51,8 +51,6 @@ export const CONSOLE_ENDPOINTS = {
 
 function defaultConsoleConfig(): unknown {
   return {
-    schema_version: 'cavra.console.config.v1',
-    product: 'CAVRA',
     endpoints: CONSOLE_ENDPOINTS,
     approval_mode: 'json',
     inventory_mode: 'json',

@@ -75,8 +75,6 @@ export async function startLocalCavraServer(options: LocalCavraServerOptions = {
     engine,
     signingKey: options.signingKey,
     consoleConfig: () => ({
-      schema_version: 'cavra.console.config.v1',
-      product: 'CAVRA',
       endpoints: CONSOLE_ENDPOINTS,
       approval_mode: 'json',
       inventory_mode: 'json',

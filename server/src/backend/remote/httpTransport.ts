@@ -71,7 +71,7 @@ function isTlsError(e: NodeJS.ErrnoException): boolean {
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const RETRY_KINDS = new Set<RemoteErrorKind>(['refused', 'reset', 'timeout', 'truncated']);
+const RETRY_KINDS = new Set<RemoteErrorKind>(['refused', 'connect', 'reset', 'timeout', 'truncated']);
 
 export class HttpTransport {
   constructor(private readonly options: TransportOptions) {}

@@ -46,15 +46,27 @@ export function draftPayload(input: DraftInput): unknown {
     const detail = 'give the draft either as JSON (draft) or as policy YAML (draft_yaml), not both';
     throw new RemoteBackendError({ kind: 'input', status: 400, detail, message: `${detail} (nothing was sent to the CAVRA server)` });
   }
-  if (input.draft !== undefined) return input.draft;
+  if (input.draft !== undefined) return mappingOnly(input.draft);
   if (input.draft_yaml === undefined) return undefined;
   const file = input.draft_file ?? 'draft';
+  let value: unknown;
   try {
-    return loadPolicyValue(input.draft_yaml, file);
+    value = loadPolicyValue(input.draft_yaml, file);
   } catch (e) {
     const detail = (e as Error).message;
     throw new RemoteBackendError({ kind: 'input', status: 400, detail, message: `${detail} (nothing was sent to the CAVRA server)` });
   }
+  return mappingOnly(value);
+}
+
+/**
+ * A draft that is not a mapping (a YAML list, an empty file) is refused here with the local backend's
+ * words: CAVRA would answer FastAPI's 422 for /draft and something undocumented under `draft`.
+ */
+function mappingOnly(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat)) return value;
+  const detail = 'Policy must be a YAML object';
+  throw new RemoteBackendError({ kind: 'input', status: 400, detail, message: `${detail} (nothing was sent to the CAVRA server)` });
 }
 
 /** Copies the fields CAVRA reads, in the request's order, leaving out what is never sent. */
