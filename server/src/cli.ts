@@ -13,7 +13,7 @@ import { keyCommands } from './cli/keys';
 import { publishCommands } from './cli/publish';
 import { rolloutCommands } from './cli/rollout';
 import { validateCommands } from './cli/validate';
-import { describeBackendError, secretRedactor } from './cli/backendFactory';
+import { SecretMask, describeBackendError } from './cli/backendFactory';
 
 export { UsageError, InputError } from './cli/args';
 
@@ -129,9 +129,9 @@ export function main(
   }
   let def: CommandDef | undefined;
   // Secrets (the API token) are masked in everything printed, whatever produced the text.
-  const redact = secretRedactor(env, argv);
-  const safeOut = (s: string) => out(redact(s));
-  const safeErr = (s: string) => err(redact(s));
+  const mask = new SecretMask(env, argv);
+  const safeOut = (s: string) => out(mask.apply(s));
+  const safeErr = (s: string) => err(mask.apply(s));
   const fail = (e: unknown): number => reportFailure(e, def, safeErr);
   try {
     const located = locate(argv);
@@ -145,7 +145,7 @@ export function main(
       throw new UsageError('missing command');
     }
     const opts = new Options(parseFlags(located.rest, def.flags, def.positionals, def.name));
-    const ctx: CommandContext = { opts, out: safeOut, err: safeErr, env, cwd };
+    const ctx: CommandContext = { opts, out: safeOut, err: safeErr, env, cwd, hideSecret: (secret) => mask.add(secret) };
     const code = def.run(ctx);
     return typeof code === 'number' ? code : code.catch(fail);
   } catch (e) {

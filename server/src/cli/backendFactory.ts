@@ -59,6 +59,7 @@ export async function openBackend(ctx: CommandContext): Promise<OpenedBackend> {
       throw new UsageError('--token-env takes the name of an environment variable (e.g. CAVRA_TOKEN), not the token itself');
     }
     const token = ctx.env[tokenEnv ?? DEFAULT_TOKEN_ENV] || undefined;
+    ctx.hideSecret?.(token);
     if (tokenEnv !== undefined && !token) {
       throw new UsageError(`the environment variable ${tokenEnv} named by --token-env is empty or not set: export the API token in it`);
     }
@@ -108,6 +109,7 @@ export function credentialsFrom(ctx: CommandContext): ActorCredentials {
   if (file === undefined) return {};
   const token = readText(file, ctx.cwd).trim();
   if (!token) throw new InputError(`${file}: the actor token file is empty`);
+  ctx.hideSecret?.(token);
   return { actor_token: token };
 }
 
@@ -130,18 +132,28 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
 }
 
 /**
- * Masks the API token and HMAC key in any text the CLI prints. The commands never print them; this
- * catches a server or library that echoes one back. Very short values are left alone: masking them
- * would garble ordinary words.
+ * Masks the API token, HMAC keys and actor tokens in any text the CLI prints. The commands never print
+ * them; this catches a server or library that echoes one back. Very short values are left alone:
+ * masking them would garble ordinary words.
  */
-export function secretRedactor(env: NodeJS.ProcessEnv, argv: readonly string[]): (text: string) => string {
-  const secrets = [
-    env[flagValue(argv, '--token-env') ?? DEFAULT_TOKEN_ENV],
-    flagValue(argv, '--key'),
-    env.CAVRA_POLICY_SIGNING_KEY,
-  ].filter((s): s is string => typeof s === 'string' && s.trim().length >= 8);
-  if (!secrets.length) return (text) => text;
-  return (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
+export class SecretMask {
+  private readonly secrets = new Set<string>();
+
+  constructor(env: NodeJS.ProcessEnv, argv: readonly string[]) {
+    this.add(env[flagValue(argv, '--token-env') ?? DEFAULT_TOKEN_ENV]);
+    this.add(flagValue(argv, '--key'));
+    this.add(env.CAVRA_POLICY_SIGNING_KEY);
+  }
+
+  add(secret: string | undefined): void {
+    if (typeof secret === 'string' && secret.trim().length >= 8) this.secrets.add(secret);
+  }
+
+  apply(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join('***');
+    return out;
+  }
 }
 
 /** The backend's words; for a CAVRA server also the HTTP status (and the endpoint when known). */

@@ -9,6 +9,8 @@ export interface CommandContext {
   cwd: string;
   /** Set when a CAVRA server answered; human output names it. */
   answeredBy?: string;
+  /** Keeps a secret (a token read from a file) out of everything printed from now on. */
+  hideSecret?: (secret: string | undefined) => void;
 }
 
 export interface CommandDef {
