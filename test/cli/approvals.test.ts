@@ -193,6 +193,17 @@ describe('cavra-policy approval', () => {
     assert.match(help.stdout, /^Usage: cavra-policy approval <list\|get\|create\|approve\|deny\|expire\|break-glass\|attach-decision>/);
   });
 
+  it('a corrupt store is refused, named with the place of the error, and left untouched', () => {
+    const corrupt = '{"items": [\n  {"approval_id": "apr_1",}\n]}\n';
+    const store = ws.write('.cavra/approvals.json', corrupt);
+    for (const args of [['approval', 'list'], ['approval', 'create', 'decision.json']]) {
+      const r = cli(ws.root, args);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /approvals\.json: the store is not valid JSON: .* at line 2, column 27; .*it was not changed/);
+    }
+    assert.equal(readFileSync(store, 'utf8'), corrupt);
+  });
+
   it('concurrent processes creating and approving: every approval recorded, every decision kept', async () => {
     const n = 8;
     const created = await Promise.all(Array.from({ length: n }, () => cliAsync(ws.root, ['approval', 'create', 'decision.json', '--json'])));
