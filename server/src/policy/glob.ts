@@ -1,5 +1,6 @@
-// CAVRA's one matching operator (SPEC 2.3): `*` and `**` both match any characters, `/` included,
-// and the pattern must match the whole target. Every other character is literal.
+// CAVRA's one matching operator (SPEC 2.3): `*` and `**` both match any characters, `/` included
+// (but not a newline: Python's `.`), and the pattern must match the whole target. Every other
+// character is literal.
 
 const cache = new Map<string, RegExp>();
 
@@ -9,7 +10,7 @@ export function globToRegExp(pattern: string): RegExp {
     const body = pattern
       .split(/\*+/)
       .map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&'))
-      .join('[\\s\\S]*');
+      .join('[^\\n]*');
     re = new RegExp(`^${body}$`);
     if (cache.size > 10000) cache.clear();
     cache.set(pattern, re);
@@ -44,7 +45,8 @@ export function globCovers(outer: string, inner: string): boolean {
     cur[0] = ca === '*' ? prev[0] : 0;
     for (let j = 1; j <= b.length; j++) {
       const cb = b[j - 1];
-      if (ca === '*') cur[j] = prev[j] | cur[j - 1];
+      // A `*` of outer absorbs anything inner can produce except a literal newline, which `.` skips.
+      if (ca === '*') cur[j] = prev[j] | (cb === '\n' ? 0 : cur[j - 1]);
       else cur[j] = cb !== '*' && ca === cb ? prev[j - 1] : 0;
     }
     [prev, cur] = [cur, prev];

@@ -23,7 +23,9 @@ describe('globMatches: CAVRA\'s one operator (SPEC 2.3)', () => {
     ['back\\slash', 'back\\slash', true],
     ['a*b*c', 'a/b/c', true],
     ['a*b*c', 'acb', false],
-    ['multi\nline*', 'multi\nline\nmore', true], // `*` crosses line breaks too
+    ['multi\nline*', 'multi\nline more', true], // a literal newline is just a character
+    ['multi*', 'multi\nline', false], // `*` is Python's `.`: it does not cross a newline
+    ['a*', 'a\r', true], // but a carriage return is any character
   ];
   for (const [pattern, target, expected] of cases) {
     it(`${JSON.stringify(pattern)} ${expected ? 'matches' : 'does not match'} ${JSON.stringify(target)}`, () => {
@@ -38,7 +40,7 @@ describe('globMatches: CAVRA\'s one operator (SPEC 2.3)', () => {
 
 describe('globCovers(outer, inner): every target inner matches, outer matches too', () => {
   const FRESH = '#'; // never generated in patterns, so only a `*` of outer can absorb it
-  const pattern = fc.stringMatching(/^[ab/.*]{0,7}$/);
+  const pattern = fc.stringMatching(/^[ab/.*\n]{0,7}$/);
   const target = fc.stringMatching(/^[ab/.#]{0,4}$/);
 
   /** inner with each run of `*` replaced by the given strings (cycled). */
@@ -74,5 +76,7 @@ describe('globCovers(outer, inner): every target inner matches, outer matches to
     assert.equal(globCovers('*', ''), true);
     assert.equal(globCovers('', '*'), false);
     assert.equal(globCovers('*a*', '*'), false);
+    assert.equal(globCovers('a*', 'a\nb'), false, 'the newline in inner escapes a `*`');
+    assert.equal(globCovers('a\n*', 'a\nb*'), true);
   });
 });
