@@ -208,7 +208,7 @@ export const approvalCommands: CommandDef[] = [
     flags: [
       { ...ACTOR, required: false, help: 'Who expires it (default: system)' },
       { ...REASON, required: false, help: 'Why (default: approval expired)' },
-      EXTERNAL_REF, actorTokenFlag, ...COMMON,
+      actorTokenFlag, ...COMMON,
     ],
     run: decide('expire'),
   },

@@ -2,6 +2,7 @@
 // the message names the file and why.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describeJsonError } from '../backend/store';
 import { InputError } from './args';
 
 const REASONS: Record<string, string> = {
@@ -39,13 +40,6 @@ export function readJsonFile(file: string, cwd: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${file}: not valid JSON (${what}): ${jsonErrorPlace(text, e as Error)}`);
+    throw new InputError(`${file}: not valid JSON (${what}): ${describeJsonError(text, e)}`);
   }
-}
-
-function jsonErrorPlace(text: string, error: Error): string {
-  const match = /^(.*?)(?: in JSON)? at position (\d+)/.exec(error.message);
-  if (!match) return error.message;
-  const before = text.slice(0, Number(match[2])).split('\n');
-  return `${match[1]} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
