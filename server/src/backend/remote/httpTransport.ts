@@ -1,13 +1,17 @@
 // One JSON call to a CAVRA server over node:http/https: a deadline per attempt, a cap on the answer's
 // size, proxies and extra CAs, bounded retries for reads only, and every failure turned into a
-// RemoteBackendError in words (remoteErrors.ts). The token travels in the Authorization header and
+// RemoteBackendError in words (callOutcome.ts). The token travels in the Authorization header and
 // nowhere else: it is redacted from every message and log line.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import * as net from 'node:net';
-import { RemoteBackendError, bodyExcerpt, formatBytes, formatSeconds, redact, validationDetail, type RemoteErrorKind } from './remoteErrors';
-import { openTunnel, proxyFor, ProxyTunnelError, type Env, type ProxyOption, type ProxySettings } from './proxy';
+import {
+  AttemptFailure, attemptError, interpretAnswer, networkFailure, timeoutFailure, tooLarge,
+  type Answer, type AttemptPhase, type CallDescription,
+} from './callOutcome';
+import { RemoteBackendError, redact } from './remoteErrors';
+import { openTunnel, proxyFor, type Env, type ProxyOption, type ProxySettings } from './proxy';
 
 export interface TransportOptions {
   baseUrl: URL;
@@ -39,40 +43,6 @@ export interface CallSpec {
   authorization?: string;
 }
 
-interface Answer {
-  status: number;
-  statusMessage: string;
-  contentType: string;
-  location?: string;
-  body: Buffer;
-}
-
-/** A failed attempt, before it gets the endpoint and the advice. */
-class AttemptFailure {
-  constructor(
-    readonly kind: RemoteErrorKind,
-    readonly reason: string,
-    readonly code?: string,
-    /** True once the request may have reached the server (matters for mutations). */
-    readonly sent = false,
-  ) {}
-}
-
-const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_SIGNATURE_FAILURE', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH',
-  'EPROTO', 'ECONNRESET_TLS',
-]);
-
-function isTlsError(e: NodeJS.ErrnoException): boolean {
-  const code = e.code ?? '';
-  return TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || /SSL|TLS|certificate/i.test(e.message ?? '');
-}
-
-const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const RETRY_KINDS = new Set<RemoteErrorKind>(['refused', 'connect', 'reset', 'timeout', 'truncated']);
-
 export class HttpTransport {
   constructor(private readonly options: TransportOptions) {}
 
@@ -82,6 +52,19 @@ export class HttpTransport {
     if (spec?.authorization) out.push(spec.authorization, spec.authorization.replace(/^\S+\s+/, '').trim());
     if (proxy) out.push(...proxy.secrets);
     return out;
+  }
+
+  private describeCall(spec: CallSpec, attempts: number): CallDescription {
+    const proxy = proxyFor(this.target(spec), this.options.proxy, this.options.env);
+    return {
+      method: spec.method,
+      endpoint: `${spec.method} ${spec.path}`,
+      server: this.options.display,
+      withToken: spec.authorization !== undefined,
+      authHint: this.options.authHint,
+      secrets: this.secrets(spec, proxy),
+      attempts,
+    };
   }
 
   private log(line: string, spec?: CallSpec): void {
@@ -100,14 +83,14 @@ export class HttpTransport {
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       let failure: RemoteBackendError;
+      const call = this.describeCall(spec, attempt);
       try {
         const answer = await this.attempt(spec);
         this.log(`CAVRA ${endpoint} → ${answer.status} (${Date.now() - started} ms)`, spec);
-        const result = this.interpret(spec, answer, attempt);
-        return result;
+        return interpretAnswer(answer, call);
       } catch (e) {
         if (!(e instanceof AttemptFailure) && !(e instanceof RemoteBackendError)) throw e;
-        failure = e instanceof AttemptFailure ? this.toError(spec, e, attempt) : e;
+        failure = e instanceof AttemptFailure ? attemptError(e, call) : e;
       }
       if (attempt >= maxAttempts || !failure.transient) {
         this.log(`CAVRA ${endpoint} failed: ${failure.message}`, spec);
@@ -158,7 +141,7 @@ export class HttpTransport {
 
     return new Promise<Answer>((resolve, reject) => {
       let settled = false;
-      let phase: 'proxy' | 'connect' | 'sent' | 'body' = proxy ? 'proxy' : 'connect';
+      let phase: AttemptPhase = proxy ? 'proxy' : 'connect';
       let received = 0;
       const live: { destroy(): void }[] = [];
       const finish = (f: AttemptFailure | Answer) => {
@@ -169,33 +152,10 @@ export class HttpTransport {
         if (f instanceof AttemptFailure) reject(f);
         else resolve(f);
       };
-      const timer = setTimeout(() => {
-        const got = phase === 'body' ? `; ${formatBytes(received)} of the answer had arrived` : phase === 'sent' ? '; the request was sent, no answer came' : '';
-        finish(new AttemptFailure('timeout', `no complete answer within ${formatSeconds(timeoutMs)}${got}`, 'ETIMEDOUT', phase === 'sent' || phase === 'body'));
-      }, timeoutMs);
-
+      const timer = setTimeout(() => finish(timeoutFailure(timeoutMs, phase, received)), timeoutMs);
+      const where = { host, authority: url.host, proxy: proxy?.display };
       const onError = (e: NodeJS.ErrnoException) => {
-        if (settled) return;
-        const code = e.code;
-        if (phase === 'proxy') {
-          if (e instanceof ProxyTunnelError) {
-            finish(new AttemptFailure('proxy', e.message, code));
-          } else {
-            finish(new AttemptFailure('proxy', `cannot connect to the proxy ${proxy!.display} (${code ?? e.message})`, code));
-          }
-        } else if (phase === 'body') {
-          finish(new AttemptFailure('truncated', `the connection closed after ${formatBytes(received)} of the answer (${code ?? e.message})`, code, true));
-        } else if (code === 'ECONNREFUSED') {
-          finish(new AttemptFailure('refused', `connection refused: nothing is listening on ${url.host}`, code));
-        } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NONAME') {
-          finish(new AttemptFailure('dns', `the host name "${host}" does not resolve (${code})`, code));
-        } else if (isTlsError(e)) {
-          finish(new AttemptFailure('tls', `the TLS connection failed: ${e.message}${code && !e.message.includes(code) ? ` (${code})` : ''}`, code));
-        } else if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/.test(e.message)) {
-          finish(new AttemptFailure('reset', `the connection closed before an answer arrived (${code ?? 'socket hang up'})`, code, phase === 'sent'));
-        } else {
-          finish(new AttemptFailure('connect', `${e.message}${code && !e.message.includes(code) ? ` (${code})` : ''}`, code, phase === 'sent'));
-        }
+        if (!settled) finish(networkFailure(e, phase, { ...where, received }));
       };
 
       const onResponse = (res: http.IncomingMessage) => {
@@ -203,13 +163,13 @@ export class HttpTransport {
         const chunks: Buffer[] = [];
         const declared = Number(res.headers['content-length']);
         if (Number.isFinite(declared) && declared > maxResponseBytes) {
-          finish(new AttemptFailure('too_large', `the answer is ${formatBytes(declared)}, more than the ${formatBytes(maxResponseBytes)} limit`, undefined, true));
+          finish(tooLarge(maxResponseBytes, declared));
           return;
         }
         res.on('data', (chunk: Buffer) => {
           received += chunk.length;
           if (received > maxResponseBytes) {
-            finish(new AttemptFailure('too_large', `the answer exceeded the ${formatBytes(maxResponseBytes)} limit; reading stopped`, undefined, true));
+            finish(tooLarge(maxResponseBytes));
             return;
           }
           chunks.push(chunk);
@@ -280,115 +240,4 @@ export class HttpTransport {
       }, onError);
     });
   }
-
-  private interpret(spec: CallSpec, answer: Answer, attempt: number): unknown {
-    const endpoint = `${spec.method} ${spec.path}`;
-    const server = this.options.display;
-    const text = answer.body.toString('utf8');
-    const secrets = this.secrets(spec);
-    const transient = RETRY_STATUSES.has(answer.status);
-    const fail = (kind: RemoteErrorKind, status: number, detail: string, message: string, validation?: unknown[]) =>
-      new RemoteBackendError({
-        kind, status, endpoint, attempts: attempt, transient,
-        detail: redact(detail, secrets), message: redact(message, secrets),
-        ...(validation ? { validation } : {}),
-      });
-
-    if (answer.status >= 300 && answer.status < 400) {
-      const where = answer.location ? ` to ${answer.location}` : '';
-      throw fail('bad_response', 502, `redirected (${answer.status})${where}`,
-        `The CAVRA server at ${server} redirected ${endpoint} (${answer.status})${where}. Redirects are not followed (they would carry the token elsewhere): set the server URL to the final address.`);
-    }
-
-    let parsed: unknown;
-    let parseError: string | undefined;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      parseError = (e as Error).message;
-    }
-
-    if (answer.status >= 400) {
-      if (parseError === undefined && isObject(parsed) && 'detail' in parsed) {
-        const raw = parsed.detail;
-        const validation = Array.isArray(raw) ? raw : undefined;
-        const detail = typeof raw === 'string' ? raw : validation ? validationDetail(validation) : JSON.stringify(raw);
-        const hint = answer.status === 401 ? ` — ${spec.authorization ? 'the token was not accepted (expired, revoked or for another server)' : 'no token is configured'}. ${this.options.authHint}` : '';
-        throw fail('http', answer.status, detail, `CAVRA server ${server} answered ${answer.status} to ${endpoint}: ${detail}${hint}`, validation);
-      }
-      if (parseError === undefined) {
-        const detail = `HTTP ${answer.status} ${answer.statusMessage}`.trim();
-        throw fail('http', answer.status, detail, `CAVRA server ${server} answered ${answer.status} to ${endpoint} without a detail message: ${bodyExcerpt(text)}`);
-      }
-      const excerpt = bodyExcerpt(text);
-      const type = answer.contentType || 'no content type';
-      throw fail('not_json', answer.status, `HTTP ${answer.status} ${answer.statusMessage}`.trim(),
-        `The server at ${server} answered ${endpoint} with ${answer.status} ${answer.statusMessage} (${type}) instead of CAVRA's JSON${excerpt ? `: "${excerpt}"` : ' (empty body)'}. Is the URL CAVRA's API, and not a web page, proxy or login page?`);
-    }
-
-    if (parseError !== undefined) {
-      const excerpt = bodyExcerpt(text);
-      throw fail('not_json', 502, `the answer is not JSON (${parseError})`,
-        `The server at ${server} answered ${endpoint} with ${answer.status} but the body is not JSON (${answer.contentType || 'no content type'}; ${parseError})${excerpt ? `: "${excerpt}"` : ' (empty body)'}. Is the URL CAVRA's API?`);
-    }
-    if (!isObject(parsed)) {
-      const what = Array.isArray(parsed) ? 'a list' : parsed === null ? 'null' : `a ${typeof parsed}`;
-      throw fail('bad_response', 502, `the answer is ${what}, not a JSON object`,
-        `The server at ${server} answered ${endpoint} with ${what} where CAVRA sends a JSON object. Is the URL CAVRA's API?`);
-    }
-    return parsed;
-  }
-
-  private toError(spec: CallSpec, f: AttemptFailure, attempts: number): RemoteBackendError {
-    const endpoint = `${spec.method} ${spec.path}`;
-    const server = this.options.display;
-    const proxy = proxyFor(this.target(spec), this.options.proxy, this.options.env);
-    const secrets = this.secrets(spec, proxy);
-    const after = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-    const mutationNote = spec.method !== 'GET' && f.sent
-      ? ' It was not retried: the change may or may not have been applied on the server, so look (list approvals or rollouts) before trying again.'
-      : '';
-    let message: string;
-    let status = 0;
-    switch (f.kind) {
-      case 'refused':
-        message = `Cannot reach the CAVRA server at ${server} for ${endpoint}: ${f.reason}${after}. Check that the server is running and that the server URL is right.`;
-        break;
-      case 'dns':
-        message = `Cannot reach the CAVRA server at ${server} for ${endpoint}: ${f.reason}${after}. Check the server URL, DNS and VPN.`;
-        break;
-      case 'tls':
-        message = `Cannot reach the CAVRA server at ${server} for ${endpoint}: ${f.reason}. If the server's certificate comes from a private certificate authority, give its PEM file in the CA file setting or in NODE_EXTRA_CA_CERTS.`;
-        break;
-      case 'proxy':
-        message = `Cannot reach the CAVRA server at ${server} for ${endpoint} through the proxy: ${f.reason}${after}. Check HTTPS_PROXY / HTTP_PROXY / NO_PROXY or the proxy setting.`;
-        break;
-      case 'reset':
-        message = `The CAVRA server at ${server} closed the connection before answering ${endpoint}: ${f.reason}${after}.${mutationNote}`;
-        break;
-      case 'timeout':
-        status = 504;
-        message = `The CAVRA server at ${server} did not answer ${endpoint} in time: ${f.reason}${after}.${mutationNote} The time limit is a setting (timeout) if the server is known to be slow.`;
-        break;
-      case 'truncated':
-        status = 502;
-        message = `The CAVRA server's answer to ${endpoint} was cut off: ${f.reason}${after}.${mutationNote}`;
-        break;
-      case 'too_large':
-        status = 502;
-        message = `The CAVRA server's answer to ${endpoint} is too large: ${f.reason} (the response size limit is a setting).`;
-        break;
-      default:
-        message = `Cannot reach the CAVRA server at ${server} for ${endpoint}: ${f.reason}${after}.${mutationNote}`;
-    }
-    const transient = RETRY_KINDS.has(f.kind) || (f.kind === 'dns' && f.code === 'EAI_AGAIN');
-    return new RemoteBackendError({
-      kind: f.kind, status, endpoint, attempts, transient, detail: redact(f.reason, secrets), message: redact(message, secrets),
-      ...(f.code ? { code: f.code } : {}),
-    });
-  }
-}
-
-function isObject(v: unknown): v is { [key: string]: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
