@@ -22,7 +22,8 @@ export function defaultVersion(now: Date): string {
 export function buildPolicyPack(payload: PyValue, now: Date = new Date()): PolicyPack {
   if (!isMapping(payload)) throw new DraftError('Policy must be a YAML object');
   const meta = isMapping(payload.metadata) ? payload.metadata : {};
-  const field = (name: string): PyValue | undefined => (name in meta ? meta[name] : payload[name]);
+  // CAVRA: `metadata.get(name) or payload.get(name)`: a falsy metadata value falls back to the top level.
+  const field = (name: string): PyValue | undefined => (pyTruthy(meta[name]) ? meta[name] : payload[name]);
   const id = field('id');
   const title = field('title');
   const description = field('description');

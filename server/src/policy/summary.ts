@@ -43,7 +43,8 @@ export function policySummary(policy: PyValue | undefined): PolicySummary {
     title: meta.title ?? null,
     version: meta.version ?? null,
     inherits: meta.inherits ?? null,
-    mode: pyTruthy(meta.mode) ? meta.mode! : 'enforce',
+    // CAVRA: metadata.get("mode", "enforce"): the default applies only when the key is absent.
+    mode: 'mode' in meta ? meta.mode! : 'enforce',
     rule_counts: ruleCounts(p),
   };
 }

@@ -33,6 +33,11 @@ describe('draft normalization (SPEC 3.2)', () => {
     assert.deepEqual(pack.metadata, { id: 'cavra-meta', title: 'Top', description: 'D', version: '1', mode: 'audit_only' });
   });
 
+  it('falls back to the top-level field when the metadata one is falsy (CAVRA: metadata.get(name) or payload.get(name))', () => {
+    const pack = buildPolicyPack({ title: 'Top title', version: '2', metadata: { id: 'cavra-a', title: '', description: 'D', version: null } });
+    assert.deepEqual(pack.metadata, { id: 'cavra-a', title: 'Top title', description: 'D', version: '2' });
+  });
+
   it('drops falsy inherits and mode, keeps truthy ones as given', () => {
     assert.deepEqual(buildPolicyPack({ id: 'cavra-a', title: 'T', description: 'D', version: '1', inherits: [], mode: '' }).metadata, { id: 'cavra-a', title: 'T', description: 'D', version: '1' });
     assert.deepEqual(buildPolicyPack({ id: 'cavra-a', title: 'T', description: 'D', version: '1', inherits: ['cavra-b'] }).metadata.inherits, ['cavra-b']);

@@ -33,5 +33,7 @@ describe('policy summary and rule counts (SPEC 3.1)', () => {
       rule_counts: { filesystem: 0, commands: 0, git: 0, mcp: 0, approvals: 0, evidence: 0, compliance: 0 },
     });
     assert.equal(policySummary({ metadata: { mode: 'audit_only' } }).mode, 'audit_only');
+    // CAVRA: metadata.get("mode", "enforce"): the default is for an absent key, not an empty one.
+    assert.equal(policySummary({ metadata: { mode: null } }).mode, null);
   });
 });
