@@ -9,7 +9,7 @@ import { artifactSizes, clientStubLoad } from './measure/artifacts';
 import { profileEdits } from './measure/cpuProfile';
 import { emptyResults, runEditorSession, type SessionPlan } from './measure/editorSession';
 import { LspSession, type ServerSpec } from './measure/lspSession';
-import { describeMachine, nodeVersion, sourceRevision } from './measure/machine';
+import { currentLoad, describeMachine, nodeVersion, sourceRevision } from './measure/machine';
 import { signingTimes } from './measure/packSigning';
 import { coldParse, warmParse } from './measure/parserFloor';
 import { generatePolicy, type GeneratedPolicy } from './measure/policyGenerator';
@@ -72,6 +72,7 @@ async function chooseYamlServerNode(repo: string): Promise<{ node: string; note:
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadAtStart = currentLoad();
   const repo = resolve(option('repo', process.cwd()));
   const artifacts = resolve(option('artifacts', join(repo, 'dist')));
   const sizes = option('sizes', '100,1000,20000,100000').split(',').map(Number);
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     }
 
     const report: BenchReport = {
-      machine: describeMachine(),
+      machine: describeMachine(loadAtStart),
       revision: sourceRevision(repo),
       oursNode: process.version,
       ylsNode: nodeVersion(ylsNode),

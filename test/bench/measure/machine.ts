@@ -1,6 +1,6 @@
 // The machine and runtimes a run measured, for the report header.
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export interface Machine {
   cpu: string;
@@ -8,12 +8,20 @@ export interface Machine {
   ramBytes: number;
   benchNode: string;
   date: string;
+  /** 1-minute load averages at the start and end of the run: other work on the machine skews timings. */
+  loadAtStart: number;
+  loadAtEnd: number;
 }
 
-export function describeMachine(): Machine {
+export function describeMachine(loadAtStart: number): Machine {
   const list = cpus();
-  return { cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length, ramBytes: totalmem(), benchNode: process.version, date: new Date().toISOString() };
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length, ramBytes: totalmem(), benchNode: process.version, date: new Date().toISOString(),
+    loadAtStart, loadAtEnd: loadavg()[0],
+  };
 }
+
+export const currentLoad = (): number => loadavg()[0];
 
 /** The commit measured, and whether the working tree differed from it. */
 export function sourceRevision(repo: string): string {

@@ -77,7 +77,7 @@ export function renderReport(r: BenchReport): string {
     '',
     `- **Date:** ${m.date}`,
     `- **Source:** ${r.revision}`,
-    `- **Machine:** ${m.cpu}, ${m.cores} cores, ${formatBytes(m.ramBytes)} RAM`,
+    `- **Machine:** ${m.cpu}, ${m.cores} cores, ${formatBytes(m.ramBytes)} RAM; 1-minute load average ${m.loadAtStart.toFixed(1)} at the start, ${m.loadAtEnd.toFixed(1)} at the end${Math.max(m.loadAtStart, m.loadAtEnd) > m.cores ? ' (other work shared the CPUs: absolute times are inflated; the ratios between the two servers, measured alternately, hold better)' : ''}`,
     `- **Node:** bench and CAVRA server ${r.oursNode}; yaml-language-server ${r.ylsVersion} on ${r.ylsNode}${r.ylsNodeNote ? ` (${r.ylsNodeNote})` : ''}`,
     `- **Run time:** ${r.durationS.toFixed(0)} s`,
     ...r.notes.map((n) => `- ${n}`),
