@@ -13,6 +13,7 @@ import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
 import { applyRolloutChange, diffRolloutPlan, planRolloutChange } from './commands/rolloutCommands';
 import { VirtualDocuments } from './diff/virtualDocuments';
+import { registerDecisionTests } from './decisionTests';
 import { claimPolicyFiles } from './policyFiles';
 import { PolicyStatusBar } from './statusBar';
 import { ApprovalsView } from './views/approvalsView';
@@ -122,6 +123,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   await lc.start();
   void vscode.commands.executeCommand('setContext', 'cavra.active', true);
+  context.subscriptions.push(registerDecisionTests(workflows, log));
   lc.onNotification(StoreChangedNotification, () => refreshAll());
   await sendStoredToken(context.secrets, lc);
   refreshAll();

@@ -35,7 +35,20 @@ function fileOf(uri: string): string {
 }
 
 export class WorkflowService {
+  /** Who a remote server says we are, asked once per backend instance (GET /console/session). */
+  private session: { backend: SelectedBackend; actor: Promise<string | null> } | undefined;
+
   constructor(private env: () => WorkflowEnvironment) {}
+
+  private remoteActor(e: WorkflowEnvironment): Promise<string | null> {
+    const b = e.backend as SelectedBackend & { session?: () => Promise<{ actor?: { actor?: string } | null }> };
+    if (e.settings.backend !== 'remote' || typeof b.session !== 'function' || !e.settings.trusted) return Promise.resolve(null);
+    if (this.session?.backend !== b) {
+      const actor = b.session().then((s) => s?.actor?.actor ?? null, () => null);
+      this.session = { backend: b, actor };
+    }
+    return this.session.actor;
+  }
 
   private policyRoot(e: WorkflowEnvironment): string {
     return inWorkspace(e.folder, process.env.CAVRA_POLICY_DIR && e.settings.policyRoot === 'policies' ? process.env.CAVRA_POLICY_DIR : e.settings.policyRoot);
@@ -62,11 +75,11 @@ export class WorkflowService {
     }
   }
 
-  private info(e: WorkflowEnvironment): BackendInfo {
+  private async info(e: WorkflowEnvironment): Promise<BackendInfo> {
     return {
       kind: e.settings.backend,
       location: e.settings.backend === 'remote' ? e.settings.remoteUrl : e.folder,
-      actor: null,
+      actor: await this.remoteActor(e),
       restricted: e.settings.trusted ? null : 'Restricted Mode: publishing, signing, approvals, rollout changes and remote calls are disabled until the workspace is trusted.',
     };
   }

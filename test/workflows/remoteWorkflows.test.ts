@@ -1,0 +1,77 @@
+// The editor's workflows against a CAVRA server: the same requests, the same answers, and the token
+// sent as a bearer header from the client's notification, never in any message.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ResponseError } from 'vscode-languageserver-protocol/node';
+import { CredentialsNotification, WorkflowRequests, type WorkflowErrorData } from '../../server/src/workflowProtocol';
+import { LspClient } from '../lsp/lspClient';
+import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
+import { startLocalCavraServer, type LocalCavraServer } from '../server/localCavraServer';
+
+const DRAFT = `metadata:
+  id: cavra-remote-demo
+  title: Remote demo
+  description: Published through a CAVRA server.
+  version: "2026.11"
+commands:
+  block:
+    - "terraform apply -auto-approve"
+`;
+const TOKEN = 'tok-remote-0123456789abcdef';
+
+describe('workflow requests over LSP (remote backend)', function () {
+  this.timeout(30_000);
+  let cavra: LocalCavraServer;
+  let ws: TempWorkspace;
+  let client: LspClient;
+  let uri: string;
+
+  beforeEach(async () => {
+    cavra = await startLocalCavraServer();
+    ws = tempWorkspace({ 'policies/cavra-remote-demo/policy.yaml': DRAFT });
+    uri = pathToFileURL(join(ws.root, 'policies/cavra-remote-demo/policy.yaml')).href;
+    client = await LspClient.start({ workspace: ws.root, settings: { backend: 'remote', remote: { url: cavra.url, timeoutMs: 5000 } } as never });
+    await client.connection.sendNotification(CredentialsNotification, { token: TOKEN });
+  });
+  afterEach(async () => {
+    await client.stop();
+    await cavra.close();
+    ws.remove();
+  });
+
+  it('says which backend answers and runs the publish journey on the server, not in the workspace', async () => {
+    const c = client.connection;
+    const info = await c.sendRequest(WorkflowRequests.backendInfo, {});
+    assert.equal(info.kind, 'remote');
+    assert.equal(info.location, cavra.url);
+
+    const plan = await c.sendRequest(WorkflowRequests.publishPlan, { uri });
+    assert.equal(plan.operation, 'create');
+    assert.equal(plan.risk, 'high');
+    const request = await c.sendRequest(WorkflowRequests.publishRequest, { uri });
+    await c.sendRequest(WorkflowRequests.approve, { approval_id: request.approval.approval_id, actor: 'a', reason: 'r' });
+    const result = await c.sendRequest(WorkflowRequests.publish, { uri, approval_id: request.approval.approval_id });
+    assert.equal(result.signature_verified, true);
+    assert.equal(result.signature_message, 'verified SHA256 signature', 'a CAVRA server signs with its own HMAC/digest form');
+    assert.ok(existsSync(join(cavra.root, 'policies/cavra-remote-demo/policy.yaml')), 'the server wrote its pack');
+    assert.equal(existsSync(join(ws.root, 'policies/cavra-remote-demo/policy.yaml.sig.json')), false, 'the workspace is not written');
+    assert.equal(existsSync(join(ws.root, '.cavra')), false, 'no local store is created');
+
+    const hits = cavra.server.hits.filter((h) => h.path.startsWith('/policy-packs') || h.path.startsWith('/approvals'));
+    assert.ok(hits.length >= 4);
+    for (const h of hits) assert.equal(h.headers.authorization, `Bearer ${TOKEN}`);
+  });
+
+  it("shows CAVRA's detail and status, without the token, when the server refuses", async () => {
+    const refused = await client.connection.sendRequest(WorkflowRequests.getApproval, { approval_id: 'apr_000000000000' }).then(
+      () => assert.fail('should fail'),
+      (e: unknown) => (e as ResponseError<WorkflowErrorData>).data!,
+    );
+    assert.equal(refused.status, 404);
+    assert.equal(refused.backend, 'remote');
+    assert.match(refused.detail, /approval not found/);
+    assert.doesNotMatch(JSON.stringify(refused), new RegExp(TOKEN));
+  });
+});
