@@ -1,4 +1,5 @@
-// Rule counts over `metadata`, exactly as CAVRA computes them (SPEC 3.1).
+// Over `metadata`: the rule counts exactly as CAVRA computes them (SPEC 3.1), then the next steps of
+// the authoring flow (the commands are the editor's; other clients may ignore them).
 import type { CodeLens } from 'vscode-languageserver-types';
 import { POLICY_SECTIONS } from '../policy/draft';
 import { totalRules } from '../policy/summary';
@@ -12,5 +13,9 @@ export function codeLenses(a: Analysis): CodeLens[] {
   const total = totalRules(counts);
   const parts = POLICY_SECTIONS.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`);
   const title = `${total} ${total === 1 ? 'rule' : 'rules'}${parts.length ? ` (${parts.join(' · ')})` : ''}${a.valid ? '' : ' · invalid'}`;
-  return [{ range, command: { title, command: 'cavra.showRuleCounts', arguments: [a.doc.uri] } }];
+  return [
+    { range, command: { title, command: 'cavra.showRuleCounts', arguments: [a.doc.uri] } },
+    { range, command: { title: 'Preview', command: 'cavra.previewDraft', arguments: [a.doc.uri] } },
+    { range, command: { title: 'Plan publish', command: 'cavra.planPublish', arguments: [a.doc.uri] } },
+  ];
 }
