@@ -2,13 +2,13 @@
 // example workspace in it. The URL is printed; stop with Ctrl+C.
 // Env: PORT (default 8080, or the next free port), CAVRA_WORKSPACE (default examples/workspace).
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const repo = resolve(import.meta.dirname, '..');
-const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], ...opts }).toString();
+const run = (cmd, args, opts = {}) => String(execFileSync(cmd, args, { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], ...opts }) ?? '');
 
 if (!existsSync(join(repo, 'node_modules'))) run('npm', ['ci'], { stdio: 'inherit' });
 console.log('[start] installing the VS Code toolchain (first time: a few minutes)…');
@@ -19,7 +19,9 @@ run('npm', ['run', '--silent', 'package'], { stdio: ['ignore', 'ignore', 'inheri
 const profile = join(process.env.CAVRA_PROFILE_DIR ?? join(homedir(), '.cache', 'cavra-e2e', 'start-profile'));
 mkdirSync(join(profile, 'user', 'User'), { recursive: true });
 const settings = join(profile, 'user', 'User', 'settings.json');
-if (!existsSync(settings)) writeFileSync(settings, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true }, null, 2));
+// The example workspace is ours, so it opens trusted (Restricted Mode would disable publishing and approvals).
+const current = existsSync(settings) ? JSON.parse(readFileSync(settings, 'utf8')) : {};
+writeFileSync(settings, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true, ...current, 'security.workspace.trust.enabled': process.env.CAVRA_WORKSPACE ? current['security.workspace.trust.enabled'] ?? true : false }, null, 2));
 const cs = [join(env.CAVRA_E2E_CODE_SERVER, 'out/node/entry.js'), '--user-data-dir', join(profile, 'user'), '--extensions-dir', join(profile, 'extensions')];
 run(env.CAVRA_E2E_NODE, [...cs, '--install-extension', join(repo, 'dist/cavra-policy-studio.vsix'), '--force'], { stdio: ['ignore', 'ignore', 'inherit'] });
 
