@@ -1,6 +1,6 @@
 // `npm run bench` runs this (scripts/bench.mjs builds and snapshots the artifacts first).
 // Options: --repo <dir> --artifacts <dir> [--sizes 100,1000,20000,100000] [--reps 5] [--profile]
-//          [--out docs/benchmarks.md | --no-write] [--budget-s 540] [--note <text>]...
+//          [--out docs/benchmarks.md | --no-write] [--budget-s 480] [--note <text>]...
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -28,7 +28,7 @@ const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
 /** Bounds and repetition counts per size: fewer and longer-bounded sessions for the biggest file. */
 function planFor(rules: number, reps: number): SessionPlan & { sessions: number; parses: number } {
-  if (rules >= 100_000) return { sessions: Math.min(reps, 2), parses: 3, edits: 2, queries: 2, openLimitMs: 60_000, stepLimitMs: 30_000 };
+  if (rules >= 100_000) return { sessions: Math.min(reps, 2), parses: 3, edits: 2, queries: 2, openLimitMs: 45_000, stepLimitMs: 30_000 };
   if (rules >= 20_000) return { sessions: reps, parses: reps, edits: 3, queries: 3, openLimitMs: 30_000, stepLimitMs: 30_000 };
   return { sessions: reps, parses: reps, edits: 3, queries: 3, openLimitMs: 20_000, stepLimitMs: 20_000 };
 }
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const artifacts = resolve(option('artifacts', join(repo, 'dist')));
   const sizes = option('sizes', '100,1000,20000,100000').split(',').map(Number);
   const reps = Number(option('reps', '5'));
-  const budgetMs = Number(option('budget-s', '540')) * 1000;
+  const budgetMs = Number(option('budget-s', '480')) * 1000;
   const overBudget = () => performance.now() - started > budgetMs;
   const serverJs = join(artifacts, 'server.js');
   const ours = cavraServer(serverJs);
