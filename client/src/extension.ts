@@ -116,7 +116,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     views.approvals.refresh();
   });
 
+  // The views also follow the files: a saved policy (its signature state may have changed), and
+  // changes made outside the editor (the CLI, git, another window) to packs, signatures or the stores.
+  // Debounced: a publish or a checkout touches several files at once.
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const refreshSoon = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refreshAll, 300);
+  };
+  const watchers = (vscode.workspace.workspaceFolders ?? []).map((f) =>
+    vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, `{${root().replace(/^\.\/|\/+$/g, '')}/*/policy.yaml,${root().replace(/^\.\/|\/+$/g, '')}/*/policy.yaml.sig.json,.cavra/**}`)));
+  for (const w of watchers) context.subscriptions.push(w, w.onDidCreate(refreshSoon), w.onDidChange(refreshSoon), w.onDidDelete(refreshSoon));
   context.subscriptions.push(
+    { dispose: () => clearTimeout(refreshTimer) },
+    vscode.workspace.onDidSaveTextDocument((d) => { if (d.languageId === 'cavra-policy') refreshSoon(); }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void lc.restart().then(() => refreshAll())),
     context.secrets.onDidChange((e) => { if (e.key === 'cavra.remote.token') void sendStoredToken(context.secrets, lc); }),
   );
