@@ -33,6 +33,9 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         return this.errorItem('approvals');
       case 'group': {
         const t = new vscode.TreeItem(`${node.state.replace('_', '-')} (${node.items.length})`, node.state === 'pending' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        // A stable id keeps the group expanded or collapsed as the user left it across refreshes
+        // (without one, VS Code derives it from the label, which has the count in it).
+        t.id = `approval-group:${node.state}`;
         t.iconPath = new vscode.ThemeIcon(ICONS[node.state]);
         t.contextValue = `approvalGroup.${node.state}`;
         return t;
