@@ -1,8 +1,8 @@
 // Page objects over a real VS Code workbench (code-server in Debian's chromium, via playwright-core).
 // Every wait is bounded; a timeout throws an error that names what was awaited and where the
 // screenshot of that moment was saved (out/e2e-failures/), so a CI log alone explains a failure.
-import { chromium, type BrowserContext, type Page, type Locator } from 'playwright-core';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { chromium, type BrowserContext, type Frame, type Page, type Locator } from 'playwright-core';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -32,6 +32,39 @@ export interface StatusBarItem {
   text: string;
   label: string;
   id: string;
+}
+
+/** What the quick input (input box or quick pick) shows right now. */
+export interface QuickInputState {
+  visible: boolean;
+  title: string;
+  value: string;
+  placeholder: string;
+  /** The line under the input: the prompt, or the validation message while the value is invalid. */
+  message: string;
+  /** True while the input box shows a validation error (red border, error message). */
+  invalid: boolean;
+  /** Labels of the rows of a quick pick (empty for an input box). */
+  items: string[];
+}
+
+/** A modal dialog (`showWarningMessage(..., { modal: true })` and the like). */
+export interface DialogState {
+  message: string;
+  detail: string;
+  buttons: string[];
+}
+
+/** One row of a tree view (custom views such as CAVRA's, or the explorer). */
+export interface TreeRow {
+  label: string;
+  description: string;
+  /** The row's aria-label (label and description, plus ", has actions" when it has inline actions). */
+  ariaLabel: string;
+  /** 1 for top-level items. */
+  level: number;
+  /** undefined for leaves. */
+  expanded?: boolean;
 }
 
 export interface LaunchOptions {
@@ -68,9 +101,45 @@ export async function launchBrowser(logConsole = false): Promise<{ context: Brow
     page,
     async close() {
       await context.close().catch(() => undefined);
+      // Leave no chromium behind: its processes are the ones whose command line names our profile.
+      const left = await waitForExit(profile, 10_000);
+      for (const pid of left) {
+        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
       rmSync(profile, { recursive: true, force: true });
+      if (left.length) console.error(`  [e2e] killed ${left.length} chromium process(es) left after closing the browser: ${left.join(', ')}`);
     },
   };
+}
+
+/** Pids of live processes whose command line contains `marker` (Linux /proc; empty elsewhere). */
+export function processesWith(marker: string): number[] {
+  const pids: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, 'utf8').includes(marker)) pids.push(Number(e));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
+}
+
+/** Polls until no process names `marker`, for at most `timeout` ms; returns the ones still there. */
+async function waitForExit(marker: string, timeout: number): Promise<number[]> {
+  const deadline = Date.now() + timeout;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    const left = processesWith(marker);
+    if (!left.length || Date.now() + delay > deadline) return left;
+    await new Promise((r) => setTimeout(r, delay)); // poll interval
+  }
 }
 
 function slug(s: string): string {
@@ -135,7 +204,9 @@ export class Workbench {
 
   /** Like poll(), but a timeout fails the test with a screenshot. */
   async waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeout = this.timeout): Promise<T> {
+    const started = Date.now();
     const r = await this.poll(probe, timeout);
+    if (process.env.CAVRA_E2E_VERBOSE === '1') console.error(`      [e2e] ${Date.now() - started} ms: ${what}`);
     if (r.value !== undefined) return r.value;
     return this.fail(`timed out after ${timeout} ms waiting for ${what}`, r.error instanceof Error ? r.error.message.split('\n')[0] : '');
   }
@@ -218,7 +289,10 @@ export class Workbench {
       return texts.some((t) => t.toLowerCase().includes(label.toLowerCase())) ? rows.first() : undefined;
     }, timeout);
     await row.click();
-    await this.waitFor(`the palette to close after "${label}"`, async () => !(await widget.isVisible()), 5_000);
+    // Closed, or already reused by the command's own quick pick / input box (same widget, new content).
+    const input = widget.locator('input.input').first();
+    await this.waitFor(`the palette to close after "${label}"`, async () =>
+      !(await widget.isVisible()) || !(await input.inputValue().catch(() => '')).startsWith('>'), 5_000);
   }
 
   /**
@@ -231,13 +305,19 @@ export class Workbench {
     const widget = await this.quickOpen(relPath);
     const rows = widget.locator('.quick-input-list .monaco-list-row');
     const want = relPath.split('/').slice(0, -1).join('/');
+    const dir = want.split('/').pop();
     const row = await this.waitFor(`"${relPath}" in Quick Open`, async () => {
       const n = await rows.count();
+      let loose: Locator | undefined;
       for (let i = 0; i < n; i++) {
+        // The file name exactly (policy.yaml, not policy.yaml.sig.json beside it), in the right folder.
+        const label = (await rows.nth(i).evaluate((r) => r.querySelector('.label-name')?.textContent ?? '').catch(() => '')).trim();
         const text = (await rows.nth(i).innerText()).replace(/\s+/g, ' ');
-        if (text.includes(name) && (!want || text.includes(want.split('/').pop()!))) return rows.nth(i);
+        if (dir && !text.includes(dir)) continue;
+        if (label === name) return rows.nth(i);
+        if (!loose && text.includes(name)) loose = rows.nth(i);
       }
-      return undefined;
+      return loose;
     }, timeout);
     await row.click();
     await this.waitForEditor(relPath, timeout);
@@ -397,6 +477,391 @@ export class Workbench {
   async waitForNotification(what: string, match: RegExp, timeout = this.timeout): Promise<string> {
     return this.waitFor(`notification: ${what}`, async () => (await this.notifications()).find((t) => match.test(t)), timeout);
   }
+
+  /** Clears every notification toast (so later waits and screenshots see only new ones). */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.waitFor('the notification toasts to clear', async () => (await this.notifications()).length === 0, 5_000);
+  }
+
+  // ---------- quick input: input boxes and quick picks ----------
+
+  /** The state of the quick input widget (whatever it shows now). */
+  async quickInputState(): Promise<QuickInputState> {
+    const widget = this.quickInput();
+    const visible = await widget.isVisible();
+    if (!visible) return { visible, title: '', value: '', placeholder: '', message: '', invalid: false, items: [] };
+    const input = widget.locator('input.input').first();
+    const text = async (l: Locator) => ((await l.count()) && (await l.first().isVisible()) ? (await l.first().innerText()).trim() : '');
+    // Rows are recycled and keep hidden leftovers of earlier lists: read only each row's label.
+    const items = await widget.locator('.quick-input-list .monaco-list-row')
+      .evaluateAll((rows) => rows.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
+    return {
+      visible,
+      title: await text(widget.locator('.quick-input-title')),
+      value: await input.inputValue().catch(() => ''),
+      placeholder: (await input.getAttribute('placeholder').catch(() => null)) ?? '',
+      message: await text(widget.locator('.quick-input-message')),
+      invalid: (await widget.locator('.monaco-inputbox.error').count()) > 0,
+      items,
+    };
+  }
+
+  /** Waits until the quick input shows a box/pick whose title matches. */
+  async waitForQuickInput(title: RegExp | string, timeout = this.timeout): Promise<QuickInputState> {
+    let last: QuickInputState | undefined;
+    try {
+      return await this.waitFor(`the quick input titled ${title}`, async () => {
+        last = await this.quickInputState();
+        return last.visible && matches(last.title, title) ? last : undefined;
+      }, timeout);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n  quick input seen: ${JSON.stringify(last)}`);
+    }
+  }
+
+  /** After Enter/click on the box titled `title`: waits until it moved on (closed, or the next step's title). */
+  private async waitForQuickInputLeft(title: RegExp | string, what: string, timeout = 10_000): Promise<void> {
+    let last: QuickInputState | undefined;
+    try {
+      await this.waitFor(what, async () => {
+        last = await this.quickInputState();
+        return !last.visible || !matches(last.title, title);
+      }, timeout);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n  quick input seen: ${JSON.stringify(last)}`);
+    }
+  }
+
+  /**
+   * Answers the input box titled `title` with `value` and Enter, and waits until it is accepted
+   * (the box closed or the next step is shown). Fails when the box shows a validation error.
+   */
+  async answerInput(title: RegExp | string, value: string, timeout = this.timeout): Promise<QuickInputState> {
+    const before = await this.waitForQuickInput(title, timeout);
+    const input = this.quickInput().locator('input.input').first();
+    await input.fill(value);
+    // validateInput runs in the extension host: wait for its verdict on this value before Enter.
+    const state = await this.waitFor(`the input "${before.title}" to accept ${JSON.stringify(value)}`, async () => {
+      const s = await this.quickInputState();
+      return s.value === value && !s.invalid ? s : undefined;
+    }, 10_000).catch(async (e) => {
+      const s = await this.quickInputState();
+      throw new Error(`${(e as Error).message}\n  the box says: ${JSON.stringify(s.message)}`);
+    });
+    await input.press('Enter');
+    await this.waitForQuickInputLeft(before.title, `the input "${before.title}" to be accepted`);
+    return { ...before, ...state };
+  }
+
+  /**
+   * Types `value` into the input box titled `title`, waits for the validation message matching
+   * `message`, presses Enter and checks the box stays (the value is refused). Returns what it showed.
+   * Why a short window after Enter: a refusal is the absence of a next step, which only a bounded
+   * wait can observe (`holdMs`, 1.5 s by default); an accepted value would move on within it.
+   */
+  async refusedInput(title: RegExp | string, value: string, message: RegExp, holdMs = 1_500): Promise<QuickInputState> {
+    const before = await this.waitForQuickInput(title);
+    const input = this.quickInput().locator('input.input').first();
+    // VS Code validates on change: when the box already holds `value` (an empty box and ""), change it first.
+    if ((await input.inputValue()) === value) await input.fill(`${value}x`);
+    await input.fill(value);
+    const shown = await this.waitFor(`the validation message ${message} in "${before.title}"`, async () => {
+      const s = await this.quickInputState();
+      return s.value === value && s.invalid && message.test(s.message) ? s : undefined;
+    }, 10_000);
+    await input.press('Enter');
+    const moved = await this.poll(async () => {
+      const s = await this.quickInputState();
+      return !s.visible || s.title !== before.title;
+    }, holdMs);
+    if (moved.value) await this.fail(`the input "${before.title}" accepted ${JSON.stringify(value)} (expected: refused with ${message})`);
+    const after = await this.quickInputState();
+    if (!after.invalid || !message.test(after.message)) await this.fail(`the input "${before.title}" no longer shows ${message} after Enter`, JSON.stringify(after));
+    return shown;
+  }
+
+  /** Closes the quick input with Escape (cancels the step it shows). */
+  async cancelQuickInput(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.waitFor('the quick input to close after Escape', async () => !(await this.quickInput().isVisible()), 5_000);
+  }
+
+  /** Picks the row whose label matches `label` in the quick pick titled `title`; waits until it moved on. */
+  async pickItem(title: RegExp | string, label: RegExp | string, timeout = this.timeout): Promise<QuickInputState> {
+    const state = await this.waitForQuickInput(title, timeout);
+    const rows = this.quickInput().locator('.quick-input-list .monaco-list-row');
+    const row = await this.waitFor(`a row ${label} in the quick pick "${state.title}"`, async () => {
+      const names = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
+      const i = names.findIndex((name) => matches(name, label, true));
+      return i >= 0 ? rows.nth(i) : undefined;
+    }, 10_000).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n  rows: ${JSON.stringify((await this.quickInputState()).items)}`);
+    });
+    await row.click();
+    await this.waitForQuickInputLeft(state.title, `the quick pick "${state.title}" to take ${label}`);
+    return state;
+  }
+
+  // ---------- modal dialogs ----------
+
+  private dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  /** Waits for a modal dialog whose message matches and returns its message, detail and buttons. */
+  async waitForDialog(message: RegExp, timeout = this.timeout): Promise<DialogState> {
+    const box = this.dialog();
+    return this.waitFor(`a modal dialog matching ${message}`, async () => {
+      if (!(await box.isVisible())) return undefined;
+      const state: DialogState = {
+        message: (await box.locator('.dialog-message-text').innerText().catch(() => '')).trim(),
+        detail: (await box.locator('.dialog-message-detail').innerText().catch(() => '')).trim(),
+        buttons: (await box.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((t) => t.trim()),
+      };
+      return message.test(state.message) ? state : undefined;
+    }, timeout);
+  }
+
+  /** Clicks the dialog's button labelled exactly `label` and waits for the dialog to close. */
+  async clickDialogButton(label: string): Promise<void> {
+    const box = this.dialog();
+    const button = box.locator('.dialog-buttons .monaco-button').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
+    await this.visible(`the dialog button "${label}"`, button, 10_000);
+    await button.first().click();
+    await this.waitFor(`the dialog to close after "${label}"`, async () => !(await box.isVisible()), 10_000);
+  }
+
+  // ---------- tree views ----------
+
+  /** The side bar pane of the view named `name` (e.g. "Approvals"). */
+  viewPane(name: string): Locator {
+    return this.page.locator('.part.sidebar .pane').filter({
+      has: this.page.locator('.pane-header h3.title', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`, 'i') }),
+    });
+  }
+
+  /** Shows a view with "<container>: Focus on <name> View" and waits for its pane to be expanded. */
+  async showView(name: string, container = 'CAVRA'): Promise<Locator> {
+    await this.runCommand(`${container}: Focus on ${name} View`);
+    const pane = this.viewPane(name);
+    await this.visible(`the ${name} view`, pane, 10_000);
+    await this.waitFor(`the ${name} view to be expanded`, async () => /\bexpanded\b/.test((await pane.first().getAttribute('class')) ?? ''), 5_000);
+    return pane.first();
+  }
+
+  /** The rows of a tree view as rendered (only rows on screen: trees are virtualized). */
+  async treeRows(view: string): Promise<TreeRow[]> {
+    // One evaluate for all rows: locator reads would wait for parts a row does not have (descriptions).
+    return this.viewPane(view).locator('.monaco-list-row').evaluateAll((rows) => rows.map((row) => {
+      const expanded = row.getAttribute('aria-expanded');
+      return {
+        label: (row.querySelector('.label-name')?.textContent ?? '').trim(),
+        description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
+        ariaLabel: row.getAttribute('aria-label') ?? '',
+        level: Number(row.getAttribute('aria-level')) || 1,
+        expanded: expanded === null ? undefined : expanded === 'true',
+      };
+    }));
+  }
+
+  /** Polls a tree view until a row matches `pred`. */
+  async waitForTreeRow(view: string, what: string, pred: (r: TreeRow) => boolean, timeout = this.timeout): Promise<TreeRow> {
+    let seen: TreeRow[] = [];
+    try {
+      return await this.waitFor(`a row in the ${view} view: ${what}`, async () => {
+        seen = await this.treeRows(view);
+        return seen.find(pred);
+      }, timeout);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n  rows seen: ${JSON.stringify(seen.map((r) => `${'  '.repeat(r.level - 1)}${r.label} — ${r.description}`))}`);
+    }
+  }
+
+  /**
+   * Expands the rows named by `path` (top-down; each a label, exact for a string) and waits for a row
+   * matching `pred`. Re-expands when a refresh of the view collapsed them meanwhile.
+   */
+  async revealTreeRow(view: string, path: (RegExp | string)[], what: string, pred: (r: TreeRow) => boolean, timeout = this.timeout): Promise<TreeRow> {
+    let seen: TreeRow[] = [];
+    try {
+      return await this.waitFor(`a row in the ${view} view under ${path.join(' › ')}: ${what}`, async () => {
+        for (const label of path) {
+          const row = this.treeRow(view, label);
+          if (!(await row.count())) return undefined;
+          if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+        }
+        seen = await this.treeRows(view);
+        return seen.find(pred);
+      }, timeout);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n  rows seen: ${JSON.stringify(seen.map((r) => `${'  '.repeat(r.level - 1)}${r.label} — ${r.description}`))}`);
+    }
+  }
+
+  /** The row of a tree view whose label matches (exactly, for a string). */
+  treeRow(view: string, label: RegExp | string): Locator {
+    const re = typeof label === 'string' ? new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) : label;
+    return this.viewPane(view).locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: re }) }).first();
+  }
+
+  /** Expands a collapsed tree row (no-op when expanded) and waits for its children to render. */
+  async expandTreeRow(view: string, label: RegExp | string): Promise<void> {
+    const row = this.treeRow(view, label);
+    await this.visible(`the row ${label} in the ${view} view`, row, 10_000);
+    if ((await row.getAttribute('aria-expanded')) !== 'false') return;
+    await row.locator('.monaco-tl-twistie').click();
+    await this.waitFor(`the row ${label} in the ${view} view to expand`, async () => (await row.getAttribute('aria-expanded')) === 'true', 5_000);
+  }
+
+  /** Hovers a tree row and clicks its inline action (the icon button) labelled `action`. */
+  async treeInlineAction(view: string, label: RegExp | string, action: string): Promise<void> {
+    const row = this.treeRow(view, label);
+    await this.visible(`the row ${label} in the ${view} view`, row, 10_000);
+    await row.hover();
+    const button = row.locator(`.actions .action-label[aria-label="${action.replace(/"/g, '\\"')}"]`);
+    await this.visible(`the inline action "${action}" on ${label}`, button, 5_000);
+    await button.click();
+  }
+
+  /** Right-clicks a tree row and runs the context menu entry labelled `item`. */
+  async treeContextMenu(view: string, label: RegExp | string, item: string): Promise<void> {
+    const row = this.treeRow(view, label);
+    await this.visible(`the row ${label} in the ${view} view`, row, 10_000);
+    await row.click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu');
+    const entry = menu.locator('.action-item').filter({
+      has: this.page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(item)}\\s*$`) }),
+    }).locator('a.action-menu-item');
+    await this.visible(`the context menu entry "${item}" on ${label}`, entry, 5_000);
+    await entry.first().click();
+    // A menu ignores a mouse-up that comes too soon after it opened; the clicked entry then has the
+    // focus, and Enter runs it.
+    const closed = await this.poll(async () => !(await menu.isVisible()), 2_000);
+    if (!closed.value) await this.page.keyboard.press('Enter');
+    await this.waitFor('the context menu to close', async () => !(await menu.isVisible()), 5_000);
+  }
+
+  /** Drags the side bar's edge so it is `width` px wide (room for tree descriptions in screenshots). */
+  async resizeSideBar(width: number): Promise<void> {
+    const bar = this.page.locator('.part.sidebar');
+    const box = await bar.boundingBox();
+    if (!box || Math.abs(box.width - width) < 4) return;
+    // The sash is an invisible 4px strip centred on the side bar's right edge.
+    const sash = await this.page.locator('.monaco-sash.vertical').evaluateAll((els, edge) => {
+      for (const el of els) {
+        const r = el.getBoundingClientRect();
+        if (r.height > 100 && Math.abs(r.left + r.width / 2 - edge) <= 4) return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      }
+      return null;
+    }, box.x + box.width);
+    if (!sash) await this.fail('the side bar sash');
+    await this.page.mouse.move(sash!.x, sash!.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, sash!.y, { steps: 5 });
+    await this.page.mouse.up();
+    await this.waitFor(`the side bar to be ${width}px wide`, async () => Math.abs(((await bar.boundingBox())?.width ?? 0) - width) < 8, 5_000);
+  }
+
+  // ---------- webviews ----------
+
+  /** One look for the content frame of the webview titled `title`; also returns the titles seen. */
+  private async findWebviewFrame(title: RegExp | string): Promise<{ frame?: Frame; titles: string[] }> {
+    const titles: string[] = [];
+    for (const frame of this.page.frames()) {
+      if (!frame.parentFrame()?.url().includes('/webview/')) continue;
+      const t = await frame.title().catch(() => '');
+      titles.push(t);
+      if (matches(t, title, true) && (await frame.locator('body').count().catch(() => 0))) return { frame, titles };
+    }
+    return { titles };
+  }
+
+  /**
+   * The content frame of the webview panel titled `title`. VS Code nests each webview twice
+   * (iframe.webview → #active-frame); our panels put the panel title in the page's <title>,
+   * so the frame is found by its document title. Hidden panels have no frame (VS Code drops it).
+   */
+  async webviewFrame(title: RegExp | string, timeout = this.timeout): Promise<Frame> {
+    let titles: string[] = [];
+    try {
+      return await this.waitFor(`the webview "${title}"`, async () => {
+        const found = await this.findWebviewFrame(title);
+        titles = found.titles;
+        return found.frame;
+      }, timeout);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n  webviews seen: ${JSON.stringify(titles)}`);
+    }
+  }
+
+  /** The text of the webview titled `title`; with `expect`, polls until the text matches it. */
+  async webviewText(title: RegExp | string, expect?: RegExp, timeout = this.timeout): Promise<string> {
+    let last = '';
+    let titles: string[] = [];
+    try {
+      return await this.waitFor(`the webview "${title}"${expect ? ` to show ${expect}` : ''}`, async () => {
+        const found = await this.findWebviewFrame(title);
+        titles = found.titles;
+        if (!found.frame) return undefined;
+        last = await found.frame.locator('body').innerText().catch(() => '');
+        return last && (!expect || expect.test(last)) ? last : undefined;
+      }, timeout);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n  webviews seen: ${JSON.stringify(titles)}\n  last text: ${JSON.stringify(last.slice(0, 800))}`);
+    }
+  }
+
+  /** Clicks the button labelled `label` in the webview titled `title`. */
+  async clickWebviewButton(title: RegExp | string, label: string): Promise<void> {
+    const frame = await this.webviewFrame(title);
+    const button = frame.locator('button').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
+    try {
+      await button.first().waitFor({ state: 'visible', timeout: 10_000 });
+    } catch {
+      await this.fail(`the button "${label}" in the webview "${title}"`);
+    }
+    await button.first().click();
+  }
+
+  /**
+   * The editor tab for `label` in any group: a webview panel's title, or a file (matched by the end
+   * of its path, e.g. "policy.draft.yaml" or "cavra-baseline/policy.yaml"). Tabs carry the full
+   * path / the title in their label's aria-label (the visible name splits off the extension).
+   */
+  editorTab(label: string): Locator {
+    const esc = label.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    return this.page.locator(`.tabs-container .tab:has(.tab-label[aria-label="${esc}"]), .tabs-container .tab:has(.tab-label[aria-label$="/${esc}"])`).first();
+  }
+
+  /** Activates an editor tab (see editorTab) and waits until it is the active one. */
+  async activateTab(label: string): Promise<void> {
+    const tab = this.editorTab(label);
+    await this.visible(`the editor tab ${label}`, tab, 10_000);
+    await tab.click();
+    await this.waitFor(`the tab ${label} to be active`, async () => /\bactive\b/.test((await tab.getAttribute('class')) ?? ''), 5_000);
+  }
+
+  // ---------- editing ----------
+
+  /** Inserts `text` at line:column of the active editor (as typed, without auto-indent or auto-closing). */
+  async insertText(line: number, column: number, text: string): Promise<void> {
+    await this.goTo(line, column);
+    await this.page.keyboard.insertText(text);
+  }
+
+  /** Saves the active editor and waits for its tab to lose the dirty mark. */
+  async save(): Promise<void> {
+    await this.runCommand('File: Save');
+    const tab = this.page.locator('.editor-group-container.active .tab.active');
+    await this.waitFor('the active editor to be saved', async () => !/\bdirty\b/.test((await tab.getAttribute('class')) ?? ''), 10_000);
+  }
+}
+
+/** Matches `text` against a RegExp, or a string (exactly, or when `contains`, as a substring). */
+function matches(text: string, want: RegExp | string, contains = false): boolean {
+  if (typeof want !== 'string') return want.test(text);
+  return contains ? text.includes(want) : text === want;
 }
 
 function escapeRegExp(s: string): string {
