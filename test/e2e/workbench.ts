@@ -641,8 +641,14 @@ export class Workbench {
     });
   }
 
-  /** Shows a view with "<container>: Focus on <name> View" and waits for its pane to be expanded. */
-  async showView(name: string, container = 'CAVRA'): Promise<Locator> {
+  /**
+   * Shows a view with "<container>: Focus on <name> View" and waits for its pane to be expanded.
+   * `container` is the view container's title (its activity bar entry).
+   */
+  async showView(name: string, container = 'CAVRA', timeout = 60_000): Promise<Locator> {
+    // The view's "Focus on … View" command exists once the extension's contributions are registered
+    // (a while after the workbench shows on a cold start); its activity bar entry says when.
+    await this.visible(`the ${container} entry in the activity bar`, this.page.locator(`.part.activitybar .action-item .action-label[aria-label^="${container}"]`), timeout);
     await this.runCommand(`${container}: Focus on ${name} View`);
     const pane = this.viewPane(name);
     await this.visible(`the ${name} view`, pane, 10_000);

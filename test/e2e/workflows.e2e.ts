@@ -127,6 +127,12 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     // The digest shown is the one CAVRA binds the approval to.
     assert.equal(digest, cli(s.ws, 'digest', DRAFT).trim().match(/sha256:[0-9a-f]{64}/)?.[0]);
     await s.wb.screenshot('publish-plan');
+
+    // The plan's secondary button: the published pack against the draft, side by side.
+    await s.wb.clickWebviewButton('Publish plan: cavra-baseline', 'Diff Published ↔ Draft');
+    await s.wb.visible('the diff editor "cavra-baseline: published ↔ draft"', s.wb.page.locator('.tabs-container .tab.active', { hasText: 'cavra-baseline: published ↔ draft' }));
+    await s.wb.visible('a side-by-side diff', s.wb.page.locator('.editor-group-container.active .monaco-diff-editor'));
+    await s.wb.activateTab('Publish plan: cavra-baseline');
   });
 
   it('requests approval from the plan (the approver group is mandatory)', async () => {
@@ -404,6 +410,12 @@ describe('workflows: a security engineer plans and applies a rollout change', fu
     }
     assert.equal(existsSync(join(ws, '.cavra', 'api', 'inventory.json')), false, 'a plan writes nothing');
     await wb.screenshot('rollout-plan');
+
+    // The rollout record before ↔ after in a diff editor (virtual documents).
+    await wb.clickWebviewButton(`Rollout plan: ${ROLLOUT}`, 'Diff before ↔ after');
+    await wb.visible('the diff editor of the rollout record', wb.page.locator('.tabs-container .tab.active', { hasText: `${ROLLOUT}: rollout before ↔ after` }));
+    await wb.visible('a side-by-side diff', wb.page.locator('.editor-group-container.active .monaco-diff-editor'));
+    await wb.activateTab(`Rollout plan: ${ROLLOUT}`);
   });
 
   it('applies it from the plan after the confirmation; the inventory has the record', async () => {
