@@ -4,6 +4,7 @@
 // answers through its `cavra.server.*` commands. Holds in a trusted workspace and in Restricted Mode
 // (nothing here writes).
 import * as assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -31,6 +32,15 @@ async function eventually<T>(what: string, probe: () => T | undefined | Promise<
   }
 }
 
+/**
+ * The suites need the e2e fixture (test/fixtures/e2e-workspace) in the workspace: extension-host.sh
+ * opens a copy of it; `npm run test:electron` opens an empty folder, so the missing files are copied
+ * in from the extension's own checkout (existing files are left alone).
+ */
+function ensureFixture(extensionPath: string): void {
+  cpSync(join(extensionPath, 'test', 'fixtures', 'e2e-workspace'), folder(), { recursive: true, force: false, errorOnExist: false });
+}
+
 function tabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs);
 }
@@ -42,6 +52,7 @@ describe('commands (extension host)', function () {
   before(async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is installed`);
+    ensureFixture(ext.extensionPath);
     await ext.activate();
     draft = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.draft.yaml'));
   });

@@ -5,7 +5,7 @@
 // --disable-workspace-trust); skipped in Restricted Mode, which restricted.vscode.ts covers.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -27,6 +27,15 @@ async function eventually<T>(what: string, probe: () => T | undefined | Promise<
   }
 }
 
+/**
+ * The suites need the e2e fixture (test/fixtures/e2e-workspace) in the workspace: extension-host.sh
+ * opens a copy of it; `npm run test:electron` opens an empty folder, so the missing files are copied
+ * in from the extension's own checkout (existing files are left alone).
+ */
+function ensureFixture(extensionPath: string): void {
+  cpSync(join(extensionPath, 'test', 'fixtures', 'e2e-workspace'), folder(), { recursive: true, force: false, errorOnExist: false });
+}
+
 const server = <T = any>(method: string, params: unknown) => vscode.commands.executeCommand<T>(`cavra.server.${method}`, params) as Promise<T>;
 
 describe('publish (extension host, trusted workspace)', function () {
@@ -43,6 +52,7 @@ describe('publish (extension host, trusted workspace)', function () {
       this.skip();
     }
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    ensureFixture(ext.extensionPath);
     await ext.activate();
     draft = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.draft.yaml'));
     published = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.yaml'));

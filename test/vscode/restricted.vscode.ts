@@ -5,7 +5,7 @@
 // server enables workspace trust unless started with --disable-workspace-trust). `@vscode/test-electron`
 // passes --disable-workspace-trust, so there the suite is skipped (test/e2e's code-server run is trusted too).
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -15,6 +15,15 @@ function folder(): string {
   const f = vscode.workspace.workspaceFolders?.[0];
   assert.ok(f, 'the test run must open the e2e workspace');
   return f.uri.fsPath;
+}
+
+/**
+ * The suites need the e2e fixture (test/fixtures/e2e-workspace) in the workspace: extension-host.sh
+ * opens a copy of it; `npm run test:electron` opens an empty folder, so the missing files are copied
+ * in from the extension's own checkout (existing files are left alone).
+ */
+function ensureFixture(extensionPath: string): void {
+  cpSync(join(extensionPath, 'test', 'fixtures', 'e2e-workspace'), folder(), { recursive: true, force: false, errorOnExist: false });
 }
 
 /** Every file under `dir` (relative path → bytes as text), to prove a command wrote nothing. */
@@ -67,7 +76,9 @@ describe('Restricted Mode (extension host, untrusted workspace)', function () {
       console.log('      (skipped: this workspace is trusted, e.g. @vscode/test-electron passes --disable-workspace-trust)');
       this.skip();
     }
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    ensureFixture(ext.extensionPath);
+    await ext.activate();
     draft = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.draft.yaml'));
   });
 
