@@ -296,6 +296,26 @@ export class Workbench {
   }
 
   /**
+   * The labels the command palette lists for `filter` (e.g. "CAVRA:"), then closes it. Commands whose
+   * `commandPalette` menu `when` clause is false are not listed.
+   */
+  async paletteCommands(filter: string): Promise<string[]> {
+    const widget = await this.quickOpen(`>${filter}`);
+    const rows = widget.locator('.quick-input-list .monaco-list-row');
+    // The list is filtered as it renders: wait until it holds rows and stops changing.
+    let last = '';
+    const labels = await this.waitFor(`the command palette's list for "${filter}"`, async () => {
+      const now = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
+      const key = JSON.stringify(now);
+      const stable = now.length > 0 && key === last;
+      last = key;
+      return stable ? now : undefined;
+    }, 10_000);
+    await this.dismiss();
+    return labels;
+  }
+
+  /**
    * Opens a workspace file by relative path with Quick Open and waits for its editor tab.
    * Why F1 + fill rather than Ctrl+P: typing over the ">" is the same widget, and needs no
    * browser shortcut that chromium might claim.
@@ -682,6 +702,11 @@ export class Workbench {
     } catch (e) {
       throw new Error(`${(e as Error).message}\n  rows seen: ${JSON.stringify(seen.map((r) => `${'  '.repeat(r.level - 1)}${r.label} — ${r.description}`))}`);
     }
+  }
+
+  /** A button of a view's welcome content (shown while the view is empty), by its label. */
+  viewWelcomeButton(view: string, label: string): Locator {
+    return this.viewPane(view).locator('.welcome-view-content .monaco-button').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }).first();
   }
 
   /**
