@@ -29,13 +29,13 @@ async function pickPending(ctx: CommandContext, arg: unknown, verb: string): Pro
     void vscode.window.showInformationMessage(`No pending approvals${group ? ` for ${group}` : ''}.`);
     return undefined;
   }
-  const pick = await vscode.window.showQuickPick(list.items.map((a) => ({ label: approvalLabel(a), description: `${a.approver_group} · ${a.approval_id}`, detail: `${String(a.decision?.rule_id ?? '')} · severity ${String(a.decision?.severity ?? '')}`, a })), { title: `${verb}: which approval?` });
+  const pick = await vscode.window.showQuickPick(list.items.map((a) => ({ label: approvalLabel(a), description: `${a.approver_group} · ${a.approval_id}`, detail: `${String(a.decision?.rule_id ?? '')} · severity ${String(a.decision?.severity ?? '')}`, a })), { ignoreFocusOut: true, title: `${verb}: which approval?` });
   return pick?.a;
 }
 
 async function askActor(title: string): Promise<string | undefined> {
   const config = vscode.workspace.getConfiguration('cavra');
-  const actor = await vscode.window.showInputBox({ title, prompt: 'Who is deciding (recorded in the approval history and evidence)', value: config.get<string>('actor') ?? '', validateInput: (v) => (v.trim() ? undefined : 'The actor is required') });
+  const actor = await vscode.window.showInputBox({ ignoreFocusOut: true, title, prompt: 'Who is deciding (recorded in the approval history and evidence)', value: config.get<string>('actor') ?? '', validateInput: (v) => (v.trim() ? undefined : 'The actor is required') });
   return actor?.trim();
 }
 
@@ -53,9 +53,9 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
     if (go !== Verb) return;
     const actor = await askActor(`${Verb} ${a.approval_id} (1/3): actor`);
     if (!actor) return;
-    const reason = await vscode.window.showInputBox({ title: `${Verb} ${a.approval_id} (2/3): reason`, prompt: 'Why (mandatory; recorded verbatim)', validateInput: (v) => (v.trim() ? undefined : 'A reason is required') });
+    const reason = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `${Verb} ${a.approval_id} (2/3): reason`, prompt: 'Why (mandatory; recorded verbatim)', validateInput: (v) => (v.trim() ? undefined : 'A reason is required') });
     if (!reason?.trim()) return;
-    const ref = await vscode.window.showInputBox({ title: `${Verb} ${a.approval_id} (3/3): external reference (optional)`, prompt: 'A change or ticket id, e.g. CHG-1234; leave empty for none' });
+    const ref = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `${Verb} ${a.approval_id} (3/3): external reference (optional)`, prompt: 'A change or ticket id, e.g. CHG-1234; leave empty for none' });
     if (ref === undefined) return;
     const updated = await ctx.workflows.call(verb, { approval_id: a.approval_id, actor, reason: reason.trim(), external_ref: ref.trim() || undefined });
     ctx.refreshAll();

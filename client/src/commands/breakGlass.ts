@@ -32,7 +32,7 @@ async function pickDecision(ctx: CommandContext, arg: unknown): Promise<Decision
   const source = await vscode.window.showQuickPick([
     { label: '$(clock) A pending approval\'s decision', id: 'pending' },
     { label: '$(file) A decision JSON file', id: 'file' },
-  ], { title: 'Break Glass: which decision?' });
+  ], { ignoreFocusOut: true, title: 'Break Glass: which decision?' });
   if (!source) return undefined;
   if (source.id === 'file') {
     const [file] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Decision JSON': ['json'] }, title: 'Decision to break glass on' })) ?? [];
@@ -48,7 +48,7 @@ async function pickDecision(ctx: CommandContext, arg: unknown): Promise<Decision
     return parsed as Decision;
   }
   const list = await ctx.workflows.call('listApprovals', { state: 'pending', limit: 500 });
-  const pick = await vscode.window.showQuickPick(list.items.map((a) => ({ label: `${String(a.decision?.action_type ?? '')} ${String(a.decision?.target ?? '')}`, description: a.approval_id, detail: `${String(a.decision?.rule_id ?? '')} · ${String(a.decision?.severity ?? '')}`, d: a.decision })), { title: 'Break Glass: pending decision' });
+  const pick = await vscode.window.showQuickPick(list.items.map((a) => ({ label: `${String(a.decision?.action_type ?? '')} ${String(a.decision?.target ?? '')}`, description: a.approval_id, detail: `${String(a.decision?.rule_id ?? '')} · ${String(a.decision?.severity ?? '')}`, d: a.decision })), { ignoreFocusOut: true, title: 'Break Glass: pending decision' });
   return pick?.d;
 }
 
@@ -59,16 +59,16 @@ export async function breakGlass(ctx: CommandContext, arg?: unknown): Promise<vo
     if (!decision) return;
     const config = vscode.workspace.getConfiguration('cavra');
     const f: Partial<BreakGlassFields> = {};
-    f.actor = (await vscode.window.showInputBox({ title: 'Break Glass (1/5): actor', value: config.get<string>('actor') ?? '', prompt: 'The incident commander taking responsibility', validateInput: (v) => (v.trim() ? undefined : 'The actor is required') }))?.trim();
+    f.actor = (await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Break Glass (1/5): actor', value: config.get<string>('actor') ?? '', prompt: 'The incident commander taking responsibility', validateInput: (v) => (v.trim() ? undefined : 'The actor is required') }))?.trim();
     if (!f.actor) return;
-    f.reason = (await vscode.window.showInputBox({ title: 'Break Glass (2/5): reason', prompt: 'Why this override is needed now (mandatory evidence)', validateInput: (v) => (v.trim() ? undefined : 'A reason is required') }))?.trim();
+    f.reason = (await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Break Glass (2/5): reason', prompt: 'Why this override is needed now (mandatory evidence)', validateInput: (v) => (v.trim() ? undefined : 'A reason is required') }))?.trim();
     if (!f.reason) return;
-    f.approver_group = (await vscode.window.showInputBox({ title: 'Break Glass (3/5): approver group', value: 'Change Advisory Board', validateInput: (v) => (v.trim() ? undefined : 'An approver group is required') }))?.trim();
+    f.approver_group = (await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Break Glass (3/5): approver group', value: 'Change Advisory Board', validateInput: (v) => (v.trim() ? undefined : 'An approver group is required') }))?.trim();
     if (!f.approver_group) return;
-    const ttl = await vscode.window.showInputBox({ title: 'Break Glass (4/5): expiry in hours', value: String(config.get<number>('approvals.breakGlassTtlHours') ?? 4), validateInput: (v) => (breakGlassProblems({ ...f, ttl_hours: Number(v) }).length ? 'A whole number of hours from 1 to 72' : undefined) });
+    const ttl = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Break Glass (4/5): expiry in hours', value: String(config.get<number>('approvals.breakGlassTtlHours') ?? 4), validateInput: (v) => (breakGlassProblems({ ...f, ttl_hours: Number(v) }).length ? 'A whole number of hours from 1 to 72' : undefined) });
     if (ttl === undefined) return;
     f.ttl_hours = Number(ttl);
-    const ref = await vscode.window.showInputBox({ title: 'Break Glass (5/5): incident or change reference (optional)', prompt: 'e.g. INC-777; leave empty for none' });
+    const ref = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Break Glass (5/5): incident or change reference (optional)', prompt: 'e.g. INC-777; leave empty for none' });
     if (ref === undefined) return;
     f.external_ref = ref.trim() || undefined;
     const problems = breakGlassProblems(f);

@@ -59,6 +59,7 @@ export async function requestPublishApproval(ctx: CommandContext, arg?: unknown)
   if (!uri) return;
   const config = vscode.workspace.getConfiguration('cavra');
   const group = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'Request Publish Approval (1/2): approver group',
     value: config.get<string>('approvals.publishApproverGroup') ?? 'Platform Security',
     prompt: 'Who must approve this publish?',
@@ -66,6 +67,7 @@ export async function requestPublishApproval(ctx: CommandContext, arg?: unknown)
   });
   if (group === undefined) return;
   const ttl = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'Request Publish Approval (2/2): expiry in hours',
     value: String(config.get<number>('approvals.ttlHours') ?? 24),
     validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 8760 ? undefined : 'A whole number of hours between 1 and 8760'),

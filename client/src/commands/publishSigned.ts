@@ -24,7 +24,7 @@ async function pickApproval(ctx: CommandContext, policyId: string, digest: strin
       detail: a.decision.policy_digest === digest ? `matches this draft (${String(a.decision.policy_digest)})` : `for another draft: ${String(a.decision.policy_digest)}`,
       id: a.approval_id,
     }));
-  const pick = await vscode.window.showQuickPick(items, { title: `Publish ${policyId} (1/2): approval`, placeHolder: 'Only an approved or break-glass approval for this exact draft digest can publish' });
+  const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: `Publish ${policyId} (1/2): approval`, placeHolder: 'Only an approved or break-glass approval for this exact draft digest can publish' });
   return pick?.id;
 }
 
@@ -47,7 +47,7 @@ async function pickKey(policyId: string): Promise<{ keyId?: string } | undefined
     ...keys.sort((a, b) => Number(b === preferred) - Number(a === preferred)).map((k) => ({ label: `$(key) ${k}`, description: `${dir}/${k}.private.pem · Ed25519`, keyId: k as string | undefined })),
     { label: '$(shield) No private key', description: 'HS256 with cavra.signing.hmacKeyEnv, else CAVRA\'s digest-only SHA256 form', keyId: undefined },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: `Publish ${policyId} (2/2): signing key`, placeHolder: keys.length ? 'Ed25519 is what CAVRA recommends for GA signing' : `No keys in ${dir} (create one with: cavra-policy keygen --output ${dir} --key-id <id>)` });
+  const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: `Publish ${policyId} (2/2): signing key`, placeHolder: keys.length ? 'Ed25519 is what CAVRA recommends for GA signing' : `No keys in ${dir} (create one with: cavra-policy keygen --output ${dir} --key-id <id>)` });
   return pick ? { keyId: pick.keyId } : undefined;
 }
 

@@ -12,23 +12,23 @@ const STATES = ['planned', 'active', 'paused', 'retired'];
 async function askChange(ctx: CommandContext, current?: PolicyRolloutRecord): Promise<RolloutChangeRequest | undefined> {
   const steps = 7;
   const title = (n: number, what: string) => `Rollout change (${n}/${steps}): ${what}`;
-  const repository = await vscode.window.showInputBox({ title: title(1, 'repository'), value: current?.repository ?? '', placeHolder: 'payments/api', validateInput: (v) => (v.trim() ? undefined : 'policy rollout must include repository') });
+  const repository = await vscode.window.showInputBox({ ignoreFocusOut: true, title: title(1, 'repository'), value: current?.repository ?? '', placeHolder: 'payments/api', validateInput: (v) => (v.trim() ? undefined : 'policy rollout must include repository') });
   if (!repository) return undefined;
   const catalog = await ctx.workflows.call('catalog', {}).catch(() => undefined);
   const packItems = (catalog?.items ?? []).map((p) => ({ label: String(p.id), description: String(p.title ?? '') }));
   const packPick = packItems.length
-    ? await vscode.window.showQuickPick(packItems, { title: title(2, 'policy pack'), placeHolder: current?.policy_pack })
-    : { label: (await vscode.window.showInputBox({ title: title(2, 'policy pack'), value: current?.policy_pack ?? '' })) ?? '' };
+    ? await vscode.window.showQuickPick(packItems, { ignoreFocusOut: true, title: title(2, 'policy pack'), placeHolder: current?.policy_pack })
+    : { label: (await vscode.window.showInputBox({ ignoreFocusOut: true, title: title(2, 'policy pack'), value: current?.policy_pack ?? '' })) ?? '' };
   if (!packPick?.label) return undefined;
-  const mode = await vscode.window.showQuickPick(MODES.map((m) => ({ label: m, picked: m === current?.mode })), { title: title(3, 'mode'), placeHolder: current ? `now ${current.mode}` : 'default enforce' });
+  const mode = await vscode.window.showQuickPick(MODES.map((m) => ({ label: m, picked: m === current?.mode })), { ignoreFocusOut: true, title: title(3, 'mode'), placeHolder: current ? `now ${current.mode}` : 'default enforce' });
   if (!mode) return undefined;
-  const state = await vscode.window.showQuickPick(STATES.map((s) => ({ label: s })), { title: title(4, 'state'), placeHolder: current ? `now ${current.state}` : 'default planned' });
+  const state = await vscode.window.showQuickPick(STATES.map((s) => ({ label: s })), { ignoreFocusOut: true, title: title(4, 'state'), placeHolder: current ? `now ${current.state}` : 'default planned' });
   if (!state) return undefined;
-  const owner = await vscode.window.showInputBox({ title: title(5, 'owner'), value: current?.owner ?? 'platform-security' });
+  const owner = await vscode.window.showInputBox({ ignoreFocusOut: true, title: title(5, 'owner'), value: current?.owner ?? 'platform-security' });
   if (owner === undefined) return undefined;
-  const coverage = await vscode.window.showInputBox({ title: title(6, 'coverage percent'), value: String(current?.coverage_percent ?? 0), validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= 100 ? undefined : 'A whole number from 0 to 100') });
+  const coverage = await vscode.window.showInputBox({ ignoreFocusOut: true, title: title(6, 'coverage percent'), value: String(current?.coverage_percent ?? 0), validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= 100 ? undefined : 'A whole number from 0 to 100') });
   if (coverage === undefined) return undefined;
-  const version = await vscode.window.showInputBox({ title: title(7, 'policy version'), value: current?.policy_version ?? 'latest' });
+  const version = await vscode.window.showInputBox({ ignoreFocusOut: true, title: title(7, 'policy version'), value: current?.policy_version ?? 'latest' });
   if (version === undefined) return undefined;
   return {
     rollout_id: current?.rollout_id,
