@@ -48,6 +48,13 @@ function moduleMap(bundle: string): (line: number) => string {
   };
 }
 
+/** Functions without a script URL: V8 internals, regular expressions, or code built at run time (ajv's validators). */
+function sourceless(functionName: string): string {
+  if (functionName.startsWith('RegExp:')) return '(V8 regular expression)';
+  if (!functionName || functionName.startsWith('(')) return '(V8 internal)';
+  return '(generated at run time, e.g. an ajv validator)';
+}
+
 export function summarizeProfile(profile: CpuProfile, bundle: string, sinceUs: number, top = 12): ProfileSummary {
   const moduleOf = moduleMap(bundle);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -60,7 +67,7 @@ export function summarizeProfile(profile: CpuProfile, bundle: string, sinceUs: n
     const node = byId.get(profile.samples[i]);
     if (!node || t < sinceUs || node.callFrame.functionName === '(idle)') continue;
     const { functionName, url, lineNumber } = node.callFrame;
-    const module = url.endsWith('.js') && !url.startsWith('node:') ? moduleOf(lineNumber) : url || '(native / V8)';
+    const module = url.endsWith('.js') && !url.startsWith('node:') ? moduleOf(lineNumber) : url || sourceless(functionName);
     const name = functionName || '(anonymous)';
     const key = `${name}\u0000${module}`;
     const entry = self.get(key) ?? { name, module, selfMs: 0 };
