@@ -26,7 +26,7 @@ function copy(from, to) {
 }
 
 try {
-  if (!run('node', ['scripts/build.mjs'], 'development build (dist + out/test)')) process.exit(1);
+  if (!run('node', ['scripts/build.mjs'], 'development build (dist + out/test)')) throw new Error('the build failed; nothing measured');
   for (const f of ['runBench.js', 'parseOnce.js', 'loadClientWithStub.js']) {
     if (!copy(join('out/test/bench', f), f)) throw new Error(`out/test/bench/${f} was not built`);
   }
