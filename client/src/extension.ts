@@ -134,12 +134,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.secrets.onDidChange((e) => { if (e.key === 'cavra.remote.token') void sendStoredToken(context.secrets, lc); }),
   );
 
-  await lc.start();
-  void vscode.commands.executeCommand('setContext', 'cavra.active', true);
+  // Activation returns at once: the server starts in the background and workflow calls wait for it.
+  workflows.ready = lc.start().then(async () => {
+    void vscode.commands.executeCommand('setContext', 'cavra.active', true);
+    lc.onNotification(StoreChangedNotification, () => refreshAll());
+    await sendStoredToken(context.secrets, lc);
+    refreshAll();
+  });
+  workflows.ready.catch((e: unknown) => log.error(`The CAVRA language server did not start: ${(e as Error).message}`));
   context.subscriptions.push(registerDecisionTests(workflows, log));
-  lc.onNotification(StoreChangedNotification, () => refreshAll());
-  await sendStoredToken(context.secrets, lc);
-  refreshAll();
 }
 
 export async function deactivate(): Promise<void> {

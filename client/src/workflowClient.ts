@@ -15,9 +15,13 @@ export class WorkflowError extends Error {
 }
 
 export class WorkflowClient {
+  /** Resolves once the language server is running (activation does not wait for it). */
+  ready: Promise<void> = Promise.resolve();
+
   constructor(private client: LanguageClient, private log: vscode.LogOutputChannel) {}
 
   async call<M extends WorkflowMethod>(method: M, params: ParamsOf<M>, token?: vscode.CancellationToken): Promise<ResultOf<M>> {
+    await this.ready;
     const started = Date.now();
     try {
       const result = await this.client.sendRequest(WorkflowRequests[method] as never, params as never, token);
