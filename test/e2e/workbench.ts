@@ -270,7 +270,7 @@ export class Workbench {
       // It may be closing by itself (animation after Enter): give it a moment before Escape.
       const closed = await widget.waitFor({ state: 'hidden', timeout: 1_000 }).then(() => true, () => false);
       if (closed) return;
-      await this.page.keyboard.press('Escape');
+      await widget.locator('input.input').first().press('Escape', { timeout: 2_000 }).catch(() => this.page.keyboard.press('Escape'));
     }
     await widget.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => this.fail('the quick input to close'));
   }
@@ -603,7 +603,8 @@ export class Workbench {
 
   /** Closes the quick input with Escape (cancels the step it shows). */
   async cancelQuickInput(): Promise<void> {
-    await this.page.keyboard.press('Escape');
+    // Pressed on the input (not the page): the box may have lost focus (ignoreFocusOut keeps it open).
+    await this.quickInput().locator('input.input').first().press('Escape');
     await this.waitFor('the quick input to close after Escape', async () => !(await this.quickInput().isVisible()), 5_000);
   }
 
