@@ -8,7 +8,7 @@ import { createLocalBackend } from '../backend/local';
 import { RemoteBackend, RemoteBackendError } from '../backend/remote';
 import { InputError, UsageError, type FlagSpec } from './args';
 import type { CommandContext } from './command';
-import { readText } from './input';
+import { readPolicyText, readText } from './input';
 
 /** A flag (relative to the current folder), else an environment variable (same), else undefined. */
 function pathOption(ctx: CommandContext, flag: string, env: string): string | undefined {
@@ -113,10 +113,10 @@ export function credentialsFrom(ctx: CommandContext): ActorCredentials {
   return { actor_token: token };
 }
 
-/** The draft file as the backends take it: its text (YAML or JSON), named for messages. */
+/** The draft file as the backends take it: its text (YAML or JSON), named for messages; too large or not UTF-8 is refused. */
 export function draftFrom(ctx: CommandContext): DraftInput {
   const file = ctx.opts.positionals[0];
-  return { draft_yaml: readText(file, ctx.cwd), draft_file: resolve(ctx.cwd, file) };
+  return { draft_yaml: readPolicyText(file, ctx.cwd, ctx.opts.int('--max-file-size-mb')), draft_file: resolve(ctx.cwd, file) };
 }
 
 /** The API token's environment variable when --token-env is not given. */

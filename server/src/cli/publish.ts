@@ -5,6 +5,7 @@ import type { FlagSpec } from './args';
 import { BACKEND_FLAGS, JSON_FLAG, type CommandContext, type CommandDef } from './command';
 import { actorTokenFlag, credentialsFrom, draftFrom, openBackend } from './backendFactory';
 import { HMAC_KEY_FLAG, KEY_ID_FLAG, PRIVATE_KEY_FLAG, signingFromFlags } from './keys';
+import { MAX_FILE_SIZE_FLAG } from './input';
 import { fields, list, print, table } from './output';
 
 const ruleTotal = (s: PolicySummary) => Object.values(s.rule_counts).reduce((a, b) => a + b, 0);
@@ -158,7 +159,7 @@ export const publishCommands: CommandDef[] = [
     summary: 'Preview a draft as CAVRA normalizes it: validity, schema errors, rule counts. Writes nothing.',
     details: 'Exit 1 when the draft is not valid.',
     positionals: draftFile('draft'),
-    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    flags: [MAX_FILE_SIZE_FLAG, ...BACKEND_FLAGS, JSON_FLAG],
     run: draft,
   },
   {
@@ -167,7 +168,7 @@ export const publishCommands: CommandDef[] = [
     summary: 'Publish plan for a draft: create or update, risk, digest, diff against the published pack.',
     details: 'Exit 1 when the draft is not valid.',
     positionals: draftFile('plan'),
-    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    flags: [MAX_FILE_SIZE_FLAG, ...BACKEND_FLAGS, JSON_FLAG],
     run: plan,
   },
   {
@@ -175,7 +176,7 @@ export const publishCommands: CommandDef[] = [
     synopsis: '<file> [--requested-by NAME] [--approver-group GROUP] [--ttl-hours HOURS]',
     summary: "Request approval to publish a draft; the approval is bound to the draft's digest.",
     positionals: draftFile('request'),
-    flags: [...REQUEST_FLAGS, actorTokenFlag, ...BACKEND_FLAGS, JSON_FLAG],
+    flags: [...REQUEST_FLAGS, MAX_FILE_SIZE_FLAG, actorTokenFlag, ...BACKEND_FLAGS, JSON_FLAG],
     run: request,
   },
   {
@@ -192,6 +193,7 @@ export const publishCommands: CommandDef[] = [
       { name: '--signer', kind: 'string', value: 'NAME', help: 'signer in the signature (default: the verified actor, else policy-authoring-api)' },
       HMAC_KEY_FLAG,
       { name: '--actor', kind: 'string', value: 'NAME', help: 'published_by when no verified actor (default: policy-authoring-api)' },
+      MAX_FILE_SIZE_FLAG,
       actorTokenFlag,
       ...BACKEND_FLAGS,
       JSON_FLAG,

@@ -10,7 +10,7 @@ import { loadPolicyValue } from '../policy/policyYaml';
 import { policySummary } from '../policy/summary';
 import { JSON_FLAG, POLICY_DIR_FLAG, ROOT_FLAG, type CommandContext, type CommandDef } from './command';
 import { policyRootOf } from './backendFactory';
-import { readText } from './input';
+import { DEFAULT_MAX_FILE_SIZE_MB, MAX_FILE_SIZE_FLAG, PolicyInputRefused, readPolicyText } from './input';
 import { printJson } from './output';
 
 const SEVERITY: Record<number, string> = {
@@ -27,11 +27,20 @@ function validate(ctx: CommandContext): number {
   const catalog = new PackCatalog();
   catalog.scan([policyRootOf(ctx)]);
   const rows: Finding[] = [];
-  // Editors do not count a byte-order mark as a column, so neither do the positions printed here.
-  const texts = ctx.opts.positionals.map((f) => [f, readText(f, ctx.cwd).replace(/^\uFEFF/, '')] as const);
-  for (const [file, text] of texts) {
+  const maxMb = ctx.opts.int('--max-file-size-mb');
+  for (const file of ctx.opts.positionals) {
+    let text: string;
+    try {
+      // Editors do not count a byte-order mark as a column, so neither do the positions printed here.
+      text = readPolicyText(file, ctx.cwd, maxMb).replace(/^\uFEFF/, '');
+    } catch (e) {
+      // A file that was not checked must not pass: too large or not UTF-8 is an error finding (exit 1).
+      if (!(e instanceof PolicyInputRefused)) throw e;
+      rows.push({ file, line: e.line, column: 1, endLine: e.line, endColumn: 1, severity: 'error', code: e.code, message: e.message });
+      continue;
+    }
     const abs = resolve(ctx.cwd, file);
-    const a = analyze(pathToFileURL(abs).href, 0, text, { file: abs, catalog });
+    const a = analyze(pathToFileURL(abs).href, 0, text, { file: abs, catalog }, { maxFileSize: (maxMb ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024 });
     for (const d of a.diagnostics) {
       rows.push({
         file, line: d.range.start.line + 1, column: d.range.start.character + 1, endLine: d.range.end.line + 1,
@@ -53,7 +62,7 @@ export const validateCommands: CommandDef[] = [
     synopsis: '<file>...',
     summary: 'Check policy files; prints file:line:col: severity code: message',
     positionals: { names: ['<file>...'], min: 1, max: Infinity, missing: 'validate needs at least one file' },
-    flags: [ROOT_FLAG, POLICY_DIR_FLAG, JSON_FLAG],
+    flags: [ROOT_FLAG, POLICY_DIR_FLAG, MAX_FILE_SIZE_FLAG, JSON_FLAG],
     run: validate,
   },
   {
@@ -61,10 +70,10 @@ export const validateCommands: CommandDef[] = [
     synopsis: '<file>',
     summary: "CAVRA's policy summary (policy_id, title, version, inherits, mode, rule_counts)",
     positionals: oneFile('summary'),
-    flags: [POLICY_DIR_FLAG, JSON_FLAG],
+    flags: [POLICY_DIR_FLAG, MAX_FILE_SIZE_FLAG, JSON_FLAG],
     run(ctx) {
       const file = ctx.opts.positionals[0];
-      const summary = policySummary(loadPolicyValue(readText(file, ctx.cwd), file));
+      const summary = policySummary(loadPolicyValue(readPolicyText(file, ctx.cwd, ctx.opts.int('--max-file-size-mb')), file));
       if (ctx.opts.bool('--json')) printJson(ctx, summary);
       else ctx.out(Object.entries(summary).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n'));
       return 0;
@@ -75,10 +84,10 @@ export const validateCommands: CommandDef[] = [
     synopsis: '<file>',
     summary: 'The draft digest CAVRA binds approvals to (sha256:<hex>)',
     positionals: oneFile('digest'),
-    flags: [POLICY_DIR_FLAG, JSON_FLAG],
+    flags: [POLICY_DIR_FLAG, MAX_FILE_SIZE_FLAG, JSON_FLAG],
     run(ctx) {
       const file = ctx.opts.positionals[0];
-      const digest = policyDigest(buildPolicyPack(loadPolicyValue(readText(file, ctx.cwd), file)));
+      const digest = policyDigest(buildPolicyPack(loadPolicyValue(readPolicyText(file, ctx.cwd, ctx.opts.int('--max-file-size-mb')), file)));
       ctx.out(ctx.opts.bool('--json') ? JSON.stringify({ file, policy_digest: digest }) : digest);
       return 0;
     },

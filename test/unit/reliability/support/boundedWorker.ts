@@ -15,6 +15,11 @@ export interface BoundedLimits {
   waitMs: number;
   /** The worker's heap cap (V8 old generation). */
   heapMb: number;
+  /**
+   * Keep the worker's stdout to itself. A bundle that contains the CLI runs its `require.main === module`
+   * entry in a worker too; it is given `--help` and its output is dropped.
+   */
+  bundlesCli?: boolean;
 }
 
 export class BoundExceeded extends Error {}
@@ -41,7 +46,10 @@ export function runBounded<T>(file: string, job: BoundedJob, limits: BoundedLimi
       workerData: { boundedJob: job },
       resourceLimits: { maxOldGenerationSizeMb: limits.heapMb },
       stderr: true,
+      ...(limits.bundlesCli ? { stdout: true, argv: ['--help'] } : {}),
     });
+    worker.stderr.resume();
+    if (limits.bundlesCli) worker.stdout.resume();
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
