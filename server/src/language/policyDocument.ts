@@ -3,6 +3,7 @@
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { parsePolicyYaml, type PolicyYaml } from '../policy/policyYaml';
+import { readBlockYaml, type BlockYaml } from './blockYaml';
 import type { PyValue } from '../policy/pythonValues';
 
 export type PathSegment = string | number;
@@ -24,8 +25,11 @@ export class PolicyDocument {
   readonly yaml: PolicyYaml;
   private lineStarts: number[] | undefined;
 
-  constructor(readonly uri: string, readonly version: number, readonly text: string) {
-    this.yaml = parsePolicyYaml(text);
+  /** `read` is the text already read (an incremental edit); otherwise the block reader, else `yaml`, reads it. */
+  constructor(readonly uri: string, readonly version: number, readonly text: string, read?: BlockYaml) {
+    const block = read ?? readBlockYaml(text);
+    this.yaml = block?.yaml ?? parsePolicyYaml(text);
+    this.lineStarts = block?.lineStarts;
   }
 
   get value(): PyValue | undefined {

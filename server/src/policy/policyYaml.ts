@@ -1,6 +1,6 @@
 // Reading policy.yaml the way CAVRA does (PyYAML safe_load, YAML 1.1 scalars), keeping the syntax tree
 // so that every finding can point at an exact range.
-import { Document, parseAllDocuments, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { Document, parseAllDocuments, parseDocument, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import { pyyamlScalarTags } from './pyyamlSchema';
 import type { PyValue } from './pythonValues';
 
@@ -29,8 +29,20 @@ export interface PolicyYaml {
   loadError?: string;
 }
 
+/** A line that may start or end a document, or a directive: only then can the text hold several documents. */
+const DOCUMENT_MARKER = /^\uFEFF?(?:---|\.\.\.|%)/m;
+
+function singleDocument(text: string): Document.Parsed[] {
+  const doc = parseDocument(text, policyYamlOptions);
+  // A `---` the line test missed (error recovery can start a document mid-line): read the stream.
+  if (doc.errors.some((e) => e.code === 'MULTIPLE_DOCS')) return parseAllDocuments(text, policyYamlOptions) as Document.Parsed[];
+  // Nothing but comments and blank lines: no document at all, as parseAllDocuments says.
+  return doc.contents === null && !doc.errors.length && !doc.warnings.length ? [] : [doc];
+}
+
 export function parsePolicyYaml(text: string): PolicyYaml {
-  const docs = parseAllDocuments(text, policyYamlOptions);
+  // One document (the usual case): parseDocument, without collecting a stream.
+  const docs = DOCUMENT_MARKER.test(text) ? parseAllDocuments(text, policyYamlOptions) : singleDocument(text);
   const all = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
   const doc = all[0] ?? new Document(null, policyYamlOptions) as Document.Parsed;
   let value: PyValue | undefined;
