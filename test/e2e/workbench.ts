@@ -277,22 +277,37 @@ export class Workbench {
 
   /**
    * Runs a command by its palette label (e.g. "Problems: Focus on Problems View"): F1, type, click
-   * the row whose label matches exactly (else the first row containing it), wait for the palette to close.
+   * the row whose label matches exactly (else one whose label contains it), wait for the palette to close.
+   * The palette lists what is enabled when it opens (`when` clauses): a command enabled a moment later
+   * (e.g. once the language server is up) needs the palette opened again, so each look is short and
+   * the palette is reopened until `timeout`.
    */
   async runCommand(label: string, timeout = 15_000): Promise<void> {
-    const widget = await this.quickOpen(`>${label}`);
-    const rows = widget.locator('.quick-input-list .monaco-list-row');
-    const exact = rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`, 'i') }) });
-    const row = await this.waitFor(`command "${label}" in the command palette`, async () => {
-      if ((await exact.count()) > 0) return exact.first();
-      const texts = await rows.allInnerTexts();
-      return texts.some((t) => t.toLowerCase().includes(label.toLowerCase())) ? rows.first() : undefined;
-    }, timeout);
-    await row.click();
-    // Closed, or already reused by the command's own quick pick / input box (same widget, new content).
-    const input = widget.locator('input.input').first();
-    await this.waitFor(`the palette to close after "${label}"`, async () =>
-      !(await widget.isVisible()) || !(await input.inputValue().catch(() => '')).startsWith('>'), 5_000);
+    const deadline = Date.now() + timeout;
+    const exact = new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`, 'i');
+    let seen: string[] = [];
+    for (;;) {
+      const widget = await this.quickOpen(`>${label}`);
+      const rows = widget.locator('.quick-input-list .monaco-list-row');
+      const found = await this.poll(async () => {
+        seen = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
+        let i = seen.findIndex((t) => exact.test(t));
+        if (i < 0) i = seen.findIndex((t) => t.toLowerCase().includes(label.toLowerCase()));
+        return i >= 0 ? rows.nth(i) : undefined;
+      }, Math.max(500, Math.min(3_000, deadline - Date.now())));
+      if (found.value) {
+        await found.value.click();
+        // Closed, or already reused by the command's own quick pick / input box (same widget, new content).
+        const input = widget.locator('input.input').first();
+        await this.waitFor(`the palette to close after "${label}"`, async () =>
+          !(await widget.isVisible()) || !(await input.inputValue().catch(() => '')).startsWith('>'), 5_000);
+        return;
+      }
+      if (Date.now() >= deadline) {
+        await this.fail(`timed out after ${timeout} ms waiting for command "${label}" in the command palette`, `rows: ${JSON.stringify(seen)}`);
+      }
+      await this.dismiss();
+    }
   }
 
   /**

@@ -54,6 +54,8 @@ describe('publish (extension host, trusted workspace)', function () {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     ensureFixture(ext.extensionPath);
     await ext.activate();
+    // Activation does not wait for the language server; its commands are registered once it runs.
+    await eventually('the language server commands', async () => ((await vscode.commands.getCommands(true)).includes('cavra.server.backendInfo') ? true : undefined));
     draft = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.draft.yaml'));
     published = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.yaml'));
     // A signing key made as the docs say, with the extension's own CLI.
