@@ -38,5 +38,6 @@ export function createWorkflowBackend(s: WorkflowSettings, folder: string, token
     routingFile: env.CAVRA_APPROVAL_ROUTING_FILE || undefined,
     signingKey: s.hmacKeyEnv ? env[s.hmacKeyEnv] || undefined : undefined,
     actorVerifier,
+    maxPolicyBytes: s.maxFileSizeMb * 1024 * 1024,
   });
 }

@@ -1,7 +1,7 @@
 // The workflow requests of workflowProtocol.ts, answered through the selected Backend (local or
 // remote). Protocol-free: main.ts registers each method on the LSP connection and as an
 // executeCommand command; tests call `handle` directly.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BackendError, type Backend, type EvidenceRecord, type WorkspaceOperations } from '../backend/backend';
@@ -56,11 +56,22 @@ export class WorkflowService {
 
   private draftText(e: WorkflowEnvironment, uri: string): { draft_yaml: string; draft_file: string } {
     const file = fileOf(uri);
+    // The editor does not analyse a file above cavra.maxFileSizeMb; neither is it parsed for a plan or
+    // a publish (50 MB of YAML would hold the server for tens of seconds and gigabytes).
+    const limit = e.settings.maxFileSizeMb * 1024 * 1024;
+    const tooLarge = (bytes: number) => new WorkflowError(413,
+      `${file} is ${(bytes / 1048576).toFixed(1)} MB, above the ${e.settings.maxFileSizeMb} MB limit (setting cavra.maxFileSizeMb): it was not read as a draft`);
     const open = e.openText(uri);
-    if (open !== undefined) return { draft_yaml: open, draft_file: file };
+    if (open !== undefined) {
+      if (open.length > limit || Buffer.byteLength(open, 'utf8') > limit) throw tooLarge(Buffer.byteLength(open, 'utf8'));
+      return { draft_yaml: open, draft_file: file };
+    }
     try {
+      const size = statSync(file).size;
+      if (size > limit) throw tooLarge(size);
       return { draft_yaml: readFileSync(file, 'utf8'), draft_file: file };
     } catch (err) {
+      if (err instanceof WorkflowError) throw err;
       throw new WorkflowError(404, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }

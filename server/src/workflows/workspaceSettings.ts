@@ -15,6 +15,8 @@ export interface WorkflowSettings {
   inventoryStore: string;
   oidcConfig: string;
   rbacFile: string;
+  /** `cavra.maxFileSizeMb`: policy files above it are neither analysed nor sent to a backend. */
+  maxFileSizeMb: number;
   /** Workspace trust: mutations, signing and remote calls are refused when false. */
   trusted: boolean;
 }
@@ -30,6 +32,7 @@ export const defaultWorkflowSettings: WorkflowSettings = {
   inventoryStore: '',
   oidcConfig: '',
   rbacFile: '',
+  maxFileSizeMb: 5,
   trusted: true,
 };
 
@@ -51,6 +54,7 @@ export function readWorkflowSettings(raw: Record<string, unknown> | null | undef
     inventoryStore: str(store.inventory, ''),
     oidcConfig: str(auth.oidcConfig, ''),
     rbacFile: str(auth.rbacFile, ''),
+    maxFileSizeMb: typeof r.maxFileSizeMb === 'number' && r.maxFileSizeMb > 0 ? r.maxFileSizeMb : defaultWorkflowSettings.maxFileSizeMb,
     trusted,
   };
 }

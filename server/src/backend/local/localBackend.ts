@@ -60,6 +60,8 @@ export interface LocalBackendOptions {
   clock?: Clock;
   randomHex?: RandomHex;
   lock?: LockOptions;
+  /** Published policy files larger than this are not parsed (default 5 MB, the editor's cavra.maxFileSizeMb). */
+  maxPolicyBytes?: number;
   /** Tests only: observe or break a publish between its steps. */
   publishHooks?: PublishHooks;
 }
@@ -118,7 +120,7 @@ export class LocalBackend implements Backend, WorkspaceOperations {
     this.paths = resolvePaths(options);
     this.clock = options.clock ?? systemClock;
     this.randomHex = options.randomHex ?? systemRandomHex;
-    this.registry = new PolicyRegistry(this.paths.policyDir, options.lock);
+    this.registry = new PolicyRegistry(this.paths.policyDir, options.lock, options.maxPolicyBytes);
     this.approvals = new ApprovalStore(this.paths.approvalStore, options.lock);
     this.inventory = new InventoryStore(this.paths.inventoryStore, options.lock);
     this.evidence = new EvidenceLog(this.paths.evidenceLog, { now: () => this.now(), lock: options.lock });

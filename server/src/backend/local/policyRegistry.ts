@@ -29,8 +29,11 @@ function metaField(meta: { [key: string]: PyValue }, key: string, fallback: PyVa
   return Object.prototype.hasOwnProperty.call(meta, key) ? meta[key] : fallback;
 }
 
+/** Policy files larger than this are not parsed (the editor's default cavra.maxFileSizeMb). */
+export const DEFAULT_MAX_POLICY_BYTES = 5 * 1024 * 1024;
+
 export class PolicyRegistry {
-  constructor(readonly root: string, private readonly lock?: LockOptions) {}
+  constructor(readonly root: string, private readonly lock?: LockOptions, private readonly maxPolicyBytes = DEFAULT_MAX_POLICY_BYTES) {}
 
   packDir(id: string): string {
     return join(this.root, id);
@@ -63,6 +66,11 @@ export class PolicyRegistry {
   private readPolicy(dir: string): PyValue | undefined {
     const file = join(dir, POLICY_FILE);
     if (!existsSync(file)) return undefined;
+    // Parsing 50 MB of YAML takes gigabytes and tens of seconds: a file above the limit is not read.
+    const size = statSync(file).size;
+    if (size > this.maxPolicyBytes) {
+      throw new Error(`${file} is ${(size / 1048576).toFixed(1)} MB, above the ${(this.maxPolicyBytes / 1048576).toFixed(1)} MB limit for policy files (setting cavra.maxFileSizeMb); it was not read`);
+    }
     return loadPolicyValue(readFileSync(file, 'utf8'), file);
   }
 
