@@ -1,6 +1,7 @@
 // What CAVRA's RuntimeGuard decides for one action (SPEC 2.3, 4.8; runtime.py), against a policy
 // already resolved with its inheritance. Same evaluation order, rule ids, severities, reasons and
 // approver groups; the decision object has ActionDecision.to_dict's keys in its order.
+import { globMatches } from './glob';
 import { isMapping, pyStr, pyTruthy, type PyValue } from './pythonValues';
 
 export const EVALUATE_ACTIONS = ['read_file', 'write_file', 'execute_command', 'git_operation', 'mcp_tool_call'] as const;
@@ -54,11 +55,7 @@ export interface RuntimeDecision {
  * not match a newline, so neither does a wildcard here.
  */
 export function cavraPatternMatches(pattern: string, value: string): boolean {
-  const body = pattern
-    .split(/\*+/)
-    .map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&'))
-    .join('[^\\n]*');
-  return new RegExp(`^(?:${body})$`).test(value);
+  return globMatches(pattern, value);
 }
 
 /** Python `str(Path(target))` on POSIX: repeated slashes and `.` parts removed, no trailing slash. */

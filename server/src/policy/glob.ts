@@ -18,8 +18,31 @@ export function globToRegExp(pattern: string): RegExp {
   return re;
 }
 
+/**
+ * Whether a pattern matches a target, in linear-ish time: the literal runs between stars are found
+ * leftmost-first (which is optimal when the gaps may hold anything but a newline), so no pattern can
+ * make matching backtrack. A pattern holding a newline itself falls back to the regular expression.
+ */
 export function globMatches(pattern: string, target: string): boolean {
-  return globToRegExp(pattern).test(target);
+  if (!pattern.includes('*')) return pattern === target;
+  if (pattern.includes('\n')) return globToRegExp(pattern).test(target);
+  const parts = pattern.split(/\*+/);
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (target.length < first.length + last.length || !target.startsWith(first) || !target.endsWith(last)) return false;
+  const end = target.length - last.length;
+  let cur = first.length;
+  const gapIsOneLine = (from: number, to: number) => {
+    const nl = target.indexOf('\n', from);
+    return nl < 0 || nl >= to;
+  };
+  for (let i = 1; i < parts.length - 1; i++) {
+    const seg = parts[i];
+    const pos = target.indexOf(seg, cur);
+    if (pos < 0 || pos + seg.length > end || !gapIsOneLine(cur, pos)) return false;
+    cur = pos + seg.length;
+  }
+  return gapIsOneLine(cur, end);
 }
 
 /** True when the pattern matches every possible target. */
