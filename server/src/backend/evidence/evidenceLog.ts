@@ -12,7 +12,7 @@ import type { PyValue } from '../../policy/pythonValues';
 import {
   STUDIO_SCHEMA_VERSIONS, type ActorContext, type EvidenceRecord, type EvidenceVerifyResult,
 } from '../backend';
-import { writeFileAtomic } from '../store/atomicFile';
+import { removeStaleTemporaries, writeFileAtomic } from '../store/atomicFile';
 import { withLock, type LockOptions } from '../store/lock';
 
 export const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
@@ -132,6 +132,7 @@ export class EvidenceLog {
     } finally {
       closeSync(fd);
     }
+    removeStaleTemporaries(this.headFile);
     writeFileAtomic(this.headFile, `${JSON.stringify({ seq: record.seq, record_hash: record.record_hash })}\n`);
     return record;
   }

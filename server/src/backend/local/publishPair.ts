@@ -16,7 +16,7 @@
 import { copyFileSync, existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fsyncDir, writeFileAtomic, writeFileSynced } from '../store/atomicFile';
+import { fsyncDir, removeStaleTemporaries, writeFileAtomic, writeFileSynced } from '../store/atomicFile';
 
 export const POLICY_FILE = 'policy.yaml';
 export const SIGNATURE_FILE = 'policy.yaml.sig.json';
@@ -86,6 +86,7 @@ export type RecoveryOutcome = 'clean' | 'rolled-forward' | 'temporaries-removed'
 /** Finishes (rolls forward) a publish that was interrupted after its commit point. Call under the pack lock. */
 export function recoverPolicyPair(dir: string): RecoveryOutcome {
   const journalPath = join(dir, JOURNAL_FILE);
+  removeStaleTemporaries(journalPath);
   if (!existsSync(journalPath)) {
     const before = existsSync(dir) ? readdirSync(dir).length : 0;
     removeStrayTemporaries(dir, new Set());

@@ -1,5 +1,5 @@
 // Files that several processes share safely: atomic writes, a cross-process lock, CAVRA's JSON layout.
-export { fsyncDir, tempPathFor, writeFileAtomic, writeFileSynced } from './atomicFile';
+export { fsyncDir, removeStaleTemporaries, tempPathFor, writeFileAtomic, writeFileSynced } from './atomicFile';
 export { acquireLock, lockExists, withLock } from './lock';
 export type { HeldLock, LockOptions } from './lock';
 export { describeJsonError, readJsonStore, updateJsonStore } from './jsonStore';

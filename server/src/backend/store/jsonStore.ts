@@ -3,7 +3,7 @@
 // overwritten: the error names the file and the line and column, and the file stays byte-identical.
 import { readFileSync } from 'node:fs';
 import { BackendError } from '../backend';
-import { writeFileAtomic } from './atomicFile';
+import { removeStaleTemporaries, writeFileAtomic } from './atomicFile';
 import { withLock, type LockOptions } from './lock';
 import { pythonStoreJson } from './pythonJson';
 
@@ -74,7 +74,10 @@ export async function updateJsonStore<T>(
   return withLock(file, async () => {
     const current = readJsonStore(file, listKeys) ?? Object.fromEntries(listKeys.map((k) => [k, []]));
     const { next, result } = await change(current);
-    if (next) writeFileAtomic(file, pythonStoreJson(next));
+    if (next) {
+      removeStaleTemporaries(file);
+      writeFileAtomic(file, pythonStoreJson(next));
+    }
     if (opts.afterWrite) await opts.afterWrite(result);
     return result;
   }, opts.lock);
