@@ -46,7 +46,7 @@ URL="http://127.0.0.1:$PORT"
 setsid "$CAVRA_E2E_NODE" "$CAVRA_E2E_CODE_SERVER/lib/vscode/out/server-main.js" --host 127.0.0.1 --port "$PORT" \
   --without-connection-token --accept-server-license-terms --enable-smoke-test-driver \
   --user-data-dir "$TMP/user" --server-data-dir "$TMP/server" --extensions-dir "$TMP/extensions" \
-  >"$TMP/server.log" 2>&1 &
+  ${CAVRA_EXTHOST_TRUSTED:+--disable-workspace-trust} >"$TMP/server.log" 2>&1 &
 SRV_PID=$!
 
 # Bounded wait until the server serves the workbench page.

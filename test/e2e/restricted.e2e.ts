@@ -139,11 +139,15 @@ describe('Restricted Mode: an untrusted folder in the workbench', function () {
     }
   });
 
-  it('refuses a write reached anyway (the Approvals welcome button), says why, and writes nothing', async () => {
+  it('offers no write in the Approvals welcome, and refuses one reached anyway (the plan\'s button), saying why', async () => {
     await wb.showView('Approvals');
-    const button = wb.viewWelcomeButton('Approvals', 'Request Publish Approval');
-    await wb.visible('the Approvals welcome button', button);
-    await button.click();
+    await wb.visible('the Restricted Mode welcome text', wb.viewPane('Approvals').getByText(/needs a trusted workspace/));
+    assert.equal(await wb.viewWelcomeButton('Approvals', 'Request Publish Approval').count(), 0, 'no write button in Restricted Mode');
+    // Planning is read-only, so it works; the plan's own "Request Publish Approval" button is the write.
+    await wb.openFile(INVALID);
+    await wb.runCommand('CAVRA: Plan Publish');
+    await wb.webviewText(/^Publish plan: /, /risk:/);
+    await wb.clickWebviewButton(/^Publish plan: /, 'Request Publish Approval');
     await wb.waitForNotification('the Restricted Mode refusal', /^Requesting a publish approval is disabled in Restricted Mode: .*Trust this workspace to enable it\.$/);
     assert.equal((await wb.quickInputState()).visible, false, 'nothing was asked');
     assert.equal(existsSync(join(ws, '.cavra')), false, 'nothing written under .cavra/');

@@ -99,7 +99,9 @@ kill -TERM -- "-$CS_PID" 2>/dev/null || true
 for _ in $(seq 50); do kill -0 "$CS_PID" 2>/dev/null || break; sleep 0.1; done
 
 if [ "${CAVRA_E2E_SKIP_EXTHOST:-}" != 1 ]; then
-  step "running extension-host suites"
+  step "running extension-host suites (untrusted workspace: Restricted Mode)"
   bash test/e2e/extension-host.sh
+  step "running extension-host suites (trusted workspace)"
+  CAVRA_EXTHOST_TRUSTED=1 bash test/e2e/extension-host.sh
 fi
 step "e2e passed"
