@@ -13,6 +13,7 @@ import {
   STUDIO_SCHEMA_VERSIONS, type ActorContext, type EvidenceRecord, type EvidenceVerifyResult,
 } from '../backend';
 import { removeStaleTemporaries, writeFileAtomic } from '../store/atomicFile';
+import { diskFailure, isDiskError } from '../store/diskError';
 import { withLock, type LockOptions } from '../store/lock';
 
 export const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
@@ -81,7 +82,14 @@ export class EvidenceLog {
 
   /** Appends one record under the log's lock (callers holding a store lock take it after theirs). */
   async append(entry: EvidenceEntry): Promise<EvidenceRecord> {
-    return withLock(this.file, () => this.appendLocked(entry), this.opts.lock);
+    return withLock(this.file, () => {
+      try {
+        return this.appendLocked(entry);
+      } catch (error) {
+        if (isDiskError(error)) throw diskFailure(this.file, 'append the evidence record', error, `run cavra-policy evidence verify once it is fixed`);
+        throw error;
+      }
+    }, this.opts.lock);
   }
 
   private appendLocked(entry: EvidenceEntry): EvidenceRecord {

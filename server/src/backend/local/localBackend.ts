@@ -27,6 +27,7 @@ import {
 } from '../backend';
 import { EvidenceLog, type EvidenceEntry } from '../evidence';
 import { withLock, type LockOptions } from '../store';
+import { diskFailure, isDiskError } from '../store/diskError';
 import {
   applyApprovalDecision, approvalSummary, attachApprovalToDecision, createApprovalRequest, createBreakGlassApproval, ttlHours,
 } from './approvalRecords';
@@ -163,6 +164,15 @@ export class LocalBackend implements Backend, WorkspaceOperations {
 
   private async record(entry: EvidenceEntry): Promise<void> {
     await this.evidence.append(entry);
+  }
+
+  /** Records a change already made; a failure says the change stands but is not in the evidence log. */
+  private async recordAfter(done: string, entry: EvidenceEntry): Promise<void> {
+    try {
+      await this.record(entry);
+    } catch (error) {
+      throw new BackendError(500, `${done}, but recording it failed: ${error instanceof BackendError ? error.detail : (error as Error).message}`);
+    }
   }
 
   // ---- drafts and plans --------------------------------------------------------------------------
@@ -327,9 +337,14 @@ export class LocalBackend implements Backend, WorkspaceOperations {
     const dir = this.registry.packDir(policyId);
     try {
       await withLock(this.registry.lockTarget(policyId), async () => {
-        recoverPolicyPair(dir);
-        writePolicyPair(dir, bytes, sigText, this.options.publishHooks);
-        await this.record({
+        try {
+          recoverPolicyPair(dir);
+          writePolicyPair(dir, bytes, sigText, this.options.publishHooks);
+        } catch (error) {
+          if (isDiskError(error)) throw diskFailure(dir, 'publish the pack', error, 'the previous policy.yaml and signature are unchanged');
+          throw error;
+        }
+        await this.recordAfter(`${join(dir, POLICY_FILE)} was published`, {
           event: 'publish', actor: publishedBy, actor_context: ctx, approval_ids: [approval.approval_id],
           digests: {
             policy_digest: digest,

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { BackendError } from '../backend';
 import { removeStaleTemporaries, writeFileAtomic } from './atomicFile';
+import { diskFailure, diskReason, isDiskError } from './diskError';
 import { withLock, type LockOptions } from './lock';
 import { pythonStoreJson } from './pythonJson';
 
@@ -75,10 +76,26 @@ export async function updateJsonStore<T>(
     const current = readJsonStore(file, listKeys) ?? Object.fromEntries(listKeys.map((k) => [k, []]));
     const { next, result } = await change(current);
     if (next) {
-      removeStaleTemporaries(file);
-      writeFileAtomic(file, pythonStoreJson(next));
+      try {
+        removeStaleTemporaries(file);
+        writeFileAtomic(file, pythonStoreJson(next));
+      } catch (error) {
+        if (isDiskError(error)) throw diskFailure(file, 'write the store', error, 'its previous content is unchanged');
+        throw error;
+      }
     }
-    if (opts.afterWrite) await opts.afterWrite(result);
+    if (opts.afterWrite) {
+      try {
+        await opts.afterWrite(result);
+      } catch (error) {
+        // The change is in the store already: say so, rather than let it look like nothing happened.
+        if (next) {
+          const why = error instanceof BackendError ? error.detail : diskReason(error);
+          throw new BackendError(500, `${file}: the change was saved, but recording it failed: ${why}`);
+        }
+        throw error;
+      }
+    }
     return result;
   }, opts.lock);
 }

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { BackendError } from '../backend';
+import { diskFailure, isDiskError } from './diskError';
 
 export interface LockOptions {
   /** How long to wait for a held lock before giving up; default 15 s. */
@@ -51,9 +52,13 @@ function tryCreate(path: string, content: LockContent): boolean {
   }
   try {
     writeSync(fd, JSON.stringify(content));
-  } finally {
+  } catch (error) {
+    // A lock that could not be written (disk full) must not be left behind as an empty file.
     closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
 
@@ -113,12 +118,20 @@ export async function acquireLock(target: string, opts: LockOptions = {}): Promi
   const now = opts.now ?? Date.now;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const staleMs = opts.staleMs ?? DEFAULT_STALE_MS;
-  mkdirSync(dirname(path), { recursive: true });
   const started = now();
   let delay = 2;
+  const created = (content: LockContent) => {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      return tryCreate(path, content);
+    } catch (error) {
+      if (isDiskError(error)) throw diskFailure(path, 'create the lock file', error, 'nothing was changed');
+      throw error;
+    }
+  };
   for (;;) {
     const content: LockContent = { pid: process.pid, host: hostname(), acquired_at: new Date(now()).toISOString(), token: randomBytes(8).toString('hex') };
-    if (tryCreate(path, content)) {
+    if (created(content)) {
       return {
         path,
         release: () => {
