@@ -28,7 +28,7 @@ import { isMapping, pyStr, type PyValue } from '../../policy/pythonValues';
 import {
   BackendError, STUDIO_SCHEMA_VERSIONS, type DecisionTestCase, type DecisionTestCaseResult, type DecisionTestReport,
 } from '../backend';
-import type { PolicyRegistry } from './policyRegistry';
+import { isSafePackId, type PolicyRegistry } from './policyRegistry';
 
 export const DECISION_TESTS_FILE = 'policy.tests.yaml';
 const EXPECT_FIELDS = ['decision', 'rule_id', 'severity', 'approver_group'] as const;
@@ -106,6 +106,8 @@ function runCases(policy: { [key: string]: PyValue }, packId: string, cases: Par
 export async function runDecisionTests(registry: PolicyRegistry, packId?: string): Promise<DecisionTestReport[]> {
   let ids: string[];
   if (packId) {
+    // Read nothing outside the policy root: `../x` would name a tests file anywhere.
+    if (!isSafePackId(packId)) throw new BackendError(400, `Policy pack '${packId}' is not a safe pack id: it must name one folder under the policy root.`);
     ids = [packId];
     if (!existsSync(join(registry.packDir(packId), DECISION_TESTS_FILE))) {
       throw new BackendError(404, `no decision tests for ${packId}: create ${join(registry.packDir(packId), DECISION_TESTS_FILE)} (see the format in backend/local/decisionTests.ts)`);

@@ -313,6 +313,8 @@ export class LocalBackend implements Backend, WorkspaceOperations {
     const pack = draft.policy_pack as PolicyPack;
     const policyId = pyStr((pack.metadata.id ?? '') as PyValue);
     if (!isSafePackId(policyId)) throw new BackendError(400, 'policy id is not safe for write-back');
+    const outside = this.registry.outsideRoot(policyId);
+    if (outside) throw new BackendError(400, outside);
     const digest = policyDigest(pack);
     this.checkPublishApproval(approval, policyId, digest);
 

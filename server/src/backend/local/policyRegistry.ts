@@ -1,8 +1,8 @@
 // The policy root as CAVRA's PolicyRegistry sees it: `<root>/<pack-id>/policy.yaml`, found by folder
 // name, listed in folder-name order; inheritance resolved as CAVRA's load_policy does. Every read of
 // a pack first finishes an interrupted publish of it (see publishPair.ts).
-import { existsSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { InheritanceError, resolveInheritance, type PolicyObject } from '../../policy/inheritance';
 import { loadPolicyValue } from '../../policy/policyYaml';
 import { compareCodePoints } from '../../policy/policyDiff';
@@ -39,6 +39,32 @@ export class PolicyRegistry {
     return join(this.root, id);
   }
 
+  /**
+   * Why writing into the pack folder of `id` would leave the policy root, or undefined when it would
+   * not. The folder may not exist yet (a first publish creates it inside the root); a symbolic link is
+   * followed only when it resolves to a folder inside the root.
+   */
+  outsideRoot(id: string): string | undefined {
+    const dir = this.packDir(id);
+    let link: boolean;
+    try {
+      link = lstatSync(dir).isSymbolicLink();
+    } catch {
+      return undefined; // missing: mkdir creates a real folder under the root
+    }
+    if (!link) return undefined;
+    let root: string;
+    let target: string;
+    try {
+      root = realpathSync(this.root);
+      target = realpathSync(dir);
+    } catch {
+      return `${dir} is a symbolic link that leads nowhere; publishing there is refused: replace it with a folder`;
+    }
+    if (target.startsWith(root + sep)) return undefined;
+    return `${dir} is a symbolic link to ${target}, outside the policy root ${root}; publishing there would write outside it: replace the link with a folder`;
+  }
+
   /** Lock target for publishing into a pack folder. */
   lockTarget(id: string): string {
     return join(this.packDir(id), '.publish');
@@ -46,7 +72,8 @@ export class PolicyRegistry {
 
   /** Completes an interrupted publish of `id` (or clears its leftovers), if there is one. */
   async settle(id: string): Promise<void> {
-    if (!isSafePackId(id)) return;
+    // Settling renames and deletes files: never in a folder outside the root.
+    if (!isSafePackId(id) || this.outsideRoot(id)) return;
     const dir = this.packDir(id);
     if (!needsRecovery(dir)) return;
     await withLock(this.lockTarget(id), () => {
