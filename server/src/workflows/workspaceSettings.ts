@@ -49,7 +49,9 @@ export function readWorkflowSettings(raw: Record<string, unknown> | null | undef
     remoteTimeoutMs: typeof remote.timeoutMs === 'number' && remote.timeoutMs > 0 ? remote.timeoutMs : defaultWorkflowSettings.remoteTimeoutMs,
     policyRoot: str(r.policyRoot, 'policies') || 'policies',
     signingKeyDirectory: str(signing.keyDirectory, defaultWorkflowSettings.signingKeyDirectory) || defaultWorkflowSettings.signingKeyDirectory,
-    hmacKeyEnv: str(signing.hmacKeyEnv, defaultWorkflowSettings.hmacKeyEnv),
+    // An untrusted workspace may not pick an environment variable for the server to read as a key
+    // (its settings could name any secret); HS256 signatures are then checked on their digest alone.
+    hmacKeyEnv: trusted ? str(signing.hmacKeyEnv, defaultWorkflowSettings.hmacKeyEnv) : '',
     approvalStore: str(store.approvals, ''),
     inventoryStore: str(store.inventory, ''),
     oidcConfig: str(auth.oidcConfig, ''),
