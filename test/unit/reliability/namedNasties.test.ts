@@ -56,7 +56,7 @@ if (inBoundedWorker) {
   serveBoundedJob({ nasty });
 } else {
   const figures = new Figures('Hostile input: named nasties through the language service', 'test/unit/reliability/namedNasties.test.ts');
-  const LIMITS = { waitMs: 30_000, heapMb: 512 };
+  const LIMITS = { waitMs: 20_000, heapMb: 512 };
   const run = (name: string, extra: object = {}) => runBounded<NastyResult>(__filename, { name: 'nasty', input: { name, ...extra } }, LIMITS);
   const errors = (r: NastyResult) => r.findings.filter((f) => f.severity === 1);
   const show = (r: NastyResult) => r.findings.map((f) => `${f.code}@${f.line + 1}: ${f.message}`).join('\n');
