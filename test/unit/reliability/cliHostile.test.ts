@@ -106,6 +106,9 @@ if (inBoundedWorker) {
       ws = mkdtempSync(join(tmpdir(), 'cavra-cli-hostile-'));
       mkdirSync(join(ws, 'policies'), { recursive: true });
     });
+    afterEach(function () {
+      figures.failed(this.currentTest);
+    });
     after(() => {
       rmSync(ws, { recursive: true, force: true });
       figures.save();

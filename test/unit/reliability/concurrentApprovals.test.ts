@@ -33,6 +33,9 @@ describe('reliability: eight CLI processes on one approval store', function () {
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'cavra-concurrent-'));
   });
+  afterEach(function () {
+    figures.failed(this.currentTest);
+  });
   after(() => {
     rmSync(root, { recursive: true, force: true });
     figures.save();

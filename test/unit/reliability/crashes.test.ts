@@ -107,6 +107,9 @@ if (process.env.CAVRA_CRASH_WORKER) {
       root = mkdtempSync(join(tmpdir(), 'cavra-crash-'));
     });
     afterEach(() => rmSync(root, { recursive: true, force: true }));
+    afterEach(function () {
+      figures.failed(this.currentTest);
+    });
     after(() => figures.save());
 
     it('the approval store and evidence log: parse after every kill, keep every reported change, recover the lock', async () => {

@@ -51,6 +51,9 @@ describe('reliability: disk errors', function () {
   const figures = new Figures('Faults: disk errors (ENOSPC, EACCES, EROFS, EIO)', 'test/unit/reliability/diskErrors.test.ts');
   let injected = 0;
   let real = 0;
+  afterEach(function () {
+    figures.failed(this.currentTest);
+  });
   after(() => {
     figures.add({ what: 'disk errors injected in-process at the lock, store temporary, rename, evidence append, publish temporaries and renames', count: injected, unit: 'faults (4 codes × each point)', outcome: 'each named the file, the reason and the state left; previous state byte-identical; 0 locks or temporaries left; next operation succeeded' });
     if (real) figures.add({ what: 'real disk errors through dist/cli.js: full tmpfs, read-only bind mount (private mount namespace), run as nobody', count: real, unit: 'CLI runs', outcome: 'exit 1 with the file and reason; store and evidence byte-identical' });

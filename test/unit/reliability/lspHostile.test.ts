@@ -51,6 +51,9 @@ async function answered<T>(what: string, p: Promise<T>): Promise<T> {
 describe('reliability: hostile documents over the stdio server', function () {
   this.timeout(180_000);
   const figures = new Figures('Hostile input: the stdio language server', 'test/unit/reliability/lspHostile.test.ts');
+  afterEach(function () {
+    figures.failed(this.currentTest);
+  });
   after(() => figures.save());
 
   it('generated documents with random incremental edits: synced losslessly, ranges inside, every feature answers', async () => {

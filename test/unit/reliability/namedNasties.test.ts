@@ -64,6 +64,9 @@ if (inBoundedWorker) {
 
   describe('reliability: named nasties through the language service (bounded time and memory)', function () {
     this.timeout(LIMITS.waitMs + 10_000);
+    afterEach(function () {
+      figures.failed(this.currentTest);
+    });
     after(() => figures.save());
 
     it('alias bomb (billion laughs): refused with the alias limit named, nothing expanded', async () => {
@@ -135,6 +138,10 @@ if (inBoundedWorker) {
   });
 
   describe('reliability: YAML features and encodings CAVRA treats specially', () => {
+    afterEach(function () {
+      figures.failed(this.currentTest);
+    });
+    after(() => figures.save());
     const codes = (text: string) => analyzeFuzz(text).diagnostics.map(finding);
 
     it('BOM, CRLF and CR line endings give the same findings as LF for every fixture pack', () => {

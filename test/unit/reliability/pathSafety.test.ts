@@ -61,6 +61,9 @@ describe('reliability: nothing is written outside the policy root', () => {
     backend = createLocalBackend({ root: ws });
   });
   afterEach(() => rmSync(base, { recursive: true, force: true }));
+  afterEach(function () {
+    figures.failed(this.currentTest);
+  });
   after(() => figures.save());
 
   it('a safe pack id always names exactly one folder directly under the root', () => {

@@ -54,6 +54,9 @@ describe('reliability: a misbehaving CAVRA server, through the CLI', function ()
     ws = mkdtempSync(join(tmpdir(), 'cavra-remote-faults-'));
     writeFileSync(join(ws, 'decision.json'), JSON.stringify({ decision_id: 'dec_remote', approver_group: 'Ops', reason: 'r' }));
   });
+  afterEach(function () {
+    figures.failed(this.currentTest);
+  });
   after(async () => {
     await server.close();
     rmSync(ws, { recursive: true, force: true });

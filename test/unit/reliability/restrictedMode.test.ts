@@ -70,6 +70,9 @@ describe('reliability: Restricted Mode over the stdio server', function () {
     uri = `file://${join(ws.root, 'policies/cavra-platform/policy.yaml')}`;
   });
   afterEach(() => ws.remove());
+  afterEach(function () {
+    figures.failed(this.currentTest);
+  });
   after(() => figures.save());
 
   it('local backend: every mutating method is refused (request and command), nothing is written, reads work', async () => {

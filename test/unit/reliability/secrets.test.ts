@@ -89,6 +89,9 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
       ['remote API token', API_TOKEN],
     ];
   });
+  afterEach(function () {
+    figures.failed(this.currentTest);
+  });
   after(() => {
     rmSync(ws, { recursive: true, force: true });
     figures.save();

@@ -95,6 +95,9 @@ describe('reliability: hostile values in webviews', () => {
     };
     assert.deepEqual([answers.plan.diff.added.length > 0, answers.draft.errors.length > 0, answers.rollout.changes.length > 0], [true, true, true], 'the answers exercise every list the renderers show');
   });
+  afterEach(function () {
+    figures.failed(this.currentTest);
+  });
   after(() => {
     ws.cleanup();
     figures.save();
@@ -154,6 +157,11 @@ describe('reliability: hostile values in webviews', () => {
 });
 
 describe('reliability: hostile values in hovers (markdown)', () => {
+  const figures = new Figures('Hostile values in views (hover markdown)', 'test/unit/reliability/webviewEscaping.test.ts#hover');
+  afterEach(function () {
+    figures.failed(this.currentTest);
+  });
+  after(() => figures.save());
   it('another pack\'s title and description show as text in an inherits hover, not as links or images', () => {
     const root = mkdtempSync(join(tmpdir(), 'cavra-hover-'));
     try {
