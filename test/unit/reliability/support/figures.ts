@@ -64,8 +64,8 @@ export class Figures {
 /** The commit the run tested, marked when the working tree held uncommitted changes (shared checkouts do). */
 function revision(): string {
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).stdout.trim() || 'unknown';
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'server', 'client', 'schemas'], { cwd: repoRoot, encoding: 'utf8' }).stdout.trim();
-  return dirty ? `${head} plus uncommitted changes to ${[...new Set(dirty.split('\n').map((l) => l.slice(3).split('/').slice(0, 3).join('/')))].join(', ')}` : head;
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'server', 'client', 'schemas'], { cwd: repoRoot, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  return dirty.length ? `${head} plus uncommitted changes to ${[...new Set(dirty.map((l) => l.slice(3).split('/').slice(0, 3).join('/')))].join(', ')}` : head;
 }
 
 const cell = (text: string) => text.replace(/\r?\n/g, ' ').replace(/(?<!\\)\|/g, '\\|');
