@@ -8,6 +8,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, languageFeatures, type Analysis } from './language/languageService';
 import { PackCatalog } from './language/packCatalog';
+import { warmUpLanguageService } from './language/warmUp';
 import { buildPolicyPack } from './policy/draft';
 import { policyDigest } from './policy/digest';
 import { totalRules } from './policy/summary';
@@ -32,8 +33,8 @@ let trusted = true;
 let workflowSettings: WorkflowSettings = { ...defaultWorkflowSettings };
 let remoteToken: string | null = null;
 let backend: SelectedBackend | undefined;
-/** Recent analysis cost; the debounce grows with it so big files are not re-analysed per keystroke. */
-let lastAnalysisMs = 0;
+/** Per document: how long analysing its last edit took. The debounce follows it (see schedule()). */
+const editCost = new Map<string, number>();
 
 function fileOf(uri: string): string | undefined {
   try {
@@ -53,10 +54,9 @@ function policyRoots(): string[] {
 function analysisOf(doc: TextDocument): Analysis {
   const cached = analyses.get(doc.uri);
   if (cached && cached.doc.version === doc.version) return cached;
-  const started = performance.now();
   const file = fileOf(doc.uri);
-  const a = analyze(doc.uri, doc.version, doc.getText(), { file, catalog }, { maxFileSize: settings.maxFileSizeMb * 1024 * 1024 });
-  lastAnalysisMs = performance.now() - started;
+  // The previous version's analysis lets an edit inside a list be applied instead of re-read.
+  const a = analyze(doc.uri, doc.version, doc.getText(), { file, catalog }, { maxFileSize: settings.maxFileSizeMb * 1024 * 1024 }, cached);
   analyses.set(doc.uri, a);
   if (file && a.packFolder) catalog.setOpen(file, a.packFolder, a.doc.value);
   return a;
@@ -75,14 +75,25 @@ function validate(doc: TextDocument): void {
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: signature.length ? [...signature, ...a.diagnostics] : a.diagnostics });
 }
 
+/**
+ * The adaptive debounce. An edit whose analysis was cheap (an incremental one: a few milliseconds) is
+ * validated at once, so diagnostics follow every keystroke; after an expensive one (a full re-read of
+ * a big file) the next waits about twice that long, so fast typing does not queue full re-reads.
+ */
+function debounceMs(lastEditCostMs: number): number {
+  return lastEditCostMs < 10 ? 0 : Math.min(300, Math.round(lastEditCostMs * 2));
+}
+
 function schedule(doc: TextDocument): void {
   clearTimeout(timers.get(doc.uri));
-  const delay = Math.min(300, Math.max(5, Math.round(lastAnalysisMs * 2)));
   timers.set(doc.uri, setTimeout(() => {
     timers.delete(doc.uri);
     const current = documents.get(doc.uri);
-    if (current) validate(current);
-  }, delay));
+    if (!current) return;
+    const started = performance.now();
+    validate(current);
+    editCost.set(doc.uri, performance.now() - started);
+  }, debounceMs(editCost.get(doc.uri) ?? 0)));
 }
 
 function revalidateAll(): void {
@@ -115,6 +126,8 @@ connection.onInitialize((params): InitializeResult => {
   if (init?.maxFileSizeMb) settings.maxFileSizeMb = init.maxFileSizeMb;
   canPullConfig = !!params.capabilities.workspace?.configuration;
   catalog.scan(policyRoots());
+  // Once the answer is out: compile the schema and warm every analysis pass before a document opens.
+  setImmediate(warmUpLanguageService);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -153,6 +166,7 @@ documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   analyses.delete(e.document.uri);
+  editCost.delete(e.document.uri);
   const file = fileOf(e.document.uri);
   if (file) catalog.closeOpen(file);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

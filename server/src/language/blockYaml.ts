@@ -10,17 +10,22 @@
 // - comment lines left after a collection's last entry stay with the collection when one of them is
 //   at least as indented as its entries (range[2] then runs to the next content, or the end of the
 //   text); otherwise they move out to the parent collection, which applies the same rule.
-import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import * as yaml from 'yaml';
+import type { Document as YamlDocument, Node, Scalar as YamlScalar } from 'yaml';
 import { policyYamlOptions, type PolicyYaml } from '../policy/policyYaml';
 import { resolvePlainPy } from '../policy/pyyamlSchema';
 import type { PyValue } from '../policy/pythonValues';
 
+// Bound once: the bundle reads each `yaml` import through an accessor, a cost in loops over every node.
+const { Document, Pair, Scalar, YAMLMap, YAMLSeq } = yaml;
+
 /** Characters only `yaml` reads correctly here: control characters, tabs, CR and Unicode line breaks, BOM. */
 const OUTSIDE_SUBSET = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
-const BLANK = 0;
-const COMMENT = 1;
-const CONTENT = 2;
+/** Line kinds in a LineTable. */
+export const BLANK = 0;
+export const COMMENT = 1;
+export const CONTENT = 2;
 
 const SPACE = 0x20;
 const HASH = 0x23;
@@ -100,7 +105,7 @@ interface Read {
 interface ScalarText {
   value: PyValue;
   source: string;
-  type: Scalar.Type;
+  type: YamlScalar.Type;
   end: number;
 }
 
@@ -175,7 +180,7 @@ export class BlockReader {
     let end: number;
     let source: string;
     let value: PyValue;
-    let type: Scalar.Type;
+    let type: YamlScalar.Type;
     if (c === QUOTE) {
       let q = p + 1;
       while (q < lineEnd && t.charCodeAt(q) !== QUOTE) {
@@ -247,7 +252,7 @@ export class BlockReader {
     if (first >= this.n || this.indents[first] !== 0 || this.isItemLine(first)) throw GIVE_UP;
     const root = this.readMap(first, 0);
     if (root.next !== this.n) throw GIVE_UP;
-    const doc = new Document(undefined, policyYamlOptions) as Document.Parsed;
+    const doc = new Document(undefined, policyYamlOptions) as YamlDocument.Parsed;
     doc.contents = root.node as never;
     const r = root.node.range!;
     // Blank and comment lines after the last value end up with the document, unless the value is
@@ -372,7 +377,7 @@ export class BlockReader {
   }
 }
 
-function scalarNode(value: PyValue, start: number, valueEnd: number, nodeEnd: number, type: Scalar.Type, source: string): Scalar {
+function scalarNode(value: PyValue, start: number, valueEnd: number, nodeEnd: number, type: YamlScalar.Type, source: string): YamlScalar {
   const s = new Scalar(value);
   s.range = [start, valueEnd, nodeEnd];
   s.source = source;

@@ -4,13 +4,13 @@ import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isScalar } from 'yaml';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
-import { globCovers, matchesEverything } from '../policy/glob';
+import { matchesEverything } from '../policy/glob';
 import { POLICY_SECTIONS } from '../policy/draft';
 import { totalRules } from '../policy/summary';
 import type { Analysis } from './languageService';
 import { pathToString, type YamlPath } from './policyDocument';
 import { isEnforced, schemaAt } from './policySchema';
-import { ruleList, RULE_LIST_PATHS } from './ruleLists';
+import { RULE_LIST_PATHS, type RuleEntry } from './ruleLists';
 
 const STRONGER: Record<string, string[]> = {
   'commands.allow': ['commands.block'],
@@ -58,16 +58,18 @@ function patternHover(a: Analysis, listKey: string, index: number, text: string)
     const regex = `^${text.split(/\*+/).map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`;
     lines.push(`Matches the whole ${listKey.startsWith('commands') ? 'command string' : 'path'} against \`${regex}\`: \`*\` and \`**\` both match any characters, \`/\` included.`);
   }
+  // The cover indexes lint keeps answer "what covers this" without a pass over the lists.
   const shadows: string[] = [];
+  const line = (e: RuleEntry) => a.doc.positionAt(e.node.range![0]).line + 1;
   for (const strongKey of STRONGER[listKey] ?? []) {
-    for (const e of ruleList(a.doc, strongKey)?.entries ?? []) {
-      if (e.text !== undefined && globCovers(e.text, text)) shadows.push(`${JSON.stringify(e.text)} in \`${strongKey}\` (line ${a.doc.nodeRange(e.node)!.start.line + 1}) — checked first, so this entry never fires`);
+    for (const e of a.findings?.shadows.index(strongKey)?.findAll(text) ?? []) {
       if (shadows.length >= 5) break;
+      shadows.push(`${JSON.stringify(e.text)} in \`${strongKey}\` (line ${line(e)}) — checked first, so this entry never fires`);
     }
   }
-  for (const e of ruleList(a.doc, listKey)?.entries ?? []) {
+  for (const e of a.findings?.shadows.index(listKey)?.findAll(text) ?? []) {
     if (shadows.length >= 5) break;
-    if (e.index !== index && e.text !== undefined && e.text !== text && globCovers(e.text, text)) shadows.push(`${JSON.stringify(e.text)} (line ${a.doc.nodeRange(e.node)!.start.line + 1}) in the same list`);
+    if (e.index !== index && e.text !== text) shadows.push(`${JSON.stringify(e.text)} (line ${line(e)}) in the same list`);
   }
   if (shadows.length) lines.push('', 'Shadowed by:', ...shadows.map((s) => `- ${s}`));
   const enforced = isEnforced(listKey.split('.'));

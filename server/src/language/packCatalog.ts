@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parsePolicyYaml } from '../policy/policyYaml';
+import { readBlockYaml } from './blockYaml';
 import { isMapping, pyTruthy, type PyValue } from '../policy/pythonValues';
 import { ruleCounts, type RuleCounts } from '../policy/summary';
 
@@ -39,15 +40,23 @@ export function packInfoFromValue(folder: string, file: string, value: PyValue |
   };
 }
 
+/** The loaded value of a pack file: the block reader when it can, else `yaml`. */
+function packValue(text: string): PyValue | undefined {
+  return (readBlockYaml(text)?.yaml ?? parsePolicyYaml(text)).value;
+}
+
 export class PackCatalog {
   private disk = new Map<string, PackInfo>();
   private open = new Map<string, PackInfo>();
   private roots: string[] = [];
+  /** What each file held at its last scan (size and modification time), so an unchanged pack is not read again. */
+  private scanned = new Map<string, { stamp: string; info: PackInfo }>();
 
-  /** Re-reads every `<root>/<pack>/policy.yaml` on disk. Unreadable packs are skipped, not fatal. */
+  /** Re-reads every `<root>/<pack>/policy.yaml` on disk that changed. Unreadable packs are skipped, not fatal. */
   scan(roots: string[]): void {
     this.roots = roots;
     this.disk.clear();
+    const seen = new Map<string, { stamp: string; info: PackInfo }>();
     for (const root of roots) {
       let names: string[];
       try {
@@ -58,14 +67,19 @@ export class PackCatalog {
       for (const folder of names) {
         const file = join(root, folder, 'policy.yaml');
         try {
-          if (!statSync(file).isFile()) continue;
-          const text = readFileSync(file, 'utf8');
-          this.disk.set(file, packInfoFromValue(folder, file, parsePolicyYaml(text).value));
+          const stat = statSync(file);
+          if (!stat.isFile()) continue;
+          const stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+          const earlier = this.scanned.get(file);
+          const info = earlier?.stamp === stamp && earlier.info.folder === folder ? earlier.info : packInfoFromValue(folder, file, packValue(readFileSync(file, 'utf8')));
+          seen.set(file, { stamp, info });
+          this.disk.set(file, info);
         } catch {
           // a folder without policy.yaml is not a pack
         }
       }
     }
+    this.scanned = seen;
   }
 
   get policyRoots(): readonly string[] {

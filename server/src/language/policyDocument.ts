@@ -56,6 +56,11 @@ export class PolicyDocument {
     return this.lineStarts;
   }
 
+  /** Where each line starts (shared, not to be changed). */
+  lineStartOffsets(): number[] {
+    return this.starts();
+  }
+
   get lineCount(): number {
     return this.starts().length;
   }

@@ -27,15 +27,45 @@ export interface SchemaNode {
 
 export const policySchema = schemaJson as unknown as SchemaNode & { $defs: Record<string, SchemaNode> };
 
+let ajv: Ajv2020 | undefined;
 let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+    compiled = ajv.compile(policySchema);
+  }
+  return compiled;
+}
 
 /** The compiled validator (compiled on first use, then reused for every document). */
 export function validatePolicy(value: unknown): ErrorObject[] {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
-    compiled = ajv.compile(policySchema);
-  }
-  return compiled(value) ? [] : [...(compiled.errors ?? [])];
+  const validate = validator();
+  return validate(value) ? [] : [...(validate.errors ?? [])];
+}
+
+/** The JSON pointer of a path, as the validator names instances. */
+export function jsonPointer(path: YamlPath): string {
+  return path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/** The lists whose schema is one of the shared list definitions: their errors depend on the list alone. */
+export type ListDefinition = 'patternList' | 'nameList';
+
+/** The shared list definition the value at `path` must follow, if it is one. */
+export function listDefinitionAt(path: YamlPath): ListDefinition | undefined {
+  if (path.length !== 2 || typeof path[0] !== 'string' || typeof path[1] !== 'string') return undefined;
+  const ref = policySchema.properties?.[path[0]]?.properties?.[path[1]]?.$ref;
+  return ref === '#/$defs/patternList' ? 'patternList' : ref === '#/$defs/nameList' ? 'nameList' : undefined;
+}
+
+/** A list validated against its definition alone, the errors as the whole document's validation words them. */
+export function validateList(definition: ListDefinition, path: YamlPath, list: unknown): ErrorObject[] {
+  validator();
+  const validate = ajv!.getSchema(`${(policySchema as { $id?: string }).$id}#/$defs/${definition}`)!;
+  if (validate(list)) return [];
+  const pointer = jsonPointer(path);
+  return (validate.errors ?? []).map((e) => ({ ...e, instancePath: pointer + e.instancePath, schemaPath: e.schemaPath.replace('#/', `#/$defs/${definition}/`) }));
 }
 
 function deref(node: SchemaNode | undefined): SchemaNode | undefined {

@@ -7,7 +7,7 @@ import { describeKind } from '../policy/pythonValues';
 import type { DiagnosticCode, FixData } from './diagnosticCodes';
 import { makeDiagnostic } from './makeDiagnostic';
 import { pathToString, type PolicyDocument, type YamlPath } from './policyDocument';
-import { schemaAt, validatePolicy } from './policySchema';
+import { jsonPointer, listDefinitionAt, schemaAt, validateList, validatePolicy } from './policySchema';
 
 function parsePointer(pointer: string): YamlPath {
   if (!pointer) return [];
@@ -25,10 +25,43 @@ function valueAt(root: unknown, path: YamlPath): unknown {
 
 const name = (path: YamlPath) => `\`${pathToString(path)}\``;
 
-export function schemaDiagnostics(doc: PolicyDocument, suppress: (path: YamlPath) => boolean = () => false): Diagnostic[] {
+/**
+ * The schema errors of a document's value, kept so that an edit of one list validates that list
+ * alone: its errors depend on nothing else, and take the place of its old ones.
+ */
+export class SchemaErrors {
+  errors: ErrorObject[];
+
+  constructor(value: unknown) {
+    this.errors = isPolicyMapping(value) ? validatePolicy(value) : [];
+  }
+
+  /** After an edit of the list at `path` in `value`; answers false when only a whole validation can tell. */
+  update(value: unknown, path: YamlPath): boolean {
+    const definition = listDefinitionAt(path);
+    if (!definition || !isPolicyMapping(value)) return false;
+    const fresh = validateList(definition, path, valueAt(value, path));
+    const pointer = jsonPointer(path);
+    const inList = (e: ErrorObject) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`);
+    const first = this.errors.findIndex(inList);
+    // Where new errors would go among the others is the validator's business: only replace a run.
+    if (first < 0) return fresh.length === 0;
+    let end = first;
+    while (end < this.errors.length && inList(this.errors[end])) end++;
+    if (this.errors.slice(end).some(inList)) return false;
+    this.errors.splice(first, end - first, ...fresh);
+    return true;
+  }
+}
+
+function isPolicyMapping(value: unknown): boolean {
+  return value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function schemaDiagnostics(doc: PolicyDocument, suppress: (path: YamlPath) => boolean = () => false, rawErrors?: ErrorObject[]): Diagnostic[] {
   const value = doc.value;
-  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return [];
-  const errors = withoutUnmatchedBranches(validatePolicy(value));
+  if (!isPolicyMapping(value)) return [];
+  const errors = withoutUnmatchedBranches(rawErrors ?? validatePolicy(value));
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const missingAt = new Map<string, Diagnostic>();

@@ -111,6 +111,63 @@ export function applyEdit(text: string, e: TextEdit): { text: string; from: numb
   return { text: text.slice(0, from) + e.insert + text.slice(to), from, to, insert: e.insert };
 }
 
+/** Edits where lists are: at a line (taken modulo the line count) and a column, as typing does. */
+export interface LineEdit {
+  line: number;
+  column: number;
+  op: 'type' | 'typeInValue' | 'backspace' | 'newEntry' | 'deleteLine' | 'duplicateLine' | 'replaceText';
+  text: string;
+}
+
+/** What is typed: mostly pattern characters, sometimes what YAML reads as structure. */
+const typedText = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('x', 'a', '1', '/', '*', '-', '.', '_', '**', 'rm -rf *', 'src/**') },
+  { weight: 1, arbitrary: fc.constantFrom(' ', '"', "'", '#', ' #c', ':', ': ', '&a', '*a', '[', '{', '\t', 'yes', '') },
+);
+
+export const lineEdit: fc.Arbitrary<LineEdit> = fc.record({
+  line: fc.nat(),
+  column: fc.nat(40),
+  op: fc.constantFrom('type', 'typeInValue', 'typeInValue', 'typeInValue', 'backspace', 'backspace', 'newEntry', 'deleteLine', 'duplicateLine', 'replaceText'),
+  text: typedText,
+});
+
+export function applyLineEdit(text: string, e: LineEdit): { text: string; from: number; to: number; insert: string } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const line = e.line % starts.length;
+  const start = starts[line];
+  const end = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
+  const at = Math.min(end, start + e.column);
+  const next = line + 1 < starts.length ? starts[line + 1] : text.length;
+  const indent = /^ */.exec(text.slice(start, end))![0];
+  const splice = (from: number, to: number, insert: string) => ({ text: text.slice(0, from) + insert + text.slice(to), from, to, insert });
+  switch (e.op) {
+    case 'type': return splice(at, at, e.text);
+    // Past the indentation, the dash and an opening quote: inside the value.
+    case 'typeInValue': {
+      const inside = Math.min(end, Math.max(at, start + indent.length + 3));
+      return splice(inside, inside, e.text);
+    }
+    case 'backspace': return splice(Math.max(0, at - 1), at, '');
+    case 'newEntry': return splice(next, next, `${indent}- "${e.text}"\n`);
+    case 'deleteLine': return splice(start, next, '');
+    case 'duplicateLine': return splice(next, next, `${text.slice(start, end)}\n`);
+    default: return splice(at, Math.min(end, at + 3), e.text);
+  }
+}
+
+export type AnyEdit = { kind: 'line'; edit: LineEdit } | { kind: 'text'; edit: TextEdit };
+export const anyEdit: fc.Arbitrary<AnyEdit> = fc.oneof(
+  { weight: 4, arbitrary: lineEdit.map((edit): AnyEdit => ({ kind: 'line', edit })) },
+  { weight: 1, arbitrary: textEdit.map((edit): AnyEdit => ({ kind: 'text', edit })) },
+);
+
+/** The text after an edit of either kind. */
+export function applyAnyEdit(text: string, e: AnyEdit): string {
+  return e.kind === 'line' ? applyLineEdit(text, e.edit).text : applyEdit(text, e.edit).text;
+}
+
 /** A node tree in plain data (class, ranges, scalar style and value) for deep comparison. */
 export function treeShape(node: unknown): unknown {
   if (node === null || node === undefined) return null;
@@ -123,6 +180,7 @@ export function treeShape(node: unknown): unknown {
 
 /** A loaded value in plain data, floats and timestamps marked so they differ from numbers and strings. */
 export function valueShape(v: unknown): unknown {
+  if (typeof v === 'symbol') return { symbol: v.description };
   if (v instanceof PyFloat) return { float: String(v.value) };
   if (v instanceof PyTimestamp) return { timestamp: v.source };
   if (Array.isArray(v)) return v.map(valueShape);

@@ -1,12 +1,13 @@
-// Lint that knows CAVRA's semantics. Each rule lives in its own file; this runs them all.
+// Lint that knows CAVRA's semantics. Each rule lives in its own file; this runs them all. Shadowed
+// rules and YAML 1.1 readings are kept per entry (see policyFindings.ts); the others are cheap and
+// run again on every version.
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Analysis } from '../languageService';
+import type { PolicyFindings } from '../policyFindings';
 import { inheritanceLint } from './inheritance';
 import { packIdentityLint } from './packIdentity';
 import { runtimeCoverageLint } from './runtimeCoverage';
-import { shadowedRulesLint } from './shadowedRules';
-import { yaml11Lint } from './yaml11';
 
-export function lint(a: Analysis): Diagnostic[] {
-  return [...shadowedRulesLint(a), ...inheritanceLint(a), ...packIdentityLint(a), ...yaml11Lint(a), ...runtimeCoverageLint(a)];
+export function lint(a: Analysis, findings: PolicyFindings): Diagnostic[] {
+  return [...findings.shadows.diagnostics(a.doc), ...inheritanceLint(a), ...packIdentityLint(a), ...findings.yaml11.diagnostics(a.doc), ...runtimeCoverageLint(a)];
 }

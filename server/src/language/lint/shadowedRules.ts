@@ -1,57 +1,12 @@
 // Rules that never fire, and patterns that match everything (SPEC 2.3: `*` crosses `/`, whole-target
-// match, block is checked before allow / require_approval).
+// match, block is checked before allow / require_approval). The findings are kept per entry so that an
+// edit re-judges only the entries it touched and those whose judges it touched.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { globCovers, matchesEverything } from '../../policy/glob';
-import type { Analysis } from '../languageService';
+import { CoverIndex } from '../coverIndex';
 import { makeDiagnostic } from '../makeDiagnostic';
-import { ruleList, type RuleEntry } from '../ruleLists';
-
-/** Upper bound on pattern comparisons per document, so lint stays bounded on huge packs. */
-const COMPARISON_BUDGET = 2_000_000;
-
-const prefixOf = (p: string) => p.split('*')[0];
-const suffixOf = (p: string) => { const i = p.lastIndexOf('*'); return i < 0 ? p : p.slice(i + 1); };
-
-/**
- * Finds, for an inner pattern, an outer pattern that covers it. Candidates are narrowed by literal
- * prefix (the outer's prefix must be a prefix of the inner's) and suffix before the exact check.
- */
-class CoverIndex {
-  private byPrefix = new Map<string, RuleEntry[]>();
-  budget = { left: COMPARISON_BUDGET };
-
-  constructor(entries: RuleEntry[]) {
-    for (const e of entries) {
-      if (e.text === undefined) continue;
-      const p = prefixOf(e.text);
-      const bucket = this.byPrefix.get(p);
-      if (bucket) bucket.push(e);
-      else this.byPrefix.set(p, [e]);
-    }
-  }
-
-  find(inner: string, accept: (outer: RuleEntry) => boolean): RuleEntry | undefined {
-    const innerPrefix = prefixOf(inner);
-    const innerSuffix = suffixOf(inner);
-    const innerHasStar = inner.includes('*');
-    for (let len = 0; len <= innerPrefix.length; len++) {
-      const bucket = this.byPrefix.get(innerPrefix.slice(0, len));
-      if (!bucket) continue;
-      for (const outer of bucket) {
-        const o = outer.text!;
-        if (!accept(outer)) continue;
-        if (!o.includes('*')) {
-          if (o === inner) return outer;
-          continue;
-        }
-        if (!(innerHasStar ? innerSuffix : inner).endsWith(suffixOf(o))) continue;
-        if (this.budget.left-- <= 0) return undefined;
-        if (globCovers(o, inner)) return outer;
-      }
-    }
-    return undefined;
-  }
-}
+import type { PolicyDocument } from '../policyDocument';
+import type { RuleEntry, RuleList, RuleListChange } from '../ruleLists';
 
 const EVERYTHING: Record<string, string> = {
   'filesystem.block_read': 'blocks every file read',
@@ -61,60 +16,136 @@ const EVERYTHING: Record<string, string> = {
   'commands.allow': 'allows every command that is not blocked, so nothing ever needs approval',
   'commands.require_approval': 'lists every command (this list is not read by CAVRA\'s runtime)',
 };
+const PATTERN_LISTS = Object.keys(EVERYTHING);
 
-export function shadowedRulesLint(a: Analysis): Diagnostic[] {
-  const doc = a.doc;
-  const out: Diagnostic[] = [];
-  const line = (e: RuleEntry) => doc.nodeRange(e.node)!.start.line + 1;
-  const report = (e: RuleEntry, severity: DiagnosticSeverity, code: 'unreachable-rule' | 'redundant-rule' | 'matches-everything', message: string) =>
-    out.push(makeDiagnostic(doc.nodeRange(e.node)!, severity, code, message, { path: [...e.list, e.index] }));
+/** A stronger list checked first makes the weaker entry unreachable. */
+const CROSS_CHECKS: { strong: string; weak: string; why: string }[] = [
+  { strong: 'commands.block', weak: 'commands.allow', why: 'CAVRA checks `commands.block` first, so this command is blocked, never allowed' },
+  { strong: 'filesystem.block_write', weak: 'filesystem.require_approval_write', why: 'CAVRA checks `filesystem.block_write` first, so this write is blocked and never reaches approval' },
+  { strong: 'commands.block', weak: 'commands.require_approval', why: 'CAVRA blocks this command before any approval could apply' },
+];
 
-  for (const key of Object.keys(EVERYTHING)) {
-    for (const e of ruleList(doc, key)?.entries ?? []) {
-      if (e.text !== undefined && matchesEverything(e.text)) {
-        report(e, DiagnosticSeverity.Warning, 'matches-everything', `${JSON.stringify(e.text)} matches every target: \`${key}\` ${EVERYTHING[key]}.`);
-      }
+const MCP_ALLOWED = 'mcp.allowed_servers';
+const MCP_BLOCKED = 'mcp.blocked_servers';
+
+/** Entries judged: an entry and the one that shadows it. */
+type Verdicts = Map<RuleEntry, RuleEntry>;
+
+/** Entries judged for shadowing: strings, except patterns that match everything (reported as such). */
+const judged = (e: RuleEntry) => e.text !== undefined && !(e.text.charCodeAt(0) === 0x2a && matchesEverything(e.text));
+
+function inListOrder(v: Verdicts): [RuleEntry, RuleEntry][] {
+  return [...v].sort((a, b) => a[0].index - b[0].index);
+}
+
+export class ShadowedRules {
+  private indexes = new Map<string, CoverIndex>();
+  private unreachable = CROSS_CHECKS.map((): Verdicts => new Map());
+  private mcp: Verdicts = new Map();
+  private redundant = new Map<string, Verdicts>();
+
+  constructor(private readonly list: (key: string) => RuleList | undefined) {
+    CROSS_CHECKS.forEach((c, i) => {
+      for (const e of this.list(c.weak)?.entries ?? []) this.judgeUnreachable(i, e);
+    });
+    this.judgeMcp();
+    for (const key of PATTERN_LISTS) {
+      const verdicts: Verdicts = new Map();
+      this.redundant.set(key, verdicts);
+      for (const e of this.list(key)?.entries ?? []) this.judgeRedundant(key, e);
     }
   }
 
-  // A stronger list checked first makes the weaker entry unreachable.
-  const crossChecks: [string, string, string][] = [
-    ['commands.block', 'commands.allow', 'CAVRA checks `commands.block` first, so this command is blocked, never allowed'],
-    ['filesystem.block_write', 'filesystem.require_approval_write', 'CAVRA checks `filesystem.block_write` first, so this write is blocked and never reaches approval'],
-    ['commands.block', 'commands.require_approval', 'CAVRA blocks this command before any approval could apply'],
-  ];
-  for (const [strongKey, weakKey, why] of crossChecks) {
-    const strong = ruleList(doc, strongKey);
-    const weak = ruleList(doc, weakKey);
-    if (!strong || !weak) continue;
-    const index = new CoverIndex(strong.entries);
-    for (const e of weak.entries) {
-      if (e.text === undefined || matchesEverything(e.text)) continue;
-      const by = index.find(e.text, () => true);
-      if (by) report(e, DiagnosticSeverity.Warning, 'unreachable-rule', `Never fires: ${JSON.stringify(by.text)} in \`${strongKey}\` (line ${line(by)}) already matches every target of ${JSON.stringify(e.text)}. ${why}.`);
+  /** The cover index of a pattern list (hover asks it too). */
+  index(key: string): CoverIndex | undefined {
+    let index = this.indexes.get(key);
+    if (!index) {
+      const list = this.list(key);
+      if (!list) return undefined;
+      index = new CoverIndex(list.entries);
+      this.indexes.set(key, index);
     }
+    return index;
   }
 
-  const allowed = ruleList(doc, 'mcp.allowed_servers');
-  const blocked = ruleList(doc, 'mcp.blocked_servers');
-  if (allowed && blocked) {
+  private judgeUnreachable(check: number, e: RuleEntry): void {
+    const by = judged(e) ? this.index(CROSS_CHECKS[check].strong)?.find(e.text!, () => true) : undefined;
+    if (by) this.unreachable[check].set(e, by);
+    else this.unreachable[check].delete(e);
+  }
+
+  private judgeRedundant(key: string, e: RuleEntry): void {
+    const text = e.text!;
+    const by = judged(e) ? this.index(key)?.find(text, (o) => o.text !== text && (o.index < e.index || !globCovers(text, o.text!))) : undefined;
+    if (by) this.redundant.get(key)!.set(e, by);
+    else this.redundant.get(key)!.delete(e);
+  }
+
+  private judgeMcp(): void {
+    this.mcp.clear();
+    const allowed = this.list(MCP_ALLOWED);
+    const blocked = this.list(MCP_BLOCKED);
+    if (!allowed || !blocked) return;
+    // With a name blocked twice, the later entry is the one named.
     const blockedNames = new Map(blocked.entries.filter((e) => e.text !== undefined).map((e) => [e.text!, e]));
     for (const e of allowed.entries) {
       const by = e.text !== undefined ? blockedNames.get(e.text) : undefined;
-      if (by) report(e, DiagnosticSeverity.Warning, 'unreachable-rule', `Never fires: ${JSON.stringify(e.text)} is also in \`mcp.blocked_servers\` (line ${line(by)}), and a blocked server is blocked even when allowed.`);
+      if (by) this.mcp.set(e, by);
     }
   }
 
-  // Inside one list, an entry covered by another entry adds nothing: same effect, same rule id.
-  for (const key of Object.keys(EVERYTHING)) {
-    const list = ruleList(doc, key);
-    if (!list || list.entries.length < 2) continue;
-    const index = new CoverIndex(list.entries);
-    for (const e of list.entries) {
-      if (e.text === undefined || matchesEverything(e.text)) continue;
-      const by = index.find(e.text, (o) => o.text !== e.text && (o.index < e.index || !globCovers(e.text!, o.text!)));
-      if (by) report(e, DiagnosticSeverity.Hint, 'redundant-rule', `Redundant: ${JSON.stringify(by.text)} (line ${line(by)}) in the same list already matches every target of ${JSON.stringify(e.text)}.`);
+  /** Re-judges after one list changed: its new entries, and every entry whose candidates changed. */
+  update(change: RuleListChange): void {
+    const key = change.list.key;
+    const index = this.indexes.get(key);
+    if (index) {
+      for (const e of change.removed) index.remove(e);
+      for (const e of change.added) index.add(e);
+    }
+    // Entries whose judgement can change: those for which a removed or added pattern is a candidate.
+    const changed = [...change.removed, ...change.added].filter((e) => e.text !== undefined).map((e) => CoverIndex.candidateTest(e.text!));
+    const affected = (entries: RuleEntry[]) => (changed.length ? entries.filter((e) => judged(e) && changed.some((isCandidate) => isCandidate(e.text!))) : []);
+    CROSS_CHECKS.forEach((c, i) => {
+      if (c.weak === key) {
+        for (const e of change.removed) this.unreachable[i].delete(e);
+        for (const e of change.added) this.judgeUnreachable(i, e);
+      }
+      if (c.strong === key) for (const e of affected(this.list(c.weak)?.entries ?? [])) this.judgeUnreachable(i, e);
+    });
+    if (key === MCP_ALLOWED || key === MCP_BLOCKED) this.judgeMcp();
+    const verdicts = this.redundant.get(key);
+    if (verdicts) {
+      for (const e of change.removed) verdicts.delete(e);
+      for (const e of new Set([...change.added, ...affected(change.list.entries)])) this.judgeRedundant(key, e);
     }
   }
-  return out;
+
+  diagnostics(doc: PolicyDocument): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    const line = (e: RuleEntry) => doc.positionAt(e.node.range![0]).line + 1;
+    const report = (e: RuleEntry, severity: DiagnosticSeverity, code: 'unreachable-rule' | 'redundant-rule' | 'matches-everything', message: string) =>
+      out.push(makeDiagnostic(doc.nodeRange(e.node)!, severity, code, message, { path: [...e.list, e.index] }));
+    for (const key of PATTERN_LISTS) {
+      for (const e of this.list(key)?.entries ?? []) {
+        if (e.text?.charCodeAt(0) === 0x2a && matchesEverything(e.text)) {
+          report(e, DiagnosticSeverity.Warning, 'matches-everything', `${JSON.stringify(e.text)} matches every target: \`${key}\` ${EVERYTHING[key]}.`);
+        }
+      }
+    }
+    CROSS_CHECKS.forEach((c, i) => {
+      for (const [e, by] of inListOrder(this.unreachable[i])) {
+        report(e, DiagnosticSeverity.Warning, 'unreachable-rule', `Never fires: ${JSON.stringify(by.text)} in \`${c.strong}\` (line ${line(by)}) already matches every target of ${JSON.stringify(e.text)}. ${c.why}.`);
+      }
+    });
+    for (const [e, by] of inListOrder(this.mcp)) {
+      report(e, DiagnosticSeverity.Warning, 'unreachable-rule', `Never fires: ${JSON.stringify(e.text)} is also in \`mcp.blocked_servers\` (line ${line(by)}), and a blocked server is blocked even when allowed.`);
+    }
+    // Inside one list, an entry covered by another entry adds nothing: same effect, same rule id.
+    for (const key of PATTERN_LISTS) {
+      for (const [e, by] of inListOrder(this.redundant.get(key)!)) {
+        report(e, DiagnosticSeverity.Hint, 'redundant-rule', `Redundant: ${JSON.stringify(by.text)} (line ${line(by)}) in the same list already matches every target of ${JSON.stringify(e.text)}.`);
+      }
+    }
+    return out;
+  }
 }

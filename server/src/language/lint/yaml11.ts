@@ -1,12 +1,12 @@
 // Values that YAML 1.1 (CAVRA's PyYAML) and YAML 1.2 (most editors and tools) read differently, and
 // metadata strings that CAVRA will turn into something other than what was typed.
-import { isScalar, visit, type Scalar } from 'yaml';
+import { isScalar, visit, type Node, type Scalar } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { resolvePlainPy } from '../../policy/pyyamlSchema';
 import { PyFloat, PyTimestamp, pyStr, type PyValue } from '../../policy/pythonValues';
-import type { Analysis } from '../languageService';
+import type { FixData } from '../diagnosticCodes';
 import { makeDiagnostic } from '../makeDiagnostic';
-import type { YamlPath } from '../policyDocument';
+import type { PolicyDocument, YamlPath } from '../policyDocument';
 import { schemaAt } from '../policySchema';
 
 /** Only these first characters can start a scalar that either version reads as non-string. */
@@ -72,38 +72,61 @@ function adviceFor(src: string, cavra: Reading, schemaType: string | undefined):
 
 const METADATA_STRINGS = new Set(['id', 'title', 'description', 'version']);
 
-export function yaml11Lint(a: Analysis): Diagnostic[] {
-  const doc = a.doc;
-  const out: Diagnostic[] = [];
-  visit(doc.yaml.doc, {
-    Scalar(key, node, path) {
-      if (node.type !== 'PLAIN' || !node.range || node.tag) return;
-      const src = doc.text.slice(node.range[0], node.range[1]);
-      if (!CANDIDATE.test(src)) return;
-      const cavra = py11(src);
-      const other = core12(src);
-      const range = doc.nodeRange(node)!;
-      const data = { path: [] as YamlPath, replacements: [JSON.stringify(src)] };
-      if (cavra.kind !== other.kind || cavra.text !== other.text) {
-        // A key is a name: the only sensible fix is quoting it.
-        const [advice, replacements] = key === 'key' ? ['Quote it to keep the name.', [JSON.stringify(src)]] : adviceFor(src, cavra, schemaAt(doc.at(node.range[0]).path)?.type);
-        out.push(makeDiagnostic(range, DiagnosticSeverity.Warning, 'yaml11-difference',
-          `CAVRA (YAML 1.1) reads \`${src}\` as ${words(cavra)}; YAML 1.2 tools read it as ${words(other)}. ${advice}`, { path: [], replacements }));
-        return;
-      }
-      // Both versions agree, but CAVRA's draft turns metadata fields into text with Python's str().
-      const parentPair = path[path.length - 1];
-      const grand = path[path.length - 3];
-      if (key === 'value' && isPairWithKey(parentPair) && METADATA_STRINGS.has(pairKey(parentPair)) && isMetadata(grand) && cavra.kind !== 'string') {
-        const seen = pyStr(resolvePlainPy(src) as PyValue);
-        if (seen !== src) {
-          out.push(makeDiagnostic(range, DiagnosticSeverity.Warning, 'yaml11-difference',
-            `CAVRA reads \`${src}\` as ${words(cavra)}, so the published \`${pairKey(parentPair)}\` becomes ${JSON.stringify(seen)}. Quote it to keep ${JSON.stringify(src)}.`, data));
-        }
-      }
-    },
-  });
-  return out;
+interface Finding {
+  message: string;
+  data: FixData;
+}
+
+/** What to say about one plain scalar, if anything. `key` and `path` are where `visit` found it. */
+function judge(doc: PolicyDocument, node: Scalar, key: unknown, path: readonly unknown[]): Finding | undefined {
+  if (node.type !== 'PLAIN' || !node.range || node.tag) return undefined;
+  const src = doc.text.slice(node.range[0], node.range[1]);
+  if (!CANDIDATE.test(src)) return undefined;
+  const cavra = py11(src);
+  const other = core12(src);
+  if (cavra.kind !== other.kind || cavra.text !== other.text) {
+    // A key is a name: the only sensible fix is quoting it.
+    const [advice, replacements] = key === 'key' ? ['Quote it to keep the name.', [JSON.stringify(src)]] : adviceFor(src, cavra, schemaAt(doc.at(node.range[0]).path)?.type);
+    return { message: `CAVRA (YAML 1.1) reads \`${src}\` as ${words(cavra)}; YAML 1.2 tools read it as ${words(other)}. ${advice}`, data: { path: [], replacements } };
+  }
+  // Both versions agree, but CAVRA's draft turns metadata fields into text with Python's str().
+  const parentPair = path[path.length - 1];
+  const grand = path[path.length - 3];
+  if (key === 'value' && isPairWithKey(parentPair) && METADATA_STRINGS.has(pairKey(parentPair)) && isMetadata(grand) && cavra.kind !== 'string') {
+    const seen = pyStr(resolvePlainPy(src) as PyValue);
+    if (seen !== src) {
+      return { message: `CAVRA reads \`${src}\` as ${words(cavra)}, so the published \`${pairKey(parentPair)}\` becomes ${JSON.stringify(seen)}. Quote it to keep ${JSON.stringify(src)}.`, data: { path: [] as YamlPath, replacements: [JSON.stringify(src)] } };
+    }
+  }
+  return undefined;
+}
+
+/** The findings per scalar, so an edit of a list judges only its new entries. */
+export class Yaml11Findings {
+  private found = new Map<Scalar, Finding>();
+
+  constructor(doc: PolicyDocument) {
+    visit(doc.yaml.doc, {
+      Scalar: (key, node, path) => {
+        const f = judge(doc, node, key, path);
+        if (f) this.found.set(node, f);
+      },
+    });
+  }
+
+  /** List entries replaced by an edit of `doc`: the old ones go, the new ones are judged. */
+  update(doc: PolicyDocument, removed: Node[], added: Node[], firstIndex: number): void {
+    for (const n of removed) if (isScalar(n)) this.found.delete(n);
+    added.forEach((n, i) => {
+      const f = isScalar(n) ? judge(doc, n, firstIndex + i, []) : undefined;
+      if (f) this.found.set(n as Scalar, f);
+    });
+  }
+
+  diagnostics(doc: PolicyDocument): Diagnostic[] {
+    return [...this.found].sort((a, b) => a[0].range![0] - b[0].range![0])
+      .map(([node, f]) => makeDiagnostic(doc.nodeRange(node)!, DiagnosticSeverity.Warning, 'yaml11-difference', f.message, f.data));
+  }
 }
 
 function isPairWithKey(n: unknown): n is { key: Scalar } {

@@ -1,0 +1,250 @@
+// Which patterns of a list cover a given pattern (every target it matches, they match too: SPEC 2.3).
+// Patterns are filed by their literal prefix, then by a short key taken from their literal suffix or
+// their longest literal middle part, so one question looks at a handful of candidates instead of the
+// whole list. A covering pattern must pass every filter, so the answers are exact.
+import { globCovers } from '../policy/glob';
+import type { RuleEntry } from './ruleLists';
+
+/**
+ * At most this many candidates are weighed for one pattern; a pattern with more is not judged. This
+ * keeps lint bounded on lists built to defeat the index (thousands of `*a*`-like patterns), and the
+ * answer for one pattern depends only on the list, never on what was asked before.
+ */
+export const CANDIDATE_LIMIT = 4000;
+
+const EXACT = 0;
+const ANY = 1;
+const SUFFIX = 2;
+const MIDDLE = 3;
+
+/** A pattern of the list as the index files it. */
+interface Outer {
+  entry: RuleEntry;
+  text: string;
+  prefix: string;
+  kind: number;
+  /** EXACT: the text; SUFFIX: the suffix; MIDDLE: the longest middle part. */
+  literal: string;
+  /** The key it is filed under (up to 3 characters of `literal`). */
+  key: string;
+  /** The last question that looked at it (each candidate is weighed once per question). */
+  seen: number;
+}
+
+/** The patterns sharing one literal prefix. Parts are made on first use: most prefixes hold one pattern. */
+class Bucket {
+  exact?: Outer[];
+  any?: Outer[];
+  suffix?: Map<string, Outer[]>;
+  middle?: Map<string, Outer[]>;
+  /** How many middle keys there are of each length (1..3), so a question tries only those. */
+  middleLengths?: number[];
+  size = 0;
+  /** The next bucket whose prefix has the same hash. */
+  next?: Bucket;
+  constructor(readonly prefix: string) {}
+}
+
+const KEY_LENGTH = 3;
+
+function describe(entry: RuleEntry): Outer {
+  const text = entry.text!;
+  const first = text.indexOf('*');
+  if (first < 0) return { entry, text, prefix: text, kind: EXACT, literal: text, key: '', seen: 0 };
+  const prefix = text.slice(0, first);
+  const last = text.lastIndexOf('*');
+  const suffix = text.slice(last + 1);
+  if (suffix) return { entry, text, prefix, kind: SUFFIX, literal: suffix, key: suffix.slice(-KEY_LENGTH), seen: 0 };
+  let middle = '';
+  for (const part of text.slice(first + 1, last).split(/\*+/)) if (part.length > middle.length) middle = part;
+  if (middle) return { entry, text, prefix, kind: MIDDLE, literal: middle, key: middle.slice(0, KEY_LENGTH), seen: 0 };
+  return { entry, text, prefix, kind: ANY, literal: '', key: '', seen: 0 };
+}
+
+function hashStep(h: number, c: number): number {
+  return (Math.imul(h, 31) + c) | 0;
+}
+
+function hashOf(s: string): number {
+  let h = 7;
+  for (let i = 0; i < s.length; i++) h = hashStep(h, s.charCodeAt(i));
+  return h;
+}
+
+function removeFrom(list: Outer[] | undefined, o: Outer): void {
+  if (!list) return;
+  const i = list.indexOf(o);
+  if (i < 0) return;
+  list[i] = list[list.length - 1];
+  list.pop();
+}
+
+/** The part of a pattern after its last `*` (all of it without one): where an outer's suffix must end. */
+function tailOf(inner: string): string {
+  const last = inner.lastIndexOf('*');
+  return last < 0 ? inner : inner.slice(last + 1);
+}
+
+export class CoverIndex {
+  private buckets = new Map<number, Bucket>();
+  /** How many buckets have a prefix of each length. */
+  private prefixLengths: number[] = [];
+  private question = 0;
+
+  constructor(entries: Iterable<RuleEntry> = []) {
+    for (const e of entries) this.add(e);
+  }
+
+  add(entry: RuleEntry): void {
+    if (entry.text === undefined) return;
+    const o = describe(entry);
+    const b = this.bucket(o.prefix, true)!;
+    b.size++;
+    if (o.kind === EXACT) (b.exact ??= []).push(o);
+    else if (o.kind === ANY) (b.any ??= []).push(o);
+    else {
+      const map = o.kind === SUFFIX ? (b.suffix ??= new Map()) : (b.middle ??= new Map());
+      const list = map.get(o.key);
+      if (list) list.push(o);
+      else map.set(o.key, [o]);
+      if (o.kind === MIDDLE) (b.middleLengths ??= [0, 0, 0, 0])[o.key.length]++;
+    }
+  }
+
+  remove(entry: RuleEntry): void {
+    if (entry.text === undefined) return;
+    const d = describe(entry);
+    const b = this.bucket(d.prefix, false);
+    if (!b) return;
+    const map = d.kind === SUFFIX ? b.suffix : d.kind === MIDDLE ? b.middle : undefined;
+    const list = d.kind === EXACT ? b.exact : d.kind === ANY ? b.any : map?.get(d.key);
+    const o = list?.find((x) => x.entry === entry);
+    if (!o) return;
+    removeFrom(list, o);
+    if (map && !list!.length) map.delete(d.key);
+    if (d.kind === MIDDLE) b.middleLengths![d.key.length]--;
+    if (--b.size === 0) {
+      const h = hashOf(o.prefix);
+      let first = this.buckets.get(h);
+      if (first === b) first = b.next;
+      else for (let x = first; x; x = x.next) if (x.next === b) x.next = b.next;
+      if (first) this.buckets.set(h, first);
+      else this.buckets.delete(h);
+      this.prefixLengths[o.prefix.length]--;
+    }
+  }
+
+  private bucket(prefix: string, create: boolean): Bucket | undefined {
+    const h = hashOf(prefix);
+    const first = this.buckets.get(h);
+    for (let b = first; b; b = b.next) if (b.prefix === prefix) return b;
+    if (!create) return undefined;
+    const b = new Bucket(prefix);
+    b.next = first;
+    this.buckets.set(h, b);
+    while (this.prefixLengths.length <= prefix.length) this.prefixLengths.push(0);
+    this.prefixLengths[prefix.length]++;
+    return b;
+  }
+
+  /** A test telling the patterns for which `outer` is a candidate (the filters a question applies, in one place). */
+  static candidateTest(outer: string): (inner: string) => boolean {
+    const o = describe({ text: outer } as RuleEntry);
+    switch (o.kind) {
+      case EXACT: return (inner) => inner === o.text;
+      case ANY: return (inner) => inner.startsWith(o.prefix);
+      case SUFFIX: return (inner) => inner.startsWith(o.prefix) && tailOf(inner).endsWith(o.key);
+      default: return (inner) => inner.startsWith(o.prefix) && inner.indexOf(o.key, o.prefix.length) >= 0;
+    }
+  }
+
+  /** Candidates of the current question (reused: a question allocates nothing it keeps). */
+  private candidates: Outer[] = [];
+  private count = 0;
+
+  private take(list: Outer[] | undefined, stamp: number): void {
+    if (!list) return;
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i];
+      if (o.seen === stamp) continue;
+      o.seen = stamp;
+      this.candidates[this.count++] = o;
+    }
+  }
+
+  /** The candidate outers of `inner` in the bucket with prefix length `len` (hash `h`), into `candidates`. */
+  private gather(inner: string, prefix: string, tail: string, len: number, h: number, stamp: number): void {
+    this.count = 0;
+    let b = this.buckets.get(h);
+    while (b && (b.prefix.length !== len || !prefix.startsWith(b.prefix))) b = b.next;
+    if (!b) return;
+    if (len === inner.length) this.take(b.exact, stamp);
+    this.take(b.any, stamp);
+    if (b.suffix) for (let k = 1; k <= KEY_LENGTH && k <= tail.length; k++) this.take(b.suffix.get(tail.slice(-k)), stamp);
+    if (b.middle) {
+      const lengths = b.middleLengths!;
+      for (let q = len; q < inner.length; q++) {
+        for (let k = 1; k <= KEY_LENGTH && q + k <= inner.length; k++) if (lengths[k]) this.take(b.middle.get(inner.substr(q, k)), stamp);
+      }
+    }
+  }
+
+  /**
+   * With `all` undefined: the outer that covers `inner` and passes `accept`, from the bucket with the
+   * shortest prefix, the first in the list there; undefined when none does, or when more than `limit`
+   * candidates had to be weighed to know. With `all`: every covering outer, pushed onto it.
+   */
+  private ask(inner: string, accept: ((outer: RuleEntry) => boolean) | undefined, limit: number, all: RuleEntry[] | undefined): RuleEntry | undefined {
+    const stamp = ++this.question;
+    const first = inner.indexOf('*');
+    const prefix = first < 0 ? inner : inner.slice(0, first);
+    const tail = first < 0 ? inner : inner.slice(inner.lastIndexOf('*') + 1);
+    let best: RuleEntry | undefined;
+    let weighed = 0;
+    let h = 7;
+    for (let len = 0; len <= prefix.length; len++) {
+      if (len > 0) h = hashStep(h, prefix.charCodeAt(len - 1));
+      if (!this.prefixLengths[len]) continue;
+      this.gather(inner, prefix, tail, len, h, stamp);
+      const n = this.count;
+      if (!n) continue;
+      weighed += n;
+      if (!all && weighed > limit) return undefined;
+      for (let i = 0; i < n; i++) {
+        const o = this.candidates[i];
+        if (best && best.index < o.entry.index) continue;
+        if (!quickCheck(o, inner, tail) || (accept && !accept(o.entry)) || !globCovers(o.text, inner)) continue;
+        if (all) all.push(o.entry);
+        else best = o.entry;
+      }
+      if (best) return best;
+    }
+    return undefined;
+  }
+
+  /**
+   * The outer that covers `inner` and passes `accept`, from the bucket with the shortest prefix, the
+   * first in the list there. Undefined when none does, or when more than `limit` candidates had to be
+   * weighed to know.
+   */
+  find(inner: string, accept: (outer: RuleEntry) => boolean, limit = CANDIDATE_LIMIT): RuleEntry | undefined {
+    return this.ask(inner, accept, limit, undefined);
+  }
+
+  /** Every outer that covers `inner`, in list order. */
+  findAll(inner: string): RuleEntry[] {
+    const out: RuleEntry[] = [];
+    this.ask(inner, undefined, Infinity, out);
+    return out.sort((a, b) => a.index - b.index);
+  }
+}
+
+/** Cheap necessary conditions before the exact comparison (`tail`: what follows the inner's last `*`). */
+function quickCheck(o: Outer, inner: string, tail: string): boolean {
+  switch (o.kind) {
+    case EXACT: return inner === o.text;
+    case SUFFIX: return tail.endsWith(o.literal);
+    case MIDDLE: return inner.includes(o.literal, o.prefix.length);
+    default: return true;
+  }
+}

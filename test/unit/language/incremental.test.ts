@@ -1,0 +1,144 @@
+// Proof of sameness: an analysis built from the previous version's (an edit applied to its tree and
+// findings) must equal a fresh analysis of the same text — diagnostics with their ranges, rule counts,
+// outline, code lens, hovers — after every one of thousands of random edits.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import type { Position } from 'vscode-languageserver-types';
+import { analyze, languageFeatures, type Analysis } from '../../../server/src/language/languageService';
+import { PackCatalog } from '../../../server/src/language/packCatalog';
+import { generatePolicy } from '../../bench/measure/policyGenerator';
+import { anyEdit, applyAnyEdit, blockPolicy, treeShape, valueShape } from './incrementalTexts';
+
+/** CAVRA_FUZZ_RUNS raises the number of edit sequences for a longer search; CAVRA_FUZZ_SEED replays a run. */
+const RUNS = Number(process.env.CAVRA_FUZZ_RUNS ?? 300);
+const SEED = process.env.CAVRA_FUZZ_SEED ? { seed: Number(process.env.CAVRA_FUZZ_SEED) } : {};
+
+const FILE = '/ws/policies/cavra-bench-300/policy.yaml';
+const catalog = new PackCatalog();
+catalog.scan(['/ws/policies']);
+const context = { file: FILE, catalog };
+const URI = `file://${FILE}`;
+
+function packsUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    try {
+      return [readFileSync(join(dir, name, 'policy.yaml'), 'utf8')];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Big enough lists for the cover index and duplicates to matter, small enough for thousands of edits. */
+const BENCH_LIKE = [generatePolicy(300, 1).text, generatePolicy(120, 2).text];
+/** Trees `yaml` reads (a flow list, a block scalar, CRLF elsewhere): edits inside lists still apply to them. */
+const YAML_READ = [
+  `${BENCH_LIKE[1].replace('  version: "1.0.0"\n', '  version: "1.0.0"\n  inherits: [cavra-a, cavra-b]\n  notes: >\n    folded\n    text\n')}`,
+  `# A pack with a flow mapping\nmetadata: {id: cavra-bench-300, title: T, description: D, version: "1"}\ncommands:\n  block:\n    - "rm -rf *"\n    - "terraform *"\n    - "terraform apply*"\n  allow:\n    - "terraform plan*"\n    - "terraform apply -target*"\n    - "git *"\n    - git status\n`,
+];
+const SEEDS = [...BENCH_LIKE, ...YAML_READ, ...packsUnder('examples/workspace/policies'), ...packsUnder('test/fixtures/policies')];
+
+function positionsOf(a: Analysis, picks: number[]): Position[] {
+  return picks.map((p) => a.doc.positionAt(a.doc.text.length ? p % a.doc.text.length : 0));
+}
+
+/** A feature's answer, or the error it throws (the same error counts as the same answer). */
+function answer<T>(f: () => T): T | { threw: string } {
+  try {
+    return f();
+  } catch (e) {
+    return { threw: String((e as Error).message) };
+  }
+}
+
+/** Everything a client sees of an analysis, in plain data. */
+function transcript(a: Analysis, probes: Position[]): unknown {
+  return {
+    diagnostics: a.diagnostics,
+    valid: a.valid,
+    summary: a.summary,
+    symbols: answer(() => languageFeatures.symbols(a)),
+    lenses: answer(() => languageFeatures.codeLenses(a)),
+    hovers: probes.map((p) => answer(() => languageFeatures.hover(a, p))),
+    completions: probes.slice(0, 2).map((p) => answer(() => languageFeatures.completion(a, p))),
+  };
+}
+
+function sameAsFresh(incremental: Analysis, version: number, text: string, picks: number[]): void {
+  const fresh = analyze(URI, version, text, context);
+  assert.equal(incremental.doc.text, text);
+  assert.deepEqual(treeShape(incremental.doc.root), treeShape(fresh.doc.root), 'the edited tree differs from a fresh reading');
+  assert.deepEqual(valueShape(incremental.doc.value), valueShape(fresh.doc.value), 'the edited value differs from a fresh reading');
+  assert.deepEqual(incremental.doc.lineStartOffsets(), fresh.doc.lineStartOffsets(), 'line starts differ');
+  const probes = positionsOf(fresh, picks);
+  assert.deepEqual(transcript(incremental, probes), transcript(fresh, probes));
+}
+
+describe('incremental analysis equals a fresh analysis', () => {
+  it('after every edit of random edit sequences (lists, keys, values, anchors, comments)', () => {
+    let edits = 0;
+    let reused = 0;
+    fc.assert(fc.property(
+      fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...BENCH_LIKE, ...YAML_READ) }, { weight: 2, arbitrary: fc.constantFrom(...SEEDS) }, { weight: 2, arbitrary: blockPolicy }),
+      fc.array(anyEdit, { minLength: 1, maxLength: 25 }),
+      fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+      (seed, sequence, picks) => {
+        let text = seed;
+        let version = 1;
+        let a = analyze(URI, version, text, context);
+        const step = (next: string) => {
+          text = next;
+          const previous = a;
+          a = analyze(URI, ++version, text, context, undefined, previous);
+          if (!previous.doc.yaml.doc.errors.length) edits++;
+          if (a.doc.yaml === previous.doc.yaml) reused++;
+          sameAsFresh(a, version, text, picks);
+        };
+        for (const e of sequence) {
+          const before = text;
+          step(applyAnyEdit(text, e));
+          // A user who typed a YAML error undoes it (from a broken tree, the whole text is read again).
+          if (a.doc.yaml.doc.errors.length && !analyze(URI, 0, before, context).doc.yaml.doc.errors.length) step(before);
+        }
+      },
+    ), { numRuns: RUNS, ...SEED });
+    // The test is only worth its name if many edits took the incremental path (an edit of a tree with
+    // a YAML error never does, nor one that changes keys, comments or indentation).
+    assert.ok(edits >= RUNS * 3, `${edits} edits`);
+    assert.ok(reused >= RUNS && reused > edits / 5, `only ${reused} of ${edits} edits of error-free trees were applied incrementally`);
+  });
+
+  it('keeps up with typing a new entry at the end of a long list, as VS Code sends it', () => {
+    // The caret at the end of the list's last entry. Enter continues the list (onEnterRules), a quote
+    // comes with its closing quote (autoClosingPairs), then the pattern is typed inside the quotes.
+    const base = BENCH_LIKE[0];
+    const at = base.indexOf('  block_write:') - 1;
+    const pattern = 'src/**/new-entry*.pem';
+    const states = ['\n    - ', '\n    - ""', ...[...pattern].map((_, i) => `\n    - "${pattern.slice(0, i + 1)}"`)];
+    let a = analyze(URI, 1, base, context);
+    let reused = 0;
+    states.forEach((typed, i) => {
+      const text = base.slice(0, at) + typed + base.slice(at);
+      const previous = a;
+      a = analyze(URI, i + 2, text, context, undefined, previous);
+      if (a.doc.yaml === previous.doc.yaml) reused++;
+      sameAsFresh(a, i + 2, text, [at, at + 7, text.length - 1]);
+    });
+    assert.equal(reused, states.length, 'every keystroke is applied incrementally');
+  });
+
+  it('an analysis whose tree was taken over by an edit is not edited again', () => {
+    const text = BENCH_LIKE[1];
+    const first = analyze(URI, 1, text, context);
+    const at = text.indexOf('- "', text.indexOf('block_read:')) + 3;
+    const one = `${text.slice(0, at)}x${text.slice(at)}`;
+    const two = `${text.slice(0, at)}y${text.slice(at)}`;
+    const a = analyze(URI, 2, one, context, undefined, first);
+    assert.equal(a.doc.yaml, first.doc.yaml, 'the first edit is applied in place');
+    const b = analyze(URI, 3, two, context, undefined, first);
+    assert.notEqual(b.doc.yaml, first.doc.yaml);
+    sameAsFresh(b, 3, two, [at, 0, 5]);
+  });
+});
