@@ -69,9 +69,10 @@ export class PolicyStatusBar implements vscode.Disposable {
       this.item.backgroundColor = this.pack?.signature === 'modified' || this.pack?.signature === 'invalid' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     }
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${String(s.summary.policy_id ?? 'policy')}** ${s.valid ? 'is valid' : `has ${s.errors} error(s)`}, ${s.warnings} warning(s)\n\n`);
-    md.appendMarkdown(Object.entries(s.summary.rule_counts).map(([k, v]) => `${k}: ${v}`).join(' · '));
-    if (s.policyDigest) md.appendMarkdown(`\n\nDraft digest: \`${s.policyDigest}\``);
+    // Everything here comes from the policy file: plain text only (appendText escapes markdown).
+    md.appendText(`${String(s.summary.policy_id ?? 'policy')} ${s.valid ? 'is valid' : `has ${s.errors} error(s)`}, ${s.warnings} warning(s)\n\n`);
+    md.appendText(Object.entries(s.summary.rule_counts).map(([k, v]) => `${k}: ${v}`).join(' · '));
+    if (s.policyDigest) md.appendText(`\n\nDraft digest: ${s.policyDigest}`);
     if (this.pack) md.appendText(`\n\nPublished pack: ${this.pack.signature_message}`);
     if (this.backend) md.appendText(`\nBackend: ${this.backend.kind} (${this.backend.location})${this.backend.restricted ? ` — ${this.backend.restricted}` : ''}`);
     this.item.tooltip = md;

@@ -49,7 +49,7 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         t.contextValue = `approval.${r.state}`;
         const d = r.decision ?? {};
         const md = new vscode.MarkdownString();
-        md.appendMarkdown(`**${r.approval_id}** — ${r.state}\n\n`);
+        md.appendText(`${r.approval_id} — ${r.state}\n\n`);
         md.appendText(`action: ${String(d.action_type ?? '')}\ntarget: ${String(d.target ?? '')}\nrule: ${String(d.rule_id ?? '')}\nseverity: ${String(d.severity ?? '')}\n`);
         if (d.policy_digest) md.appendText(`digest: ${String(d.policy_digest)}\n`);
         md.appendText(`requested by ${r.requested_by} at ${r.requested_at}\nexpires ${r.expires_at}`);

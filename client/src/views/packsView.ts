@@ -37,7 +37,10 @@ export class PacksView extends RefreshableTree<PackNode> {
     t.iconPath = new vscode.ThemeIcon(icon);
     t.contextValue = `pack.${state?.signature ?? 'unknown'}`;
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${String(pack.title ?? pack.id)}**\n\n`);
+    // Pack text is data, never markdown: appendText escapes it (no links, images or command URIs).
+    md.appendMarkdown('**');
+    md.appendText(String(pack.title ?? pack.id));
+    md.appendMarkdown('**\n\n');
     md.appendText(`${String(pack.description ?? '')}\n\n`);
     md.appendMarkdown(Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · '));
     if (state) {
