@@ -54,6 +54,8 @@ function policyRoots(): string[] {
 function analysisOf(doc: TextDocument): Analysis {
   const cached = analyses.get(doc.uri);
   if (cached && cached.doc.version === doc.version) return cached;
+  // The editor's copy works out its line offsets on first use: at the open, not on the first keystroke.
+  if (!cached) void doc.lineCount;
   const file = fileOf(doc.uri);
   // The previous version's analysis lets an edit inside a list be applied instead of re-read.
   const a = analyze(doc.uri, doc.version, doc.getText(), { file, catalog }, { maxFileSize: settings.maxFileSizeMb * 1024 * 1024 }, cached);
@@ -76,12 +78,13 @@ function validate(doc: TextDocument): void {
 }
 
 /**
- * The adaptive debounce. An edit whose analysis was cheap (an incremental one: a few milliseconds) is
- * validated at once, so diagnostics follow every keystroke; after an expensive one (a full re-read of
- * a big file) the next waits about twice that long, so fast typing does not queue full re-reads.
+ * The adaptive debounce. After an edit whose analysis was cheap (an incremental one: a few milliseconds,
+ * well within the time between two keystrokes) the next is validated at once, so diagnostics follow
+ * every keystroke; after an expensive one (a full re-read of a big file) the next waits about twice
+ * that long, so fast typing does not queue full re-reads.
  */
 function debounceMs(lastEditCostMs: number): number {
-  return lastEditCostMs < 10 ? 0 : Math.min(300, Math.round(lastEditCostMs * 2));
+  return lastEditCostMs < 25 ? 0 : Math.min(300, Math.round(lastEditCostMs * 2));
 }
 
 function schedule(doc: TextDocument): void {

@@ -57,7 +57,8 @@ function describe(entry: RuleEntry): Outer {
   if (suffix) return { entry, text, prefix, kind: SUFFIX, literal: suffix, key: suffix.slice(-KEY_LENGTH), seen: 0 };
   let middle = '';
   for (const part of text.slice(first + 1, last).split(/\*+/)) if (part.length > middle.length) middle = part;
-  if (middle) return { entry, text, prefix, kind: MIDDLE, literal: middle, key: middle.slice(0, KEY_LENGTH), seen: 0 };
+  // The end of a literal tells patterns apart better than its start (`*billing-v2*`, `*pay1234*`).
+  if (middle) return { entry, text, prefix, kind: MIDDLE, literal: middle, key: middle.slice(-KEY_LENGTH), seen: 0 };
   return { entry, text, prefix, kind: ANY, literal: '', key: '', seen: 0 };
 }
 

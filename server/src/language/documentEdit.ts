@@ -48,6 +48,7 @@ const superseded = new WeakSet<PolicyDocument>();
 /** Whether an edit of this version can be applied to its tree (else its successor is read in full). */
 export function isEditable(doc: PolicyDocument): boolean {
   let ok = editable.get(doc);
+  if (ok === undefined && doc.plainBlocks) ok = !superseded.has(doc);
   if (ok === undefined) {
     const y = doc.yaml;
     ok = !superseded.has(doc) && !y.doc.errors.length && !y.doc.warnings.length && !y.extraDocuments.length && y.loadError === undefined
@@ -176,7 +177,14 @@ function shift(node: Node | null | undefined, from: number, delta: number, skip:
     const items = node.items as Node[];
     for (let i = 0; i < items.length; i++) {
       if (node === skip && i >= skipFrom && i < skipTo) continue;
-      shift(items[i], from, delta, skip, skipFrom, skipTo);
+      const item = items[i];
+      // Lists of thousands of scalars after the edit: moved here without a call each.
+      const ir = item?.range;
+      if (ir && ir[0] >= from && isScalar(item)) {
+        ir[0] += delta;
+        ir[1] += delta;
+        ir[2] += delta;
+      } else shift(item, from, delta, skip, skipFrom, skipTo);
     }
   }
 }

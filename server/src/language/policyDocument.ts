@@ -26,10 +26,15 @@ export class PolicyDocument {
   private lineStarts: number[] | undefined;
 
   /** `read` is the text already read (an incremental edit); otherwise the block reader, else `yaml`, reads it. */
+  /** Read by the block reader: plain block YAML, no errors, anchors or merge keys (see blockYaml.ts). */
+  readonly plainBlocks: boolean;
+
+  /** `read` is the text already read (an incremental edit); otherwise the block reader, else `yaml`, reads it. */
   constructor(readonly uri: string, readonly version: number, readonly text: string, read?: BlockYaml) {
     const block = read ?? readBlockYaml(text);
     this.yaml = block?.yaml ?? parsePolicyYaml(text);
     this.lineStarts = block?.lineStarts;
+    this.plainBlocks = !read && !!block;
   }
 
   get value(): PyValue | undefined {

@@ -43,8 +43,11 @@ export class ShadowedRules {
   private unreachable = CROSS_CHECKS.map((): Verdicts => new Map());
   private mcp: Verdicts = new Map();
   private redundant = new Map<string, Verdicts>();
+  /** Per pattern list: its entries that match every target. */
+  private everything = new Map<string, RuleEntry[]>();
 
   constructor(private readonly list: (key: string) => RuleList | undefined) {
+    for (const key of PATTERN_LISTS) this.findEverything(key);
     CROSS_CHECKS.forEach((c, i) => {
       for (const e of this.list(c.weak)?.entries ?? []) this.judgeUnreachable(i, e);
     });
@@ -66,6 +69,10 @@ export class ShadowedRules {
       this.indexes.set(key, index);
     }
     return index;
+  }
+
+  private findEverything(key: string): void {
+    this.everything.set(key, (this.list(key)?.entries ?? []).filter((e) => e.text?.charCodeAt(0) === 0x2a && matchesEverything(e.text)));
   }
 
   private judgeUnreachable(check: number, e: RuleEntry): void {
@@ -113,6 +120,7 @@ export class ShadowedRules {
       if (c.strong === key) for (const e of affected(this.list(c.weak)?.entries ?? [])) this.judgeUnreachable(i, e);
     });
     if (key === MCP_ALLOWED || key === MCP_BLOCKED) this.judgeMcp();
+    if (this.everything.has(key)) this.findEverything(key);
     const verdicts = this.redundant.get(key);
     if (verdicts) {
       for (const e of change.removed) verdicts.delete(e);
@@ -126,10 +134,8 @@ export class ShadowedRules {
     const report = (e: RuleEntry, severity: DiagnosticSeverity, code: 'unreachable-rule' | 'redundant-rule' | 'matches-everything', message: string) =>
       out.push(makeDiagnostic(doc.nodeRange(e.node)!, severity, code, message, { path: [...e.list, e.index] }));
     for (const key of PATTERN_LISTS) {
-      for (const e of this.list(key)?.entries ?? []) {
-        if (e.text?.charCodeAt(0) === 0x2a && matchesEverything(e.text)) {
-          report(e, DiagnosticSeverity.Warning, 'matches-everything', `${JSON.stringify(e.text)} matches every target: \`${key}\` ${EVERYTHING[key]}.`);
-        }
+      for (const e of this.everything.get(key)!) {
+        report(e, DiagnosticSeverity.Warning, 'matches-everything', `${JSON.stringify(e.text)} matches every target: \`${key}\` ${EVERYTHING[key]}.`);
       }
     }
     CROSS_CHECKS.forEach((c, i) => {
