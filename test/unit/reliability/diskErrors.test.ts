@@ -11,7 +11,7 @@
 // root-owned files. Tests run as root here, where chmod alone does not stop writes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { BackendError } from '../../../server/src/backend/backend';
@@ -222,7 +222,11 @@ describe('reliability: disk errors', function () {
 
     it('run as nobody against root-owned files: exit 1 naming EACCES; with only the evidence log unwritable, the message says the change was saved', function () {
       if (!canSetpriv) this.skip(); // needs setpriv and a nobody user
-      const asNobody = (args: string[]) => spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, CLI, ...args], { cwd: root, env: cleanEnv(), encoding: 'utf8' });
+      // nobody may not be able to read the checkout (CI clones into a 0700 temp folder): run a copy of
+      // the self-contained CLI bundle from the test's own world-readable folder.
+      const cli = join(root, 'cavra-policy.js');
+      copyFileSync(CLI, cli);
+      const asNobody = (args: string[]) => spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, cli, ...args], { cwd: root, env: cleanEnv(), encoding: 'utf8' });
       const before = [readFileSync(store, 'utf8'), readFileSync(evidence, 'utf8')];
       const denied = asNobody(['approval', 'create', 'd.json']);
       assert.equal(denied.status, 1);
