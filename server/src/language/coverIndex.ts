@@ -195,13 +195,13 @@ export class CoverIndex {
    * shortest prefix, the first in the list there; undefined when none does, or when more than `limit`
    * candidates had to be weighed to know. With `all`: every covering outer, pushed onto it.
    */
-  private ask(inner: string, accept: ((outer: RuleEntry) => boolean) | undefined, limit: number, all: RuleEntry[] | undefined): RuleEntry | undefined {
+  private ask(inner: string, accept: ((outer: RuleEntry) => boolean) | undefined, limit: number, all: RuleEntry[] | undefined, weighed?: RuleEntry[]): RuleEntry | undefined {
     const stamp = ++this.question;
     const first = inner.indexOf('*');
     const prefix = first < 0 ? inner : inner.slice(0, first);
     const tail = first < 0 ? inner : inner.slice(inner.lastIndexOf('*') + 1);
     let best: RuleEntry | undefined;
-    let weighed = 0;
+    let count = 0;
     let h = 7;
     for (let len = 0; len <= prefix.length; len++) {
       if (len > 0) h = hashStep(h, prefix.charCodeAt(len - 1));
@@ -209,10 +209,11 @@ export class CoverIndex {
       this.gather(inner, prefix, tail, len, h, stamp);
       const n = this.count;
       if (!n) continue;
-      weighed += n;
-      if (!all && weighed > limit) return undefined;
+      count += n;
+      if (!all && count > limit) return undefined;
       for (let i = 0; i < n; i++) {
         const o = this.candidates[i];
+        weighed?.push(o.entry);
         if (best && best.index < o.entry.index) continue;
         if (!quickCheck(o, inner, tail) || (accept && !accept(o.entry)) || !globCovers(o.text, inner)) continue;
         if (all) all.push(o.entry);
@@ -230,6 +231,13 @@ export class CoverIndex {
    */
   find(inner: string, accept: (outer: RuleEntry) => boolean, limit = CANDIDATE_LIMIT): RuleEntry | undefined {
     return this.ask(inner, accept, limit, undefined);
+  }
+
+  /** Every outer a question about `inner` weighs, in list order (candidateTest names the same ones). */
+  candidatesOf(inner: string): RuleEntry[] {
+    const out: RuleEntry[] = [];
+    this.ask(inner, undefined, Infinity, [], out);
+    return out.sort((a, b) => a.index - b.index);
   }
 
   /** Every outer that covers `inner`, in list order. */

@@ -293,7 +293,9 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
   const items = seq.items as Node[];
   const end = at + removed;
   const tail = end === items.length;
-  const indent = lineFacts(old, prev.lineBounds(prev.positionAt(items[tail ? at - 1 : end]?.range?.[0] ?? items[0].range![0]).line)[0]).indent;
+  // The column of the list's dashes: where its first one is.
+  const indent = seq.range![0] - lineStartOf(old, seq.range![0]);
+  if (old.charCodeAt(seq.range![0]) !== DASH) return undefined;
   const linesBetween = (a: number, b: number, kind: LineFacts['kind']) => {
     for (let line = a; line < b; line++) if (lineFacts(old, starts[line]).kind === kind) return true;
     return false;
