@@ -8,8 +8,13 @@ import { makeDiagnostic } from './makeDiagnostic';
  * Where to show an error the parser placed at a single offset. An empty range at the very end of the
  * file (an unclosed bracket or quote) is moved onto the last character written, so editors show it.
  */
-function errorRange(doc: PolicyDocument, start: number, end: number): Range {
-  const trimmed = doc.text.replace(/\s+$/, '').length;
+/** The text's length without trailing whitespace (`/\s+$/` on the whole text is quadratic in a run of blanks). */
+function trimmedLength(text: string, end = text.length): number {
+  while (end > 0 && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+function errorRange(doc: PolicyDocument, start: number, end: number, trimmed: number): Range {
   if (start >= trimmed && trimmed > 0) return doc.range(trimmed - 1, trimmed);
   return doc.range(start, Math.max(end, Math.min(start + 1, doc.text.length)));
 }
@@ -36,8 +41,9 @@ function duplicateKeys(doc: PolicyDocument): { key: Node; firstLine: number }[] 
 export function syntaxDiagnostics(doc: PolicyDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
   const errors = doc.yaml.doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
+  const trimmed = errors.length ? trimmedLength(doc.text) : 0;
   for (const err of errors) {
-    out.push(makeDiagnostic(errorRange(doc, err.pos[0], err.pos[1]), DiagnosticSeverity.Error, 'yaml-syntax',
+    out.push(makeDiagnostic(errorRange(doc, err.pos[0], err.pos[1], trimmed), DiagnosticSeverity.Error, 'yaml-syntax',
       `YAML syntax error: ${err.message.replace(/ at line \d+, column \d+.*$/s, '')}`));
   }
   if (doc.yaml.doc.errors.some((e) => e.code === 'DUPLICATE_KEY')) {
@@ -76,7 +82,7 @@ function notAMapping(doc: PolicyDocument, v: unknown): Diagnostic {
     return makeDiagnostic(doc.range(0, doc.lineBounds(0)[1]), DiagnosticSeverity.Error, 'not-a-mapping',
       'The policy is empty: CAVRA needs a YAML mapping with a `metadata` section ("Policy must be a YAML object").', { path: [], missing: ['metadata'] });
   }
-  const end = doc.text.slice(0, root.range[1]).replace(/\s+$/, '').length;
+  const end = trimmedLength(doc.text, root.range[1]);
   return makeDiagnostic(doc.range(root.range[0], Math.max(end, root.range[0])), DiagnosticSeverity.Error, 'not-a-mapping',
     `A policy must be a YAML mapping with a \`metadata\` section ("Policy must be a YAML object"), not ${Array.isArray(v) ? 'a list' : 'a single value'}.`);
 }
