@@ -17,49 +17,92 @@ const ANY = 1;
 const SUFFIX = 2;
 const MIDDLE = 3;
 
-/** A pattern of the list as the index files it. */
+/** A pattern of the list as the index files it (its prefix is its bucket's). */
 interface Outer {
   entry: RuleEntry;
-  text: string;
-  prefix: string;
   kind: number;
   /** EXACT: the text; SUFFIX: the suffix; MIDDLE: the longest middle part. */
   literal: string;
-  /** The key it is filed under (up to 3 characters of `literal`). */
+  /** The key it is filed under: the last (up to 3) characters of `literal`. */
   key: string;
   /** The last question that looked at it (each candidate is weighed once per question). */
   seen: number;
 }
 
-/** The patterns sharing one literal prefix. Parts are made on first use: most prefixes hold one pattern. */
-class Bucket {
-  exact?: Outer[];
-  any?: Outer[];
-  suffix?: Map<string, Outer[]>;
-  middle?: Map<string, Outer[]>;
-  /** How many middle keys there are of each length (1..3), so a question tries only those. */
-  middleLengths?: number[];
-  size = 0;
-  /** The next bucket whose prefix has the same hash. */
-  next?: Bucket;
-  constructor(readonly prefix: string) {}
-}
-
 const KEY_LENGTH = 3;
 
-function describe(entry: RuleEntry): Outer {
+/** Buckets up to this size are scanned, key checks inline; larger ones file their patterns by key. */
+const SCANNED = 16;
+
+/** The patterns of a large bucket, filed by key. */
+class Keyed {
+  exact: Outer[] = [];
+  any: Outer[] = [];
+  suffix = new Map<string, Outer[]>();
+  middle = new Map<string, Outer[]>();
+  /** How many middle keys there are of each length (1..3), so a question tries only those. */
+  middleLengths = [0, 0, 0, 0];
+
+  add(o: Outer): void {
+    if (o.kind === EXACT) this.exact.push(o);
+    else if (o.kind === ANY) this.any.push(o);
+    else {
+      const map = o.kind === SUFFIX ? this.suffix : this.middle;
+      const list = map.get(o.key);
+      if (list) list.push(o);
+      else map.set(o.key, [o]);
+      if (o.kind === MIDDLE) this.middleLengths[o.key.length]++;
+    }
+  }
+
+  remove(o: Outer): void {
+    if (o.kind === EXACT) removeFrom(this.exact, o);
+    else if (o.kind === ANY) removeFrom(this.any, o);
+    else {
+      const map = o.kind === SUFFIX ? this.suffix : this.middle;
+      const list = map.get(o.key);
+      removeFrom(list, o);
+      if (list && !list.length) map.delete(o.key);
+      if (o.kind === MIDDLE) this.middleLengths[o.key.length]--;
+    }
+  }
+}
+
+/** The patterns sharing one literal prefix. */
+class Bucket {
+  keyed?: Keyed;
+  /** The next bucket whose prefix has the same hash. */
+  next?: Bucket;
+  // Most prefixes hold one pattern: an array of exactly one, not one with room to grow.
+  constructor(readonly prefix: string, public outers: Outer[]) {}
+}
+
+/** How the index files a pattern: the outer and the length of its literal prefix. */
+function describe(entry: RuleEntry): [Outer, number] {
   const text = entry.text!;
   const first = text.indexOf('*');
-  if (first < 0) return { entry, text, prefix: text, kind: EXACT, literal: text, key: '', seen: 0 };
-  const prefix = text.slice(0, first);
+  if (first < 0) return [{ entry, kind: EXACT, literal: text, key: '', seen: 0 }, text.length];
   const last = text.lastIndexOf('*');
   const suffix = text.slice(last + 1);
-  if (suffix) return { entry, text, prefix, kind: SUFFIX, literal: suffix, key: suffix.slice(-KEY_LENGTH), seen: 0 };
+  if (suffix) return [{ entry, kind: SUFFIX, literal: suffix, key: suffix.slice(-KEY_LENGTH), seen: 0 }, first];
   let middle = '';
   for (const part of text.slice(first + 1, last).split(/\*+/)) if (part.length > middle.length) middle = part;
   // The end of a literal tells patterns apart better than its start (`*billing-v2*`, `*pay1234*`).
-  if (middle) return { entry, text, prefix, kind: MIDDLE, literal: middle, key: middle.slice(-KEY_LENGTH), seen: 0 };
-  return { entry, text, prefix, kind: ANY, literal: '', key: '', seen: 0 };
+  if (middle) return [{ entry, kind: MIDDLE, literal: middle, key: middle.slice(-KEY_LENGTH), seen: 0 }, first];
+  return [{ entry, kind: ANY, literal: '', key: '', seen: 0 }, first];
+}
+
+/**
+ * Whether a question about `inner` weighs `o`, filed in a bucket with a prefix of length `len` that
+ * starts `inner` (`tail`: what follows the inner's last `*`). The keyed lookups find exactly these.
+ */
+function weighs(o: Outer, inner: string, tail: string, len: number): boolean {
+  switch (o.kind) {
+    case EXACT: return len === inner.length;
+    case ANY: return true;
+    case SUFFIX: return tail.endsWith(o.key);
+    default: return inner.indexOf(o.key, len) >= 0;
+  }
 }
 
 function hashStep(h: number, c: number): number {
@@ -98,65 +141,55 @@ export class CoverIndex {
 
   add(entry: RuleEntry): void {
     if (entry.text === undefined) return;
-    const o = describe(entry);
-    const b = this.bucket(o.prefix, true)!;
-    b.size++;
-    if (o.kind === EXACT) (b.exact ??= []).push(o);
-    else if (o.kind === ANY) (b.any ??= []).push(o);
-    else {
-      const map = o.kind === SUFFIX ? (b.suffix ??= new Map()) : (b.middle ??= new Map());
-      const list = map.get(o.key);
-      if (list) list.push(o);
-      else map.set(o.key, [o]);
-      if (o.kind === MIDDLE) (b.middleLengths ??= [0, 0, 0, 0])[o.key.length]++;
+    const [o, prefixLength] = describe(entry);
+    const b = this.bucket(entry.text.slice(0, prefixLength), o);
+    if (!b) return;
+    b.outers.push(o);
+    if (b.keyed) b.keyed.add(o);
+    else if (b.outers.length > SCANNED) {
+      b.keyed = new Keyed();
+      for (const x of b.outers) b.keyed.add(x);
     }
   }
 
   remove(entry: RuleEntry): void {
     if (entry.text === undefined) return;
-    const d = describe(entry);
-    const b = this.bucket(d.prefix, false);
-    if (!b) return;
-    const map = d.kind === SUFFIX ? b.suffix : d.kind === MIDDLE ? b.middle : undefined;
-    const list = d.kind === EXACT ? b.exact : d.kind === ANY ? b.any : map?.get(d.key);
-    const o = list?.find((x) => x.entry === entry);
-    if (!o) return;
-    removeFrom(list, o);
-    if (map && !list!.length) map.delete(d.key);
-    if (d.kind === MIDDLE) b.middleLengths![d.key.length]--;
-    if (--b.size === 0) {
-      const h = hashOf(o.prefix);
-      let first = this.buckets.get(h);
-      if (first === b) first = b.next;
-      else for (let x = first; x; x = x.next) if (x.next === b) x.next = b.next;
-      if (first) this.buckets.set(h, first);
-      else this.buckets.delete(h);
-      this.prefixLengths[o.prefix.length]--;
-    }
+    const [, prefixLength] = describe(entry);
+    const prefix = entry.text.slice(0, prefixLength);
+    const b = this.bucket(prefix);
+    const o = b?.outers.find((x) => x.entry === entry);
+    if (!b || !o) return;
+    removeFrom(b.outers, o);
+    b.keyed?.remove(o);
+    if (b.outers.length) return;
+    const h = hashOf(prefix);
+    let first = this.buckets.get(h);
+    if (first === b) first = b.next;
+    else for (let x = first; x; x = x.next) if (x.next === b) x.next = b.next;
+    if (first) this.buckets.set(h, first);
+    else this.buckets.delete(h);
+    this.prefixLengths[prefix.length]--;
   }
 
-  private bucket(prefix: string, create: boolean): Bucket | undefined {
+  /** The bucket of a prefix; given `first`, a missing one is made holding it (and undefined answered). */
+  private bucket(prefix: string, first?: Outer): Bucket | undefined {
     const h = hashOf(prefix);
-    const first = this.buckets.get(h);
-    for (let b = first; b; b = b.next) if (b.prefix === prefix) return b;
-    if (!create) return undefined;
-    const b = new Bucket(prefix);
-    b.next = first;
+    const head = this.buckets.get(h);
+    for (let b = head; b; b = b.next) if (b.prefix === prefix) return b;
+    if (!first) return undefined;
+    const b = new Bucket(prefix, [first]);
+    b.next = head;
     this.buckets.set(h, b);
     while (this.prefixLengths.length <= prefix.length) this.prefixLengths.push(0);
     this.prefixLengths[prefix.length]++;
-    return b;
+    return undefined;
   }
 
   /** A test telling the patterns for which `outer` is a candidate (the filters a question applies, in one place). */
   static candidateTest(outer: string): (inner: string) => boolean {
-    const o = describe({ text: outer } as RuleEntry);
-    switch (o.kind) {
-      case EXACT: return (inner) => inner === o.text;
-      case ANY: return (inner) => inner.startsWith(o.prefix);
-      case SUFFIX: return (inner) => inner.startsWith(o.prefix) && tailOf(inner).endsWith(o.key);
-      default: return (inner) => inner.startsWith(o.prefix) && inner.indexOf(o.key, o.prefix.length) >= 0;
-    }
+    const [o, prefixLength] = describe({ text: outer } as RuleEntry);
+    const prefix = outer.slice(0, prefixLength);
+    return (inner) => inner.startsWith(prefix) && (o.kind !== EXACT || inner === outer) && weighs(o, inner, tailOf(inner), prefixLength);
   }
 
   /** Candidates of the current question (reused: a question allocates nothing it keeps). */
@@ -179,13 +212,22 @@ export class CoverIndex {
     let b = this.buckets.get(h);
     while (b && (b.prefix.length !== len || !prefix.startsWith(b.prefix))) b = b.next;
     if (!b) return;
-    if (len === inner.length) this.take(b.exact, stamp);
-    this.take(b.any, stamp);
-    if (b.suffix) for (let k = 1; k <= KEY_LENGTH && k <= tail.length; k++) this.take(b.suffix.get(tail.slice(-k)), stamp);
-    if (b.middle) {
-      const lengths = b.middleLengths!;
+    const keyed = b.keyed;
+    if (!keyed) {
+      for (const o of b.outers) {
+        if (o.seen === stamp || !weighs(o, inner, tail, len)) continue;
+        o.seen = stamp;
+        this.candidates[this.count++] = o;
+      }
+      return;
+    }
+    if (len === inner.length) this.take(keyed.exact, stamp);
+    this.take(keyed.any, stamp);
+    for (let k = 1; k <= KEY_LENGTH && k <= tail.length; k++) this.take(keyed.suffix.get(tail.slice(-k)), stamp);
+    if (keyed.middle.size) {
+      const lengths = keyed.middleLengths;
       for (let q = len; q < inner.length; q++) {
-        for (let k = 1; k <= KEY_LENGTH && q + k <= inner.length; k++) if (lengths[k]) this.take(b.middle.get(inner.substr(q, k)), stamp);
+        for (let k = 1; k <= KEY_LENGTH && q + k <= inner.length; k++) if (lengths[k]) this.take(keyed.middle.get(inner.substr(q, k)), stamp);
       }
     }
   }
@@ -215,7 +257,7 @@ export class CoverIndex {
         const o = this.candidates[i];
         weighed?.push(o.entry);
         if (best && best.index < o.entry.index) continue;
-        if (!quickCheck(o, inner, tail) || (accept && !accept(o.entry)) || !globCovers(o.text, inner)) continue;
+        if (!quickCheck(o, inner, tail, len) || (accept && !accept(o.entry)) || !globCovers(o.entry.text!, inner)) continue;
         if (all) all.push(o.entry);
         else best = o.entry;
       }
@@ -249,11 +291,11 @@ export class CoverIndex {
 }
 
 /** Cheap necessary conditions before the exact comparison (`tail`: what follows the inner's last `*`). */
-function quickCheck(o: Outer, inner: string, tail: string): boolean {
+function quickCheck(o: Outer, inner: string, tail: string, len: number): boolean {
   switch (o.kind) {
-    case EXACT: return inner === o.text;
+    case EXACT: return inner === o.literal;
     case SUFFIX: return tail.endsWith(o.literal);
-    case MIDDLE: return inner.includes(o.literal, o.prefix.length);
+    case MIDDLE: return inner.includes(o.literal, len);
     default: return true;
   }
 }
