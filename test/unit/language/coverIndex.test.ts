@@ -8,6 +8,8 @@ import type { RuleEntry } from '../../../server/src/language/ruleLists';
 import { globCovers } from '../../../server/src/policy/glob';
 
 const pattern = fc.stringMatching(/^[ab/.*x]{0,7}$/);
+/** Lists long enough for prefixes shared by more than 16 patterns (filed by key rather than scanned). */
+const patterns = (max: number) => fc.oneof(fc.array(pattern, { maxLength: 12 }), fc.array(fc.stringMatching(/^(?:\*|a\*?)[ab/.*x]{0,5}$/), { minLength: 17, maxLength: max }));
 const entries = (texts: string[]): RuleEntry[] => texts.map((text, index) => ({ list: ['commands', 'block'], index, text, node: {} as never }));
 const prefixLength = (p: string) => (p.includes('*') ? p.indexOf('*') : p.length);
 
@@ -19,7 +21,7 @@ function bruteFind(outers: RuleEntry[], inner: string, accept: (o: RuleEntry) =>
 
 describe('cover index', () => {
   it('finds what comparing every pair finds', () => {
-    fc.assert(fc.property(fc.array(pattern, { maxLength: 12 }), fc.array(pattern, { minLength: 1, maxLength: 5 }), (outerTexts, inners) => {
+    fc.assert(fc.property(patterns(60), fc.array(pattern, { minLength: 1, maxLength: 5 }), (outerTexts, inners) => {
       const outers = entries(outerTexts);
       const index = new CoverIndex(outers);
       for (const inner of inners) {
@@ -31,7 +33,7 @@ describe('cover index', () => {
   });
 
   it('answers the same after additions and removals as an index built afresh', () => {
-    fc.assert(fc.property(fc.array(pattern, { minLength: 1, maxLength: 12 }), fc.array(fc.tuple(fc.boolean(), fc.nat(), pattern)), fc.array(pattern, { minLength: 1, maxLength: 4 }), (start, changes, inners) => {
+    fc.assert(fc.property(patterns(30), fc.array(fc.tuple(fc.boolean(), fc.nat(), pattern), { maxLength: 40 }), fc.array(pattern, { minLength: 1, maxLength: 4 }), (start, changes, inners) => {
       const live = entries(start);
       const index = new CoverIndex(live);
       for (const [add, at, text] of changes) {
@@ -54,7 +56,7 @@ describe('cover index', () => {
   });
 
   it('tells exactly which patterns a question weighs (what an edit of the list re-judges)', () => {
-    fc.assert(fc.property(fc.array(pattern, { maxLength: 12 }), pattern, (outerTexts, inner) => {
+    fc.assert(fc.property(patterns(60), pattern, (outerTexts, inner) => {
       const outers = entries(outerTexts);
       const weighed = new CoverIndex(outers).candidatesOf(inner);
       assert.deepEqual(weighed, outers.filter((o) => CoverIndex.candidateTest(o.text!)(inner)), `${inner} among ${JSON.stringify(outerTexts)}`);
