@@ -80,11 +80,11 @@ function validate(doc: TextDocument): void {
 /**
  * The adaptive debounce. After an edit whose analysis was cheap (an incremental one: a few milliseconds,
  * well within the time between two keystrokes) the next is validated at once, so diagnostics follow
- * every keystroke; after an expensive one (a full re-read of a big file) the next waits about twice
- * that long, so fast typing does not queue full re-reads.
+ * every keystroke; the dearer the last one (a full re-read of a big file), the longer the next waits
+ * for typing to pause (up to 300 ms), so fast typing does not queue full re-reads.
  */
 function debounceMs(lastEditCostMs: number): number {
-  return lastEditCostMs < 25 ? 0 : Math.min(300, Math.round(lastEditCostMs * 2));
+  return Math.round(Math.min(300, Math.max(0, 2 * (lastEditCostMs - 30))));
 }
 
 function schedule(doc: TextDocument): void {

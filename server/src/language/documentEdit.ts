@@ -9,6 +9,7 @@ import * as yaml from 'yaml';
 import type { Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { PyValue } from '../policy/pythonValues';
 import { BLANK, BlockReader, COMMENT, lineTable, withinSubset } from './blockYaml';
+import { changedLines, type LineChange } from './lineDifference';
 import { keyString, MERGE_KEY, PolicyDocument, type YamlPath } from './policyDocument';
 
 // Bound once: the bundle reads each `yaml` import through an accessor, a cost in loops over every node.
@@ -36,7 +37,6 @@ export interface EditedDocument {
 const OUTSIDE_SUBSET = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
 const SPACE = 0x20;
-const NEWLINE = 0x0a;
 const HASH = 0x23;
 const DASH = 0x2d;
 
@@ -189,72 +189,32 @@ function shift(node: Node | null | undefined, from: number, delta: number, skip:
   }
 }
 
-/** Where the two texts differ: [common prefix length, common suffix length]. */
-function difference(a: string, b: string): [number, number] {
-  const min = Math.min(a.length, b.length);
-  let p = 0;
-  // Whole chunks first: string comparison runs natively.
-  for (const step of [4096, 256, 16]) while (p + step <= min && a.substr(p, step) === b.substr(p, step)) p += step;
-  while (p < min && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  let s = 0;
-  const room = min - p;
-  for (const step of [4096, 256, 16]) while (s + step <= room && a.substr(a.length - s - step, step) === b.substr(b.length - s - step, step)) s += step;
-  while (s < room && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
-  return alignToLines(a, b, p, s);
+/** The list entries an edit replaced, and the content lines around them. */
+interface ListWindow {
+  place: ItemPlace;
+  /** The entries replaced: [at, at + removed). */
+  at: number;
+  removed: number;
+  /** The list's dash column. */
+  indent: number;
+  /** The region runs to the list's end. */
+  tail: boolean;
+  /** The content lines before and after the region (-1 / line count when there are none). */
+  before: number;
+  next: number;
+  firstLine: number;
+  /** The first old line starting at or after the region's end. */
+  afterLine: number;
 }
 
-/**
- * An insertion or a deletion can often be placed at several offsets (typing Enter then spaces at the
- * end of a line reads as well as spaces then Enter at the start of the next one). Prefer the place
- * where whole lines come or go, so the lines around are not touched.
- */
-function alignToLines(a: string, b: string, p: number, s: number): [number, number] {
-  const inserted = b.length - s - p;
-  const deleted = a.length - s - p;
-  if ((inserted > 0) === (deleted > 0)) return [p, s];
-  const longer = inserted > 0 ? b : a;
-  const k = inserted > 0 ? inserted : deleted;
-  const lineStartAt = (x: number) => x === 0 || a.charCodeAt(x - 1) === 0x0a;
-  for (let x = p, steps = 0; x >= 0 && steps < 1000; x--, steps++) {
-    if (lineStartAt(x) && longer.charCodeAt(x + k - 1) === 0x0a) return [x, a.length - x - deleted];
-    // Sliding one character left keeps the same result while the character before equals the last one moved.
-    if (x === 0 || a.charCodeAt(x - 1) !== longer.charCodeAt(x + k - 1)) break;
-  }
-  return [p, s];
-}
-
-export function editPolicyDocument(prev: PolicyDocument, version: number, text: string): EditedDocument | undefined {
-  if (!isEditable(prev)) return undefined;
+/** The old lines must be blank or consecutive entries of one list, with nothing around that their edit could change. */
+function listWindow(prev: PolicyDocument, change: LineChange): ListWindow | undefined {
   const old = prev.text;
-  if (old === text) {
-    const doc = new PolicyDocument(prev.uri, version, text, { yaml: prev.yaml, lineStarts: prev.lineStartOffsets() });
-    editable.set(doc, true);
-    superseded.add(prev);
-    return { doc };
-  }
-  const [p, s] = difference(old, text);
-  const delta = text.length - old.length;
-  const changedOldEnd = old.length - s;
-  const changedNewEnd = text.length - s;
-  // The edited region as whole lines: [from, to) in the old text, [from, to + delta) in the new one.
-  const from = old.lastIndexOf('\n', p - 1) + 1;
-  let to: number;
-  const atLineStart = (t: string, at: number) => at === 0 || t.charCodeAt(at - 1) === NEWLINE;
-  if (atLineStart(old, changedOldEnd) && atLineStart(text, changedNewEnd)) to = changedOldEnd;
-  else {
-    const nl = old.indexOf('\n', changedOldEnd);
-    to = nl < 0 ? old.length : nl + 1;
-  }
-  const newTo = to + delta;
-  if (OUTSIDE_SUBSET.test(text.slice(from, newTo)) || OUTSIDE_SUBSET.test(old.slice(from, to))) return undefined;
-
+  const { from, to } = change;
   const starts = prev.lineStartOffsets();
   const firstLine = prev.positionAt(from).line;
-  // The first line starting at or after the region's end (starts.length when there is none).
   let afterLine = firstLine;
   while (afterLine < starts.length && starts[afterLine] < to) afterLine++;
-
-  // The old lines: blank, or consecutive entries of one list.
   let place: ItemPlace | undefined;
   let at = -1;
   let removed = 0;
@@ -270,7 +230,6 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
     }
     removed++;
   }
-  // The content lines around the region.
   const contentLine = (line: number, step: 1 | -1): number => {
     while (line >= 0 && line < starts.length && lineFacts(old, starts[line]).kind !== 'content') line += step;
     return line;
@@ -294,55 +253,72 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
   const end = at + removed;
   const tail = end === items.length;
   // The column of the list's dashes: where its first one is.
-  const indent = seq.range![0] - lineStartOf(old, seq.range![0]);
   if (old.charCodeAt(seq.range![0]) !== DASH) return undefined;
+  const indent = seq.range![0] - lineStartOf(old, seq.range![0]);
   const linesBetween = (a: number, b: number, kind: LineFacts['kind']) => {
     for (let line = a; line < b; line++) if (lineFacts(old, starts[line]).kind === kind) return true;
     return false;
   };
-  // After the region: the next entry of the list, or (at its end) something less indented.
+  // After the region: the next entry of the list, or (at its end) something less indented. A comment
+  // in between could be taken into the last new entry's range.
   if (linesBetween(afterLine, Math.min(next, starts.length), 'comment')) return undefined;
   if (!tail && !(nextPlace?.seq === seq && nextPlace.index === end)) return undefined;
   if (tail && next < starts.length) {
     const f = lineFacts(old, starts[next]);
     if (f.indent > indent || (f.indent === indent && isItemLine(old, f))) return undefined;
   }
-  // Before it: the previous entry (a one-line scalar), and at the list's end no comments in between.
+  // Before it: a one-line scalar entry ending before the region (an empty one with a comment can run
+  // up to the next entry), and at the list's end no comment in between (it could stay with the list).
   if (at > 0) {
     const prevItem = items[at - 1];
-    // A one-line scalar ending before the region; an empty one (`-`) must not reach past its line
-    // (`yaml` lets an empty entry with a comment run up to the next entry).
     const r = prevItem.range!;
     if (!isScalar(prevItem) || before < 0 || prev.positionAt(r[0]).line !== before || r[2] > from || (r[0] === r[1] && r[2] !== r[1])) return undefined;
   }
   if (tail && linesBetween(before + 1, firstLine, 'comment')) return undefined;
+  return { place, at, removed, indent, tail, before, next, firstLine, afterLine };
+}
 
-  // The new lines, read by the block reader with their neighbours for context.
-  const windowFirst = before >= 0 ? before : firstLine;
-  const windowStart = before >= 0 ? starts[before] : from;
-  const windowEnd = next < starts.length ? (next + 1 < starts.length ? starts[next + 1] + delta : text.length) : text.length;
+/** The new lines of the region as list entries, read by the block reader with their neighbours for context. */
+function readEntries(prev: PolicyDocument, text: string, change: LineChange, w: ListWindow): { nodes: Node[]; values: PyValue[] } | undefined {
+  const starts = prev.lineStartOffsets();
+  const windowFirst = w.before >= 0 ? w.before : w.firstLine;
+  const windowStart = w.before >= 0 ? starts[w.before] : change.from;
+  const windowEnd = w.next < starts.length && w.next + 1 < starts.length ? starts[w.next + 1] + change.delta : text.length;
   const windowStarts = [windowStart];
   for (let nl = text.indexOf('\n', windowStart); nl >= 0 && nl + 1 < windowEnd; nl = text.indexOf('\n', nl + 1)) windowStarts.push(nl + 1);
   if (windowEnd === text.length && text.endsWith('\n') && windowStarts[windowStarts.length - 1] !== text.length) windowStarts.push(text.length);
-  const windowText = windowEnd < text.length ? text.slice(0, windowEnd - 1) : text;
-  const lines = lineTable(windowText, windowStarts);
+  const lines = lineTable(windowEnd < text.length ? text.slice(0, windowEnd - 1) : text, windowStarts);
   const reader = new BlockReader(lines);
-  const regionFirst = firstLine - windowFirst;
-  const fresh: Node[] = [];
+  const nodes: Node[] = [];
   const values: PyValue[] = [];
   const read = withinSubset(() => {
-    for (let i = regionFirst; i < lines.starts.length && lines.starts[i] < newTo; i++) {
+    for (let i = w.firstLine - windowFirst; i < lines.starts.length && lines.starts[i] < change.newTo; i++) {
       if (lines.kinds[i] === COMMENT) return false;
       if (lines.kinds[i] === BLANK) continue;
-      if (lines.indents[i] !== indent || !reader.isItemLine(i)) return false;
-      const item = reader.readItem(i, indent);
-      fresh.push(item.node);
+      if (lines.indents[i] !== w.indent || !reader.isItemLine(i)) return false;
+      const item = reader.readItem(i, w.indent);
+      nodes.push(item.node);
       values.push(item.value);
     }
     return true;
   });
-  if (!read) return undefined;
-  if (items.length - removed + fresh.length === 0) return undefined;
+  return read ? { nodes, values } : undefined;
+}
+
+export function editPolicyDocument(prev: PolicyDocument, version: number, text: string): EditedDocument | undefined {
+  if (!isEditable(prev)) return undefined;
+  const old = prev.text;
+  if (old === text) return { doc: successor(prev, version, text, prev.lineStartOffsets()) };
+  const change = changedLines(old, text);
+  const { from, to, newTo, delta } = change;
+  if (OUTSIDE_SUBSET.test(text.slice(from, newTo)) || OUTSIDE_SUBSET.test(old.slice(from, to))) return undefined;
+  const w = listWindow(prev, change);
+  if (!w) return undefined;
+  const { place, at, removed, indent, tail } = w;
+  const seq = place.seq;
+  const items = seq.items as Node[];
+  const fresh = readEntries(prev, text, change, w);
+  if (!fresh || items.length - removed + fresh.nodes.length === 0) return undefined;
   const list = valueAt(prev.value, place.path);
   if (!Array.isArray(list) || list.length !== items.length) return undefined;
 
@@ -350,9 +326,9 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
   const chain = place.chain;
   const oldEnds = chain.map((c) => [c.range![1], c.range![2]]);
   const root = prev.root!;
-  shift(root, to, delta, seq, at, end);
-  const removedNodes = items.splice(at, removed, ...fresh);
-  list.splice(at, removed, ...values);
+  shift(root, to, delta, seq, at, at + removed);
+  const removedNodes = items.splice(at, removed, ...fresh.nodes);
+  list.splice(at, removed, ...fresh.values);
   if (at === 0) seq.range![0] = lineStartOf(text, items[0].range![0]) + indent;
   if (tail) {
     // The list now ends with its new last entry; so does each enclosing collection it ends.
@@ -367,21 +343,29 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
       last = c;
     }
   }
-  const yamlDoc = prev.yaml.doc;
   const r = root.range!;
   const lastLeaf = lastScalar(root);
-  yamlDoc.range = [r[0], r[2], lastLeaf && isEmptyScalar(lastLeaf) && lastLeaf.range![2] === r[2] ? r[2] : text.length];
+  prev.yaml.doc.range = [r[0], r[2], lastLeaf && isEmptyScalar(lastLeaf) && lastLeaf.range![2] === r[2] ? r[2] : text.length];
 
-  // Line starts: the old ones before the region, the region's own (and its end, when a line starts
-  // there: at the end of the text it may not), then the old ones after it, moved.
-  const lineStarts = starts.slice(0, firstLine);
-  lineStarts.push(from);
-  for (let nl = text.indexOf('\n', from); nl >= 0 && nl < newTo; nl = text.indexOf('\n', nl + 1)) lineStarts.push(nl + 1);
-  for (let line = afterLine; line < starts.length; line++) if (starts[line] > to) lineStarts.push(starts[line] + delta);
+  // Line starts, in the old array (its document is done with): the region's own (and its end, when a
+  // line starts there: at the end of the text it may not), then the old ones after it, moved.
+  const lineStarts = prev.lineStartOffsets();
+  const region = [from];
+  for (let nl = text.indexOf('\n', from); nl >= 0 && nl < newTo; nl = text.indexOf('\n', nl + 1)) region.push(nl + 1);
+  let after = w.afterLine;
+  if (after < lineStarts.length && lineStarts[after] === to) after++;
+  lineStarts.splice(w.firstLine, after - w.firstLine, ...region);
+  if (delta) for (let line = w.firstLine + region.length; line < lineStarts.length; line++) lineStarts[line] += delta;
+  const doc = successor(prev, version, text, lineStarts);
+  return { doc, edit: { seq, path: place.path, at, removed, added: fresh.nodes.length, removedNodes } };
+}
+
+/** The next version, taking over the previous one's (edited) tree. */
+function successor(prev: PolicyDocument, version: number, text: string, lineStarts: number[]): PolicyDocument {
   const doc = new PolicyDocument(prev.uri, version, text, { yaml: prev.yaml, lineStarts });
   editable.set(doc, true);
   superseded.add(prev);
-  return { doc, edit: { seq, path: place.path, at, removed, added: fresh.length, removedNodes } };
+  return doc;
 }
 
 function lineStartOf(text: string, offset: number): number {
