@@ -27,6 +27,14 @@ function samplePack(rules: number): string {
 }
 
 export function warmUpLanguageService(): void {
+  try {
+    warmUp();
+  } catch {
+    // Only an optimisation: a failure here must not stop the server (the real document gets its own answer).
+  }
+}
+
+function warmUp(): void {
   validatePolicy({});
   const catalog = new PackCatalog();
   const context = { file: undefined, catalog };
