@@ -39,6 +39,11 @@ function keyHover(path: YamlPath, value?: unknown): string | undefined {
 
 const rules = (n: number) => `${n} ${n === 1 ? 'rule' : 'rules'}`;
 
+/** Text from another file shown as text: no links, images, HTML or emphasis of its own. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>#+!|~]/g, '\\$&');
+}
+
 function patternHover(a: Analysis, listKey: string, index: number, text: string): string {
   const lines = [`**${JSON.stringify(text)}** in \`${listKey}\``, ''];
   if (listKey === 'metadata.inherits') {
@@ -46,7 +51,7 @@ function patternHover(a: Analysis, listKey: string, index: number, text: string)
     if (!pack) return [...lines, `No pack \`${text}\` under the policy root: CAVRA cannot load this parent.`].join('\n');
     const counts = POLICY_SECTIONS.filter((s) => pack.ruleCounts[s] > 0).map((s) => `${s} ${pack.ruleCounts[s]}`).join(' · ');
     const shown = `${basename(dirname(dirname(pack.file)))}/${pack.folder}/${basename(pack.file)}`;
-    return [...lines, `**${pack.title ?? pack.id}**${pack.version ? ` (version ${pack.version})` : ''}`, '', pack.description ?? '', '',
+    return [...lines, `**${escapeMarkdown(pack.title ?? pack.id)}**${pack.version ? ` (version ${escapeMarkdown(pack.version)})` : ''}`, '', escapeMarkdown(pack.description ?? ''), '',
       `${rules(totalRules(pack.ruleCounts))}${counts ? `: ${counts}` : ''}`, '', `[${shown}](${pathToFileURL(pack.file).href})`].join('\n');
   }
   if (/^(mcp|compliance)\./.test(listKey)) {

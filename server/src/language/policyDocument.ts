@@ -1,6 +1,6 @@
 // One analysed version of a policy file: its text, its YAML tree (read as CAVRA reads it) and the
 // lookups every feature needs: path -> node, offset -> path, offset <-> position.
-import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { parsePolicyYaml, type PolicyYaml } from '../policy/policyYaml';
 import { readBlockYaml, type BlockYaml } from './blockYaml';
@@ -31,7 +31,8 @@ export class PolicyDocument {
 
   /** `read` is the text already read (an incremental edit); otherwise the block reader, else `yaml`, reads it. */
   constructor(readonly uri: string, readonly version: number, readonly text: string, read?: BlockYaml) {
-    const block = read ?? readBlockYaml(text);
+    // The line-by-line reader knows \n and \r\n only; a lone \r (old Mac endings) takes the full parser.
+    const block = read ?? (/\r(?!\n)/.test(text) ? undefined : readBlockYaml(text));
     this.yaml = block?.yaml ?? parsePolicyYaml(text);
     this.lineStarts = block?.lineStarts;
     this.plainBlocks = !read && !!block;
@@ -80,6 +81,8 @@ export class PolicyDocument {
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
+    // An offset between the \r and \n of a CRLF belongs to the line's end, not past it.
+    if (offset > starts[lo] && this.text.charCodeAt(offset - 1) === 13 && this.text.charCodeAt(offset) === 10) offset--;
     return { line: lo, character: offset - starts[lo] };
   }
 
@@ -164,7 +167,10 @@ export class PolicyDocument {
 /** A key as text. The YAML merge key `<<` (a symbol in the tree) is `<<`. */
 export function keyString(key: unknown): string {
   const v = isScalar(key) ? key.value : key;
-  return typeof v === 'symbol' ? v.description ?? '' : String(v);
+  if (typeof v === 'symbol') return v.description ?? '';
+  // A collection used as a key: String() would build its value, which can throw (bad merges).
+  if (isCollection(v)) return isMap(v) ? '{…}' : '[…]';
+  return String(v);
 }
 
 export const MERGE_KEY = '<<';

@@ -41,9 +41,11 @@ function symbolFor(doc: PolicyDocument, pair: Pair, value: unknown, depth: numbe
   const start = key.range[0];
   const end = trimmedEnd(doc, start, node?.range?.[1] ?? key.range[1]);
   const name = keyString(key);
+  // VS Code rejects a whole outline holding one symbol with an empty name.
+  const label = name === '' ? '""' : name;
   const section = inSection || (depth === 0 && (POLICY_SECTIONS as readonly string[]).includes(name));
   const sym: DocumentSymbol = {
-    name,
+    name: label,
     detail: detailOf(doc, node, value, name, section),
     kind: isSeq(node) ? SymbolKind.Array : isMap(node) ? (depth === 0 ? SymbolKind.Module : SymbolKind.Object) : SymbolKind.Property,
     range: doc.range(start, Math.max(end, key.range[1])),

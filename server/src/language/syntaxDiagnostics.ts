@@ -1,5 +1,5 @@
 // YAML syntax errors, duplicate keys, extra documents and a non-mapping root.
-import { isMap, isPair, visit, type Node } from 'yaml';
+import { isCollection, isMap, isPair, visit, type Node } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { keyString, type PolicyDocument } from './policyDocument';
 import { makeDiagnostic } from './makeDiagnostic';
@@ -38,8 +38,39 @@ function duplicateKeys(doc: PolicyDocument): { key: Node; firstLine: number }[] 
   return out;
 }
 
-export function syntaxDiagnostics(doc: PolicyDocument): Diagnostic[] {
+/** Characters PyYAML's reader refuses anywhere in a file ("unacceptable character"). */
+const NON_PRINTABLE = /[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+function unacceptableCharacters(doc: PolicyDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
+  NON_PRINTABLE.lastIndex = 0;
+  for (let m = NON_PRINTABLE.exec(doc.text); m && out.length < 20; m = NON_PRINTABLE.exec(doc.text)) {
+    const hex = m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    out.push(makeDiagnostic(doc.range(m.index, m.index + m[0].length), DiagnosticSeverity.Error, 'yaml-syntax',
+      `CAVRA's YAML reader (PyYAML) refuses the control character U+${hex} ("unacceptable character #x${hex.toLowerCase()}"), so it cannot load this file. Remove it, or write it as an escape inside double quotes.`));
+  }
+  return out;
+}
+
+/** A list or mapping used as a key: PyYAML raises "found unhashable key" and CAVRA cannot load the file. */
+function unhashableKeys(doc: PolicyDocument): Diagnostic[] {
+  // Only explicit (`? `) or flow-collection keys can be collections; most files skip the walk.
+  if (!/(^|\n)[ \t-]*\?|[\]}]\s*:/.test(doc.text)) return [];
+  const out: Diagnostic[] = [];
+  visit(doc.yaml.doc, {
+    Pair(_k, pair) {
+      const key = pair.key as Node | null;
+      if (isCollection(key) && key.range) {
+        out.push(makeDiagnostic(doc.nodeRange(key)!, DiagnosticSeverity.Error, 'yaml-syntax',
+          `A ${isMap(key) ? 'mapping' : 'list'} used as a key: CAVRA's YAML loader raises "found unhashable key" and rejects the whole file.`));
+      }
+    },
+  });
+  return out;
+}
+
+export function syntaxDiagnostics(doc: PolicyDocument): Diagnostic[] {
+  const out: Diagnostic[] = [...unacceptableCharacters(doc), ...unhashableKeys(doc)];
   const errors = doc.yaml.doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
   const trimmed = errors.length ? trimmedLength(doc.text) : 0;
   for (const err of errors) {

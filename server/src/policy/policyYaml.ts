@@ -40,7 +40,9 @@ function singleDocument(text: string): Document.Parsed[] {
   return doc.contents === null && !doc.errors.length && !doc.warnings.length ? [] : [doc];
 }
 
-export function parsePolicyYaml(text: string): PolicyYaml {
+export function parsePolicyYaml(source: string): PolicyYaml {
+  // PyYAML (and VS Code) end a line at a lone \r; the `yaml` package does not. Same length, same offsets.
+  const text = source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
   // One document (the usual case): parseDocument, without collecting a stream.
   const docs = DOCUMENT_MARKER.test(text) ? parseAllDocuments(text, policyYamlOptions) : singleDocument(text);
   const all = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
