@@ -19,8 +19,13 @@ import type { PyValue } from '../policy/pythonValues';
 // Bound once: the bundle reads each `yaml` import through an accessor, a cost in loops over every node.
 const { Document, Pair, Scalar, YAMLMap, YAMLSeq } = yaml;
 
-/** Characters only `yaml` reads correctly here: control characters, tabs, CR and Unicode line breaks, BOM. */
-const OUTSIDE_SUBSET = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
+/** Characters only `yaml` reads correctly here: control characters, tabs, a CR not before LF, Unicode line breaks, BOM. */
+const OUTSIDE_SUBSET = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)/;
+
+/** Whether a text (or a part of one made of whole lines) has characters the block reader leaves to `yaml`. */
+export function outsideSubset(text: string): boolean {
+  return OUTSIDE_SUBSET.test(text);
+}
 
 /** Line kinds in a LineTable. */
 export const BLANK = 0;
@@ -28,6 +33,7 @@ export const COMMENT = 1;
 export const CONTENT = 2;
 
 const SPACE = 0x20;
+const CR = 0x0d;
 const HASH = 0x23;
 const DASH = 0x2d;
 const COLON = 0x3a;
@@ -69,6 +75,8 @@ export interface LineTable {
   text: string;
   /** Offset where each line starts (a text ending in a line break has a last, empty line). */
   starts: number[];
+  /** Where each line's text ends, before its line break (LF or CRLF). */
+  ends: Int32Array;
   indents: Int32Array;
   kinds: Uint8Array;
 }
@@ -79,17 +87,20 @@ export function lineTable(text: string, starts?: number[]): LineTable {
     for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) starts.push(p + 1);
   }
   const n = starts.length;
+  const ends = new Int32Array(n);
   const indents = new Int32Array(n);
   const kinds = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const s = starts[i];
-    const e = i + 1 < n ? starts[i + 1] - 1 : text.length;
+    let e = i + 1 < n ? starts[i + 1] - 1 : text.length;
+    if (e > s && text.charCodeAt(e - 1) === CR) e--;
     let p = s;
     while (p < e && text.charCodeAt(p) === SPACE) p++;
+    ends[i] = e;
     indents[i] = p - s;
     kinds[i] = p === e ? BLANK : text.charCodeAt(p) === HASH ? COMMENT : CONTENT;
   }
-  return { text, starts, indents, kinds };
+  return { text, starts, ends, indents, kinds };
 }
 
 interface Read {
@@ -112,6 +123,7 @@ interface ScalarText {
 export class BlockReader {
   private readonly text: string;
   private readonly starts: number[];
+  private readonly ends: Int32Array;
   private readonly indents: Int32Array;
   private readonly kinds: Uint8Array;
   private readonly n: number;
@@ -119,13 +131,14 @@ export class BlockReader {
   constructor(lines: LineTable) {
     this.text = lines.text;
     this.starts = lines.starts;
+    this.ends = lines.ends;
     this.indents = lines.indents;
     this.kinds = lines.kinds;
     this.n = lines.starts.length;
   }
 
   lineEnd(i: number): number {
-    return i + 1 < this.n ? this.starts[i + 1] - 1 : this.text.length;
+    return this.ends[i];
   }
 
   lineNext(i: number): number {

@@ -8,7 +8,7 @@
 import * as yaml from 'yaml';
 import type { Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { PyValue } from '../policy/pythonValues';
-import { BLANK, BlockReader, COMMENT, lineTable, withinSubset } from './blockYaml';
+import { BLANK, BlockReader, COMMENT, lineTable, outsideSubset, withinSubset } from './blockYaml';
 import { changedLines, type LineChange } from './lineDifference';
 import { keyString, MERGE_KEY, PolicyDocument, type YamlPath } from './policyDocument';
 
@@ -33,8 +33,6 @@ export interface EditedDocument {
   edit?: ListEdit;
 }
 
-/** Characters the block reader never reads (see blockYaml.ts); an edit bringing one in is read in full. */
-const OUTSIDE_SUBSET = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
 const SPACE = 0x20;
 const HASH = 0x23;
@@ -87,7 +85,8 @@ interface LineFacts {
 
 function lineFacts(text: string, start: number): LineFacts {
   const nl = text.indexOf('\n', start);
-  const end = nl < 0 ? text.length : nl;
+  let end = nl < 0 ? text.length : nl;
+  if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
   let p = start;
   while (p < end && text.charCodeAt(p) === SPACE) p++;
   return { start, end, indent: p - start, kind: p === end ? 'blank' : text.charCodeAt(p) === HASH ? 'comment' : 'content' };
@@ -311,7 +310,8 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
   if (old === text) return { doc: successor(prev, version, text, prev.lineStartOffsets()) };
   const change = changedLines(old, text);
   const { from, to, newTo, delta } = change;
-  if (OUTSIDE_SUBSET.test(text.slice(from, newTo)) || OUTSIDE_SUBSET.test(old.slice(from, to))) return undefined;
+  // Characters the block reader leaves to `yaml`, brought in or taken out: read in full.
+  if (outsideSubset(text.slice(from, newTo)) || outsideSubset(old.slice(from, to))) return undefined;
   const w = listWindow(prev, change);
   if (!w) return undefined;
   const { place, at, removed, indent, tail } = w;

@@ -54,8 +54,11 @@ function unacceptableCharacters(doc: PolicyDocument): Diagnostic[] {
 
 /** A list or mapping used as a key: PyYAML raises "found unhashable key" and CAVRA cannot load the file. */
 function unhashableKeys(doc: PolicyDocument): Diagnostic[] {
-  // Only explicit (`? `) or flow-collection keys can be collections; most files skip the walk.
-  if (!/(^|\n)[ \t-]*\?|[\]}]\s*:/.test(doc.text)) return [];
+  // Only explicit (`? `) or flow-collection keys can be collections; most files skip the walk. The
+  // character tests first: the pattern alone costs a millisecond per 600 KB, on every keystroke.
+  const text = doc.text;
+  const explicitKey = text.includes('?') && /(^|\n)[ \t-]*\?/.test(text);
+  if (!explicitKey && !((text.includes(']') || text.includes('}')) && /[\]}]\s*:/.test(text))) return [];
   const out: Diagnostic[] = [];
   visit(doc.yaml.doc, {
     Pair(_k, pair) {

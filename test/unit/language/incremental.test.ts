@@ -33,12 +33,14 @@ function packsUnder(dir: string): string[] {
 
 /** Big enough lists for the cover index and duplicates to matter, small enough for thousands of edits. */
 const BENCH_LIKE = [generatePolicy(300, 1).text, generatePolicy(120, 2).text];
-/** Trees `yaml` reads (a flow list, a block scalar, CRLF elsewhere): edits inside lists still apply to them. */
+/** Trees `yaml` reads (a flow list, a block scalar, a flow mapping): edits inside lists still apply to them. */
 const YAML_READ = [
   `${BENCH_LIKE[1].replace('  version: "1.0.0"\n', '  version: "1.0.0"\n  inherits: [cavra-a, cavra-b]\n  notes: >\n    folded\n    text\n')}`,
   `# A pack with a flow mapping\nmetadata: {id: cavra-bench-300, title: T, description: D, version: "1"}\ncommands:\n  block:\n    - "rm -rf *"\n    - "terraform *"\n    - "terraform apply*"\n  allow:\n    - "terraform plan*"\n    - "terraform apply -target*"\n    - "git *"\n    - git status\n`,
 ];
-const SEEDS = [...BENCH_LIKE, ...YAML_READ, ...packsUnder('examples/workspace/policies'), ...packsUnder('test/fixtures/policies')];
+/** Windows line ends: the block reader and incremental edits take CRLF too. */
+const CRLF = [BENCH_LIKE[1].replace(/\n/g, '\r\n')];
+const SEEDS = [...BENCH_LIKE, ...YAML_READ, ...CRLF, ...packsUnder('examples/workspace/policies'), ...packsUnder('test/fixtures/policies')];
 
 function positionsOf(a: Analysis, picks: number[]): Position[] {
   return picks.map((p) => a.doc.positionAt(a.doc.text.length ? p % a.doc.text.length : 0));
@@ -81,7 +83,7 @@ describe('incremental analysis equals a fresh analysis', () => {
     let edits = 0;
     let reused = 0;
     fc.assert(fc.property(
-      fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...BENCH_LIKE, ...YAML_READ) }, { weight: 2, arbitrary: fc.constantFrom(...SEEDS) }, { weight: 2, arbitrary: blockPolicy }),
+      fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...BENCH_LIKE, ...YAML_READ, ...CRLF) }, { weight: 2, arbitrary: fc.constantFrom(...SEEDS) }, { weight: 2, arbitrary: blockPolicy }),
       fc.array(anyEdit, { minLength: 1, maxLength: 25 }),
       fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
       (seed, sequence, picks) => {
