@@ -2,7 +2,8 @@
 // CAVRA hashes for a draft's policy_digest. Byte-for-byte compatibility is the point of this file.
 import { PyFloat, PyTimestamp, pyFloatRepr, type PyValue } from './pythonValues';
 
-function escapeString(s: string): string {
+/** A JSON string as Python writes it with ensure_ascii (non-ASCII and DEL as \\uXXXX). */
+export function escapeString(s: string): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -22,7 +23,7 @@ function escapeString(s: string): string {
 }
 
 /** Python sorts str keys by code point, not by UTF-16 unit. */
-function compareCodePoints(a: string, b: string): number {
+export function compareCodePoints(a: string, b: string): number {
   const ai = a[Symbol.iterator]();
   const bi = b[Symbol.iterator]();
   for (;;) {

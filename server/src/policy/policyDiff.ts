@@ -1,23 +1,14 @@
 // CAVRA's policy diff (SPEC 3.3, policy_engine.diff_policies): both policies normalized, flattened to
 // dotted key paths, then compared. Lists of strings are leaf values compared sorted.
+import { compareCodePoints } from './canonicalJson';
 import { isMapping, PyFloat, PyTimestamp, pyStr, type PyValue } from './pythonValues';
+
+export { compareCodePoints };
 
 export interface PolicyDiff {
   added: string[];
   removed: string[];
   changed: string[];
-}
-
-/** Python's sort order for str: by code point (JS sorts by UTF-16 unit). */
-export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
 }
 
 function sortedStrings(values: string[]): string[] {

@@ -6,6 +6,7 @@
 // [src/cavra/approvals.py actor_context_from_claims]. CAVRA also accepts unverified `actor_claims`
 // in the request body; this project deliberately does not: there is no function here that takes raw
 // claims, and an actor context that did not come from this module is refused by the RBAC checks.
+import { compareCodePoints } from '../../policy/canonicalJson';
 import { isVerifiedClaims, type VerifiedClaims } from './verifyActorToken';
 import type { RbacPolicy } from './rbac';
 
@@ -70,15 +71,3 @@ function pyTruthy(value: unknown): boolean {
   return Boolean(value);
 }
 
-/** Python's `sorted()` order for str: by code point (not UTF-16 unit). */
-export function compareCodePoints(a: string, b: string): number {
-  const ai = a[Symbol.iterator]();
-  const bi = b[Symbol.iterator]();
-  for (;;) {
-    const x = ai.next();
-    const y = bi.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-}

@@ -9,7 +9,8 @@
 // approval needs `Change Advisory Board`; a matching repository permission → allowed; else allowed iff
 // the approval's approver_group is one of the actor's groups.
 import { resolve } from 'node:path';
-import { isVerifiedActorContext, compareCodePoints, type ActorContext } from './actorContext';
+import { compareCodePoints } from '../../policy/canonicalJson';
+import { isVerifiedActorContext, type ActorContext } from './actorContext';
 import { ActorConfigError } from './errors';
 import { isObject, loadObjectFile, own, type JsonObject } from './files';
 

@@ -1,24 +1,8 @@
 // Python's `json.dumps(value, indent=2, sort_keys=True)` (ensure_ascii on), the text CAVRA writes its
 // JSON stores in, so CAVRA's CLI and this extension can take turns on one file without churn.
-import { compareCodePoints } from '../../policy/policyDiff';
+import { compareCodePoints, escapeString } from '../../policy/canonicalJson';
 import { pyFloatRepr } from '../../policy/pythonValues';
 
-function escapeString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x08) out += '\\b';
-    else if (c === 0x0c) out += '\\f';
-    else if (c < 0x20 || c > 0x7e) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += s[i];
-  }
-  return `${out}"`;
-}
 
 function number(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
