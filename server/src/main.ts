@@ -208,7 +208,7 @@ connection.onRequest(DocumentStateRequest, (p): DocumentState | null => withDoc(
 
 const workflows = new WorkflowService(() => {
   backend ??= createWorkflowBackend(workflowSettings, workflowFolder(), () => remoteToken);
-  return { folder: workflowFolder(), settings: workflowSettings, backend, token: remoteToken, openText: (uri) => documents.get(uri)?.getText() };
+  return { folder: workflowFolder(), settings: workflowSettings, backend, openText: (uri) => documents.get(uri)?.getText() };
 });
 registerWorkflows(connection, workflows, () => workflowSettings.backend);
 connection.onNotification(CredentialsNotification, (p) => {

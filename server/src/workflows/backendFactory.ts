@@ -5,7 +5,7 @@ import { BackendError } from '../backend/backend';
 import { createLocalBackend } from '../backend/local';
 import { RemoteBackend } from '../backend/remote';
 import type { SelectedBackend } from './workflowService';
-import { inWorkspace, type WorkflowSettings } from './workspaceSettings';
+import { inWorkspace, workflowPolicyRoot, type WorkflowSettings } from './workspaceSettings';
 
 function failing(detail: string, status = 400): SelectedBackend {
   const fail = () => Promise.reject(new BackendError(status, detail));
@@ -32,7 +32,7 @@ export function createWorkflowBackend(s: WorkflowSettings, folder: string, token
   }
   return createLocalBackend({
     root: folder,
-    policyDir: s.policyRoot !== 'policies' ? inWorkspace(folder, s.policyRoot) : env.CAVRA_POLICY_DIR || undefined,
+    policyDir: workflowPolicyRoot(s, folder, env),
     approvalStore: s.approvalStore ? inWorkspace(folder, s.approvalStore) : env.CAVRA_APPROVAL_STORE || undefined,
     inventoryStore: s.inventoryStore ? inWorkspace(folder, s.inventoryStore) : env.CAVRA_INVENTORY_STORE || undefined,
     routingFile: env.CAVRA_APPROVAL_ROUTING_FILE || undefined,

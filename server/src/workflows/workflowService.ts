@@ -8,7 +8,7 @@ import { BackendError, type Backend, type EvidenceRecord, type WorkspaceOperatio
 import { EvidenceLog } from '../backend/evidence';
 import { MUTATING_METHODS, type BackendInfo, type WorkflowMethod } from '../workflowProtocol';
 import { packState } from './packState';
-import { inWorkspace, type WorkflowSettings } from './workspaceSettings';
+import { inWorkspace, workflowPolicyRoot, type WorkflowSettings } from './workspaceSettings';
 
 export type SelectedBackend = Backend & Partial<WorkspaceOperations>;
 
@@ -19,8 +19,6 @@ export interface WorkflowEnvironment {
   backend: SelectedBackend;
   /** The text of an open document, when the URI is open in the editor. */
   openText(uri: string): string | undefined;
-  /** The remote bearer token, when one was sent by the client. */
-  token: string | null;
 }
 
 export class WorkflowError extends Error {
@@ -51,7 +49,7 @@ export class WorkflowService {
   }
 
   private policyRoot(e: WorkflowEnvironment): string {
-    return inWorkspace(e.folder, process.env.CAVRA_POLICY_DIR && e.settings.policyRoot === 'policies' ? process.env.CAVRA_POLICY_DIR : e.settings.policyRoot);
+    return workflowPolicyRoot(e.settings, e.folder);
   }
 
   private draftText(e: WorkflowEnvironment, uri: string): { draft_yaml: string; draft_file: string } {

@@ -64,3 +64,9 @@ export function readWorkflowSettings(raw: Record<string, unknown> | null | undef
 export function inWorkspace(folder: string, path: string): string {
   return isAbsolute(path) ? path : join(folder, path);
 }
+
+/** The policy root: the setting when changed from its default, else CAVRA's $CAVRA_POLICY_DIR, else `policies`. */
+export function workflowPolicyRoot(s: WorkflowSettings, folder: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (s.policyRoot === 'policies' && env.CAVRA_POLICY_DIR) return inWorkspace(folder, env.CAVRA_POLICY_DIR);
+  return inWorkspace(folder, s.policyRoot);
+}
