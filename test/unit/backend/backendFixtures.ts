@@ -35,13 +35,22 @@ export const RECORDED_DRAFT = {
 export const RECORDED_DIGEST = 'sha256:ffd4dd7d79d86d297af948537f2a0fea8d97488a7c00175d6c7928969b5b05ea';
 
 /** A clock starting at `start` (ISO) that moves `stepMicros` on every reading. */
-export function steppingClock(start = '2026-11-23T00:11:03.809986Z', stepMicros = 37): { clock: () => number; advanceHours(h: number): void } {
-  let t = Date.parse(start.replace(/\.\d+Z$/, 'Z')) + Number((/\.(\d+)Z$/.exec(start)?.[1] ?? '0').padEnd(6, '0')) / 1000;
+export function steppingClock(
+  start: string | number = '2026-11-23T00:11:03.809986Z',
+  stepMicros = 37,
+): { clock: () => number; advanceHours(h: number): void; peek(): number } {
+  // The recorded start is data (it makes stores identical run to run), not "now": everything that
+  // judges expiry against this clock must be given this clock, child processes included (peek()).
+  let t =
+    typeof start === 'number'
+      ? start
+      : Date.parse(start.replace(/\.\d+Z$/, 'Z')) + Number((/\.(\d+)Z$/.exec(start)?.[1] ?? '0').padEnd(6, '0')) / 1000;
   return {
     clock: () => {
       t += stepMicros / 1000;
       return t;
     },
+    peek: () => t,
     advanceHours(h: number) {
       t += h * 3_600_000;
     },

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalBackend, type PublishStep } from '../../../server/src/backend/local';
 import { verifyPolicySignature } from '../../../server/src/signing';
-import { RECORDED_DRAFT, workspace, type Workspace } from './backendFixtures';
+import { RECORDED_DRAFT, steppingClock, workspace, type Workspace } from './backendFixtures';
 
 const STEPS: PublishStep[] = ['temporaries-written', 'journal-written', 'policy-renamed', 'signature-renamed', 'journal-removed'];
 const DRAFT_V2 = { ...RECORDED_DRAFT, version: '2026.06', commands: { block: ['terraform apply -auto-approve', 'terraform destroy*'] } };
@@ -16,6 +16,8 @@ async function crashWorker(): Promise<void> {
   const step = process.env.CAVRA_PUBLISH_CRASH_AT as PublishStep;
   const backend = createLocalBackend({
     root: process.env.CAVRA_PUBLISH_ROOT!,
+    // The parent's clock, carried on: the approval was made on it, so its expiry is judged on it.
+    clock: steppingClock(Number(process.env.CAVRA_PUBLISH_CLOCK_MS)).clock,
     publishHooks: { afterStep: (s) => { if (s === step) process.exit(9); } },
   });
   await backend.publish({ draft: DRAFT_V2, approval_id: process.env.CAVRA_PUBLISH_APPROVAL! });
@@ -76,7 +78,7 @@ if (process.env.CAVRA_PUBLISH_CRASH_AT) {
         const before = pair(dir());
         const id = await approve(DRAFT_V2);
         const child = spawnSync(process.execPath, [__filename], {
-          env: { ...process.env, CAVRA_PUBLISH_CRASH_AT: step, CAVRA_PUBLISH_ROOT: ws.root, CAVRA_PUBLISH_APPROVAL: id },
+          env: { ...process.env, CAVRA_PUBLISH_CRASH_AT: step, CAVRA_PUBLISH_ROOT: ws.root, CAVRA_PUBLISH_APPROVAL: id, CAVRA_PUBLISH_CLOCK_MS: String(ws.clock.peek()) },
           encoding: 'utf8',
         });
         assert.equal(child.status, 9, child.stderr);
