@@ -1,0 +1,79 @@
+// The arrows of the design map (docs/architecture.md), checked on every `npm test`:
+//   client -> protocol <- server/main -> language, backend -> policy, signing
+// A rule here is a boundary of the house; a violation fails the test run with the file and the import.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'server-is-editor-agnostic',
+      comment: 'Nothing under server/ imports vscode, not even its types: the server runs in any editor and the CLI.',
+      severity: 'error',
+      from: { path: '^server/' },
+      to: { path: '^vscode$|@types/vscode' },
+    },
+    {
+      name: 'client-through-the-contract',
+      comment: 'The client imports the server only through the contract (server/src/protocol/).',
+      severity: 'error',
+      from: { path: '^client/' },
+      to: { path: '^server/', pathNot: '^server/src/protocol/' },
+    },
+    {
+      name: 'policy-is-pure',
+      comment: 'policy/ is the CAVRA domain as pure functions: it imports nothing else of the project.',
+      severity: 'error',
+      from: { path: '^server/src/policy/' },
+      to: { path: '^(server|client)/', pathNot: '^server/src/policy/' },
+    },
+    {
+      name: 'local-and-remote-apart',
+      comment: 'backend/local and backend/remote implement one interface and never import each other.',
+      severity: 'error',
+      from: { path: '^server/src/backend/local/' },
+      to: { path: '^server/src/backend/remote/' },
+    },
+    {
+      name: 'remote-and-local-apart',
+      comment: 'backend/local and backend/remote implement one interface and never import each other.',
+      severity: 'error',
+      from: { path: '^server/src/backend/remote/' },
+      to: { path: '^server/src/backend/local/' },
+    },
+    {
+      name: 'language-service-is-protocol-free',
+      comment:
+        'The language service is pure analysis: no backend, no signing, no workflows, no LSP wiring, ' +
+        'so it can run in a web worker (no node:crypto, no file system writes).',
+      severity: 'error',
+      from: { path: '^server/src/language/' },
+      to: { path: '^server/src/(backend|signing|workflows|cli)/|^server/src/(main|cli)\\.ts$' },
+    },
+    {
+      name: 'language-service-without-node-crypto',
+      comment: 'The browser build runs the language service in a web worker, which has no node:crypto.',
+      severity: 'error',
+      from: { path: '^server/src/language/' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?crypto$' },
+    },
+    {
+      name: 'core-does-not-reach-up',
+      comment: 'policy, signing and backend never import the language server wiring, the workflows or the CLI.',
+      severity: 'error',
+      from: { path: '^server/src/(policy|signing|backend)/' },
+      to: { path: '^server/src/(workflows|cli|language)/|^server/src/(main|cli)\\.ts$' },
+    },
+    {
+      name: 'tests-not-imported',
+      comment: 'Product code never imports test code.',
+      severity: 'error',
+      from: { path: '^(server|client)/' },
+      to: { path: '^test/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
