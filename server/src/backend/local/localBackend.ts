@@ -11,7 +11,7 @@ import { loadPolicyValue } from '../../policy/policyYaml';
 import { publishOperatorNotes, publishRisk } from '../../policy/publishRisk';
 import { isMapping, pyStr, pyTruthy, type PyValue } from '../../policy/pythonValues';
 import { buildRolloutChangePlan, normalizeRolloutRecord, RolloutError } from '../../policy/rollout';
-import { actorCanDecide } from '../../policy/approvalRouting';
+import { actorCanBreakGlass, actorCanDecide, CHANGE_ADVISORY_BOARD } from '../../policy/approvalRouting';
 import { policySummary } from '../../policy/summary';
 import { publicKeyFromPrivate, serializeSignature, signPolicyBytes, verifyPolicySignature, policyFileDigest } from '../../signing';
 import {
@@ -500,10 +500,9 @@ export class LocalBackend implements Backend, WorkspaceOperations {
 
   async breakGlass(request: BreakGlassRequest): Promise<ApprovalRecord> {
     const ctx = await this.actor(request);
-    const approverGroup = request.approver_group ?? 'Change Advisory Board';
-    if (ctx) {
-      const synthetic = { state: 'pending', break_glass: true, approver_group: approverGroup, decision: request.decision };
-      if (!actorCanDecide(ctx, synthetic, 'approved', this.permissions)) throw new BackendError(403, 'actor is not authorized for break-glass');
+    const approverGroup = request.approver_group ?? CHANGE_ADVISORY_BOARD;
+    if (ctx && !actorCanBreakGlass(ctx, { approver_group: approverGroup, decision: request.decision }, this.permissions)) {
+      throw new BackendError(403, 'actor is not authorized for break-glass');
     }
     const actor = ctx ? ctx.actor : request.actor ?? '';
     const ttl = ttlHours(request.ttl_hours, 4);

@@ -1,6 +1,6 @@
 // CAVRA's console endpoints (SPEC 3.8, 7): who the caller is and what the server supports. Only a
 // remote backend has them, so their types live here rather than in backend.ts.
-import type { ActorContext, RepositoryPermissionRule } from '../backend';
+import type { ActorContext, RepositoryPermission } from '../backend';
 
 /** GET /console/session [src/cavra/api.py]. */
 export interface ConsoleSession {
@@ -9,7 +9,7 @@ export interface ConsoleSession {
   authenticated: boolean;
   auth_required: boolean;
   actor: ActorContext | null;
-  repository_permissions: RepositoryPermissionRule[];
+  repository_permissions: RepositoryPermission[];
   permissions: ConsolePermissions;
   operator_notes: string[];
   [field: string]: unknown;
