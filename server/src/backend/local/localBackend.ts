@@ -7,6 +7,7 @@ import { policyDigest, shortDigest } from '../../policy/digest';
 import { buildPolicyPack, DraftError, type PolicyPack } from '../../policy/draft';
 import { evaluateAction } from '../../policy/evaluate';
 import { diffPolicies } from '../../policy/policyDiff';
+import { resolvePolicyRoot } from '../../policy/policyRoot';
 import { loadPolicyValue } from '../../policy/policyYaml';
 import { publishOperatorNotes, publishRisk } from '../../policy/publishRisk';
 import { isMapping, pyStr, pyTruthy, type PyValue } from '../../policy/pythonValues';
@@ -81,7 +82,8 @@ export function resolvePaths(opts: LocalBackendOptions): ResolvedPaths {
   const at = (p: string | undefined, fallback: string) => (p ? (isAbsolute(p) ? p : resolve(root, p)) : join(root, fallback));
   return {
     root,
-    policyDir: at(opts.policyDir, 'policies'),
+    // Callers pass $CAVRA_POLICY_DIR when they honour it; without a policyDir the backend reads no environment.
+    policyDir: resolvePolicyRoot({ workspace: root, flag: opts.policyDir, env: {} }),
     approvalStore: at(opts.approvalStore, '.cavra/approvals.json'),
     inventoryStore: at(opts.inventoryStore, '.cavra/api/inventory.json'),
     evidenceLog: at(opts.evidenceLog, '.cavra/evidence.jsonl'),
