@@ -2,7 +2,7 @@
 // It is bundled into the server and compiled once (policy/schemaValidator.ts, shared with the backend).
 import type { ErrorObject } from 'ajv/dist/2020';
 import { definitionValidator, policySchemaDocument, policyValidator } from '../policy/schemaValidator';
-import type { YamlPath } from './policyDocument';
+import type { YamlPath } from './parse/policyDocument';
 
 export interface SchemaNode {
   description?: string;
