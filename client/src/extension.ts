@@ -15,6 +15,7 @@ import { applyRolloutChange, diffRolloutPlan, planRolloutChange } from './comman
 import { VirtualDocuments } from './diff/virtualDocuments';
 import { registerDecisionTests } from './decisionTests';
 import { claimPolicyFiles } from './policyFiles';
+import { policyRootOf } from './policyRoot';
 import { PolicyStatusBar } from './statusBar';
 import { ApprovalsView } from './views/approvalsView';
 import { EvidenceView } from './views/evidenceView';
@@ -53,10 +54,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const workflows = new WorkflowClient(lc, log);
   const panels = new ReportPanels(context.extensionUri);
   const virtualDocs = new VirtualDocuments();
-  const root = () => vscode.workspace.getConfiguration('cavra').get<string>('policyRoot') ?? 'policies';
   const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri;
   const views = {
-    packs: new PacksView(workflows, (id) => (folder() ? vscode.Uri.joinPath(folder()!, root(), id, 'policy.yaml') : undefined)),
+    packs: new PacksView(workflows, (id) => (folder() ? vscode.Uri.joinPath(policyRootOf(folder()!), id, 'policy.yaml') : undefined)),
     approvals: new ApprovalsView(workflows),
     rollouts: new RolloutsView(workflows),
     evidence: new EvidenceView(workflows),
@@ -124,8 +124,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(refreshAll, 300);
   };
-  const watchers = (vscode.workspace.workspaceFolders ?? []).map((f) =>
-    vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, `{${root().replace(/^\.\/|\/+$/g, '')}/*/policy.yaml,${root().replace(/^\.\/|\/+$/g, '')}/*/policy.yaml.sig.json,.cavra/**}`)));
+  const watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => [
+    vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(policyRootOf(f.uri), '*/{policy.yaml,policy.yaml.sig.json}')),
+    vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, '.cavra/**')),
+  ]);
   for (const w of watchers) context.subscriptions.push(w, w.onDidCreate(refreshSoon), w.onDidChange(refreshSoon), w.onDidDelete(refreshSoon));
   context.subscriptions.push(
     { dispose: () => clearTimeout(refreshTimer) },

@@ -1,19 +1,30 @@
 // Claims CAVRA policy files for the `cavra-policy` language, so no generic YAML schema can hijack them.
-// package.json claims the default locations statically; the `cavra.policyFiles` setting and a custom
-// `cavra.policyRoot` widen or narrow that at run time.
+// package.json claims the default locations statically; the `cavra.policyFiles` setting and a policy
+// root elsewhere (`cavra.policyRoot`, or $CAVRA_POLICY_DIR) widen or narrow that at run time.
 import * as vscode from 'vscode';
+import { DEFAULT_POLICY_ROOT } from '../../server/src/policy/policyRoot';
+import { policyRootOf, relativeInside } from './policyRoot';
 
 const LANGUAGE_ID = 'cavra-policy';
 
-export function policyPatterns(): string[] {
+export function policyPatterns(): vscode.GlobPattern[] {
   const config = vscode.workspace.getConfiguration('cavra');
-  const patterns = [...(config.get<string[]>('policyFiles') ?? [])];
-  const root = (config.get<string>('policyRoot') ?? 'policies').replace(/^\.\/|\/+$/g, '');
-  if (root && root !== 'policies') patterns.push(`**/${root}/*/policy.yaml`, `**/${root}/*/policy.draft.yaml`);
+  const patterns: vscode.GlobPattern[] = [...(config.get<string[]>('policyFiles') ?? [])];
+  // Without a folder, a relative root is read from the current folder, so it still names `<root>/*`.
+  const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri) ?? [vscode.Uri.file(process.cwd())];
+  const globs = new Set<string>();
+  for (const folder of folders) {
+    const root = policyRootOf(folder);
+    const inside = root.scheme === folder.scheme ? relativeInside(folder.fsPath, root.fsPath) : undefined;
+    if (inside === DEFAULT_POLICY_ROOT) continue;
+    if (inside) globs.add(inside);
+    else patterns.push(new vscode.RelativePattern(root, '*/policy.yaml'), new vscode.RelativePattern(root, '*/policy.draft.yaml'));
+  }
+  for (const glob of globs) patterns.push(`**/${glob}/*/policy.yaml`, `**/${glob}/*/policy.draft.yaml`);
   return patterns;
 }
 
-function matches(doc: vscode.TextDocument, patterns: string[]): boolean {
+function matches(doc: vscode.TextDocument, patterns: vscode.GlobPattern[]): boolean {
   return patterns.some((p) => vscode.languages.match({ pattern: p }, doc) > 0);
 }
 

@@ -1,6 +1,5 @@
 // LSP wiring only: connection, document sync, settings, dispatch to the language service.
 import { fileURLToPath } from 'node:url';
-import { isAbsolute, join } from 'node:path';
 import {
   createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures,
   TextDocuments, TextDocumentSyncKind, type InitializeResult,
@@ -11,6 +10,7 @@ import { PackCatalog } from './language/packCatalog';
 import { warmUpLanguageService } from './language/warmUp';
 import { buildPolicyPack } from './policy/draft';
 import { policyDigest } from './policy/digest';
+import { resolvePolicyRoot } from './policy/policyRoot';
 import { totalRules } from './policy/summary';
 import { defaultServerSettings, DocumentStateRequest, type DocumentState, type ServerSettings } from './protocol';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
@@ -45,10 +45,7 @@ function fileOf(uri: string): string | undefined {
 }
 
 function policyRoots(): string[] {
-  const env = process.env.CAVRA_POLICY_DIR;
-  const roots = workspaceFolders.map((f) => (isAbsolute(settings.policyRoot) ? settings.policyRoot : join(f, settings.policyRoot)));
-  if (env && isAbsolute(env)) roots.push(env);
-  return [...new Set(roots)];
+  return [...new Set(workspaceFolders.map((f) => resolvePolicyRoot({ workspace: f, setting: settings.policyRoot, env: process.env })))];
 }
 
 function analysisOf(doc: TextDocument): Analysis {

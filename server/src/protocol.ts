@@ -1,6 +1,7 @@
 // The one contract between the VS Code client (or any other editor) and the server: every custom
 // request, with its params and result types. The client imports this file; types only cross over.
 import { RequestType } from 'vscode-languageserver-protocol';
+import { DEFAULT_POLICY_ROOT } from './policy/policyRoot';
 import type { PolicySummary } from './policy/summary';
 
 export interface DocumentStateParams {
@@ -31,4 +32,4 @@ export interface ServerSettings {
   maxFileSizeMb: number;
 }
 
-export const defaultServerSettings: ServerSettings = { policyRoot: 'policies', maxFileSizeMb: 5 };
+export const defaultServerSettings: ServerSettings = { policyRoot: DEFAULT_POLICY_ROOT, maxFileSizeMb: 5 };

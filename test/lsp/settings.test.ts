@@ -1,6 +1,7 @@
 // Settings and the policy root as the server reads them: the size limit, a custom policy root,
 // CAVRA_POLICY_DIR, and open documents seen as typed by the packs that inherit them.
 import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { caret } from './caret';
 import { LspClient } from './lspClient';
@@ -47,7 +48,7 @@ describe('settings and the policy root', () => {
     }
   });
 
-  it('also looks in an absolute CAVRA_POLICY_DIR', async () => {
+  it('looks in an absolute CAVRA_POLICY_DIR', async () => {
     const shared = tempWorkspace({ 'cavra-shared/policy.yaml': pack('cavra-shared') });
     const ws = tempWorkspace();
     const client = await LspClient.start({ workspace: ws.root, env: { CAVRA_POLICY_DIR: shared.root } });
@@ -59,6 +60,32 @@ describe('settings and the policy root', () => {
       await client.stop();
       ws.remove();
       shared.remove();
+    }
+  });
+
+  it('takes a relative CAVRA_POLICY_DIR from the workspace, and a custom cavra.policyRoot over it', async () => {
+    const ws = tempWorkspace({ 'governance/cavra-base/policy.yaml': pack('cavra-base'), 'custom/cavra-other/policy.yaml': pack('cavra-other') });
+    const child = pack('cavra-app').replace('  version: "1.0.0"\n', '  version: "1.0.0"\n  inherits: [cavra-base, cavra-missing]\n');
+    const unknownParents = async (client: LspClient, root: string) => {
+      const uri = client.uriOf(`${root}/cavra-app/policy.yaml`);
+      await client.open(uri, child);
+      return (await client.diagnostics(uri, 1)).filter((d) => d.code === 'unknown-inherits').map((d) => String(d.message).split(';')[0]);
+    };
+    const fromEnv = await LspClient.start({ workspace: ws.root, env: { CAVRA_POLICY_DIR: 'governance' } });
+    try {
+      assert.deepEqual(await unknownParents(fromEnv, 'governance'), [`No pack \`cavra-missing\` under the policy root (${join(ws.root, 'governance')})`]);
+    } finally {
+      await fromEnv.stop();
+    }
+    const fromSetting = await LspClient.start({ workspace: ws.root, env: { CAVRA_POLICY_DIR: 'governance' }, settings: { policyRoot: 'custom' } });
+    try {
+      assert.deepEqual(await unknownParents(fromSetting, 'custom'), [
+        `No pack \`cavra-base\` under the policy root (${join(ws.root, 'custom')})`,
+        `No pack \`cavra-missing\` under the policy root (${join(ws.root, 'custom')})`,
+      ]);
+    } finally {
+      await fromSetting.stop();
+      ws.remove();
     }
   });
 

@@ -1,6 +1,7 @@
 // Which policy file a command acts on: the argument (tree item, code lens), else the active editor,
 // else the user picks one of the workspace's policy files.
 import * as vscode from 'vscode';
+import { policyRootOf } from '../policyRoot';
 
 export async function resolvePolicyUri(arg: unknown): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
@@ -9,10 +10,13 @@ export async function resolvePolicyUri(arg: unknown): Promise<vscode.Uri | undef
   if (withUri?.resourceUri instanceof vscode.Uri) return withUri.resourceUri;
   const editor = vscode.window.activeTextEditor;
   if (editor?.document.languageId === 'cavra-policy') return editor.document.uri;
-  const root = vscode.workspace.getConfiguration('cavra').get<string>('policyRoot') ?? 'policies';
-  const files = await vscode.workspace.findFiles(`${root.replace(/\/+$/, '')}/*/{policy.yaml,policy.draft.yaml}`, '**/node_modules/**', 500);
+  const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => policyRootOf(f.uri));
+  const found = await Promise.all(roots.map((root) =>
+    vscode.workspace.findFiles(new vscode.RelativePattern(root, '*/{policy.yaml,policy.draft.yaml}'), '**/node_modules/**', 500)));
+  const files = found.flat();
   if (!files.length) {
-    void vscode.window.showWarningMessage(`No policy files under ${root}/. Open a policies/<id>/policy.yaml or run "CAVRA: Create Policy Pack".`);
+    const where = roots.map((root) => `${vscode.workspace.asRelativePath(root)}/`).join(', ') || 'the policy root';
+    void vscode.window.showWarningMessage(`No policy files under ${where}. Open a policies/<id>/policy.yaml or run "CAVRA: Create Policy Pack".`);
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(

@@ -1,5 +1,6 @@
 // Create Policy Pack: a new `<policy root>/<id>/policy.yaml` with valid metadata, opened for editing.
 import * as vscode from 'vscode';
+import { policyRootOf } from '../policyRoot';
 import { requireTrust } from '../trust';
 
 export function packTemplate(id: string, title: string): string {
@@ -37,8 +38,7 @@ export async function createPack(): Promise<void> {
   if (!id) return;
   const title = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Create Policy Pack (2/2): title', validateInput: (v) => (v.trim() ? undefined : 'A title is required') });
   if (!title) return;
-  const root = vscode.workspace.getConfiguration('cavra').get<string>('policyRoot') ?? 'policies';
-  const file = vscode.Uri.joinPath(folder.uri, root, id, 'policy.yaml');
+  const file = vscode.Uri.joinPath(policyRootOf(folder.uri), id, 'policy.yaml');
   try {
     await vscode.workspace.fs.stat(file);
     void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(file)} already exists; nothing was written.`);

@@ -2,6 +2,8 @@
 // Every method is one CAVRA HTTP endpoint (named in its comment); request fields are CAVRA's JSON body
 // fields, results are CAVRA's response bodies, key order included. `local/` implements it over files in
 // the workspace, `remote/` over HTTP; both fail with `BackendError` carrying CAVRA's status and detail.
+import type { RepositoryPermission } from '../policy/approvalRouting';
+import type { ActorContext } from './actor/actorContext';
 
 export const PRODUCT = 'CAVRA';
 
@@ -100,23 +102,8 @@ export interface ActorCredentials {
   authorization?: string;
 }
 
-/** CAVRA's public actor context (`_public_actor_context`); groups include RBAC group_mappings targets. */
-export interface ActorContext {
-  readonly actor: string;
-  readonly subject: string | null;
-  readonly issuer: string | null;
-  readonly groups: readonly string[];
-  readonly repository: string | null;
-}
-
-/** One RBAC rule (SPEC 3.8 `repository_permissions`; `repositories` is CAVRA's alias). */
-export interface RepositoryPermissionRule {
-  readonly repository?: string;
-  readonly approver_group?: string;
-  readonly groups?: readonly string[];
-  /** approved / denied / expired (aliases approve, deny, expire); default [approved, denied]. */
-  readonly actions?: readonly string[];
-}
+export type { ActorContext } from './actor/actorContext';
+export type { RepositoryPermission } from '../policy/approvalRouting';
 
 /**
  * Turns credentials into a verified actor. The local backend calls it for every mutation.
@@ -130,7 +117,7 @@ export interface RepositoryPermissionRule {
 export interface ActorVerifier {
   readonly required: boolean;
   verify(credentials: ActorCredentials): Promise<ActorContext | null>;
-  readonly repositoryPermissions?: readonly RepositoryPermissionRule[];
+  readonly repositoryPermissions?: readonly RepositoryPermission[];
 }
 
 // ---------------------------------------------------------------------------------------------------

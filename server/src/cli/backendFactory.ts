@@ -6,6 +6,7 @@ import type { ActorCredentials, Backend, BackendError, DraftInput, WorkspaceOper
 import { ActorConfigError, createActorVerifier } from '../backend/actor';
 import { createLocalBackend } from '../backend/local';
 import { RemoteBackend, RemoteBackendError } from '../backend/remote';
+import { resolvePolicyRoot } from '../policy/policyRoot';
 import { InputError, UsageError, type FlagSpec } from './args';
 import type { CommandContext } from './command';
 import { readPolicyText, readText } from './input';
@@ -22,7 +23,7 @@ export function workspaceRoot(ctx: CommandContext): string {
 
 /** --policy-dir, else $CAVRA_POLICY_DIR, else <root>/policies. */
 export function policyRootOf(ctx: CommandContext): string {
-  return pathOption(ctx, '--policy-dir', 'CAVRA_POLICY_DIR') ?? resolve(workspaceRoot(ctx), 'policies');
+  return resolvePolicyRoot({ workspace: workspaceRoot(ctx), flag: ctx.opts.str('--policy-dir'), env: ctx.env, cwd: ctx.cwd });
 }
 
 export type CliBackend = Backend & Partial<WorkspaceOperations>;

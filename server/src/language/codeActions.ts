@@ -4,7 +4,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import type { FixData } from './diagnosticCodes';
 import type { Analysis } from './languageService';
-import type { PolicyDocument, YamlPath } from './policyDocument';
+import type { PolicyDocument, YamlPath } from './parse/policyDocument';
 import { addFields, addSection, removeEntry, removeKey } from './yamlEdits';
 
 const REQUIRED_METADATA = ['id', 'title', 'description', 'version'];

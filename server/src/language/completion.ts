@@ -6,7 +6,7 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, 
 import type { PyValue } from '../policy/pythonValues';
 import type { Analysis } from './languageService';
 import { inheritsList } from './packCatalog';
-import { keyString, type PolicyDocument, type YamlPath } from './policyDocument';
+import { keyString, type PolicyDocument, type YamlPath } from './parse/policyDocument';
 import { isEnforced, schemaAt, type SchemaNode } from './policySchema';
 
 const SECTION_SNIPPETS: Record<string, string> = {

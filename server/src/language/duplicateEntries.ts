@@ -2,8 +2,8 @@
 // Kept per list, so an edit re-checks only the list it changed.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic } from './makeDiagnostic';
-import type { PolicyDocument } from './policyDocument';
-import type { RuleEntry, RuleList, RuleListChange } from './ruleLists';
+import type { PolicyDocument } from './parse/policyDocument';
+import type { RuleEntry, RuleList, RuleListChange } from './parse/ruleLists';
 
 export class DuplicateEntries {
   /** Per list: each repeated entry and the first one it repeats, in list order. */

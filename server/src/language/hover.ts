@@ -8,9 +8,9 @@ import { matchesEverything } from '../policy/glob';
 import { POLICY_SECTIONS } from '../policy/draft';
 import { totalRules } from '../policy/summary';
 import type { Analysis } from './languageService';
-import { pathToString, type YamlPath } from './policyDocument';
+import { pathToString, type YamlPath } from './parse/policyDocument';
 import { isEnforced, schemaAt } from './policySchema';
-import { RULE_LIST_PATHS, type RuleEntry } from './ruleLists';
+import { RULE_LIST_PATHS, type RuleEntry } from './parse/ruleLists';
 
 const STRONGER: Record<string, string[]> = {
   'commands.allow': ['commands.block'],

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parsePolicyYaml } from '../policy/policyYaml';
-import { readBlockYaml } from './blockYaml';
+import { readBlockYaml } from './parse/blockYaml';
 import { isMapping, pyTruthy, type PyValue } from '../policy/pythonValues';
 import { ruleCounts, type RuleCounts } from '../policy/summary';
 

@@ -1,12 +1,12 @@
 // What an analysis keeps per list entry and per scalar: the findings an edit of one list changes only
 // in part. The next version's analysis carries them over and updates them for the lines it re-read.
-import type { ListEdit } from './documentEdit';
+import type { ListEdit } from './parse/documentEdit';
 import { DuplicateEntries } from './duplicateEntries';
 import { ShadowedRules } from './lint/shadowedRules';
 import { Yaml11Findings } from './lint/yaml11';
-import type { PolicyDocument } from './policyDocument';
+import type { PolicyDocument } from './parse/policyDocument';
 import { SchemaErrors } from './schemaDiagnostics';
-import { carryRuleLists, ruleLists, type RuleList } from './ruleLists';
+import { carryRuleLists, ruleLists, type RuleList } from './parse/ruleLists';
 
 export class PolicyFindings {
   private shadowed?: ShadowedRules;

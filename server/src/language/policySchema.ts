@@ -1,8 +1,8 @@
 // schemas/policy.schema.json is the single source for validation, hover text and completion.
-// It is bundled into the server and compiled once.
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import schemaJson from '../../../schemas/policy.schema.json';
-import type { YamlPath } from './policyDocument';
+// It is bundled into the server and compiled once (policy/schemaValidator.ts, shared with the backend).
+import type { ErrorObject } from 'ajv/dist/2020';
+import { definitionValidator, policySchemaDocument, policyValidator } from '../policy/schemaValidator';
+import type { YamlPath } from './parse/policyDocument';
 
 export interface SchemaNode {
   description?: string;
@@ -25,22 +25,11 @@ export interface SchemaNode {
   'x-effect'?: 'block' | 'allow' | 'require_approval';
 }
 
-export const policySchema = schemaJson as unknown as SchemaNode & { $defs: Record<string, SchemaNode> };
-
-let ajv: Ajv2020 | undefined;
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
-    compiled = ajv.compile(policySchema);
-  }
-  return compiled;
-}
+export const policySchema = policySchemaDocument as unknown as SchemaNode & { $defs: Record<string, SchemaNode> };
 
 /** The compiled validator (compiled on first use, then reused for every document). */
 export function validatePolicy(value: unknown): ErrorObject[] {
-  const validate = validator();
+  const validate = policyValidator();
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
@@ -61,8 +50,7 @@ export function listDefinitionAt(path: YamlPath): ListDefinition | undefined {
 
 /** A list validated against its definition alone, the errors as the whole document's validation words them. */
 export function validateList(definition: ListDefinition, path: YamlPath, list: unknown): ErrorObject[] {
-  validator();
-  const validate = ajv!.getSchema(`${(policySchema as { $id?: string }).$id}#/$defs/${definition}`)!;
+  const validate = definitionValidator(definition);
   if (validate(list)) return [];
   const pointer = jsonPointer(path);
   return (validate.errors ?? []).map((e) => ({ ...e, instancePath: pointer + e.instancePath, schemaPath: e.schemaPath.replace('#/', `#/$defs/${definition}/`) }));

@@ -6,7 +6,7 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import { describeKind } from '../policy/pythonValues';
 import type { DiagnosticCode, FixData } from './diagnosticCodes';
 import { makeDiagnostic } from './makeDiagnostic';
-import { pathToString, type PolicyDocument, type YamlPath } from './policyDocument';
+import { pathToString, type PolicyDocument, type YamlPath } from './parse/policyDocument';
 import { jsonPointer, listDefinitionAt, schemaAt, validateList, validatePolicy } from './policySchema';
 
 function parsePointer(pointer: string): YamlPath {

@@ -4,7 +4,7 @@ import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import { POLICY_SECTIONS } from '../policy/draft';
 import { countRules } from '../policy/summary';
 import type { Analysis } from './languageService';
-import { keyString, type PolicyDocument } from './policyDocument';
+import { keyString, type PolicyDocument } from './parse/policyDocument';
 
 /** A string as its text; any other scalar (a YAML 1.1 number, date or boolean) as it is written. */
 function scalarText(doc: PolicyDocument, node: Scalar): string {

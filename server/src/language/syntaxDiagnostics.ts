@@ -1,7 +1,7 @@
 // YAML syntax errors, duplicate keys, extra documents and a non-mapping root.
 import { isCollection, isMap, isPair, visit, type Node } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
-import { keyString, type PolicyDocument } from './policyDocument';
+import { keyString, type PolicyDocument } from './parse/policyDocument';
 import { makeDiagnostic } from './makeDiagnostic';
 
 /**

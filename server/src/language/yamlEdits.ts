@@ -2,7 +2,7 @@
 // the file's own line breaks, block or flow style as written, comments outside the edit kept.
 import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
-import type { PolicyDocument, YamlPath } from './policyDocument';
+import type { PolicyDocument, YamlPath } from './parse/policyDocument';
 
 /** The line break the file already uses. */
 export function eolOf(doc: PolicyDocument): string {

@@ -1,5 +1,6 @@
 // Which approver group an approval goes to (SPEC 4.1; approvals.py route_approver_group) and who may
-// decide it (SPEC 3.8; approvals.py actor_can_decide).
+// decide it (SPEC 3.8; approvals.py actor_can_decide). The one place these rules live: the local
+// backend and the actor verifier (backend/actor) both call them.
 import { isMapping, pyStr, pyTruthy, type PyValue } from './pythonValues';
 
 export interface RoutingRule {
@@ -66,38 +67,78 @@ export function routeApproverGroup(decision: Obj, rules: RoutingRule[] = default
   return null;
 }
 
+/** An approver group with a rule of its own: break-glass approvals need it. */
+export const CHANGE_ADVISORY_BOARD = 'Change Advisory Board';
+/** The group that may expire any approval. */
+export const SYSTEM_GROUP = 'system';
+
+export type DecisionAction = 'approved' | 'denied' | 'expired';
+/** The verbs and the resulting states are both accepted (approve → approved, deny → denied, expire → expired). */
+export type ActionName = DecisionAction | 'approve' | 'deny' | 'expire';
+
+const ACTION_ALIASES: Readonly<Record<string, DecisionAction>> = {
+  approve: 'approved', approved: 'approved', deny: 'denied', denied: 'denied', expire: 'expired', expired: 'expired',
+};
+
+/** A repository permission without `actions` grants these. */
+export const DEFAULT_PERMISSION_ACTIONS: readonly DecisionAction[] = Object.freeze(['approved', 'denied'] as const);
+
+/** The state an action name stands for, or undefined when it names none. */
+export function decisionActionOf(name: unknown): DecisionAction | undefined {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ACTION_ALIASES, name) ? ACTION_ALIASES[name] : undefined;
+}
+
+/** approve → approved, deny → denied, expire → expired; the states themselves pass through. */
+export function normalizeAction(action: ActionName): DecisionAction {
+  const normalized = decisionActionOf(action);
+  if (!normalized) throw new TypeError(`unknown approval action ${JSON.stringify(action)}`);
+  return normalized;
+}
+
+/** Who decides: only the groups matter (a verified actor context, or any other holder of groups). */
 export interface DecidingActor {
   readonly groups: readonly string[];
 }
 
+/**
+ * One RBAC repository permission (SPEC 3.8 `repository_permissions`; `repositories` is CAVRA's alias),
+ * in CAVRA's field names.
+ */
 export interface RepositoryPermission {
+  /** Only approvals for this repository; absent = any. Compared literally (`*` is not a wildcard in CAVRA). */
   readonly repository?: string;
+  /** Only approvals routed to this approver group; absent = any. */
   readonly approver_group?: string;
+  /** Actor groups this permission is granted to. */
   readonly groups?: readonly string[];
+  /** approved / denied / expired (or approve / deny / expire); default {@link DEFAULT_PERMISSION_ACTIONS}. */
   readonly actions?: readonly string[];
 }
 
-const ACTION_ALIASES: { [action: string]: string } = { approve: 'approved', deny: 'denied', expire: 'expired' };
-
-function actionAlias(action: string): string {
-  return ACTION_ALIASES[action] ?? action;
+/** The fields of an approval record the rules read (any CAVRA approval record fits). */
+export interface ApprovalForAuthorization {
+  readonly approver_group?: unknown;
+  readonly break_glass?: unknown;
+  readonly repository?: unknown;
+  readonly decision?: unknown;
 }
 
-function approvalRepository(approval: Obj): unknown {
+/** approval.repository ‖ decision.repository ‖ decision.repo. */
+function approvalRepository(approval: ApprovalForAuthorization): unknown {
   const decision = approval.decision;
-  if (!isMapping(decision as PyValue)) return approval.repository;
-  const d = decision as Obj;
-  return (pyTruthy(approval.repository as PyValue) && approval.repository) || (pyTruthy(d.repository as PyValue) && d.repository) || d.repo;
+  if (!isMapping(decision)) return approval.repository;
+  return (pyTruthy(approval.repository) && approval.repository) || (pyTruthy(decision.repository) && decision.repository) || decision.repo;
 }
 
-function repositoryRbacAllows(actor: DecidingActor, approval: Obj, action: string, permissions: readonly RepositoryPermission[]): boolean {
+function repositoryPermissionAllows(
+  actor: DecidingActor, approval: ApprovalForAuthorization, action: DecisionAction, permissions: readonly RepositoryPermission[],
+): boolean {
   const repository = approvalRepository(approval);
   for (const rule of permissions) {
-    if (!isMapping(rule as unknown as PyValue)) continue;
+    if (typeof rule !== 'object' || rule === null) continue;
     if (rule.repository && rule.repository !== repository) continue;
     if (rule.approver_group && rule.approver_group !== approval.approver_group) continue;
-    const actions = (rule.actions ?? ['approved', 'denied']).map((a) => actionAlias(String(a)));
-    if (!actions.includes(actionAlias(action))) continue;
+    if (!(rule.actions ?? DEFAULT_PERMISSION_ACTIONS).some((a) => decisionActionOf(String(a)) === action)) continue;
     const allowed = (rule.groups ?? []).map(String);
     if (actor.groups.some((g) => allowed.includes(g))) return true;
   }
@@ -105,14 +146,36 @@ function repositoryRbacAllows(actor: DecidingActor, approval: Obj, action: strin
 }
 
 /**
- * actor_can_decide: `action` is approved / denied / expired (or approve / deny / expire).
+ * actor_can_decide: may `actor` take `action` on `approval`?
  * An actor in group `system` may expire (SPEC 3.8; CAVRA compares against "expire" only, so its API
  * never applies this rule: here both spellings do). Break-glass approvals need `Change Advisory
  * Board`; then a matching repository permission, else membership of the approval's approver group.
  */
-export function actorCanDecide(actor: DecidingActor, approval: Obj, action: string, permissions: readonly RepositoryPermission[] = []): boolean {
-  if (actionAlias(action) === 'expired' && actor.groups.includes('system')) return true;
-  if (pyTruthy(approval.break_glass as PyValue) && !actor.groups.includes('Change Advisory Board')) return false;
-  if (repositoryRbacAllows(actor, approval, action, permissions)) return true;
+export function actorCanDecide(
+  actor: DecidingActor, approval: ApprovalForAuthorization, action: ActionName, permissions: readonly RepositoryPermission[] = [],
+): boolean {
+  const decisionAction = normalizeAction(action);
+  if (decisionAction === 'expired' && actor.groups.includes(SYSTEM_GROUP)) return true;
+  if (pyTruthy(approval.break_glass) && !actor.groups.includes(CHANGE_ADVISORY_BOARD)) return false;
+  if (repositoryPermissionAllows(actor, approval, decisionAction, permissions)) return true;
   return typeof approval.approver_group === 'string' && actor.groups.includes(approval.approver_group);
+}
+
+/** The body fields of a break-glass request the rules read. */
+export interface BreakGlassRequestFields {
+  /** Default `Change Advisory Board`. */
+  readonly approver_group?: string;
+  readonly decision?: unknown;
+}
+
+/**
+ * May `actor` create a break-glass approval? As CAVRA: the request is judged as a break-glass approval
+ * being approved, so the actor must be in `Change Advisory Board` (and, when the request names another
+ * approver group, in that group or allowed by a repository permission).
+ */
+export function actorCanBreakGlass(
+  actor: DecidingActor, request: BreakGlassRequestFields, permissions: readonly RepositoryPermission[] = [],
+): boolean {
+  const approverGroup = request.approver_group ?? CHANGE_ADVISORY_BOARD;
+  return actorCanDecide(actor, { break_glass: true, approver_group: approverGroup, decision: request.decision }, 'approved', permissions);
 }

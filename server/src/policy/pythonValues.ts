@@ -30,8 +30,8 @@ export function isMapping(v: unknown): v is { [key: string]: PyValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof PyFloat) && !(v instanceof PyTimestamp);
 }
 
-/** Python truthiness. */
-export function pyTruthy(v: PyValue | undefined): boolean {
+/** Python truthiness (of a PyValue, or of any JSON-like value such as token claims). */
+export function pyTruthy(v: unknown): boolean {
   if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
   if (v instanceof PyFloat) return v.value !== 0;
   if (Array.isArray(v)) return v.length > 0;

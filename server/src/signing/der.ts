@@ -1,3 +1,5 @@
+// Kept instead of node:crypto's createPrivateKey/createPublicKey: those accept trailing bytes after the
+// DER and fail with "DECODER routines::unsupported", where this refuses them and names the fault.
 // Just enough DER reading to take apart PKCS#8 and SubjectPublicKeyInfo and say precisely
 // what a foreign key is (its algorithm OID) instead of "invalid key".
 

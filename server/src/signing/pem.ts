@@ -1,3 +1,5 @@
+// Kept instead of node:crypto: its PEM reader cannot say which line or label is wrong (every fault is
+// "DECODER routines::unsupported"), and the key errors here must name the fault and the fix.
 // PEM armor as OpenSSL and Python `cryptography` write it: 64-character base64 lines and a
 // trailing newline, so the bytes (and thus CAVRA's public_key_sha256) match theirs exactly.
 

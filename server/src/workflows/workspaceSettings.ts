@@ -1,6 +1,7 @@
 // Everything the workflow layer needs to know about the workspace, from the `cavra` settings
 // (pulled by the server) and the environment CAVRA's own tools honour.
 import { isAbsolute, join } from 'node:path';
+import { DEFAULT_POLICY_ROOT, resolvePolicyRoot } from '../policy/policyRoot';
 
 export interface WorkflowSettings {
   backend: 'local' | 'remote';
@@ -25,7 +26,7 @@ export const defaultWorkflowSettings: WorkflowSettings = {
   backend: 'local',
   remoteUrl: '',
   remoteTimeoutMs: 15000,
-  policyRoot: 'policies',
+  policyRoot: DEFAULT_POLICY_ROOT,
   signingKeyDirectory: '.cavra/policy-signing',
   hmacKeyEnv: 'CAVRA_POLICY_SIGNING_KEY',
   approvalStore: '',
@@ -47,7 +48,7 @@ export function readWorkflowSettings(raw: Record<string, unknown> | null | undef
     backend: r.backend === 'remote' ? 'remote' : 'local',
     remoteUrl: str(remote.url, ''),
     remoteTimeoutMs: typeof remote.timeoutMs === 'number' && remote.timeoutMs > 0 ? remote.timeoutMs : defaultWorkflowSettings.remoteTimeoutMs,
-    policyRoot: str(r.policyRoot, 'policies') || 'policies',
+    policyRoot: str(r.policyRoot, DEFAULT_POLICY_ROOT) || DEFAULT_POLICY_ROOT,
     signingKeyDirectory: str(signing.keyDirectory, defaultWorkflowSettings.signingKeyDirectory) || defaultWorkflowSettings.signingKeyDirectory,
     // An untrusted workspace may not pick an environment variable for the server to read as a key
     // (its settings could name any secret); HS256 signatures are then checked on their digest alone.
@@ -65,8 +66,7 @@ export function inWorkspace(folder: string, path: string): string {
   return isAbsolute(path) ? path : join(folder, path);
 }
 
-/** The policy root: the setting when changed from its default, else CAVRA's $CAVRA_POLICY_DIR, else `policies`. */
+/** The policy root of the workflows' settings ({@link resolvePolicyRoot} decides). */
 export function workflowPolicyRoot(s: WorkflowSettings, folder: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (s.policyRoot === 'policies' && env.CAVRA_POLICY_DIR) return inWorkspace(folder, env.CAVRA_POLICY_DIR);
-  return inWorkspace(folder, s.policyRoot);
+  return resolvePolicyRoot({ workspace: folder, setting: s.policyRoot, env });
 }

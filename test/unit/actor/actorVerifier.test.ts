@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { BackendError, type ActorVerifier as BackendActorVerifier } from '../../../server/src/backend/backend';
 import {
-  ACTOR_MESSAGES, ActorConfigError, ActorContextError, CHANGE_ADVISORY_BOARD, bearerToken, createActorVerifier,
+  ACTOR_MESSAGES, ActorConfigError, ActorContextError, bearerToken, createActorVerifier,
 } from '../../../server/src/backend/actor';
+import { CHANGE_ADVISORY_BOARD } from '../../../server/src/policy/approvalRouting';
 import { NOW, NOW_SECONDS, TempDir, makeKey, sign, writeOidcConfig, type TestKey } from './fixtures';
 
 function actorError(status: number, detail: string | RegExp) {
@@ -87,6 +88,15 @@ describe('createActorVerifier: CAVRA console actor context', () => {
     verifier.assertCanBreakGlass({}, cab);
     verifier.assertCanBreakGlass({ approver_group: CHANGE_ADVISORY_BOARD }, cab);
     assert.throws(() => verifier.assertCanBreakGlass({}, iam), actorError(403, 'actor is not authorized for break-glass'));
+  });
+
+  it('refuses an actor context that did not come from a verified token', async () => {
+    const verifier = createActorVerifier({ oidcConfigPath, rbacPath, now });
+    const forged = { actor: 'mallory', subject: null, issuer: null, groups: ['IAM', 'system', CHANGE_ADVISORY_BOARD], repository: null };
+    assert.throws(() => verifier.assertCanDecide({ approver_group: 'IAM' }, forged, 'approve'), TypeError);
+    assert.throws(() => verifier.assertCanBreakGlass({}, forged), TypeError);
+    const copied = { ...(await verifier.verify(await sign(key, { groups: ['okta:iam'] })))! };
+    assert.throws(() => verifier.assertCanDecide({ approver_group: 'IAM' }, copied, 'approve'), TypeError);
   });
 
   it('a configured file that is missing or invalid fails at creation, naming the file', () => {

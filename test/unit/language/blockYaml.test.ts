@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { readBlockYaml } from '../../../server/src/language/blockYaml';
+import { readBlockYaml } from '../../../server/src/language/parse/blockYaml';
 import { parsePolicyYaml } from '../../../server/src/policy/policyYaml';
 import { applyEdit, blockPolicy, textEdit, treeShape, valueShape } from './incrementalTexts';
 

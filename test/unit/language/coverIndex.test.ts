@@ -3,8 +3,8 @@
 // incremental lint re-judges) must name every pattern a question weighs.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { CoverIndex } from '../../../server/src/language/coverIndex';
-import type { RuleEntry } from '../../../server/src/language/ruleLists';
+import { CoverIndex } from '../../../server/src/language/lint/coverIndex';
+import type { RuleEntry } from '../../../server/src/language/parse/ruleLists';
 import { globCovers } from '../../../server/src/policy/glob';
 
 const pattern = fc.stringMatching(/^[ab/.*x]{0,7}$/);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { PolicyDocument } from '../../../server/src/language/policyDocument';
+import { PolicyDocument } from '../../../server/src/language/parse/policyDocument';
 
 const doc = (text: string) => new PolicyDocument('file:///p.yaml', 1, text);
 

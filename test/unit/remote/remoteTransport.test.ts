@@ -184,7 +184,7 @@ describe('remote backend: transport failures, time limits and retries', function
 
     it('delays are capped', () => {
       const b = new RemoteBackend({ url: 'http://127.0.0.1:1', retryBaseMs: 100, retryMaxMs: 300 });
-      const transport = (b as unknown as { transport: { backoff(n: number): number } }).transport;
+      const transport = (b as unknown as { connection: { transport: { backoff(n: number): number } } }).connection.transport;
       for (let n = 1; n <= 10; n++) assert.ok(transport.backoff(n) <= 300);
       assert.ok(transport.backoff(10) >= 150);
     });

@@ -7,9 +7,11 @@
 // in the request body; this project deliberately does not: there is no function here that takes raw
 // claims, and an actor context that did not come from this module is refused by the RBAC checks.
 import { compareCodePoints } from '../../policy/canonicalJson';
+import { pyTruthy } from '../../policy/pythonValues';
 import { isVerifiedClaims, type VerifiedClaims } from './verifyActorToken';
 import type { RbacPolicy } from './rbac';
 
+/** CAVRA's public actor context (`_public_actor_context`); groups include RBAC group_mappings targets. */
 export interface ActorContext {
   readonly actor: string;
   readonly subject: string | null;
@@ -23,6 +25,13 @@ const verifiedContexts = new WeakSet<object>();
 /** True only for an actor context made by {@link actorContextFromVerifiedClaims}. */
 export function isVerifiedActorContext(value: unknown): value is ActorContext {
   return typeof value === 'object' && value !== null && verifiedContexts.has(value);
+}
+
+/** Throws a TypeError for an actor context that {@link actorContextFromVerifiedClaims} did not make. */
+export function assertVerifiedActorContext(value: unknown): asserts value is ActorContext {
+  if (!isVerifiedActorContext(value)) {
+    throw new TypeError('actor context was not produced from a verified token; unverified claims are never trusted');
+  }
 }
 
 /**
@@ -64,10 +73,3 @@ function firstString(...values: unknown[]): string | undefined {
   for (const value of values) if (typeof value === 'string' && value !== '') return value;
   return undefined;
 }
-
-function pyTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0;
-  return Boolean(value);
-}
-

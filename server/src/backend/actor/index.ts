@@ -9,16 +9,15 @@
 //
 // Unlike CAVRA, unverified `actor_claims` are never accepted: an actor context exists only for a
 // token that verified against the configured issuer, audience and JWKS.
-import type {
-  ActorCredentials, ActorVerifier as BackendActorVerifier, RepositoryPermissionRule,
-} from '../backend';
-import { actorContextFromVerifiedClaims, type ActorContext } from './actorContext';
+import {
+  actorCanBreakGlass, actorCanDecide,
+  type ActionName, type ApprovalForAuthorization, type BreakGlassRequestFields, type RepositoryPermission,
+} from '../../policy/approvalRouting';
+import type { ActorCredentials, ActorVerifier as BackendActorVerifier } from '../backend';
+import { actorContextFromVerifiedClaims, assertVerifiedActorContext, type ActorContext } from './actorContext';
 import { ActorContextError, ActorTokenError } from './errors';
 import { loadOidcConfig, type OidcConfig } from './oidcConfig';
-import {
-  actorCanBreakGlass, actorCanDecide, loadRbacPolicy,
-  type ActionName, type ApprovalForAuthorization, type BreakGlassRequest, type RbacPolicy,
-} from './rbac';
+import { loadRbacPolicy, type RbacPolicy } from './rbac';
 import { verifyActorToken } from './verifyActorToken';
 
 export { ActorConfigError, ActorContextError, ActorTokenError } from './errors';
@@ -27,15 +26,10 @@ export { DEFAULT_LEEWAY_SECONDS, loadOidcConfig } from './oidcConfig';
 export type { OidcConfig } from './oidcConfig';
 export { isVerifiedClaims, verifyActorToken } from './verifyActorToken';
 export type { VerifiedClaims, VerifyActorTokenOptions } from './verifyActorToken';
-export { actorContextFromVerifiedClaims, isVerifiedActorContext } from './actorContext';
+export { actorContextFromVerifiedClaims, assertVerifiedActorContext, isVerifiedActorContext } from './actorContext';
 export type { ActorContext } from './actorContext';
-export {
-  CHANGE_ADVISORY_BOARD, SYSTEM_GROUP, actorCanBreakGlass, actorCanDecide, loadRbacPolicy, normalizeAction,
-  parseRbacPolicy, repositoryPermissionsForActor,
-} from './rbac';
-export type {
-  ActionName, ApprovalForAuthorization, BreakGlassRequest, DecisionAction, RbacPolicy, RepositoryPermission,
-} from './rbac';
+export { loadRbacPolicy, parseRbacPolicy, repositoryPermissionsForActor } from './rbac';
+export type { RbacPolicy } from './rbac';
 
 /** CAVRA's messages [src/cavra/api.py]. */
 export const ACTOR_MESSAGES = Object.freeze({
@@ -64,8 +58,8 @@ export interface ActorVerifier extends BackendActorVerifier {
   readonly required: boolean;
   readonly oidc: OidcConfig | null;
   readonly rbac: RbacPolicy | null;
-  /** The RBAC file's repository permissions in CAVRA's field names (backend.ts). */
-  readonly repositoryPermissions: readonly RepositoryPermissionRule[];
+  /** The RBAC file's repository permissions (backend.ts). */
+  readonly repositoryPermissions: readonly RepositoryPermission[];
   /**
    * The verified actor for a mutation, from a bare token or from a request's credentials, or null
    * when nothing is configured and no token is given. Throws {@link ActorContextError}:
@@ -79,10 +73,13 @@ export interface ActorVerifier extends BackendActorVerifier {
    * Precedence for credentials: `actor_token`, then `authorization`.
    */
   verify(credentials?: string | null | ActorCredentials): Promise<ActorContext | null>;
-  /** Throws 400 "actor is not authorized for approval group" unless {@link actorCanDecide} allows it. */
+  /**
+   * Throws 400 "actor is not authorized for approval group" unless {@link actorCanDecide} allows it;
+   * a TypeError for an actor context that did not come from a verified token.
+   */
   assertCanDecide(approval: ApprovalForAuthorization, actor: ActorContext, action: ActionName): void;
-  /** Throws 403 "actor is not authorized for break-glass" unless {@link actorCanBreakGlass} allows it. */
-  assertCanBreakGlass(request: BreakGlassRequest, actor: ActorContext): void;
+  /** Throws 403 "actor is not authorized for break-glass" unless {@link actorCanBreakGlass} allows it (TypeError as above). */
+  assertCanBreakGlass(request: BreakGlassRequestFields, actor: ActorContext): void;
 }
 
 /**
@@ -95,13 +92,7 @@ export function createActorVerifier(options: ActorVerifierOptions = {}): ActorVe
   const now = options.now ?? (() => new Date());
   const configured = oidc !== null || rbac !== null;
 
-  const repositoryPermissions: readonly RepositoryPermissionRule[] = Object.freeze((rbac?.repositoryPermissions ?? []).map((p) =>
-    Object.freeze({
-      ...(p.repository === null ? {} : { repository: p.repository }),
-      ...(p.approverGroup === null ? {} : { approver_group: p.approverGroup }),
-      groups: p.groups,
-      actions: p.actions,
-    })));
+  const repositoryPermissions = rbac?.repositoryPermissions ?? Object.freeze([]);
 
   async function verifyToken(token: string, notConfigured: string): Promise<ActorContext> {
     if (!oidc) throw new ActorContextError(400, notConfigured);
@@ -135,10 +126,12 @@ export function createActorVerifier(options: ActorVerifierOptions = {}): ActorVe
       return context;
     },
     assertCanDecide(approval: ApprovalForAuthorization, actor: ActorContext, action: ActionName): void {
-      if (!actorCanDecide(approval, actor, action, rbac)) throw new ActorContextError(400, ACTOR_MESSAGES.notAuthorizedForGroup);
+      assertVerifiedActorContext(actor);
+      if (!actorCanDecide(actor, approval, action, repositoryPermissions)) throw new ActorContextError(400, ACTOR_MESSAGES.notAuthorizedForGroup);
     },
-    assertCanBreakGlass(request: BreakGlassRequest, actor: ActorContext): void {
-      if (!actorCanBreakGlass(request, actor, rbac)) throw new ActorContextError(403, ACTOR_MESSAGES.notAuthorizedForBreakGlass);
+    assertCanBreakGlass(request: BreakGlassRequestFields, actor: ActorContext): void {
+      assertVerifiedActorContext(actor);
+      if (!actorCanBreakGlass(actor, request, repositoryPermissions)) throw new ActorContextError(403, ACTOR_MESSAGES.notAuthorizedForBreakGlass);
     },
   });
 }

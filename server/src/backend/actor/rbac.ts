@@ -1,40 +1,18 @@
-// Approval RBAC (SPEC 3.8): who may approve, deny or expire an approval, and who may break glass.
-// The file ($CAVRA_APPROVAL_RBAC_FILE in CAVRA) is JSON or YAML, optionally under a root key
+// The approval RBAC file (SPEC 3.8): token group mappings and repository permissions. The file ($CAVRA_APPROVAL_RBAC_FILE in CAVRA) is JSON or YAML, optionally under a root key
 // `approval_rbac`:
 //   approval_rbac:
 //     group_mappings: {github-team:payments-owners: Payments Owners}
 //     repository_permissions:            # alias: repositories
 //       - {repository: payments/api, approver_group: IAM, groups: [Payments Owners], actions: [approved, denied]}
-// Rules [src/cavra/approvals.py actor_can_decide]: expire by group `system` → allowed; a break-glass
-// approval needs `Change Advisory Board`; a matching repository permission → allowed; else allowed iff
-// the approval's approver_group is one of the actor's groups.
+// This file loads and checks it; the rules that apply it (who may decide) are policy/approvalRouting.ts.
 import { resolve } from 'node:path';
+import {
+  DEFAULT_PERMISSION_ACTIONS, decisionActionOf, type DecisionAction, type RepositoryPermission,
+} from '../../policy/approvalRouting';
 import { compareCodePoints } from '../../policy/canonicalJson';
-import { isVerifiedActorContext, type ActorContext } from './actorContext';
+import { assertVerifiedActorContext, type ActorContext } from './actorContext';
 import { ActorConfigError } from './errors';
 import { isObject, loadObjectFile, own, type JsonObject } from './files';
-
-export const CHANGE_ADVISORY_BOARD = 'Change Advisory Board';
-export const SYSTEM_GROUP = 'system';
-
-export type DecisionAction = 'approved' | 'denied' | 'expired';
-/** The verbs and the resulting states are both accepted (approve → approved, deny → denied, expire → expired). */
-export type ActionName = DecisionAction | 'approve' | 'deny' | 'expire';
-
-const ACTION_ALIASES: Readonly<Record<string, DecisionAction>> = {
-  approve: 'approved', approved: 'approved', deny: 'denied', denied: 'denied', expire: 'expired', expired: 'expired',
-};
-const DEFAULT_ACTIONS: readonly DecisionAction[] = Object.freeze(['approved', 'denied'] as const);
-
-export interface RepositoryPermission {
-  /** Only approvals for this repository; null = any. Compared literally (`*` is not a wildcard in CAVRA). */
-  readonly repository: string | null;
-  /** Only approvals routed to this approver group; null = any. */
-  readonly approverGroup: string | null;
-  /** Actor groups this permission is granted to. */
-  readonly groups: readonly string[];
-  readonly actions: readonly DecisionAction[];
-}
 
 export interface RbacPolicy {
   /** The file it was loaded from, when it was. */
@@ -110,117 +88,38 @@ function parsePermission(entry: unknown, file: string, where: string): Repositor
     throw new ActorConfigError(file, `${where}.groups`, 'must be a list of group names');
   }
 
-  let actions: readonly DecisionAction[] = DEFAULT_ACTIONS;
+  let actions: readonly DecisionAction[] = DEFAULT_PERMISSION_ACTIONS;
   const rawActions = own(entry, 'actions');
   if (rawActions !== undefined && rawActions !== null) {
     if (!Array.isArray(rawActions)) throw new ActorConfigError(file, `${where}.actions`, 'must be a list of actions (approved, denied, expired)');
     actions = Object.freeze(rawActions.map((action, i) => {
-      const normalized = typeof action === 'string' ? ACTION_ALIASES[action] : undefined;
-      if (!normalized || !Object.prototype.hasOwnProperty.call(ACTION_ALIASES, action as string)) {
+      const normalized = decisionActionOf(action);
+      if (!normalized) {
         throw new ActorConfigError(file, `${where}.actions[${i}]`, `unknown action ${JSON.stringify(action)}: use approved, denied or expired (or approve, deny, expire)`);
       }
       return normalized;
     }));
   }
-  return Object.freeze({ repository, approverGroup, groups: Object.freeze([...groups]), actions });
-}
-
-/** approve → approved, deny → denied, expire → expired; the states themselves pass through. */
-export function normalizeAction(action: ActionName): DecisionAction {
-  const normalized = Object.prototype.hasOwnProperty.call(ACTION_ALIASES, action) ? ACTION_ALIASES[action] : undefined;
-  if (!normalized) throw new TypeError(`unknown approval action ${JSON.stringify(action)}`);
-  return normalized;
-}
-
-/** The fields of an approval record the rules read (any CAVRA approval record fits). */
-export interface ApprovalForAuthorization {
-  readonly approver_group?: unknown;
-  readonly break_glass?: unknown;
-  readonly repository?: unknown;
-  readonly decision?: unknown;
-}
-
-/**
- * May this verified actor take `action` on `approval`? `actorContext` must come from token
- * verification ({@link actorContextFromVerifiedClaims}); anything else throws a TypeError.
- *
- * `expire` and `expired` both count as the expire action for the `system` rule (CAVRA's API passes
- * the state `expired`, which its `system` shortcut does not recognise; the rule clearly means both).
- */
-export function actorCanDecide(
-  approval: ApprovalForAuthorization, actorContext: ActorContext, action: ActionName, rbac?: RbacPolicy | null,
-): boolean {
-  assertVerified(actorContext);
-  const decisionAction = normalizeAction(action);
-  const groups = actorContext.groups;
-  if (decisionAction === 'expired' && groups.includes(SYSTEM_GROUP)) return true;
-  if (pyTruthy(approval.break_glass) && !groups.includes(CHANGE_ADVISORY_BOARD)) return false;
-  if (rbac && repositoryPermissionAllows(approval, groups, decisionAction, rbac)) return true;
-  return typeof approval.approver_group === 'string' && groups.includes(approval.approver_group);
-}
-
-/** The body fields of a break-glass request the rules read. */
-export interface BreakGlassRequest {
-  /** Default `Change Advisory Board`. */
-  readonly approver_group?: string;
-  readonly decision?: unknown;
-}
-
-/**
- * May this verified actor create a break-glass approval? As CAVRA: the request is judged as a
- * break-glass approval being approved, so the actor must be in `Change Advisory Board` (and, when the
- * request names another approver group, in that group or allowed by a repository permission).
- */
-export function actorCanBreakGlass(request: BreakGlassRequest, actorContext: ActorContext, rbac?: RbacPolicy | null): boolean {
-  const approverGroup = request.approver_group === undefined ? CHANGE_ADVISORY_BOARD : request.approver_group;
-  return actorCanDecide({ break_glass: true, approver_group: approverGroup, decision: request.decision }, actorContext, 'approved', rbac);
+  return Object.freeze({
+    ...(repository === null ? {} : { repository }),
+    ...(approverGroup === null ? {} : { approver_group: approverGroup }),
+    groups: Object.freeze([...groups]),
+    actions,
+  });
 }
 
 /** CAVRA's `repository_permissions` of `GET /console/session`: the permissions granted to this actor. */
 export function repositoryPermissionsForActor(actorContext: ActorContext, rbac: RbacPolicy | null | undefined): Array<{
-  repository: string; approver_group: string; actions: DecisionAction[]; groups: string[];
+  repository: string; approver_group: string; actions: string[]; groups: string[];
 }> {
-  assertVerified(actorContext);
+  assertVerifiedActorContext(actorContext);
   if (!rbac) return [];
   return rbac.repositoryPermissions
-    .filter((permission) => permission.groups.some((g) => actorContext.groups.includes(g)))
+    .filter((permission) => (permission.groups ?? []).some((g) => actorContext.groups.includes(g)))
     .map((permission) => ({
       repository: permission.repository ?? '*',
-      approver_group: permission.approverGroup ?? '*',
-      actions: [...permission.actions].sort(compareCodePoints),
+      approver_group: permission.approver_group ?? '*',
+      actions: [...(permission.actions ?? DEFAULT_PERMISSION_ACTIONS)].sort(compareCodePoints),
       groups: [...new Set(permission.groups)].sort(compareCodePoints),
     }));
-}
-
-function repositoryPermissionAllows(
-  approval: ApprovalForAuthorization, groups: readonly string[], action: DecisionAction, rbac: RbacPolicy,
-): boolean {
-  const repository = approvalRepository(approval);
-  return rbac.repositoryPermissions.some((permission) =>
-    (permission.repository === null || permission.repository === repository)
-    && (permission.approverGroup === null || permission.approverGroup === approval.approver_group)
-    && permission.actions.includes(action)
-    && permission.groups.some((g) => groups.includes(g)));
-}
-
-/** approval.repository ‖ decision.repository ‖ decision.repo. */
-function approvalRepository(approval: ApprovalForAuthorization): unknown {
-  const decision = approval.decision;
-  if (!isObject(decision)) return approval.repository;
-  for (const value of [approval.repository, own(decision, 'repository'), own(decision, 'repo')]) {
-    if (pyTruthy(value)) return value;
-  }
-  return own(decision, 'repo');
-}
-
-function assertVerified(actorContext: ActorContext): void {
-  if (!isVerifiedActorContext(actorContext)) {
-    throw new TypeError('actor context was not produced from a verified token; unverified claims are never trusted');
-  }
-}
-
-function pyTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0;
-  return Boolean(value);
 }

@@ -1,17 +1,10 @@
 // CAVRA's `validate_policy` output: jsonschema (Draft 2020-12) errors as "<dotted.path>: <message>"
 // ("<root>" for the top), sorted by path, with jsonschema's wording and Python reprs. Validation runs
 // on schemas/policy.schema.json, the project's single copy of CAVRA's packaged schema.
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import schemaJson from '../../../../schemas/policy.schema.json';
+import type { ErrorObject } from 'ajv/dist/2020';
 import { isMapping, PyFloat, PyTimestamp, pyStr, type PyValue } from '../../policy/pythonValues';
 import { compareCodePoints } from '../../policy/policyDiff';
-
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) compiled = new Ajv2020({ allErrors: true, strict: false, validateFormats: false }).compile(schemaJson);
-  return compiled;
-}
+import { policyValidator } from '../../policy/schemaValidator';
 
 /** What ajv validates: plain JSON, with YAML timestamps kept distinct (they are not strings to CAVRA). */
 function plain(value: PyValue | undefined): unknown {
@@ -119,7 +112,7 @@ function comparePaths(a: (string | number)[], b: (string | number)[]): number {
 /** CAVRA's validation errors for a normalized policy pack; empty when valid. */
 export function policySchemaErrors(policy: PyValue): string[] {
   const instance = plain(policy);
-  const validate = validator();
+  const validate = policyValidator();
   if (validate(instance)) return [];
   const errors = (validate.errors ?? []).filter((e) => !/\/(?:oneOf|anyOf)\/\d+\//.test(e.schemaPath));
   const out: { path: (string | number)[]; text: string }[] = [];

@@ -1,6 +1,7 @@
 // CAVRA's console endpoints (SPEC 3.8, 7): who the caller is and what the server supports. Only a
 // remote backend has them, so their types live here rather than in backend.ts.
-import type { ActorContext, RepositoryPermissionRule } from '../backend';
+import type { ActorContext, RepositoryPermission } from '../backend';
+import type { RemoteConnection } from './connection';
 
 /** GET /console/session [src/cavra/api.py]. */
 export interface ConsoleSession {
@@ -9,7 +10,7 @@ export interface ConsoleSession {
   authenticated: boolean;
   auth_required: boolean;
   actor: ActorContext | null;
-  repository_permissions: RepositoryPermissionRule[];
+  repository_permissions: RepositoryPermission[];
   permissions: ConsolePermissions;
   operator_notes: string[];
   [field: string]: unknown;
@@ -71,4 +72,19 @@ export function capabilitiesOf(config: ConsoleConfig, session: ConsoleSession): 
     canPublish: p.publish_policy_packs !== false,
     canBreakGlass: p.create_break_glass !== false,
   };
+}
+
+/** GET /console/session: who the token says the caller is, and what they may do. */
+export async function session(connection: RemoteConnection): Promise<ConsoleSession> {
+  return connection.get('/console/session');
+}
+
+/** GET /console/config: the endpoints and modes the server has. */
+export async function consoleConfig(connection: RemoteConnection): Promise<ConsoleConfig> {
+  return connection.get('/console/config');
+}
+
+export async function capabilities(connection: RemoteConnection): Promise<RemoteCapabilities> {
+  const [config, caller] = await Promise.all([consoleConfig(connection), session(connection)]);
+  return capabilitiesOf(config, caller);
 }

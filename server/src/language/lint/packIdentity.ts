@@ -5,7 +5,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import { POLICY_SECTIONS } from '../../policy/draft';
 import type { Analysis } from '../languageService';
 import { makeDiagnostic } from '../makeDiagnostic';
-import { keyString, MERGE_KEY } from '../policyDocument';
+import { keyString, MERGE_KEY } from '../parse/policyDocument';
 
 const METADATA_KEPT = new Set(['id', 'title', 'description', 'version', 'inherits', 'mode']);
 const ROLLOUT_MODES: Record<string, string> = { strict: 'strict_regulated' };

@@ -6,7 +6,7 @@ import { isMap, isScalar, type Node, type Pair } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { Analysis } from '../languageService';
 import { makeDiagnostic } from '../makeDiagnostic';
-import { keyString, type YamlPath } from '../policyDocument';
+import { keyString, type YamlPath } from '../parse/policyDocument';
 import { schemaAt } from '../policySchema';
 
 export function runtimeCoverageLint(a: Analysis): Diagnostic[] {

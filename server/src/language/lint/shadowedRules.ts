@@ -3,10 +3,10 @@
 // edit re-judges only the entries it touched and those whose judges it touched.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { globCovers, matchesEverything } from '../../policy/glob';
-import { CoverIndex } from '../coverIndex';
+import { CoverIndex } from './coverIndex';
 import { makeDiagnostic } from '../makeDiagnostic';
-import type { PolicyDocument } from '../policyDocument';
-import type { RuleEntry, RuleList, RuleListChange } from '../ruleLists';
+import type { PolicyDocument } from '../parse/policyDocument';
+import type { RuleEntry, RuleList, RuleListChange } from '../parse/ruleLists';
 
 const EVERYTHING: Record<string, string> = {
   'filesystem.block_read': 'blocks every file read',

@@ -6,7 +6,7 @@ import { resolvePlainPy } from '../../policy/pyyamlSchema';
 import { PyFloat, PyTimestamp, pyStr, type PyValue } from '../../policy/pythonValues';
 import type { FixData } from '../diagnosticCodes';
 import { makeDiagnostic } from '../makeDiagnostic';
-import type { PolicyDocument, YamlPath } from '../policyDocument';
+import type { PolicyDocument, YamlPath } from '../parse/policyDocument';
 import { schemaAt } from '../policySchema';
 
 /** Only these first characters can start a scalar that either version reads as non-string. */

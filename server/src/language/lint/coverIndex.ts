@@ -2,8 +2,8 @@
 // Patterns are filed by their literal prefix, then by a short key taken from their literal suffix or
 // their longest literal middle part, so one question looks at a handful of candidates instead of the
 // whole list. A covering pattern must pass every filter, so the answers are exact.
-import { globCovers } from '../policy/glob';
-import type { RuleEntry } from './ruleLists';
+import { globCovers } from '../../policy/glob';
+import type { RuleEntry } from '../parse/ruleLists';
 
 /**
  * At most this many candidates are weighed for one pattern; a pattern with more is not judged. This

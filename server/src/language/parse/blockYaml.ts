@@ -12,9 +12,9 @@
 //   text); otherwise they move out to the parent collection, which applies the same rule.
 import * as yaml from 'yaml';
 import type { Document as YamlDocument, Node, Scalar as YamlScalar } from 'yaml';
-import { policyYamlOptions, type PolicyYaml } from '../policy/policyYaml';
-import { resolvePlainPy } from '../policy/pyyamlSchema';
-import type { PyValue } from '../policy/pythonValues';
+import { policyYamlOptions, type PolicyYaml } from '../../policy/policyYaml';
+import { resolvePlainPy } from '../../policy/pyyamlSchema';
+import type { PyValue } from '../../policy/pythonValues';
 
 // Bound once: the bundle reads each `yaml` import through an accessor, a cost in loops over every node.
 const { Document, Pair, Scalar, YAMLMap, YAMLSeq } = yaml;

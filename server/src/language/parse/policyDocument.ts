@@ -2,9 +2,9 @@
 // lookups every feature needs: path -> node, offset -> path, offset <-> position.
 import { isCollection, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Position, Range } from 'vscode-languageserver-types';
-import { parsePolicyYaml, type PolicyYaml } from '../policy/policyYaml';
+import { parsePolicyYaml, type PolicyYaml } from '../../policy/policyYaml';
 import { readBlockYaml, type BlockYaml } from './blockYaml';
-import type { PyValue } from '../policy/pythonValues';
+import type { PyValue } from '../../policy/pythonValues';
 
 export type PathSegment = string | number;
 export type YamlPath = PathSegment[];

@@ -7,7 +7,7 @@
 // test/unit/language/incremental*.test.ts hold the result to a fresh reading of the same text.
 import * as yaml from 'yaml';
 import type { Node, YAMLMap, YAMLSeq } from 'yaml';
-import type { PyValue } from '../policy/pythonValues';
+import type { PyValue } from '../../policy/pythonValues';
 import { BLANK, BlockReader, COMMENT, lineTable, outsideSubset, withinSubset } from './blockYaml';
 import { changedLines, type LineChange } from './lineDifference';
 import { keyString, MERGE_KEY, PolicyDocument, type YamlPath } from './policyDocument';

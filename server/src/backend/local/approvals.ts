@@ -1,0 +1,99 @@
+// Approvals (GET/POST /approvals…): list, create, decide (approve, deny, expire), attach to a decision,
+// break glass. Each change is checked against the verified actor and recorded in the evidence log.
+import { actorCanBreakGlass, CHANGE_ADVISORY_BOARD } from '../../policy/approvalRouting';
+import {
+  BackendError,
+  type ApprovalCreateRequest, type ApprovalDecisionRequest, type ApprovalExpireRequest, type ApprovalList,
+  type ApprovalListQuery, type ApprovalRecord, type BreakGlassRequest, type Decision, type DecisionWithApproval,
+} from '../backend';
+import {
+  applyApprovalDecision, attachApprovalToDecision, createApprovalRequest, createBreakGlassApproval, ttlHours,
+} from './approvalRecords';
+import { loadRoutingRules } from './routingFile';
+import type { LocalWorkspace } from './workspace';
+
+export async function listApprovals(ws: LocalWorkspace, query: ApprovalListQuery = {}): Promise<ApprovalList> {
+  return ws.approvals.list(query);
+}
+
+export async function getApproval(ws: LocalWorkspace, approvalId: string): Promise<ApprovalRecord> {
+  const approval = ws.approvals.get(approvalId);
+  if (!approval) throw new BackendError(404, 'approval not found');
+  return approval;
+}
+
+export async function createApproval(ws: LocalWorkspace, request: ApprovalCreateRequest): Promise<ApprovalRecord> {
+  const routingRules = loadRoutingRules(ws.paths.routingFile);
+  const requestedBy = String(request.requested_by ?? 'ai-agent');
+  const ttl = ttlHours(request.ttl_hours, 24);
+  return ws.approvals.mutate(
+    () => createApprovalRequest(request.decision, { approverGroup: request.approver_group, requestedBy, ttlHours: ttl, routingRules }, ws.records),
+    (record) => ws.record({
+      event: 'approval_request', actor: requestedBy, approval_ids: [record.approval_id],
+      details: { decision_id: record.decision_id, approver_group: record.approver_group, expires_at: record.expires_at },
+    }),
+  );
+}
+
+async function decide(ws: LocalWorkspace, approvalId: string, state: 'approved' | 'denied' | 'expired', request: ApprovalDecisionRequest): Promise<ApprovalRecord> {
+  const ctx = await ws.actor(request);
+  const expire = state === 'expired';
+  const actor = ctx ? ctx.actor : request.actor ?? (expire ? 'system' : '');
+  const reason = request.reason ?? (expire ? 'approval expired' : '');
+  return ws.approvals.mutate(
+    (get) => {
+      const current = get(approvalId);
+      if (!current) throw new BackendError(404, 'approval not found');
+      return applyApprovalDecision(current, {
+        state, actor, reason, externalRef: request.external_ref, actorContext: ctx, permissions: ws.permissions,
+      }, ws.records);
+    },
+    (record) => ws.record({
+      event: state === 'approved' ? 'approve' : state === 'denied' ? 'deny' : 'expire',
+      actor, actor_context: ctx, approval_ids: [record.approval_id],
+      digests: typeof record.decision?.policy_digest === 'string' ? { policy_digest: record.decision.policy_digest } : {},
+      details: { decision_id: record.decision_id, state: record.state, reason, external_ref: request.external_ref ?? null },
+    }),
+  );
+}
+
+export function approve(ws: LocalWorkspace, approvalId: string, request: ApprovalDecisionRequest): Promise<ApprovalRecord> {
+  return decide(ws, approvalId, 'approved', request);
+}
+
+export function deny(ws: LocalWorkspace, approvalId: string, request: ApprovalDecisionRequest): Promise<ApprovalRecord> {
+  return decide(ws, approvalId, 'denied', request);
+}
+
+export function expire(ws: LocalWorkspace, approvalId: string, request: ApprovalExpireRequest = {}): Promise<ApprovalRecord> {
+  return decide(ws, approvalId, 'expired', request);
+}
+
+export async function attachDecision(ws: LocalWorkspace, approvalId: string, decision: Decision): Promise<DecisionWithApproval> {
+  const approval = await getApproval(ws, approvalId);
+  const attached = attachApprovalToDecision(decision, approval);
+  await ws.record({
+    event: 'attach_decision', actor: null, approval_ids: [approval.approval_id],
+    details: { decision_id: attached.decision_id ?? null, approval_state: approval.state },
+  });
+  return attached;
+}
+
+export async function breakGlass(ws: LocalWorkspace, request: BreakGlassRequest): Promise<ApprovalRecord> {
+  const ctx = await ws.actor(request);
+  const approverGroup = request.approver_group ?? CHANGE_ADVISORY_BOARD;
+  if (ctx && !actorCanBreakGlass(ctx, { approver_group: approverGroup, decision: request.decision }, ws.permissions)) {
+    throw new BackendError(403, 'actor is not authorized for break-glass');
+  }
+  const actor = ctx ? ctx.actor : request.actor ?? '';
+  const ttl = ttlHours(request.ttl_hours, 4);
+  return ws.approvals.mutate(
+    () => createBreakGlassApproval(request.decision, {
+      actor, reason: request.reason ?? '', approverGroup, externalRef: request.external_ref, ttlHours: ttl,
+    }, ws.records),
+    (record) => ws.record({
+      event: 'break_glass', actor, actor_context: ctx, approval_ids: [record.approval_id],
+      details: { decision_id: record.decision_id, approver_group: record.approver_group, reason: record.break_glass_reason, external_ref: request.external_ref ?? null, expires_at: record.expires_at },
+    }),
+  );
+}

@@ -1,0 +1,79 @@
+// Rollouts (POST /policy-rollouts/change-plan and /apply-change, GET /policy-rollouts…): a change is
+// planned as CAVRA plans it, applied to the inventory store and recorded.
+import { isMapping, pyTruthy, type PyValue } from '../../policy/pythonValues';
+import { buildRolloutChangePlan, normalizeRolloutRecord, RolloutError } from '../../policy/rollout';
+import {
+  BackendError, PRODUCT, SCHEMA_VERSIONS,
+  type ActorContext, type PolicyRolloutRecord, type RolloutChangePlan, type RolloutChangeRequest, type RolloutChangeResult,
+  type RolloutList, type RolloutListQuery,
+} from '../backend';
+import type { LocalWorkspace } from './workspace';
+
+function publicActor(ctx: ActorContext): ActorContext {
+  return { actor: ctx.actor, subject: ctx.subject, issuer: ctx.issuer, groups: [...ctx.groups], repository: ctx.repository };
+}
+
+function rolloutRequest(request: RolloutChangeRequest): { rolloutId?: string; requested: { [key: string]: PyValue | undefined } } {
+  const requested = (isMapping(request.changes as PyValue) ? request.changes : request) as { [key: string]: PyValue | undefined };
+  return { rolloutId: pyTruthy(request.rollout_id as PyValue) ? String(request.rollout_id) : undefined, requested };
+}
+
+function planChange(ws: LocalWorkspace, current: PolicyRolloutRecord | null, requested: { [key: string]: PyValue | undefined }): RolloutChangePlan {
+  try {
+    const now = ws.now();
+    return buildRolloutChangePlan(current as never, requested, now, ws.now()) as unknown as RolloutChangePlan;
+  } catch (error) {
+    if (error instanceof RolloutError) throw new BackendError(400, error.message);
+    throw error;
+  }
+}
+
+export async function rolloutChangePlan(ws: LocalWorkspace, request: RolloutChangeRequest): Promise<RolloutChangePlan> {
+  const { rolloutId, requested } = rolloutRequest(request);
+  const current = rolloutId ? ws.inventory.get(rolloutId) ?? null : null;
+  return planChange(ws, current, requested);
+}
+
+export async function rolloutApplyChange(ws: LocalWorkspace, request: RolloutChangeRequest): Promise<RolloutChangeResult> {
+  const ctx = await ws.actor(request);
+  const { rolloutId, requested } = rolloutRequest(request);
+  return ws.inventory.mutate(
+    (get) => {
+      const current = rolloutId ? get(rolloutId) ?? null : null;
+      const plan = planChange(ws, current, requested);
+      let record: PolicyRolloutRecord;
+      try {
+        record = normalizeRolloutRecord(plan.after as never, ws.now()) as unknown as PolicyRolloutRecord;
+      } catch (error) {
+        if (error instanceof RolloutError) throw new BackendError(400, error.message);
+        throw error;
+      }
+      const result: RolloutChangeResult = {
+        schema_version: SCHEMA_VERSIONS.rolloutChangeResult,
+        product: PRODUCT,
+        actor: ctx ? publicActor(ctx) : null,
+        plan,
+        rollout: record,
+      };
+      return { record, result };
+    },
+    (result) => ws.record({
+      event: 'rollout_apply', actor: ctx ? ctx.actor : null, actor_context: ctx,
+      details: {
+        rollout_id: result.rollout.rollout_id, operation: result.plan.operation, risk: result.plan.risk,
+        approval_required: result.plan.approval_required, changed_fields: result.plan.changes.map((c) => c.field),
+        mode: result.rollout.mode, state: result.rollout.state,
+      },
+    }),
+  );
+}
+
+export async function listRollouts(ws: LocalWorkspace, query: RolloutListQuery = {}): Promise<RolloutList> {
+  return ws.inventory.list(query);
+}
+
+export async function getRollout(ws: LocalWorkspace, rolloutId: string): Promise<PolicyRolloutRecord> {
+  const rollout = ws.inventory.get(rolloutId);
+  if (!rollout) throw new BackendError(404, 'policy rollout not found');
+  return rollout;
+}
