@@ -116,6 +116,14 @@ function writeNew(path: string, text: string): void {
   closeSync(fd);
 }
 
+function linkCount(path: string): number {
+  try {
+    return statSync(path).nlink;
+  } catch {
+    return 0;
+  }
+}
+
 /** Creates `path` holding `content` unless it exists; true when created (this process holds it). */
 function createLockFile(path: string, content: LockContent): boolean {
   const text = JSON.stringify(content);
@@ -125,10 +133,11 @@ function createLockFile(path: string, content: LockContent): boolean {
     linkSync(temp, path);
     return true;
   } catch (error) {
+    // On NFS a link whose reply was lost can be reported failed (EEXIST on the retry) though it was
+    // made: then the temporary has two names (open(2), O_EXCL).
+    if (linkCount(temp) === 2) return true;
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    // On NFS a link whose reply was lost is retried and answered EEXIST though it was made: then the
-    // temporary has two names.
-    if (code === 'EEXIST') return statSync(temp).nlink === 2;
+    if (code === 'EEXIST') return false;
     // The temporary was removed as a dead process's (another host's pid looked gone here): try again.
     if (code === 'ENOENT') return false;
     if (!NO_HARD_LINKS.has(code)) throw error;
