@@ -1,6 +1,7 @@
 // The store on disk: a store that does not parse is refused and left byte-identical, with the file
 // and position in the message; a lock left by a dead process is recovered; a live one makes writers
-// wait, then fail with a message that names the holder and the fix.
+// wait, then fail with a message that names the holder and the fix. (test/unit/backend/lock.test.ts
+// covers the lock's judgement of its holder case by case.)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
@@ -57,11 +58,18 @@ describe('store: files on disk', () => {
     assert.equal(existsSync(`${store}.lock`), false);
   });
 
-  it('recovers a lock older than the stale age, even from another host', async () => {
+  it('leaves another host\'s lock alone however old its mtime, until this process has seen it unchanged for the limit', async () => {
     writeFileSync(`${store}.lock`, JSON.stringify({ pid: 1, host: 'build-agent-7', acquired_at: '2020-01-01T00:00:00.000Z', token: 'old' }));
     const old = new Date(Date.now() - 3_600_000);
     utimesSync(`${store}.lock`, old, old);
-    await ws.backend.createApproval({ decision: DECISION });
+    await assert.rejects(ws.make({ lock: { timeoutMs: 200 } }).createApproval({ decision: DECISION }), (e: unknown) => {
+      assert.ok(e instanceof BackendError);
+      assert.equal(e.status, 423);
+      assert.match(e.detail, /build-agent-7 is another host, so whether that process still runs cannot be checked from here/);
+      return true;
+    });
+    assert.equal(existsSync(join(ws.root, '.cavra', 'evidence.jsonl')), false);
+    await ws.make({ lock: { timeoutMs: 5000, foreignStaleMs: 300 } }).createApproval({ decision: DECISION });
     assert.equal(existsSync(`${store}.lock`), false);
   });
 

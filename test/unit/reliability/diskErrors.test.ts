@@ -73,7 +73,8 @@ describe('reliability: disk errors', function () {
     afterEach(() => rmSync(root, { recursive: true, force: true }));
 
     const storePoints: [string, 'openSync' | 'writeSync' | 'renameSync', (args: unknown[]) => boolean, RegExp][] = [
-      ['creating the lock', 'openSync', (a) => pathOf(a).endsWith('approvals.json.lock') && a[1] === 'wx', /approvals\.json\.lock: cannot create the lock file: .*; nothing was changed$/],
+      // The lock is written to its own temporary first, then linked into place (store/lock.ts).
+      ['creating the lock', 'openSync', (a) => /approvals\.json\.lock(\.\d+\.[0-9a-f]{8}\.tmp)?$/.test(pathOf(a)) && a[1] === 'wx', /approvals\.json\.lock: cannot create the lock file: .*; nothing was changed$/],
       ['renaming the new store into place', 'renameSync', (a) => basename(String(a[1])) === 'approvals.json', /approvals\.json: cannot write the store: .*; its previous content is unchanged$/],
     ];
 
