@@ -248,7 +248,8 @@ describe('cavra-policy approval with a verified actor (OIDC)', () => {
   it('without a token a mutation is refused: "console action requires verified actor context"', () => {
     const r = cli(ws.root, ['approval', 'approve', approvalId, '--actor', 'alice', '--reason', 'ok', ...oidc]);
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, 'cavra-policy: console action requires verified actor context\n');
+    assert.equal(r.stderr, 'cavra-policy: console action requires verified actor context\n' +
+      'Supply a verified actor: --actor-token PATH (a file holding an RS256 OIDC token), checked against --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG).\n');
   });
 
   it('a valid --actor-token file approves; $CAVRA_APPROVAL_OIDC_CONFIG works like --oidc-config', () => {

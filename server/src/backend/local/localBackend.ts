@@ -1,6 +1,7 @@
 // The `Backend` over files in the workspace, compatible with CAVRA's own files so that CAVRA's CLI and
 // this extension can share a workspace: packs under the policy root, approvals in CAVRA's approval
 // store, rollouts in CAVRA's inventory store, plus this project's hash-chained evidence log.
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { canonicalJson } from '../../policy/canonicalJson';
 import { policyDigest, shortDigest } from '../../policy/digest';
@@ -13,7 +14,10 @@ import { isMapping, pyStr, pyTruthy, type PyValue } from '../../policy/pythonVal
 import { buildRolloutChangePlan, normalizeRolloutRecord, RolloutError } from '../../policy/rollout';
 import { actorCanDecide } from '../../policy/approvalRouting';
 import { policySummary } from '../../policy/summary';
-import { publicKeyFromPrivate, serializeSignature, signPolicyBytes, verifyPolicySignature, policyFileDigest } from '../../signing';
+import {
+  publicKeyFromPrivate, serializeSignature, signPolicyBytes, signatureDowngrade, verifyPolicySignature, policyFileDigest,
+  type SignatureAlgorithm,
+} from '../../signing';
 import {
   BackendError, PRODUCT, SCHEMA_VERSIONS,
   type ActorContext, type ActorCredentials, type ActorVerifier, type ApprovalCreateRequest, type ApprovalDecisionRequest,
@@ -337,6 +341,12 @@ export class LocalBackend implements Backend, WorkspaceOperations {
     if (!verified.ok) throw new BackendError(400, `published policy signature verification failed: ${verified.message}`);
 
     const dir = this.registry.packDir(policyId);
+    // An Ed25519-signed pack is never silently re-signed with a weaker form (HS256, digest-only SHA256).
+    const existingSig = join(dir, SIGNATURE_FILE);
+    const weaker = signatureDowngrade(existsSync(existingSig) ? readFileSync(existingSig, 'utf8') : undefined, verified.algorithm as SignatureAlgorithm);
+    if (weaker && !request.signing?.allow_weaker_signature) {
+      throw new BackendError(409, `refusing to publish: ${weaker}; publish with the Ed25519 private key, or allow the weaker signature explicitly`);
+    }
     try {
       await withLock(this.registry.lockTarget(policyId), async () => {
         try {
@@ -565,7 +575,8 @@ export class LocalBackend implements Backend, WorkspaceOperations {
         return { record, result };
       },
       (result) => this.record({
-        event: 'rollout_apply', actor: ctx ? ctx.actor : null, actor_context: ctx,
+        // Never null: the verified actor, else who the caller says applied it, else the console's name.
+        event: 'rollout_apply', actor: ctx ? ctx.actor : request.actor || 'policy-authoring-console', actor_context: ctx,
         details: {
           rollout_id: result.rollout.rollout_id, operation: result.plan.operation, risk: result.plan.risk,
           approval_required: result.plan.approval_required, changed_fields: result.plan.changes.map((c) => c.field),
