@@ -110,9 +110,7 @@ export async function openBackend(ctx: CommandContext, workspaceOnly?: string): 
   }
   const oidcConfigPath = pathOption(ctx, '--oidc-config', 'CAVRA_APPROVAL_OIDC_CONFIG');
   const rbacPath = pathOption(ctx, '--rbac-file', 'CAVRA_APPROVAL_RBAC_FILE');
-  if (ctx.opts.has('--actor-token') && !oidcConfigPath) {
-    throw new UsageError('--actor-token needs an OIDC config to check it: --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG)');
-  }
+  if (ctx.opts.has('--actor-token') && !oidcConfigPath) throw noOidcConfig();
   let actorVerifier;
   try {
     actorVerifier = oidcConfigPath || rbacPath ? createActorVerifier({ oidcConfigPath, rbacPath }) : undefined;
@@ -145,6 +143,8 @@ export const actorTokenFlag: FlagSpec = {
   name: '--actor-token', kind: 'string', value: 'PATH', help: 'File holding an OIDC token (RS256 JWT) that proves who acts; never printed',
 };
 
+const noOidcConfig = () => new UsageError('--actor-token needs an OIDC config to check it: --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG)');
+
 /** Who acts: --actor, unless --actor-token proves it. Neither is a usage error naming both ways. */
 export function requireActor(ctx: CommandContext, command: string): void {
   if (ctx.opts.has('--actor') || ctx.opts.has('--actor-token')) return;
@@ -163,6 +163,8 @@ export function recordedActorLine(ctx: CommandContext, recorded: unknown): strin
 export function credentialsFrom(ctx: CommandContext): ActorCredentials {
   const file = ctx.opts.str('--actor-token');
   if (file === undefined) return {};
+  // Locally a token without an OIDC config would be ignored, and the actor silently unverified.
+  if (chooseBackend(ctx).kind === 'local' && !pathOption(ctx, '--oidc-config', 'CAVRA_APPROVAL_OIDC_CONFIG')) throw noOidcConfig();
   const token = readText(file, ctx.cwd).trim();
   if (!token) throw new InputError(`${file}: the actor token file is empty`);
   ctx.hideSecret?.(token);

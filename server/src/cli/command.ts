@@ -122,6 +122,7 @@ export function commandHelp(def: CommandDef): string {
     lines.push('', `Accepted but not used by ${def.name} (ignored with a warning):`, ...wrap(unused.map((f) => f.name).join(', '), 2));
   }
   if (applies.has('--url')) lines.push('', BACKEND_PRECEDENCE);
+  else if (applies.has('--backend')) lines.push('', `${def.name} works on the local workspace only: $CAVRA_URL is not used, and --backend remote is refused.`);
   lines.push('', EXIT_CODES);
   return lines.join('\n');
 }
