@@ -2,7 +2,7 @@
 // This file finds the command, parses its flags and turns failures into exit codes; the commands live
 // in ./cli/ (one file per family).
 // Exit codes: 0 success (no errors), 1 findings or a failed operation, 2 bad usage or unreadable input.
-// With --json every failure is also printed on stdout as {"error": {...}} (see jsonError).
+// With --json every failure is also printed on stdout as {"error": {...}} (see JsonError).
 import { version as PACKAGE_VERSION } from '../../package.json';
 import { BackendError } from './backend/backend';
 import { DraftError } from './policy/draft';

@@ -52,7 +52,8 @@ describe('cavra-policy: one command line', () => {
     assert.deepEqual(JSON.parse(json.stdout), { name: 'cavra-policy', version });
   });
 
-  it('the commands that refused common options accept every one of them, warning on stderr about those they do not use', () => {
+  it('the commands that refused common options accept every one of them, warning on stderr about those they do not use', function () {
+    this.timeout(120_000);
     const key = cliJson<{ private_key_path: string }>(ws.root, ['keygen', '--output', 'keys', '--key-id', 'k', '--root', '.', '--store', 's.json']);
     const runs: [string[], string[]][] = [
       [['validate', 'p/policy.yaml'], ['--store', '--inventory', '--oidc-config', '--rbac-file', '--backend', '--url', '--token-env', '--timeout-ms']],
@@ -89,7 +90,8 @@ describe('cavra-policy: one command line', () => {
     }
   });
 
-  it('usage errors exit 2 everywhere, and with --json print {"error": {...}} on stdout', () => {
+  it('usage errors exit 2 everywhere, and with --json print {"error": {...}} on stdout', function () {
+    this.timeout(180_000); // two processes per case
     const cases: [string[], string, RegExp][] = [
       [['rollout', 'plan', '--repository', 'r', '--policy-pack', 'p', '--mode', 'strict_regulated'], 'rollout plan', /^--mode must be one of: audit_only, break_glass, enforce, strict \(got "strict_regulated"\)$/],
       [['approval', 'list', '--limit', '0'], 'approval list', /^--limit must be at least 1, got 0$/],
@@ -129,7 +131,8 @@ describe('cavra-policy: one command line', () => {
     assert.match(again.message, /refusing to overwrite/);
   });
 
-  it('with a verified actor token --actor is not demanded, and the output says which actor was recorded', async () => {
+  it('with a verified actor token --actor is not demanded, and the output says which actor was recorded', async function () {
+    this.timeout(120_000);
     const key = await makeKey('k1');
     const now = Math.floor(Date.now() / 1000);
     ws.write('.cavra/jwks.json', JSON.stringify({ keys: [key.publicJwk] }));
@@ -157,7 +160,8 @@ describe('cavra-policy: one command line', () => {
     assert.ok(evidence.every((e) => e.event !== 'rollout_apply' || e.actor === 'iam-lead@example.com'), 'the applied change names its actor');
   });
 
-  it('publish says which key_id it wrote (CAVRA: --key-id, else the signer) and refuses to replace an Ed25519 signature with a weaker one unless asked', () => {
+  it('publish says which key_id it wrote (CAVRA: --key-id, else the signer) and refuses to replace an Ed25519 signature with a weaker one unless asked', function () {
+    this.timeout(120_000);
     const key = cliJson<{ private_key_path: string }>(ws.root, ['keygen', '--output', '.cavra/policy-signing', '--key-id', 'release']);
     const first = requestAndApprove(ws, 'drafts/a.yaml');
     const signed = cli(ws.root, ['publish', 'drafts/a.yaml', '--approval', first, '--private-key', key.private_key_path]);
@@ -212,7 +216,8 @@ describe('cavra-policy: $CAVRA_URL and the backend precedence (real test server)
     assert.match(json.stderr, /answered by CAVRA server .*, from \$CAVRA_URL/);
   });
 
-  it('a dead $CAVRA_URL is honoured (the failure names it); --backend local or a local-only option wins over it', async () => {
+  it('a dead $CAVRA_URL is honoured (the failure names it); --backend local or a local-only option wins over it', async function () {
+    this.timeout(120_000);
     const dead = `http://127.0.0.1:${await closedPort()}`;
     const refused = await cliAsync(client.root, ['catalog', '--json', '--timeout-ms', '2000'], { CAVRA_URL: dead });
     assert.equal(refused.status, 1);
