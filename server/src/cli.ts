@@ -2,10 +2,12 @@
 // This file finds the command, parses its flags and turns failures into exit codes; the commands live
 // in ./cli/ (one file per family).
 // Exit codes: 0 success (no errors), 1 findings or a failed operation, 2 bad usage or unreadable input.
+// With --json every failure is also printed on stdout as {"error": {...}} (see JsonError).
+import { version as PACKAGE_VERSION } from '../../package.json';
 import { BackendError } from './backend/backend';
 import { DraftError } from './policy/draft';
 import { InputError, Options, UsageError, closest, isFlagToken, parseFlags } from './cli/args';
-import { BACKEND_FLAGS, EXIT_CODES, JSON_FLAG, columns, commandHelp, type CommandContext, type CommandDef } from './cli/command';
+import { BACKEND_PRECEDENCE, COMMON_OPTIONS, EXIT_CODES, columns, commandHelp, flagsOf, type CommandContext, type CommandDef } from './cli/command';
 import { approvalCommands } from './cli/approval';
 import { evaluateCommands } from './cli/evaluate';
 import { evidenceCommands } from './cli/evidence';
@@ -13,7 +15,7 @@ import { keyCommands } from './cli/keys';
 import { publishCommands } from './cli/publish';
 import { rolloutCommands } from './cli/rollout';
 import { validateCommands } from './cli/validate';
-import { SecretMask, describeBackendError } from './cli/backendFactory';
+import { SecretMask, describeBackendError, statusOf } from './cli/backendFactory';
 
 export { UsageError, InputError } from './cli/args';
 
@@ -31,12 +33,15 @@ function usage(): string {
     'Commands:',
     ...columns(COMMANDS.map((c) => [c.name, c.summary.split(/(?<=[.;:])\s/)[0].replace(/[.:;]$/, '')] as [string, string])),
     '',
-    'Common options (each command lists its own with --help):',
+    'Common options (every command accepts them, before or after the command word; <command> --help',
+    'lists the ones it uses, and the others are ignored with a warning):',
     ...columns([
-      ['--json', 'Machine-readable output on stdout'],
-      ...BACKEND_FLAGS.map((f) => [`${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as [string, string]),
+      ...COMMON_OPTIONS.map((f) => [`${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as [string, string]),
       ['-h, --help', 'This help; <command> --help for a command\'s options'],
+      ['--version', 'The version of cavra-policy'],
     ]),
+    '',
+    BACKEND_PRECEDENCE,
     '',
     EXIT_CODES,
   ].join('\n');
@@ -53,8 +58,8 @@ function familyHelp(family: string): string {
   ].join('\n');
 }
 
-/** Flags allowed before the command word: the shared ones (e.g. `cavra-policy --root ws catalog`). */
-const LEADING_FLAGS = new Map([...BACKEND_FLAGS, JSON_FLAG].map((f) => [f.name as string, f]));
+/** Flags allowed before the command word: the common ones (e.g. `cavra-policy --root ws catalog`). */
+const LEADING_FLAGS = new Map(COMMON_OPTIONS.map((f) => [f.name as string, f]));
 
 interface Located {
   def?: CommandDef;
@@ -71,7 +76,7 @@ function locate(argv: string[]): Located {
     if (isFlagToken(token)) {
       if (words.length) continue;
       const name = token.split('=')[0];
-      if (name === '-h' || name === '--help') continue;
+      if (name === '-h' || name === '--help' || name === '--version') continue;
       const spec = LEADING_FLAGS.get(name);
       if (!spec) throw new UsageError(`unknown option ${name} before the command (command options go after it)`);
       if (spec.kind !== 'bool' && !token.includes('=')) i++;
@@ -107,9 +112,18 @@ class FamilyUsage extends UsageError {
   }
 }
 
-function wantsHelp(argv: string[]): boolean {
+function beforeDashDash(argv: string[]): string[] {
   const end = argv.indexOf('--');
-  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '-h' || a === '--help');
+  return end < 0 ? argv : argv.slice(0, end);
+}
+
+function wantsHelp(argv: string[]): boolean {
+  return beforeDashDash(argv).some((a) => a === '-h' || a === '--help');
+}
+
+/** `--json` anywhere on the line: failures are then printed as JSON too, even a usage error. */
+function wantsJson(argv: string[]): boolean {
+  return beforeDashDash(argv).includes('--json');
 }
 
 /**
@@ -132,7 +146,8 @@ export function main(
   const mask = new SecretMask(env, argv);
   const safeOut = (s: string) => out(mask.apply(s));
   const safeErr = (s: string) => err(mask.apply(s));
-  const fail = (e: unknown): number => reportFailure(e, def, safeErr);
+  const json = wantsJson(argv);
+  const fail = (e: unknown): number => reportFailure(e, def, safeErr, json ? safeOut : undefined);
   try {
     const located = locate(argv);
     def = located.def;
@@ -140,11 +155,17 @@ export function main(
       out(def ? commandHelp(def) : located.family ? familyHelp(located.family) : usage());
       return 0;
     }
+    if (!def && !located.family && beforeDashDash(argv).includes('--version')) {
+      out(json ? JSON.stringify({ name: 'cavra-policy', version: PACKAGE_VERSION }) : `cavra-policy ${PACKAGE_VERSION}`);
+      return 0;
+    }
     if (!def) {
       if (located.family) throw new FamilyUsage(located.family, `${located.family} needs a subcommand`);
       throw new UsageError('missing command');
     }
-    const opts = new Options(parseFlags(located.rest, def.flags, def.positionals, def.name));
+    const parsed = parseFlags(located.rest, flagsOf(def), def.positionals, def.name);
+    for (const flag of parsed.ignored) safeErr(`cavra-policy: warning: ${flag} does not apply to ${def.name}; ignored`);
+    const opts = new Options(parsed);
     const ctx: CommandContext = { opts, out: safeOut, err: safeErr, env, cwd, hideSecret: (secret) => mask.add(secret) };
     const code = def.run(ctx);
     return typeof code === 'number' ? code : code.catch(fail);
@@ -153,32 +174,46 @@ export function main(
   }
 }
 
-function reportFailure(e: unknown, def: CommandDef | undefined, err: (s: string) => void): number {
-  if (e instanceof FamilyUsage) {
-    err(`cavra-policy: ${e.message}\n\n${familyHelp(e.family)}`);
-    return 2;
-  }
+/**
+ * The --json failure shape, one for every command and every failure:
+ * `{"error": {"kind", "exit_code", "status", "message", "detail", "command"}}` where kind is usage |
+ * input | backend | failed, exit_code is the process's exit code, status is the HTTP status of a
+ * backend refusal (CAVRA's status; the local backend uses the same ones; null when no server
+ * answered), message is what stderr says, and command is the command words or null.
+ */
+export interface JsonError {
+  error: {
+    kind: 'usage' | 'input' | 'backend' | 'failed';
+    exit_code: 1 | 2;
+    status: number | null;
+    message: string;
+    /** The backend's own words (CAVRA's `detail`) for a backend refusal, else null. */
+    detail: string | null;
+    command: string | null;
+  };
+}
+
+function reportFailure(e: unknown, def: CommandDef | undefined, err: (s: string) => void, jsonOut?: (s: string) => void): number {
+  const report = (kind: JsonError['error']['kind'], code: 1 | 2, message: string, text: string, status: number | null = null, detail: string | null = null): 1 | 2 => {
+    err(text);
+    const shape: JsonError = { error: { kind, exit_code: code, status, message, detail, command: def?.name ?? null } };
+    jsonOut?.(JSON.stringify(shape, null, 2));
+    return code;
+  };
+  if (e instanceof FamilyUsage) return report('usage', 2, e.message, `cavra-policy: ${e.message}\n\n${familyHelp(e.family)}`);
   if (e instanceof UsageError) {
     const hint = def
       ? `Usage: cavra-policy ${def.name}${def.synopsis ? ` ${def.synopsis}` : ''}\nSee: cavra-policy ${def.name} --help`
       : usage();
-    err(`cavra-policy: ${e.message}\n\n${hint}`);
-    return 2;
+    return report('usage', 2, e.message, `cavra-policy: ${e.message}\n\n${hint}`);
   }
-  if (e instanceof InputError) {
-    err(`cavra-policy: ${e.message}`);
-    return 2;
-  }
+  if (e instanceof InputError) return report('input', 2, e.message, `cavra-policy: ${e.message}`);
   if (e instanceof BackendError) {
-    err(`cavra-policy: ${describeBackendError(e)}`);
-    return 1;
+    const message = describeBackendError(e);
+    return report('backend', 1, message, `cavra-policy: ${message}`, statusOf(e), e.detail);
   }
-  if (e instanceof DraftError) {
-    err(`cavra-policy: ${e.message}`);
-    return 1;
-  }
-  err(`cavra-policy: ${(e as Error)?.message ?? String(e)}`);
-  return 1;
+  const message = e instanceof DraftError ? e.message : (e as Error)?.message ?? String(e);
+  return report('failed', 1, message, `cavra-policy: ${message}`);
 }
 
 if (require.main === module) {

@@ -47,6 +47,8 @@ export interface PackState {
   /** `verified`, `modified` (bytes changed since signing), `invalid` (signature fails), `unsigned`. */
   signature: 'verified' | 'modified' | 'invalid' | 'unsigned';
   signature_message: string;
+  /** Why verification failed (signing's VerifyProblem, e.g. `digest-mismatch`), when it did. */
+  signature_problem?: string;
   signed_at: string | null;
   signer: string | null;
   /** From the evidence log: the approval and digest of the latest publish of this pack. */

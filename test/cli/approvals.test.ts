@@ -130,14 +130,14 @@ describe('cavra-policy approval', () => {
     assert.deepEqual([denied.state, denied.decided_by], ['denied', 'bob']);
   });
 
-  it('approve and deny need --actor and --reason (exit 2, nothing changed)', () => {
+  it('approve and deny need --reason and who acts, --actor or --actor-token (exit 2, nothing changed)', () => {
     const a = create();
     const noReason = cli(ws.root, ['approval', 'approve', a.approval_id, '--actor', 'alice']);
     assert.equal(noReason.status, 2);
     assert.match(noReason.stderr, /approval approve needs --reason TEXT/);
     const noActor = cli(ws.root, ['approval', 'deny', a.approval_id, '--reason', 'x']);
     assert.equal(noActor.status, 2);
-    assert.match(noActor.stderr, /approval deny needs --actor NAME/);
+    assert.match(noActor.stderr, /approval deny needs who acts: --actor NAME, or a verified actor with --actor-token PATH \(an OIDC token checked against --oidc-config PATH\)/);
     const blank = cli(ws.root, ['approval', 'approve', a.approval_id, '--actor', 'alice', '--reason', '']);
     assert.equal(blank.status, 2);
     assert.match(blank.stderr, /--reason needs a non-empty value/);
@@ -248,7 +248,8 @@ describe('cavra-policy approval with a verified actor (OIDC)', () => {
   it('without a token a mutation is refused: "console action requires verified actor context"', () => {
     const r = cli(ws.root, ['approval', 'approve', approvalId, '--actor', 'alice', '--reason', 'ok', ...oidc]);
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, 'cavra-policy: console action requires verified actor context\n');
+    assert.equal(r.stderr, 'cavra-policy: console action requires verified actor context\n' +
+      'Supply a verified actor: --actor-token PATH (a file holding an RS256 OIDC token), checked against --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG).\n');
   });
 
   it('a valid --actor-token file approves; $CAVRA_APPROVAL_OIDC_CONFIG works like --oidc-config', () => {

@@ -13,7 +13,7 @@ describe('cavra-policy evidence verify', () => {
     ws = cavraWorkspace();
     const id = requestAndApprove(ws, 'drafts/a.yaml');
     assert.equal(cli(ws.root, ['publish', 'drafts/a.yaml', '--approval', id]).status, 0);
-    cliJson(ws.root, ['rollout', 'apply', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline']);
+    cliJson(ws.root, ['rollout', 'apply', '--actor', 'release-bot', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline']);
   });
   afterEach(() => ws.remove());
   const log = () => join(ws.root, '.cavra', 'evidence.jsonl');

@@ -134,12 +134,52 @@ describe('cavra-policy keygen, sign, verify', () => {
     assert.equal(either.status, 0, either.stderr);
   });
 
-  it('an Ed25519 signature without --public-key: exit 1, CAVRA\'s message and the fix', () => {
+  it('an Ed25519 signature with no trusted key: exit 1, CAVRA\'s message and where keys are trusted from', () => {
     const k = keygen();
     assert.equal(cli(ws.root, ['sign', policy, '--private-key', k.private_key_path]).status, 0);
     const r = cli(ws.root, ['verify', policy]);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /public key is required for Ed25519 policy signature verification \(pass the signer's public key with --public-key PEM\)/);
+    assert.match(r.stderr, /public key is required for Ed25519 policy signature verification \(no \*\.public\.pem in \.cavra\/policy-signing: add the signer's public key there, or pass --public-key PEM or --key-dir DIR\)/);
+  });
+
+  it('verify trusts the key directory (.cavra/policy-signing under --root, as the editor does) without --public-key', () => {
+    const k = cliJson<KeygenResult>(ws.root, ['keygen', '--output', '.cavra/policy-signing', '--key-id', 'release']);
+    assert.equal(cli(ws.root, ['sign', policy, '--private-key', k.private_key_path, '--key-id', 'release']).status, 0);
+    const r = cli(ws.root, ['verify', policy]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `OK ${policy}: verified Ed25519 signature (trusted key .cavra/policy-signing/release.public.pem)\n`);
+    // From elsewhere, --root finds the same directory; --key-dir names another one.
+    const fromAbove = cli(join(ws.root, 'policies'), ['verify', join(ws.root, policy), '--root', ws.root, '--json']);
+    assert.equal(fromAbove.status, 0, fromAbove.stderr);
+    assert.equal(JSON.parse(fromAbove.stdout).trusted_key, join(ws.root, '.cavra/policy-signing/release.public.pem'));
+    const empty = cli(ws.root, ['verify', policy, '--key-dir', 'nowhere']);
+    assert.equal(empty.status, 1);
+    assert.match(empty.stderr, /no \*\.public\.pem in nowhere/);
+    // An explicit --public-key is the only key trusted then.
+    const other = keygen('other');
+    const explicit = cli(ws.root, ['verify', policy, '--public-key', other.public_key_path]);
+    assert.equal(explicit.status, 1);
+    assert.match(explicit.stderr, /fingerprint mismatch/);
+  });
+
+  it('a failed verification never advises signing again: it says what changed and to publish again through an approval', () => {
+    const k = keygen();
+    assert.equal(cli(ws.root, ['sign', policy, '--private-key', k.private_key_path]).status, 0);
+    const sigPath = join(ws.root, `${policy}.sig.json`);
+    const signedSig = readFileSync(sigPath, 'utf8');
+    appendFileSync(join(ws.root, policy), '    - rm -rf /\n');
+    const edited = cli(ws.root, ['verify', policy, '--public-key', k.public_key_path, '--json']);
+    assert.equal(edited.status, 1);
+    assert.match(edited.stderr, /policy digest mismatch: the policy changed after signing \(policy\.yaml\.sig\.json says sha256:[0-9a-f]{64}, the file is sha256:[0-9a-f]{64}\)\n/);
+    assert.match(edited.stderr, /The policy's bytes changed after it was signed\. Do not sign it again: that would bless a change nobody approved\. Revert the edit, or publish the change again through an approval \(cavra-policy plan, request, approval approve, publish\)\./);
+    assert.match(JSON.parse(edited.stdout).advice, /publish the change again through an approval/);
+    writeFileSync(join(ws.root, policy), POLICY);
+    const sig = JSON.parse(signedSig);
+    writeFileSync(sigPath, JSON.stringify({ ...sig, signature: Buffer.alloc(64).toString('base64') }, null, 2));
+    const forged = cli(ws.root, ['verify', policy, '--public-key', k.public_key_path]);
+    assert.equal(forged.status, 1);
+    assert.match(forged.stderr, /the signature file was altered, or made with another key\. Do not sign it again/);
+    for (const r of [edited, forged]) assert.doesNotMatch(r.stdout + r.stderr, /sign it again(?!:)|re-sign|cavra-policy sign/i);
   });
 
   it('HS256: sign and verify with --key or $CAVRA_POLICY_SIGNING_KEY; a wrong key exits 1; the key is never printed', () => {
@@ -177,7 +217,7 @@ describe('cavra-policy keygen, sign, verify', () => {
   it('an unsigned policy exits 1 and says how to sign it; unreadable inputs exit 2', () => {
     const unsigned = cli(ws.root, ['verify', policy]);
     assert.equal(unsigned.status, 1);
-    assert.match(unsigned.stderr, /no signature: .*policy\.yaml\.sig\.json does not exist \(sign the policy with: cavra-policy sign/);
+    assert.match(unsigned.stderr, /no signature: .*policy\.yaml\.sig\.json does not exist\. A published pack gets its signature from cavra-policy publish, through an approval; for a file outside that flow, cavra-policy sign .* writes one/);
     const missingPolicy = cli(ws.root, ['verify', 'policies/none/policy.yaml']);
     assert.equal(missingPolicy.status, 2);
     assert.match(missingPolicy.stderr, /cannot read policies\/none\/policy\.yaml: ENOENT/);

@@ -99,7 +99,7 @@ describe('cavra-policy against a CAVRA server (--backend remote)', () => {
     const bg = json<{ state: string }>(await run(['approval', 'break-glass', 'decision.json', '--actor', 'oncall', '--reason', 'outage', '--json', ...remote]));
     assert.equal(bg.state, 'break_glass');
 
-    const applied = json<{ rollout: { rollout_id: string } }>(await run(['rollout', 'apply', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline', '--json', ...remote]));
+    const applied = json<{ rollout: { rollout_id: string } }>(await run(['rollout', 'apply', '--actor', 'release-bot', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline', '--json', ...remote]));
     assert.equal(applied.rollout.rollout_id, 'payments/api:cavra-platform-baseline');
     const rollouts = json<{ total: number }>(await run(['rollout', 'list', '--json', ...remote]));
     assert.equal(rollouts.total, 1);
@@ -157,11 +157,13 @@ describe('cavra-policy against a CAVRA server (--backend remote)', () => {
     const cases: [string[], RegExp][] = [
       [['test', ...remote], /test works on the local workspace only/],
       [['evidence', 'verify', ...remote], /evidence verify works on the local workspace only/],
-      [['catalog', '--store', 'x.json', ...remote], /--store is for the local backend; a CAVRA server keeps its own files/],
+      [['approval', 'list', '--store', 'x.json', ...remote], /--store is for the local backend, but --backend remote selects a CAVRA server, which keeps its own files: drop one of them/],
+      [['approval', 'list', '--store', 'x.json', '--url', server.url], /--store is for the local backend, but --url selects a CAVRA server/],
+      [['rollout', 'list', '--backend', 'local', '--url', server.url], /--url is for a CAVRA server, but --backend local selects the local backend: drop one of them/],
       [['catalog', '--backend', 'remote'], /--backend remote needs the server: --url URL \(or \$CAVRA_URL\)/],
       [['catalog', '--url', server.url, '--token-env', 'NOT_SET_ANYWHERE'], /the environment variable NOT_SET_ANYWHERE named by --token-env is empty or not set/],
       [['catalog', '--url', server.url, '--token-env', TOKEN.replace(/-/g, '.')], /--token-env takes the name of an environment variable/],
-      [['catalog', '--token-env', 'TEAM_CAVRA_TOKEN'], /--token-env is for --backend remote/],
+      [['catalog', '--token-env', 'TEAM_CAVRA_TOKEN'], /--token-env is for a CAVRA server: add --url URL \(or set \$CAVRA_URL\)/],
       [['catalog', '--url', server.url, '--timeout-ms', '0'], /--timeout-ms must be at least 1, got 0/],
     ];
     for (const [args, message] of cases) {

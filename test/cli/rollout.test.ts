@@ -33,7 +33,7 @@ describe('cavra-policy rollout', () => {
   });
 
   it('apply stores the record in CAVRA\'s inventory file; an update from audit_only to strict is high risk', () => {
-    const applied = cliJson<{ schema_version: string; actor: unknown; rollout: Record<string, unknown> }>(ws.root, ['rollout', 'apply', '--rollout-id', 'payments-platform', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline', '--mode', 'audit_only']);
+    const applied = cliJson<{ schema_version: string; actor: unknown; rollout: Record<string, unknown> }>(ws.root, ['rollout', 'apply', '--actor', 'release-bot', '--rollout-id', 'payments-platform', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline', '--mode', 'audit_only']);
     assert.equal(applied.schema_version, 'cavra.policy_rollout.change_result.v1');
     assert.equal(applied.actor, null);
     assert.equal(applied.rollout.state, 'planned');
@@ -52,8 +52,8 @@ describe('cavra-policy rollout', () => {
   });
 
   it('list filters and get reads one record; an unknown id is CAVRA\'s 404', () => {
-    cliJson(ws.root, ['rollout', 'apply', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline']);
-    cliJson(ws.root, ['rollout', 'apply', '--repository', 'web/site', '--policy-pack', 'cavra-ai-agent-baseline', '--state', 'active']);
+    cliJson(ws.root, ['rollout', 'apply', '--actor', 'release-bot', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline']);
+    cliJson(ws.root, ['rollout', 'apply', '--actor', 'release-bot', '--repository', 'web/site', '--policy-pack', 'cavra-ai-agent-baseline', '--state', 'active']);
     const all = cliJson<{ items: { rollout_id: string }[]; total: number }>(ws.root, ['rollout', 'list']);
     assert.deepEqual(all.items.map((r) => r.rollout_id), ['payments/api:cavra-platform-baseline', 'web/site:cavra-ai-agent-baseline']);
     const active = cliJson<{ items: { rollout_id: string }[] }>(ws.root, ['rollout', 'list', '--state', 'active']);
@@ -67,19 +67,20 @@ describe('cavra-policy rollout', () => {
     assert.equal(missing.stderr, 'cavra-policy: policy rollout not found\n');
   });
 
-  it('CAVRA\'s normalization messages exit 1; flag mistakes exit 2', () => {
+  it('CAVRA\'s normalization messages exit 1; flag mistakes (a mode or state not in CAVRA\'s lists too) exit 2', () => {
     const noRepo = cli(ws.root, ['rollout', 'plan', '--policy-pack', 'x']);
     assert.equal(noRepo.status, 1);
     assert.equal(noRepo.stderr, 'cavra-policy: policy rollout must include repository\n');
-    const badMode = cli(ws.root, ['rollout', 'apply', '--repository', 'r', '--policy-pack', 'p', '--mode', 'fast']);
-    assert.equal(badMode.status, 1);
-    assert.equal(badMode.stderr, 'cavra-policy: policy rollout mode must be one of: audit_only, break_glass, enforce, strict\n');
     assert.ok(!existsSync(inventory()));
     const cases: [string[], RegExp][] = [
       [['rollout', 'plan', '--coverage-percent', '95%'], /--coverage-percent must be a whole number, got "95%"/],
       [['rollout', 'plan', '--coverage-percent', '120'], /--coverage-percent must be at most 100, got 120/],
       [['rollout', 'plan', 'payments/api'], /rollout plan takes no arguments: give the fields as flags/],
       [['rollout', 'list', '--mode', 'fast'], /--mode must be one of: audit_only, break_glass, enforce, strict/],
+      [['rollout', 'plan', '--repository', 'r', '--policy-pack', 'p', '--mode', 'strict_regulated'], /--mode must be one of: audit_only, break_glass, enforce, strict \(got "strict_regulated"\)/],
+      [['rollout', 'apply', '--actor', 'a', '--repository', 'r', '--policy-pack', 'p', '--mode', 'fast'], /--mode must be one of: audit_only, break_glass, enforce, strict/],
+      [['rollout', 'apply', '--actor', 'a', '--repository', 'r', '--policy-pack', 'p', '--state', 'live'], /--state must be one of: active, paused, planned, retired/],
+      [['rollout', 'apply', '--repository', 'r', '--policy-pack', 'p'], /rollout apply needs who acts: --actor NAME, or a verified actor with --actor-token PATH/],
       [['rollout', 'launch'], /unknown rollout subcommand launch; expected one of: plan, apply, list, get/],
     ];
     for (const [args, message] of cases) {
@@ -87,10 +88,22 @@ describe('cavra-policy rollout', () => {
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }
+    assert.ok(!existsSync(inventory()));
+  });
+
+  it('apply records who applied it: --actor in the output and the evidence, never actor null', () => {
+    const human = cli(ws.root, ['rollout', 'apply', '--actor', 'release-bot', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline']);
+    assert.equal(human.status, 0, human.stderr);
+    assert.match(human.stdout, /\nRecorded actor: release-bot\n$/);
+    const json = cliJson<{ actor: unknown; applied_by: string }>(ws.root, ['rollout', 'apply', '--actor', 'ops-lead', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline', '--state', 'active']);
+    assert.equal(json.actor, null, 'CAVRA\'s actor field is the verified actor context only');
+    assert.equal(json.applied_by, 'ops-lead');
+    const evidence = readFileSync(join(ws.root, '.cavra', 'evidence.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; actor: unknown });
+    assert.deepEqual(evidence.filter((e) => e.event === 'rollout_apply').map((e) => e.actor), ['release-bot', 'ops-lead']);
   });
 
   it('--inventory and $CAVRA_INVENTORY_STORE choose the inventory file', () => {
-    cliJson(ws.root, ['rollout', 'apply', '--repository', 'r', '--policy-pack', 'p', '--inventory', 'inv.json']);
+    cliJson(ws.root, ['rollout', 'apply', '--actor', 'release-bot', '--repository', 'r', '--policy-pack', 'p', '--inventory', 'inv.json']);
     assert.ok(existsSync(join(ws.root, 'inv.json')));
     assert.equal(cliJson<{ total: number }>(ws.root, ['rollout', 'list'], { CAVRA_INVENTORY_STORE: join(ws.root, 'inv.json') }).total, 1);
     assert.equal(cliJson<{ total: number }>(ws.root, ['rollout', 'list']).total, 0);

@@ -40,7 +40,7 @@ describe('cavra-policy command line', () => {
   it('--help after any command shows that command\'s usage and options, even next to other mistakes', () => {
     const r = cli(ws.root, ['rollout', 'apply', '--coverage-percent', 'lots', '--help']);
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /^Usage: cavra-policy rollout apply \[--rollout-id ID\]/);
+    assert.match(r.stdout, /^Usage: cavra-policy rollout apply \(--actor NAME \| --actor-token PATH\) \[--rollout-id ID\]/);
     assert.match(r.stdout, /--coverage-percent N +Share of the repository covered/);
     assert.match(r.stdout, /Exit codes: 0 ok, 1 errors found or operation failed, 2 bad usage or unreadable input\.$/m);
     const family = cli(ws.root, ['rollout', '-h']);

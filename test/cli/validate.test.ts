@@ -30,10 +30,24 @@ describe('cavra-policy validate', () => {
     }]);
   });
 
-  it('exits 0 for a valid pack, printing nothing but its information notes', () => {
+  it('exits 0 for a valid pack with a one-line summary, so a clean run is not silent', () => {
     const r = runCli(['validate', fixture('cavra-studio-minimal'), ...POLICY_DIR]);
     assert.equal(r.status, 0);
-    assert.equal(r.stdout, '');
+    assert.equal(r.stdout, 'OK: 1 file checked, no errors\n');
+    const two = runCli(['validate', fixture('cavra-studio-minimal'), fixture('cavra-bad-unreachable-rule'), ...POLICY_DIR]);
+    assert.equal(two.status, 0);
+    assert.match(two.stdout, /: warning unreachable-rule: .*\nOK: 2 files checked, no errors, 1 warning\n$/);
+  });
+
+  it('a missing version: CAVRA\'s schema requires it, and the message says a draft would fill in a dated one that changes the digest daily', () => {
+    const ws = tempWorkspace({ 'p.yaml': 'metadata:\n  id: cavra-no-version\n  title: T\n  description: D\n' });
+    try {
+      const r = runCli(['validate', 'p.yaml'], { cwd: ws.root });
+      assert.equal(r.status, 1);
+      assert.equal(r.stdout, 'p.yaml:1:1: error missing-field: `metadata` is missing the required field `version`. A CAVRA draft would fill in today\'s date as the version (YYYY.MM.DD), so the pack\'s digest would change from day to day; set `version` yourself.\n');
+    } finally {
+      ws.remove();
+    }
   });
 
   it('exits 0 when there are warnings but no errors', () => {

@@ -116,6 +116,10 @@ describe('workflow requests over LSP (local backend)', function () {
     assert.ok(sig, 'the edit is flagged');
     assert.equal(sig.range.start.line, 0);
     assert.match(String(sig.message), /modified since it was signed/);
+    // What changed, and the way back through an approval; never "sign it again" as a fix.
+    assert.match(String(sig.message), /policy digest mismatch: the policy changed after signing \(.*says sha256:[0-9a-f]{64}, the file is sha256:[0-9a-f]{64}\)/);
+    assert.match(String(sig.message), /Do not sign it again: that would bless a change nobody approved\. Revert the edit, or publish the change through an approval: Plan Publish → Request Publish Approval → Publish Signed/);
+    assert.doesNotMatch(String(sig.message), /; sign it again|Re-publish it with Publish Signed/);
     const state = await c.sendRequest(WorkflowRequests.packState, { uri });
     assert.equal(state?.signature, 'modified');
   });

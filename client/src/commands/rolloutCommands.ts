@@ -79,7 +79,9 @@ export async function applyRolloutChange(ctx: CommandContext, request?: RolloutC
       : `Risk ${plan.risk}; no approval required.`;
     const go = await vscode.window.showWarningMessage(`Apply rollout change to ${plan.after.rollout_id}?`, { modal: true, detail: `${warn}\n\n${plan.changes.map((c) => `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`).join('\n')}` }, 'Apply');
     if (go !== 'Apply') return;
-    const result = await ctx.workflows.call('rolloutApply', req);
+    // Who applied it goes into the evidence (a verified actor, when configured, wins on the server side).
+    const actor = vscode.workspace.getConfiguration('cavra').get<string>('actor')?.trim() || undefined;
+    const result = await ctx.workflows.call('rolloutApply', { ...req, ...(actor ? { actor } : {}) });
     ctx.refreshAll();
     ctx.panels.show('rolloutPlan', `Rollout applied: ${result.rollout.rollout_id}`, renderRolloutPlan(result.plan, await ctx.backendName(), result));
   } catch (e) {

@@ -214,6 +214,8 @@ export interface PublishSigning {
   private_key_pem?: string;
   key_id?: string;
   hmac_key?: string;
+  /** Replace the pack's Ed25519 signature with a weaker one (HS256, SHA256); refused (409) without it. */
+  allow_weaker_signature?: boolean;
 }
 
 export interface PublishRequest extends DraftInput, ActorCredentials {
@@ -433,6 +435,8 @@ export interface PolicyRolloutRecord {
  */
 export interface RolloutChangeRequest extends RolloutFields, ActorCredentials {
   changes?: RolloutFields;
+  /** apply-change: who applies it when there is no verified actor (recorded in the evidence, not in the rollout). */
+  actor?: string;
 }
 
 export interface RolloutFieldChange {

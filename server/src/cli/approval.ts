@@ -2,8 +2,8 @@
 // (SPEC 4) with the flags of CAVRA's `cavra approval` commands.
 import type { ApprovalRecord, Decision } from '../backend/backend';
 import { InputError, type FlagSpec } from './args';
-import { BACKEND_FLAGS, JSON_FLAG, type CommandContext, type CommandDef } from './command';
-import { actorTokenFlag, credentialsFrom, openBackend } from './backendFactory';
+import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
+import { actorTokenFlag, credentialsFrom, openBackend, recordedActorLine, requireActor } from './backendFactory';
 import { readJsonFile } from './input';
 import { fields, print, shortTime, show, table } from './output';
 
@@ -94,6 +94,7 @@ async function createApproval(ctx: CommandContext): Promise<number> {
 function decide(action: 'approve' | 'deny' | 'expire') {
   return async (ctx: CommandContext): Promise<number> => {
     const id = ctx.opts.positionals[0];
+    if (action !== 'expire') requireActor(ctx, `approval ${action}`);
     const request = {
       ...credentialsFrom(ctx),
       actor: ctx.opts.str('--actor'),
@@ -104,12 +105,13 @@ function decide(action: 'approve' | 'deny' | 'expire') {
     const a = action === 'approve' ? await backend.approve(id, request)
       : action === 'deny' ? await backend.deny(id, request)
         : await backend.expire(id, request);
-    printApproval(ctx, a);
+    printApproval(ctx, a, recordedActorLine(ctx, a.decided_by));
     return 0;
   };
 }
 
 async function breakGlass(ctx: CommandContext): Promise<number> {
+  requireActor(ctx, 'approval break-glass');
   const decision = readDecision(ctx.opts.positionals[0], ctx.cwd);
   const { backend } = await openBackend(ctx);
   const a = await backend.breakGlass({
@@ -121,7 +123,7 @@ async function breakGlass(ctx: CommandContext): Promise<number> {
     external_ref: ctx.opts.str('--external-ref'),
     ttl_hours: ctx.opts.int('--ttl-hours'),
   });
-  printApproval(ctx, a, `Break-glass override recorded as ${a.approval_id}; it is in the evidence log and expires ${a.expires_at}.`);
+  printApproval(ctx, a, `Break-glass override recorded as ${a.approval_id}; it is in the evidence log and expires ${a.expires_at}.\n${recordedActorLine(ctx, a.decided_by)}`);
   return 0;
 }
 
@@ -137,12 +139,15 @@ async function attachDecision(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-const ACTOR: FlagSpec = { name: '--actor', kind: 'string', value: 'NAME', required: true, help: 'Who decides (recorded in the history)' };
+const ACTOR: FlagSpec = { name: '--actor', kind: 'string', value: 'NAME', help: 'Who decides (recorded in the history); required unless --actor-token names a verified actor' };
 const REASON: FlagSpec = { name: '--reason', kind: 'string', value: 'TEXT', required: true, help: 'Why (recorded in the history)' };
 const EXTERNAL_REF: FlagSpec = { name: '--external-ref', kind: 'string', value: 'REF', help: 'Ticket, incident or change reference (e.g. INC-777)' };
 const REQUESTED_BY: FlagSpec = { name: '--requested-by', kind: 'string', value: 'NAME', help: 'Who asks (default: ai-agent)' };
-const TTL = (fallback: number): FlagSpec => ({ name: '--ttl-hours', kind: 'int', value: 'HOURS', help: `Hours until it expires (default: ${fallback}; at least 1)` });
-const COMMON = [...BACKEND_FLAGS, JSON_FLAG];
+const TTL = (fallback: number): FlagSpec => ({ name: '--ttl-hours', kind: 'int', value: 'HOURS', min: 1, help: `Hours until it expires (default: ${fallback}; at least 1)` });
+/** Reading and changing approvals: the approval store, or a CAVRA server. */
+const APPROVALS: CommonOption[] = ['--root', '--store', ...REMOTE_OPTIONS];
+/** Deciding: also verified actors. */
+const DECIDING: CommonOption[] = [...APPROVALS, ...ACTOR_OPTIONS];
 
 const oneId = (command: string) => ({ names: ['ID'], min: 1, max: 1, missing: `${command} needs an approval id (apr_…)`, extra: `${command} takes one approval id` });
 const decisionFile = (command: string) => ({ names: ['DECISION_FILE'], min: 1, max: 1, missing: `${command} needs a decision file (JSON, e.g. from cavra-policy evaluate --json)`, extra: `${command} takes one decision file` });
@@ -156,10 +161,10 @@ export const approvalCommands: CommandDef[] = [
     flags: [
       { name: '--state', kind: 'choice', value: 'STATE', choices: STATES, help: `Only this state (${STATES.join(', ')})` },
       { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Only this approver group' },
-      { name: '--limit', kind: 'int', value: 'N', help: 'At most N (default: 50; 1 to 500)' },
+      { name: '--limit', kind: 'int', value: 'N', min: 1, max: 500, help: 'At most N (default: 50; 1 to 500)' },
       { name: '--offset', kind: 'int', value: 'N', min: 0, help: 'Skip the first N (default: 0)' },
-      ...COMMON,
     ],
+    common: APPROVALS,
     run: listApprovals,
   },
   {
@@ -167,7 +172,8 @@ export const approvalCommands: CommandDef[] = [
     synopsis: 'ID',
     summary: 'Show one approval with its decision and history.',
     positionals: oneId('approval get'),
-    flags: COMMON,
+    flags: [],
+    common: APPROVALS,
     run: getApproval,
   },
   {
@@ -180,24 +186,26 @@ export const approvalCommands: CommandDef[] = [
       { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Who must approve (default: routing rules, else the decision\'s group)' },
       TTL(24),
       { name: '--routing-file', kind: 'string', value: 'PATH', help: 'Approval routing rules (default: $CAVRA_APPROVAL_ROUTING_FILE, else CAVRA\'s built-in rules)' },
-      ...COMMON,
     ],
+    common: APPROVALS,
     run: createApproval,
   },
   {
     name: 'approval approve',
-    synopsis: 'ID --actor NAME --reason TEXT [--external-ref REF] [--actor-token PATH]',
+    synopsis: 'ID (--actor NAME | --actor-token PATH) --reason TEXT [--external-ref REF]',
     summary: 'Approve a pending approval.',
     positionals: oneId('approval approve'),
-    flags: [ACTOR, REASON, EXTERNAL_REF, actorTokenFlag, ...COMMON],
+    flags: [ACTOR, REASON, EXTERNAL_REF, actorTokenFlag],
+    common: DECIDING,
     run: decide('approve'),
   },
   {
     name: 'approval deny',
-    synopsis: 'ID --actor NAME --reason TEXT [--external-ref REF] [--actor-token PATH]',
+    synopsis: 'ID (--actor NAME | --actor-token PATH) --reason TEXT [--external-ref REF]',
     summary: 'Deny a pending approval.',
     positionals: oneId('approval deny'),
-    flags: [ACTOR, REASON, EXTERNAL_REF, actorTokenFlag, ...COMMON],
+    flags: [ACTOR, REASON, EXTERNAL_REF, actorTokenFlag],
+    common: DECIDING,
     run: decide('deny'),
   },
   {
@@ -206,23 +214,25 @@ export const approvalCommands: CommandDef[] = [
     summary: 'Expire a pending approval (default actor "system", reason "approval expired").',
     positionals: oneId('approval expire'),
     flags: [
-      { ...ACTOR, required: false, help: 'Who expires it (default: system)' },
+      { ...ACTOR, help: 'Who expires it (default: system; a verified actor wins)' },
       { ...REASON, required: false, help: 'Why (default: approval expired)' },
-      actorTokenFlag, ...COMMON,
+      actorTokenFlag,
     ],
+    common: DECIDING,
     run: decide('expire'),
   },
   {
     name: 'approval break-glass',
-    synopsis: 'DECISION_FILE --actor NAME --reason TEXT [--approver-group GROUP] [--external-ref REF] [--ttl-hours HOURS]',
+    synopsis: 'DECISION_FILE (--actor NAME | --actor-token PATH) --reason TEXT [--approver-group GROUP] [--external-ref REF] [--ttl-hours HOURS]',
     summary: 'Record an emergency override for a decision: approved at once, state break_glass, short expiry.',
     positionals: decisionFile('approval break-glass'),
     flags: [
       ACTOR,
       { ...REASON, help: 'Why the override is needed' },
       { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Default: Change Advisory Board' },
-      EXTERNAL_REF, TTL(4), actorTokenFlag, ...COMMON,
+      EXTERNAL_REF, TTL(4), actorTokenFlag,
     ],
+    common: DECIDING,
     run: breakGlass,
   },
   {
@@ -230,7 +240,8 @@ export const approvalCommands: CommandDef[] = [
     synopsis: 'ID DECISION_FILE',
     summary: 'Attach a decision to an approval; prints the decision with the approval summary and merged evidence.',
     positionals: { names: ['ID', 'DECISION_FILE'], min: 2, max: 2, missing: 'approval attach-decision needs an approval id and a decision file', extra: 'approval attach-decision takes an approval id and a decision file' },
-    flags: COMMON,
+    flags: [],
+    common: APPROVALS,
     run: attachDecision,
   },
 ];

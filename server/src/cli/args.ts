@@ -45,6 +45,19 @@ export type OptionValue = string | number | boolean | string[];
 export interface ParsedArgs {
   positionals: string[];
   options: Map<string, OptionValue>;
+  /** Common options given that do not apply to the command: accepted, dropped, and warned about. */
+  ignored: string[];
+}
+
+/**
+ * The flags a command accepts: its own, plus every common option (defined once, for all commands). The
+ * common options in `applies` are used; any other common option is accepted with a warning and dropped,
+ * so a CI script that passes the same `--root` or `--url` to every command never breaks on one of them.
+ */
+export interface CommandFlags {
+  own: readonly FlagSpec[];
+  common: readonly FlagSpec[];
+  applies: ReadonlySet<string>;
 }
 
 const NUMBER = /^-?\d+$/;
@@ -53,7 +66,8 @@ const NUMBER = /^-?\d+$/;
  * Parses `tokens` (the arguments after the command words) against `flags`. `command` names the
  * command in messages. `-h`/`--help` are handled by the caller before this runs.
  */
-export function parseFlags(tokens: readonly string[], flags: readonly FlagSpec[], positional: PositionalSpec, command: string): ParsedArgs {
+export function parseFlags(tokens: readonly string[], commandFlags: CommandFlags, positional: PositionalSpec, command: string): ParsedArgs {
+  const flags = mergeFlags(commandFlags, command);
   const byName = new Map(flags.map((f) => [f.name, f]));
   const positionals: string[] = [];
   const options = new Map<string, OptionValue>();
@@ -103,7 +117,26 @@ export function parseFlags(tokens: readonly string[], flags: readonly FlagSpec[]
   if (positionals.length > positional.max) {
     throw new UsageError(positional.extra ?? `${command} takes ${describeCount(positional)}, got ${positionals.length}`);
   }
-  return { positionals, options };
+  const ignored: string[] = [];
+  for (const spec of commandFlags.common) {
+    if (options.has(spec.name) && !commandFlags.applies.has(spec.name)) {
+      options.delete(spec.name);
+      ignored.push(spec.name);
+    }
+  }
+  return { positionals, options, ignored };
+}
+
+/** The command's own flags, then every common option; a name defined twice is a programming error. */
+export function mergeFlags(flags: CommandFlags, command: string): FlagSpec[] {
+  const own = new Set(flags.own.map((f) => f.name));
+  for (const f of flags.common) {
+    if (own.has(f.name)) throw new Error(`${command} defines ${f.name}, which is a common option`);
+  }
+  for (const name of flags.applies) {
+    if (!flags.common.some((f) => f.name === name)) throw new Error(`${command} applies ${name}, which is not a common option`);
+  }
+  return [...flags.own, ...flags.common];
 }
 
 /** `--x`, `--x=1`, `-h`; a lone `-` or a negative number is an argument. */

@@ -1,6 +1,8 @@
 // Where the workspace's files are (flags, then CAVRA's environment variables, then the local backend's
 // defaults under --root) and which backend answers: the local one over those files, or a CAVRA server
-// (--backend remote --url URL, token from the variable named by --token-env).
+// (--backend remote --url URL, token from the variable named by --token-env). The choice follows one
+// precedence (BACKEND_PRECEDENCE in command.ts): --backend, else --url, else a local-only option, else
+// $CAVRA_URL, else local.
 import { resolve } from 'node:path';
 import type { ActorCredentials, Backend, BackendError, DraftInput, WorkspaceOperations } from '../backend/backend';
 import { ActorConfigError, createActorVerifier } from '../backend/actor';
@@ -8,7 +10,7 @@ import { createLocalBackend } from '../backend/local';
 import { RemoteBackend, RemoteBackendError } from '../backend/remote';
 import { resolvePolicyRoot } from '../policy/policyRoot';
 import { InputError, UsageError, type FlagSpec } from './args';
-import type { CommandContext } from './command';
+import { LOCAL_ONLY_OPTIONS, type CommandContext } from './command';
 import { readPolicyText, readText } from './input';
 
 /** A flag (relative to the current folder), else an environment variable (same), else undefined. */
@@ -35,24 +37,55 @@ export interface OpenedBackend {
   location: string;
 }
 
-const LOCAL_ONLY = ['--policy-dir', '--store', '--inventory', '--oidc-config', '--rbac-file', '--routing-file'];
 const REMOTE_ONLY = ['--url', '--token-env', '--timeout-ms'];
 
-function backendKind(ctx: CommandContext): 'local' | 'remote' {
-  const chosen = ctx.opts.str('--backend') as 'local' | 'remote' | undefined;
-  const kind = chosen ?? (ctx.opts.has('--url') ? 'remote' : 'local');
-  const misplaced = (kind === 'remote' ? LOCAL_ONLY : REMOTE_ONLY).find((flag) => ctx.opts.has(flag));
-  if (misplaced) {
-    throw new UsageError(kind === 'remote'
-      ? `${misplaced} is for the local backend; a CAVRA server keeps its own files`
-      : `${misplaced} is for --backend remote`);
-  }
-  return kind;
+export interface BackendChoice {
+  kind: 'local' | 'remote';
+  /** What decided it, for messages: `--backend remote`, `--url`, `--store`, `$CAVRA_URL` or `default`. */
+  why: string;
 }
 
-/** The backend the command's flags select. Configuration mistakes are usage errors (exit 2). */
-export async function openBackend(ctx: CommandContext): Promise<OpenedBackend> {
-  if (backendKind(ctx) === 'remote') {
+/**
+ * Which backend answers: `--backend`; else remote with `--url`; else local when a local-only option is
+ * given; else remote when $CAVRA_URL is set; else local. A command that works on the workspace only
+ * (`localOnly`) never takes $CAVRA_URL. Contradictions (a local-only option with a remote backend, a
+ * remote option with --backend local) are usage errors that say why.
+ */
+export function chooseBackend(ctx: CommandContext, localOnly = false): BackendChoice {
+  const chosen = ctx.opts.str('--backend') as 'local' | 'remote' | undefined;
+  const localOption = LOCAL_ONLY_OPTIONS.find((flag) => ctx.opts.has(flag));
+  const envUrl = ctx.env.CAVRA_URL || undefined;
+  const choice: BackendChoice = chosen ? { kind: chosen, why: `--backend ${chosen}` }
+    : ctx.opts.has('--url') ? { kind: 'remote', why: '--url' }
+      : localOption ? { kind: 'local', why: localOption }
+        : envUrl && !localOnly ? { kind: 'remote', why: '$CAVRA_URL' }
+          : { kind: 'local', why: 'default' };
+  if (choice.kind === 'remote') {
+    if (localOption) {
+      throw new UsageError(`${localOption} is for the local backend, but ${choice.why} selects a CAVRA server, which keeps its own files: drop one of them`);
+    }
+  } else {
+    const misplaced = REMOTE_ONLY.find((flag) => ctx.opts.has(flag));
+    if (misplaced) {
+      throw new UsageError(choice.why === 'default'
+        ? `${misplaced} is for a CAVRA server: add --url URL (or set $CAVRA_URL)`
+        : `${misplaced} is for a CAVRA server, but ${choice.why} selects the local backend: drop one of them`);
+    }
+  }
+  return choice;
+}
+
+/**
+ * The backend the command's flags select. Configuration mistakes are usage errors (exit 2).
+ * `workspaceOnly` names a command that works on the local workspace only (it ignores $CAVRA_URL).
+ */
+export async function openBackend(ctx: CommandContext, workspaceOnly?: string): Promise<OpenedBackend> {
+  const localOnly = workspaceOnly !== undefined;
+  const choice = chooseBackend(ctx, localOnly);
+  if (choice.kind === 'remote' && workspaceOnly) {
+    throw new UsageError(`${workspaceOnly} works on the local workspace only (CAVRA's API has no such endpoint): drop --backend remote`);
+  }
+  if (choice.kind === 'remote') {
     const url = ctx.opts.str('--url') ?? (ctx.env.CAVRA_URL || undefined);
     if (!url) throw new UsageError('--backend remote needs the server: --url URL (or $CAVRA_URL)');
     const tokenEnv = ctx.opts.str('--token-env');
@@ -66,12 +99,19 @@ export async function openBackend(ctx: CommandContext): Promise<OpenedBackend> {
     }
     const backend = new RemoteBackend({ url, token, timeoutMs: ctx.opts.int('--timeout-ms'), env: ctx.env });
     const location = backend.describe().url;
-    ctx.answeredBy = `CAVRA server ${location}`;
+    ctx.answeredBy = `CAVRA server ${location}${choice.why === '$CAVRA_URL' ? ', from $CAVRA_URL' : ''}`;
+    if (choice.why === '$CAVRA_URL' && ctx.opts.bool('--json')) ctx.err(`cavra-policy: answered by ${ctx.answeredBy}`);
     return { backend, kind: 'remote', location };
   }
   const root = workspaceRoot(ctx);
+  if (ctx.env.CAVRA_URL) {
+    // The variable is set but did not choose: say so, or a user expecting the server is misled.
+    ctx.answeredBy = `the local workspace ${root} (${choice.why}${choice.why === 'default' ? '' : ' selects it'}; $CAVRA_URL is not used${localOnly ? ' by this command' : ''})`;
+    if (ctx.opts.bool('--json')) ctx.err(`cavra-policy: answered by ${ctx.answeredBy}`);
+  }
   const oidcConfigPath = pathOption(ctx, '--oidc-config', 'CAVRA_APPROVAL_OIDC_CONFIG');
   const rbacPath = pathOption(ctx, '--rbac-file', 'CAVRA_APPROVAL_RBAC_FILE');
+  if (ctx.opts.has('--actor-token') && !oidcConfigPath) throw noOidcConfig();
   let actorVerifier;
   try {
     actorVerifier = oidcConfigPath || rbacPath ? createActorVerifier({ oidcConfigPath, rbacPath }) : undefined;
@@ -104,10 +144,28 @@ export const actorTokenFlag: FlagSpec = {
   name: '--actor-token', kind: 'string', value: 'PATH', help: 'File holding an OIDC token (RS256 JWT) that proves who acts; never printed',
 };
 
+const noOidcConfig = () => new UsageError('--actor-token needs an OIDC config to check it: --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG)');
+
+/** Who acts: --actor, unless --actor-token proves it. Neither is a usage error naming both ways. */
+export function requireActor(ctx: CommandContext, command: string): void {
+  if (ctx.opts.has('--actor') || ctx.opts.has('--actor-token')) return;
+  throw new UsageError(`${command} needs who acts: --actor NAME, or a verified actor with --actor-token PATH (an OIDC token checked against --oidc-config PATH)`);
+}
+
+/** The line saying which actor was recorded, and whether it was verified. */
+export function recordedActorLine(ctx: CommandContext, recorded: unknown): string {
+  const given = ctx.opts.str('--actor');
+  const shown = recorded === null || recorded === undefined || recorded === '' ? '-' : String(recorded);
+  if (!ctx.opts.has('--actor-token')) return `Recorded actor: ${shown}`;
+  return `Recorded actor: ${shown} (verified from --actor-token${given !== undefined && given !== shown ? `; --actor ${given} was not used` : ''})`;
+}
+
 /** `--actor-token PATH`: the token is read from the file and sent as CAVRA's `actor_token`. */
 export function credentialsFrom(ctx: CommandContext): ActorCredentials {
   const file = ctx.opts.str('--actor-token');
   if (file === undefined) return {};
+  // Locally a token without an OIDC config would be ignored, and the actor silently unverified.
+  if (chooseBackend(ctx).kind === 'local' && !pathOption(ctx, '--oidc-config', 'CAVRA_APPROVAL_OIDC_CONFIG')) throw noOidcConfig();
   const token = readText(file, ctx.cwd).trim();
   if (!token) throw new InputError(`${file}: the actor token file is empty`);
   ctx.hideSecret?.(token);
@@ -157,9 +215,22 @@ export class SecretMask {
   }
 }
 
+/** CAVRA's refusal when a verified actor is required and none was given (SPEC 3.8). */
+const NO_VERIFIED_ACTOR = 'console action requires verified actor context';
+
 /** The backend's words; for a CAVRA server also the HTTP status (and the endpoint when known). */
 export function describeBackendError(e: BackendError): string {
   // A RemoteBackendError's message already names the server, the status, the endpoint and the fix.
-  if (e instanceof RemoteBackendError) return e.message;
-  return e.detail;
+  const words = e instanceof RemoteBackendError ? e.message : e.detail;
+  if (e.status === 401 && e.detail.includes(NO_VERIFIED_ACTOR)) {
+    return `${words}\nSupply a verified actor: --actor-token PATH (a file holding an RS256 OIDC token)${e instanceof RemoteBackendError
+      ? '; the server checks it against its own OIDC config'
+      : ', checked against --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG)'}.`;
+  }
+  return words;
+}
+
+/** The HTTP status of a backend refusal, or null when no server answered (status 0). */
+export function statusOf(e: BackendError): number | null {
+  return e.status > 0 ? e.status : null;
 }

@@ -2,7 +2,7 @@
 // cases kept next to packs, run like a test suite.
 import type { ActionType, DecisionTestReport } from '../backend/backend';
 import { UsageError } from './args';
-import { BACKEND_FLAGS, JSON_FLAG, type CommandContext, type CommandDef } from './command';
+import { REMOTE_OPTIONS, type CommandContext, type CommandDef } from './command';
 import { openBackend, requireWorkspaceOperation } from './backendFactory';
 import { fields, print, show } from './output';
 
@@ -59,12 +59,32 @@ function reportLines(reports: DecisionTestReport[]): string[] {
 }
 
 async function runTests(ctx: CommandContext): Promise<number> {
-  const opened = await openBackend(ctx);
+  const opened = await openBackend(ctx, 'test');
   const run = requireWorkspaceOperation(opened, 'runDecisionTests', 'test');
   const reports = await run({ policy_pack: ctx.opts.positionals[0] });
   print(ctx, reports, () => (reports.length ? reportLines(reports) : 'No decision test files found next to the packs.'));
   return reports.some((r) => r.failed > 0) ? 1 : 0;
 }
+
+/** The decision test file format, for `test --help` (the README's Command line section says the same). */
+export const DECISION_TESTS_FORMAT = `Cases live in policies/<pack-id>/policy.tests.yaml (local workspace only):
+
+  cases:
+    - name: secrets are never read          # optional; default "<action> <target>"
+      action: read_file                     # ${ACTION_TYPES.join(' | ')}
+      target: .env                          # mcp_tool_call: server:tool; git_operation: the ref
+      expect:                               # at least one of decision / rule_id
+        decision: block                     # allow | block | require_approval
+        rule_id: filesystem.read.block
+        severity: high                      # optional
+        approver_group: Platform Security   # optional (null for none)
+    - action: git_operation
+      operation: push                       # optional (default push); also server, tool for MCP
+      target: origin/main
+      expect: {decision: block, rule_id: git.protected_branch.block_direct_push}
+
+A bare list of cases (without "cases:") is accepted too. Each case is evaluated as evaluate does,
+with the pack's inheritance merged.`;
 
 export const evaluateCommands: CommandDef[] = [
   {
@@ -83,17 +103,18 @@ export const evaluateCommands: CommandDef[] = [
       { name: '--operation', kind: 'string', value: 'OP', help: 'git_operation: the git operation (default: push)' },
       { name: '--server', kind: 'string', value: 'NAME', help: 'mcp_tool_call: the MCP server (default: from TARGET)' },
       { name: '--tool', kind: 'string', value: 'NAME', help: 'mcp_tool_call: the tool (default: from TARGET)' },
-      ...BACKEND_FLAGS,
-      JSON_FLAG,
     ],
+    common: ['--root', '--policy-dir', ...REMOTE_OPTIONS],
     run: evaluate,
   },
   {
     name: 'test',
     synopsis: '[PACK]',
     summary: 'Run the decision test cases kept next to the packs (all packs, or PACK); exit 1 when any fails.',
+    details: DECISION_TESTS_FORMAT,
     positionals: { names: ['[PACK]'], min: 0, max: 1, missing: '', extra: 'test takes at most one pack id' },
-    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    flags: [],
+    common: ['--root', '--policy-dir', '--backend'],
     run: runTests,
   },
 ];

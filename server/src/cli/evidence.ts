@@ -1,11 +1,11 @@
 // evidence verify: checks the hash chain of the workspace's evidence log and names the first record
 // that was altered, removed or reordered.
-import { BACKEND_FLAGS, JSON_FLAG, type CommandContext, type CommandDef } from './command';
+import type { CommandContext, CommandDef } from './command';
 import { openBackend, requireWorkspaceOperation } from './backendFactory';
 import { print } from './output';
 
 async function verifyEvidence(ctx: CommandContext): Promise<number> {
-  const opened = await openBackend(ctx);
+  const opened = await openBackend(ctx, 'evidence verify');
   const verify = requireWorkspaceOperation(opened, 'verifyEvidence', 'evidence verify');
   const result = await verify();
   if (result.ok) {
@@ -26,7 +26,8 @@ export const evidenceCommands: CommandDef[] = [
     synopsis: '',
     summary: 'Verify the evidence log\'s hash chain; exit 1 naming the first bad record.',
     positionals: { names: [], min: 0, max: 0, missing: '', extra: 'evidence verify takes no arguments' },
-    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    flags: [],
+    common: ['--root', '--backend'],
     run: verifyEvidence,
   },
 ];

@@ -1,14 +1,14 @@
 // keygen, sign, verify: CAVRA's policy signing (SPEC 5) on files, no backend needed. Private keys and
 // HMAC keys are read, used and never printed; messages name files, not key material.
 import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import {
-  SigningKeyError, policyFileDigest, serializeSignature, signPolicyBytes, verifyPolicySignature, writeKeyPair,
-  type VerifyResult,
+  SigningKeyError, policyFileDigest, publicKeySha256, serializeSignature, signPolicyBytes, signatureKeyId, trustedPublicKeys,
+  verifyFailureAdvice, verifyPolicySignature, writeKeyPair, type VerifyResult,
 } from '../signing';
 import { writeFileAtomic } from '../backend/store';
 import { InputError, UsageError, type FlagSpec } from './args';
-import { JSON_FLAG, type CommandContext, type CommandDef } from './command';
+import type { CommandContext, CommandDef } from './command';
 import { readBytes, readText } from './input';
 import { fields, print } from './output';
 
@@ -105,15 +105,38 @@ function sign(ctx: CommandContext): number {
       ['algorithm', sig.algorithm],
       ['digest', sig.digest],
       ['signer', sig.signer],
-      ['key_id', sig.key_id],
+      ['key_id', sig.key_id === undefined ? undefined : keyIdSource(sig.key_id, choice.keyId, keyFile)],
       ['public_key_sha256', sig.public_key_sha256],
     ]).map((l) => `  ${l}`),
-    ...(sig.algorithm === 'SHA256' ? [`  note: no key given, so this only detects accidental changes; use --private-key for release signing`] : []),
+    ...strengthNote(sig.algorithm).map((l) => `  ${l}`),
   ]);
   return 0;
 }
 
 const signatureFileFor = (file: string) => `${file}.sig.json`;
+
+/** What a signature without a private key is worth, said plainly. */
+export function strengthNote(algorithm: string): string[] {
+  if (algorithm === 'SHA256') {
+    return ['note: no key given: this digest-only SHA256 signature only detects accidental changes; anyone can recompute it. Use --private-key for release signing.'];
+  }
+  if (algorithm === 'HS256') return ['note: HS256 proves only that someone holding the HMAC key signed; use --private-key (Ed25519) for release signing.'];
+  return [];
+}
+
+/** The key_id written, and where it came from (CAVRA's rule: --key-id, else the signer). */
+export function keyIdSource(written: string, keyIdFlag: string | undefined, keyFile: string | undefined): string {
+  if (signatureKeyId(keyIdFlag, written).from === 'key-id') return `${written} (from --key-id)`;
+  const fileId = keyFile ? /([^\\/]+)\.private\.pem$/.exec(keyFile)?.[1] : undefined;
+  const hint = fileId && fileId !== written ? `; the key file is ${fileId}.private.pem: pass --key-id ${fileId} to record its name` : '';
+  return `${written} (the signer, as no --key-id was given${hint})`;
+}
+
+/** The editor's `cavra.signing.keyDirectory` default, under --root: the keys `verify` trusts. */
+export const DEFAULT_KEY_DIRECTORY = '.cavra/policy-signing';
+
+/** How a pack whose signature fails is published again, in CLI commands (never "sign it again"). */
+const REPUBLISH = 'cavra-policy plan, request, approval approve, publish';
 
 function verify(ctx: CommandContext): number {
   const file = ctx.opts.positionals[0];
@@ -121,22 +144,39 @@ function verify(ctx: CommandContext): number {
   const bytes = readBytes(file, ctx.cwd);
   const explicit = ctx.opts.str('--signature');
   const sigPath = explicit ? resolve(ctx.cwd, explicit) : `${policyPath}.sig.json`;
-  const trusted = ctx.opts.list('--public-key').map((pem) => readText(pem, ctx.cwd));
+  // --public-key names the trusted keys; else the key directory is trusted, as in the editor.
+  const keyDir = resolve(resolve(ctx.cwd, ctx.opts.str('--root') ?? '.'), ctx.opts.str('--key-dir') ?? DEFAULT_KEY_DIRECTORY);
+  const given = ctx.opts.list('--public-key');
+  const trusted = given.length
+    ? given.map((pem) => ({ file: resolve(ctx.cwd, pem), pem: readText(pem, ctx.cwd) }))
+    : trustedPublicKeys(keyDir);
   const hmacKey = ctx.opts.str('--key') ?? (ctx.env[SIGNING_KEY_ENV] || undefined);
+  const shown = (p: string) => relative(ctx.cwd, p) || p;
 
   let result: VerifyResult & { signature_path: string };
+  let matched: string | undefined;
   if (!explicit && !existsSync(sigPath) && existsSync(`${policyPath}.sig`)) {
     result = { ...verifyLegacy(bytes, readText(`${policyPath}.sig`, ctx.cwd)), signature_path: `${policyPath}.sig` };
   } else if (!explicit && !existsSync(sigPath)) {
     result = {
-      ok: false, message: `no signature: ${sigPath} does not exist (sign the policy with: cavra-policy sign ${file})`,
+      ok: false,
+      message: `no signature: ${sigPath} does not exist. A published pack gets its signature from cavra-policy publish, through an approval; ` +
+        `for a file outside that flow, cavra-policy sign ${file} writes one`,
       signatureChecked: false, signature_path: sigPath,
     };
   } else {
-    const checked = verifyPolicySignature(bytes, readText(explicit ?? sigPath, ctx.cwd), { publicKeyPems: trusted, hmacKey, sigFile: basename(sigPath) });
-    const hint = checked.problem === 'public-key-required' ? ' (pass the signer\'s public key with --public-key PEM)' : '';
+    const sigText = readText(explicit ?? sigPath, ctx.cwd);
+    const checked = verifyPolicySignature(bytes, sigText, { publicKeyPems: trusted.map((k) => k.pem), hmacKey, sigFile: basename(sigPath) });
+    const hint = checked.problem === 'public-key-required'
+      ? given.length ? '' : ` (no *.public.pem in ${shown(keyDir)}: add the signer's public key there, or pass --public-key PEM or --key-dir DIR)`
+      : checked.problem === 'untrusted-key' && !given.length ? ` (trusted: the *.public.pem in ${shown(keyDir)})` : '';
     result = { ...checked, message: checked.message + hint, signature_path: sigPath };
+    if (checked.ok && checked.algorithm === 'Ed25519') {
+      const fingerprint = (JSON.parse(sigText) as { public_key_sha256?: string }).public_key_sha256;
+      matched = trusted.find((k) => publicKeySha256(k.pem) === fingerprint)?.file;
+    }
   }
+  const advice = !result.ok && result.problem ? verifyFailureAdvice(result.problem, REPUBLISH) : undefined;
   const json = {
     ok: result.ok,
     policy_path: policyPath,
@@ -145,14 +185,17 @@ function verify(ctx: CommandContext): number {
     signature_checked: result.signatureChecked,
     message: result.message,
     ...(result.problem ? { problem: result.problem } : {}),
+    ...(advice ? { advice } : {}),
+    ...(matched ? { trusted_key: matched } : {}),
   };
   if (result.ok) {
     const digestOnly = result.algorithm === 'HS256' && !result.signatureChecked ? ' (digest only: no HMAC key given, the signature itself was not checked)' : '';
-    print(ctx, json, () => `OK ${file}: ${result.message}${digestOnly}`);
+    const key = matched ? ` (trusted key ${shown(matched)})` : '';
+    print(ctx, json, () => `OK ${file}: ${result.message}${key}${digestOnly}`);
     return 0;
   }
   if (ctx.opts.bool('--json')) print(ctx, json, () => '');
-  ctx.err(`cavra-policy: verification failed for ${file}: ${result.message}`);
+  ctx.err(`cavra-policy: verification failed for ${file}: ${result.message}${advice ? `\n${advice}` : ''}`);
   return 1;
 }
 
@@ -176,8 +219,8 @@ export const keyCommands: CommandDef[] = [
     flags: [
       { name: '--output', kind: 'string', value: 'DIR', required: true, help: 'Folder for the key files (created if missing)' },
       { name: '--key-id', kind: 'string', value: 'ID', required: true, help: 'Key name; becomes the file names and the key_id in signatures' },
-      JSON_FLAG,
     ],
+    common: [],
     run: keygen,
   },
   {
@@ -185,22 +228,27 @@ export const keyCommands: CommandDef[] = [
     synopsis: '<policy.yaml> [--private-key PEM] [--key-id ID] [--signer NAME] [--key HMAC]',
     summary: 'Write <policy.yaml>.sig.json in CAVRA\'s format: Ed25519 with --private-key, HS256 with an HMAC key, else the digest-only SHA256 form.',
     positionals: policyFile('sign'),
-    flags: [...SIGN_FLAGS, JSON_FLAG],
+    flags: SIGN_FLAGS,
+    common: [],
     run: sign,
   },
   {
     name: 'verify',
-    synopsis: '<policy.yaml> [--signature FILE] [--public-key PEM]... [--key HMAC]',
+    synopsis: '<policy.yaml> [--signature FILE] [--key-dir DIR | --public-key PEM...] [--key HMAC]',
     summary: 'Check a policy against its signature; exit 1 and say why when it does not verify.',
-    details: 'Ed25519 signatures need the signer\'s public key (--public-key, repeatable: any of the keys may match).\n' +
-      `HS256 signatures are checked when an HMAC key is given (--key or $${SIGNING_KEY_ENV}); without one only the digest is.`,
+    details: `Ed25519 signatures are checked against the trusted public keys: every *.public.pem in the key directory\n` +
+      `(--key-dir, default <root>/${DEFAULT_KEY_DIRECTORY}, the editor's cavra.signing.keyDirectory default), or only\n` +
+      'the --public-key files when given (repeatable: any of them may match).\n' +
+      `HS256 signatures are checked when an HMAC key is given (--key or $${SIGNING_KEY_ENV}); without one only the digest is.\n` +
+      'A signature that fails is never fixed by signing again: revert the change, or publish the pack again through an approval.',
     positionals: policyFile('verify'),
     flags: [
       { name: '--signature', kind: 'string', value: 'FILE', help: 'Signature file (default: <policy.yaml>.sig.json)' },
-      { name: '--public-key', kind: 'string', value: 'PEM', repeatable: true, help: 'Trusted Ed25519 public key file' },
+      { name: '--key-dir', kind: 'string', value: 'DIR', help: `Signing key directory whose *.public.pem are trusted (default: <root>/${DEFAULT_KEY_DIRECTORY})` },
+      { name: '--public-key', kind: 'string', value: 'PEM', repeatable: true, help: 'Trusted Ed25519 public key file; when given, only these are trusted' },
       { name: '--key', kind: 'string', value: 'HMAC', help: `HMAC key for HS256 (default: $${SIGNING_KEY_ENV}); never printed` },
-      JSON_FLAG,
     ],
+    common: ['--root'],
     run: verify,
   },
 ];

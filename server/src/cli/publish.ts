@@ -1,10 +1,11 @@
 // catalog, draft, plan, request, publish: CAVRA's policy-pack authoring flow (SPEC 3.1-3.5), through the
 // selected backend. A draft is a policy file (YAML or JSON) in the workspace.
-import type { PolicyPackDraft, PolicySummary, PublishPlan } from '../backend/backend';
+import { readFileSync } from 'node:fs';
+import { BackendError, type PolicyPackDraft, type PolicySummary, type PublishPlan, type PublishResult } from '../backend/backend';
 import type { FlagSpec } from './args';
-import { BACKEND_FLAGS, JSON_FLAG, type CommandContext, type CommandDef } from './command';
-import { actorTokenFlag, credentialsFrom, draftFrom, openBackend } from './backendFactory';
-import { HMAC_KEY_FLAG, KEY_ID_FLAG, PRIVATE_KEY_FLAG, signingFromFlags } from './keys';
+import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
+import { actorTokenFlag, credentialsFrom, draftFrom, openBackend, recordedActorLine } from './backendFactory';
+import { HMAC_KEY_FLAG, KEY_ID_FLAG, PRIVATE_KEY_FLAG, keyIdSource, signingFromFlags, strengthNote } from './keys';
 import { MAX_FILE_SIZE_FLAG } from './input';
 import { fields, list, print, table } from './output';
 
@@ -111,28 +112,48 @@ async function publish(ctx: CommandContext): Promise<number> {
   if (kind === 'remote' && (signing.privateKeyPem || ctx.opts.has('--key'))) {
     ctx.err('cavra-policy: note: a CAVRA server signs with its own key; --private-key and --key are not sent');
   }
-  const result = await backend.publish({
-    ...draftFrom(ctx),
-    ...credentialsFrom(ctx),
-    approval_id: ctx.opts.str('--approval')!,
-    signer: ctx.opts.str('--signer'),
-    actor: ctx.opts.str('--actor'),
-    signing: kind === 'local'
-      ? { private_key_pem: signing.privateKeyPem, key_id: signing.keyId, hmac_key: signing.hmacKey }
-      : undefined,
-  });
+  let result: PublishResult;
+  try {
+    result = await backend.publish({
+      ...draftFrom(ctx),
+      ...credentialsFrom(ctx),
+      approval_id: ctx.opts.str('--approval')!,
+      signer: ctx.opts.str('--signer'),
+      actor: ctx.opts.str('--actor'),
+      signing: kind === 'local'
+        ? { private_key_pem: signing.privateKeyPem, key_id: signing.keyId, hmac_key: signing.hmacKey, allow_weaker_signature: ctx.opts.bool('--allow-weaker-signature') }
+        : undefined,
+    });
+  } catch (e) {
+    // The backend refuses to weaken a pack's Ed25519 signature; name the CLI's way to do it on purpose.
+    if (e instanceof BackendError && e.status === 409 && kind === 'local') throw new BackendError(409, `${e.detail} (--allow-weaker-signature)`);
+    throw e;
+  }
+  // What was written, from the signature file itself (locally): the algorithm, signer and key_id.
+  const written = kind === 'local' ? readSignature(result.signature_path) : undefined;
   print(ctx, result, () => [
     `Published ${result.policy_id} (${result.policy_digest})`,
     ...fields([
       ['policy', result.policy_path],
       ['signature', result.signature_path],
       ['verified', `${result.signature_verified ? 'yes' : 'NO'}: ${result.signature_message}`],
+      ['signer', written?.signer],
+      ['key_id', typeof written?.key_id === 'string' ? keyIdSource(written.key_id, signing.keyId, ctx.opts.str('--private-key')) : undefined],
       ['approval', `${result.approval.approval_id} (${result.approval.state}${result.approval.decided_by ? ` by ${result.approval.decided_by}` : ''})`],
-      ['published by', result.published_by],
+      ['published by', recordedActorLine(ctx, result.published_by).replace(/^Recorded actor: /, '')],
       ['published at', result.published_at],
     ]).map((l) => `  ${l}`),
+    ...(kind === 'local' ? strengthNote(String(written?.algorithm ?? '')) : []),
   ]);
   return result.signature_verified ? 0 : 1;
+}
+
+function readSignature(path: string): { algorithm?: unknown; signer?: unknown; key_id?: unknown } | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as { algorithm?: unknown; signer?: unknown; key_id?: unknown };
+  } catch {
+    return undefined;
+  }
 }
 
 const draftFile = (command: string) => ({ names: ['<file>'], min: 1, max: 1, missing: `${command} needs a policy draft file (YAML or JSON)`, extra: `${command} takes one draft file` });
@@ -141,8 +162,13 @@ const REQUEST_FLAGS: FlagSpec[] = [
   { name: '--requested-by', kind: 'string', value: 'NAME', help: 'Who asks (default: policy-authoring-console; a verified actor wins)' },
   { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Who must approve (default: Platform Security)' },
   { name: '--repository', kind: 'string', value: 'REPO', help: 'Repository recorded in the decision (default: policy-catalog)' },
-  { name: '--ttl-hours', kind: 'int', value: 'HOURS', help: 'Hours until the approval expires (default: 24; at least 1)' },
+  { name: '--ttl-hours', kind: 'int', value: 'HOURS', min: 1, help: 'Hours until the approval expires (default: 24; at least 1)' },
 ];
+
+/** Reading packs: the policy root locally, or a CAVRA server. */
+const READ_PACKS: CommonOption[] = ['--root', '--policy-dir', ...REMOTE_OPTIONS];
+/** Requesting and publishing: also the approval store and verified actors. */
+const WRITE_PACKS: CommonOption[] = ['--root', '--policy-dir', '--store', ...ACTOR_OPTIONS, ...REMOTE_OPTIONS];
 
 export const publishCommands: CommandDef[] = [
   {
@@ -150,7 +176,8 @@ export const publishCommands: CommandDef[] = [
     synopsis: '',
     summary: 'List the policy packs under the policy root with their rule counts.',
     positionals: { names: [], min: 0, max: 0, missing: '' },
-    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    flags: [],
+    common: READ_PACKS,
     run: catalog,
   },
   {
@@ -159,7 +186,8 @@ export const publishCommands: CommandDef[] = [
     summary: 'Preview a draft as CAVRA normalizes it: validity, schema errors, rule counts. Writes nothing.',
     details: 'Exit 1 when the draft is not valid.',
     positionals: draftFile('draft'),
-    flags: [MAX_FILE_SIZE_FLAG, ...BACKEND_FLAGS, JSON_FLAG],
+    flags: [MAX_FILE_SIZE_FLAG],
+    common: READ_PACKS,
     run: draft,
   },
   {
@@ -168,7 +196,8 @@ export const publishCommands: CommandDef[] = [
     summary: 'Publish plan for a draft: create or update, risk, digest, diff against the published pack.',
     details: 'Exit 1 when the draft is not valid.',
     positionals: draftFile('plan'),
-    flags: [MAX_FILE_SIZE_FLAG, ...BACKEND_FLAGS, JSON_FLAG],
+    flags: [MAX_FILE_SIZE_FLAG],
+    common: READ_PACKS,
     run: plan,
   },
   {
@@ -176,7 +205,8 @@ export const publishCommands: CommandDef[] = [
     synopsis: '<file> [--requested-by NAME] [--approver-group GROUP] [--ttl-hours HOURS]',
     summary: "Request approval to publish a draft; the approval is bound to the draft's digest.",
     positionals: draftFile('request'),
-    flags: [...REQUEST_FLAGS, MAX_FILE_SIZE_FLAG, actorTokenFlag, ...BACKEND_FLAGS, JSON_FLAG],
+    flags: [...REQUEST_FLAGS, MAX_FILE_SIZE_FLAG, actorTokenFlag],
+    common: WRITE_PACKS,
     run: request,
   },
   {
@@ -184,7 +214,10 @@ export const publishCommands: CommandDef[] = [
     synopsis: '<file> --approval ID [--private-key PEM] [--key-id ID] [--signer NAME] [--key HMAC]',
     summary: 'Publish an approved draft: write policies/<id>/policy.yaml and its signature, after all of CAVRA\'s checks.',
     details: 'The approval must be approved (or break-glass), unexpired, and for this exact draft digest.\n' +
-      'Locally the pair is signed with Ed25519 (--private-key), HS256 (--key or $CAVRA_POLICY_SIGNING_KEY), else SHA256.',
+      'Locally the pair is signed with Ed25519 (--private-key), HS256 (--key or $CAVRA_POLICY_SIGNING_KEY), else the\n' +
+      'digest-only SHA256 form, which only detects accidental changes. The key_id written is --key-id, else the signer\n' +
+      '(CAVRA\'s rule); the output says which. A pack signed with Ed25519 is not re-signed with a weaker form\n' +
+      'unless --allow-weaker-signature is given.',
     positionals: draftFile('publish'),
     flags: [
       { name: '--approval', kind: 'string', value: 'ID', required: true, help: 'The approved publish request (apr_…)' },
@@ -192,12 +225,12 @@ export const publishCommands: CommandDef[] = [
       KEY_ID_FLAG,
       { name: '--signer', kind: 'string', value: 'NAME', help: 'signer in the signature (default: the verified actor, else policy-authoring-api)' },
       HMAC_KEY_FLAG,
+      { name: '--allow-weaker-signature', kind: 'bool', help: 'Replace the pack\'s Ed25519 signature with HS256 or SHA256 on purpose (refused without it)' },
       { name: '--actor', kind: 'string', value: 'NAME', help: 'published_by when no verified actor (default: policy-authoring-api)' },
       MAX_FILE_SIZE_FLAG,
       actorTokenFlag,
-      ...BACKEND_FLAGS,
-      JSON_FLAG,
     ],
+    common: WRITE_PACKS,
     run: publish,
   },
 ];

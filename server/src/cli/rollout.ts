@@ -1,10 +1,10 @@
 // rollout plan|apply|list|get: CAVRA's policy rollout change plan and apply-change (SPEC 3.6, 3.7).
-// Mode and state of a change are checked by the backend, so the refusal is CAVRA's own message.
+// Mode and state are checked here against CAVRA's lists, so a typo is a usage error (exit 2) like any other.
 import type { RolloutChangePlan, RolloutChangeRequest, RolloutFields } from '../backend/backend';
 import { ROLLOUT_MODES, ROLLOUT_STATES } from '../policy/rollout';
 import type { FlagSpec } from './args';
-import { BACKEND_FLAGS, JSON_FLAG, type CommandContext, type CommandDef } from './command';
-import { actorTokenFlag, credentialsFrom, openBackend } from './backendFactory';
+import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
+import { actorTokenFlag, credentialsFrom, openBackend, recordedActorLine, requireActor } from './backendFactory';
 import { fields, list, print, show, table } from './output';
 
 function changeFields(ctx: CommandContext): RolloutFields {
@@ -48,13 +48,18 @@ async function rolloutPlan(ctx: CommandContext): Promise<number> {
 }
 
 async function rolloutApply(ctx: CommandContext): Promise<number> {
+  requireActor(ctx, 'rollout apply');
   const { backend } = await openBackend(ctx);
-  const result = await backend.rolloutApplyChange(changeRequest(ctx));
+  const actor = ctx.opts.str('--actor');
+  const result = await backend.rolloutApplyChange({ ...changeRequest(ctx), ...(actor !== undefined ? { actor } : {}) });
   const r = result.rollout;
-  print(ctx, result, () => [
+  // CAVRA's result names the verified actor only; applied_by says who was recorded either way.
+  const appliedBy = result.actor?.actor ?? actor ?? null;
+  print(ctx, { ...result, applied_by: appliedBy }, () => [
     `Applied: ${result.plan.operation} ${r.rollout_id}`,
     ...planLines(result.plan),
     `Stored: ${r.repository} runs ${r.policy_pack}@${r.policy_version} in ${r.mode} mode, ${r.state}, ${r.coverage_percent}% coverage (owner ${r.owner})`,
+    recordedActorLine(ctx, appliedBy),
   ]);
   return 0;
 }
@@ -90,8 +95,8 @@ const CHANGE_FLAGS: FlagSpec[] = [
   { name: '--rollout-id', kind: 'string', value: 'ID', help: 'The rollout to change (default for a new one: <repository>:<policy-pack>)' },
   { name: '--repository', kind: 'string', value: 'REPO', help: 'Repository, e.g. payments/api (required for a new rollout)' },
   { name: '--policy-pack', kind: 'string', value: 'PACK', help: 'Policy pack id (required for a new rollout)' },
-  { name: '--mode', kind: 'string', value: 'MODE', help: `${ROLLOUT_MODES.join(', ')} (default: enforce)` },
-  { name: '--state', kind: 'string', value: 'STATE', help: `${ROLLOUT_STATES.join(', ')} (default: planned)` },
+  { name: '--mode', kind: 'choice', value: 'MODE', choices: ROLLOUT_MODES, help: `${ROLLOUT_MODES.join(', ')} (default: enforce)` },
+  { name: '--state', kind: 'choice', value: 'STATE', choices: ROLLOUT_STATES, help: `${ROLLOUT_STATES.join(', ')} (default: planned)` },
   { name: '--owner', kind: 'string', value: 'OWNER', help: 'Owning team (default: platform-security)' },
   { name: '--coverage-percent', kind: 'int', value: 'N', min: 0, max: 100, help: 'Share of the repository covered (default: 0)' },
   { name: '--policy-version', kind: 'string', value: 'VERSION', help: 'Pack version (default: latest)' },
@@ -100,21 +105,31 @@ const CHANGE_FLAGS: FlagSpec[] = [
 
 const NO_ARGS = (command: string) => ({ names: [], min: 0, max: 0, missing: '', extra: `${command} takes no arguments: give the fields as flags (see --help)` });
 
+/** The rollout inventory, or a CAVRA server. */
+const ROLLOUTS: CommonOption[] = ['--root', '--inventory', ...REMOTE_OPTIONS];
+
 export const rolloutCommands: CommandDef[] = [
   {
     name: 'rollout plan',
     synopsis: '[--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
     summary: 'Plan a rollout change: the record before and after, changed fields, risk and whether approval is required. Writes nothing.',
     positionals: NO_ARGS('rollout plan'),
-    flags: [...CHANGE_FLAGS, ...BACKEND_FLAGS, JSON_FLAG],
+    flags: CHANGE_FLAGS,
+    common: ROLLOUTS,
     run: rolloutPlan,
   },
   {
     name: 'rollout apply',
-    synopsis: '[--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
+    synopsis: '(--actor NAME | --actor-token PATH) [--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
     summary: 'Apply a rollout change to the inventory (as CAVRA does, even when the plan says approval is required).',
+    details: 'Who applied it is recorded in the evidence log: the verified actor of --actor-token, else --actor.',
     positionals: NO_ARGS('rollout apply'),
-    flags: [...CHANGE_FLAGS, actorTokenFlag, ...BACKEND_FLAGS, JSON_FLAG],
+    flags: [
+      ...CHANGE_FLAGS,
+      { name: '--actor', kind: 'string', value: 'NAME', help: 'Who applies the change (recorded in the evidence); required unless --actor-token names a verified actor' },
+      actorTokenFlag,
+    ],
+    common: [...ROLLOUTS, ...ACTOR_OPTIONS],
     run: rolloutApply,
   },
   {
@@ -128,9 +143,8 @@ export const rolloutCommands: CommandDef[] = [
       { name: '--state', kind: 'choice', value: 'STATE', choices: ROLLOUT_STATES, help: `Only this state (${ROLLOUT_STATES.join(', ')})` },
       { name: '--mode', kind: 'choice', value: 'MODE', choices: ROLLOUT_MODES, help: `Only this mode (${ROLLOUT_MODES.join(', ')})` },
       { name: '--owner', kind: 'string', value: 'OWNER', help: 'Only this owner' },
-      ...BACKEND_FLAGS,
-      JSON_FLAG,
     ],
+    common: ROLLOUTS,
     run: rolloutList,
   },
   {
@@ -138,7 +152,8 @@ export const rolloutCommands: CommandDef[] = [
     synopsis: 'ROLLOUT_ID',
     summary: 'Show one rollout record.',
     positionals: { names: ['ROLLOUT_ID'], min: 1, max: 1, missing: 'rollout get needs a rollout id (e.g. payments/api:cavra-platform-baseline)', extra: 'rollout get takes one rollout id' },
-    flags: [...BACKEND_FLAGS, JSON_FLAG],
+    flags: [],
+    common: ROLLOUTS,
     run: rolloutGet,
   },
 ];

@@ -8,7 +8,7 @@ import { buildPolicyPack } from '../policy/draft';
 import { policyDigest } from '../policy/digest';
 import { loadPolicyValue } from '../policy/policyYaml';
 import { policySummary } from '../policy/summary';
-import { JSON_FLAG, POLICY_DIR_FLAG, ROOT_FLAG, type CommandContext, type CommandDef } from './command';
+import type { CommandContext, CommandDef } from './command';
 import { policyRootOf } from './backendFactory';
 import { DEFAULT_MAX_FILE_SIZE_MB, MAX_FILE_SIZE_FLAG, PolicyInputRefused, readPolicyText } from './input';
 import { printJson } from './output';
@@ -49,9 +49,22 @@ function validate(ctx: CommandContext): number {
       });
     }
   }
+  const failed = rows.some((r) => r.severity === 'error');
   if (ctx.opts.bool('--json')) printJson(ctx, rows);
-  else for (const r of rows) ctx.out(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`);
-  return rows.some((r) => r.severity === 'error') ? 1 : 0;
+  else {
+    for (const r of rows) ctx.out(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`);
+    if (!failed) ctx.out(okLine(ctx.opts.positionals.length, rows));
+  }
+  return failed ? 1 : 0;
+}
+
+/** The one line printed when no file has an error, so a clean run is not silent. */
+function okLine(files: number, rows: Finding[]): string {
+  const count = (severity: string, word: string) => {
+    const n = rows.filter((r) => r.severity === severity).length;
+    return n ? `, ${n} ${word}${n === 1 ? '' : 's'}` : '';
+  };
+  return `OK: ${files} file${files === 1 ? '' : 's'} checked, no errors${count('warning', 'warning')}${count('info', 'note')}${count('hint', 'hint')}`;
 }
 
 const oneFile = (command: string) => ({ names: ['<file>'], min: 1, max: 1, missing: `${command} needs exactly one file`, extra: `${command} needs exactly one file` });
@@ -62,7 +75,8 @@ export const validateCommands: CommandDef[] = [
     synopsis: '<file>...',
     summary: 'Check policy files; prints file:line:col: severity code: message',
     positionals: { names: ['<file>...'], min: 1, max: Infinity, missing: 'validate needs at least one file' },
-    flags: [ROOT_FLAG, POLICY_DIR_FLAG, MAX_FILE_SIZE_FLAG, JSON_FLAG],
+    flags: [MAX_FILE_SIZE_FLAG],
+    common: ['--root', '--policy-dir'],
     run: validate,
   },
   {
@@ -70,7 +84,8 @@ export const validateCommands: CommandDef[] = [
     synopsis: '<file>',
     summary: "CAVRA's policy summary (policy_id, title, version, inherits, mode, rule_counts)",
     positionals: oneFile('summary'),
-    flags: [POLICY_DIR_FLAG, MAX_FILE_SIZE_FLAG, JSON_FLAG],
+    flags: [MAX_FILE_SIZE_FLAG],
+    common: [],
     run(ctx) {
       const file = ctx.opts.positionals[0];
       const summary = policySummary(loadPolicyValue(readPolicyText(file, ctx.cwd, ctx.opts.int('--max-file-size-mb')), file));
@@ -84,7 +99,8 @@ export const validateCommands: CommandDef[] = [
     synopsis: '<file>',
     summary: 'The draft digest CAVRA binds approvals to (sha256:<hex>)',
     positionals: oneFile('digest'),
-    flags: [POLICY_DIR_FLAG, MAX_FILE_SIZE_FLAG, JSON_FLAG],
+    flags: [MAX_FILE_SIZE_FLAG],
+    common: [],
     run(ctx) {
       const file = ctx.opts.positionals[0];
       const digest = policyDigest(buildPolicyPack(loadPolicyValue(readPolicyText(file, ctx.cwd, ctx.opts.int('--max-file-size-mb')), file)));

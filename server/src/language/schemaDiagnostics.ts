@@ -112,8 +112,14 @@ function withoutUnmatchedBranches(errors: ErrorObject[]): ErrorObject[] {
 function missingMessage(path: YamlPath, missing: string[]): string {
   const list = missing.map((f) => `\`${f}\``);
   const words = list.length > 1 ? `fields ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}` : `field ${list[0]}`;
-  return `${name(path)} is missing the required ${words}.`;
+  return `${name(path)} is missing the required ${words}.${path.length === 1 && path[0] === 'metadata' && missing.includes('version') ? MISSING_VERSION : ''}`;
 }
+
+/**
+ * CAVRA's schema requires `metadata.version`, while CAVRA's draft fills in a dated one when it is
+ * missing: both stand, and the message says what the fill-in costs.
+ */
+const MISSING_VERSION = ' A CAVRA draft would fill in today\'s date as the version (YYYY.MM.DD), so the pack\'s digest would change from day to day; set `version` yourself.';
 
 /** The first key of the policy: where a missing top-level section is reported. */
 function firstKeyRange(doc: PolicyDocument): Range {

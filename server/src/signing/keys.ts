@@ -3,7 +3,7 @@
 import * as ed from '@noble/ed25519';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DER_BIT_STRING, DER_INTEGER, DER_OCTET_STRING, DER_OID, DER_SEQUENCE, DerError, DerNode,
@@ -197,4 +197,27 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/**
+ * The trusted public keys of a signing key directory (`cavra.signing.keyDirectory`, default
+ * `.cavra/policy-signing`): every `*.public.pem` in it, by file name, as the editor and `verify` trust
+ * them. A missing directory trusts nothing.
+ */
+export function trustedPublicKeys(keyDirectory: string): { file: string; pem: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(keyDirectory).filter((f) => f.endsWith('.public.pem')).sort();
+  } catch {
+    return [];
+  }
+  const keys: { file: string; pem: string }[] = [];
+  for (const name of names) {
+    try {
+      keys.push({ file: join(keyDirectory, name), pem: readFileSync(join(keyDirectory, name), 'utf8') });
+    } catch {
+      // an unreadable file is not a trusted key
+    }
+  }
+  return keys;
 }

@@ -38,6 +38,15 @@ export interface SignPolicyOptions {
   now?: Date;
 }
 
+/**
+ * The `key_id` written into an Ed25519 signature, by CAVRA's rule (SPEC 5): the key id given, else the
+ * signer. The one place this is decided, for the CLI (`sign`, `publish`) and the editor (which passes
+ * the chosen key's id).
+ */
+export function signatureKeyId(keyId: string | undefined, signer: string): { keyId: string; from: 'key-id' | 'signer' } {
+  return keyId ? { keyId, from: 'key-id' } : { keyId: signer, from: 'signer' };
+}
+
 /** `"sha256:" + hex(SHA-256(file bytes))` — the sig.json digest. */
 export function policyFileDigest(bytes: Uint8Array): string {
   return `sha256:${bytesToHex(sha256(bytes))}`;
@@ -59,7 +68,7 @@ export function signPolicyBytes(bytes: Uint8Array, opts: SignPolicyOptions = {})
       signature: toBase64(ed.sign(bytes, seed)),
       signed_at: signedAt,
       signer,
-      key_id: opts.keyId || signer,
+      key_id: signatureKeyId(opts.keyId, signer).keyId,
       public_key_sha256: publicKeySha256(encodePublicKeyPem(ed.getPublicKey(seed))),
       policy_file: policyFile,
     };
@@ -136,7 +145,7 @@ export function verifyPolicySignature(bytes: Uint8Array, sigJsonText: string, op
   const claimed = sig.digest as string;
   const actual = policyFileDigest(bytes);
   if (claimed !== actual) {
-    return fail('digest-mismatch', `policy digest mismatch: the policy changed after signing (${sigFile} says ${claimed}, the file is ${actual}); sign it again`, algorithm);
+    return fail('digest-mismatch', `policy digest mismatch: the policy changed after signing (${sigFile} says ${claimed}, the file is ${actual})`, algorithm);
   }
   const signature = sig.signature as string;
   switch (algorithm) {
@@ -220,6 +229,53 @@ function describeJsonError(text: string, error: unknown): string {
   if (!match) return /end of JSON/.test(message) ? `${message} (the file ends too early)` : message;
   const before = text.slice(0, Number(match[2])).split('\n');
   return `${match[1]} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+}
+
+/**
+ * What a failed verification means and how to fix it, after the message. Never "sign it again": a new
+ * signature over changed bytes would bless a change nobody approved, so the fix is to revert, or to
+ * publish the pack again through an approval. `republish` names that path in the caller's words (CLI
+ * commands, or the editor's).
+ */
+export function verifyFailureAdvice(problem: VerifyProblem | undefined, republish: string): string {
+  switch (problem) {
+    case 'digest-mismatch':
+      return `The policy's bytes changed after it was signed. Do not sign it again: that would bless a change nobody approved. Revert the edit, or publish the change again through an approval (${republish}).`;
+    case 'signature-mismatch':
+    case 'hmac-mismatch':
+    case 'malformed-signature':
+      return `The policy is as it was signed, but the signature does not match it: the signature file was altered, or made with another key. Do not sign it again: restore the published signature, or publish the pack again through an approval (${republish}).`;
+    case 'public-key-required':
+    case 'untrusted-key':
+    case 'invalid-public-key':
+      return `The signing key is not trusted here. If you trust the signer, add its <key-id>.public.pem to the signing key directory; otherwise publish the pack again through an approval (${republish}).`;
+    default:
+      return `The signature file is damaged or not in CAVRA's format. Do not sign it again: restore the published signature, or publish the pack again through an approval (${republish}).`;
+  }
+}
+
+/** Algorithm strength for replacing a pack's signature: a weaker one must never replace a stronger one silently. */
+const STRENGTH: Record<string, number> = { SHA256: 0, HS256: 1, Ed25519: 2 };
+
+/**
+ * When a new signature of `next` algorithm would replace the existing sig.json text of the same pack
+ * with a weaker one (Ed25519 by HS256 or the digest-only SHA256), what is lost; else undefined.
+ */
+export function signatureDowngrade(existingSigText: string | undefined, next: SignatureAlgorithm): string | undefined {
+  if (existingSigText === undefined) return undefined;
+  let existing: unknown;
+  try {
+    existing = (JSON.parse(existingSigText) as { algorithm?: unknown }).algorithm;
+  } catch {
+    return undefined;
+  }
+  if (typeof existing !== 'string' || !(existing in STRENGTH) || STRENGTH[existing] <= STRENGTH[next]) return undefined;
+  return `the published pack is signed with ${existing}, and this publish would replace that with ${next === 'SHA256' ? 'a digest-only SHA256 signature, which anyone can recompute' : 'an HS256 signature, which proves nothing about who signed'}`;
+}
+
+/** The algorithm a signing choice produces, as signPolicyBytes decides it. */
+export function signingAlgorithm(opts: { privateKeyPem?: string; hmacKey?: string }): SignatureAlgorithm {
+  return opts.privateKeyPem !== undefined ? 'Ed25519' : opts.hmacKey ? 'HS256' : 'SHA256';
 }
 
 /** base64(HMAC-SHA256(utf-8 key, bytes)); the SHA256 form keys it with the bare digest hex. */

@@ -1,17 +1,14 @@
 // A published pack's state on disk: is there a signature, do the bytes still match it, and which
 // approval and digest was it published under (from the evidence log).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EvidenceRecord } from '../backend/backend';
-import { verifyPolicySignature } from '../signing';
+import { trustedPublicKeys as trustedKeyFiles, verifyPolicySignature } from '../signing';
 import type { PackState } from '../workflowProtocol';
 
+/** The public keys (PEM text) the key directory trusts; the rule lives in signing (shared with `cavra-policy verify`). */
 export function trustedPublicKeys(keyDirectory: string): string[] {
-  try {
-    return readdirSync(keyDirectory).filter((f) => f.endsWith('.public.pem')).map((f) => readFileSync(join(keyDirectory, f), 'utf8'));
-  } catch {
-    return [];
-  }
+  return trustedKeyFiles(keyDirectory).map((k) => k.pem);
 }
 
 export function publishedUnder(records: EvidenceRecord[], policyId: string): PackState['published_under'] {
@@ -42,5 +39,8 @@ export function packState(policyId: string, policyPath: string, bytes: Uint8Arra
   }
   const result = verifyPolicySignature(bytes, sigText, { publicKeyPems: trustedPublicKeys(keyDirectory), hmacKey, sigFile: sigPath });
   const signature: PackState['signature'] = result.ok ? 'verified' : result.problem === 'digest-mismatch' ? 'modified' : 'invalid';
-  return { ...base, published: true, signature_path: sigPath, signature, signature_message: result.message, signed_at: meta.signed_at ?? null, signer: meta.signer ?? null };
+  return {
+    ...base, published: true, signature_path: sigPath, signature, signature_message: result.message,
+    ...(result.problem ? { signature_problem: result.problem } : {}), signed_at: meta.signed_at ?? null, signer: meta.signer ?? null,
+  };
 }

@@ -1,10 +1,15 @@
 // A published pack whose text no longer matches its policy.yaml.sig.json (or whose signature fails)
-// gets a diagnostic at line 1 saying so and how to fix it.
+// gets a diagnostic at line 1 saying what changed and how to fix it: revert, or publish again through
+// an approval. Never "sign it again", which would bless a change nobody approved.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic } from '../language/makeDiagnostic';
+import { verifyFailureAdvice, type VerifyProblem } from '../signing';
 import { packState } from './packState';
+
+/** The editor's way to publish a pack again, through an approval. */
+const REPUBLISH = 'Plan Publish → Request Publish Approval → Publish Signed';
 
 export function signatureDiagnostics(file: string, text: string, keyDirectory: string, hmacKey: string | undefined): Diagnostic[] {
   if (basename(file) !== 'policy.yaml' || !existsSync(join(dirname(file), 'policy.yaml.sig.json'))) return [];
@@ -12,7 +17,7 @@ export function signatureDiagnostics(file: string, text: string, keyDirectory: s
   if (state.signature === 'verified' || state.signature === 'unsigned') return [];
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: Math.max(1, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')) } };
   const message = state.signature === 'modified'
-    ? `This published policy was modified since it was signed (${state.signature_message}). CAVRA will refuse it at verification. Revert the edit, or publish the change: Plan Publish → Request Publish Approval → Publish Signed (a draft in policy.draft.yaml keeps the signed pack intact meanwhile).`
-    : `The signature of this published policy does not verify: ${state.signature_message}. Re-publish it with Publish Signed, or add the signer's public key to the signing key directory.`;
+    ? `This published policy was modified since it was signed (${state.signature_message}). CAVRA will refuse it at verification. Do not sign it again: that would bless a change nobody approved. Revert the edit, or publish the change through an approval: ${REPUBLISH} (a draft in policy.draft.yaml keeps the signed pack intact meanwhile).`
+    : `The signature of this published policy does not verify: ${state.signature_message}. ${verifyFailureAdvice(state.signature_problem as VerifyProblem | undefined, REPUBLISH)}`;
   return [makeDiagnostic(range, DiagnosticSeverity.Error, 'signature-mismatch', message, { path: [] })];
 }

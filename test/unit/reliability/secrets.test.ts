@@ -144,7 +144,7 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
     it('the API token: a server that echoes it in errors, HTML pages and 401s does not get it printed (CLI)', async () => {
       const remote = ['--backend', 'remote', '--url', server.url];
       const echo = (status: number) => ({ fault: { kind: 'answer' as const, status, body: { detail: `bad credentials: Bearer ${API_TOKEN}` } }, times: Infinity });
-      const runs: [string, string[]][] = [['catalog', ['catalog']], ['list', ['approval', 'list']], ['plan', ['plan', 'draft.yaml']], ['evaluate', ['evaluate', 'read_file', '.env']], ['rollout', ['rollout', 'apply', '--repository', 'a/b', '--policy-pack', 'cavra-ai-agent-baseline', '--mode', 'strict']]];
+      const runs: [string, string[]][] = [['catalog', ['catalog']], ['list', ['approval', 'list']], ['plan', ['plan', 'draft.yaml']], ['evaluate', ['evaluate', 'read_file', '.env']], ['rollout', ['rollout', 'apply', '--actor', 'ci', '--repository', 'a/b', '--policy-pack', 'cavra-ai-agent-baseline', '--mode', 'strict']]];
       for (const status of [400, 401, 403, 500]) {
         server.server.clearFaults();
         server.server.fault(echo(status));

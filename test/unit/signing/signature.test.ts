@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  generateKeyPair, hmacSignature, policyFileDigest, publicKeySha256, serializeSignature, signPolicyBytes,
+  generateKeyPair, hmacSignature, signatureDowngrade, signatureKeyId, verifyFailureAdvice, policyFileDigest, publicKeySha256, serializeSignature, signPolicyBytes,
   verifyPolicySignature,
 } from '../../../server/src/signing';
 import { pythonJsonDumps, pythonUtcIsoformat } from '../../../server/src/signing/pythonFormat';
@@ -197,5 +197,34 @@ describe('signing: Python formatting of sig.json', () => {
     // Expected text produced by Python: json.dumps({"signer": "José 😀\x7f"}, indent=2)
     assert.equal(pythonJsonDumps({ signer: 'José 😀\x7f' }), '{\n  "signer": "Jos\\u00e9 \\ud83d\\ude00\\u007f"\n}');
     assert.ok(serializeSignature(signPolicyBytes(policy)).endsWith('}\n'));
+  });
+});
+
+describe('signing: one key_id rule, the downgrade check and failure advice', () => {
+  it('key_id is the key id given, else the signer (CAVRA SPEC 5), for the CLI and the editor alike', () => {
+    assert.deepEqual(signatureKeyId('release', 'ci'), { keyId: 'release', from: 'key-id' });
+    assert.deepEqual(signatureKeyId(undefined, 'ci'), { keyId: 'ci', from: 'signer' });
+    assert.deepEqual(signatureKeyId('', 'ci'), { keyId: 'ci', from: 'signer' });
+    const { privateKeyPem } = generateKeyPair();
+    assert.equal(signPolicyBytes(policy, { privateKeyPem, signer: 'ci' }).key_id, 'ci');
+    assert.equal(signPolicyBytes(policy, { privateKeyPem, signer: 'ci', keyId: 'release' }).key_id, 'release');
+  });
+
+  it('an Ed25519 signature replaced by HS256 or SHA256 is a downgrade; the same or stronger is not', () => {
+    const ed = JSON.stringify({ algorithm: 'Ed25519' });
+    assert.match(signatureDowngrade(ed, 'SHA256') ?? '', /signed with Ed25519, .*digest-only SHA256/);
+    assert.match(signatureDowngrade(ed, 'HS256') ?? '', /HS256/);
+    assert.equal(signatureDowngrade(ed, 'Ed25519'), undefined);
+    assert.equal(signatureDowngrade(JSON.stringify({ algorithm: 'SHA256' }), 'Ed25519'), undefined);
+    assert.equal(signatureDowngrade(undefined, 'SHA256'), undefined);
+    assert.equal(signatureDowngrade('not json', 'SHA256'), undefined);
+  });
+
+  it('failure advice never says to sign again as the fix; it names the way back through an approval', () => {
+    for (const problem of ['digest-mismatch', 'signature-mismatch', 'untrusted-key', 'malformed-json'] as const) {
+      const advice = verifyFailureAdvice(problem, 'PLAN → REQUEST → PUBLISH');
+      assert.match(advice, /through an approval \(PLAN → REQUEST → PUBLISH\)/);
+      assert.doesNotMatch(advice, /sign it again(?!:)|re-sign/i);
+    }
   });
 });

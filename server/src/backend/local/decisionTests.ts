@@ -110,7 +110,7 @@ export async function runDecisionTests(registry: PolicyRegistry, packId?: string
     if (!isSafePackId(packId)) throw new BackendError(400, `Policy pack '${packId}' is not a safe pack id: it must name one folder under the policy root.`);
     ids = [packId];
     if (!existsSync(join(registry.packDir(packId), DECISION_TESTS_FILE))) {
-      throw new BackendError(404, `no decision tests for ${packId}: create ${join(registry.packDir(packId), DECISION_TESTS_FILE)} (see the format in backend/local/decisionTests.ts)`);
+      throw new BackendError(404, `no decision tests for ${packId}: create ${join(registry.packDir(packId), DECISION_TESTS_FILE)} (the file format: cavra-policy test --help, or the README's Command line section)`);
     }
   } else {
     ids = existsSync(registry.root)

@@ -1,5 +1,6 @@
 // Publishing (POST /policy-packs/publish): an approved draft written as policy.yaml and its signature,
 // verified before anything is written, the pair replaced as one unit, and the publish recorded.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../../policy/canonicalJson';
 import { policyDigest, shortDigest } from '../../policy/digest';
@@ -7,7 +8,10 @@ import type { PolicyPack } from '../../policy/draft';
 import { loadPolicyValue } from '../../policy/policyYaml';
 import { isMapping, pyStr, type PyValue } from '../../policy/pythonValues';
 import { actorCanDecide } from '../../policy/approvalRouting';
-import { publicKeyFromPrivate, serializeSignature, signPolicyBytes, verifyPolicySignature, policyFileDigest } from '../../signing';
+import {
+  publicKeyFromPrivate, serializeSignature, signPolicyBytes, signatureDowngrade, verifyPolicySignature, policyFileDigest,
+  type SignatureAlgorithm,
+} from '../../signing';
 import {
   BackendError, PRODUCT, SCHEMA_VERSIONS, type ApprovalRecord, type Decision, type PublishRequest, type PublishResult,
 } from '../backend';
@@ -65,6 +69,12 @@ export async function publish(ws: LocalWorkspace, request: PublishRequest): Prom
   if (!verified.ok) throw new BackendError(400, `published policy signature verification failed: ${verified.message}`);
 
   const dir = ws.registry.packDir(policyId);
+  // An Ed25519-signed pack is never silently re-signed with a weaker form (HS256, digest-only SHA256).
+  const existingSig = join(dir, SIGNATURE_FILE);
+  const weaker = signatureDowngrade(existsSync(existingSig) ? readFileSync(existingSig, 'utf8') : undefined, verified.algorithm as SignatureAlgorithm);
+  if (weaker && !request.signing?.allow_weaker_signature) {
+    throw new BackendError(409, `refusing to publish: ${weaker}; publish with the Ed25519 private key, or allow the weaker signature explicitly`);
+  }
   try {
     await withLock(ws.registry.lockTarget(policyId), async () => {
       try {

@@ -58,7 +58,8 @@ export async function rolloutApplyChange(ws: LocalWorkspace, request: RolloutCha
       return { record, result };
     },
     (result) => ws.record({
-      event: 'rollout_apply', actor: ctx ? ctx.actor : null, actor_context: ctx,
+      // Never null: the verified actor, else who the caller says applied it, else the console's name.
+      event: 'rollout_apply', actor: ctx ? ctx.actor : request.actor || 'policy-authoring-console', actor_context: ctx,
       details: {
         rollout_id: result.rollout.rollout_id, operation: result.plan.operation, risk: result.plan.risk,
         approval_required: result.plan.approval_required, changed_fields: result.plan.changes.map((c) => c.field),
