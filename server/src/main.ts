@@ -12,14 +12,14 @@ import { warmUpLanguageService } from './language/warmUp';
 import { buildPolicyPack } from './policy/draft';
 import { policyDigest } from './policy/digest';
 import { totalRules } from './policy/summary';
-import { defaultServerSettings, DocumentStateRequest, type DocumentState, type ServerSettings } from './protocol';
+import { CredentialsNotification, DocumentStateRequest, type DocumentState } from './protocol';
+import { defaultServerSettings, type ServerSettings } from './settings';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { createWorkflowBackend } from './workflows/backendFactory';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { signatureDiagnostics } from './workflows/signatureDiagnostics';
 import { WorkflowService, type SelectedBackend } from './workflows/workflowService';
 import { defaultWorkflowSettings, inWorkspace, readWorkflowSettings, type WorkflowSettings } from './workflows/workspaceSettings';
-import { CredentialsNotification } from './workflowProtocol';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

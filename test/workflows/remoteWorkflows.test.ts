@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ResponseError } from 'vscode-languageserver-protocol/node';
-import { CredentialsNotification, WorkflowRequests, type WorkflowErrorData } from '../../server/src/workflowProtocol';
+import { CredentialsNotification, WorkflowRequests, type WorkflowErrorData } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
 import { startLocalCavraServer, type LocalCavraServer } from '../server/localCavraServer';

@@ -1,6 +1,6 @@
 // Evidence: the hash-chained log of every mutation, newest first.
 import * as vscode from 'vscode';
-import type { EvidenceRecord } from '../../../server/src/backend/backend';
+import type { EvidenceRecord } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
 import { RefreshableTree } from './refreshableTree';
 

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EvidenceRecord } from '../backend/backend';
 import { verifyPolicySignature } from '../signing';
-import type { PackState } from '../workflowProtocol';
+import type { PackState } from '../protocol';
 
 export function trustedPublicKeys(keyDirectory: string): string[] {
   try {
