@@ -9,6 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, languageFeatures, type Analysis } from './language/languageService';
 import { PackCatalog } from './language/packCatalog';
 import { warmUpLanguageService } from './language/warmUp';
+import { SignatureStates } from './backend/local';
 import { buildPolicyPack } from './policy/draft';
 import { policyDigest } from './policy/digest';
 import { totalRules } from './policy/summary';
@@ -24,6 +25,8 @@ import { defaultWorkflowSettings, inWorkspace, readWorkflowSettings, type Workfl
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const catalog = new PackCatalog();
+/** Signature checks of published packs, kept until a watched file or a setting changes. */
+const signatures = new SignatureStates();
 const analyses = new Map<string, Analysis>();
 const timers = new Map<string, NodeJS.Timeout>();
 let settings: ServerSettings = { ...defaultServerSettings };
@@ -72,7 +75,7 @@ function validate(doc: TextDocument): void {
   const a = analysisOf(doc);
   const file = fileOf(doc.uri);
   const signature = file && a.packFolder
-    ? signatureDiagnostics(file, doc.getText(), inWorkspace(workflowFolder(), workflowSettings.signingKeyDirectory), workflowSettings.hmacKeyEnv ? process.env[workflowSettings.hmacKeyEnv] || undefined : undefined)
+    ? signatureDiagnostics(file, doc.getText(), inWorkspace(workflowFolder(), workflowSettings.signingKeyDirectory), workflowSettings.hmacKeyEnv ? process.env[workflowSettings.hmacKeyEnv] || undefined : undefined, signatures)
     : [];
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: signature.length ? [...signature, ...a.diagnostics] : a.diagnostics });
 }
@@ -109,6 +112,7 @@ async function pullSettings(): Promise<void> {
   const cfg = (await connection.workspace.getConfiguration('cavra')) as (Partial<ServerSettings> & Record<string, unknown>) | null;
   workflowSettings = readWorkflowSettings(cfg, trusted);
   backend = undefined;
+  signatures.invalidate();
   settings = {
     policyRoot: typeof cfg?.policyRoot === 'string' && cfg.policyRoot ? cfg.policyRoot : defaultServerSettings.policyRoot,
     maxFileSizeMb: typeof cfg?.maxFileSizeMb === 'number' && cfg.maxFileSizeMb > 0 ? cfg.maxFileSizeMb : defaultServerSettings.maxFileSizeMb,
@@ -151,7 +155,7 @@ connection.onInitialized(async () => {
     await pullSettings();
     revalidateAll();
   }
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/policy.yaml' }] }).catch(() => undefined);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/policy.yaml' }, { globPattern: '**/policy.yaml.sig.json' }, { globPattern: '**/*.public.pem' }] }).catch(() => undefined);
 });
 
 connection.onDidChangeConfiguration(async () => {
@@ -160,6 +164,7 @@ connection.onDidChangeConfiguration(async () => {
 });
 
 connection.onDidChangeWatchedFiles(() => {
+  signatures.invalidate();
   catalog.scan(policyRoots());
   revalidateAll();
 });
@@ -207,7 +212,7 @@ connection.onRequest(DocumentStateRequest, (p): DocumentState | null => withDoc(
 }, null));
 
 const workflows = new WorkflowService(() => {
-  backend ??= createWorkflowBackend(workflowSettings, workflowFolder(), () => remoteToken);
+  backend ??= createWorkflowBackend(workflowSettings, workflowFolder(), () => remoteToken, signatures);
   return { folder: workflowFolder(), settings: workflowSettings, backend, openText: (uri) => documents.get(uri)?.getText() };
 });
 registerWorkflows(connection, workflows, () => workflowSettings.backend);

@@ -5,7 +5,7 @@
 import type {
   ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalExpireRequest, ApprovalList, ApprovalListQuery, ApprovalRecord,
   BreakGlassRequest, Decision, DecisionTestReport, DecisionTestRequest, DecisionWithApproval, DraftRequest, EvaluateRequest,
-  EvidenceVerifyResult, PolicyPackCatalog, PolicyPackDraft, PolicyRolloutRecord, PublishPlan, PublishPlanRequest, PublishRequest, PublishRequestRequest,
+  EvidenceList, EvidenceListQuery, EvidenceVerifyResult, PackState, PackStateRequest, PolicyPackCatalog, PublishedPack, PolicyPackDraft, PolicyRolloutRecord, PublishPlan, PublishPlanRequest, PublishRequest, PublishRequestRequest,
   PublishRequestResult, PublishResult, RolloutChangePlan, RolloutChangeRequest, RolloutChangeResult, RolloutList, RolloutListQuery,
 } from './api';
 
@@ -52,6 +52,15 @@ export interface Backend {
 
   /** POST /decisions */
   evaluate(request: EvaluateRequest): Promise<Decision>;
+
+  // What a workflow shows about published packs. Not CAVRA endpoints: the local backend reads the
+  // workspace's files; a remote backend answers from what the server reports and says what it cannot.
+  /** Published? Signature verified, modified, invalid, unsigned, or unknown (remote). */
+  packState(request: PackStateRequest): Promise<PackState>;
+  /** The published policy.yaml text, for a diff against the draft. */
+  publishedPack(policyId: string): Promise<PublishedPack>;
+  /** The newest records of this project's evidence log. */
+  listEvidence(query?: EvidenceListQuery): Promise<EvidenceList>;
 }
 
 

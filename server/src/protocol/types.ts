@@ -3,7 +3,7 @@
 export type {
   ActionType, ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalHistoryEntry, ApprovalList, ApprovalListQuery,
   ApprovalRecord, ApprovalState, ApprovalSummary, BreakGlassRequest, Decision, DecisionTestReport, DecisionTestRequest,
-  DecisionWithApproval, EvaluateRequest, EvidenceRecord, EvidenceVerifyResult, PackState, PolicyPackCatalog,
+  DecisionWithApproval, EvaluateRequest, EvidenceList, EvidenceListQuery, EvidenceRecord, EvidenceVerifyResult, PackState, PolicyPackCatalog,
   PolicyPackCatalogItem, PolicyPackDraft, PolicyRolloutRecord, PolicySummary, PublishedPack, PublishPlan, PublishRequestResult,
   PublishResult, Risk, RolloutChangePlan, RolloutChangeRequest, RolloutChangeResult, RolloutList, RolloutListQuery,
 } from '../backend/api';

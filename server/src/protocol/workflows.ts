@@ -5,7 +5,7 @@
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
 import type {
   ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalList, ApprovalListQuery, ApprovalRecord, BreakGlassRequest,
-  Decision, DecisionTestReport, DecisionTestRequest, DecisionWithApproval, EvaluateRequest, EvidenceRecord, EvidenceVerifyResult,
+  Decision, DecisionTestReport, DecisionTestRequest, DecisionWithApproval, EvaluateRequest, EvidenceList, EvidenceListQuery, EvidenceVerifyResult,
   PackState, PolicyPackCatalog, PolicyPackDraft, PublishedPack, PublishPlan, PublishRequestResult, PublishResult,
   RolloutChangePlan, RolloutChangeRequest, RolloutChangeResult, RolloutList, RolloutListQuery,
 } from './types';
@@ -43,11 +43,6 @@ export interface AttachDecisionParams extends ApprovalIdParams {
 
 export interface PublishedPackParams {
   policy_id: string;
-}
-
-export interface EvidenceListParams {
-  /** The newest `limit` records; default 500. */
-  limit?: number;
 }
 
 export interface BackendInfo {
@@ -89,7 +84,7 @@ const requests = {
   listRollouts: new RequestType<RolloutListQuery, RolloutList, WorkflowErrorData>('cavra/rollouts/list'),
   evaluate: new RequestType<EvaluateRequest, Decision, WorkflowErrorData>('cavra/evaluate'),
   decisionTests: new RequestType<DecisionTestRequest, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
-  listEvidence: new RequestType<EvidenceListParams, EvidenceRecord[], WorkflowErrorData>('cavra/evidence/list'),
+  listEvidence: new RequestType<EvidenceListQuery, EvidenceList, WorkflowErrorData>('cavra/evidence/list'),
   verifyEvidence: new RequestType<NoParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
 } as const;
 

@@ -2,7 +2,7 @@
 // CAVRA server. Configuration mistakes surface as the first request's error, not as a crash.
 import { createActorVerifier } from '../backend/actor';
 import { BackendError } from '../backend/backend';
-import { createLocalBackend } from '../backend/local';
+import { createLocalBackend, type SignatureStates } from '../backend/local';
 import { RemoteBackend } from '../backend/remote';
 import type { SelectedBackend } from './workflowService';
 import { inWorkspace, workflowPolicyRoot, type WorkflowSettings } from './workspaceSettings';
@@ -12,7 +12,8 @@ function failing(detail: string, status = 400): SelectedBackend {
   return new Proxy({}, { get: (_t, prop) => (prop === 'then' ? undefined : fail) }) as SelectedBackend;
 }
 
-export function createWorkflowBackend(s: WorkflowSettings, folder: string, token: () => string | null): SelectedBackend {
+/** `signatures`: the editor's signature states, shared with its diagnostics so that one check serves both. */
+export function createWorkflowBackend(s: WorkflowSettings, folder: string, token: () => string | null, signatures?: SignatureStates): SelectedBackend {
   if (s.backend === 'remote') {
     if (!s.remoteUrl) return failing('cavra.backend is "remote" but cavra.remote.url is empty: set the CAVRA server URL in settings');
     try {
@@ -39,5 +40,7 @@ export function createWorkflowBackend(s: WorkflowSettings, folder: string, token
     signingKey: s.hmacKeyEnv ? env[s.hmacKeyEnv] || undefined : undefined,
     actorVerifier,
     maxPolicyBytes: s.maxFileSizeMb * 1024 * 1024,
+    keyDirectory: inWorkspace(folder, s.signingKeyDirectory),
+    signatureStates: signatures,
   });
 }

@@ -33,3 +33,15 @@ export interface EvidenceVerifyResult {
   first_bad_seq?: number;
   message: string;
 }
+
+export interface EvidenceListQuery {
+  /** The newest `limit` records; default 500. */
+  limit?: number;
+}
+
+/** The newest records of the evidence log, oldest first. */
+export interface EvidenceList {
+  items: EvidenceRecord[];
+  /** Set when the backend cannot list the log (a CAVRA server keeps no such log): why, in words. */
+  unavailable: string | null;
+}

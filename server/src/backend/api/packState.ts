@@ -33,4 +33,6 @@ export interface PublishedPack {
   /** The published policy.yaml text, or null when the pack was never published or the backend cannot show it. */
   text: string | null;
   path: string | null;
+  /** Why `text` is null when the pack may well be published: the backend cannot show it (a CAVRA server). */
+  unavailable: string | null;
 }

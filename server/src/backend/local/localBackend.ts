@@ -1,6 +1,7 @@
 // The `Backend` over files in the workspace, compatible with CAVRA's own files so that CAVRA's CLI and
 // this extension can share a workspace: packs under the policy root, approvals in CAVRA's approval
 // store, rollouts in CAVRA's inventory store, plus this project's hash-chained evidence log.
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { canonicalJson } from '../../policy/canonicalJson';
 import { policyDigest, shortDigest } from '../../policy/digest';
@@ -19,7 +20,8 @@ import {
   type ActorContext, type ActorCredentials, type ActorVerifier, type ApprovalCreateRequest, type ApprovalDecisionRequest,
   type ApprovalExpireRequest, type ApprovalList, type ApprovalListQuery, type ApprovalRecord, type Backend,
   type BreakGlassRequest, type Decision, type DecisionTestReport, type DecisionTestRequest, type DecisionWithApproval,
-  type DraftInput, type DraftRequest, type EvaluateRequest, type EvidenceVerifyResult, type PolicyPackCatalog,
+  type DraftInput, type DraftRequest, type EvaluateRequest, type EvidenceList, type EvidenceListQuery, type EvidenceRecord,
+  type EvidenceVerifyResult, type PackState, type PackStateRequest, type PolicyPackCatalog, type PublishedPack,
   type PolicyPackDraft, type PolicyRolloutRecord, type PolicySummary, type PublishPlan, type PublishPlanRequest,
   type PublishRequest, type PublishRequestRequest, type PublishRequestResult, type PublishResult,
   type RolloutChangePlan, type RolloutChangeRequest, type RolloutChangeResult, type RolloutList, type RolloutListQuery,
@@ -34,10 +36,12 @@ import {
 import { ApprovalStore } from './approvalStore';
 import { runDecisionTests } from './decisionTests';
 import { InventoryStore } from './inventoryStore';
+import { packState } from './packState';
 import { isSafePackId, PolicyRegistry } from './policyRegistry';
 import { POLICY_FILE, recoverPolicyPair, SIGNATURE_FILE, writePolicyPair, type PublishHooks } from './publishPair';
 import { pyyamlSafeDump } from './pyyamlDump';
 import { pyIsoformat, parseIsoTimestamp, systemClock, systemRandomHex, type Clock, type RandomHex } from './pythonTime';
+import { SignatureStates } from './signatureStates';
 import { loadRoutingRules } from './routingFile';
 import { policySchemaErrors } from './schemaErrors';
 
@@ -63,6 +67,10 @@ export interface LocalBackendOptions {
   lock?: LockOptions;
   /** Published policy files larger than this are not parsed (default 5 MB, the editor's cavra.maxFileSizeMb). */
   maxPolicyBytes?: number;
+  /** Trusted `*.public.pem` keys for pack state; default `<root>/.cavra/policy-signing` (CAVRA's keygen folder). */
+  keyDirectory?: string;
+  /** Signature states kept between calls; the editor shares one with its diagnostics and invalidates it. */
+  signatureStates?: SignatureStates;
   /** Tests only: observe or break a publish between its steps. */
   publishHooks?: PublishHooks;
 }
@@ -73,6 +81,7 @@ export interface ResolvedPaths {
   approvalStore: string;
   inventoryStore: string;
   evidenceLog: string;
+  keyDirectory: string;
   routingFile?: string;
 }
 
@@ -85,6 +94,7 @@ export function resolvePaths(opts: LocalBackendOptions): ResolvedPaths {
     approvalStore: at(opts.approvalStore, '.cavra/approvals.json'),
     inventoryStore: at(opts.inventoryStore, '.cavra/api/inventory.json'),
     evidenceLog: at(opts.evidenceLog, '.cavra/evidence.jsonl'),
+    keyDirectory: at(opts.keyDirectory, '.cavra/policy-signing'),
     routingFile: opts.routingFile ? at(opts.routingFile, '') : undefined,
   };
 }
@@ -116,6 +126,7 @@ export class LocalBackend implements Backend, WorkspaceOperations {
   readonly evidence: EvidenceLog;
   private readonly clock: Clock;
   private readonly randomHex: RandomHex;
+  private readonly signatures: SignatureStates;
 
   constructor(private readonly options: LocalBackendOptions) {
     this.paths = resolvePaths(options);
@@ -125,6 +136,7 @@ export class LocalBackend implements Backend, WorkspaceOperations {
     this.approvals = new ApprovalStore(this.paths.approvalStore, options.lock);
     this.inventory = new InventoryStore(this.paths.inventoryStore, options.lock);
     this.evidence = new EvidenceLog(this.paths.evidenceLog, { now: () => this.now(), lock: options.lock });
+    this.signatures = options.signatureStates ?? new SignatureStates();
   }
 
   private now(): string {
@@ -614,6 +626,37 @@ export class LocalBackend implements Backend, WorkspaceOperations {
 
   async verifyEvidence(): Promise<EvidenceVerifyResult> {
     return this.evidence.verify();
+  }
+
+  // ---- published packs, as the workspace's files show them -----------------------------------------
+
+  async packState(request: PackStateRequest): Promise<PackState> {
+    const path = request.policy_path ?? join(this.paths.policyDir, request.policy_id, POLICY_FILE);
+    const bytes = request.text !== undefined ? Buffer.from(request.text, 'utf8') : existsSync(path) ? readFileSync(path) : null;
+    return packState(request.policy_id, path, bytes, {
+      signatures: this.signatures, keyDirectory: this.paths.keyDirectory, hmacKey: this.options.signingKey, evidence: this.evidenceRecords(),
+    });
+  }
+
+  async publishedPack(policyId: string): Promise<PublishedPack> {
+    if (!isSafePackId(policyId)) throw new BackendError(400, 'policy id is not safe for write-back');
+    const path = join(this.paths.policyDir, policyId, POLICY_FILE);
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : null;
+    return { policy_id: policyId, path: text === null ? null : path, text, unavailable: null };
+  }
+
+  async listEvidence(query: EvidenceListQuery = {}): Promise<EvidenceList> {
+    const limit = typeof query.limit === 'number' && query.limit > 0 ? query.limit : 500;
+    return { items: this.evidenceRecords().slice(-limit), unavailable: null };
+  }
+
+  /** The log as far as it reads; an unreadable log shows as empty here (verifyEvidence reports it). */
+  private evidenceRecords(): EvidenceRecord[] {
+    try {
+      return this.evidence.read();
+    } catch {
+      return [];
+    }
   }
 }
 

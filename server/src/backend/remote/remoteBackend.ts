@@ -5,13 +5,14 @@ import { readFileSync } from 'node:fs';
 import * as tls from 'node:tls';
 import type {
   ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalExpireRequest, ApprovalList, ApprovalListQuery,
-  ApprovalRecord, Backend, BreakGlassRequest, Decision, DecisionWithApproval, DraftRequest, EvaluateRequest,
-  PolicyPackCatalog, PolicyPackDraft, PolicyRolloutRecord, PublishPlan, PublishPlanRequest, PublishRequest,
+  ApprovalRecord, Backend, BreakGlassRequest, Decision, DecisionWithApproval, DraftRequest, EvaluateRequest, EvidenceList,
+  PackState, PackStateRequest, PolicyPackCatalog, PublishedPack, PolicyPackDraft, PolicyRolloutRecord, PublishPlan, PublishPlanRequest, PublishRequest,
   PublishRequestRequest, PublishRequestResult, PublishResult, RolloutChangePlan, RolloutChangeRequest,
   RolloutChangeResult, RolloutList, RolloutListQuery,
 } from '../backend';
 import { capabilitiesOf, type ConsoleConfig, type ConsoleSession, type RemoteCapabilities } from './console';
 import { HttpTransport, type CallSpec } from './httpTransport';
+import { remoteEvidence, remotePackState, remotePublishedPack } from './packState';
 import { parseProxyUrl, ProxyConfigError, type Env } from './proxy';
 import { RemoteBackendError } from './remoteErrors';
 import * as bodies from './requestBodies';
@@ -279,5 +280,18 @@ export class RemoteBackend implements Backend {
 
   async evaluate(request: EvaluateRequest): Promise<Decision> {
     return this.post('/decisions', bodies.objectBody(request));
+  }
+
+  // What the server reports about published packs (packState.ts): the catalog, nothing more.
+  async packState(request: PackStateRequest): Promise<PackState> {
+    return remotePackState(request, () => this.catalog(), this.display);
+  }
+
+  async publishedPack(policyId: string): Promise<PublishedPack> {
+    return remotePublishedPack(policyId);
+  }
+
+  async listEvidence(): Promise<EvidenceList> {
+    return remoteEvidence();
   }
 }
