@@ -13,7 +13,7 @@ import {
   type PublishDiagnosticsParams, type Range, type SymbolInformation, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { DocumentStateRequest, type DocumentState } from '../../server/src/protocol';
-import type { ServerSettings } from '../../server/src/settings';
+import type { ServerSettings } from '../../server/src/workflows/workspaceSettings';
 import { repoRoot } from './repoRoot';
 
 /** How long any single wait may take before the test fails with a clear message. */

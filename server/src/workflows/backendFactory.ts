@@ -5,7 +5,7 @@ import { BackendError } from '../backend/backend';
 import { createLocalBackend, type SignatureStates } from '../backend/local';
 import { RemoteBackend } from '../backend/remote';
 import type { SelectedBackend } from './workflowService';
-import { inWorkspace, workflowPolicyRoot, type WorkflowSettings } from './workspaceSettings';
+import { hmacKeyOf, inWorkspace, signingKeyDirectory, workflowPolicyRoot, type WorkflowSettings } from './workspaceSettings';
 
 function failing(detail: string, status = 400): SelectedBackend {
   const fail = () => Promise.reject(new BackendError(status, detail));
@@ -37,10 +37,10 @@ export function createWorkflowBackend(s: WorkflowSettings, folder: string, token
     approvalStore: s.approvalStore ? inWorkspace(folder, s.approvalStore) : env.CAVRA_APPROVAL_STORE || undefined,
     inventoryStore: s.inventoryStore ? inWorkspace(folder, s.inventoryStore) : env.CAVRA_INVENTORY_STORE || undefined,
     routingFile: env.CAVRA_APPROVAL_ROUTING_FILE || undefined,
-    signingKey: s.hmacKeyEnv ? env[s.hmacKeyEnv] || undefined : undefined,
+    signingKey: hmacKeyOf(s, env),
     actorVerifier,
     maxPolicyBytes: s.maxFileSizeMb * 1024 * 1024,
-    keyDirectory: inWorkspace(folder, s.signingKeyDirectory),
+    keyDirectory: signingKeyDirectory(s, folder),
     signatureStates: signatures,
   });
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BackendError, type Backend, type WorkspaceOperations } from '../backend/backend';
 import { MUTATING_METHODS, type BackendInfo, type ParamsOf, type ResultOf, type WorkflowHandlers, type WorkflowMethod } from '../protocol';
-import { inWorkspace, type WorkflowSettings } from './workspaceSettings';
+import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
 export type SelectedBackend = Backend & Partial<WorkspaceOperations>;
 
@@ -105,7 +105,7 @@ export class WorkflowService {
       publishPlan: async (p) => b.publishPlan(this.draftText(e, p.uri)),
       publishRequest: async (p) => b.publishRequest({ ...this.draftText(e, p.uri), requested_by: p.requested_by, approver_group: p.approver_group, ttl_hours: p.ttl_hours }),
       publish: async (p) => {
-        const keyDir = inWorkspace(e.folder, e.settings.signingKeyDirectory);
+        const keyDir = signingKeyDirectory(e.settings, e.folder);
         let private_key_pem: string | undefined;
         if (p.key_id) {
           if (/[\\/]|\.\./.test(String(p.key_id))) throw new WorkflowError(400, `key id ${JSON.stringify(p.key_id)} is not a plain name`);
@@ -116,7 +116,7 @@ export class WorkflowService {
             throw new WorkflowError(400, `cannot read the signing key ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
           }
         }
-        const hmac_key = !private_key_pem && e.settings.hmacKeyEnv ? process.env[e.settings.hmacKeyEnv] || undefined : undefined;
+        const hmac_key = private_key_pem ? undefined : hmacKeyOf(e.settings);
         return b.publish({ ...this.draftText(e, p.uri), approval_id: p.approval_id, signer: p.signer, actor: p.signer, signing: { private_key_pem, key_id: p.key_id, hmac_key } });
       },
       listApprovals: (q) => b.listApprovals(q ?? {}),

@@ -1,5 +1,6 @@
-// Everything the workflow layer needs to know about the workspace, from the `cavra` settings
-// (pulled by the server) and the environment CAVRA's own tools honour.
+// The server's settings, in one place: the `cavra` configuration section (pulled by the server, or
+// the initialization options) read once into `WorkflowSettings`, and the rules that turn them into
+// paths and keys with the environment CAVRA's own tools honour. Language and workflows read the same.
 import { isAbsolute, join } from 'node:path';
 
 export interface WorkflowSettings {
@@ -61,6 +62,9 @@ export function readWorkflowSettings(raw: Record<string, unknown> | null | undef
   };
 }
 
+/** What the language service reads (and an LSP client may pass as initialization options). */
+export type ServerSettings = Pick<WorkflowSettings, 'policyRoot' | 'maxFileSizeMb'>;
+
 export function inWorkspace(folder: string, path: string): string {
   return isAbsolute(path) ? path : join(folder, path);
 }
@@ -69,4 +73,21 @@ export function inWorkspace(folder: string, path: string): string {
 export function workflowPolicyRoot(s: WorkflowSettings, folder: string, env: NodeJS.ProcessEnv = process.env): string {
   if (s.policyRoot === 'policies' && env.CAVRA_POLICY_DIR) return inWorkspace(folder, env.CAVRA_POLICY_DIR);
   return inWorkspace(folder, s.policyRoot);
+}
+
+/** The policy roots the language service indexes: the setting in every workspace folder, plus an absolute $CAVRA_POLICY_DIR. */
+export function languagePolicyRoots(s: WorkflowSettings, folders: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const roots = folders.map((f) => (isAbsolute(s.policyRoot) ? s.policyRoot : join(f, s.policyRoot)));
+  if (env.CAVRA_POLICY_DIR && isAbsolute(env.CAVRA_POLICY_DIR)) roots.push(env.CAVRA_POLICY_DIR);
+  return [...new Set(roots)];
+}
+
+/** The folder of trusted `*.public.pem` keys. */
+export function signingKeyDirectory(s: WorkflowSettings, folder: string): string {
+  return inWorkspace(folder, s.signingKeyDirectory);
+}
+
+/** The HMAC key named by `cavra.signing.hmacKeyEnv` (never in an untrusted workspace: the setting is then empty). */
+export function hmacKeyOf(s: WorkflowSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return s.hmacKeyEnv ? env[s.hmacKeyEnv] || undefined : undefined;
 }
