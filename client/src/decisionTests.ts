@@ -1,7 +1,7 @@
 // Decision test cases (`policies/<id>/policy.tests.yaml`) in VS Code's Testing view: each pack is a
 // suite, each case a test, run through the server's `decisionTests` request (CAVRA's evaluator).
 import * as vscode from 'vscode';
-import type { DecisionTestReport } from '../../server/src/backend/backend';
+import type { DecisionTestReport } from '../../server/src/protocol';
 import type { WorkflowClient } from './workflowClient';
 
 export function registerDecisionTests(workflows: WorkflowClient, log: vscode.LogOutputChannel): vscode.Disposable {

@@ -2,7 +2,7 @@
 // Everything that does work lives in the server; this file only wires the pieces together.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { StoreChangedNotification } from '../../server/src/workflowProtocol';
+import { StoreChangedNotification } from '../../server/src/protocol';
 import { decideApproval, expireApproval, showApproval } from './commands/approvalCommands';
 import { breakGlass } from './commands/breakGlass';
 import type { CommandContext } from './commands/context';

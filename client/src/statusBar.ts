@@ -2,8 +2,7 @@
 // A click opens the action that fits the state (fix problems, publish, or the rule counts).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DocumentStateRequest, type DocumentState } from '../../server/src/protocol';
-import type { BackendInfo, PackState } from '../../server/src/workflowProtocol';
+import { DocumentStateRequest, type BackendInfo, type DocumentState, type PackState } from '../../server/src/protocol';
 import type { WorkflowClient } from './workflowClient';
 
 const SIGNATURE_WORDS: Record<PackState['signature'], string> = {
@@ -11,6 +10,7 @@ const SIGNATURE_WORDS: Record<PackState['signature'], string> = {
   modified: 'modified since signed',
   invalid: 'signature invalid',
   unsigned: 'unsigned',
+  unknown: 'published (signature not reported)',
 };
 
 export class PolicyStatusBar implements vscode.Disposable {

@@ -1,11 +1,7 @@
 // Typed calls to the server's workflow requests, with CAVRA's errors turned into readable messages.
 import * as vscode from 'vscode';
-import { ResponseError, type LanguageClient, type RequestType } from 'vscode-languageclient/node';
-import { WorkflowRequests, type WorkflowErrorData, type WorkflowMethod } from '../../server/src/workflowProtocol';
-
-type Requests = typeof WorkflowRequests;
-export type ParamsOf<M extends WorkflowMethod> = Requests[M] extends RequestType<infer P, infer _R, infer _E> ? P : never;
-export type ResultOf<M extends WorkflowMethod> = Requests[M] extends RequestType<infer _P, infer R, infer _E> ? R : never;
+import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
+import { WorkflowRequests, type ParamsOf, type ResultOf, type WorkflowErrorData, type WorkflowMethod, type WorkflowRequest } from '../../server/src/protocol';
 
 /** A failed workflow: what the backend said, with its HTTP-like status. */
 export class WorkflowError extends Error {
@@ -24,12 +20,13 @@ export class WorkflowClient {
     await this.ready;
     const started = Date.now();
     try {
-      const result = await this.client.sendRequest(WorkflowRequests[method] as never, params as never, token);
+      const type: WorkflowRequest<M> = WorkflowRequests[method];
+      const result = await this.client.sendRequest(type, params, token);
       this.log.info(`${method}: ok in ${Date.now() - started} ms`);
-      return result as ResultOf<M>;
+      return result;
     } catch (e) {
       if (e instanceof ResponseError) {
-        const data = e.data as WorkflowErrorData | undefined;
+        const data: WorkflowErrorData | undefined = e.data;
         const where = data ? ` (${data.backend}${data.status ? `, ${data.status}` : ''})` : '';
         this.log.warn(`${method}: failed${where}: ${data?.detail ?? e.message}`);
         throw new WorkflowError(method, `${data?.detail ?? e.message}${where}`, data?.status, data?.detail ?? e.message);

@@ -1,4 +1,5 @@
-// LSP wiring only: connection, document sync, settings, dispatch to the language service.
+// LSP wiring only: connection, document sync, dispatch to the language service and the workflows.
+// Settings are read by workflows/workspaceSettings.ts; signature checks are kept by SignatureStates.
 import { fileURLToPath } from 'node:url';
 import {
   createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures,
@@ -8,29 +9,28 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, languageFeatures, type Analysis } from './language/languageService';
 import { PackCatalog } from './language/packCatalog';
 import { warmUpLanguageService } from './language/warmUp';
-import { buildPolicyPack } from './policy/draft';
-import { policyDigest } from './policy/digest';
-import { resolvePolicyRoot } from './policy/policyRoot';
-import { totalRules } from './policy/summary';
-import { defaultServerSettings, DocumentStateRequest, type DocumentState, type ServerSettings } from './protocol';
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { SignatureStates } from './backend/local';
+import { documentState } from './documentState';
+import { CredentialsNotification, DocumentStateRequest } from './protocol';
 import { createWorkflowBackend } from './workflows/backendFactory';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { signatureDiagnostics } from './workflows/signatureDiagnostics';
 import { WorkflowService, type SelectedBackend } from './workflows/workflowService';
-import { defaultWorkflowSettings, inWorkspace, readWorkflowSettings, type WorkflowSettings } from './workflows/workspaceSettings';
-import { CredentialsNotification } from './workflowProtocol';
+import {
+  defaultWorkflowSettings, hmacKeyOf, languagePolicyRoots, readWorkflowSettings, signingKeyDirectory, type WorkflowSettings,
+} from './workflows/workspaceSettings';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const catalog = new PackCatalog();
+/** Signature checks of published packs, kept until a watched file or a setting changes. */
+const signatures = new SignatureStates();
 const analyses = new Map<string, Analysis>();
 const timers = new Map<string, NodeJS.Timeout>();
-let settings: ServerSettings = { ...defaultServerSettings };
 let workspaceFolders: string[] = [];
 let canPullConfig = false;
 let trusted = true;
-let workflowSettings: WorkflowSettings = { ...defaultWorkflowSettings };
+let settings: WorkflowSettings = { ...defaultWorkflowSettings };
 let remoteToken: string | null = null;
 let backend: SelectedBackend | undefined;
 /** Per document: how long analysing its last edit took. The debounce follows it (see schedule()). */
@@ -45,7 +45,7 @@ function fileOf(uri: string): string | undefined {
 }
 
 function policyRoots(): string[] {
-  return [...new Set(workspaceFolders.map((f) => resolvePolicyRoot({ workspace: f, setting: settings.policyRoot, env: process.env })))];
+  return languagePolicyRoots(settings, workspaceFolders);
 }
 
 function analysisOf(doc: TextDocument): Analysis {
@@ -69,7 +69,7 @@ function validate(doc: TextDocument): void {
   const a = analysisOf(doc);
   const file = fileOf(doc.uri);
   const signature = file && a.packFolder
-    ? signatureDiagnostics(file, doc.getText(), inWorkspace(workflowFolder(), workflowSettings.signingKeyDirectory), workflowSettings.hmacKeyEnv ? process.env[workflowSettings.hmacKeyEnv] || undefined : undefined)
+    ? signatureDiagnostics(file, doc.getText(), signingKeyDirectory(settings, workflowFolder()), hmacKeyOf(settings), signatures)
     : [];
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: signature.length ? [...signature, ...a.diagnostics] : a.diagnostics });
 }
@@ -103,13 +103,10 @@ function revalidateAll(): void {
 
 async function pullSettings(): Promise<void> {
   if (!canPullConfig) return;
-  const cfg = (await connection.workspace.getConfiguration('cavra')) as (Partial<ServerSettings> & Record<string, unknown>) | null;
-  workflowSettings = readWorkflowSettings(cfg, trusted);
+  const cfg = (await connection.workspace.getConfiguration('cavra')) as Record<string, unknown> | null;
+  settings = readWorkflowSettings(cfg, trusted);
   backend = undefined;
-  settings = {
-    policyRoot: typeof cfg?.policyRoot === 'string' && cfg.policyRoot ? cfg.policyRoot : defaultServerSettings.policyRoot,
-    maxFileSizeMb: typeof cfg?.maxFileSizeMb === 'number' && cfg.maxFileSizeMb > 0 ? cfg.maxFileSizeMb : defaultServerSettings.maxFileSizeMb,
-  };
+  signatures.invalidate();
   catalog.scan(policyRoots());
 }
 
@@ -119,11 +116,9 @@ connection.onInitialize((params): InitializeResult => {
     const f = fileOf(params.rootUri);
     if (f) workspaceFolders.push(f);
   }
-  const init = params.initializationOptions as (Partial<ServerSettings> & { trusted?: boolean }) | undefined;
+  const init = params.initializationOptions as Record<string, unknown> | undefined;
   if (init?.trusted === false) trusted = false;
-  workflowSettings = readWorkflowSettings(init as Record<string, unknown> | undefined, trusted);
-  if (init?.policyRoot) settings.policyRoot = init.policyRoot;
-  if (init?.maxFileSizeMb) settings.maxFileSizeMb = init.maxFileSizeMb;
+  settings = readWorkflowSettings(init, trusted);
   canPullConfig = !!params.capabilities.workspace?.configuration;
   catalog.scan(policyRoots());
   // Once the answer is out: compile the schema and warm every analysis pass before a document opens.
@@ -148,7 +143,7 @@ connection.onInitialized(async () => {
     await pullSettings();
     revalidateAll();
   }
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/policy.yaml' }] }).catch(() => undefined);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/policy.yaml' }, { globPattern: '**/policy.yaml.sig.json' }, { globPattern: '**/*.public.pem' }] }).catch(() => undefined);
 });
 
 connection.onDidChangeConfiguration(async () => {
@@ -157,6 +152,7 @@ connection.onDidChangeConfiguration(async () => {
 });
 
 connection.onDidChangeWatchedFiles(() => {
+  signatures.invalidate();
   catalog.scan(policyRoots());
   revalidateAll();
 });
@@ -183,31 +179,13 @@ connection.onCodeAction((p) => withDoc(p.textDocument.uri, (a) => languageFeatur
 connection.onCodeLens((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.codeLenses(a), []));
 connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.symbols(a), []));
 
-connection.onRequest(DocumentStateRequest, (p): DocumentState | null => withDoc(p.uri, (a) => {
-  let digest: string | null = null;
-  try {
-    digest = a.doc.value ? policyDigest(buildPolicyPack(a.doc.value)) : null;
-  } catch {
-    digest = null;
-  }
-  return {
-    uri: p.uri,
-    version: a.doc.version,
-    valid: a.valid,
-    errors: a.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).length,
-    warnings: a.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Warning).length,
-    summary: a.summary,
-    totalRules: totalRules(a.summary.rule_counts),
-    policyDigest: digest,
-    packFolder: a.packFolder ?? null,
-  };
-}, null));
+connection.onRequest(DocumentStateRequest, (p) => withDoc(p.uri, (a) => documentState(p.uri, a), null));
 
 const workflows = new WorkflowService(() => {
-  backend ??= createWorkflowBackend(workflowSettings, workflowFolder(), () => remoteToken);
-  return { folder: workflowFolder(), settings: workflowSettings, backend, openText: (uri) => documents.get(uri)?.getText() };
+  backend ??= createWorkflowBackend(settings, workflowFolder(), () => remoteToken, signatures);
+  return { folder: workflowFolder(), settings, backend, openText: (uri) => documents.get(uri)?.getText() };
 });
-registerWorkflows(connection, workflows, () => workflowSettings.backend);
+registerWorkflows(connection, workflows, () => settings.backend);
 connection.onNotification(CredentialsNotification, (p) => {
   remoteToken = typeof p?.token === 'string' && p.token ? p.token : null;
 });

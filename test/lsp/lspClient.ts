@@ -12,7 +12,8 @@ import {
   type DocumentSymbol, type Hover, type InitializeResult, type Position, type ProtocolConnection,
   type PublishDiagnosticsParams, type Range, type SymbolInformation, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { DocumentStateRequest, type DocumentState, type ServerSettings } from '../../server/src/protocol';
+import { DocumentStateRequest, type DocumentState } from '../../server/src/protocol';
+import type { ServerSettings } from '../../server/src/workflows/workspaceSettings';
 import { repoRoot } from './repoRoot';
 
 /** How long any single wait may take before the test fails with a clear message. */

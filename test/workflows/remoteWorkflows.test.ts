@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ResponseError } from 'vscode-languageserver-protocol/node';
-import { CredentialsNotification, WorkflowRequests, type WorkflowErrorData } from '../../server/src/workflowProtocol';
+import { CredentialsNotification, WorkflowRequests, type WorkflowErrorData } from '../../server/src/protocol';
+import { serializeSignature, signPolicyBytes } from '../../server/src/signing';
 import { LspClient } from '../lsp/lspClient';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
 import { startLocalCavraServer, type LocalCavraServer } from '../server/localCavraServer';
@@ -73,5 +74,40 @@ describe('workflow requests over LSP (remote backend)', function () {
     assert.equal(refused.backend, 'remote');
     assert.match(refused.detail, /approval not found/);
     assert.doesNotMatch(JSON.stringify(refused), new RegExp(TOKEN));
+  });
+
+  it('shows what the server reports about published packs, never the workspace files as its state', async () => {
+    // The workspace holds a signed pack and an evidence log of its own: a local publish, not the server's.
+    const signed = signPolicyBytes(Buffer.from(DRAFT), { hmacKey: 'local-key', signer: 'someone-local', policyFile: 'policy.yaml' });
+    ws.write('policies/cavra-remote-demo/policy.yaml.sig.json', serializeSignature(signed));
+    ws.write('.cavra/evidence.jsonl', `${JSON.stringify({ seq: 1, event: 'publish', approval_ids: ['apr_local00000000'], digests: {}, details: { policy_id: 'cavra-remote-demo' }, recorded_at: '2026-01-01T00:00:00' })}\n`);
+    const c = client.connection;
+
+    const before = await c.sendRequest(WorkflowRequests.packState, { uri });
+    assert.equal(before?.published, false, 'the server does not serve the pack yet');
+    assert.equal(before?.signature, 'unsigned');
+    assert.match(before?.signature_message ?? '', /not published on http:\/\/127\.0\.0\.1/);
+    assert.equal(before?.published_under, null, 'the local evidence log is not the server\'s');
+    assert.equal(before?.signer, null);
+
+    const request = await c.sendRequest(WorkflowRequests.publishRequest, { uri });
+    await c.sendRequest(WorkflowRequests.approve, { approval_id: request.approval.approval_id, actor: 'a', reason: 'r' });
+    await c.sendRequest(WorkflowRequests.publish, { uri, approval_id: request.approval.approval_id });
+
+    const after = await c.sendRequest(WorkflowRequests.packState, { uri });
+    assert.equal(after?.published, true, 'the catalog now lists the pack');
+    assert.equal(after?.signature, 'unknown');
+    assert.equal(after?.signature_message, 'the CAVRA server does not report policy signatures: it signs and verifies policy.yaml.sig.json on its side');
+    assert.equal(after?.signature_path, null, 'not the workspace\'s sig.json');
+
+    const published = await c.sendRequest(WorkflowRequests.publishedPack, { policy_id: 'cavra-remote-demo' });
+    assert.deepEqual(published, { policy_id: 'cavra-remote-demo', text: null, path: null, unavailable: 'the CAVRA server does not serve the published policy.yaml bytes' });
+
+    const evidence = await c.sendRequest(WorkflowRequests.listEvidence, { limit: 10 });
+    assert.deepEqual(evidence.items, [], 'the workspace\'s evidence log is not shown as the server\'s');
+    assert.match(evidence.unavailable ?? '', /does not report this editor's evidence log/);
+
+    const catalogReads = cavra.server.hits.filter((h) => h.path === '/policy-pack-catalog');
+    assert.equal(catalogReads.length, 2, 'pack state asked the server, once per request');
   });
 });

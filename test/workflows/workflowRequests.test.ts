@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExecuteCommandRequest, ResponseError } from 'vscode-languageserver-protocol/node';
 import { verifyPolicySignature } from '../../server/src/signing';
-import { WorkflowRequests, type WorkflowErrorData } from '../../server/src/workflowProtocol';
+import { WorkflowRequests, type WorkflowErrorData } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
 

@@ -1,6 +1,6 @@
 // IAM owner / change manager: Approve, Deny, Expire, shown the decision first; and Show Approval.
 import * as vscode from 'vscode';
-import type { ApprovalRecord } from '../../../server/src/backend/backend';
+import type { ApprovalRecord } from '../../../server/src/protocol';
 import { requireTrust } from '../trust';
 import { approvalLabel, type ApprovalNode } from '../views/approvalsView';
 import { showWorkflowError } from '../workflowClient';

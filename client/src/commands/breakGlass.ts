@@ -2,7 +2,7 @@
 // (actor, reason, approver group, expiry), the external reference is optional, and nothing is sent
 // until all of them are present and the summary is confirmed.
 import * as vscode from 'vscode';
-import type { Decision } from '../../../server/src/backend/backend';
+import type { Decision } from '../../../server/src/protocol';
 import { requireTrust } from '../trust';
 import type { ApprovalNode } from '../views/approvalsView';
 import { showWorkflowError } from '../workflowClient';

@@ -44,7 +44,7 @@ export async function diffPublished(ctx: CommandContext, arg?: unknown): Promise
     const id = String(draft.policy_pack.metadata.id ?? '');
     const published = await ctx.workflows.call('publishedPack', { policy_id: id });
     await ctx.virtualDocs.showDiff(
-      { path: `published/${id}/policy.yaml`, content: published.text ?? '# not published yet\n' },
+      { path: `published/${id}/policy.yaml`, content: published.text ?? `# ${published.unavailable ?? 'not published yet'}\n` },
       doc.uri,
       `${id}: published ↔ draft`,
     );

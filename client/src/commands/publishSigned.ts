@@ -1,7 +1,7 @@
 // Publish Signed: choose the approval bound to this draft's digest and a signing key, then write
 // policy.yaml + policy.yaml.sig.json and show both paths with the verification result.
 import * as vscode from 'vscode';
-import type { ApprovalRecord } from '../../../server/src/backend/backend';
+import type { ApprovalRecord } from '../../../server/src/protocol';
 import { requireTrust } from '../trust';
 import { renderPublishResult } from '../webview/render/publishResult';
 import { showWorkflowError } from '../workflowClient';

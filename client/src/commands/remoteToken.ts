@@ -1,7 +1,7 @@
 // The remote CAVRA token lives in SecretStorage only; the server gets it in memory, never in settings or logs.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CredentialsNotification } from '../../../server/src/workflowProtocol';
+import { CredentialsNotification } from '../../../server/src/protocol';
 
 const SECRET_KEY = 'cavra.remote.token';
 

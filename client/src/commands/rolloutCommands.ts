@@ -1,6 +1,6 @@
 // Security engineer: Plan Rollout Change (before/after, changed fields, risk, approval) and Apply.
 import * as vscode from 'vscode';
-import type { PolicyRolloutRecord, RolloutChangeRequest } from '../../../server/src/backend/backend';
+import type { PolicyRolloutRecord, RolloutChangeRequest } from '../../../server/src/protocol';
 import { requireTrust } from '../trust';
 import { renderRolloutPlan } from '../webview/render/rolloutPlan';
 import { showWorkflowError } from '../workflowClient';

@@ -1,7 +1,7 @@
 // Approvals grouped by state, pending first, optionally filtered by approver group; each approval
 // expands to its history, so an auditor sees who did what and when.
 import * as vscode from 'vscode';
-import type { ApprovalHistoryEntry, ApprovalRecord, ApprovalState } from '../../../server/src/backend/backend';
+import type { ApprovalHistoryEntry, ApprovalRecord, ApprovalState } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
 import { RefreshableTree } from './refreshableTree';
 

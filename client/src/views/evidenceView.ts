@@ -1,10 +1,10 @@
 // Evidence: the hash-chained log of every mutation, newest first.
 import * as vscode from 'vscode';
-import type { EvidenceRecord } from '../../../server/src/backend/backend';
+import type { EvidenceRecord } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
 import { RefreshableTree } from './refreshableTree';
 
-export type EvidenceNode = { kind: 'record'; record: EvidenceRecord; bad: boolean } | { kind: 'error' };
+export type EvidenceNode = { kind: 'record'; record: EvidenceRecord; bad: boolean } | { kind: 'unavailable'; reason: string } | { kind: 'error' };
 
 export class EvidenceView extends RefreshableTree<EvidenceNode> {
   /** Set by Verify Evidence Chain: the first record that failed, highlighted in the tree. */
@@ -16,6 +16,14 @@ export class EvidenceView extends RefreshableTree<EvidenceNode> {
 
   getTreeItem(node: EvidenceNode): vscode.TreeItem {
     if (node.kind === 'error') return this.errorItem('evidence');
+    if (node.kind === 'unavailable') {
+      // A remote CAVRA server keeps no such log: say so rather than show an empty (or the local) log.
+      const item = new vscode.TreeItem('Evidence log not available', vscode.TreeItemCollapsibleState.None);
+      item.description = node.reason;
+      item.tooltip = node.reason;
+      item.iconPath = new vscode.ThemeIcon('info');
+      return item;
+    }
     const r = node.record;
     const t = new vscode.TreeItem(`#${r.seq} ${r.event}`, vscode.TreeItemCollapsibleState.None);
     t.description = `${r.actor ?? 'unknown'} · ${r.recorded_at}`;
@@ -35,9 +43,10 @@ export class EvidenceView extends RefreshableTree<EvidenceNode> {
   async getChildren(node?: EvidenceNode): Promise<EvidenceNode[]> {
     if (node) return [];
     try {
-      const records = await this.workflows.call('listEvidence', { limit: 500 });
+      const list = await this.workflows.call('listEvidence', { limit: 500 });
       this.error = undefined;
-      return [...records].reverse().map((record) => ({ kind: 'record', record, bad: this.firstBadSeq !== undefined && record.seq >= this.firstBadSeq }));
+      if (list.unavailable) return [{ kind: 'unavailable', reason: list.unavailable }];
+      return [...list.items].reverse().map((record) => ({ kind: 'record', record, bad: this.firstBadSeq !== undefined && record.seq >= this.firstBadSeq }));
     } catch (e) {
       this.error = (e as Error).message;
       return [{ kind: 'error' }];

@@ -1,7 +1,6 @@
 // Policy Packs: the catalog (id, version, rule counts, inheritance) with each pack's publish state.
 import * as vscode from 'vscode';
-import type { PolicyPackCatalogItem } from '../../../server/src/backend/backend';
-import type { PackState } from '../../../server/src/workflowProtocol';
+import type { PackState, PolicyPackCatalogItem } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
 import { RefreshableTree } from './refreshableTree';
 
@@ -12,6 +11,7 @@ const STATE_WORDS: Record<PackState['signature'], [string, string]> = {
   modified: ['modified since signed', 'warning'],
   invalid: ['signature invalid', 'error'],
   unsigned: ['unsigned', 'circle-outline'],
+  unknown: ['published (signature not reported)', 'question'],
 };
 
 export class PacksView extends RefreshableTree<PackNode> {

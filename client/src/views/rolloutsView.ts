@@ -1,6 +1,6 @@
 // Rollouts: where each pack is rolled out, in which mode and state.
 import * as vscode from 'vscode';
-import type { PolicyRolloutRecord } from '../../../server/src/backend/backend';
+import type { PolicyRolloutRecord } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
 import { RefreshableTree } from './refreshableTree';
 

@@ -5,9 +5,9 @@ export {
 } from './keys';
 export type { Ed25519KeyPair, WrittenKeyPair } from './keys';
 export {
-  SIGNATURE_SCHEMA_VERSION, hmacSignature, policyFileDigest, serializeSignature, signPolicyBytes, signatureDowngrade,
-  signatureKeyId, signingAlgorithm, verifyFailureAdvice, verifyPolicySignature,
+  SIGNATURE_SCHEMA_VERSION, digestMismatch, hmacSignature, policyFileDigest, readSignatureClaim, serializeSignature,
+  signPolicyBytes, signatureDowngrade, signatureKeyId, signingAlgorithm, verifyFailureAdvice, verifyPolicySignature,
 } from './signature';
 export type {
-  PolicySignature, SignPolicyOptions, SignatureAlgorithm, VerifyPolicyOptions, VerifyProblem, VerifyResult,
+  PolicySignature, SignatureClaim, SignPolicyOptions, SignatureAlgorithm, VerifyPolicyOptions, VerifyProblem, VerifyResult,
 } from './signature';

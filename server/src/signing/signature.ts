@@ -113,15 +113,14 @@ export interface VerifyResult {
   signatureChecked: boolean;
 }
 
-/**
- * Checks a policy's bytes against its sig.json text in the order CAVRA's verify_policy_signature
- * does; stricter where CAVRA lets things pass (unknown algorithm, forged SHA256 signature).
- */
-export function verifyPolicySignature(bytes: Uint8Array, sigJsonText: string, opts: VerifyPolicyOptions = {}): VerifyResult {
-  const sigFile = opts.sigFile ?? 'policy.yaml.sig.json';
-  const fail = (problem: VerifyProblem, message: string, algorithm?: string): VerifyResult =>
-    ({ ok: false, algorithm, message, problem, signatureChecked: false });
+/** A sig.json read up to its digest: the first checks of `verifyPolicySignature`, in its order. */
+export type SignatureClaim =
+  | { ok: true; sig: Record<string, unknown>; algorithm: string; digest: string }
+  | { ok: false; failure: VerifyResult };
 
+export function readSignatureClaim(sigJsonText: string, sigFile = 'policy.yaml.sig.json'): SignatureClaim {
+  const fail = (problem: VerifyProblem, message: string, algorithm?: string): SignatureClaim =>
+    ({ ok: false, failure: { ok: false, algorithm, message, problem, signatureChecked: false } });
   let payload: unknown;
   try {
     payload = JSON.parse(sigJsonText);
@@ -142,11 +141,29 @@ export function verifyPolicySignature(bytes: Uint8Array, sigJsonText: string, op
       return fail('missing-field', `${sigFile} has no "${field}" string field`, algorithm);
     }
   }
-  const claimed = sig.digest as string;
+  return { ok: true, sig, algorithm: sig.algorithm as string, digest: sig.digest as string };
+}
+
+/** The answer for bytes that are not the signed bytes: nothing to verify. */
+export function digestMismatch(sigFile: string, claimed: string, actual: string, algorithm?: string): VerifyResult {
+  const message = `policy digest mismatch: the policy changed after signing (${sigFile} says ${claimed}, the file is ${actual})`;
+  return { ok: false, algorithm, message, problem: 'digest-mismatch', signatureChecked: false };
+}
+
+/**
+ * Checks a policy's bytes against its sig.json text in the order CAVRA's verify_policy_signature
+ * does; stricter where CAVRA lets things pass (unknown algorithm, forged SHA256 signature).
+ */
+export function verifyPolicySignature(bytes: Uint8Array, sigJsonText: string, opts: VerifyPolicyOptions = {}): VerifyResult {
+  const sigFile = opts.sigFile ?? 'policy.yaml.sig.json';
+  const claim = readSignatureClaim(sigJsonText, sigFile);
+  if (!claim.ok) return claim.failure;
+  const { sig, algorithm } = claim;
+  const claimed = claim.digest;
   const actual = policyFileDigest(bytes);
-  if (claimed !== actual) {
-    return fail('digest-mismatch', `policy digest mismatch: the policy changed after signing (${sigFile} says ${claimed}, the file is ${actual})`, algorithm);
-  }
+  if (claimed !== actual) return digestMismatch(sigFile, claimed, actual, algorithm);
+  const fail = (problem: VerifyProblem, message: string): VerifyResult =>
+    ({ ok: false, algorithm, message, problem, signatureChecked: false });
   const signature = sig.signature as string;
   switch (algorithm) {
     case 'Ed25519':
@@ -155,7 +172,7 @@ export function verifyPolicySignature(bytes: Uint8Array, sigJsonText: string, op
     case 'SHA256':
       return verifyHmac(bytes, algorithm, signature, opts.hmacKey, actual.slice('sha256:'.length));
     default:
-      return fail('unknown-algorithm', `${sigFile} has unknown algorithm ${JSON.stringify(algorithm)}: CAVRA signs with Ed25519, HS256 or SHA256`, algorithm);
+      return fail('unknown-algorithm', `${sigFile} has unknown algorithm ${JSON.stringify(algorithm)}: CAVRA signs with Ed25519, HS256 or SHA256`);
   }
 }
 

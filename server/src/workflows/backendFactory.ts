@@ -2,17 +2,18 @@
 // CAVRA server. Configuration mistakes surface as the first request's error, not as a crash.
 import { createActorVerifier } from '../backend/actor';
 import { BackendError } from '../backend/backend';
-import { createLocalBackend } from '../backend/local';
+import { createLocalBackend, type SignatureStates } from '../backend/local';
 import { RemoteBackend } from '../backend/remote';
 import type { SelectedBackend } from './workflowService';
-import { inWorkspace, workflowPolicyRoot, type WorkflowSettings } from './workspaceSettings';
+import { hmacKeyOf, inWorkspace, signingKeyDirectory, workflowPolicyRoot, type WorkflowSettings } from './workspaceSettings';
 
 function failing(detail: string, status = 400): SelectedBackend {
   const fail = () => Promise.reject(new BackendError(status, detail));
   return new Proxy({}, { get: (_t, prop) => (prop === 'then' ? undefined : fail) }) as SelectedBackend;
 }
 
-export function createWorkflowBackend(s: WorkflowSettings, folder: string, token: () => string | null): SelectedBackend {
+/** `signatures`: the editor's signature states, shared with its diagnostics so that one check serves both. */
+export function createWorkflowBackend(s: WorkflowSettings, folder: string, token: () => string | null, signatures?: SignatureStates): SelectedBackend {
   if (s.backend === 'remote') {
     if (!s.remoteUrl) return failing('cavra.backend is "remote" but cavra.remote.url is empty: set the CAVRA server URL in settings');
     try {
@@ -36,8 +37,10 @@ export function createWorkflowBackend(s: WorkflowSettings, folder: string, token
     approvalStore: s.approvalStore ? inWorkspace(folder, s.approvalStore) : env.CAVRA_APPROVAL_STORE || undefined,
     inventoryStore: s.inventoryStore ? inWorkspace(folder, s.inventoryStore) : env.CAVRA_INVENTORY_STORE || undefined,
     routingFile: env.CAVRA_APPROVAL_ROUTING_FILE || undefined,
-    signingKey: s.hmacKeyEnv ? env[s.hmacKeyEnv] || undefined : undefined,
+    signingKey: hmacKeyOf(s, env),
     actorVerifier,
     maxPolicyBytes: s.maxFileSizeMb * 1024 * 1024,
+    keyDirectory: signingKeyDirectory(s, folder),
+    signatureStates: signatures,
   });
 }

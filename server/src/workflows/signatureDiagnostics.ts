@@ -1,19 +1,20 @@
 // A published pack whose text no longer matches its policy.yaml.sig.json (or whose signature fails)
 // gets a diagnostic at line 1 saying what changed and how to fix it: revert, or publish again through
 // an approval. Never "sign it again", which would bless a change nobody approved.
-import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// The check itself is kept in `signatures` (see SignatureStates): a keystroke costs a digest, not a
+// verification.
+import { basename, dirname } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { packState, type SignatureStates } from '../backend/local';
 import { makeDiagnostic } from '../language/makeDiagnostic';
 import { verifyFailureAdvice, type VerifyProblem } from '../signing';
-import { packState } from './packState';
 
 /** The editor's way to publish a pack again, through an approval. */
 const REPUBLISH = 'Plan Publish → Request Publish Approval → Publish Signed';
 
-export function signatureDiagnostics(file: string, text: string, keyDirectory: string, hmacKey: string | undefined): Diagnostic[] {
-  if (basename(file) !== 'policy.yaml' || !existsSync(join(dirname(file), 'policy.yaml.sig.json'))) return [];
-  const state = packState(basename(dirname(file)), file, Buffer.from(text, 'utf8'), keyDirectory, hmacKey, []);
+export function signatureDiagnostics(file: string, text: string, keyDirectory: string, hmacKey: string | undefined, signatures: SignatureStates): Diagnostic[] {
+  if (basename(file) !== 'policy.yaml') return [];
+  const state = packState(basename(dirname(file)), file, Buffer.from(text, 'utf8'), { signatures, keyDirectory, hmacKey, evidence: [] });
   if (state.signature === 'verified' || state.signature === 'unsigned') return [];
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: Math.max(1, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')) } };
   const message = state.signature === 'modified'

@@ -1,14 +1,12 @@
-// The workflow requests of workflowProtocol.ts, answered through the selected Backend (local or
-// remote). Protocol-free: main.ts registers each method on the LSP connection and as an
-// executeCommand command; tests call `handle` directly.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// The workflow requests of the protocol (protocol/workflows.ts), answered through the selected Backend
+// (local or remote): one typed handler per request. Transport-free: registerWorkflows.ts puts each on
+// the LSP connection and as an executeCommand command; tests call `handle` directly.
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { BackendError, type Backend, type EvidenceRecord, type WorkspaceOperations } from '../backend/backend';
-import { EvidenceLog } from '../backend/evidence';
-import { MUTATING_METHODS, type BackendInfo, type WorkflowMethod } from '../workflowProtocol';
-import { packState } from './packState';
-import { inWorkspace, workflowPolicyRoot, type WorkflowSettings } from './workspaceSettings';
+import { BackendError, type Backend, type WorkspaceOperations } from '../backend/backend';
+import { MUTATING_METHODS, type BackendInfo, type ParamsOf, type ResultOf, type WorkflowHandlers, type WorkflowMethod } from '../protocol';
+import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
 export type SelectedBackend = Backend & Partial<WorkspaceOperations>;
 
@@ -48,10 +46,6 @@ export class WorkflowService {
     return this.session.actor;
   }
 
-  private policyRoot(e: WorkflowEnvironment): string {
-    return workflowPolicyRoot(e.settings, e.folder);
-  }
-
   private draftText(e: WorkflowEnvironment, uri: string): { draft_yaml: string; draft_file: string } {
     const file = fileOf(uri);
     // The editor does not analyse a file above cavra.maxFileSizeMb; neither is it parsed for a plan or
@@ -74,16 +68,6 @@ export class WorkflowService {
     }
   }
 
-  private evidence(e: WorkflowEnvironment): EvidenceRecord[] {
-    const file = join(e.folder, '.cavra', 'evidence.jsonl');
-    if (!existsSync(file)) return [];
-    try {
-      return new EvidenceLog(file, { now: () => new Date().toISOString() }).read();
-    } catch {
-      return [];
-    }
-  }
-
   private async info(e: WorkflowEnvironment): Promise<BackendInfo> {
     return {
       kind: e.settings.backend,
@@ -93,41 +77,35 @@ export class WorkflowService {
     };
   }
 
-  async handle(method: WorkflowMethod, params: any): Promise<unknown> {
+  /** Answers one request; the restricted-mode refusal is checked here, for every method alike. */
+  async handle<M extends WorkflowMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
     const e = this.env();
-    if (!e.settings.trusted && (MUTATING_METHODS.has(method) || (e.settings.backend === 'remote' && method !== 'backendInfo' && method !== 'packState'))) {
+    if (!e.settings.trusted && (MUTATING_METHODS.has(method) || (e.settings.backend === 'remote' && method !== 'backendInfo'))) {
       throw new WorkflowError(403, `${method} is disabled in Restricted Mode: trust this workspace to publish, sign, record approvals or call a remote CAVRA server.`);
     }
+    const handler: WorkflowHandlers[M] = this.handlers(e)[method];
+    return handler(params);
+  }
+
+  private handlers(e: WorkflowEnvironment): WorkflowHandlers {
     const b = e.backend;
-    const p = params ?? {};
-    switch (method) {
-      case 'backendInfo':
-        return this.info(e);
-      case 'catalog':
-        return b.catalog();
-      case 'packState': {
+    return {
+      backendInfo: () => this.info(e),
+      catalog: () => b.catalog(),
+      packState: async (p) => {
         const file = fileOf(p.uri);
-        const open = e.openText(p.uri);
-        const bytes = open !== undefined ? Buffer.from(open, 'utf8') : existsSync(file) ? readFileSync(file) : null;
         const id = file.split(/[\\/]/).slice(-2, -1)[0] ?? '';
-        const hmacKey = e.settings.hmacKeyEnv ? process.env[e.settings.hmacKeyEnv] || undefined : undefined;
-        const published = file.endsWith('policy.yaml') ? bytes : existsSync(join(this.policyRoot(e), id, 'policy.yaml')) ? readFileSync(join(this.policyRoot(e), id, 'policy.yaml')) : null;
-        return packState(id, file.endsWith('policy.yaml') ? file : join(this.policyRoot(e), id, 'policy.yaml'), published, inWorkspace(e.folder, e.settings.signingKeyDirectory), hmacKey, this.evidence(e));
-      }
-      case 'publishedPack': {
-        const id = String(p.policy_id ?? '');
-        if (!id || /[\\/]|^\.\.?$/.test(id)) throw new WorkflowError(400, 'policy id is not safe for write-back');
-        const path = join(this.policyRoot(e), id, 'policy.yaml');
-        return { policy_id: id, path: existsSync(path) ? path : null, text: existsSync(path) ? readFileSync(path, 'utf8') : null };
-      }
-      case 'draftPreview':
-        return b.draft(this.draftText(e, p.uri));
-      case 'publishPlan':
-        return b.publishPlan(this.draftText(e, p.uri));
-      case 'publishRequest':
-        return b.publishRequest({ ...this.draftText(e, p.uri), requested_by: p.requested_by, approver_group: p.approver_group, ttl_hours: p.ttl_hours });
-      case 'publish': {
-        const keyDir = inWorkspace(e.folder, e.settings.signingKeyDirectory);
+        // A published file is checked as the editor shows it; any other file of the pack (a draft)
+        // shows the state of the pack's published policy.yaml.
+        if (!file.endsWith('policy.yaml')) return b.packState({ policy_id: id });
+        return b.packState({ policy_id: id, policy_path: file, text: e.openText(p.uri) });
+      },
+      publishedPack: (p) => b.publishedPack(String(p.policy_id ?? '')),
+      draftPreview: async (p) => b.draft(this.draftText(e, p.uri)),
+      publishPlan: async (p) => b.publishPlan(this.draftText(e, p.uri)),
+      publishRequest: async (p) => b.publishRequest({ ...this.draftText(e, p.uri), requested_by: p.requested_by, approver_group: p.approver_group, ttl_hours: p.ttl_hours }),
+      publish: async (p) => {
+        const keyDir = signingKeyDirectory(e.settings, e.folder);
         let private_key_pem: string | undefined;
         if (p.key_id) {
           if (/[\\/]|\.\./.test(String(p.key_id))) throw new WorkflowError(400, `key id ${JSON.stringify(p.key_id)} is not a plain name`);
@@ -138,45 +116,31 @@ export class WorkflowService {
             throw new WorkflowError(400, `cannot read the signing key ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
           }
         }
-        const hmac_key = !private_key_pem && e.settings.hmacKeyEnv ? process.env[e.settings.hmacKeyEnv] || undefined : undefined;
+        const hmac_key = private_key_pem ? undefined : hmacKeyOf(e.settings);
         return b.publish({ ...this.draftText(e, p.uri), approval_id: p.approval_id, signer: p.signer, actor: p.signer, signing: { private_key_pem, key_id: p.key_id, hmac_key } });
-      }
-      case 'listApprovals':
-        return b.listApprovals(p);
-      case 'getApproval':
-        return b.getApproval(p.approval_id);
-      case 'createApproval':
-        return b.createApproval(p);
-      case 'approve':
-      case 'deny':
-      case 'expire': {
-        const { approval_id, ...request } = p;
-        return method === 'approve' ? b.approve(approval_id, request) : method === 'deny' ? b.deny(approval_id, request) : b.expire(approval_id, request);
-      }
-      case 'attachDecision':
-        return b.attachDecision(p.approval_id, p.decision);
-      case 'breakGlass':
-        return b.breakGlass(p);
-      case 'rolloutPlan':
-        return b.rolloutChangePlan(p);
-      case 'rolloutApply':
-        return b.rolloutApplyChange(p);
-      case 'listRollouts':
-        return b.listRollouts(p);
-      case 'evaluate':
-        return b.evaluate(p);
-      case 'decisionTests':
+      },
+      listApprovals: (q) => b.listApprovals(q ?? {}),
+      getApproval: (p) => b.getApproval(p.approval_id),
+      createApproval: (p) => b.createApproval(p),
+      approve: ({ approval_id, ...request }) => b.approve(approval_id, request),
+      deny: ({ approval_id, ...request }) => b.deny(approval_id, request),
+      expire: ({ approval_id, ...request }) => b.expire(approval_id, request),
+      attachDecision: (p) => b.attachDecision(p.approval_id, p.decision),
+      breakGlass: (p) => b.breakGlass(p),
+      rolloutPlan: (p) => b.rolloutChangePlan(p),
+      rolloutApply: (p) => b.rolloutApplyChange(p),
+      listRollouts: (q) => b.listRollouts(q ?? {}),
+      evaluate: (p) => b.evaluate(p),
+      decisionTests: async (p) => {
         if (!b.runDecisionTests) throw new WorkflowError(400, 'decision tests run against the local workspace backend only');
-        return b.runDecisionTests(p);
-      case 'listEvidence': {
-        const records = this.evidence(e);
-        const limit = typeof p.limit === 'number' && p.limit > 0 ? p.limit : 500;
-        return records.slice(-limit);
-      }
-      case 'verifyEvidence':
+        return b.runDecisionTests(p ?? {});
+      },
+      listEvidence: (q) => b.listEvidence(q ?? {}),
+      verifyEvidence: async () => {
         if (!b.verifyEvidence) throw new WorkflowError(400, 'the evidence chain is kept by the local workspace backend');
         return b.verifyEvidence();
-    }
+      },
+    };
   }
 }
 

@@ -1,5 +1,6 @@
-// Everything the workflow layer needs to know about the workspace, from the `cavra` settings
-// (pulled by the server) and the environment CAVRA's own tools honour.
+// The server's settings, in one place: the `cavra` configuration section (pulled by the server, or
+// the initialization options) read once into `WorkflowSettings`, and the rules that turn them into
+// paths and keys with the environment CAVRA's own tools honour. Language and workflows read the same.
 import { isAbsolute, join } from 'node:path';
 import { DEFAULT_POLICY_ROOT, resolvePolicyRoot } from '../policy/policyRoot';
 
@@ -62,6 +63,9 @@ export function readWorkflowSettings(raw: Record<string, unknown> | null | undef
   };
 }
 
+/** What the language service reads (and an LSP client may pass as initialization options). */
+export type ServerSettings = Pick<WorkflowSettings, 'policyRoot' | 'maxFileSizeMb'>;
+
 export function inWorkspace(folder: string, path: string): string {
   return isAbsolute(path) ? path : join(folder, path);
 }
@@ -69,4 +73,19 @@ export function inWorkspace(folder: string, path: string): string {
 /** The policy root of the workflows' settings ({@link resolvePolicyRoot} decides). */
 export function workflowPolicyRoot(s: WorkflowSettings, folder: string, env: NodeJS.ProcessEnv = process.env): string {
   return resolvePolicyRoot({ workspace: folder, setting: s.policyRoot, env });
+}
+
+/** The policy roots the language service indexes: one per workspace folder ({@link resolvePolicyRoot} decides). */
+export function languagePolicyRoots(s: WorkflowSettings, folders: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  return [...new Set(folders.map((f) => workflowPolicyRoot(s, f, env)))];
+}
+
+/** The folder of trusted `*.public.pem` keys. */
+export function signingKeyDirectory(s: WorkflowSettings, folder: string): string {
+  return inWorkspace(folder, s.signingKeyDirectory);
+}
+
+/** The HMAC key named by `cavra.signing.hmacKeyEnv` (never in an untrusted workspace: the setting is then empty). */
+export function hmacKeyOf(s: WorkflowSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return s.hmacKeyEnv ? env[s.hmacKeyEnv] || undefined : undefined;
 }

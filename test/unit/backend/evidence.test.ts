@@ -100,4 +100,16 @@ describe('evidence: hash-chained log of every mutation', () => {
       fresh.cleanup();
     }
   });
+
+  it('lists the newest records of the log the backend writes, wherever its evidenceLog option puts it', async () => {
+    const all = await ws.backend.listEvidence();
+    assert.equal(all.unavailable, null);
+    assert.deepEqual(all.items.map((r) => r.seq), lines().map((_, i) => i + 1));
+    assert.deepEqual((await ws.backend.listEvidence({ limit: 2 })).items.map((r) => r.event), ['expire', 'rollout_apply']);
+
+    const elsewhere = ws.make({ evidenceLog: join(ws.root, 'audit', 'log.jsonl') });
+    await elsewhere.createApproval({ decision: { decision_id: 'dec_elsewhere', approver_group: 'Ops' } });
+    const listed = await elsewhere.listEvidence();
+    assert.deepEqual(listed.items.map((r) => r.event), ['approval_request'], 'not the default .cavra/evidence.jsonl');
+  });
 });

@@ -17,7 +17,7 @@ import type { BackendError } from '../../../server/src/backend/backend';
 import { createLocalBackend } from '../../../server/src/backend/local';
 import { analyze } from '../../../server/src/language/languageService';
 import { PackCatalog } from '../../../server/src/language/packCatalog';
-import { WorkflowRequests, type WorkflowErrorData } from '../../../server/src/workflowProtocol';
+import { WorkflowRequests, type WorkflowErrorData } from '../../../server/src/protocol';
 import { LspClient } from '../../lsp/lspClient';
 import { tempWorkspace, type TempWorkspace } from '../../lsp/tempWorkspace';
 import { Figures } from './support/figures';

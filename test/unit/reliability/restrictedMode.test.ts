@@ -9,7 +9,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ExecuteCommandRequest, ResponseError } from 'vscode-languageserver-protocol/node';
 import { serializeSignature, signPolicyBytes } from '../../../server/src/signing';
-import { MUTATING_METHODS, WorkflowRequests, type WorkflowErrorData, type WorkflowMethod } from '../../../server/src/workflowProtocol';
+import { MUTATING_METHODS, WorkflowRequests, type WorkflowErrorData, type WorkflowMethod } from '../../../server/src/protocol';
 import { LspClient } from '../../lsp/lspClient';
 import { tempWorkspace, type TempWorkspace } from '../../lsp/tempWorkspace';
 import { startLocalCavraServer, type LocalCavraServer } from '../../server/localCavraServer';

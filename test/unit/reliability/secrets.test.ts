@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ResponseError } from 'vscode-languageserver-protocol/node';
-import { CredentialsNotification, WorkflowRequests } from '../../../server/src/workflowProtocol';
+import { CredentialsNotification, WorkflowRequests } from '../../../server/src/protocol';
 import { LspClient } from '../../lsp/lspClient';
 import { repoRoot } from '../../lsp/repoRoot';
 import { startLocalCavraServer, type LocalCavraServer } from '../../server/localCavraServer';

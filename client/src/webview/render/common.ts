@@ -1,5 +1,5 @@
 // Pieces every report shares: risk badge, operator notes (verbatim), summary counts, key/value tables.
-import type { PolicySummary, Risk } from '../../../../server/src/backend/backend';
+import type { PolicySummary, Risk } from '../../../../server/src/protocol';
 import { Html, html } from '../html';
 
 export function riskBadge(risk: Risk | string): Html {

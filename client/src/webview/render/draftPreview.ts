@@ -1,4 +1,4 @@
-import type { PolicyPackDraft } from '../../../../server/src/backend/backend';
+import type { PolicyPackDraft } from '../../../../server/src/protocol';
 import { html, type Html } from '../html';
 import { errorsList, keyValues, notes, summaryTable, validity } from './common';
 

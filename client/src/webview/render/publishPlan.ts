@@ -1,4 +1,4 @@
-import type { PublishPlan } from '../../../../server/src/backend/backend';
+import type { PublishPlan } from '../../../../server/src/protocol';
 import { html, type Html } from '../html';
 import { errorsList, keyValues, notes, riskBadge, summaryTable, validity } from './common';
 

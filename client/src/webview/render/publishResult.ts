@@ -1,4 +1,4 @@
-import type { PublishResult } from '../../../../server/src/backend/backend';
+import type { PublishResult } from '../../../../server/src/protocol';
 import { html, type Html } from '../html';
 import { keyValues, notes, summaryTable } from './common';
 

@@ -1,4 +1,4 @@
-import type { RolloutChangePlan, RolloutChangeResult } from '../../../../server/src/backend/backend';
+import type { RolloutChangePlan, RolloutChangeResult } from '../../../../server/src/protocol';
 import { html, type Html } from '../html';
 import { notes, riskBadge } from './common';
 

@@ -10,15 +10,9 @@ import { compareCodePoints } from '../../policy/canonicalJson';
 import { pyTruthy } from '../../policy/pythonValues';
 import { isVerifiedClaims, type VerifiedClaims } from './verifyActorToken';
 import type { RbacPolicy } from './rbac';
+import type { ActorContext } from '../api/actor';
 
-/** CAVRA's public actor context (`_public_actor_context`); groups include RBAC group_mappings targets. */
-export interface ActorContext {
-  readonly actor: string;
-  readonly subject: string | null;
-  readonly issuer: string | null;
-  readonly groups: readonly string[];
-  readonly repository: string | null;
-}
+export type { ActorContext };
 
 const verifiedContexts = new WeakSet<object>();
 

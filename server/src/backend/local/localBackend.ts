@@ -5,7 +5,8 @@
 import type {
   ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalExpireRequest, ApprovalList, ApprovalListQuery,
   ApprovalRecord, Backend, BreakGlassRequest, Decision, DecisionTestReport, DecisionTestRequest, DecisionWithApproval,
-  DraftRequest, EvaluateRequest, EvidenceVerifyResult, PolicyPackCatalog, PolicyPackDraft, PolicyRolloutRecord,
+  DraftRequest, EvaluateRequest, EvidenceList, EvidenceListQuery, EvidenceVerifyResult, PackState, PackStateRequest,
+  PolicyPackCatalog, PublishedPack, PolicyPackDraft, PolicyRolloutRecord,
   PublishPlan, PublishPlanRequest, PublishRequest, PublishRequestRequest, PublishRequestResult, PublishResult,
   RolloutChangePlan, RolloutChangeRequest, RolloutChangeResult, RolloutList, RolloutListQuery, WorkspaceOperations,
 } from '../backend';
@@ -15,6 +16,7 @@ import type { ApprovalStore } from './approvalStore';
 import { runDecisionTests } from './decisionTests';
 import * as decisions from './decisions';
 import * as drafts from './drafts';
+import * as packs from './publishedPacks';
 import type { InventoryStore } from './inventoryStore';
 import type { LocalBackendOptions, ResolvedPaths } from './options';
 import type { PolicyRegistry } from './policyRegistry';
@@ -122,6 +124,19 @@ export class LocalBackend implements Backend, WorkspaceOperations {
 
   async verifyEvidence(): Promise<EvidenceVerifyResult> {
     return this.evidence.verify();
+  }
+
+  // Published packs as the workspace's files show them (publishedPacks.ts)
+  packState(request: PackStateRequest): Promise<PackState> {
+    return packs.packState(this.ws, request);
+  }
+
+  publishedPack(policyId: string): Promise<PublishedPack> {
+    return packs.publishedPack(this.ws, policyId);
+  }
+
+  listEvidence(query: EvidenceListQuery = {}): Promise<EvidenceList> {
+    return packs.listEvidence(this.ws, query);
   }
 }
 

@@ -5,6 +5,7 @@ import { resolvePolicyRoot } from '../../policy/policyRoot';
 import type { ActorVerifier } from '../backend';
 import type { LockOptions } from '../store';
 import type { PublishHooks } from './publishPair';
+import type { SignatureStates } from './signatureStates';
 import type { Clock, RandomHex } from './pythonTime';
 
 export interface LocalBackendOptions {
@@ -29,6 +30,10 @@ export interface LocalBackendOptions {
   lock?: LockOptions;
   /** Published policy files larger than this are not parsed (default 5 MB, the editor's cavra.maxFileSizeMb). */
   maxPolicyBytes?: number;
+  /** Trusted `*.public.pem` keys for pack state; default `<root>/.cavra/policy-signing` (CAVRA's keygen folder). */
+  keyDirectory?: string;
+  /** Signature states kept between calls; the editor shares one with its diagnostics and invalidates it. */
+  signatureStates?: SignatureStates;
   /** Tests only: observe or break a publish between its steps. */
   publishHooks?: PublishHooks;
 }
@@ -39,6 +44,7 @@ export interface ResolvedPaths {
   approvalStore: string;
   inventoryStore: string;
   evidenceLog: string;
+  keyDirectory: string;
   routingFile?: string;
 }
 
@@ -52,6 +58,7 @@ export function resolvePaths(opts: LocalBackendOptions): ResolvedPaths {
     approvalStore: at(opts.approvalStore, '.cavra/approvals.json'),
     inventoryStore: at(opts.inventoryStore, '.cavra/api/inventory.json'),
     evidenceLog: at(opts.evidenceLog, '.cavra/evidence.jsonl'),
+    keyDirectory: at(opts.keyDirectory, '.cavra/policy-signing'),
     routingFile: opts.routingFile ? at(opts.routingFile, '') : undefined,
   };
 }

@@ -6,6 +6,7 @@ import { ApprovalStore } from './approvalStore';
 import { InventoryStore } from './inventoryStore';
 import { resolvePaths, type LocalBackendOptions, type ResolvedPaths } from './options';
 import { PolicyRegistry } from './policyRegistry';
+import { SignatureStates } from './signatureStates';
 import { pyIsoformat, systemClock, systemRandomHex, type Clock, type RandomHex } from './pythonTime';
 
 export class LocalWorkspace {
@@ -16,6 +17,8 @@ export class LocalWorkspace {
   readonly evidence: EvidenceLog;
   readonly clock: Clock;
   readonly randomHex: RandomHex;
+  /** Signature checks kept between calls (shared with the editor's diagnostics when it passes one). */
+  readonly signatures: SignatureStates;
 
   constructor(readonly options: LocalBackendOptions) {
     this.paths = resolvePaths(options);
@@ -25,6 +28,7 @@ export class LocalWorkspace {
     this.approvals = new ApprovalStore(this.paths.approvalStore, options.lock);
     this.inventory = new InventoryStore(this.paths.inventoryStore, options.lock);
     this.evidence = new EvidenceLog(this.paths.evidenceLog, { now: () => this.now(), lock: options.lock });
+    this.signatures = options.signatureStates ?? new SignatureStates();
   }
 
   now(): string {

@@ -3,8 +3,8 @@
 // (remoteErrors.ts); reads are retried with backoff, mutations never.
 import type {
   ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalExpireRequest, ApprovalList, ApprovalListQuery,
-  ApprovalRecord, Backend, BreakGlassRequest, Decision, DecisionWithApproval, DraftRequest, EvaluateRequest,
-  PolicyPackCatalog, PolicyPackDraft, PolicyRolloutRecord, PublishPlan, PublishPlanRequest, PublishRequest,
+  ApprovalRecord, Backend, BreakGlassRequest, Decision, DecisionWithApproval, DraftRequest, EvaluateRequest, EvidenceList,
+  PackState, PackStateRequest, PolicyPackCatalog, PublishedPack, PolicyPackDraft, PolicyRolloutRecord, PublishPlan, PublishPlanRequest, PublishRequest,
   PublishRequestRequest, PublishRequestResult, PublishResult, RolloutChangePlan, RolloutChangeRequest,
   RolloutChangeResult, RolloutList, RolloutListQuery,
 } from '../backend';
@@ -13,6 +13,7 @@ import { RemoteConnection, type RemoteBackendOptions } from './connection';
 import * as consoleCalls from './console';
 import type { ConsoleConfig, ConsoleSession, RemoteCapabilities } from './console';
 import * as decisions from './decisions';
+import { remoteEvidence, remotePackState, remotePublishedPack } from './packState';
 import * as policyPacks from './policyPacks';
 import * as rollouts from './rollouts';
 
@@ -129,5 +130,18 @@ export class RemoteBackend implements Backend {
   // Decisions (decisions.ts)
   evaluate(request: EvaluateRequest): Promise<Decision> {
     return decisions.evaluate(this.connection, request);
+  }
+
+  // What the server reports about published packs (packState.ts): the catalog, nothing more.
+  packState(request: PackStateRequest): Promise<PackState> {
+    return remotePackState(request, () => this.catalog(), this.connection.display);
+  }
+
+  async publishedPack(policyId: string): Promise<PublishedPack> {
+    return remotePublishedPack(policyId);
+  }
+
+  async listEvidence(): Promise<EvidenceList> {
+    return remoteEvidence();
   }
 }

@@ -1,8 +1,6 @@
-// The one contract between the VS Code client (or any other editor) and the server: every custom
-// request, with its params and result types. The client imports this file; types only cross over.
+// The language server's own requests about an open policy file.
 import { RequestType } from 'vscode-languageserver-protocol';
-import { DEFAULT_POLICY_ROOT } from './policy/policyRoot';
-import type { PolicySummary } from './policy/summary';
+import type { PolicySummary } from './types';
 
 export interface DocumentStateParams {
   uri: string;
@@ -25,11 +23,3 @@ export interface DocumentState {
 }
 
 export const DocumentStateRequest = new RequestType<DocumentStateParams, DocumentState | null, void>('cavra/documentState');
-
-/** Settings the server pulls from the `cavra` configuration section. */
-export interface ServerSettings {
-  policyRoot: string;
-  maxFileSizeMb: number;
-}
-
-export const defaultServerSettings: ServerSettings = { policyRoot: DEFAULT_POLICY_ROOT, maxFileSizeMb: 5 };

@@ -1,0 +1,88 @@
+// Rollouts — /policy-rollouts.
+import type { ActorContext, ActorCredentials } from './actor';
+import type { SCHEMA_VERSIONS } from './schemaVersions';
+import type { Risk, RolloutMode, RolloutState } from './vocabulary';
+
+/** Fields a rollout change may carry (SPEC 3.7); unknown fields are dropped by normalization. */
+export interface RolloutFields {
+  rollout_id?: string;
+  repository?: string;
+  repository_id?: string;
+  policy_pack?: string;
+  policy_version?: string;
+  mode?: RolloutMode | string;
+  state?: RolloutState | string;
+  owner?: string;
+  coverage_percent?: number | string;
+  last_evaluated_at?: string | null;
+  created_at?: string;
+  evidence_refs?: string[] | string;
+}
+
+/** SPEC 3.7 normalized rollout record, in CAVRA's key order. */
+export interface PolicyRolloutRecord {
+  schema_version: typeof SCHEMA_VERSIONS.rollout;
+  rollout_id: string;
+  repository: string;
+  policy_pack: string;
+  policy_version: string;
+  mode: RolloutMode;
+  state: RolloutState;
+  owner: string;
+  coverage_percent: number;
+  last_evaluated_at: string | null;
+  created_at: string;
+  updated_at: string;
+  evidence_refs: string[];
+}
+
+/**
+ * POST /policy-rollouts/change-plan and /apply-change: the fields top level, or under `changes`;
+ * a top-level `rollout_id` selects the current record (CAVRA looks it up only when given).
+ */
+export interface RolloutChangeRequest extends RolloutFields, ActorCredentials {
+  changes?: RolloutFields;
+  /** apply-change: who applies it when there is no verified actor (recorded in the evidence, not in the rollout). */
+  actor?: string;
+}
+
+export interface RolloutFieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface RolloutChangePlan {
+  schema_version: typeof SCHEMA_VERSIONS.rolloutChangePlan;
+  product: 'CAVRA';
+  generated_at: string;
+  operation: 'create' | 'update';
+  risk: Risk;
+  approval_required: boolean;
+  before: PolicyRolloutRecord | null;
+  after: PolicyRolloutRecord;
+  changes: RolloutFieldChange[];
+  operator_notes: string[];
+}
+
+export interface RolloutChangeResult {
+  schema_version: typeof SCHEMA_VERSIONS.rolloutChangeResult;
+  product: 'CAVRA';
+  actor: ActorContext | null;
+  plan: RolloutChangePlan;
+  rollout: PolicyRolloutRecord;
+}
+
+export interface RolloutListQuery {
+  repository?: string;
+  policy_pack?: string;
+  state?: string;
+  mode?: string;
+  owner?: string;
+}
+
+/** Sorted by rollout_id. */
+export interface RolloutList {
+  items: PolicyRolloutRecord[];
+  total: number;
+}

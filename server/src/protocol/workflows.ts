@@ -1,0 +1,116 @@
+// Every workflow request (draft, publish, approvals, rollouts, evidence): one typed RequestType per
+// method, rust-analyzer style. The same methods are `workspace/executeCommand` commands named
+// `cavra.server.<method>` for other editors. Params name the policy file by URI; the server reads
+// the open document's text (or the file) so a draft is exactly what the editor shows.
+import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
+import type {
+  ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalList, ApprovalListQuery, ApprovalRecord, BreakGlassRequest,
+  Decision, DecisionTestReport, DecisionTestRequest, DecisionWithApproval, EvaluateRequest, EvidenceList, EvidenceListQuery, EvidenceVerifyResult,
+  PackState, PolicyPackCatalog, PolicyPackDraft, PublishedPack, PublishPlan, PublishRequestResult, PublishResult,
+  RolloutChangePlan, RolloutChangeRequest, RolloutChangeResult, RolloutList, RolloutListQuery,
+} from './types';
+
+/** A request without parameters (send `{}`). */
+export type NoParams = Record<string, never>;
+
+export interface PolicyFileParams {
+  /** The policy file (an open document's URI, or a file URI on disk). */
+  uri: string;
+}
+
+export interface PublishRequestParams extends PolicyFileParams {
+  requested_by?: string;
+  approver_group?: string;
+  ttl_hours?: number;
+}
+
+export interface PublishParams extends PolicyFileParams {
+  approval_id: string;
+  signer?: string;
+  /** Key id of `<keyDirectory>/<keyId>.private.pem`; without it the local backend signs HS256/SHA256. */
+  key_id?: string;
+}
+
+export interface ApprovalIdParams {
+  approval_id: string;
+}
+
+export type ApprovalDecisionParams = ApprovalIdParams & ApprovalDecisionRequest;
+
+export interface AttachDecisionParams extends ApprovalIdParams {
+  decision: Decision;
+}
+
+export interface PublishedPackParams {
+  policy_id: string;
+}
+
+export interface BackendInfo {
+  kind: 'local' | 'remote';
+  /** Local: the workspace folder; remote: the server URL. */
+  location: string;
+  /** Remote: who the server says we are (GET /console/session), when known. */
+  actor: string | null;
+  /** Mutations refused in an untrusted workspace, and why. */
+  restricted: string | null;
+}
+
+/** The error `data` of a failed workflow request: CAVRA's HTTP status and detail. */
+export interface WorkflowErrorData {
+  status: number;
+  detail: string;
+  backend: 'local' | 'remote';
+}
+
+const requests = {
+  backendInfo: new RequestType<NoParams, BackendInfo, WorkflowErrorData>('cavra/backendInfo'),
+  catalog: new RequestType<NoParams, PolicyPackCatalog, WorkflowErrorData>('cavra/catalog'),
+  packState: new RequestType<PolicyFileParams, PackState | null, WorkflowErrorData>('cavra/packState'),
+  publishedPack: new RequestType<PublishedPackParams, PublishedPack, WorkflowErrorData>('cavra/publishedPack'),
+  draftPreview: new RequestType<PolicyFileParams, PolicyPackDraft, WorkflowErrorData>('cavra/draftPreview'),
+  publishPlan: new RequestType<PolicyFileParams, PublishPlan, WorkflowErrorData>('cavra/publishPlan'),
+  publishRequest: new RequestType<PublishRequestParams, PublishRequestResult, WorkflowErrorData>('cavra/publishRequest'),
+  publish: new RequestType<PublishParams, PublishResult, WorkflowErrorData>('cavra/publish'),
+  listApprovals: new RequestType<ApprovalListQuery, ApprovalList, WorkflowErrorData>('cavra/approvals/list'),
+  getApproval: new RequestType<ApprovalIdParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/get'),
+  createApproval: new RequestType<ApprovalCreateRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/create'),
+  approve: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/approve'),
+  deny: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/deny'),
+  expire: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/expire'),
+  attachDecision: new RequestType<AttachDecisionParams, DecisionWithApproval, WorkflowErrorData>('cavra/approvals/attachDecision'),
+  breakGlass: new RequestType<BreakGlassRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/breakGlass'),
+  rolloutPlan: new RequestType<RolloutChangeRequest, RolloutChangePlan, WorkflowErrorData>('cavra/rollouts/plan'),
+  rolloutApply: new RequestType<RolloutChangeRequest, RolloutChangeResult, WorkflowErrorData>('cavra/rollouts/apply'),
+  listRollouts: new RequestType<RolloutListQuery, RolloutList, WorkflowErrorData>('cavra/rollouts/list'),
+  evaluate: new RequestType<EvaluateRequest, Decision, WorkflowErrorData>('cavra/evaluate'),
+  decisionTests: new RequestType<DecisionTestRequest, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
+  listEvidence: new RequestType<EvidenceListQuery, EvidenceList, WorkflowErrorData>('cavra/evidence/list'),
+  verifyEvidence: new RequestType<NoParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
+} as const;
+
+export type WorkflowMethod = keyof typeof requests;
+type DeclaredParams<M extends WorkflowMethod> = (typeof requests)[M] extends RequestType<infer P, infer _R, infer _E> ? P : never;
+/** A request's params (in jsonrpc's words, `RequestParam`: what `sendRequest` takes for that type). */
+export type ParamsOf<M extends WorkflowMethod> = RequestParam<DeclaredParams<M>>;
+export type ResultOf<M extends WorkflowMethod> = (typeof requests)[M] extends RequestType<infer _P, infer R, infer _E> ? R : never;
+export type WorkflowRequest<M extends WorkflowMethod> = RequestType<DeclaredParams<M>, ResultOf<M>, WorkflowErrorData>;
+
+/** The contract. Typed as a mapped type so that `WorkflowRequests[method]` keeps its types for a generic method. */
+export const WorkflowRequests: { readonly [M in WorkflowMethod]: WorkflowRequest<M> } = requests;
+
+export const WORKFLOW_METHODS = Object.keys(WorkflowRequests) as readonly WorkflowMethod[];
+
+export function isWorkflowMethod(name: string): name is WorkflowMethod {
+  return Object.prototype.hasOwnProperty.call(WorkflowRequests, name);
+}
+
+/**
+ * What the server implements: one handler per request, with the request's params and result. A
+ * request declared without a handler, or a handler of the wrong types, does not compile.
+ */
+export type WorkflowHandlers = { readonly [M in WorkflowMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
+
+/** Methods that change state: refused in Restricted Mode, never retried. */
+export const MUTATING_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMethod>([
+  'publishRequest', 'publish', 'createApproval', 'approve', 'deny', 'expire', 'attachDecision', 'breakGlass', 'rolloutApply',
+]);
