@@ -2,7 +2,7 @@
 // package.json claims the default locations statically; the `cavra.policyFiles` setting and a policy
 // root elsewhere (`cavra.policyRoot`, or $CAVRA_POLICY_DIR) widen or narrow that at run time.
 import * as vscode from 'vscode';
-import { DEFAULT_POLICY_ROOT } from '../../server/src/policy/policyRoot';
+import { DEFAULT_POLICY_ROOT } from '../../server/src/protocol';
 import { policyRootOf, relativeInside } from './policyRoot';
 
 const LANGUAGE_ID = 'cavra-policy';

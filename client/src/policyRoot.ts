@@ -2,7 +2,7 @@
 // else `policies`), so the views, file patterns and watchers look where the server and the CLI look.
 import { isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { resolvePolicyRoot } from '../../server/src/policy/policyRoot';
+import { resolvePolicyRoot } from '../../server/src/protocol';
 
 /** The policy root of a workspace folder. */
 export function policyRootOf(folder: vscode.Uri): vscode.Uri {

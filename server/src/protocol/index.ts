@@ -3,5 +3,6 @@
 // the server's handlers are typed by it (see workflows.ts, `WorkflowHandlers`).
 export * from './document';
 export * from './notifications';
+export * from './policyRoot';
 export type * from './types';
 export * from './workflows';
