@@ -1,7 +1,7 @@
 // `npm test`: build, type-check, then every suite, then the non-browser suites again with the clock
 // moved 400 days ahead (a recorded date in a fixture is data, never a deadline: this run proves it).
 //
-//   --only <suite>      one suite (unit, lsp, golden, cli, workflows, e2e, clock-ahead)
+//   --only <suite>      one suite (static, unit, lsp, golden, cli, workflows, e2e, clock-ahead)
 //   --skip-e2e          leave out the real-VS Code suite (also CAVRA_SKIP_E2E=1)
 //   --skip-clock-ahead  leave out the clock-ahead run (also CAVRA_SKIP_CLOCK_AHEAD=1)
 import { spawnSync } from 'node:child_process';
@@ -55,7 +55,13 @@ function ensureFaketime() {
 
 if (!existsSync('node_modules')) run('npm', ['ci'], 'npm ci');
 run('node', ['scripts/build.mjs'], 'build');
-if (!only) run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'typecheck');
+if (!only || only === 'static') {
+  // The house checked by tools, not by care: types, lint, formatting and the design map's arrows.
+  run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'typecheck');
+  run('npx', ['eslint', '--max-warnings', '0', '.'], 'lint (eslint)');
+  run('npx', ['prettier', '--check', '.'], 'format (prettier --check)');
+  run('npx', ['depcruise', 'server/src', 'client/src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], 'architecture (dependency-cruiser)');
+}
 
 for (const suite of MOCHA_SUITES.filter((s) => !only || only === s)) mocha(suite, `mocha ${suite}`);
 if ((!only || only === 'e2e') && !skipE2e) run('bash', ['test/e2e/run.sh'], 'e2e (real VS Code)');

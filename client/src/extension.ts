@@ -89,6 +89,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.registerTreeDataProvider('cavra.evidence', views.evidence),
   );
 
+  // VS Code passes command arguments untyped; each command checks what it reads.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- registerCommand's own callback type
   const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   register('cavra.showRuleCounts', () => statusBar.showDetails());
   register('cavra.restartServer', async () => { await lc.restart(); log.info('language server restarted'); });
@@ -104,9 +106,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('cavra.expire', (arg?: unknown) => expireApproval(ctx, arg));
   register('cavra.showApproval', (id?: string) => showApproval(ctx, id));
   register('cavra.breakGlass', (arg?: unknown) => breakGlass(ctx, arg));
-  register('cavra.planRolloutChange', (arg?: any) => planRolloutChange(ctx, arg));
-  register('cavra.applyRolloutChange', (arg?: any) => applyRolloutChange(ctx, arg));
-  register('cavra.diffRolloutPlan', (before: any, after: any) => diffRolloutPlan(ctx, before, after));
+  register('cavra.planRolloutChange', (arg?: Parameters<typeof planRolloutChange>[1]) => planRolloutChange(ctx, arg));
+  register('cavra.applyRolloutChange', (arg?: Parameters<typeof applyRolloutChange>[1]) => applyRolloutChange(ctx, arg));
+  register('cavra.diffRolloutPlan', (before: Parameters<typeof diffRolloutPlan>[1], after: Parameters<typeof diffRolloutPlan>[2]) => diffRolloutPlan(ctx, before, after));
   register('cavra.verifyEvidence', () => verifyEvidence(ctx));
   register('cavra.setRemoteToken', () => setRemoteToken(context.secrets, lc));
   register('cavra.filterApprovals', async () => {

@@ -26,7 +26,7 @@ export class WorkflowClient {
       return result;
     } catch (e) {
       if (e instanceof ResponseError) {
-        const data: WorkflowErrorData | undefined = e.data;
+        const data = e.data as WorkflowErrorData | undefined;
         const where = data ? ` (${data.backend}${data.status ? `, ${data.status}` : ''})` : '';
         this.log.warn(`${method}: failed${where}: ${data?.detail ?? e.message}`);
         throw new WorkflowError(method, `${data?.detail ?? e.message}${where}`, data?.status, data?.detail ?? e.message);

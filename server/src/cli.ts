@@ -217,7 +217,7 @@ function reportFailure(e: unknown, def: CommandDef | undefined, err: (s: string)
 }
 
 if (require.main === module) {
-  Promise.resolve(main(process.argv.slice(2))).then((code) => {
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
     process.exitCode = code;
   });
 }

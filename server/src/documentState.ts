@@ -7,7 +7,7 @@ import { totalRules } from './policy/summary';
 import type { DocumentState } from './protocol';
 
 export function documentState(uri: string, a: Analysis): DocumentState {
-  let digest: string | null = null;
+  let digest: string | null;
   try {
     digest = a.doc.value ? policyDigest(buildPolicyPack(a.doc.value)) : null;
   } catch {

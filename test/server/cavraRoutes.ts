@@ -2,7 +2,7 @@
 // query and Authorization header, as CAVRA's api.py does, and which engine call answers it.
 import type { Backend, DraftPayload, PublishSigning } from '../../server/src/backend/backend';
 import { PyFloat } from '../../server/src/policy/pythonValues';
-import { readBodyObject, readQueryInt } from './fastapiJson';
+import { readQueryInt } from './fastapiJson';
 
 export type JsonObject = { [key: string]: unknown };
 

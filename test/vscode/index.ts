@@ -10,7 +10,7 @@ export const REPORT_TAG = '[vscode-test] ';
 
 export async function run(): Promise<void> {
   // mocha 12 is an ES module; require(esm) gives its namespace, whose `default` is the Mocha class.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const ns = require('mocha');
   const Mocha: typeof import('mocha') = ns.default ?? ns;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });

@@ -42,7 +42,7 @@ async function pickDecision(ctx: CommandContext, arg: unknown): Promise<Decision
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      throw new Error(`${vscode.workspace.asRelativePath(file)} is not valid JSON: ${(e as Error).message}`);
+      throw new Error(`${vscode.workspace.asRelativePath(file)} is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
     if (!parsed || typeof parsed !== 'object' || typeof (parsed as Decision).decision_id !== 'string') throw new Error(`${vscode.workspace.asRelativePath(file)}: decision must include decision_id`);
     return parsed as Decision;

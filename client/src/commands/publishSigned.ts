@@ -44,7 +44,7 @@ async function pickKey(policyId: string): Promise<{ keyId?: string } | undefined
   }
   const preferred = config.get<string>('signing.keyId');
   const items = [
-    ...keys.sort((a, b) => Number(b === preferred) - Number(a === preferred)).map((k) => ({ label: `$(key) ${k}`, description: `${dir}/${k}.private.pem · Ed25519`, keyId: k as string | undefined })),
+    ...keys.sort((a, b) => Number(b === preferred) - Number(a === preferred)).map((k) => ({ label: `$(key) ${k}`, description: `${dir}/${k}.private.pem · Ed25519`, keyId: k })),
     { label: '$(shield) No private key', description: 'HS256 with cavra.signing.hmacKeyEnv, else CAVRA\'s digest-only SHA256 form', keyId: undefined },
   ];
   const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: `Publish ${policyId} (2/2): signing key`, placeHolder: keys.length ? 'Ed25519 is what CAVRA recommends for GA signing' : `No keys in ${dir} (create one with: cavra-policy keygen --output ${dir} --key-id <id>)` });

@@ -91,7 +91,7 @@ export function readPolicyText(file: string, cwd: string, maxMb: number = DEFAUL
   const limit = maxMb * 1024 * 1024;
   const tooLarge = (size: number) => new PolicyInputRefused('file-too-large', 1,
     `${file} is ${(size / 1048576).toFixed(1)} MB, above the ${maxMb} MB limit; it was not read (raise it with --max-file-size-mb)`);
-  let size = 0;
+  let size: number;
   try {
     size = statSync(resolve(cwd, file)).size;
   } catch (e) {

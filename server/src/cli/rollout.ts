@@ -20,7 +20,7 @@ function changeFields(ctx: CommandContext): RolloutFields {
   const refs = ctx.opts.list('--evidence-ref');
   if (refs.length) fieldsGiven.evidence_refs = refs;
   // Absent flags stay absent: CAVRA merges the request over the current record.
-  return Object.fromEntries(Object.entries(fieldsGiven).filter(([, v]) => v !== undefined)) as RolloutFields;
+  return Object.fromEntries(Object.entries(fieldsGiven).filter(([, v]) => v !== undefined));
 }
 
 function changeRequest(ctx: CommandContext): RolloutChangeRequest {

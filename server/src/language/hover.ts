@@ -24,7 +24,7 @@ function keyHover(path: YamlPath, value?: unknown): string | undefined {
   const lines = [`**${pathToString(path)}**`, '', schema.description ?? ''];
   if (schema.enum) {
     const chosen = typeof value === 'string' ? schema.enum.indexOf(value) : -1;
-    if (chosen >= 0) lines.push('', `\`${value}\`: ${schema.enumDescriptions?.[chosen] ?? ''}`.trim());
+    if (chosen >= 0) lines.push('', `\`${value as string}\`: ${schema.enumDescriptions?.[chosen] ?? ''}`.trim());
     lines.push('', 'Allowed values:');
     schema.enum.forEach((v, i) => lines.push(`- \`${v}\`${schema.enumDescriptions?.[i] ? ` — ${schema.enumDescriptions[i]}` : ''}`));
   }
@@ -92,7 +92,7 @@ export function hover(a: Analysis, position: Position): Hover | null {
   const isListEntry = typeof last === 'number' && RULE_LIST_PATHS.some((p) => p.join('.') === listPath);
   const onValue = !at.onKey && !!at.node?.range && offset >= at.node.range[0] && offset <= at.node.range[1];
   if (isListEntry && isScalar(at.node) && typeof at.node.value === 'string') {
-    value = patternHover(a, listPath, last as number, at.node.value);
+    value = patternHover(a, listPath, last, at.node.value);
   } else if (onValue && at.path.join('.') === 'metadata.inherits' && isScalar(at.node) && typeof at.node.value === 'string') {
     value = patternHover(a, 'metadata.inherits', 0, at.node.value);
   } else {

@@ -80,7 +80,7 @@ export function schemaDiagnostics(doc: PolicyDocument, suppress: (path: YamlPath
       }
       missingAt.set(e.instancePath, d);
     }
-    const key = `${d.range.start.line}:${d.range.start.character}:${d.message}`;
+    const key = `${d.range.start.line}:${d.range.start.character}:${typeof d.message === 'string' ? d.message : d.message.value}`;
     if (!seen.has(key)) {
       seen.add(key);
       out.push(d);

@@ -52,7 +52,7 @@ function symbolFor(doc: PolicyDocument, pair: Pair, value: unknown, depth: numbe
     selectionRange: doc.range(key.range[0], key.range[1]),
   };
   if (isMap(node)) {
-    sym.children = node.items.map((p) => symbolFor(doc, p as Pair, (value as Record<string, unknown>)?.[keyString(p.key)], depth + 1, section)).filter((s): s is DocumentSymbol => !!s);
+    sym.children = node.items.map((p) => symbolFor(doc, p, (value as Record<string, unknown>)?.[keyString(p.key)], depth + 1, section)).filter((s): s is DocumentSymbol => !!s);
   } else if (isSeq(node)) {
     sym.children = node.items.flatMap((item, i) => {
       const n = item as Node;
@@ -67,5 +67,5 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
   const root = a.doc.root;
   if (!isMap(root)) return [];
   const value = (a.doc.value ?? {}) as Record<string, unknown>;
-  return root.items.map((p) => symbolFor(a.doc, p as Pair, value[keyString(p.key)], 0, false)).filter((s): s is DocumentSymbol => !!s);
+  return root.items.map((p) => symbolFor(a.doc, p, value[keyString(p.key)], 0, false)).filter((s): s is DocumentSymbol => !!s);
 }

@@ -54,16 +54,16 @@ function strField(obj: Obj, key: string): string {
 
 function ruleMatches(decision: Obj, rule: RoutingRule): boolean {
   for (const key of ['rule_id', 'action_type', 'severity', 'policy_pack']) {
-    if (pyTruthy(rule[key] as PyValue) && decision[key] !== rule[key]) return false;
+    if (pyTruthy(rule[key]) && decision[key] !== rule[key]) return false;
   }
-  if (pyTruthy(rule.rule_id_prefix as PyValue) && !strField(decision, 'rule_id').startsWith(pyStr(rule.rule_id_prefix as PyValue))) return false;
-  if (pyTruthy(rule.target_contains as PyValue) && !strField(decision, 'target').includes(pyStr(rule.target_contains as PyValue))) return false;
+  if (pyTruthy(rule.rule_id_prefix) && !strField(decision, 'rule_id').startsWith(pyStr(rule.rule_id_prefix as PyValue))) return false;
+  if (pyTruthy(rule.target_contains) && !strField(decision, 'target').includes(pyStr(rule.target_contains as PyValue))) return false;
   return true;
 }
 
 /** The first matching rule's group, or null. */
 export function routeApproverGroup(decision: Obj, rules: RoutingRule[] = defaultRoutingRules()): string | null {
-  for (const rule of rules) if (ruleMatches(decision, rule)) return pyStr(rule.approver_group as PyValue);
+  for (const rule of rules) if (ruleMatches(decision, rule)) return pyStr(rule.approver_group);
   return null;
 }
 

@@ -77,7 +77,7 @@ export function inheritsOf(policy: PolicyObject): string[] {
   if (!pyTruthy(inherits)) return [];
   if (typeof inherits === 'string') return [inherits];
   if (Array.isArray(inherits)) return inherits.map((v) => pyStr(v));
-  throw new InheritanceError(`metadata.inherits must be a pack id or a list of pack ids, not ${pyStr(inherits!)}`);
+  throw new InheritanceError(`metadata.inherits must be a pack id or a list of pack ids, not ${pyStr(inherits)}`);
 }
 
 /**

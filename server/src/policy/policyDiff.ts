@@ -50,7 +50,7 @@ export function flattenPolicy(value: PyValue | undefined, prefix = '', out = new
     return out;
   }
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
-    out.set(prefix, sortedStrings(value as string[]));
+    out.set(prefix, sortedStrings(value));
     return out;
   }
   out.set(prefix, value);

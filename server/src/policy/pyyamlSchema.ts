@@ -65,6 +65,6 @@ export const pyyamlScalarTags: ScalarTag[] = [
 
 /** How a plain scalar reads under PyYAML (YAML 1.1) — used to compare with YAML 1.2. */
 export function resolvePlainPy(source: string): unknown {
-  for (const t of pyyamlScalarTags) if ((t.test as RegExp).test(source)) return t.resolve(source, () => undefined, {} as never);
+  for (const t of pyyamlScalarTags) if ((t.test as RegExp).test(source)) return t.resolve(source, () => undefined, {});
   return source;
 }

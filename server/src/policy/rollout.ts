@@ -119,7 +119,7 @@ export function rolloutChanges(before: Payload | null, after: RolloutRecord): Ro
 /** First match wins (SPEC 3.6). */
 export function rolloutRisk(before: Payload | null, after: RolloutRecord, changes: RolloutChange[]): Risk {
   if (after.mode === 'break_glass') return 'critical';
-  if (before && pyTruthy(before as PyValue) && before.mode === 'audit_only' && (after.mode === 'enforce' || after.mode === 'strict')) return 'high';
+  if (before && pyTruthy(before) && before.mode === 'audit_only' && (after.mode === 'enforce' || after.mode === 'strict')) return 'high';
   if (after.mode === 'strict' || after.state === 'active') return 'medium';
   if (changes.length > 3) return 'medium';
   return 'low';

@@ -183,7 +183,7 @@ function withSource<T>(source: string | undefined, parse: () => T): T {
     return parse();
   } catch (error) {
     const known = error instanceof SigningKeyError || error instanceof PemError || error instanceof DerError;
-    const message = known ? (error as Error).message : 'malformed key';
+    const message = known ? (error).message : 'malformed key';
     throw new SigningKeyError(source ? `${source}: ${message}` : message);
   }
 }

@@ -35,6 +35,6 @@ export function registerWorkflows(connection: Connection, service: WorkflowServi
     const method = p.command.replace(/^cavra\.server\./, '');
     if (!isWorkflowMethod(method)) return new ResponseError(-32602, `unknown command ${p.command}`);
     // Other editors' arguments are untyped JSON, as LSP params are: the handlers check what they read.
-    return run(method, p.arguments?.[0] ?? {});
+    return run(method, (p.arguments?.[0] ?? {}) as ParamsOf<typeof method>);
   });
 }

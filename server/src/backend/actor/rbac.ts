@@ -45,11 +45,11 @@ export function parseRbacPolicy(raw: JsonObject, file: string): RbacPolicy {
     if (!isObject(mappings)) throw new ActorConfigError(file, `${prefix}group_mappings`, 'must be an object: token group → group');
     for (const [source, target] of Object.entries(mappings)) {
       const where = `${prefix}group_mappings.${source}`;
-      const targets = typeof target === 'string' ? [target] : target;
+      const targets: unknown = typeof target === 'string' ? [target] : target;
       if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => typeof t === 'string' && t !== '')) {
         throw new ActorConfigError(file, where, 'must be a group name (or a list of group names)');
       }
-      groupMappings.set(source, Object.freeze([...targets]) as string[]);
+      groupMappings.set(source, Object.freeze([...(targets as string[])]) as string[]);
     }
   }
 

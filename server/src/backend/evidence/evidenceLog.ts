@@ -179,7 +179,7 @@ export function verifyEvidenceLog(file: string): EvidenceVerifyResult {
   let head: { seq: number; record_hash: string } | undefined;
   if (existsSync(headFile)) {
     try {
-      head = JSON.parse(readFileSync(headFile, 'utf8'));
+      head = JSON.parse(readFileSync(headFile, 'utf8')) as typeof head;
     } catch {
       return result(false, 0, `${headFile} is not valid JSON: the head of the evidence chain was altered`);
     }

@@ -2,7 +2,7 @@
 // attach. Key order is CAVRA's: a record built here keeps Python's dict insertion order, a record
 // read back from the store keeps the store's (sorted) order and gains new keys at the end.
 import { actorCanDecide, routeApproverGroup, type RepositoryPermission, type RoutingRule } from '../../policy/approvalRouting';
-import { pyTruthy, type PyValue } from '../../policy/pythonValues';
+import { pyTruthy } from '../../policy/pythonValues';
 import { BackendError, type ActorContext, type ApprovalRecord, type ApprovalSummary, type Decision } from '../backend';
 import { pyIsoformat, type Clock, type RandomHex } from './pythonTime';
 
@@ -42,10 +42,10 @@ export function createApprovalRequest(
 ): ApprovalRecord {
   const decision = requireDecisionObject(decisionInput);
   const decisionId = decision.decision_id;
-  if (!pyTruthy(decisionId as PyValue)) throw bad('decision must include decision_id');
-  const group = (pyTruthy(opts.approverGroup as PyValue) && opts.approverGroup)
+  if (!pyTruthy(decisionId)) throw bad('decision must include decision_id');
+  const group = (pyTruthy(opts.approverGroup) && opts.approverGroup)
     || routeApproverGroup(decision, opts.routingRules)
-    || (pyTruthy(decision.approver_group as PyValue) && decision.approver_group);
+    || (pyTruthy(decision.approver_group) && decision.approver_group);
   if (!group) throw bad('approval request must include approver_group');
   const createdAt = pyIsoformat(ctx.clock());
   const expires = expiresAt(ctx, Math.max(1, opts.ttlHours));
@@ -55,16 +55,16 @@ export function createApprovalRequest(
     schema_version: 'cavra.approval.v1',
     product: 'CAVRA',
     approval_id: approvalId,
-    decision_id: decisionId as string,
+    decision_id: decisionId,
     session_id: ('session_id' in decision ? decision.session_id : 'local') as string,
-    correlation_id: (decision.correlation_id ?? null) as string | null,
+    correlation_id: (decision.correlation_id ?? null),
     state: 'pending',
-    approver_group: group as string,
+    approver_group: group,
     requested_by: opts.requestedBy,
     requested_at: createdAt,
     expires_at: expires,
     decision,
-    history: [{ event: 'requested', actor: opts.requestedBy, timestamp: createdAt, reason: (decision.reason ?? null) as string | null }],
+    history: [{ event: 'requested', actor: opts.requestedBy, timestamp: createdAt, reason: (decision.reason ?? null) }],
     evidence_refs: [`approval://${approvalId}`, ...refs],
   };
 }

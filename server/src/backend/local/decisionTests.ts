@@ -51,11 +51,11 @@ export function parseDecisionTests(text: string, file: string): ParsedCase[] {
   if (err) throw new BackendError(400, `${file}: invalid YAML: ${err.message}`);
   const value = parsed.value;
   let list: PyValue[];
-  let seqNode: Node | null | undefined = parsed.doc.contents as Node | null;
+  let seqNode: Node | null | undefined = parsed.doc.contents;
   if (Array.isArray(value)) list = value;
   else if (isMapping(value) && Array.isArray(value.cases)) {
     list = value.cases;
-    seqNode = isMap(seqNode) ? (seqNode.get('cases', true) as Node | undefined) : undefined;
+    seqNode = isMap(seqNode) ? (seqNode.get('cases', true)) : undefined;
   } else {
     throw new BackendError(400, `${file}: expected "cases:" with a list of decision test cases (action, target, expect)`);
   }
@@ -68,8 +68,8 @@ export function parseDecisionTests(text: string, file: string): ParsedCase[] {
     const expect = isMapping(item.expect) ? item.expect : {};
     const testCase: DecisionTestCase = {
       name: typeof item.name === 'string' ? item.name : undefined,
-      action: pyStr((item.action ?? '') as PyValue),
-      target: pyStr((item.target ?? '') as PyValue),
+      action: pyStr((item.action ?? '')),
+      target: pyStr((item.target ?? '')),
       server: typeof item.server === 'string' ? item.server : undefined,
       tool: typeof item.tool === 'string' ? item.tool : undefined,
       operation: typeof item.operation === 'string' ? item.operation : undefined,

@@ -9,7 +9,7 @@ import { pyStr, pyTruthy, type PyValue } from '../../policy/pythonValues';
 import { policySummary } from '../../policy/summary';
 import {
   BackendError, PRODUCT, SCHEMA_VERSIONS,
-  type Decision, type DraftInput, type DraftRequest, type PolicyPackCatalog, type PolicyPackDraft, type PolicySummary,
+  type Decision, type DraftInput, type DraftRequest, type PolicyPackCatalog, type PolicyPackDraft,
   type PublishPlan, type PublishPlanRequest, type PublishRequestRequest, type PublishRequestResult,
 } from '../backend';
 import { createApprovalRequest, ttlHours } from './approvalRecords';
@@ -57,7 +57,7 @@ export function buildDraft(ws: LocalWorkspace, payload: PyValue): PolicyPackDraf
     valid: errors.length === 0,
     errors,
     policy_pack: pack,
-    summary: policySummary(pack) as PolicySummary,
+    summary: policySummary(pack),
     operator_notes: [...DRAFT_NOTES],
   };
 }
@@ -65,11 +65,11 @@ export function buildDraft(ws: LocalWorkspace, payload: PyValue): PolicyPackDraf
 async function buildPlan(ws: LocalWorkspace, payload: PyValue): Promise<PublishPlan> {
   const draft = buildDraft(ws, payload);
   const pack = draft.policy_pack as PolicyPack;
-  const policyId = pyStr((pack.metadata.id ?? '') as PyValue);
+  const policyId = pyStr((pack.metadata.id ?? ''));
   const digest = policyDigest(pack);
   const current = await ws.registry.current(policyId);
   const exists = current !== null && pyTruthy(current);
-  const diff = exists ? diffPolicies(current!, pack) : { added: [], removed: [], changed: [] };
+  const diff = exists ? diffPolicies(current, pack) : { added: [], removed: [], changed: [] };
   const risk = publishRisk(current !== null, diff);
   return {
     schema_version: SCHEMA_VERSIONS.publishPlan,
@@ -95,7 +95,7 @@ export async function catalog(ws: LocalWorkspace): Promise<PolicyPackCatalog> {
     schema_version: SCHEMA_VERSIONS.catalog,
     product: PRODUCT,
     total: packs.length,
-    items: packs.map((p) => ({ id: p.id, title: p.title, description: p.description, version: p.version, summary: policySummary(p.policy) as PolicySummary })),
+    items: packs.map((p) => ({ id: p.id, title: p.title, description: p.description, version: p.version, summary: policySummary(p.policy) })),
   };
 }
 

@@ -180,7 +180,7 @@ export class PolicyRegistry {
       const meta = isMapping(raw.metadata) ? raw.metadata : {};
       const inherits = meta.inherits;
       const parents = typeof inherits === 'string' ? [inherits] : Array.isArray(inherits) ? inherits.map(String) : [];
-      if (pyTruthy(inherits as PyValue)) for (const p of parents) await collect(p, [...seen, packId]);
+      if (pyTruthy(inherits)) for (const p of parents) await collect(p, [...seen, packId]);
     };
     await collect(id, []);
     try {

@@ -43,7 +43,7 @@ export async function publish(ws: LocalWorkspace, request: PublishRequest): Prom
   const draft = buildDraft(ws, payload);
   if (!draft.valid) throw new BackendError(400, 'policy draft must be valid before publishing');
   const pack = draft.policy_pack as PolicyPack;
-  const policyId = pyStr((pack.metadata.id ?? '') as PyValue);
+  const policyId = pyStr((pack.metadata.id ?? ''));
   if (!isSafePackId(policyId)) throw new BackendError(400, 'policy id is not safe for write-back');
   const outside = ws.registry.outsideRoot(policyId);
   if (outside) throw new BackendError(400, outside);
@@ -121,7 +121,7 @@ function checkPublishApproval(ws: LocalWorkspace, approval: ApprovalRecord, poli
     throw new BackendError(400, 'policy publish approval must be approved before write-back');
   }
   const decision = ('decision' in approval ? approval.decision : {}) as Decision;
-  if (!isMapping(decision as unknown as PyValue)) throw new BackendError(400, 'policy publish approval must include a decision payload');
+  if (!isMapping(decision)) throw new BackendError(400, 'policy publish approval must include a decision payload');
   if (decision.action_type !== 'policy_publish') throw new BackendError(400, 'approval is not for policy publish');
   if (decision.policy_id !== policyId || decision.policy_digest !== digest) {
     throw new BackendError(400, 'approval does not match policy draft digest');

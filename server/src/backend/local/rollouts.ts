@@ -14,8 +14,8 @@ function publicActor(ctx: ActorContext): ActorContext {
 }
 
 function rolloutRequest(request: RolloutChangeRequest): { rolloutId?: string; requested: { [key: string]: PyValue | undefined } } {
-  const requested = (isMapping(request.changes as PyValue) ? request.changes : request) as { [key: string]: PyValue | undefined };
-  return { rolloutId: pyTruthy(request.rollout_id as PyValue) ? String(request.rollout_id) : undefined, requested };
+  const requested = (isMapping(request.changes) ? request.changes : request) as { [key: string]: PyValue | undefined };
+  return { rolloutId: pyTruthy(request.rollout_id) ? String(request.rollout_id) : undefined, requested };
 }
 
 function planChange(ws: LocalWorkspace, current: PolicyRolloutRecord | null, requested: { [key: string]: PyValue | undefined }): RolloutChangePlan {

@@ -17,7 +17,7 @@ export function loadRoutingRules(file: string | undefined): RoutingRule[] {
       try {
         payload = JSON.parse(text);
       } catch (error) {
-        throw new Error(`${file}: not valid JSON: ${describeJsonError(text, error)}`);
+        throw new Error(`${file}: not valid JSON: ${describeJsonError(text, error)}`, { cause: error });
       }
     }
     return routingRulesFromPayload(payload as never);

@@ -22,13 +22,13 @@ function timestampRepr(pyStrValue: string): string {
   if (m[4] === undefined) return `datetime.date(${n(m[1])}, ${n(m[2])}, ${n(m[3])})`;
   const parts = [m[1], m[2], m[3], m[4], m[5]].map(n);
   if (Number(m[6]) || Number(m[7] ?? 0)) parts.push(n(m[6]));
-  if (Number(m[7] ?? 0)) parts.push(n(m[7]!));
+  if (Number(m[7] ?? 0)) parts.push(n(m[7]));
   return `datetime.datetime(${parts.join(', ')})`;
 }
 
 /** Python repr of an instance as jsonschema puts it in messages. */
 function pyRepr(value: unknown): string {
-  if (isMapping(value as PyValue) && typeof (value as { __timestamp__?: unknown }).__timestamp__ === 'string') {
+  if (isMapping(value) && typeof (value as { __timestamp__?: unknown }).__timestamp__ === 'string') {
     return timestampRepr((value as { __timestamp__: string }).__timestamp__);
   }
   if (typeof value === 'string') return pyStr([value]).slice(1, -1);
@@ -74,7 +74,7 @@ function message(e: ErrorObject, instance: unknown, siblings: ErrorObject[]): st
     case 'maxItems':
       return `${pyRepr(instance)} is too long`;
     case 'enum':
-      return `${pyRepr(instance)} is not one of ${pyRepr((e.schema as unknown[]) ?? p.allowedValues)}`;
+      return `${pyRepr(instance)} is not one of ${pyRepr((e.schema) ?? p.allowedValues)}`;
     case 'const':
       return `${pyRepr(p.allowedValue)} was expected`;
     case 'uniqueItems':
@@ -88,7 +88,7 @@ function message(e: ErrorObject, instance: unknown, siblings: ErrorObject[]): st
       return `Additional properties are not allowed (${extras.map((x) => pyRepr(x)).join(', ')} ${extras.length === 1 ? 'was' : 'were'} unexpected)`;
     }
     case 'oneOf':
-      return (p.passingSchemas as unknown) ? `${pyRepr(instance)} is valid under each of ${'the given schemas'}` : `${pyRepr(instance)} is not valid under any of the given schemas`;
+      return (p.passingSchemas) ? `${pyRepr(instance)} is valid under each of ${'the given schemas'}` : `${pyRepr(instance)} is not valid under any of the given schemas`;
     case 'anyOf':
       return `${pyRepr(instance)} is not valid under any of the given schemas`;
     default:

@@ -4,7 +4,6 @@
 // verified once, and again only when the sig.json or the key folder changed (their stat, or
 // `invalidate()` on a watched-file or settings change, for editors that watch files).
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   trustedPublicKeys as trustedKeyFiles, digestMismatch, policyFileDigest, readSignatureClaim, verifyPolicySignature, type SignatureClaim, type VerifyResult } from '../../signing';
 
@@ -75,7 +74,7 @@ export class SignatureStates {
       const text = readFileSync(sigPath, 'utf8');
       let meta: { signed_at?: string; signer?: string } = {};
       try {
-        meta = JSON.parse(text);
+        meta = JSON.parse(text) as typeof meta;
       } catch {
         // readSignatureClaim reports the malformed JSON
       }

@@ -149,6 +149,7 @@ export class HttpTransport {
         settled = true;
         clearTimeout(timer);
         for (const x of live) x.destroy();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- AttemptFailure carries the outcome, not a stack
         if (f instanceof AttemptFailure) reject(f);
         else resolve(f);
       };

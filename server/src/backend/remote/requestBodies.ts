@@ -116,7 +116,7 @@ export function breakGlassBody(request: BreakGlassRequest): unknown {
 /** POST /policy-rollouts/change-plan and /apply-change: the fields as given (top level or `changes`). */
 export function rolloutChangeBody(request: RolloutChangeRequest): unknown {
   const body = wireFields(request);
-  if (body.changes && typeof body.changes === 'object') body.changes = wireFields(body.changes as object);
+  if (body.changes && typeof body.changes === 'object') body.changes = wireFields(body.changes);
   return body;
 }
 

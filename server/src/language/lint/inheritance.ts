@@ -4,7 +4,6 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import { isMapping } from '../../policy/pythonValues';
 import type { Analysis } from '../languageService';
 import { makeDiagnostic } from '../makeDiagnostic';
-import { inheritsList } from '../packCatalog';
 
 export function inheritanceLint(a: Analysis): Diagnostic[] {
   const found = a.doc.find(['metadata', 'inherits']);

@@ -1,6 +1,6 @@
 // The pack's identity as CAVRA reads it: the id matches its folder, the mode comes from the policy
 // vocabulary, and only keys CAVRA keeps are written.
-import { isMap, isScalar, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { POLICY_SECTIONS } from '../../policy/draft';
 import type { Analysis } from '../languageService';
@@ -28,7 +28,7 @@ export function packIdentityLint(a: Analysis): Diagnostic[] {
   }
   const root = doc.root;
   if (isMap(root)) {
-    for (const p of root.items as Pair[]) {
+    for (const p of root.items) {
       const k = keyString(p.key);
       if (k === 'metadata' || k === MERGE_KEY || (POLICY_SECTIONS as readonly string[]).includes(k)) continue;
       out.push(makeDiagnostic(doc.nodeRange(p.key as Node)!, DiagnosticSeverity.Warning, 'dropped-by-draft',
@@ -36,7 +36,7 @@ export function packIdentityLint(a: Analysis): Diagnostic[] {
     }
     const meta = doc.find(['metadata'])?.node;
     if (isMap(meta)) {
-      for (const p of meta.items as Pair[]) {
+      for (const p of meta.items) {
         const k = keyString(p.key);
         if (METADATA_KEPT.has(k) || k === MERGE_KEY) continue;
         out.push(makeDiagnostic(doc.nodeRange(p.key as Node)!, DiagnosticSeverity.Information, 'dropped-by-draft',

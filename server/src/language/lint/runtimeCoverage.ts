@@ -13,7 +13,7 @@ export function runtimeCoverageLint(a: Analysis): Diagnostic[] {
   const out: Diagnostic[] = [];
   const walk = (node: Node | null | undefined, path: YamlPath) => {
     if (!isMap(node)) return;
-    for (const p of node.items as Pair[]) {
+    for (const p of node.items) {
       const key = keyString(p.key);
       const childPath = [...path, key];
       const schema = schemaAt(childPath);

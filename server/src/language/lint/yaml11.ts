@@ -130,7 +130,7 @@ export class Yaml11Findings {
 }
 
 function isPairWithKey(n: unknown): n is { key: Scalar } {
-  return !!n && typeof n === 'object' && 'key' in n && isScalar((n as { key: unknown }).key);
+  return !!n && typeof n === 'object' && 'key' in n && isScalar((n).key);
 }
 function pairKey(n: { key: Scalar }): string {
   return String(n.key.value);

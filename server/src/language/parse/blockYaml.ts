@@ -68,8 +68,9 @@ export interface BlockYaml {
   lineStarts: number[];
 }
 
-class OutsideSubset {}
-const GIVE_UP = new OutsideSubset();
+// One preallocated signal (no stack captured per throw): the text leaves the subset, read it with `yaml`.
+class OutsideSubset extends Error {}
+const GIVE_UP = new OutsideSubset('outside the block subset');
 
 export interface LineTable {
   text: string;

@@ -43,7 +43,7 @@ export class PolicyDocument {
   }
 
   get root(): Node | null {
-    return this.yaml.doc.contents as Node | null;
+    return this.yaml.doc.contents;
   }
 
   private starts(): number[] {
@@ -177,7 +177,7 @@ export const MERGE_KEY = '<<';
 
 /** The pair for a key; with duplicate keys the last one, which is the one CAVRA (PyYAML) keeps. */
 export function findPair(map: YAMLMap, key: string): Pair | undefined {
-  for (let i = map.items.length - 1; i >= 0; i--) if (keyString(map.items[i].key) === key) return map.items[i] as Pair;
+  for (let i = map.items.length - 1; i >= 0; i--) if (keyString(map.items[i].key) === key) return map.items[i];
   return undefined;
 }
 
