@@ -26,7 +26,8 @@ function copy(from, to) {
 }
 
 try {
-  if (!run('node', ['scripts/build.mjs'], 'development build (dist + out/test)')) throw new Error('the build failed; nothing measured');
+  if (!run('node', ['scripts/build.mjs'], 'development build (dist + out/test)'))
+    throw new Error('the build failed; nothing measured');
   for (const f of ['runBench.js', 'parseOnce.js', 'loadClientWithStub.js']) {
     if (!copy(join('out/test/bench', f), f)) throw new Error(`out/test/bench/${f} was not built`);
   }
@@ -39,7 +40,15 @@ try {
     run('node', ['scripts/build.mjs'], 'development build again');
     for (const f of ['client.js', 'server.js', 'cli.js']) copy(join('dist', f), f);
   }
-  const args = [join(snapshot, 'runBench.js'), '--repo', repo, '--artifacts', snapshot, ...notes.flatMap((n) => ['--note', n]), ...process.argv.slice(2)];
+  const args = [
+    join(snapshot, 'runBench.js'),
+    '--repo',
+    repo,
+    '--artifacts',
+    snapshot,
+    ...notes.flatMap((n) => ['--note', n]),
+    ...process.argv.slice(2),
+  ];
   const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: process.env });
   process.exitCode = r.status ?? 1;
 } catch (e) {

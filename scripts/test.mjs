@@ -25,7 +25,15 @@ function run(cmd, cmdArgs, label, env = process.env) {
 
 function mocha(suite, label, prefix = [], env = process.env) {
   if (!existsSync(`out/test/${suite}`)) return;
-  const mochaArgs = ['mocha', '--recursive', '--timeout', '20000', `out/test/${suite}`, '--spec', `out/test/${suite}/**/*.test.js`];
+  const mochaArgs = [
+    'mocha',
+    '--recursive',
+    '--timeout',
+    '20000',
+    `out/test/${suite}`,
+    '--spec',
+    `out/test/${suite}/**/*.test.js`,
+  ];
   if (prefix.length) run(prefix[0], [...prefix.slice(1), 'npx', ...mochaArgs], label, env);
   else run('npx', mochaArgs, label, env);
 }
@@ -60,7 +68,11 @@ if (!only || only === 'static') {
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'typecheck');
   run('npx', ['eslint', '--max-warnings', '0', '.'], 'lint (eslint)');
   run('npx', ['prettier', '--check', '.'], 'format (prettier --check)');
-  run('npx', ['depcruise', 'server/src', 'client/src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], 'architecture (dependency-cruiser)');
+  run(
+    'npx',
+    ['depcruise', 'server/src', 'client/src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
+    'architecture (dependency-cruiser)',
+  );
 }
 
 for (const suite of MOCHA_SUITES.filter((s) => !only || only === s)) mocha(suite, `mocha ${suite}`);

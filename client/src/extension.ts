@@ -56,7 +56,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const virtualDocs = new VirtualDocuments();
   const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri;
   const views = {
-    packs: new PacksView(workflows, (id) => (folder() ? vscode.Uri.joinPath(policyRootOf(folder()!), id, 'policy.yaml') : undefined)),
+    packs: new PacksView(workflows, (id) =>
+      folder() ? vscode.Uri.joinPath(policyRootOf(folder()!), id, 'policy.yaml') : undefined,
+    ),
     approvals: new ApprovalsView(workflows),
     rollouts: new RolloutsView(workflows),
     evidence: new EvidenceView(workflows),
@@ -81,7 +83,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   context.subscriptions.push(
-    panels, virtualDocs, statusBar, claimPolicyFiles(),
+    panels,
+    virtualDocs,
+    statusBar,
+    claimPolicyFiles(),
     ...Object.values(views),
     vscode.window.registerTreeDataProvider('cavra.packs', views.packs),
     vscode.window.registerTreeDataProvider('cavra.approvals', views.approvals),
@@ -91,9 +96,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   // VS Code passes command arguments untyped; each command checks what it reads.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- registerCommand's own callback type
-  const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const register = (id: string, fn: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   register('cavra.showRuleCounts', () => statusBar.showDetails());
-  register('cavra.restartServer', async () => { await lc.restart(); log.info('language server restarted'); });
+  register('cavra.restartServer', async () => {
+    await lc.restart();
+    log.info('language server restarted');
+  });
   register('cavra.refreshViews', refreshAll);
   register('cavra.createPack', () => createPack());
   register('cavra.previewDraft', (arg?: unknown) => previewDraft(ctx, arg));
@@ -108,11 +117,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('cavra.breakGlass', (arg?: unknown) => breakGlass(ctx, arg));
   register('cavra.planRolloutChange', (arg?: Parameters<typeof planRolloutChange>[1]) => planRolloutChange(ctx, arg));
   register('cavra.applyRolloutChange', (arg?: Parameters<typeof applyRolloutChange>[1]) => applyRolloutChange(ctx, arg));
-  register('cavra.diffRolloutPlan', (before: Parameters<typeof diffRolloutPlan>[1], after: Parameters<typeof diffRolloutPlan>[2]) => diffRolloutPlan(ctx, before, after));
+  register(
+    'cavra.diffRolloutPlan',
+    (before: Parameters<typeof diffRolloutPlan>[1], after: Parameters<typeof diffRolloutPlan>[2]) =>
+      diffRolloutPlan(ctx, before, after),
+  );
   register('cavra.verifyEvidence', () => verifyEvidence(ctx));
   register('cavra.setRemoteToken', () => setRemoteToken(context.secrets, lc));
   register('cavra.filterApprovals', async () => {
-    const group = await vscode.window.showInputBox({ title: 'Show approvals for approver group', prompt: 'Leave empty to show every group', value: views.approvals.approverGroup ?? '' });
+    const group = await vscode.window.showInputBox({
+      title: 'Show approvals for approver group',
+      prompt: 'Leave empty to show every group',
+      value: views.approvals.approverGroup ?? '',
+    });
     if (group === undefined) return;
     views.approvals.approverGroup = group.trim() || undefined;
     views.approvals.refresh();
@@ -127,15 +144,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     refreshTimer = setTimeout(refreshAll, 300);
   };
   const watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => [
-    vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(policyRootOf(f.uri), '*/{policy.yaml,policy.yaml.sig.json}')),
+    vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(policyRootOf(f.uri), '*/{policy.yaml,policy.yaml.sig.json}'),
+    ),
     vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, '.cavra/**')),
   ]);
-  for (const w of watchers) context.subscriptions.push(w, w.onDidCreate(refreshSoon), w.onDidChange(refreshSoon), w.onDidDelete(refreshSoon));
+  for (const w of watchers)
+    context.subscriptions.push(w, w.onDidCreate(refreshSoon), w.onDidChange(refreshSoon), w.onDidDelete(refreshSoon));
   context.subscriptions.push(
     { dispose: () => clearTimeout(refreshTimer) },
-    vscode.workspace.onDidSaveTextDocument((d) => { if (d.languageId === 'cavra-policy') refreshSoon(); }),
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (d.languageId === 'cavra-policy') refreshSoon();
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void lc.restart().then(() => refreshAll())),
-    context.secrets.onDidChange((e) => { if (e.key === 'cavra.remote.token') void sendStoredToken(context.secrets, lc); }),
+    context.secrets.onDidChange((e) => {
+      if (e.key === 'cavra.remote.token') void sendStoredToken(context.secrets, lc);
+    }),
   );
 
   // Activation returns at once: the server starts in the background and workflow calls wait for it.

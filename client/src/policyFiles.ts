@@ -18,7 +18,8 @@ export function policyPatterns(): vscode.GlobPattern[] {
     const inside = root.scheme === folder.scheme ? relativeInside(folder.fsPath, root.fsPath) : undefined;
     if (inside === DEFAULT_POLICY_ROOT) continue;
     if (inside) globs.add(inside);
-    else patterns.push(new vscode.RelativePattern(root, '*/policy.yaml'), new vscode.RelativePattern(root, '*/policy.draft.yaml'));
+    else
+      patterns.push(new vscode.RelativePattern(root, '*/policy.yaml'), new vscode.RelativePattern(root, '*/policy.draft.yaml'));
   }
   for (const glob of globs) patterns.push(`**/${glob}/*/policy.yaml`, `**/${glob}/*/policy.draft.yaml`);
   return patterns;

@@ -21,7 +21,10 @@ export class PolicyStatusBar implements vscode.Disposable {
   private backend: BackendInfo | null = null;
   private pending: NodeJS.Timeout | undefined;
 
-  constructor(private client: LanguageClient, private workflows: WorkflowClient) {
+  constructor(
+    private client: LanguageClient,
+    private workflows: WorkflowClient,
+  ) {
     this.item.name = 'CAVRA policy';
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
@@ -66,15 +69,27 @@ export class PolicyStatusBar implements vscode.Disposable {
       const icon = this.pack?.signature === 'modified' || this.pack?.signature === 'invalid' ? '$(warning)' : '$(shield)';
       this.item.text = `${icon} CAVRA ${rules} · ${sig}${where}`;
       this.item.command = this.pack?.signature === 'verified' ? 'cavra.showRuleCounts' : 'cavra.planPublish';
-      this.item.backgroundColor = this.pack?.signature === 'modified' || this.pack?.signature === 'invalid' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      this.item.backgroundColor =
+        this.pack?.signature === 'modified' || this.pack?.signature === 'invalid'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     }
     const md = new vscode.MarkdownString();
     // Everything here comes from the policy file: plain text only (appendText escapes markdown).
-    md.appendText(`${String(s.summary.policy_id ?? 'policy')} ${s.valid ? 'is valid' : `has ${s.errors} error(s)`}, ${s.warnings} warning(s)\n\n`);
-    md.appendText(Object.entries(s.summary.rule_counts).map(([k, v]) => `${k}: ${v}`).join(' · '));
+    md.appendText(
+      `${String(s.summary.policy_id ?? 'policy')} ${s.valid ? 'is valid' : `has ${s.errors} error(s)`}, ${s.warnings} warning(s)\n\n`,
+    );
+    md.appendText(
+      Object.entries(s.summary.rule_counts)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(' · '),
+    );
     if (s.policyDigest) md.appendText(`\n\nDraft digest: ${s.policyDigest}`);
     if (this.pack) md.appendText(`\n\nPublished pack: ${this.pack.signature_message}`);
-    if (this.backend) md.appendText(`\nBackend: ${this.backend.kind} (${this.backend.location})${this.backend.restricted ? ` — ${this.backend.restricted}` : ''}`);
+    if (this.backend)
+      md.appendText(
+        `\nBackend: ${this.backend.kind} (${this.backend.location})${this.backend.restricted ? ` — ${this.backend.restricted}` : ''}`,
+      );
     this.item.tooltip = md;
     this.item.show();
   }
@@ -86,8 +101,12 @@ export class PolicyStatusBar implements vscode.Disposable {
       void vscode.window.showInformationMessage('Open a CAVRA policy file (policies/<id>/policy.yaml) to see its rule counts.');
       return;
     }
-    const counts = Object.entries(s.summary.rule_counts).map(([k, v]) => `${k} ${v}`).join(', ');
-    void vscode.window.showInformationMessage(`${String(s.summary.policy_id ?? 'Policy')}: ${s.totalRules} rules (${counts}). ${s.valid ? 'Valid.' : `${s.errors} error(s).`}`);
+    const counts = Object.entries(s.summary.rule_counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    void vscode.window.showInformationMessage(
+      `${String(s.summary.policy_id ?? 'Policy')}: ${s.totalRules} rules (${counts}). ${s.valid ? 'Valid.' : `${s.errors} error(s).`}`,
+    );
   }
 
   dispose(): void {

@@ -4,11 +4,13 @@ import * as vscode from 'vscode';
 
 export function requireTrust(action: string): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(
-    `${action} is disabled in Restricted Mode: it writes policy files, signs, records approvals or calls a remote server. Trust this workspace to enable it.`,
-    'Manage Workspace Trust',
-  ).then((pick) => {
-    if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
+  void vscode.window
+    .showWarningMessage(
+      `${action} is disabled in Restricted Mode: it writes policy files, signs, records approvals or calls a remote server. Trust this workspace to enable it.`,
+      'Manage Workspace Trust',
+    )
+    .then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   return false;
 }

@@ -1,11 +1,23 @@
 // Typed calls to the server's workflow requests, with CAVRA's errors turned into readable messages.
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import { WorkflowRequests, type ParamsOf, type ResultOf, type WorkflowErrorData, type WorkflowMethod, type WorkflowRequest } from '../../server/src/protocol';
+import {
+  WorkflowRequests,
+  type ParamsOf,
+  type ResultOf,
+  type WorkflowErrorData,
+  type WorkflowMethod,
+  type WorkflowRequest,
+} from '../../server/src/protocol';
 
 /** A failed workflow: what the backend said, with its HTTP-like status. */
 export class WorkflowError extends Error {
-  constructor(readonly method: WorkflowMethod, message: string, readonly status: number | undefined, readonly detail: string) {
+  constructor(
+    readonly method: WorkflowMethod,
+    message: string,
+    readonly status: number | undefined,
+    readonly detail: string,
+  ) {
     super(message);
   }
 }
@@ -14,7 +26,10 @@ export class WorkflowClient {
   /** Resolves once the language server is running (activation does not wait for it). */
   ready: Promise<void> = Promise.resolve();
 
-  constructor(private client: LanguageClient, private log: vscode.LogOutputChannel) {}
+  constructor(
+    private client: LanguageClient,
+    private log: vscode.LogOutputChannel,
+  ) {}
 
   async call<M extends WorkflowMethod>(method: M, params: ParamsOf<M>, token?: vscode.CancellationToken): Promise<ResultOf<M>> {
     await this.ready;

@@ -7,7 +7,16 @@ import { version as PACKAGE_VERSION } from '../../package.json';
 import { BackendError } from './backend/backend';
 import { DraftError } from './policy/draft';
 import { InputError, Options, UsageError, closest, isFlagToken, parseFlags } from './cli/args';
-import { BACKEND_PRECEDENCE, COMMON_OPTIONS, EXIT_CODES, columns, commandHelp, flagsOf, type CommandContext, type CommandDef } from './cli/command';
+import {
+  BACKEND_PRECEDENCE,
+  COMMON_OPTIONS,
+  EXIT_CODES,
+  columns,
+  commandHelp,
+  flagsOf,
+  type CommandContext,
+  type CommandDef,
+} from './cli/command';
 import { approvalCommands } from './cli/approval';
 import { evaluateCommands } from './cli/evaluate';
 import { evidenceCommands } from './cli/evidence';
@@ -20,7 +29,12 @@ import { SecretMask, describeBackendError, statusOf } from './cli/backendFactory
 export { UsageError, InputError } from './cli/args';
 
 const COMMANDS: CommandDef[] = [
-  ...validateCommands, ...publishCommands, ...approvalCommands, ...keyCommands, ...rolloutCommands, ...evaluateCommands,
+  ...validateCommands,
+  ...publishCommands,
+  ...approvalCommands,
+  ...keyCommands,
+  ...rolloutCommands,
+  ...evaluateCommands,
   ...evidenceCommands,
 ];
 
@@ -37,7 +51,7 @@ function usage(): string {
     'lists the ones it uses, and the others are ignored with a warning):',
     ...columns([
       ...COMMON_OPTIONS.map((f) => [`${f.name}${f.value ? ` ${f.value}` : ''}`, f.help] as [string, string]),
-      ['-h, --help', 'This help; <command> --help for a command\'s options'],
+      ['-h, --help', "This help; <command> --help for a command's options"],
       ['--version', 'The version of cavra-policy'],
     ]),
     '',
@@ -107,7 +121,10 @@ function locate(argv: string[]): Located {
 }
 
 class FamilyUsage extends UsageError {
-  constructor(readonly family: string, message: string) {
+  constructor(
+    readonly family: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -194,7 +211,14 @@ export interface JsonError {
 }
 
 function reportFailure(e: unknown, def: CommandDef | undefined, err: (s: string) => void, jsonOut?: (s: string) => void): number {
-  const report = (kind: JsonError['error']['kind'], code: 1 | 2, message: string, text: string, status: number | null = null, detail: string | null = null): 1 | 2 => {
+  const report = (
+    kind: JsonError['error']['kind'],
+    code: 1 | 2,
+    message: string,
+    text: string,
+    status: number | null = null,
+    detail: string | null = null,
+  ): 1 | 2 => {
     err(text);
     const shape: JsonError = { error: { kind, exit_code: code, status, message, detail, command: def?.name ?? null } };
     jsonOut?.(JSON.stringify(shape, null, 2));
@@ -212,7 +236,7 @@ function reportFailure(e: unknown, def: CommandDef | undefined, err: (s: string)
     const message = describeBackendError(e);
     return report('backend', 1, message, `cavra-policy: ${message}`, statusOf(e), e.detail);
   }
-  const message = e instanceof DraftError ? e.message : (e as Error)?.message ?? String(e);
+  const message = e instanceof DraftError ? e.message : ((e as Error)?.message ?? String(e));
   return report('failed', 1, message, `cavra-policy: ${message}`);
 }
 

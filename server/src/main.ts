@@ -2,8 +2,13 @@
 // Settings are read by workflows/workspaceSettings.ts; signature checks are kept by SignatureStates.
 import { fileURLToPath } from 'node:url';
 import {
-  createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures,
-  TextDocuments, TextDocumentSyncKind, type InitializeResult,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, languageFeatures, type Analysis } from './language/languageService';
@@ -17,7 +22,12 @@ import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkfl
 import { signatureDiagnostics } from './workflows/signatureDiagnostics';
 import { WorkflowService, type SelectedBackend } from './workflows/workflowService';
 import {
-  defaultWorkflowSettings, hmacKeyOf, languagePolicyRoots, readWorkflowSettings, signingKeyDirectory, type WorkflowSettings,
+  defaultWorkflowSettings,
+  hmacKeyOf,
+  languagePolicyRoots,
+  readWorkflowSettings,
+  signingKeyDirectory,
+  type WorkflowSettings,
 } from './workflows/workspaceSettings';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -55,7 +65,14 @@ function analysisOf(doc: TextDocument): Analysis {
   if (!cached) void doc.lineCount;
   const file = fileOf(doc.uri);
   // The previous version's analysis lets an edit inside a list be applied instead of re-read.
-  const a = analyze(doc.uri, doc.version, doc.getText(), { file, catalog }, { maxFileSize: settings.maxFileSizeMb * 1024 * 1024 }, cached);
+  const a = analyze(
+    doc.uri,
+    doc.version,
+    doc.getText(),
+    { file, catalog },
+    { maxFileSize: settings.maxFileSizeMb * 1024 * 1024 },
+    cached,
+  );
   analyses.set(doc.uri, a);
   if (file && a.packFolder) catalog.setOpen(file, a.packFolder, a.doc.value);
   return a;
@@ -68,10 +85,21 @@ function workflowFolder(): string {
 function validate(doc: TextDocument): void {
   const a = analysisOf(doc);
   const file = fileOf(doc.uri);
-  const signature = file && a.packFolder
-    ? signatureDiagnostics(file, doc.getText(), signingKeyDirectory(settings, workflowFolder()), hmacKeyOf(settings), signatures)
-    : [];
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: signature.length ? [...signature, ...a.diagnostics] : a.diagnostics });
+  const signature =
+    file && a.packFolder
+      ? signatureDiagnostics(
+          file,
+          doc.getText(),
+          signingKeyDirectory(settings, workflowFolder()),
+          hmacKeyOf(settings),
+          signatures,
+        )
+      : [];
+  void connection.sendDiagnostics({
+    uri: doc.uri,
+    version: doc.version,
+    diagnostics: signature.length ? [...signature, ...a.diagnostics] : a.diagnostics,
+  });
 }
 
 /**
@@ -86,14 +114,20 @@ function debounceMs(lastEditCostMs: number): number {
 
 function schedule(doc: TextDocument): void {
   clearTimeout(timers.get(doc.uri));
-  timers.set(doc.uri, setTimeout(() => {
-    timers.delete(doc.uri);
-    const current = documents.get(doc.uri);
-    if (!current) return;
-    const started = performance.now();
-    validate(current);
-    editCost.set(doc.uri, performance.now() - started);
-  }, debounceMs(editCost.get(doc.uri) ?? 0)));
+  timers.set(
+    doc.uri,
+    setTimeout(
+      () => {
+        timers.delete(doc.uri);
+        const current = documents.get(doc.uri);
+        if (!current) return;
+        const started = performance.now();
+        validate(current);
+        editCost.set(doc.uri, performance.now() - started);
+      },
+      debounceMs(editCost.get(doc.uri) ?? 0),
+    ),
+  );
 }
 
 function revalidateAll(): void {
@@ -143,7 +177,15 @@ connection.onInitialized(async () => {
     await pullSettings();
     revalidateAll();
   }
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/policy.yaml' }, { globPattern: '**/policy.yaml.sig.json' }, { globPattern: '**/*.public.pem' }] }).catch(() => undefined);
+  void connection.client
+    .register(DidChangeWatchedFilesNotification.type, {
+      watchers: [
+        { globPattern: '**/policy.yaml' },
+        { globPattern: '**/policy.yaml.sig.json' },
+        { globPattern: '**/*.public.pem' },
+      ],
+    })
+    .catch(() => undefined);
 });
 
 connection.onDidChangeConfiguration(async () => {
@@ -174,8 +216,12 @@ const withDoc = <T>(uri: string, fn: (a: Analysis) => T, fallback: T): T => {
 };
 
 connection.onHover((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.hover(a, p.position), null));
-connection.onCompletion((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.completion(a, p.position), { isIncomplete: false, items: [] }));
-connection.onCodeAction((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.codeActions(a, p.range, p.context.diagnostics), []));
+connection.onCompletion((p) =>
+  withDoc(p.textDocument.uri, (a) => languageFeatures.completion(a, p.position), { isIncomplete: false, items: [] }),
+);
+connection.onCodeAction((p) =>
+  withDoc(p.textDocument.uri, (a) => languageFeatures.codeActions(a, p.range, p.context.diagnostics), []),
+);
 connection.onCodeLens((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.codeLenses(a), []));
 connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.symbols(a), []));
 

@@ -5,7 +5,9 @@ import Module from 'node:module';
 
 /** Any property is another stub, callable and constructable, so top-level `extends vscode.X` works. */
 function stub(): unknown {
-  const target = function () { /* stub */ };
+  const target = function () {
+    /* stub */
+  };
   return new Proxy(target, {
     get: (t, key) => (key === 'prototype' ? t.prototype : key === Symbol.toPrimitive ? () => '' : stub()),
     construct: () => ({}),
@@ -15,7 +17,8 @@ function stub(): unknown {
 
 const fakeVscode = stub();
 const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
-(Module as unknown as { _load: typeof load })._load = (request: string, ...rest: unknown[]) => (request === 'vscode' ? fakeVscode : load(request, ...rest));
+(Module as unknown as { _load: typeof load })._load = (request: string, ...rest: unknown[]) =>
+  request === 'vscode' ? fakeVscode : load(request, ...rest);
 
 const started = performance.now();
 const client = Module.createRequire(process.argv[2])(process.argv[2]) as { activate?: unknown };

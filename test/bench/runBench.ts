@@ -28,7 +28,8 @@ const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
 /** Bounds and repetition counts per size: fewer and longer-bounded sessions for the biggest file. */
 function planFor(rules: number, reps: number): SessionPlan & { sessions: number; parses: number } {
-  if (rules >= 100_000) return { sessions: Math.min(reps, 2), parses: 3, edits: 2, queries: 2, openLimitMs: 45_000, stepLimitMs: 30_000 };
+  if (rules >= 100_000)
+    return { sessions: Math.min(reps, 2), parses: 3, edits: 2, queries: 2, openLimitMs: 45_000, stepLimitMs: 30_000 };
   if (rules >= 20_000) return { sessions: reps, parses: reps, edits: 3, queries: 3, openLimitMs: 30_000, stepLimitMs: 30_000 };
   return { sessions: reps, parses: reps, edits: 3, queries: 3, openLimitMs: 20_000, stepLimitMs: 20_000 };
 }
@@ -57,7 +58,8 @@ async function chooseYamlServerNode(repo: string): Promise<{ node: string; note:
     const session = await LspSession.start(yamlLanguageServer(repo, process.execPath), ws.root, 15_000);
     try {
       const published = await session.open(ws.uri, policy.text, 15_000);
-      if (published.diagnostics.length > 0) return { node: process.execPath, note: 'it declares Node >= 22.13 but serves correctly on this Node' };
+      if (published.diagnostics.length > 0)
+        return { node: process.execPath, note: 'it declares Node >= 22.13 but serves correctly on this Node' };
     } finally {
       await session.stop();
     }
@@ -66,7 +68,8 @@ async function chooseYamlServerNode(repo: string): Promise<{ node: string; note:
   } finally {
     rmSync(ws.root, { recursive: true, force: true });
   }
-  if (existsSync(NODE24)) return { node: NODE24, note: `it does not serve on ${process.version}; Node 24 from the e2e installer` };
+  if (existsSync(NODE24))
+    return { node: NODE24, note: `it does not serve on ${process.version}; Node 24 from the e2e installer` };
   return { node: process.execPath, note: `it may not serve on ${process.version}; run test/e2e/install-vscode.sh for Node 24` };
 }
 
@@ -96,15 +99,28 @@ async function main(): Promise<void> {
       workspaces.push(ws);
       const plan = planFor(rules, reps);
       const size: SizeResults = {
-        rules, bytes: Buffer.byteLength(policy.text), lines: policy.text.split('\n').length, sessions: plan.sessions,
-        ours: emptyResults(), yls: emptyResults(),
+        rules,
+        bytes: Buffer.byteLength(policy.text),
+        lines: policy.text.split('\n').length,
+        sessions: plan.sessions,
+        ours: emptyResults(),
+        yls: emptyResults(),
         coldParse: coldParse(join(artifacts, 'parseOnce.js'), ws.file, plan.parses, 60_000),
         warmParse: warmParse(policy.text, plan.parses),
       };
       results.push(size);
       log(`${rules} rules (${(size.bytes / 1024).toFixed(0)} KB): yaml parseDocument fresh process ${describe(size.coldParse)}`);
       for (let i = 0; i < plan.sessions; i++) {
-        const order: [ServerSpec, typeof size.ours][] = i % 2 === 0 ? [[ours, size.ours], [yls, size.yls]] : [[yls, size.yls], [ours, size.ours]];
+        const order: [ServerSpec, typeof size.ours][] =
+          i % 2 === 0
+            ? [
+                [ours, size.ours],
+                [yls, size.yls],
+              ]
+            : [
+                [yls, size.yls],
+                [ours, size.ours],
+              ];
         for (const [spec, out] of order) {
           if (overBudget()) {
             out.open.skipped ??= 'run time budget spent';
@@ -112,7 +128,9 @@ async function main(): Promise<void> {
           }
           const t = performance.now();
           await runEditorSession(spec, ws.root, policy, ws.uri, plan, out);
-          log(`  ${spec.name} session ${i + 1}/${plan.sessions} (${((performance.now() - t) / 1000).toFixed(1)} s): open ${describe(out.open)}; edit ${describe(out.edit)}`);
+          log(
+            `  ${spec.name} session ${i + 1}/${plan.sessions} (${((performance.now() - t) / 1000).toFixed(1)} s): open ${describe(out.open)}; edit ${describe(out.edit)}`,
+          );
         }
       }
     }
@@ -123,7 +141,9 @@ async function main(): Promise<void> {
       oursNode: process.version,
       ylsNode: nodeVersion(ylsNode),
       ylsNodeNote,
-      ylsVersion: (JSON.parse(readFileSync(join(repo, 'node_modules/yaml-language-server/package.json'), 'utf8')) as { version: string }).version,
+      ylsVersion: (
+        JSON.parse(readFileSync(join(repo, 'node_modules/yaml-language-server/package.json'), 'utf8')) as { version: string }
+      ).version,
       sizes: results,
       artifacts: artifactSizes(artifacts),
       stubLoad: clientStubLoad(join(artifacts, 'loadClientWithStub.js'), join(artifacts, 'client.js'), 5),

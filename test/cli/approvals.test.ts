@@ -9,12 +9,26 @@ import { cli, cliAsync, cliJson } from './cliProcess';
 import { cavraWorkspace } from './cavraWorkspace';
 
 interface Approval {
-  approval_id: string; state: string; approver_group: string; requested_by: string; requested_at: string; expires_at: string;
-  decided_by?: string; decision_reason?: string; external_ref?: string; break_glass?: boolean; break_glass_reason?: string;
+  approval_id: string;
+  state: string;
+  approver_group: string;
+  requested_by: string;
+  requested_at: string;
+  expires_at: string;
+  decided_by?: string;
+  decision_reason?: string;
+  external_ref?: string;
+  break_glass?: boolean;
+  break_glass_reason?: string;
   history: { event: string; actor: string; reason: string | null; external_ref?: string | null }[];
   decision: { decision_id: string };
 }
-interface ApprovalList { items: Approval[]; total: number; limit: number; offset: number }
+interface ApprovalList {
+  items: Approval[];
+  total: number;
+  limit: number;
+  offset: number;
+}
 
 // Like CAVRA, requested_at and expires_at come from two clock reads microseconds apart: compare to the second.
 const hours = (a: Approval) => Math.round((Date.parse(a.expires_at) - Date.parse(a.requested_at)) / 1000) / 3600;
@@ -44,11 +58,16 @@ describe('cavra-policy approval', () => {
   });
 
   it('create follows a routing file given with --routing-file', () => {
-    ws.write('routing.json', JSON.stringify({ approval_routing: [{ rule_id_prefix: 'filesystem.write', target_contains: 'iam/', approver_group: 'Cloud IAM Owners' }] }));
+    ws.write(
+      'routing.json',
+      JSON.stringify({
+        approval_routing: [{ rule_id_prefix: 'filesystem.write', target_contains: 'iam/', approver_group: 'Cloud IAM Owners' }],
+      }),
+    );
     assert.equal(create('--routing-file', 'routing.json').approver_group, 'Cloud IAM Owners');
   });
 
-  it('create errors: no decision_id is CAVRA\'s 400 (exit 1); broken JSON and a missing file exit 2', () => {
+  it("create errors: no decision_id is CAVRA's 400 (exit 1); broken JSON and a missing file exit 2", () => {
     ws.write('no-id.json', '{"action_type": "write_file"}');
     const noId = cli(ws.root, ['approval', 'create', 'no-id.json']);
     assert.equal(noId.status, 1);
@@ -67,10 +86,21 @@ describe('cavra-policy approval', () => {
     const second = create('--approver-group', 'Platform Security');
     cliJson(ws.root, ['approval', 'deny', second.approval_id, '--actor', 'dave', '--reason', 'no']);
     const all = cliJson<ApprovalList>(ws.root, ['approval', 'list']);
-    assert.deepEqual(all.items.map((a) => a.approval_id), [second.approval_id, first.approval_id]);
+    assert.deepEqual(
+      all.items.map((a) => a.approval_id),
+      [second.approval_id, first.approval_id],
+    );
     assert.deepEqual([all.total, all.limit, all.offset], [2, 50, 0]);
-    assert.deepEqual(cliJson<ApprovalList>(ws.root, ['approval', 'list', '--state', 'pending']).items.map((a) => a.approval_id), [first.approval_id]);
-    assert.deepEqual(cliJson<ApprovalList>(ws.root, ['approval', 'list', '--approver-group', 'Platform Security']).items.map((a) => a.approval_id), [second.approval_id]);
+    assert.deepEqual(
+      cliJson<ApprovalList>(ws.root, ['approval', 'list', '--state', 'pending']).items.map((a) => a.approval_id),
+      [first.approval_id],
+    );
+    assert.deepEqual(
+      cliJson<ApprovalList>(ws.root, ['approval', 'list', '--approver-group', 'Platform Security']).items.map(
+        (a) => a.approval_id,
+      ),
+      [second.approval_id],
+    );
     const page = cliJson<ApprovalList>(ws.root, ['approval', 'list', '--limit', '1', '--offset', '1']);
     assert.deepEqual([page.items.map((a) => a.approval_id), page.total, page.limit, page.offset], [[first.approval_id], 2, 1, 1]);
 
@@ -78,7 +108,10 @@ describe('cavra-policy approval', () => {
     assert.equal(human.status, 0);
     const lines = human.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^ID\s+STATE\s+APPROVER GROUP\s+REQUESTED BY\s+REQUESTED\s+EXPIRES\s+DECISION$/);
-    assert.match(lines[1], new RegExp(`^${second.approval_id}\\s+denied\\s+Platform Security\\s+ai-agent\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ`));
+    assert.match(
+      lines[1],
+      new RegExp(`^${second.approval_id}\\s+denied\\s+Platform Security\\s+ai-agent\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ`),
+    );
     assert.equal(lines[lines.length - 1], '1-2 of 2');
     assert.equal(cli(ws.root, ['approval', 'list', '--state', 'approved']).stdout, 'No approvals.\n');
   });
@@ -115,12 +148,25 @@ describe('cavra-policy approval', () => {
 
   it('approve and deny record actor, reason and external reference; only pending approvals change', () => {
     const a = create();
-    const approved = cliJson<Approval>(ws.root, ['approval', 'approve', a.approval_id, '--actor', 'alice', '--reason', 'change CHG-9 reviewed', '--external-ref', 'CHG-9']);
+    const approved = cliJson<Approval>(ws.root, [
+      'approval',
+      'approve',
+      a.approval_id,
+      '--actor',
+      'alice',
+      '--reason',
+      'change CHG-9 reviewed',
+      '--external-ref',
+      'CHG-9',
+    ]);
     assert.equal(approved.state, 'approved');
     assert.equal(approved.decided_by, 'alice');
     assert.equal(approved.decision_reason, 'change CHG-9 reviewed');
     assert.equal(approved.external_ref, 'CHG-9');
-    assert.deepEqual(approved.history.map((h) => h.event), ['requested', 'approved']);
+    assert.deepEqual(
+      approved.history.map((h) => h.event),
+      ['requested', 'approved'],
+    );
     const again = cli(ws.root, ['approval', 'deny', a.approval_id, '--actor', 'bob', '--reason', 'late']);
     assert.equal(again.status, 1);
     assert.equal(again.stderr, 'cavra-policy: only pending approvals can be changed\n');
@@ -137,7 +183,10 @@ describe('cavra-policy approval', () => {
     assert.match(noReason.stderr, /approval approve needs --reason TEXT/);
     const noActor = cli(ws.root, ['approval', 'deny', a.approval_id, '--reason', 'x']);
     assert.equal(noActor.status, 2);
-    assert.match(noActor.stderr, /approval deny needs who acts: --actor NAME, or a verified actor with --actor-token PATH \(an OIDC token checked against --oidc-config PATH\)/);
+    assert.match(
+      noActor.stderr,
+      /approval deny needs who acts: --actor NAME, or a verified actor with --actor-token PATH \(an OIDC token checked against --oidc-config PATH\)/,
+    );
     const blank = cli(ws.root, ['approval', 'approve', a.approval_id, '--actor', 'alice', '--reason', '']);
     assert.equal(blank.status, 2);
     assert.match(blank.stderr, /--reason needs a non-empty value/);
@@ -153,15 +202,40 @@ describe('cavra-policy approval', () => {
   });
 
   it('break-glass: state break_glass, Change Advisory Board, 4 h, three history events; actor and reason are required', () => {
-    const bg = cliJson<Approval>(ws.root, ['approval', 'break-glass', 'decision.json', '--actor', 'oncall', '--reason', 'prod outage', '--external-ref', 'INC-777']);
+    const bg = cliJson<Approval>(ws.root, [
+      'approval',
+      'break-glass',
+      'decision.json',
+      '--actor',
+      'oncall',
+      '--reason',
+      'prod outage',
+      '--external-ref',
+      'INC-777',
+    ]);
     assert.equal(bg.state, 'break_glass');
     assert.equal(bg.break_glass, true);
     assert.equal(bg.approver_group, 'Change Advisory Board');
     assert.equal(bg.break_glass_reason, 'prod outage');
     assert.equal(bg.external_ref, 'INC-777');
-    assert.deepEqual(bg.history.map((h) => h.event), ['requested', 'approved', 'break_glass']);
+    assert.deepEqual(
+      bg.history.map((h) => h.event),
+      ['requested', 'approved', 'break_glass'],
+    );
     assert.ok(Math.abs(hours(bg) - 4) < 0.01, `${bg.requested_at} → ${bg.expires_at}`);
-    const custom = cliJson<Approval>(ws.root, ['approval', 'break-glass', 'decision.json', '--actor', 'oncall', '--reason', 'r', '--approver-group', 'SRE Leads', '--ttl-hours', '1']);
+    const custom = cliJson<Approval>(ws.root, [
+      'approval',
+      'break-glass',
+      'decision.json',
+      '--actor',
+      'oncall',
+      '--reason',
+      'r',
+      '--approver-group',
+      'SRE Leads',
+      '--ttl-hours',
+      '1',
+    ]);
     assert.equal(custom.approver_group, 'SRE Leads');
     assert.ok(Math.abs(hours(custom) - 1) < 0.01);
     const noReason = cli(ws.root, ['approval', 'break-glass', 'decision.json', '--actor', 'oncall']);
@@ -173,7 +247,10 @@ describe('cavra-policy approval', () => {
 
   it('attach-decision returns the decision with the approval summary and merged evidence', () => {
     const a = create();
-    const r = cliJson<{ decision_id: string; approval: { approval_id: string; state: string }; evidence_refs: string[] }>(ws.root, ['approval', 'attach-decision', a.approval_id, 'decision.json']);
+    const r = cliJson<{ decision_id: string; approval: { approval_id: string; state: string }; evidence_refs: string[] }>(
+      ws.root,
+      ['approval', 'attach-decision', a.approval_id, 'decision.json'],
+    );
     assert.equal(r.approval.approval_id, a.approval_id);
     assert.equal(r.approval.state, 'pending');
     assert.ok(r.evidence_refs.includes(`approval://${a.approval_id}`), JSON.stringify(r.evidence_refs));
@@ -185,19 +262,28 @@ describe('cavra-policy approval', () => {
   it('unknown subcommands and a bare `approval` exit 2 listing the subcommands', () => {
     const unknown = cli(ws.root, ['approval', 'accept', 'apr_1']);
     assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /unknown approval subcommand accept; expected one of: list, get, create, approve, deny, expire, break-glass, attach-decision/);
+    assert.match(
+      unknown.stderr,
+      /unknown approval subcommand accept; expected one of: list, get, create, approve, deny, expire, break-glass, attach-decision/,
+    );
     const bare = cli(ws.root, ['approval']);
     assert.equal(bare.status, 2);
     assert.match(bare.stderr, /approval needs a subcommand/);
     const help = cli(ws.root, ['approval', '--help']);
     assert.equal(help.status, 0);
-    assert.match(help.stdout, /^Usage: cavra-policy approval <list\|get\|create\|approve\|deny\|expire\|break-glass\|attach-decision>/);
+    assert.match(
+      help.stdout,
+      /^Usage: cavra-policy approval <list\|get\|create\|approve\|deny\|expire\|break-glass\|attach-decision>/,
+    );
   });
 
   it('a corrupt store is refused, named with the place of the error, and left untouched', () => {
     const corrupt = '{"items": [\n  {"approval_id": "apr_1",}\n]}\n';
     const store = ws.write('.cavra/approvals.json', corrupt);
-    for (const args of [['approval', 'list'], ['approval', 'create', 'decision.json']]) {
+    for (const args of [
+      ['approval', 'list'],
+      ['approval', 'create', 'decision.json'],
+    ]) {
       const r = cli(ws.root, args);
       assert.equal(r.status, 1);
       assert.match(r.stderr, /approvals\.json: the store is not valid JSON: .* at line 2, column 27; .*it was not changed/);
@@ -207,11 +293,17 @@ describe('cavra-policy approval', () => {
 
   it('concurrent processes creating and approving: every approval recorded, every decision kept', async () => {
     const n = 8;
-    const created = await Promise.all(Array.from({ length: n }, () => cliAsync(ws.root, ['approval', 'create', 'decision.json', '--json'])));
+    const created = await Promise.all(
+      Array.from({ length: n }, () => cliAsync(ws.root, ['approval', 'create', 'decision.json', '--json'])),
+    );
     for (const r of created) assert.equal(r.status, 0, r.stderr);
     const ids = created.map((r) => (JSON.parse(r.stdout) as Approval).approval_id);
     assert.equal(new Set(ids).size, n);
-    const decided = await Promise.all(ids.map((id, i) => cliAsync(ws.root, ['approval', i % 2 ? 'deny' : 'approve', id, '--actor', `actor-${i}`, '--reason', 'parallel'])));
+    const decided = await Promise.all(
+      ids.map((id, i) =>
+        cliAsync(ws.root, ['approval', i % 2 ? 'deny' : 'approve', id, '--actor', `actor-${i}`, '--reason', 'parallel']),
+      ),
+    );
     for (const r of decided) assert.equal(r.status, 0, r.stderr);
     const list = cliJson<ApprovalList>(ws.root, ['approval', 'list']);
     assert.equal(list.total, n);
@@ -248,19 +340,37 @@ describe('cavra-policy approval with a verified actor (OIDC)', () => {
   it('without a token a mutation is refused: "console action requires verified actor context"', () => {
     const r = cli(ws.root, ['approval', 'approve', approvalId, '--actor', 'alice', '--reason', 'ok', ...oidc]);
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, 'cavra-policy: console action requires verified actor context\n' +
-      'Supply a verified actor: --actor-token PATH (a file holding an RS256 OIDC token), checked against --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG).\n');
+    assert.equal(
+      r.stderr,
+      'cavra-policy: console action requires verified actor context\n' +
+        'Supply a verified actor: --actor-token PATH (a file holding an RS256 OIDC token), checked against --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG).\n',
+    );
   });
 
   it('a valid --actor-token file approves; $CAVRA_APPROVAL_OIDC_CONFIG works like --oidc-config', () => {
-    const r = cliJson<Approval>(ws.root, ['approval', 'approve', approvalId, '--actor', 'alice', '--reason', 'ok', '--actor-token', 'good.jwt'], { CAVRA_APPROVAL_OIDC_CONFIG: join(ws.root, '.cavra/oidc.json') });
+    const r = cliJson<Approval>(
+      ws.root,
+      ['approval', 'approve', approvalId, '--actor', 'alice', '--reason', 'ok', '--actor-token', 'good.jwt'],
+      { CAVRA_APPROVAL_OIDC_CONFIG: join(ws.root, '.cavra/oidc.json') },
+    );
     assert.equal(r.state, 'approved');
   });
 
   it('a token for another issuer is refused, and no token ever appears in the output', async () => {
     const bad = await sign(key, { iss: 'https://evil.example', groups: ['IAM'], iat: now, exp: now + 3600 });
     ws.write('bad.jwt', bad);
-    const r = cli(ws.root, ['approval', 'approve', approvalId, '--actor', 'alice', '--reason', 'ok', '--actor-token', 'bad.jwt', ...oidc]);
+    const r = cli(ws.root, [
+      'approval',
+      'approve',
+      approvalId,
+      '--actor',
+      'alice',
+      '--reason',
+      'ok',
+      '--actor-token',
+      'bad.jwt',
+      ...oidc,
+    ]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /^cavra-policy: .*issuer/i);
     for (const token of [bad, goodToken]) {
@@ -271,14 +381,36 @@ describe('cavra-policy approval with a verified actor (OIDC)', () => {
   it('an actor outside the approver group is refused', async () => {
     const other = await sign(key, { email: 'dev@example.com', groups: ['Developers'], iat: now, exp: now + 3600 });
     ws.write('other.jwt', other);
-    const r = cli(ws.root, ['approval', 'approve', approvalId, '--actor', 'dev', '--reason', 'ok', '--actor-token', 'other.jwt', ...oidc]);
+    const r = cli(ws.root, [
+      'approval',
+      'approve',
+      approvalId,
+      '--actor',
+      'dev',
+      '--reason',
+      'ok',
+      '--actor-token',
+      'other.jwt',
+      ...oidc,
+    ]);
     assert.equal(r.status, 1);
     assert.equal(r.stderr, 'cavra-policy: actor is not authorized for approval group\n');
   });
 
   it('a broken OIDC config file is unreadable input (exit 2) naming the file', () => {
     ws.write('.cavra/oidc.json', '{"issuer": "x"}');
-    const r = cli(ws.root, ['approval', 'approve', approvalId, '--actor', 'a', '--reason', 'r', '--actor-token', 'good.jwt', ...oidc]);
+    const r = cli(ws.root, [
+      'approval',
+      'approve',
+      approvalId,
+      '--actor',
+      'a',
+      '--reason',
+      'r',
+      '--actor-token',
+      'good.jwt',
+      ...oidc,
+    ]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /oidc\.json/);
   });

@@ -24,7 +24,11 @@ export const DRAFT_B = DRAFT_A.replace('terraform apply -auto-approve', 'terrafo
 
 export function cavraWorkspace(files: Record<string, string> = {}): TempWorkspace {
   const ws = tempWorkspace({ 'drafts/a.yaml': DRAFT_A, 'drafts/b.yaml': DRAFT_B, ...files });
-  cpSync(join(repoRoot, 'test', 'fixtures', 'policies', 'cavra-ai-agent-baseline'), join(ws.root, 'policies', 'cavra-ai-agent-baseline'), { recursive: true });
+  cpSync(
+    join(repoRoot, 'test', 'fixtures', 'policies', 'cavra-ai-agent-baseline'),
+    join(ws.root, 'policies', 'cavra-ai-agent-baseline'),
+    { recursive: true },
+  );
   return ws;
 }
 
@@ -42,7 +46,10 @@ export function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-interface RequestResult { approval: { approval_id: string; state: string; decision_id: string }; plan: { policy_digest: string } }
+interface RequestResult {
+  approval: { approval_id: string; state: string; decision_id: string };
+  plan: { policy_digest: string };
+}
 
 /** `request <draft>` then `approval approve`; returns the approval id. */
 export function requestAndApprove(ws: TempWorkspace, draft: string, env: NodeJS.ProcessEnv = {}): string {

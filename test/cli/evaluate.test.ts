@@ -28,29 +28,71 @@ describe('cavra-policy evaluate', () => {
   });
   afterEach(() => ws.remove());
 
-  it('prints CAVRA\'s decision: rule, severity, reason; JSON in CAVRA\'s decision shape', () => {
+  it("prints CAVRA's decision: rule, severity, reason; JSON in CAVRA's decision shape", () => {
     const d = cliJson<Record<string, unknown>>(ws.root, ['evaluate', 'read_file', '.env']);
-    assert.deepEqual(Object.keys(d), ['decision_id', 'session_id', 'agent_id', 'actor', 'action_type', 'target', 'requested_operation', 'policy_pack', 'policy_id', 'rule_id', 'decision', 'severity', 'reason', 'evidence_refs', 'approver_group', 'timestamp', 'correlation_id']);
-    assert.deepEqual([d.decision, d.rule_id, d.severity, d.policy_pack], ['block', 'filesystem.read.block', 'high', 'cavra-ai-agent-baseline']);
+    assert.deepEqual(Object.keys(d), [
+      'decision_id',
+      'session_id',
+      'agent_id',
+      'actor',
+      'action_type',
+      'target',
+      'requested_operation',
+      'policy_pack',
+      'policy_id',
+      'rule_id',
+      'decision',
+      'severity',
+      'reason',
+      'evidence_refs',
+      'approver_group',
+      'timestamp',
+      'correlation_id',
+    ]);
+    assert.deepEqual(
+      [d.decision, d.rule_id, d.severity, d.policy_pack],
+      ['block', 'filesystem.read.block', 'high', 'cavra-ai-agent-baseline'],
+    );
     const human = cli(ws.root, ['evaluate', 'write_file', 'iam/admin.json']);
     assert.equal(human.status, 0);
-    assert.match(human.stdout, /^REQUIRE_APPROVAL {2}write_file iam\/admin\.json\n {2}rule +filesystem\.write\.require_approval\n {2}severity +high\n/);
+    assert.match(
+      human.stdout,
+      /^REQUIRE_APPROVAL {2}write_file iam\/admin\.json\n {2}rule +filesystem\.write\.require_approval\n {2}severity +high\n/,
+    );
     assert.match(human.stdout, /approver group +Platform Security/);
     assert.match(human.stdout, /cavra-policy approval create FILE/);
   });
 
   it('merges inheritance: a pack inheriting the baseline blocks what the baseline blocks', () => {
-    ws.write('policies/cavra-platform-baseline/policy.yaml', 'metadata:\n  id: cavra-platform-baseline\n  title: P\n  description: D\n  inherits: cavra-ai-agent-baseline\ncommands:\n  block: ["rm -rf*"]\n');
-    const base = cliJson<{ decision: string }>(ws.root, ['evaluate', 'read_file', '.env', '--policy-pack', 'cavra-platform-baseline']);
+    ws.write(
+      'policies/cavra-platform-baseline/policy.yaml',
+      'metadata:\n  id: cavra-platform-baseline\n  title: P\n  description: D\n  inherits: cavra-ai-agent-baseline\ncommands:\n  block: ["rm -rf*"]\n',
+    );
+    const base = cliJson<{ decision: string }>(ws.root, [
+      'evaluate',
+      'read_file',
+      '.env',
+      '--policy-pack',
+      'cavra-platform-baseline',
+    ]);
     assert.equal(base.decision, 'block');
-    const own = cliJson<{ decision: string; rule_id: string }>(ws.root, ['evaluate', 'execute_command', 'rm -rf /', '--policy-pack', 'cavra-platform-baseline']);
+    const own = cliJson<{ decision: string; rule_id: string }>(ws.root, [
+      'evaluate',
+      'execute_command',
+      'rm -rf /',
+      '--policy-pack',
+      'cavra-platform-baseline',
+    ]);
     assert.deepEqual([own.decision, own.rule_id], ['block', 'commands.block']);
   });
 
   it('an unknown action exits 2 like CAVRA; an unknown pack exits 1; a target that starts with "-" follows --', () => {
     const unknown = cli(ws.root, ['evaluate', 'delete_file', 'x']);
     assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /unknown action type "delete_file"; expected one of: read_file, write_file, execute_command, git_operation, mcp_tool_call/);
+    assert.match(
+      unknown.stderr,
+      /unknown action type "delete_file"; expected one of: read_file, write_file, execute_command, git_operation, mcp_tool_call/,
+    );
     const pack = cli(ws.root, ['evaluate', 'read_file', 'x', '--policy-pack', 'nope']);
     assert.equal(pack.status, 1);
     assert.match(pack.stderr, /nope/);
@@ -74,9 +116,18 @@ describe('cavra-policy test', () => {
     ws.write(testsFile, TESTS);
     const r = cli(ws.root, ['test']);
     assert.equal(r.status, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /^cavra-ai-agent-baseline \(.*policy\.tests\.yaml\)\n {2}ok {4}secrets are never read\n {2}ok {4}write_file iam\/admin\.json\n\n2 passed, 0 failed\n$/);
-    const json = cliJson<{ schema_version: string; policy_pack: string; passed: number; failed: number }[]>(ws.root, ['test', 'cavra-ai-agent-baseline']);
-    assert.deepEqual(json.map((x) => [x.schema_version, x.policy_pack, x.passed, x.failed]), [['cavra-studio.decision_test_report.v1', 'cavra-ai-agent-baseline', 2, 0]]);
+    assert.match(
+      r.stdout,
+      /^cavra-ai-agent-baseline \(.*policy\.tests\.yaml\)\n {2}ok {4}secrets are never read\n {2}ok {4}write_file iam\/admin\.json\n\n2 passed, 0 failed\n$/,
+    );
+    const json = cliJson<{ schema_version: string; policy_pack: string; passed: number; failed: number }[]>(ws.root, [
+      'test',
+      'cavra-ai-agent-baseline',
+    ]);
+    assert.deepEqual(
+      json.map((x) => [x.schema_version, x.policy_pack, x.passed, x.failed]),
+      [['cavra-studio.decision_test_report.v1', 'cavra-ai-agent-baseline', 2, 0]],
+    );
   });
 
   it('a failing case exits 1 naming the case, its line and what differed', () => {

@@ -13,7 +13,16 @@ describe('cavra-policy evidence verify', () => {
     ws = cavraWorkspace();
     const id = requestAndApprove(ws, 'drafts/a.yaml');
     assert.equal(cli(ws.root, ['publish', 'drafts/a.yaml', '--approval', id]).status, 0);
-    cliJson(ws.root, ['rollout', 'apply', '--actor', 'release-bot', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline']);
+    cliJson(ws.root, [
+      'rollout',
+      'apply',
+      '--actor',
+      'release-bot',
+      '--repository',
+      'payments/api',
+      '--policy-pack',
+      'cavra-platform-baseline',
+    ]);
   });
   afterEach(() => ws.remove());
   const log = () => join(ws.root, '.cavra', 'evidence.jsonl');
@@ -23,7 +32,10 @@ describe('cavra-policy evidence verify', () => {
     assert.equal(r.ok, true);
     assert.equal(r.records, 4);
     assert.equal(r.file, log());
-    const events = readFileSync(log(), 'utf8').trim().split('\n').map((l) => JSON.parse(l).event);
+    const events = readFileSync(log(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).event);
     assert.equal(events.length, 4);
     const human = cli(ws.root, ['evidence', 'verify']);
     assert.equal(human.stdout, `OK ${log()}: 4 records, chain intact\n`);

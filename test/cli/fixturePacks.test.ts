@@ -10,10 +10,18 @@ import { fixture, FIXTURE_POLICIES, runCli } from './runCli';
 const NOT_FROM_A_PACK = new Set(['file-too-large', 'schema', 'signature-mismatch']);
 const CAVRA_SHIPPED = ['cavra-agentic-delivery', 'cavra-ai-agent-baseline', 'cavra-github-enterprise', 'cavra-mcp-enterprise'];
 
-interface Row { code: string; severity: string; message: string }
+interface Row {
+  code: string;
+  severity: string;
+  message: string;
+}
 
-const packs = readdirSync(FIXTURE_POLICIES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-const expectLine = (pack: string) => /^# expect:(.*)$/m.exec(readFileSync(join(FIXTURE_POLICIES, pack, 'policy.yaml'), 'utf8'))?.[1];
+const packs = readdirSync(FIXTURE_POLICIES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+const expectLine = (pack: string) =>
+  /^# expect:(.*)$/m.exec(readFileSync(join(FIXTURE_POLICIES, pack, 'policy.yaml'), 'utf8'))?.[1];
 
 function validate(pack: string): Row[] {
   const r = runCli(['validate', '--json', fixture(pack), '--policy-dir', FIXTURE_POLICIES]);

@@ -12,10 +12,32 @@ const HELP_DIR = join(repoRoot, 'test', 'cli', 'help');
 
 /** Every command and family; the top-level help is `cavra-policy.txt`. */
 export const COMMANDS = [
-  'validate', 'summary', 'digest', 'catalog', 'draft', 'plan', 'request', 'publish',
-  'approval list', 'approval get', 'approval create', 'approval approve', 'approval deny', 'approval expire',
-  'approval break-glass', 'approval attach-decision', 'keygen', 'sign', 'verify',
-  'rollout plan', 'rollout apply', 'rollout list', 'rollout get', 'evaluate', 'test', 'evidence verify',
+  'validate',
+  'summary',
+  'digest',
+  'catalog',
+  'draft',
+  'plan',
+  'request',
+  'publish',
+  'approval list',
+  'approval get',
+  'approval create',
+  'approval approve',
+  'approval deny',
+  'approval expire',
+  'approval break-glass',
+  'approval attach-decision',
+  'keygen',
+  'sign',
+  'verify',
+  'rollout plan',
+  'rollout apply',
+  'rollout list',
+  'rollout get',
+  'evaluate',
+  'test',
+  'evidence verify',
 ];
 const FAMILIES = ['approval', 'rollout', 'evidence'];
 
@@ -30,7 +52,11 @@ describe('cavra-policy help texts (snapshots in test/cli/help/)', () => {
 
   it('the top-level help lists exactly the commands pinned here', async () => {
     const r = await cliAsync(ws.root, ['--help']);
-    const listed = r.stdout.split('\n\n').find((block) => block.startsWith('Commands:'))!.split('\n').slice(1)
+    const listed = r.stdout
+      .split('\n\n')
+      .find((block) => block.startsWith('Commands:'))!
+      .split('\n')
+      .slice(1)
       .map((line) => line.trim().split(/\s{2,}/)[0]);
     assert.deepEqual(listed, COMMANDS);
   });
@@ -38,8 +64,17 @@ describe('cavra-policy help texts (snapshots in test/cli/help/)', () => {
   it('there is one snapshot per command and family, and no stale one', () => {
     const expected = new Set(['', ...COMMANDS, ...FAMILIES].map((c) => fileFor(c)));
     const present = readdirSync(HELP_DIR).map((f) => join(HELP_DIR, f));
-    assert.deepEqual(present.filter((f) => !expected.has(f)), [], 'stale snapshots');
-    if (!process.env.CAVRA_UPDATE_HELP) assert.deepEqual([...expected].filter((f) => !existsSync(f)), [], 'missing snapshots');
+    assert.deepEqual(
+      present.filter((f) => !expected.has(f)),
+      [],
+      'stale snapshots',
+    );
+    if (!process.env.CAVRA_UPDATE_HELP)
+      assert.deepEqual(
+        [...expected].filter((f) => !existsSync(f)),
+        [],
+        'missing snapshots',
+      );
   });
 
   for (const words of ['', ...FAMILIES, ...COMMANDS]) {
@@ -61,13 +96,25 @@ describe('cavra-policy help texts (snapshots in test/cli/help/)', () => {
     assert.match(test, /expect:/);
   });
 
-  it('every command\'s help lists the common options it uses, and names the others as accepted but ignored', () => {
+  it("every command's help lists the common options it uses, and names the others as accepted but ignored", () => {
     for (const command of COMMANDS) {
       const text = readFileSync(fileFor(command), 'utf8');
       assert.match(text, /\nCommon options:\n {2}--json /, command);
       const ignored = /Accepted but not used by .* \(ignored with a warning\):\n((?: {2}.*\n)+)/.exec(text)?.[1] ?? '';
       const used = text.split('Common options:\n')[1].split('\n\n')[0];
-      for (const flag of ['--json', '--root', '--policy-dir', '--store', '--inventory', '--oidc-config', '--rbac-file', '--backend', '--url', '--token-env', '--timeout-ms']) {
+      for (const flag of [
+        '--json',
+        '--root',
+        '--policy-dir',
+        '--store',
+        '--inventory',
+        '--oidc-config',
+        '--rbac-file',
+        '--backend',
+        '--url',
+        '--token-env',
+        '--timeout-ms',
+      ]) {
         const inUsed = new RegExp(`^ {2}${flag} `, 'm').test(used);
         const inIgnored = new RegExp(`(^|, | )${flag}(,|$)`, 'm').test(ignored);
         assert.ok(inUsed !== inIgnored, `${command}: ${flag} must be either used or listed as ignored`);

@@ -19,7 +19,12 @@ commands:
     - terraform apply -auto-approve
 `;
 
-interface KeygenResult { key_id: string; private_key_path: string; public_key_path: string; public_key_sha256: string }
+interface KeygenResult {
+  key_id: string;
+  private_key_path: string;
+  public_key_path: string;
+  public_key_sha256: string;
+}
 
 describe('cavra-policy keygen, sign, verify', () => {
   let ws: TempWorkspace;
@@ -33,7 +38,7 @@ describe('cavra-policy keygen, sign, verify', () => {
     return cliJson<KeygenResult>(ws.root, ['keygen', '--output', 'keys', '--key-id', keyId]);
   }
 
-  it('keygen writes CAVRA\'s two PEM files, the private one readable by the owner only', () => {
+  it("keygen writes CAVRA's two PEM files, the private one readable by the owner only", () => {
     const k = keygen();
     assert.equal(k.key_id, 'release');
     assert.equal(k.private_key_path, join(ws.root, 'keys', 'release.private.pem'));
@@ -69,7 +74,17 @@ describe('cavra-policy keygen, sign, verify', () => {
     assert.equal(signed.status, 0, signed.stderr);
     const sigPath = join(ws.root, `${policy}.sig.json`);
     const sig = JSON.parse(readFileSync(sigPath, 'utf8'));
-    assert.deepEqual(Object.keys(sig), ['schema_version', 'algorithm', 'digest', 'signature', 'signed_at', 'signer', 'key_id', 'public_key_sha256', 'policy_file']);
+    assert.deepEqual(Object.keys(sig), [
+      'schema_version',
+      'algorithm',
+      'digest',
+      'signature',
+      'signed_at',
+      'signer',
+      'key_id',
+      'public_key_sha256',
+      'policy_file',
+    ]);
     assert.equal(sig.algorithm, 'Ed25519');
     assert.equal(sig.signer, 'ci');
     assert.equal(sig.key_id, 'release');
@@ -84,7 +99,11 @@ describe('cavra-policy keygen, sign, verify', () => {
     if (!hasOpenssl()) this.skip();
     const sigBin = ws.write('sig.bin', '');
     writeFileSync(sigBin, Buffer.from(sig.signature, 'base64'));
-    const ossl = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', k.public_key_path, '-rawin', '-in', join(ws.root, policy), '-sigfile', sigBin], { encoding: 'utf8' });
+    const ossl = spawnSync(
+      'openssl',
+      ['pkeyutl', '-verify', '-pubin', '-inkey', k.public_key_path, '-rawin', '-in', join(ws.root, policy), '-sigfile', sigBin],
+      { encoding: 'utf8' },
+    );
     assert.equal(ossl.status, 0, ossl.stderr + ossl.stdout);
     assert.match(ossl.stdout, /Signature Verified Successfully/);
   });
@@ -130,16 +149,26 @@ describe('cavra-policy keygen, sign, verify', () => {
     const wrong = cli(ws.root, ['verify', policy, '--public-key', other.public_key_path]);
     assert.equal(wrong.status, 1);
     assert.match(wrong.stderr, new RegExp(`fingerprint mismatch: the signing key ${signer.public_key_sha256}`));
-    const either = cli(ws.root, ['verify', policy, '--public-key', other.public_key_path, '--public-key', signer.public_key_path]);
+    const either = cli(ws.root, [
+      'verify',
+      policy,
+      '--public-key',
+      other.public_key_path,
+      '--public-key',
+      signer.public_key_path,
+    ]);
     assert.equal(either.status, 0, either.stderr);
   });
 
-  it('an Ed25519 signature with no trusted key: exit 1, CAVRA\'s message and where keys are trusted from', () => {
+  it("an Ed25519 signature with no trusted key: exit 1, CAVRA's message and where keys are trusted from", () => {
     const k = keygen();
     assert.equal(cli(ws.root, ['sign', policy, '--private-key', k.private_key_path]).status, 0);
     const r = cli(ws.root, ['verify', policy]);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /public key is required for Ed25519 policy signature verification \(no \*\.public\.pem in \.cavra\/policy-signing: add the signer's public key there, or pass --public-key PEM or --key-dir DIR\)/);
+    assert.match(
+      r.stderr,
+      /public key is required for Ed25519 policy signature verification \(no \*\.public\.pem in \.cavra\/policy-signing: add the signer's public key there, or pass --public-key PEM or --key-dir DIR\)/,
+    );
   });
 
   it('verify trusts the key directory (.cavra/policy-signing under --root, as the editor does) without --public-key', () => {
@@ -170,8 +199,14 @@ describe('cavra-policy keygen, sign, verify', () => {
     appendFileSync(join(ws.root, policy), '    - rm -rf /\n');
     const edited = cli(ws.root, ['verify', policy, '--public-key', k.public_key_path, '--json']);
     assert.equal(edited.status, 1);
-    assert.match(edited.stderr, /policy digest mismatch: the policy changed after signing \(policy\.yaml\.sig\.json says sha256:[0-9a-f]{64}, the file is sha256:[0-9a-f]{64}\)\n/);
-    assert.match(edited.stderr, /The policy's bytes changed after it was signed\. Do not sign it again: that would bless a change nobody approved\. Revert the edit, or publish the change again through an approval \(cavra-policy plan, request, approval approve, publish\)\./);
+    assert.match(
+      edited.stderr,
+      /policy digest mismatch: the policy changed after signing \(policy\.yaml\.sig\.json says sha256:[0-9a-f]{64}, the file is sha256:[0-9a-f]{64}\)\n/,
+    );
+    assert.match(
+      edited.stderr,
+      /The policy's bytes changed after it was signed\. Do not sign it again: that would bless a change nobody approved\. Revert the edit, or publish the change again through an approval \(cavra-policy plan, request, approval approve, publish\)\./,
+    );
     assert.match(JSON.parse(edited.stdout).advice, /publish the change again through an approval/);
     writeFileSync(join(ws.root, policy), POLICY);
     const sig = JSON.parse(signedSig);
@@ -217,7 +252,10 @@ describe('cavra-policy keygen, sign, verify', () => {
   it('an unsigned policy exits 1 and says how to sign it; unreadable inputs exit 2', () => {
     const unsigned = cli(ws.root, ['verify', policy]);
     assert.equal(unsigned.status, 1);
-    assert.match(unsigned.stderr, /no signature: .*policy\.yaml\.sig\.json does not exist\. A published pack gets its signature from cavra-policy publish, through an approval; for a file outside that flow, cavra-policy sign .* writes one/);
+    assert.match(
+      unsigned.stderr,
+      /no signature: .*policy\.yaml\.sig\.json does not exist\. A published pack gets its signature from cavra-policy publish, through an approval; for a file outside that flow, cavra-policy sign .* writes one/,
+    );
     const missingPolicy = cli(ws.root, ['verify', 'policies/none/policy.yaml']);
     assert.equal(missingPolicy.status, 2);
     assert.match(missingPolicy.stderr, /cannot read policies\/none\/policy\.yaml: ENOENT/);

@@ -52,10 +52,13 @@ describe('cavra-policy against a CAVRA server (--backend remote)', () => {
 
   const run = (args: string[], env: NodeJS.ProcessEnv = ENV) => cliAsync(client.root, args, env);
 
-  it('catalog: CAVRA\'s answer, the token as a Bearer header, the server named in human output', async () => {
+  it("catalog: CAVRA's answer, the token as a Bearer header, the server named in human output", async () => {
     const c = json<{ schema_version: string; items: { id: string }[] }>(await run(['catalog', '--json', ...remote]));
     assert.equal(c.schema_version, 'cavra.policy_pack.catalog.v1');
-    assert.deepEqual(c.items.map((i) => i.id), ['cavra-ai-agent-baseline']);
+    assert.deepEqual(
+      c.items.map((i) => i.id),
+      ['cavra-ai-agent-baseline'],
+    );
     const hit = server.hitsFor('GET', '/policy-pack-catalog')[0];
     assert.equal(hit.headers.authorization, `Bearer ${TOKEN}`);
     const human = await run(['catalog', ...remote]);
@@ -68,7 +71,7 @@ describe('cavra-policy against a CAVRA server (--backend remote)', () => {
     assert.equal(server.hitsFor('GET', '/policy-pack-catalog')[0].headers.authorization, `Bearer ${TOKEN}`);
   });
 
-  it('the digest binding holds remotely: approve A, publish B → exit 1 with the server\'s words, status and endpoint; nothing written anywhere', async () => {
+  it("the digest binding holds remotely: approve A, publish B → exit 1 with the server's words, status and endpoint; nothing written anywhere", async () => {
     const req = json<{ approval: { approval_id: string } }>(await run(['request', 'drafts/a.yaml', '--json', ...remote]));
     const id = req.approval.approval_id;
     json(await run(['approval', 'approve', id, '--actor', 'alice', '--reason', 'ok', '--json', ...remote]));
@@ -81,25 +84,51 @@ describe('cavra-policy against a CAVRA server (--backend remote)', () => {
     assert.ok(!existsSync(join(serverSide.root, 'policies', PACK_ID)));
     assert.ok(!existsSync(join(client.root, 'policies', PACK_ID)));
 
-    const ok = json<{ status: string; signature_verified: boolean; approval: { approval_id: string } }>(await run(['publish', 'drafts/a.yaml', '--approval', id, '--json', ...remote]));
+    const ok = json<{ status: string; signature_verified: boolean; approval: { approval_id: string } }>(
+      await run(['publish', 'drafts/a.yaml', '--approval', id, '--json', ...remote]),
+    );
     assert.deepEqual([ok.status, ok.signature_verified, ok.approval.approval_id], ['published', true, id]);
     assert.ok(existsSync(join(serverSide.root, 'policies', PACK_ID, 'policy.yaml.sig.json')), 'the server wrote the pair');
     assert.ok(!existsSync(join(client.root, 'policies', PACK_ID)), 'the local workspace is not written');
   });
 
   it('approvals, rollouts and evaluate go to the server', async () => {
-    const decision = json<{ decision: string; decision_id: string }>(await run(['evaluate', 'write_file', 'iam/admin.json', '--json', ...remote]));
+    const decision = json<{ decision: string; decision_id: string }>(
+      await run(['evaluate', 'write_file', 'iam/admin.json', '--json', ...remote]),
+    );
     assert.equal(decision.decision, 'require_approval');
     client.write('decision.json', JSON.stringify(decision));
-    const created = json<{ approval_id: string; approver_group: string }>(await run(['approval', 'create', 'decision.json', '--json', ...remote]));
+    const created = json<{ approval_id: string; approver_group: string }>(
+      await run(['approval', 'create', 'decision.json', '--json', ...remote]),
+    );
     assert.equal(created.approver_group, 'IAM');
-    const listed = json<{ items: { approval_id: string }[] }>(await run(['approval', 'list', '--state', 'pending', '--json', ...remote]));
-    assert.deepEqual(listed.items.map((a) => a.approval_id), [created.approval_id]);
+    const listed = json<{ items: { approval_id: string }[] }>(
+      await run(['approval', 'list', '--state', 'pending', '--json', ...remote]),
+    );
+    assert.deepEqual(
+      listed.items.map((a) => a.approval_id),
+      [created.approval_id],
+    );
     assert.equal(server.hitsFor('GET', '/approvals')[0].query, '?state=pending');
-    const bg = json<{ state: string }>(await run(['approval', 'break-glass', 'decision.json', '--actor', 'oncall', '--reason', 'outage', '--json', ...remote]));
+    const bg = json<{ state: string }>(
+      await run(['approval', 'break-glass', 'decision.json', '--actor', 'oncall', '--reason', 'outage', '--json', ...remote]),
+    );
     assert.equal(bg.state, 'break_glass');
 
-    const applied = json<{ rollout: { rollout_id: string } }>(await run(['rollout', 'apply', '--actor', 'release-bot', '--repository', 'payments/api', '--policy-pack', 'cavra-platform-baseline', '--json', ...remote]));
+    const applied = json<{ rollout: { rollout_id: string } }>(
+      await run([
+        'rollout',
+        'apply',
+        '--actor',
+        'release-bot',
+        '--repository',
+        'payments/api',
+        '--policy-pack',
+        'cavra-platform-baseline',
+        '--json',
+        ...remote,
+      ]),
+    );
     assert.equal(applied.rollout.rollout_id, 'payments/api:cavra-platform-baseline');
     const rollouts = json<{ total: number }>(await run(['rollout', 'list', '--json', ...remote]));
     assert.equal(rollouts.total, 1);
@@ -147,7 +176,15 @@ describe('cavra-policy against a CAVRA server (--backend remote)', () => {
 
   it('a refused connection says the server cannot be reached', async () => {
     const port = await closedPort();
-    const r = await run(['catalog', '--backend', 'remote', '--url', `http://127.0.0.1:${port}`, '--token-env', 'TEAM_CAVRA_TOKEN']);
+    const r = await run([
+      'catalog',
+      '--backend',
+      'remote',
+      '--url',
+      `http://127.0.0.1:${port}`,
+      '--token-env',
+      'TEAM_CAVRA_TOKEN',
+    ]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /Cannot reach the CAVRA server at http:\/\/127\.0\.0\.1:\d+ for GET \/policy-pack-catalog/);
     assertNoToken(r);
@@ -157,12 +194,27 @@ describe('cavra-policy against a CAVRA server (--backend remote)', () => {
     const cases: [string[], RegExp][] = [
       [['test', ...remote], /test works on the local workspace only/],
       [['evidence', 'verify', ...remote], /evidence verify works on the local workspace only/],
-      [['approval', 'list', '--store', 'x.json', ...remote], /--store is for the local backend, but --backend remote selects a CAVRA server, which keeps its own files: drop one of them/],
-      [['approval', 'list', '--store', 'x.json', '--url', server.url], /--store is for the local backend, but --url selects a CAVRA server/],
-      [['rollout', 'list', '--backend', 'local', '--url', server.url], /--url is for a CAVRA server, but --backend local selects the local backend: drop one of them/],
+      [
+        ['approval', 'list', '--store', 'x.json', ...remote],
+        /--store is for the local backend, but --backend remote selects a CAVRA server, which keeps its own files: drop one of them/,
+      ],
+      [
+        ['approval', 'list', '--store', 'x.json', '--url', server.url],
+        /--store is for the local backend, but --url selects a CAVRA server/,
+      ],
+      [
+        ['rollout', 'list', '--backend', 'local', '--url', server.url],
+        /--url is for a CAVRA server, but --backend local selects the local backend: drop one of them/,
+      ],
       [['catalog', '--backend', 'remote'], /--backend remote needs the server: --url URL \(or \$CAVRA_URL\)/],
-      [['catalog', '--url', server.url, '--token-env', 'NOT_SET_ANYWHERE'], /the environment variable NOT_SET_ANYWHERE named by --token-env is empty or not set/],
-      [['catalog', '--url', server.url, '--token-env', TOKEN.replace(/-/g, '.')], /--token-env takes the name of an environment variable/],
+      [
+        ['catalog', '--url', server.url, '--token-env', 'NOT_SET_ANYWHERE'],
+        /the environment variable NOT_SET_ANYWHERE named by --token-env is empty or not set/,
+      ],
+      [
+        ['catalog', '--url', server.url, '--token-env', TOKEN.replace(/-/g, '.')],
+        /--token-env takes the name of an environment variable/,
+      ],
       [['catalog', '--token-env', 'TEAM_CAVRA_TOKEN'], /--token-env is for a CAVRA server: add --url URL \(or set \$CAVRA_URL\)/],
       [['catalog', '--url', server.url, '--timeout-ms', '0'], /--timeout-ms must be at least 1, got 0/],
     ];

@@ -61,7 +61,7 @@ describe('cavra-policy summary and digest', () => {
     assert.equal(r.stdout, `${SPEC_DRAFT_DIGEST}\n`);
   });
 
-  it('digest of a draft without a title fails with CAVRA\'s message and exit 1', () => {
+  it("digest of a draft without a title fails with CAVRA's message and exit 1", () => {
     const r = runCli(['digest', 'no-title.yaml'], { cwd: ws.root });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /policy draft requires id, title, and description/);

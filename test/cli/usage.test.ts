@@ -29,15 +29,42 @@ describe('cavra-policy command line', () => {
   it('the top-level help lists every command and the shared options', () => {
     const r = cli(ws.root, ['--help']);
     assert.equal(r.status, 0);
-    for (const command of ['validate', 'catalog', 'draft', 'plan', 'request', 'publish', 'approval list', 'approval break-glass', 'keygen', 'sign', 'verify', 'rollout plan', 'rollout apply', 'rollout list', 'evaluate', 'test', 'evidence verify']) {
+    for (const command of [
+      'validate',
+      'catalog',
+      'draft',
+      'plan',
+      'request',
+      'publish',
+      'approval list',
+      'approval break-glass',
+      'keygen',
+      'sign',
+      'verify',
+      'rollout plan',
+      'rollout apply',
+      'rollout list',
+      'evaluate',
+      'test',
+      'evidence verify',
+    ]) {
       assert.match(r.stdout, new RegExp(`\\n {2}${command} `), command);
     }
-    for (const flag of ['--root DIR', '--policy-dir DIR', '--store PATH', '--inventory PATH', '--backend local|remote', '--url URL', '--token-env NAME', '--timeout-ms MS']) {
+    for (const flag of [
+      '--root DIR',
+      '--policy-dir DIR',
+      '--store PATH',
+      '--inventory PATH',
+      '--backend local|remote',
+      '--url URL',
+      '--token-env NAME',
+      '--timeout-ms MS',
+    ]) {
       assert.ok(r.stdout.includes(flag), flag);
     }
   });
 
-  it('--help after any command shows that command\'s usage and options, even next to other mistakes', () => {
+  it("--help after any command shows that command's usage and options, even next to other mistakes", () => {
     const r = cli(ws.root, ['rollout', 'apply', '--coverage-percent', 'lots', '--help']);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^Usage: cavra-policy rollout apply \(--actor NAME \| --actor-token PATH\) \[--rollout-id ID\]/);
@@ -48,7 +75,7 @@ describe('cavra-policy command line', () => {
     assert.match(family.stdout, /^Usage: cavra-policy rollout <plan\|apply\|list\|get> \[options\]/);
   });
 
-  it('usage mistakes exit 2 with a message naming the mistake and the command\'s usage', () => {
+  it("usage mistakes exit 2 with a message naming the mistake and the command's usage", () => {
     const cases: [string[], RegExp][] = [
       [['aproval', 'list'], /unknown command aproval \(did you mean approval\?\)/],
       [['--state', 'pending', 'approval', 'list'], /unknown option --state before the command \(command options go after it\)/],
@@ -68,7 +95,10 @@ describe('cavra-policy command line', () => {
       assert.equal(r.stdout, '', 'usage errors go to stderr');
     }
     const withUsage = cli(ws.root, ['approval', 'get', 'a', 'b']);
-    assert.match(withUsage.stderr, /^cavra-policy: approval get takes one approval id\n\nUsage: cavra-policy approval get ID\nSee: cavra-policy approval get --help\n$/);
+    assert.match(
+      withUsage.stderr,
+      /^cavra-policy: approval get takes one approval id\n\nUsage: cavra-policy approval get ID\nSee: cavra-policy approval get --help\n$/,
+    );
   });
 
   it('a secret flag value never appears in a usage error', () => {

@@ -10,24 +10,28 @@ describe('cavra-policy validate', () => {
   it('prints file:line:col: severity code: message, 1-based, and exits 1 on errors', () => {
     const r = runCli(['validate', fixture('cavra-bad-unknown-key'), ...POLICY_DIR]);
     assert.equal(r.status, 1);
-    assert.equal(r.stdout,
-      'test/fixtures/policies/cavra-bad-unknown-key/policy.yaml:8:3: error unknown-key: `filesystem` does not allow `allow_read`; allowed keys: block_read, block_write, require_approval_write.\n');
+    assert.equal(
+      r.stdout,
+      'test/fixtures/policies/cavra-bad-unknown-key/policy.yaml:8:3: error unknown-key: `filesystem` does not allow `allow_read`; allowed keys: block_read, block_write, require_approval_write.\n',
+    );
     assert.equal(r.stderr, '');
   });
 
   it('--json prints an array of {file, line, column, endLine, endColumn, severity, code, message}', () => {
     const r = runCli(['validate', '--json', fixture('cavra-bad-duplicate-entry'), ...POLICY_DIR]);
     assert.equal(r.status, 1);
-    assert.deepEqual(JSON.parse(r.stdout), [{
-      file: 'test/fixtures/policies/cavra-bad-duplicate-entry/policy.yaml',
-      line: 10,
-      column: 7,
-      endLine: 10,
-      endColumn: 13,
-      severity: 'error',
-      code: 'duplicate-entry',
-      message: '`filesystem.block_read` lists ".env" twice (first on line 9); entries must be unique.',
-    }]);
+    assert.deepEqual(JSON.parse(r.stdout), [
+      {
+        file: 'test/fixtures/policies/cavra-bad-duplicate-entry/policy.yaml',
+        line: 10,
+        column: 7,
+        endLine: 10,
+        endColumn: 13,
+        severity: 'error',
+        code: 'duplicate-entry',
+        message: '`filesystem.block_read` lists ".env" twice (first on line 9); entries must be unique.',
+      },
+    ]);
   });
 
   it('exits 0 for a valid pack with a one-line summary, so a clean run is not silent', () => {
@@ -39,12 +43,15 @@ describe('cavra-policy validate', () => {
     assert.match(two.stdout, /: warning unreachable-rule: .*\nOK: 2 files checked, no errors, 1 warning\n$/);
   });
 
-  it('a missing version: CAVRA\'s schema requires it, and the message says a draft would fill in a dated one that changes the digest daily', () => {
+  it("a missing version: CAVRA's schema requires it, and the message says a draft would fill in a dated one that changes the digest daily", () => {
     const ws = tempWorkspace({ 'p.yaml': 'metadata:\n  id: cavra-no-version\n  title: T\n  description: D\n' });
     try {
       const r = runCli(['validate', 'p.yaml'], { cwd: ws.root });
       assert.equal(r.status, 1);
-      assert.equal(r.stdout, 'p.yaml:1:1: error missing-field: `metadata` is missing the required field `version`. A CAVRA draft would fill in today\'s date as the version (YYYY.MM.DD), so the pack\'s digest would change from day to day; set `version` yourself.\n');
+      assert.equal(
+        r.stdout,
+        "p.yaml:1:1: error missing-field: `metadata` is missing the required field `version`. A CAVRA draft would fill in today's date as the version (YYYY.MM.DD), so the pack's digest would change from day to day; set `version` yourself.\n",
+      );
     } finally {
       ws.remove();
     }
@@ -53,14 +60,20 @@ describe('cavra-policy validate', () => {
   it('exits 0 when there are warnings but no errors', () => {
     const r = runCli(['validate', '--json', fixture('cavra-bad-unreachable-rule'), ...POLICY_DIR]);
     assert.equal(r.status, 0);
-    assert.deepEqual(JSON.parse(r.stdout).map((d: { severity: string; code: string }) => `${d.severity} ${d.code}`), ['warning unreachable-rule']);
+    assert.deepEqual(
+      JSON.parse(r.stdout).map((d: { severity: string; code: string }) => `${d.severity} ${d.code}`),
+      ['warning unreachable-rule'],
+    );
   });
 
   it('reports every file it is given and exits 1 when any has an error', () => {
     const r = runCli(['validate', '--json', fixture('cavra-studio-minimal'), fixture('cavra-bad-missing-field'), ...POLICY_DIR]);
     assert.equal(r.status, 1);
     const rows = JSON.parse(r.stdout) as { file: string; code: string }[];
-    assert.deepEqual(rows.map((d) => `${d.file} ${d.code}`), ['test/fixtures/policies/cavra-bad-missing-field/policy.yaml missing-field']);
+    assert.deepEqual(
+      rows.map((d) => `${d.file} ${d.code}`),
+      ['test/fixtures/policies/cavra-bad-missing-field/policy.yaml missing-field'],
+    );
   });
 
   it('an empty --json result is an empty array', () => {
@@ -70,7 +83,9 @@ describe('cavra-policy validate', () => {
   });
 
   it('resolves inherits against CAVRA_POLICY_DIR when no --policy-dir is given', () => {
-    const withEnv = runCli(['validate', '--json', fixture('cavra-agentic-delivery')], { env: { CAVRA_POLICY_DIR: FIXTURE_POLICIES } });
+    const withEnv = runCli(['validate', '--json', fixture('cavra-agentic-delivery')], {
+      env: { CAVRA_POLICY_DIR: FIXTURE_POLICIES },
+    });
     const without = runCli(['validate', '--json', fixture('cavra-agentic-delivery')], { cwd: '/' });
     const codes = (r: { stdout: string }) => (JSON.parse(r.stdout) as { code: string }[]).map((d) => d.code);
     assert.ok(!codes(withEnv).includes('unknown-inherits'), withEnv.stdout);
@@ -86,12 +101,24 @@ describe('cavra-policy validate', () => {
 
   it('counts lines and columns in CRLF and BOM files as in an LF file', () => {
     // missing-field sits on line 1, where a byte-order mark would shift the column.
-    const lf = readFileSync(join(FIXTURE_POLICIES, 'cavra-bad-wrong-type', 'policy.yaml'), 'utf8').replace('  title: Wrong type\n', '');
-    const ws = tempWorkspace({ 'lf.yaml': lf.replace(/^# .*\n/, ''), 'crlf.yaml': lf.replace(/^# .*\n/, '').replace(/\n/g, '\r\n'), 'bom.yaml': `\ufeff${lf.replace(/^# .*\n/, '')}` });
+    const lf = readFileSync(join(FIXTURE_POLICIES, 'cavra-bad-wrong-type', 'policy.yaml'), 'utf8').replace(
+      '  title: Wrong type\n',
+      '',
+    );
+    const ws = tempWorkspace({
+      'lf.yaml': lf.replace(/^# .*\n/, ''),
+      'crlf.yaml': lf.replace(/^# .*\n/, '').replace(/\n/g, '\r\n'),
+      'bom.yaml': `\ufeff${lf.replace(/^# .*\n/, '')}`,
+    });
     try {
-      const rows = (name: string) => (JSON.parse(runCli(['validate', '--json', name], { cwd: ws.root }).stdout) as Record<string, unknown>[])
-        .map(({ file: _file, ...rest }) => rest);
-      assert.deepEqual(rows('lf.yaml').map((r) => `${r.line}:${r.column} ${r.code}`), ['1:1 missing-field', '4:12 wrong-type', '6:10 wrong-type']);
+      const rows = (name: string) =>
+        (JSON.parse(runCli(['validate', '--json', name], { cwd: ws.root }).stdout) as Record<string, unknown>[]).map(
+          ({ file: _file, ...rest }) => rest,
+        );
+      assert.deepEqual(
+        rows('lf.yaml').map((r) => `${r.line}:${r.column} ${r.code}`),
+        ['1:1 missing-field', '4:12 wrong-type', '6:10 wrong-type'],
+      );
       assert.deepEqual(rows('crlf.yaml'), rows('lf.yaml'));
       assert.deepEqual(rows('bom.yaml'), rows('lf.yaml'));
     } finally {
@@ -108,7 +135,11 @@ describe('cavra-policy usage errors exit 2', () => {
     ['validate without files', ['validate'], /validate needs at least one file/],
     ['a file that does not exist', ['validate', 'no/such/policy.yaml'], /cannot read no\/such\/policy\.yaml: ENOENT/],
     ['--policy-dir without a value', ['validate', fixture('cavra-studio-minimal'), '--policy-dir'], /--policy-dir needs a value/],
-    ['summary with two files', ['summary', fixture('cavra-studio-minimal'), fixture('cavra-studio-complete')], /summary needs exactly one file/],
+    [
+      'summary with two files',
+      ['summary', fixture('cavra-studio-minimal'), fixture('cavra-studio-complete')],
+      /summary needs exactly one file/,
+    ],
     ['digest of a missing file', ['digest', 'missing.yaml'], /cannot read missing\.yaml/],
   ];
   for (const [name, args, stderr] of cases) {

@@ -17,8 +17,13 @@ describe('cavra-policy authoring flow (local backend)', () => {
   });
   afterEach(() => ws.remove());
 
-  it('catalog lists the packs under the policy root in CAVRA\'s shape, and as a table', () => {
-    const c = cliJson<{ schema_version: string; product: string; total: number; items: { id: string; summary: { rule_counts: Record<string, number> } }[] }>(ws.root, ['catalog']);
+  it("catalog lists the packs under the policy root in CAVRA's shape, and as a table", () => {
+    const c = cliJson<{
+      schema_version: string;
+      product: string;
+      total: number;
+      items: { id: string; summary: { rule_counts: Record<string, number> } }[];
+    }>(ws.root, ['catalog']);
     assert.equal(c.schema_version, 'cavra.policy_pack.catalog.v1');
     assert.equal(c.product, 'CAVRA');
     assert.equal(c.total, 1);
@@ -31,16 +36,28 @@ describe('cavra-policy authoring flow (local backend)', () => {
 
   it('draft previews the normalized pack and writes nothing', () => {
     const before = snapshot(ws.root);
-    const d = cliJson<{ schema_version: string; valid: boolean; errors: string[]; policy_pack: { metadata: Record<string, string> }; summary: { rule_counts: { commands: number } } }>(ws.root, ['draft', 'drafts/a.yaml']);
+    const d = cliJson<{
+      schema_version: string;
+      valid: boolean;
+      errors: string[];
+      policy_pack: { metadata: Record<string, string> };
+      summary: { rule_counts: { commands: number } };
+    }>(ws.root, ['draft', 'drafts/a.yaml']);
     assert.equal(d.schema_version, 'cavra.policy_pack.draft.v1');
     assert.equal(d.valid, true);
     assert.deepEqual(d.errors, []);
-    assert.deepEqual(d.policy_pack.metadata, { id: PACK_ID, title: 'Platform Baseline', description: 'Platform engineering controls.', version: '2026.05', inherits: 'cavra-ai-agent-baseline' });
+    assert.deepEqual(d.policy_pack.metadata, {
+      id: PACK_ID,
+      title: 'Platform Baseline',
+      description: 'Platform engineering controls.',
+      version: '2026.05',
+      inherits: 'cavra-ai-agent-baseline',
+    });
     assert.equal(d.summary.rule_counts.commands, 1);
     assert.deepEqual(snapshot(ws.root), before);
   });
 
-  it('draft of an invalid pack exits 1 listing the schema errors; a draft without description is CAVRA\'s 400', () => {
+  it("draft of an invalid pack exits 1 listing the schema errors; a draft without description is CAVRA's 400", () => {
     ws.write('drafts/bad.yaml', DRAFT_A.replace('  block:\n    - terraform apply -auto-approve\n', '  block: 5\n'));
     const bad = cli(ws.root, ['draft', 'drafts/bad.yaml']);
     assert.equal(bad.status, 1);
@@ -53,7 +70,14 @@ describe('cavra-policy authoring flow (local backend)', () => {
   });
 
   it('plan: create with high risk and the same digest as `digest`; after publishing, an update with its diff', () => {
-    const plan = cliJson<{ schema_version: string; operation: string; risk: string; policy_digest: string; target_path: string; approval_required: boolean }>(ws.root, ['plan', 'drafts/a.yaml']);
+    const plan = cliJson<{
+      schema_version: string;
+      operation: string;
+      risk: string;
+      policy_digest: string;
+      target_path: string;
+      approval_required: boolean;
+    }>(ws.root, ['plan', 'drafts/a.yaml']);
     assert.equal(plan.schema_version, 'cavra.policy_pack.publish_plan.v1');
     assert.equal(plan.operation, 'create');
     assert.equal(plan.risk, 'high');
@@ -62,7 +86,10 @@ describe('cavra-policy authoring flow (local backend)', () => {
     assert.equal(plan.policy_digest, cli(ws.root, ['digest', 'drafts/a.yaml']).stdout.trim());
 
     const human = cli(ws.root, ['plan', 'drafts/a.yaml']);
-    assert.match(human.stdout, new RegExp(`^operation +create ${PACK_ID}\nrisk +high\napproval +required\ndigest +${plan.policy_digest}\n`));
+    assert.match(
+      human.stdout,
+      new RegExp(`^operation +create ${PACK_ID}\nrisk +high\napproval +required\ndigest +${plan.policy_digest}\n`),
+    );
     assert.match(human.stdout, /Diff: new pack/);
 
     const id = requestAndApprove(ws, 'drafts/a.yaml');
@@ -76,8 +103,16 @@ describe('cavra-policy authoring flow (local backend)', () => {
 
   it('request: a pending approval bound to the draft digest (policy_publish:<id>:<12 hex>)', () => {
     const digest = cli(ws.root, ['digest', 'drafts/a.yaml']).stdout.trim();
-    const r = cliJson<{ schema_version: string; approval: { state: string; decision_id: string; approver_group: string; requested_by: string; decision: { action_type: string; policy_digest: string } } }>(
-      ws.root, ['request', 'drafts/a.yaml', '--requested-by', 'bob', '--approver-group', 'Cloud Security', '--ttl-hours', '2']);
+    const r = cliJson<{
+      schema_version: string;
+      approval: {
+        state: string;
+        decision_id: string;
+        approver_group: string;
+        requested_by: string;
+        decision: { action_type: string; policy_digest: string };
+      };
+    }>(ws.root, ['request', 'drafts/a.yaml', '--requested-by', 'bob', '--approver-group', 'Cloud Security', '--ttl-hours', '2']);
     assert.equal(r.schema_version, 'cavra.policy_pack.publish_request.v1');
     assert.equal(r.approval.state, 'pending');
     assert.equal(r.approval.decision_id, `policy_publish:${PACK_ID}:${digest.slice('sha256:'.length, 'sha256:'.length + 12)}`);
@@ -100,11 +135,14 @@ describe('cavra-policy authoring flow (local backend)', () => {
     assert.ok(!existsSync(published(ws)));
     const after = snapshot(ws.root);
     // Only the lock files of the stores may come and go; no policy, signature or store content changed.
-    assert.deepEqual(Object.keys(after).filter((f) => !f.endsWith('.lock')), Object.keys(before).filter((f) => !f.endsWith('.lock')));
+    assert.deepEqual(
+      Object.keys(after).filter((f) => !f.endsWith('.lock')),
+      Object.keys(before).filter((f) => !f.endsWith('.lock')),
+    );
     for (const f of Object.keys(before)) assert.equal(after[f], before[f], `${f} changed`);
   });
 
-  it('publish while the approval is pending: exit 1 with CAVRA\'s message, nothing written', () => {
+  it("publish while the approval is pending: exit 1 with CAVRA's message, nothing written", () => {
     const id = cliJson<{ approval: { approval_id: string } }>(ws.root, ['request', 'drafts/a.yaml']).approval.approval_id;
     const r = cli(ws.root, ['publish', 'drafts/a.yaml', '--approval', id]);
     assert.equal(r.status, 1);
@@ -124,11 +162,28 @@ describe('cavra-policy authoring flow (local backend)', () => {
     assert.ok(!existsSync(published(ws)));
   });
 
-  it('publish an approved draft with Ed25519: the author\'s bytes and a signature that verifies', () => {
+  it("publish an approved draft with Ed25519: the author's bytes and a signature that verifies", () => {
     cliJson(ws.root, ['keygen', '--output', 'keys', '--key-id', 'release']);
     const id = requestAndApprove(ws, 'drafts/a.yaml');
-    const r = cliJson<{ schema_version: string; status: string; policy_id: string; signature_verified: boolean; signature_message: string; approval: { approval_id: string; state: string } }>(
-      ws.root, ['publish', 'drafts/a.yaml', '--approval', id, '--private-key', 'keys/release.private.pem', '--key-id', 'release', '--signer', 'ci']);
+    const r = cliJson<{
+      schema_version: string;
+      status: string;
+      policy_id: string;
+      signature_verified: boolean;
+      signature_message: string;
+      approval: { approval_id: string; state: string };
+    }>(ws.root, [
+      'publish',
+      'drafts/a.yaml',
+      '--approval',
+      id,
+      '--private-key',
+      'keys/release.private.pem',
+      '--key-id',
+      'release',
+      '--signer',
+      'ci',
+    ]);
     assert.equal(r.schema_version, 'cavra.policy_pack.publish_result.v1');
     assert.equal(r.status, 'published');
     assert.equal(r.signature_verified, true);
@@ -167,7 +222,7 @@ describe('cavra-policy authoring flow (local backend)', () => {
     assert.match(noFile.stderr, /cannot read drafts\/none\.yaml: ENOENT/);
   });
 
-  it('--root, --policy-dir and --store, or CAVRA\'s environment variables, choose the files', () => {
+  it("--root, --policy-dir and --store, or CAVRA's environment variables, choose the files", () => {
     const elsewhere = cavraWorkspace();
     try {
       const viaRoot = cliJson<{ total: number }>(elsewhere.root, ['catalog', '--root', ws.root]);

@@ -10,7 +10,10 @@ import { launchBrowser, failureDir } from './workbench';
 // Must match REPORT_TAG in test/vscode/index.ts (not imported: that file is bundled for the extension host).
 const REPORT_TAG = '[vscode-test] ';
 
-interface LogFile { relativePath: string; contents: string }
+interface LogFile {
+  relativePath: string;
+  contents: string;
+}
 
 async function main(): Promise<number> {
   const [baseUrl, workspace, devPath, testsPath] = process.argv.slice(2);
@@ -73,4 +76,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(1); });
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -43,8 +43,11 @@ describe('smoke: a policy pack in VS Code', function () {
   });
 
   it('shows the schema error from source cavra on line 6 in the Problems panel', async () => {
-    const p = await wb.waitForProblem('an error from source cavra on line 6 of policy.yaml',
-      (p) => p.source === 'cavra' && p.line === 6 && p.severity === 'Error', ACTIVATION_TIMEOUT);
+    const p = await wb.waitForProblem(
+      'an error from source cavra on line 6 of policy.yaml',
+      (p) => p.source === 'cavra' && p.line === 6 && p.severity === 'Error',
+      ACTIVATION_TIMEOUT,
+    );
     assert.match(p.message + p.label, /mode|strict/i, `message should be about metadata.mode: ${p.message}`);
     await wb.screenshot('problems');
   });
@@ -57,7 +60,11 @@ describe('smoke: a policy pack in VS Code', function () {
   });
 
   it('shows the CAVRA status bar item', async () => {
-    const item = await wb.waitForStatusBarItem('text starting with CAVRA', (i) => /^\s*CAVRA/.test(i.text) || /^\s*CAVRA/.test(i.label), ACTIVATION_TIMEOUT);
+    const item = await wb.waitForStatusBarItem(
+      'text starting with CAVRA',
+      (i) => /^\s*CAVRA/.test(i.text) || /^\s*CAVRA/.test(i.label),
+      ACTIVATION_TIMEOUT,
+    );
     assert.ok(item.text || item.label);
   });
 });

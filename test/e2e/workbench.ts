@@ -77,14 +77,22 @@ export interface LaunchOptions {
 }
 
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 export const chromiumPath = process.env.CAVRA_E2E_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Launches chromium on a fresh profile (removed again by close()). */
-export async function launchBrowser(logConsole = false): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
+export async function launchBrowser(
+  logConsole = false,
+): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'cavra-e2e-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
@@ -94,7 +102,9 @@ export async function launchBrowser(logConsole = false): Promise<{ context: Brow
   });
   const page = context.pages()[0] ?? (await context.newPage());
   if (logConsole || process.env.CAVRA_E2E_CONSOLE === '1') {
-    page.on('console', (m) => { if (m.type() === 'error') console.error(`[browser] ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') console.error(`[browser] ${m.text()}`);
+    });
   }
   return {
     context,
@@ -104,10 +114,15 @@ export async function launchBrowser(logConsole = false): Promise<{ context: Brow
       // Leave no chromium behind: its processes are the ones whose command line names our profile.
       const left = await waitForExit(profile, 10_000);
       for (const pid of left) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
       }
       rmSync(profile, { recursive: true, force: true });
-      if (left.length) console.error(`  [e2e] killed ${left.length} chromium process(es) left after closing the browser: ${left.join(', ')}`);
+      if (left.length)
+        console.error(`  [e2e] killed ${left.length} chromium process(es) left after closing the browser: ${left.join(', ')}`);
     },
   };
 }
@@ -143,7 +158,12 @@ async function waitForExit(marker: string, timeout: number): Promise<number[]> {
 }
 
 function slug(s: string): string {
-  return s.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'failure';
+  return (
+    s
+      .replace(/[^a-zA-Z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'failure'
+  );
 }
 
 export class Workbench {
@@ -208,7 +228,10 @@ export class Workbench {
     const r = await this.poll(probe, timeout);
     if (process.env.CAVRA_E2E_VERBOSE === '1') console.error(`      [e2e] ${Date.now() - started} ms: ${what}`);
     if (r.value !== undefined) return r.value;
-    return this.fail(`timed out after ${timeout} ms waiting for ${what}`, r.error instanceof Error ? r.error.message.split('\n')[0] : '');
+    return this.fail(
+      `timed out after ${timeout} ms waiting for ${what}`,
+      r.error instanceof Error ? r.error.message.split('\n')[0] : '',
+    );
   }
 
   /** Waits until `locator` is visible. */
@@ -268,9 +291,16 @@ export class Workbench {
     for (let i = 0; i < 3; i++) {
       if (!(await widget.isVisible())) return;
       // It may be closing by itself (animation after Enter): give it a moment before Escape.
-      const closed = await widget.waitFor({ state: 'hidden', timeout: 1_000 }).then(() => true, () => false);
+      const closed = await widget.waitFor({ state: 'hidden', timeout: 1_000 }).then(
+        () => true,
+        () => false,
+      );
       if (closed) return;
-      await widget.locator('input.input').first().press('Escape', { timeout: 2_000 }).catch(() => this.page.keyboard.press('Escape'));
+      await widget
+        .locator('input.input')
+        .first()
+        .press('Escape', { timeout: 2_000 })
+        .catch(() => this.page.keyboard.press('Escape'));
     }
     await widget.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => this.fail('the quick input to close'));
   }
@@ -289,22 +319,31 @@ export class Workbench {
     for (;;) {
       const widget = await this.quickOpen(`>${label}`);
       const rows = widget.locator('.quick-input-list .monaco-list-row');
-      const found = await this.poll(async () => {
-        seen = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
-        let i = seen.findIndex((t) => exact.test(t));
-        if (i < 0) i = seen.findIndex((t) => t.toLowerCase().includes(label.toLowerCase()));
-        return i >= 0 ? rows.nth(i) : undefined;
-      }, Math.max(500, Math.min(3_000, deadline - Date.now())));
+      const found = await this.poll(
+        async () => {
+          seen = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
+          let i = seen.findIndex((t) => exact.test(t));
+          if (i < 0) i = seen.findIndex((t) => t.toLowerCase().includes(label.toLowerCase()));
+          return i >= 0 ? rows.nth(i) : undefined;
+        },
+        Math.max(500, Math.min(3_000, deadline - Date.now())),
+      );
       if (found.value) {
         await found.value.click();
         // Closed, or already reused by the command's own quick pick / input box (same widget, new content).
         const input = widget.locator('input.input').first();
-        await this.waitFor(`the palette to close after "${label}"`, async () =>
-          !(await widget.isVisible()) || !(await input.inputValue().catch(() => '')).startsWith('>'), 5_000);
+        await this.waitFor(
+          `the palette to close after "${label}"`,
+          async () => !(await widget.isVisible()) || !(await input.inputValue().catch(() => '')).startsWith('>'),
+          5_000,
+        );
         return;
       }
       if (Date.now() >= deadline) {
-        await this.fail(`timed out after ${timeout} ms waiting for command "${label}" in the command palette`, `rows: ${JSON.stringify(seen)}`);
+        await this.fail(
+          `timed out after ${timeout} ms waiting for command "${label}" in the command palette`,
+          `rows: ${JSON.stringify(seen)}`,
+        );
       }
       await this.dismiss();
     }
@@ -319,13 +358,17 @@ export class Workbench {
     const rows = widget.locator('.quick-input-list .monaco-list-row');
     // The list is filtered as it renders: wait until it holds rows and stops changing.
     let last = '';
-    const labels = await this.waitFor(`the command palette's list for "${filter}"`, async () => {
-      const now = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
-      const key = JSON.stringify(now);
-      const stable = now.length > 0 && key === last;
-      last = key;
-      return stable ? now : undefined;
-    }, 10_000);
+    const labels = await this.waitFor(
+      `the command palette's list for "${filter}"`,
+      async () => {
+        const now = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
+        const key = JSON.stringify(now);
+        const stable = now.length > 0 && key === last;
+        last = key;
+        return stable ? now : undefined;
+      },
+      10_000,
+    );
     await this.dismiss();
     return labels;
   }
@@ -341,19 +384,28 @@ export class Workbench {
     const rows = widget.locator('.quick-input-list .monaco-list-row');
     const want = relPath.split('/').slice(0, -1).join('/');
     const dir = want.split('/').pop();
-    const row = await this.waitFor(`"${relPath}" in Quick Open`, async () => {
-      const n = await rows.count();
-      let loose: Locator | undefined;
-      for (let i = 0; i < n; i++) {
-        // The file name exactly (policy.yaml, not policy.yaml.sig.json beside it), in the right folder.
-        const label = (await rows.nth(i).evaluate((r) => r.querySelector('.label-name')?.textContent ?? '').catch(() => '')).trim();
-        const text = (await rows.nth(i).innerText()).replace(/\s+/g, ' ');
-        if (dir && !text.includes(dir)) continue;
-        if (label === name) return rows.nth(i);
-        if (!loose && text.includes(name)) loose = rows.nth(i);
-      }
-      return loose;
-    }, timeout);
+    const row = await this.waitFor(
+      `"${relPath}" in Quick Open`,
+      async () => {
+        const n = await rows.count();
+        let loose: Locator | undefined;
+        for (let i = 0; i < n; i++) {
+          // The file name exactly (policy.yaml, not policy.yaml.sig.json beside it), in the right folder.
+          const label = (
+            await rows
+              .nth(i)
+              .evaluate((r) => r.querySelector('.label-name')?.textContent ?? '')
+              .catch(() => '')
+          ).trim();
+          const text = (await rows.nth(i).innerText()).replace(/\s+/g, ' ');
+          if (dir && !text.includes(dir)) continue;
+          if (label === name) return rows.nth(i);
+          if (!loose && text.includes(name)) loose = rows.nth(i);
+        }
+        return loose;
+      },
+      timeout,
+    );
     await row.click();
     await this.waitForEditor(relPath, timeout);
   }
@@ -365,12 +417,16 @@ export class Workbench {
   async waitForEditor(relPath: string, timeout = this.timeout): Promise<void> {
     const segments = relPath.split('/');
     const group = this.page.locator('.editor-group-container.active');
-    await this.waitFor(`the editor for ${relPath}`, async () => {
-      const crumbs = (await group.locator('.breadcrumbs-control .monaco-breadcrumb-item').allInnerTexts()).map((t) => t.trim());
-      const tab = (await group.locator('.tab.active').allInnerTexts()).join(' ');
-      const named = crumbs.length ? segments.every((seg) => crumbs.includes(seg)) : tab.includes(segments[segments.length - 1]);
-      return named && (await group.locator('.monaco-editor .view-lines .view-line').count()) > 0;
-    }, timeout);
+    await this.waitFor(
+      `the editor for ${relPath}`,
+      async () => {
+        const crumbs = (await group.locator('.breadcrumbs-control .monaco-breadcrumb-item').allInnerTexts()).map((t) => t.trim());
+        const tab = (await group.locator('.tab.active').allInnerTexts()).join(' ');
+        const named = crumbs.length ? segments.every((seg) => crumbs.includes(seg)) : tab.includes(segments[segments.length - 1]);
+        return named && (await group.locator('.monaco-editor .view-lines .view-line').count()) > 0;
+      },
+      timeout,
+    );
   }
 
   /** The active editor's language as the status bar shows it (e.g. "YAML", or the mode's alias). */
@@ -387,10 +443,17 @@ export class Workbench {
     await this.quickOpen(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.dismiss();
-    await this.waitFor(`the cursor at ${line}:${column}`, async () => {
-      const pos = await this.page.locator('#status\\.editor\\.selection').innerText().catch(() => '');
-      return new RegExp(`\\b${line}\\D+${column}\\b`).test(pos);
-    }, 10_000);
+    await this.waitFor(
+      `the cursor at ${line}:${column}`,
+      async () => {
+        const pos = await this.page
+          .locator('#status\\.editor\\.selection')
+          .innerText()
+          .catch(() => '');
+        return new RegExp(`\\b${line}\\D+${column}\\b`).test(pos);
+      },
+      10_000,
+    );
   }
 
   /**
@@ -405,15 +468,21 @@ export class Workbench {
     while (Date.now() < deadline) {
       await this.goTo(line, column);
       await this.runCommand('Show or Focus Hover');
-      const { value: text = '' } = await this.poll(async () => {
-        const t = (await hover.allInnerTexts()).join('\n').trim();
-        return t && !/^\(?Loading\.\.\.\)?$/i.test(t) ? t : undefined;
-      }, Math.max(1000, Math.min(10_000, deadline - Date.now())));
+      const { value: text = '' } = await this.poll(
+        async () => {
+          const t = (await hover.allInnerTexts()).join('\n').trim();
+          return t && !/^\(?Loading\.\.\.\)?$/i.test(t) ? t : undefined;
+        },
+        Math.max(1000, Math.min(10_000, deadline - Date.now())),
+      );
       last = text;
       if (text && (!expect || (typeof expect === 'string' ? text.includes(expect) : expect.test(text)))) return text;
       await this.page.keyboard.press('Escape');
     }
-    return this.fail(`timed out after ${timeout} ms waiting for a hover at ${line}:${column}${expect ? ` matching ${expect}` : ''}`, `last hover text: ${JSON.stringify(last)}`);
+    return this.fail(
+      `timed out after ${timeout} ms waiting for a hover at ${line}:${column}${expect ? ` matching ${expect}` : ''}`,
+      `last hover text: ${JSON.stringify(last)}`,
+    );
   }
 
   /** The visible hover widget (for screenshots). */
@@ -443,7 +512,8 @@ export class Workbench {
       const row = rows.nth(i);
       const label = (await row.getAttribute('aria-label')) ?? '';
       const message = await text(row.locator('.marker-message'));
-      if (message === undefined) { // a file row: "N problems in file X of folder Y"
+      if (message === undefined) {
+        // a file row: "N problems in file X of folder Y"
         file = await text(row.locator('.label-name'));
         continue;
       }
@@ -466,10 +536,14 @@ export class Workbench {
   async waitForProblem(what: string, pred: (p: Problem) => boolean, timeout = this.timeout): Promise<Problem> {
     let seen: Problem[] = [];
     try {
-      return await this.waitFor(`a problem: ${what}`, async () => {
-        seen = await this.problems();
-        return seen.find(pred);
-      }, timeout);
+      return await this.waitFor(
+        `a problem: ${what}`,
+        async () => {
+          seen = await this.problems();
+          return seen.find(pred);
+        },
+        timeout,
+      );
     } catch (e) {
       throw new Error(`${(e as Error).message}\n  rows seen: ${JSON.stringify(seen, null, 1)}`);
     }
@@ -485,7 +559,12 @@ export class Workbench {
       const it = items.nth(i);
       out.push({
         text: (await it.innerText().catch(() => '')).trim(),
-        label: (await it.locator('a').first().getAttribute('aria-label').catch(() => null)) ?? '',
+        label:
+          (await it
+            .locator('a')
+            .first()
+            .getAttribute('aria-label')
+            .catch(() => null)) ?? '',
         id: (await it.getAttribute('id')) ?? '',
       });
     }
@@ -495,10 +574,14 @@ export class Workbench {
   async waitForStatusBarItem(what: string, pred: (i: StatusBarItem) => boolean, timeout = this.timeout): Promise<StatusBarItem> {
     let seen: StatusBarItem[] = [];
     try {
-      return await this.waitFor(`status bar item: ${what}`, async () => {
-        seen = await this.statusBarItems();
-        return seen.find(pred);
-      }, timeout);
+      return await this.waitFor(
+        `status bar item: ${what}`,
+        async () => {
+          seen = await this.statusBarItems();
+          return seen.find(pred);
+        },
+        timeout,
+      );
     } catch (e) {
       throw new Error(`${(e as Error).message}\n  items seen: ${JSON.stringify(seen.map((i) => i.text || i.label))}`);
     }
@@ -506,7 +589,9 @@ export class Workbench {
 
   /** Messages of the notification toasts currently shown. */
   async notifications(): Promise<string[]> {
-    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((t) => t.trim());
+    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((t) =>
+      t.trim(),
+    );
   }
 
   async waitForNotification(what: string, match: RegExp, timeout = this.timeout): Promise<string> {
@@ -527,9 +612,11 @@ export class Workbench {
     const visible = await widget.isVisible();
     if (!visible) return { visible, title: '', value: '', placeholder: '', message: '', invalid: false, items: [] };
     const input = widget.locator('input.input').first();
-    const text = async (l: Locator) => ((await l.count()) && (await l.first().isVisible()) ? (await l.first().innerText()).trim() : '');
+    const text = async (l: Locator) =>
+      (await l.count()) && (await l.first().isVisible()) ? (await l.first().innerText()).trim() : '';
     // Rows are recycled and keep hidden leftovers of earlier lists: read only each row's label.
-    const items = await widget.locator('.quick-input-list .monaco-list-row')
+    const items = await widget
+      .locator('.quick-input-list .monaco-list-row')
       .evaluateAll((rows) => rows.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
     return {
       visible,
@@ -546,10 +633,14 @@ export class Workbench {
   async waitForQuickInput(title: RegExp | string, timeout = this.timeout): Promise<QuickInputState> {
     let last: QuickInputState | undefined;
     try {
-      return await this.waitFor(`the quick input titled ${title}`, async () => {
-        last = await this.quickInputState();
-        return last.visible && matches(last.title, title) ? last : undefined;
-      }, timeout);
+      return await this.waitFor(
+        `the quick input titled ${title}`,
+        async () => {
+          last = await this.quickInputState();
+          return last.visible && matches(last.title, title) ? last : undefined;
+        },
+        timeout,
+      );
     } catch (e) {
       throw new Error(`${(e as Error).message}\n  quick input seen: ${JSON.stringify(last)}`);
     }
@@ -559,10 +650,14 @@ export class Workbench {
   private async waitForQuickInputLeft(title: RegExp | string, what: string, timeout = 10_000): Promise<void> {
     let last: QuickInputState | undefined;
     try {
-      await this.waitFor(what, async () => {
-        last = await this.quickInputState();
-        return !last.visible || !matches(last.title, title);
-      }, timeout);
+      await this.waitFor(
+        what,
+        async () => {
+          last = await this.quickInputState();
+          return !last.visible || !matches(last.title, title);
+        },
+        timeout,
+      );
     } catch (e) {
       throw new Error(`${(e as Error).message}\n  quick input seen: ${JSON.stringify(last)}`);
     }
@@ -577,10 +672,14 @@ export class Workbench {
     const input = this.quickInput().locator('input.input').first();
     await input.fill(value);
     // validateInput runs in the extension host: wait for its verdict on this value before Enter.
-    const state = await this.waitFor(`the input "${before.title}" to accept ${JSON.stringify(value)}`, async () => {
-      const s = await this.quickInputState();
-      return s.value === value && !s.invalid ? s : undefined;
-    }, 10_000).catch(async (e) => {
+    const state = await this.waitFor(
+      `the input "${before.title}" to accept ${JSON.stringify(value)}`,
+      async () => {
+        const s = await this.quickInputState();
+        return s.value === value && !s.invalid ? s : undefined;
+      },
+      10_000,
+    ).catch(async (e) => {
       const s = await this.quickInputState();
       throw new Error(`${(e as Error).message}\n  the box says: ${JSON.stringify(s.message)}`);
     });
@@ -601,18 +700,24 @@ export class Workbench {
     // VS Code validates on change: when the box already holds `value` (an empty box and ""), change it first.
     if ((await input.inputValue()) === value) await input.fill(`${value}x`);
     await input.fill(value);
-    const shown = await this.waitFor(`the validation message ${message} in "${before.title}"`, async () => {
-      const s = await this.quickInputState();
-      return s.value === value && s.invalid && message.test(s.message) ? s : undefined;
-    }, 10_000);
+    const shown = await this.waitFor(
+      `the validation message ${message} in "${before.title}"`,
+      async () => {
+        const s = await this.quickInputState();
+        return s.value === value && s.invalid && message.test(s.message) ? s : undefined;
+      },
+      10_000,
+    );
     await input.press('Enter');
     const moved = await this.poll(async () => {
       const s = await this.quickInputState();
       return !s.visible || s.title !== before.title;
     }, holdMs);
-    if (moved.value) await this.fail(`the input "${before.title}" accepted ${JSON.stringify(value)} (expected: refused with ${message})`);
+    if (moved.value)
+      await this.fail(`the input "${before.title}" accepted ${JSON.stringify(value)} (expected: refused with ${message})`);
     const after = await this.quickInputState();
-    if (!after.invalid || !message.test(after.message)) await this.fail(`the input "${before.title}" no longer shows ${message} after Enter`, JSON.stringify(after));
+    if (!after.invalid || !message.test(after.message))
+      await this.fail(`the input "${before.title}" no longer shows ${message} after Enter`, JSON.stringify(after));
     return shown;
   }
 
@@ -627,11 +732,15 @@ export class Workbench {
   async pickItem(title: RegExp | string, label: RegExp | string, timeout = this.timeout): Promise<QuickInputState> {
     const state = await this.waitForQuickInput(title, timeout);
     const rows = this.quickInput().locator('.quick-input-list .monaco-list-row');
-    const row = await this.waitFor(`a row ${label} in the quick pick "${state.title}"`, async () => {
-      const names = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
-      const i = names.findIndex((name) => matches(name, label, true));
-      return i >= 0 ? rows.nth(i) : undefined;
-    }, 10_000).catch(async (e) => {
+    const row = await this.waitFor(
+      `a row ${label} in the quick pick "${state.title}"`,
+      async () => {
+        const names = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
+        const i = names.findIndex((name) => matches(name, label, true));
+        return i >= 0 ? rows.nth(i) : undefined;
+      },
+      10_000,
+    ).catch(async (e) => {
       throw new Error(`${(e as Error).message}\n  rows: ${JSON.stringify((await this.quickInputState()).items)}`);
     });
     await row.click();
@@ -648,21 +757,37 @@ export class Workbench {
   /** Waits for a modal dialog whose message matches and returns its message, detail and buttons. */
   async waitForDialog(message: RegExp, timeout = this.timeout): Promise<DialogState> {
     const box = this.dialog();
-    return this.waitFor(`a modal dialog matching ${message}`, async () => {
-      if (!(await box.isVisible())) return undefined;
-      const state: DialogState = {
-        message: (await box.locator('.dialog-message-text').innerText().catch(() => '')).trim(),
-        detail: (await box.locator('.dialog-message-detail').innerText().catch(() => '')).trim(),
-        buttons: (await box.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((t) => t.trim()),
-      };
-      return message.test(state.message) ? state : undefined;
-    }, timeout);
+    return this.waitFor(
+      `a modal dialog matching ${message}`,
+      async () => {
+        if (!(await box.isVisible())) return undefined;
+        const state: DialogState = {
+          message: (
+            await box
+              .locator('.dialog-message-text')
+              .innerText()
+              .catch(() => '')
+          ).trim(),
+          detail: (
+            await box
+              .locator('.dialog-message-detail')
+              .innerText()
+              .catch(() => '')
+          ).trim(),
+          buttons: (await box.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((t) => t.trim()),
+        };
+        return message.test(state.message) ? state : undefined;
+      },
+      timeout,
+    );
   }
 
   /** Clicks the dialog's button labelled exactly `label` and waits for the dialog to close. */
   async clickDialogButton(label: string): Promise<void> {
     const box = this.dialog();
-    const button = box.locator('.dialog-buttons .monaco-button').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
+    const button = box
+      .locator('.dialog-buttons .monaco-button')
+      .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) });
     await this.visible(`the dialog button "${label}"`, button, 10_000);
     await button.first().click();
     await this.waitFor(`the dialog to close after "${label}"`, async () => !(await box.isVisible()), 10_000);
@@ -684,72 +809,108 @@ export class Workbench {
   async showView(name: string, container = 'CAVRA', timeout = 60_000): Promise<Locator> {
     // The view's "Focus on … View" command exists once the extension's contributions are registered
     // (a while after the workbench shows on a cold start); its activity bar entry says when.
-    await this.visible(`the ${container} entry in the activity bar`, this.page.locator(`.part.activitybar .action-item .action-label[aria-label^="${container}"]`), timeout);
+    await this.visible(
+      `the ${container} entry in the activity bar`,
+      this.page.locator(`.part.activitybar .action-item .action-label[aria-label^="${container}"]`),
+      timeout,
+    );
     await this.runCommand(`${container}: Focus on ${name} View`);
     const pane = this.viewPane(name);
     await this.visible(`the ${name} view`, pane, 10_000);
-    await this.waitFor(`the ${name} view to be expanded`, async () => /\bexpanded\b/.test((await pane.first().getAttribute('class')) ?? ''), 5_000);
+    await this.waitFor(
+      `the ${name} view to be expanded`,
+      async () => /\bexpanded\b/.test((await pane.first().getAttribute('class')) ?? ''),
+      5_000,
+    );
     return pane.first();
   }
 
   /** The rows of a tree view as rendered (only rows on screen: trees are virtualized). */
   async treeRows(view: string): Promise<TreeRow[]> {
     // One evaluate for all rows: locator reads would wait for parts a row does not have (descriptions).
-    return this.viewPane(view).locator('.monaco-list-row').evaluateAll((rows) => rows.map((row) => {
-      const expanded = row.getAttribute('aria-expanded');
-      return {
-        label: (row.querySelector('.label-name')?.textContent ?? '').trim(),
-        description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
-        ariaLabel: row.getAttribute('aria-label') ?? '',
-        level: Number(row.getAttribute('aria-level')) || 1,
-        expanded: expanded === null ? undefined : expanded === 'true',
-      };
-    }));
+    return this.viewPane(view)
+      .locator('.monaco-list-row')
+      .evaluateAll((rows) =>
+        rows.map((row) => {
+          const expanded = row.getAttribute('aria-expanded');
+          return {
+            label: (row.querySelector('.label-name')?.textContent ?? '').trim(),
+            description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
+            ariaLabel: row.getAttribute('aria-label') ?? '',
+            level: Number(row.getAttribute('aria-level')) || 1,
+            expanded: expanded === null ? undefined : expanded === 'true',
+          };
+        }),
+      );
   }
 
   /** Polls a tree view until a row matches `pred`. */
   async waitForTreeRow(view: string, what: string, pred: (r: TreeRow) => boolean, timeout = this.timeout): Promise<TreeRow> {
     let seen: TreeRow[] = [];
     try {
-      return await this.waitFor(`a row in the ${view} view: ${what}`, async () => {
-        seen = await this.treeRows(view);
-        return seen.find(pred);
-      }, timeout);
+      return await this.waitFor(
+        `a row in the ${view} view: ${what}`,
+        async () => {
+          seen = await this.treeRows(view);
+          return seen.find(pred);
+        },
+        timeout,
+      );
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n  rows seen: ${JSON.stringify(seen.map((r) => `${'  '.repeat(r.level - 1)}${r.label} — ${r.description}`))}`);
+      throw new Error(
+        `${(e as Error).message}\n  rows seen: ${JSON.stringify(seen.map((r) => `${'  '.repeat(r.level - 1)}${r.label} — ${r.description}`))}`,
+      );
     }
   }
 
   /** A button of a view's welcome content (shown while the view is empty), by its label. */
   viewWelcomeButton(view: string, label: string): Locator {
-    return this.viewPane(view).locator('.welcome-view-content .monaco-button').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }).first();
+    return this.viewPane(view)
+      .locator('.welcome-view-content .monaco-button')
+      .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) })
+      .first();
   }
 
   /**
    * Expands the rows named by `path` (top-down; each a label, exact for a string) and waits for a row
    * matching `pred`. Re-expands when a refresh of the view collapsed them meanwhile.
    */
-  async revealTreeRow(view: string, path: (RegExp | string)[], what: string, pred: (r: TreeRow) => boolean, timeout = this.timeout): Promise<TreeRow> {
+  async revealTreeRow(
+    view: string,
+    path: (RegExp | string)[],
+    what: string,
+    pred: (r: TreeRow) => boolean,
+    timeout = this.timeout,
+  ): Promise<TreeRow> {
     let seen: TreeRow[] = [];
     try {
-      return await this.waitFor(`a row in the ${view} view under ${path.join(' › ')}: ${what}`, async () => {
-        for (const label of path) {
-          const row = this.treeRow(view, label);
-          if (!(await row.count())) return undefined;
-          if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
-        }
-        seen = await this.treeRows(view);
-        return seen.find(pred);
-      }, timeout);
+      return await this.waitFor(
+        `a row in the ${view} view under ${path.join(' › ')}: ${what}`,
+        async () => {
+          for (const label of path) {
+            const row = this.treeRow(view, label);
+            if (!(await row.count())) return undefined;
+            if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+          }
+          seen = await this.treeRows(view);
+          return seen.find(pred);
+        },
+        timeout,
+      );
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n  rows seen: ${JSON.stringify(seen.map((r) => `${'  '.repeat(r.level - 1)}${r.label} — ${r.description}`))}`);
+      throw new Error(
+        `${(e as Error).message}\n  rows seen: ${JSON.stringify(seen.map((r) => `${'  '.repeat(r.level - 1)}${r.label} — ${r.description}`))}`,
+      );
     }
   }
 
   /** The row of a tree view whose label matches (exactly, for a string). */
   treeRow(view: string, label: RegExp | string): Locator {
     const re = typeof label === 'string' ? new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) : label;
-    return this.viewPane(view).locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: re }) }).first();
+    return this.viewPane(view)
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: re }) })
+      .first();
   }
 
   /** Expands a collapsed tree row (no-op when expanded) and waits for its children to render. */
@@ -758,7 +919,11 @@ export class Workbench {
     await this.visible(`the row ${label} in the ${view} view`, row, 10_000);
     if ((await row.getAttribute('aria-expanded')) !== 'false') return;
     await row.locator('.monaco-tl-twistie').click();
-    await this.waitFor(`the row ${label} in the ${view} view to expand`, async () => (await row.getAttribute('aria-expanded')) === 'true', 5_000);
+    await this.waitFor(
+      `the row ${label} in the ${view} view to expand`,
+      async () => (await row.getAttribute('aria-expanded')) === 'true',
+      5_000,
+    );
   }
 
   /** Hovers a tree row and clicks its inline action (the icon button) labelled `action`. */
@@ -777,9 +942,12 @@ export class Workbench {
     await this.visible(`the row ${label} in the ${view} view`, row, 10_000);
     await row.click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
-    const entry = menu.locator('.action-item').filter({
-      has: this.page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(item)}\\s*$`) }),
-    }).locator('a.action-menu-item');
+    const entry = menu
+      .locator('.action-item')
+      .filter({
+        has: this.page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(item)}\\s*$`) }),
+      })
+      .locator('a.action-menu-item');
     await this.visible(`the context menu entry "${item}" on ${label}`, entry, 5_000);
     await entry.first().click();
     // A menu ignores a mouse-up that comes too soon after it opened; the clicked entry then has the
@@ -798,7 +966,8 @@ export class Workbench {
     const sash = await this.page.locator('.monaco-sash.vertical').evaluateAll((els, edge) => {
       for (const el of els) {
         const r = el.getBoundingClientRect();
-        if (r.height > 100 && Math.abs(r.left + r.width / 2 - edge) <= 4) return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        if (r.height > 100 && Math.abs(r.left + r.width / 2 - edge) <= 4)
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
       }
       return null;
     }, box.x + box.width);
@@ -807,7 +976,11 @@ export class Workbench {
     await this.page.mouse.down();
     await this.page.mouse.move(box.x + width, sash!.y, { steps: 5 });
     await this.page.mouse.up();
-    await this.waitFor(`the side bar to be ${width}px wide`, async () => Math.abs(((await bar.boundingBox())?.width ?? 0) - width) < 8, 5_000);
+    await this.waitFor(
+      `the side bar to be ${width}px wide`,
+      async () => Math.abs(((await bar.boundingBox())?.width ?? 0) - width) < 8,
+      5_000,
+    );
   }
 
   // ---------- webviews ----------
@@ -819,7 +992,14 @@ export class Workbench {
       if (!frame.parentFrame()?.url().includes('/webview/')) continue;
       const t = await frame.title().catch(() => '');
       titles.push(t);
-      if (matches(t, title, true) && (await frame.locator('body').count().catch(() => 0))) return { frame, titles };
+      if (
+        matches(t, title, true) &&
+        (await frame
+          .locator('body')
+          .count()
+          .catch(() => 0))
+      )
+        return { frame, titles };
     }
     return { titles };
   }
@@ -832,11 +1012,15 @@ export class Workbench {
   async webviewFrame(title: RegExp | string, timeout = this.timeout): Promise<Frame> {
     let titles: string[] = [];
     try {
-      return await this.waitFor(`the webview "${title}"`, async () => {
-        const found = await this.findWebviewFrame(title);
-        titles = found.titles;
-        return found.frame;
-      }, timeout);
+      return await this.waitFor(
+        `the webview "${title}"`,
+        async () => {
+          const found = await this.findWebviewFrame(title);
+          titles = found.titles;
+          return found.frame;
+        },
+        timeout,
+      );
     } catch (e) {
       throw new Error(`${(e as Error).message}\n  webviews seen: ${JSON.stringify(titles)}`);
     }
@@ -847,15 +1031,24 @@ export class Workbench {
     let last = '';
     let titles: string[] = [];
     try {
-      return await this.waitFor(`the webview "${title}"${expect ? ` to show ${expect}` : ''}`, async () => {
-        const found = await this.findWebviewFrame(title);
-        titles = found.titles;
-        if (!found.frame) return undefined;
-        last = await found.frame.locator('body').innerText().catch(() => '');
-        return last && (!expect || expect.test(last)) ? last : undefined;
-      }, timeout);
+      return await this.waitFor(
+        `the webview "${title}"${expect ? ` to show ${expect}` : ''}`,
+        async () => {
+          const found = await this.findWebviewFrame(title);
+          titles = found.titles;
+          if (!found.frame) return undefined;
+          last = await found.frame
+            .locator('body')
+            .innerText()
+            .catch(() => '');
+          return last && (!expect || expect.test(last)) ? last : undefined;
+        },
+        timeout,
+      );
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n  webviews seen: ${JSON.stringify(titles)}\n  last text: ${JSON.stringify(last.slice(0, 800))}`);
+      throw new Error(
+        `${(e as Error).message}\n  webviews seen: ${JSON.stringify(titles)}\n  last text: ${JSON.stringify(last.slice(0, 800))}`,
+      );
     }
   }
 
@@ -878,7 +1071,11 @@ export class Workbench {
    */
   editorTab(label: string): Locator {
     const esc = label.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-    return this.page.locator(`.tabs-container .tab:has(.tab-label[aria-label="${esc}"]), .tabs-container .tab:has(.tab-label[aria-label$="/${esc}"])`).first();
+    return this.page
+      .locator(
+        `.tabs-container .tab:has(.tab-label[aria-label="${esc}"]), .tabs-container .tab:has(.tab-label[aria-label$="/${esc}"])`,
+      )
+      .first();
   }
 
   /** Activates an editor tab (see editorTab) and waits until it is the active one. */
@@ -886,7 +1083,11 @@ export class Workbench {
     const tab = this.editorTab(label);
     await this.visible(`the editor tab ${label}`, tab, 10_000);
     await tab.click();
-    await this.waitFor(`the tab ${label} to be active`, async () => /\bactive\b/.test((await tab.getAttribute('class')) ?? ''), 5_000);
+    await this.waitFor(
+      `the tab ${label} to be active`,
+      async () => /\bactive\b/.test((await tab.getAttribute('class')) ?? ''),
+      5_000,
+    );
   }
 
   // ---------- editing ----------
@@ -901,7 +1102,11 @@ export class Workbench {
   async save(): Promise<void> {
     await this.runCommand('File: Save');
     const tab = this.page.locator('.editor-group-container.active .tab.active');
-    await this.waitFor('the active editor to be saved', async () => !/\bdirty\b/.test((await tab.getAttribute('class')) ?? ''), 10_000);
+    await this.waitFor(
+      'the active editor to be saved',
+      async () => !/\bdirty\b/.test((await tab.getAttribute('class')) ?? ''),
+      10_000,
+    );
   }
 }
 

@@ -48,10 +48,15 @@ function approvals(ws: string): any[] {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).items : [];
 }
 
-function evidence(ws: string): { seq: number; event: string; actor: string; approval_ids: string[]; details: Record<string, unknown> }[] {
+function evidence(
+  ws: string,
+): { seq: number; event: string; actor: string; approval_ids: string[]; details: Record<string, unknown> }[] {
   const file = join(ws, '.cavra', 'evidence.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 }
 
 function fileOrNull(path: string): string | null {
@@ -125,12 +130,20 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     assert.match(text, /target\s+policies\/cavra-baseline\/policy\.yaml/);
     digest = text.match(/sha256:[0-9a-f]{64}/)?.[0] ?? '';
     // The digest shown is the one CAVRA binds the approval to.
-    assert.equal(digest, cli(s.ws, 'digest', DRAFT).trim().match(/sha256:[0-9a-f]{64}/)?.[0]);
+    assert.equal(
+      digest,
+      cli(s.ws, 'digest', DRAFT)
+        .trim()
+        .match(/sha256:[0-9a-f]{64}/)?.[0],
+    );
     await s.wb.screenshot('publish-plan');
 
     // The plan's secondary button: the published pack against the draft, side by side.
     await s.wb.clickWebviewButton('Publish plan: cavra-baseline', 'Diff Published ↔ Draft');
-    await s.wb.visible('the diff editor "cavra-baseline: published ↔ draft"', s.wb.page.locator('.tabs-container .tab.active', { hasText: 'cavra-baseline: published ↔ draft' }));
+    await s.wb.visible(
+      'the diff editor "cavra-baseline: published ↔ draft"',
+      s.wb.page.locator('.tabs-container .tab.active', { hasText: 'cavra-baseline: published ↔ draft' }),
+    );
     await s.wb.visible('a side-by-side diff', s.wb.page.locator('.editor-group-container.active .monaco-diff-editor'));
     await s.wb.activateTab('Publish plan: cavra-baseline');
   });
@@ -143,7 +156,10 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     await s.wb.answerInput(/\(1\/2\): approver group/, 'Platform Security');
     await s.wb.refusedInput(/\(2\/2\): expiry in hours/, '0', /whole number of hours between 1 and 8760/);
     await s.wb.answerInput(/\(2\/2\): expiry in hours/, '24');
-    const note = await s.wb.waitForNotification('approval requested', /^Approval apr_\w+ requested from Platform Security for cavra-baseline \(risk medium/);
+    const note = await s.wb.waitForNotification(
+      'approval requested',
+      /^Approval apr_\w+ requested from Platform Security for cavra-baseline \(risk medium/,
+    );
     approvalId = note.match(/apr_\w+/)![0];
 
     const record = approvals(s.ws).find((a) => a.approval_id === approvalId);
@@ -153,7 +169,10 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     assert.equal(record.requested_by, SETTINGS_ACTOR);
     assert.equal(record.decision.action_type, 'policy_publish');
     assert.equal(record.decision.policy_digest, digest);
-    assert.deepEqual(evidence(s.ws).map((e) => e.event), ['publish_request']);
+    assert.deepEqual(
+      evidence(s.ws).map((e) => e.event),
+      ['publish_request'],
+    );
   });
 
   it('approves it from the Approvals view: inline action, the decision first, then actor, reason, reference', async () => {
@@ -161,13 +180,22 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     await wb.clearNotifications();
     await wb.showView('Approvals');
     await wb.waitForTreeRow('Approvals', 'the pending group', (r) => r.label === 'pending (1)' && r.expanded === true);
-    await wb.waitForTreeRow('Approvals', `publish cavra-baseline (${approvalId})`, (r) => r.label === 'publish cavra-baseline' && r.description.includes(approvalId));
+    await wb.waitForTreeRow(
+      'Approvals',
+      `publish cavra-baseline (${approvalId})`,
+      (r) => r.label === 'publish cavra-baseline' && r.description.includes(approvalId),
+    );
     await wb.treeInlineAction('Approvals', 'publish cavra-baseline', 'Approve');
 
     const dialog = await wb.waitForDialog(/^Approve apr_\w+\?$/);
     assert.equal(dialog.message, `Approve ${approvalId}?`);
     const lines = dialog.detail.split('\n');
-    assert.deepEqual(lines.slice(0, 4), ['action: policy_publish', 'target: policies/cavra-baseline/policy.yaml', 'rule: policy.publish.requires_approval', 'severity: medium']);
+    assert.deepEqual(lines.slice(0, 4), [
+      'action: policy_publish',
+      'target: policies/cavra-baseline/policy.yaml',
+      'rule: policy.publish.requires_approval',
+      'severity: medium',
+    ]);
     assert.match(dialog.detail, new RegExp(`digest:\\s*${digest}`));
     assert.deepEqual([...dialog.buttons].sort(), ['Approve', 'Cancel']);
     await wb.clickDialogButton('Approve');
@@ -176,7 +204,11 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     assert.equal(actor.value, SETTINGS_ACTOR, 'the actor defaults to cavra.actor');
     await wb.answerInput(/\(1\/3\): actor/, 'ian.owner');
     await wb.refusedInput(/\(2\/3\): reason/, '   ', /A reason is required/);
-    assert.equal(approvals(s.ws).find((a) => a.approval_id === approvalId).state, 'pending', 'nothing sent while the reason is missing');
+    assert.equal(
+      approvals(s.ws).find((a) => a.approval_id === approvalId).state,
+      'pending',
+      'nothing sent while the reason is missing',
+    );
     await wb.answerInput(/\(2\/3\): reason/, 'Reviewed the diff: blocks key files and terraform destroy');
     await wb.answerInput(/\(3\/3\): external reference/, 'CHG-1234');
     await wb.waitForNotification('approved', new RegExp(`^${approvalId} is now approved \\(by ian\\.owner\\)`));
@@ -186,13 +218,23 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     assert.equal(record.decided_by, 'ian.owner');
     assert.equal(record.decision_reason, 'Reviewed the diff: blocks key files and terraform destroy');
     assert.equal(record.external_ref, 'CHG-1234');
-    assert.deepEqual(record.history.map((h: any) => h.event), ['requested', 'approved']);
-    assert.deepEqual(evidence(s.ws).map((e) => e.event), ['publish_request', 'approve']);
+    assert.deepEqual(
+      record.history.map((h: any) => h.event),
+      ['requested', 'approved'],
+    );
+    assert.deepEqual(
+      evidence(s.ws).map((e) => e.event),
+      ['publish_request', 'approve'],
+    );
 
     // The view regroups it under "approved", with its history.
     await wb.waitForTreeRow('Approvals', 'the approved group', (r) => r.label === 'approved (1)');
-    await wb.revealTreeRow('Approvals', ['approved (1)', 'publish cavra-baseline'], 'the approval history',
-      (r) => r.label === 'approved by ian.owner' && r.description.includes('CHG-1234'));
+    await wb.revealTreeRow(
+      'Approvals',
+      ['approved (1)', 'publish cavra-baseline'],
+      'the approval history',
+      (r) => r.label === 'approved by ian.owner' && r.description.includes('CHG-1234'),
+    );
     await wb.clearNotifications();
     await wb.screenshot('approvals-view');
   });
@@ -205,7 +247,10 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     assert.equal(pick.items.length, 1, `one publish approval for cavra-baseline: ${JSON.stringify(pick.items)}`);
     await wb.pickItem(/\(1\/2\): approval/, approvalId);
     const keys = await wb.waitForQuickInput(/^Publish cavra-baseline \(2\/2\): signing key$/);
-    assert.ok(keys.items.some((i) => i.includes('studio')), `the key made by keygen is offered: ${JSON.stringify(keys.items)}`);
+    assert.ok(
+      keys.items.some((i) => i.includes('studio')),
+      `the key made by keygen is offered: ${JSON.stringify(keys.items)}`,
+    );
     await wb.pickItem(/\(2\/2\): signing key/, 'studio');
 
     const text = await wb.webviewText('Published: cavra-baseline', /signature verified/);
@@ -228,8 +273,14 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     const publicKey = readFileSync(join(ws, '.cavra', 'policy-signing', 'studio.public.pem'), 'utf8');
     const verified = verifyPolicySignature(bytes, sigText, { publicKeyPems: [publicKey] });
     assert.equal(verified.ok, true, verified.message);
-    assert.match(cli(ws, 'verify', PUBLISHED, '--public-key', join(ws, '.cavra', 'policy-signing', 'studio.public.pem')), /verif/i);
-    assert.deepEqual(evidence(ws).map((e) => e.event), ['publish_request', 'approve', 'publish']);
+    assert.match(
+      cli(ws, 'verify', PUBLISHED, '--public-key', join(ws, '.cavra', 'policy-signing', 'studio.public.pem')),
+      /verif/i,
+    );
+    assert.deepEqual(
+      evidence(ws).map((e) => e.event),
+      ['publish_request', 'approve', 'publish'],
+    );
     assert.deepEqual(evidence(ws).at(-1)!.approval_ids, [approvalId]);
     await wb.clearNotifications();
     await wb.screenshot('publish-result');
@@ -238,18 +289,33 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
   it('shows the pack as signed in Policy Packs and an intact chain in Evidence', async () => {
     const { wb } = s;
     await wb.showView('Policy Packs');
-    await wb.waitForTreeRow('Policy Packs', 'cavra-baseline signed', (r) => r.label === 'cavra-baseline' && /^1\.1\.0 · 4 rules · signed$/.test(r.description));
-    await wb.waitForTreeRow('Policy Packs', 'cavra-payments unsigned', (r) => r.label === 'cavra-payments' && /unsigned/.test(r.description));
+    await wb.waitForTreeRow(
+      'Policy Packs',
+      'cavra-baseline signed',
+      (r) => r.label === 'cavra-baseline' && /^1\.1\.0 · 4 rules · signed$/.test(r.description),
+    );
+    await wb.waitForTreeRow(
+      'Policy Packs',
+      'cavra-payments unsigned',
+      (r) => r.label === 'cavra-payments' && /unsigned/.test(r.description),
+    );
     await wb.screenshot('packs-view');
 
     await wb.showView('Evidence');
     await wb.runCommand('CAVRA: Verify Evidence Chain');
     await wb.waitForNotification('evidence verified', /^Evidence chain intact: 3 records/);
-    const rows = await wb.waitFor('three evidence records, newest first', async () => {
-      const r = await wb.treeRows('Evidence');
-      return r.length === 3 ? r : undefined;
-    }, 10_000);
-    assert.deepEqual(rows.map((r) => r.label), ['#3 publish', '#2 approve', '#1 publish_request']);
+    const rows = await wb.waitFor(
+      'three evidence records, newest first',
+      async () => {
+        const r = await wb.treeRows('Evidence');
+        return r.length === 3 ? r : undefined;
+      },
+      10_000,
+    );
+    assert.deepEqual(
+      rows.map((r) => r.label),
+      ['#3 publish', '#2 approve', '#1 publish_request'],
+    );
     assert.match(rows[1].description, /^ian\.owner · /);
     await wb.clearNotifications();
     await wb.screenshot('evidence-view');
@@ -263,8 +329,10 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     await wb.screenshot('status-bar', wb.page.locator('.part.statusbar'));
 
     await wb.insertText(1, 1, '# edited after signing\n');
-    const p = await wb.waitForProblem('signature-mismatch on line 1 of the published policy.yaml',
-      (x) => x.code === 'signature-mismatch' && x.line === 1 && x.file === 'policy.yaml' && x.severity === 'Error');
+    const p = await wb.waitForProblem(
+      'signature-mismatch on line 1 of the published policy.yaml',
+      (x) => x.code === 'signature-mismatch' && x.line === 1 && x.file === 'policy.yaml' && x.severity === 'Error',
+    );
     assert.equal(p.source, 'cavra');
     assert.match(p.message, /modified since it was signed/);
     await wb.waitForStatusBarItem('modified since signed', (i) => /CAVRA 4 rules · modified since signed/.test(i.text));
@@ -273,9 +341,16 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     const sigBefore = readFileSync(join(ws, `${PUBLISHED}.sig.json`), 'utf8');
     await wb.save();
     await wb.showView('Policy Packs');
-    await wb.waitForTreeRow('Policy Packs', 'cavra-baseline modified since signed', (r) => r.label === 'cavra-baseline' && /modified since signed/.test(r.description));
+    await wb.waitForTreeRow(
+      'Policy Packs',
+      'cavra-baseline modified since signed',
+      (r) => r.label === 'cavra-baseline' && /modified since signed/.test(r.description),
+    );
     assert.equal(readFileSync(join(ws, `${PUBLISHED}.sig.json`), 'utf8'), sigBefore);
-    assert.throws(() => cli(ws, 'verify', PUBLISHED, '--public-key', join(ws, '.cavra', 'policy-signing', 'studio.public.pem')), /digest mismatch|modified|changed/i);
+    assert.throws(
+      () => cli(ws, 'verify', PUBLISHED, '--public-key', join(ws, '.cavra', 'policy-signing', 'studio.public.pem')),
+      /digest mismatch|modified|changed/i,
+    );
   });
 });
 
@@ -328,8 +403,14 @@ describe('workflows: an incident commander breaks glass', function () {
     await wb.cancelQuickInput();
     assert.deepEqual(readFileSync(join(ws, '.cavra', 'approvals.json')), store, '.cavra/approvals.json unchanged');
     assert.equal(fileOrNull(join(ws, '.cavra', 'evidence.jsonl')), chain, 'no evidence recorded');
-    assert.deepEqual(approvals(ws).map((a) => a.state), ['pending']);
-    assert.equal((await wb.notifications()).some((n) => /Break-glass apr_/.test(n)), false);
+    assert.deepEqual(
+      approvals(ws).map((a) => a.state),
+      ['pending'],
+    );
+    assert.equal(
+      (await wb.notifications()).some((n) => /Break-glass apr_/.test(n)),
+      false,
+    );
   });
 
   it('records a break-glass with every field, from the Approvals view context menu', async () => {
@@ -349,12 +430,22 @@ describe('workflows: an incident commander breaks glass', function () {
     await wb.answerInput(/^Break Glass \(5\/5\): incident or change reference \(optional\)$/, 'INC-777');
 
     const dialog = await wb.waitForDialog(/^Break glass\?/);
-    for (const line of ['decision dec_terraform_apply_prod', `${LABEL}`, 'actor: ines.commander', 'reason: Payments outage INC-777: the rollback must go out now',
-      'approver group: Change Advisory Board', 'expires in: 2 h', 'reference: INC-777']) {
+    for (const line of [
+      'decision dec_terraform_apply_prod',
+      `${LABEL}`,
+      'actor: ines.commander',
+      'reason: Payments outage INC-777: the rollback must go out now',
+      'approver group: Change Advisory Board',
+      'expires in: 2 h',
+      'reference: INC-777',
+    ]) {
       assert.ok(dialog.detail.split('\n').includes(line), `the confirmation shows "${line}":\n${dialog.detail}`);
     }
     await wb.clickDialogButton('Break Glass');
-    const note = await wb.waitForNotification('break-glass recorded', /^Break-glass apr_\w+ recorded for dec_terraform_apply_prod/);
+    const note = await wb.waitForNotification(
+      'break-glass recorded',
+      /^Break-glass apr_\w+ recorded for dec_terraform_apply_prod/,
+    );
     const id = note.match(/apr_\w+/)![0];
 
     const record = approvals(ws).find((a) => a.approval_id === id);
@@ -377,12 +468,15 @@ describe('workflows: a security engineer plans and applies a rollout change', fu
   this.timeout(180_000);
   this.bail(true); // each step builds on the previous one
   const ROLLOUT = 'payments/api:cavra-baseline';
-  const s = scenario(() => undefined, async ({ wb }) => {
-    await wb.showView('Rollouts');
-    // Activation: the packs view lists the catalog once the language server answers.
-    await wb.showView('Policy Packs');
-    await wb.waitForTreeRow('Policy Packs', 'the catalog', (r) => r.label === 'cavra-baseline', ACTIVATION_TIMEOUT);
-  });
+  const s = scenario(
+    () => undefined,
+    async ({ wb }) => {
+      await wb.showView('Rollouts');
+      // Activation: the packs view lists the catalog once the language server answers.
+      await wb.showView('Policy Packs');
+      await wb.waitForTreeRow('Policy Packs', 'the catalog', (r) => r.label === 'cavra-baseline', ACTIVATION_TIMEOUT);
+    },
+  );
 
   it('plans it in seven steps and shows before/after, risk and the approval requirement', async () => {
     const { wb, ws } = s;
@@ -405,15 +499,29 @@ describe('workflows: a security engineer plans and applies a rollout change', fu
     assert.match(text, /risk: (low|medium|high|critical)/);
     assert.match(text, /\bcreate\b/);
     assert.match(text, /approval required/);
-    for (const [field, after] of [['mode', 'strict'], ['state', 'active'], ['owner', 'payments-team'], ['coverage_percent', '25'], ['policy_version', '1.1.0'], ['repository', 'payments/api']]) {
-      assert.match(text, new RegExp(`${field}\\s+—\\s+${after.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), `changed field ${field} → ${after}`);
+    for (const [field, after] of [
+      ['mode', 'strict'],
+      ['state', 'active'],
+      ['owner', 'payments-team'],
+      ['coverage_percent', '25'],
+      ['policy_version', '1.1.0'],
+      ['repository', 'payments/api'],
+    ]) {
+      assert.match(
+        text,
+        new RegExp(`${field}\\s+—\\s+${after.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+        `changed field ${field} → ${after}`,
+      );
     }
     assert.equal(existsSync(join(ws, '.cavra', 'api', 'inventory.json')), false, 'a plan writes nothing');
     await wb.screenshot('rollout-plan');
 
     // The rollout record before ↔ after in a diff editor (virtual documents).
     await wb.clickWebviewButton(`Rollout plan: ${ROLLOUT}`, 'Diff before ↔ after');
-    await wb.visible('the diff editor of the rollout record', wb.page.locator('.tabs-container .tab.active', { hasText: `${ROLLOUT}: rollout before ↔ after` }));
+    await wb.visible(
+      'the diff editor of the rollout record',
+      wb.page.locator('.tabs-container .tab.active', { hasText: `${ROLLOUT}: rollout before ↔ after` }),
+    );
     await wb.visible('a side-by-side diff', wb.page.locator('.editor-group-container.active .monaco-diff-editor'));
     await wb.activateTab(`Rollout plan: ${ROLLOUT}`);
   });
@@ -425,17 +533,40 @@ describe('workflows: a security engineer plans and applies a rollout change', fu
     assert.match(dialog.detail, /Approval is required for this change \(risk \w+, mode strict\)/);
     assert.match(dialog.detail, /mode: null → "strict"/);
     await wb.clickDialogButton('Apply');
-    await wb.webviewText(`Rollout applied: ${ROLLOUT}`, /Rollout change applied: payments\/api:cavra-baseline[\s\S]*Stored rollout record updated/);
+    await wb.webviewText(
+      `Rollout applied: ${ROLLOUT}`,
+      /Rollout change applied: payments\/api:cavra-baseline[\s\S]*Stored rollout record updated/,
+    );
 
     const inventory = JSON.parse(readFileSync(join(ws, '.cavra', 'api', 'inventory.json'), 'utf8'));
     const record = inventory.policy_rollouts.find((r: any) => r.rollout_id === ROLLOUT);
     assert.ok(record, `${ROLLOUT} in .cavra/api/inventory.json: ${JSON.stringify(inventory)}`);
     assert.deepEqual(
-      { repository: record.repository, policy_pack: record.policy_pack, mode: record.mode, state: record.state, owner: record.owner, coverage_percent: record.coverage_percent, policy_version: record.policy_version },
-      { repository: 'payments/api', policy_pack: 'cavra-baseline', mode: 'strict', state: 'active', owner: 'payments-team', coverage_percent: 25, policy_version: '1.1.0' },
+      {
+        repository: record.repository,
+        policy_pack: record.policy_pack,
+        mode: record.mode,
+        state: record.state,
+        owner: record.owner,
+        coverage_percent: record.coverage_percent,
+        policy_version: record.policy_version,
+      },
+      {
+        repository: 'payments/api',
+        policy_pack: 'cavra-baseline',
+        mode: 'strict',
+        state: 'active',
+        owner: 'payments-team',
+        coverage_percent: 25,
+        policy_version: '1.1.0',
+      },
     );
     assert.match(evidence(ws).at(-1)!.event, /rollout/);
     await wb.showView('Rollouts');
-    await wb.waitForTreeRow('Rollouts', ROLLOUT, (r) => r.label === ROLLOUT && r.description === 'cavra-baseline · strict · active · 25%');
+    await wb.waitForTreeRow(
+      'Rollouts',
+      ROLLOUT,
+      (r) => r.label === ROLLOUT && r.description === 'cavra-baseline · strict · active · 25%',
+    );
   });
 });

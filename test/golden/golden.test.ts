@@ -25,16 +25,27 @@ const METHODS: Record<string, string | undefined> = {
 const NEEDS_POSITION = new Set(['hover', 'completion']);
 
 const overlaps = (a: Range, b: Range) =>
-  !(a.end.line < b.start.line || (a.end.line === b.start.line && a.end.character < b.start.character) ||
-    b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character));
+  !(
+    a.end.line < b.start.line ||
+    (a.end.line === b.start.line && a.end.character < b.start.character) ||
+    b.end.line < a.start.line ||
+    (b.end.line === a.start.line && b.end.character < a.start.character)
+  );
 
 /** The temp folder appears as /workspace in cases, so answers are stable and readable. */
-const toCase = (value: unknown, root: string): unknown => JSON.parse(JSON.stringify(value ?? null).split(root).join(WORKSPACE));
-const fromCase = (value: unknown, root: string): unknown => JSON.parse(JSON.stringify(value).split(`file://${WORKSPACE}/`).join(`file://${root}/`));
+const toCase = (value: unknown, root: string): unknown =>
+  JSON.parse(
+    JSON.stringify(value ?? null)
+      .split(root)
+      .join(WORKSPACE),
+  );
+const fromCase = (value: unknown, root: string): unknown =>
+  JSON.parse(JSON.stringify(value).split(`file://${WORKSPACE}/`).join(`file://${root}/`));
 
 function targetOf(c: GoldenCase): string {
   const uri = (c.when.textDocument as { uri?: string } | undefined)?.uri;
-  if (!uri?.startsWith(`file://${WORKSPACE}/`)) throw new Error(`${c.file}: When.textDocument.uri must start with file://${WORKSPACE}/`);
+  if (!uri?.startsWith(`file://${WORKSPACE}/`))
+    throw new Error(`${c.file}: When.textDocument.uri must start with file://${WORKSPACE}/`);
   const rel = uri.slice(`file://${WORKSPACE}/`.length);
   if (!c.given.has(rel)) throw new Error(`${c.file}: When names ${rel}, which Given does not hold`);
   return rel;
@@ -71,13 +82,15 @@ async function runCase(method: string, c: GoldenCase): Promise<void> {
     }
     const normalized = toCase(actual, ws.root);
     let applied: string | undefined;
-    if (method === 'codeAction') applied = await checkQuickFixes(client, uri, text, publication.diagnostics, (actual ?? []) as CodeAction[]);
+    if (method === 'codeAction')
+      applied = await checkQuickFixes(client, uri, text, publication.diagnostics, (actual ?? []) as CodeAction[]);
     if (UPDATE) {
       updateCase(c, normalized, c.applied !== undefined || method === 'codeAction' ? applied : undefined);
       return;
     }
     assert.deepStrictEqual(normalized, c.then, `${c.file}: the server's answer differs from ## Then`);
-    if (c.applied !== undefined) assert.equal(applied, c.applied, `${c.file}: the text after the first quick fix differs from ## Applied`);
+    if (c.applied !== undefined)
+      assert.equal(applied, c.applied, `${c.file}: the text after the first quick fix differs from ## Applied`);
   } finally {
     await client.stop();
     ws.remove();
@@ -88,7 +101,13 @@ async function runCase(method: string, c: GoldenCase): Promise<void> {
  * Every quick fix must leave valid YAML in which the diagnostics it claims to fix are gone.
  * Returns the text after the first action, for the case's `## Applied` section.
  */
-async function checkQuickFixes(client: LspClient, uri: string, text: string, before: Diagnostic[], actions: CodeAction[]): Promise<string | undefined> {
+async function checkQuickFixes(
+  client: LspClient,
+  uri: string,
+  text: string,
+  before: Diagnostic[],
+  actions: CodeAction[],
+): Promise<string | undefined> {
   let first: string | undefined;
   for (const action of actions) {
     const after = applyEdits(text, editsOf(action, uri));
@@ -101,7 +120,10 @@ async function checkQuickFixes(client: LspClient, uri: string, text: string, bef
       const fixed = (action.diagnostics ?? []).filter((d) => d.code === code).length;
       const was = before.filter((d) => d.code === code).length;
       const is = now.filter((d) => d.code === code).length;
-      assert.ok(is <= was - fixed, `"${action.title}" should remove ${fixed} ${code} diagnostic(s) (${was} before, ${is} after):\n${after}`);
+      assert.ok(
+        is <= was - fixed,
+        `"${action.title}" should remove ${fixed} ${code} diagnostic(s) (${was} before, ${is} after):\n${after}`,
+      );
     }
     await client.change(uri, text);
   }
@@ -113,7 +135,9 @@ describe('golden cases (real server over stdio)', () => {
     const dir = join(GOLDEN_DIR, method);
     let names: string[] = [];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.md') && statSync(join(dir, n)).isFile()).sort();
+      names = readdirSync(dir)
+        .filter((n) => n.endsWith('.md') && statSync(join(dir, n)).isFile())
+        .sort();
     } catch {
       continue;
     }

@@ -93,7 +93,10 @@ export function formatJson(value: unknown, indent = ''): string {
 /** Rewrites the Then (and Applied) sections with what the server answered. */
 export function updateCase(c: GoldenCase, then: unknown, applied?: string): void {
   let md = readFileSync(c.file, 'utf8');
-  md = md.replace(/(^## Then[ \t]*\n[\s\S]*?^```json[ \t]*\n)[\s\S]*?(^```[ \t]*$)/m, (_m, a: string, b: string) => `${a}${formatJson(then)}\n${b}`);
+  md = md.replace(
+    /(^## Then[ \t]*\n[\s\S]*?^```json[ \t]*\n)[\s\S]*?(^```[ \t]*$)/m,
+    (_m, a: string, b: string) => `${a}${formatJson(then)}\n${b}`,
+  );
   if (applied !== undefined) {
     const block = `## Applied\n\n\`\`\`yaml\n${applied}${applied.endsWith('\n') ? '' : '\n'}\`\`\`\n`;
     if (/^## Applied/m.test(md)) md = md.replace(/^## Applied[ \t]*\n[\s\S]*?^```yaml[ \t]*\n[\s\S]*?^```[ \t]*\n?/m, block);

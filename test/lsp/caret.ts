@@ -7,5 +7,8 @@ export function caret(marked: string, marker = '|'): { text: string; position: P
   if (marked.indexOf(marker, at + 1) >= 0) throw new Error(`More than one ${marker} caret in the text`);
   const before = marked.slice(0, at);
   const lines = before.split(/\r\n|\r|\n/);
-  return { text: before + marked.slice(at + marker.length), position: { line: lines.length - 1, character: lines[lines.length - 1].length } };
+  return {
+    text: before + marked.slice(at + marker.length),
+    position: { line: lines.length - 1, character: lines[lines.length - 1].length },
+  };
 }

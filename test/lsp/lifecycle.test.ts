@@ -42,7 +42,10 @@ describe('language server lifecycle over stdio', () => {
 
     const v2 = await client.change(uri, VALID.replace('  title: Platform Baseline\n', ''));
     const d2 = await client.diagnostics(uri, v2);
-    assert.deepEqual(d2.map((d) => [d.code, d.range.start.line, d.message]), [['missing-field', 0, '`metadata` is missing the required field `title`.']]);
+    assert.deepEqual(
+      d2.map((d) => [d.code, d.range.start.line, d.message]),
+      [['missing-field', 0, '`metadata` is missing the required field `title`.']],
+    );
 
     const v3 = await client.change(uri, VALID);
     assert.deepEqual(await client.diagnostics(uri, v3), []);
@@ -53,9 +56,14 @@ describe('language server lifecycle over stdio', () => {
     await client.open(uri, VALID);
     await client.diagnostics(uri, 1);
     // Replace `block` (line 6, characters 2-7) with `allow_all`: a key commands does not allow.
-    const v2 = await client.change(uri, [{ range: { start: { line: 6, character: 2 }, end: { line: 6, character: 7 } }, text: 'allow_all' }]);
+    const v2 = await client.change(uri, [
+      { range: { start: { line: 6, character: 2 }, end: { line: 6, character: 7 } }, text: 'allow_all' },
+    ]);
     const d = await client.diagnostics(uri, v2);
-    assert.deepEqual(d.map((x) => [x.code, x.range]), [['unknown-key', { start: { line: 6, character: 2 }, end: { line: 6, character: 11 } }]]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.range]),
+      [['unknown-key', { start: { line: 6, character: 2 }, end: { line: 6, character: 11 } }]],
+    );
   });
 
   it('clears the diagnostics of a closed document', async () => {
@@ -77,7 +85,11 @@ describe('language server lifecycle over stdio', () => {
       errors: 0,
       warnings: 0,
       summary: {
-        policy_id: 'cavra-platform-baseline', title: 'Platform Baseline', version: '2026.05', inherits: null, mode: 'enforce',
+        policy_id: 'cavra-platform-baseline',
+        title: 'Platform Baseline',
+        version: '2026.05',
+        inherits: null,
+        mode: 'enforce',
         rule_counts: { filesystem: 0, commands: 1, git: 0, mcp: 0, approvals: 0, evidence: 0, compliance: 0 },
       },
       totalRules: 1,

@@ -4,13 +4,39 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import {
-  CodeActionRequest, CodeLensRequest, CompletionRequest, ConfigurationRequest, createProtocolConnection,
-  DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification,
-  DocumentSymbolRequest, ExitNotification, HoverRequest, InitializedNotification, InitializeRequest,
-  PublishDiagnosticsNotification, RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
-  type CodeAction, type CodeLens, type Command, type CompletionItem, type CompletionList, type Diagnostic,
-  type DocumentSymbol, type Hover, type InitializeResult, type Position, type ProtocolConnection,
-  type PublishDiagnosticsParams, type Range, type SymbolInformation, type TextDocumentContentChangeEvent,
+  CodeActionRequest,
+  CodeLensRequest,
+  CompletionRequest,
+  ConfigurationRequest,
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  DocumentSymbolRequest,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CodeAction,
+  type CodeLens,
+  type Command,
+  type CompletionItem,
+  type CompletionList,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Hover,
+  type InitializeResult,
+  type Position,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type Range,
+  type SymbolInformation,
+  type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { DocumentStateRequest, type DocumentState } from '../../server/src/protocol';
 import type { ServerSettings } from '../../server/src/workflows/workspaceSettings';
@@ -37,8 +63,14 @@ export class LspClient {
   private stderr = '';
   initializeResult!: InitializeResult;
 
-  private constructor(private readonly proc: ChildProcess, readonly connection: ProtocolConnection, readonly workspace: string) {
-    proc.stderr!.on('data', (b: Buffer) => { this.stderr += b.toString(); });
+  private constructor(
+    private readonly proc: ChildProcess,
+    readonly connection: ProtocolConnection,
+    readonly workspace: string,
+  ) {
+    proc.stderr!.on('data', (b: Buffer) => {
+      this.stderr += b.toString();
+    });
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.published.push(p);
       const ready = this.waiters.filter((w) => w.match(p));
@@ -56,24 +88,35 @@ export class LspClient {
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, connection, options.workspace);
     let configured!: () => void;
-    const asked = new Promise<void>((resolve) => { configured = resolve; });
+    const asked = new Promise<void>((resolve) => {
+      configured = resolve;
+    });
     connection.onRequest(ConfigurationRequest.type, (p) => {
       setImmediate(configured);
-      return p.items.map((item) => (item.section === 'cavra' ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings } : null));
+      return p.items.map((item) =>
+        item.section === 'cavra' ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings } : null,
+      );
     });
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.listen();
     const rootUri = pathToFileURL(options.workspace).href;
-    client.initializeResult = await client.bounded(connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri,
-      workspaceFolders: [{ uri: rootUri, name: 'workspace' }],
-      initializationOptions: options.initializationOptions,
-      capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
-        textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] } },
-      },
-    }), 'initialize');
+    client.initializeResult = await client.bounded(
+      connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri,
+        workspaceFolders: [{ uri: rootUri, name: 'workspace' }],
+        initializationOptions: options.initializationOptions,
+        capabilities: {
+          workspace: {
+            configuration: true,
+            didChangeConfiguration: { dynamicRegistration: true },
+            didChangeWatchedFiles: { dynamicRegistration: true },
+          },
+          textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] } },
+        },
+      }),
+      'initialize',
+    );
     await connection.sendNotification(InitializedNotification.type, {});
     // The server pulls `cavra` settings once initialized; documents opened after that see them.
     await client.bounded(asked, 'workspace/configuration');
@@ -88,7 +131,9 @@ export class LspClient {
     // A reopened document starts its versions again: forget what was published for the old one.
     this.published = this.published.filter((p) => p.uri !== uri);
     this.versions.set(uri, version);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version, text },
+    });
   }
 
   /** Replaces the whole text (or applies ranged changes) and returns the new version. */
@@ -96,7 +141,10 @@ export class LspClient {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     const contentChanges = typeof changes === 'string' ? [{ text: changes }] : changes;
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges,
+    });
     return version;
   }
 
@@ -109,7 +157,10 @@ export class LspClient {
     const match = (p: PublishDiagnosticsParams) => p.uri === uri && p.version === version;
     const seen = this.published.find(match);
     if (seen) return Promise.resolve(seen.diagnostics);
-    return this.bounded(new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })), `publishDiagnostics for ${uri} version ${version}`).then((p) => p.diagnostics);
+    return this.bounded(
+      new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })),
+      `publishDiagnostics for ${uri} version ${version}`,
+    ).then((p) => p.diagnostics);
   }
 
   /** The whole publishDiagnostics notification, for golden cases. */
@@ -123,7 +174,10 @@ export class LspClient {
     const match = (p: PublishDiagnosticsParams) => p.uri === uri && p.version === undefined;
     const seen = this.published.find(match);
     if (seen) return Promise.resolve(seen);
-    return this.bounded(new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })), `cleared diagnostics for ${uri}`);
+    return this.bounded(
+      new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })),
+      `cleared diagnostics for ${uri}`,
+    );
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {
@@ -135,7 +189,10 @@ export class LspClient {
   }
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<(Command | CodeAction)[] | null> {
-    return this.bounded(this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } }), 'codeAction');
+    return this.bounded(
+      this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } }),
+      'codeAction',
+    );
   }
 
   codeLenses(uri: string): Promise<CodeLens[] | null> {
@@ -180,7 +237,13 @@ export class LspClient {
   private bounded<T>(p: Promise<T>, what: string, limit = WAIT_LIMIT_MS): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`No answer to ${what} from the language server.${this.stderr ? `\nServer stderr:\n${this.stderr}` : ''}`)), limit);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(`No answer to ${what} from the language server.${this.stderr ? `\nServer stderr:\n${this.stderr}` : ''}`),
+          ),
+        limit,
+      );
     });
     return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
   }

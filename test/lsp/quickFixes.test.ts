@@ -76,7 +76,8 @@ describe('quick fixes leave valid YAML without the diagnostics they fix', () => 
       'cavra-bad-wrong-mode-vocabulary: Change the mode to strict_regulated',
       'cavra-bad-dropped-by-draft: Remove `notes`',
       'cavra-bad-dropped-by-draft: Remove `metadata.owner`',
-    ]) assert.ok(titles.includes(expected), `missing: ${expected}\noffered:\n${titles.join('\n')}`);
+    ])
+      assert.ok(titles.includes(expected), `missing: ${expected}\noffered:\n${titles.join('\n')}`);
   });
 
   const HEAD = 'metadata:\n  id: cavra-x\n  title: T\n  description: D\n  version: "1"\n';
@@ -88,7 +89,10 @@ describe('quick fixes leave valid YAML without the diagnostics they fix', () => 
     ['only entry of a block list', 'commands:\n  block: ["a*"]\n  allow:\n    - "ab"\n'],
     ['entry of a flow list over two lines', 'commands:\n  block: ["a*"]\n  allow: ["c",\n    "ab", "d"]\n'],
     ['entry of a list inside a flow mapping', 'commands: {block: ["a*"], allow: ["ab", "c"]}\n'],
-    ['duplicate in a block list with comments', 'filesystem:\n  block_read:\n    - ".env" # first\n    # between\n    - ".env" # second\n'],
+    [
+      'duplicate in a block list with comments',
+      'filesystem:\n  block_read:\n    - ".env" # first\n    # between\n    - ".env" # second\n',
+    ],
     ['only key of a section', 'filesystem:\n  allow_read: [x]\n'],
     ['key of a flow mapping', 'filesystem: {block_read: [x], allow_read: [y]}\n'],
     ['first key of a flow mapping', 'filesystem: {allow_read: [y], block_read: [x]}\n'],

@@ -44,42 +44,69 @@ describe('diagnostics on every form of text', () => {
   it('reports a CRLF file at the same lines and columns as its LF twin', async () => {
     const lf = await diagnose(FLAWED);
     const crlf = await diagnose(FLAWED.replace(/\n/g, '\r\n'));
-    assert.deepEqual(lf.diagnostics.map((d) => d.code), ['missing-field', 'wrong-type', 'duplicate-entry', 'unknown-key', 'unreachable-rule']);
+    assert.deepEqual(
+      lf.diagnostics.map((d) => d.code),
+      ['missing-field', 'wrong-type', 'duplicate-entry', 'unknown-key', 'unreachable-rule'],
+    );
     assert.deepEqual(shape(crlf.diagnostics), shape(lf.diagnostics));
   });
 
   it('counts a byte-order mark the client sent as a character of line 1 only', async () => {
     const lf = await diagnose(FLAWED);
     const bom = await diagnose(`\ufeff${FLAWED}`);
-    const shifted = shape(lf.diagnostics).map((d) => (d.range.start.line === 0
-      ? { ...d, range: { start: { line: 0, character: d.range.start.character + 1 }, end: { line: 0, character: d.range.end.character + 1 } } }
-      : d));
+    const shifted = shape(lf.diagnostics).map((d) =>
+      d.range.start.line === 0
+        ? {
+            ...d,
+            range: {
+              start: { line: 0, character: d.range.start.character + 1 },
+              end: { line: 0, character: d.range.end.character + 1 },
+            },
+          }
+        : d,
+    );
     assert.deepEqual(shape(bom.diagnostics), shifted);
   });
 
   it('an empty file is an empty policy, with a fix that writes the metadata', async () => {
     const { uri, diagnostics } = await diagnose('');
-    assert.deepEqual(diagnostics.map((d) => [d.code, d.range]), [['not-a-mapping', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }]]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.range]),
+      [['not-a-mapping', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }]],
+    );
     const [fix] = (await client.codeActions(uri, diagnostics[0].range, diagnostics)) ?? [];
     assert.equal(fix?.title, 'Add a metadata section');
     const fixed = applyEdits('', editsOf(fix, uri));
-    assert.equal(fixed, 'metadata:\n  id: cavra-example\n  title: Title\n  description: What this pack protects and for whom.\n  version: "1.0.0"\n');
+    assert.equal(
+      fixed,
+      'metadata:\n  id: cavra-example\n  title: Title\n  description: What this pack protects and for whom.\n  version: "1.0.0"\n',
+    );
   });
 
   it('a file of only comments is an empty policy reported on its first line', async () => {
     const { diagnostics } = await diagnose('# to do\n# more to do\n');
-    assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line, d.range.end.character]), [['not-a-mapping', 0, 7]]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.range.start.line, d.range.end.character]),
+      [['not-a-mapping', 0, 7]],
+    );
   });
 
   it('a second document is an error, and the first is still checked', async () => {
     const { diagnostics } = await diagnose('metadata:\n  id: cavra-example\n---\nmetadata:\n  id: cavra-other\n');
-    assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['missing-field', 0], ['multiple-documents', 2]]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.range.start.line]),
+      [
+        ['missing-field', 0],
+        ['multiple-documents', 2],
+      ],
+    );
   });
 
   it('quick fixes on a CRLF file write CRLF line breaks only', async () => {
     const text = FLAWED.replace(/\n/g, '\r\n');
     const { uri, diagnostics } = await diagnose(text);
-    const actions = (await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } }, diagnostics)) ?? [];
+    const actions =
+      (await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } }, diagnostics)) ?? [];
     assert.ok(actions.length >= 4, actions.map((a) => a.title).join(', '));
     for (const action of actions) {
       const after = applyEdits(text, editsOf(action, uri));

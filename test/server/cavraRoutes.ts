@@ -60,36 +60,48 @@ export const CAVRA_ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/policy-pack-catalog$/, handle: (ctx) => ctx.engine.catalog() },
   { method: 'POST', pattern: /^\/policy-packs\/draft$/, handle: (ctx) => ctx.engine.draft({ draft: ctx.body() }) },
   {
-    method: 'POST', pattern: /^\/policy-packs\/publish-plan$/,
+    method: 'POST',
+    pattern: /^\/policy-packs\/publish-plan$/,
     handle: (ctx) => ctx.engine.publishPlan({ draft: draftOf(ctx.body()) }),
   },
   {
-    method: 'POST', pattern: /^\/policy-packs\/publish-request$/,
+    method: 'POST',
+    pattern: /^\/policy-packs\/publish-request$/,
     handle: (ctx) => {
       const body = ctx.body();
       return ctx.engine.publishRequest({ ...fields(body), draft: draftOf(body), ...credentials(ctx) });
     },
   },
   {
-    method: 'POST', pattern: /^\/policy-packs\/publish$/,
+    method: 'POST',
+    pattern: /^\/policy-packs\/publish$/,
     handle: (ctx) => {
       const body = ctx.body();
       const { signing: _ignored, ...rest } = fields(body);
-      return ctx.engine.publish({ ...rest, approval_id: rest.approval_id as string, draft: draftOf(body), signing: ctx.signing, ...credentials(ctx) });
+      return ctx.engine.publish({
+        ...rest,
+        approval_id: rest.approval_id as string,
+        draft: draftOf(body),
+        signing: ctx.signing,
+        ...credentials(ctx),
+      });
     },
   },
 
   {
-    method: 'GET', pattern: /^\/approvals$/,
-    handle: (ctx) => ctx.engine.listApprovals({
-      state: ctx.query.get('state') ?? undefined,
-      approver_group: ctx.query.get('approver_group') ?? undefined,
-      limit: readQueryInt('limit', ctx.query.get('limit')),
-      offset: readQueryInt('offset', ctx.query.get('offset')),
-    }),
+    method: 'GET',
+    pattern: /^\/approvals$/,
+    handle: (ctx) =>
+      ctx.engine.listApprovals({
+        state: ctx.query.get('state') ?? undefined,
+        approver_group: ctx.query.get('approver_group') ?? undefined,
+        limit: readQueryInt('limit', ctx.query.get('limit')),
+        offset: readQueryInt('offset', ctx.query.get('offset')),
+      }),
   },
   {
-    method: 'POST', pattern: /^\/approvals$/,
+    method: 'POST',
+    pattern: /^\/approvals$/,
     handle: (ctx) => {
       const body = plain(ctx.body()) as JsonObject;
       // `{"decision": …}` or the raw decision itself, whose own fields then serve as options too.
@@ -103,40 +115,54 @@ export const CAVRA_ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'POST', pattern: /^\/approvals\/break-glass$/,
+    method: 'POST',
+    pattern: /^\/approvals\/break-glass$/,
     handle: (ctx) => ctx.engine.breakGlass({ ...(plain(ctx.body()) as JsonObject), ...credentials(ctx) } as never),
   },
   { method: 'GET', pattern: /^\/approvals\/([^/]+)$/, handle: (ctx) => ctx.engine.getApproval(id(ctx)) },
   {
-    method: 'POST', pattern: /^\/approvals\/([^/]+)\/approve$/,
+    method: 'POST',
+    pattern: /^\/approvals\/([^/]+)\/approve$/,
     handle: (ctx) => ctx.engine.approve(id(ctx), { ...(plain(ctx.body()) as JsonObject), ...credentials(ctx) }),
   },
   {
-    method: 'POST', pattern: /^\/approvals\/([^/]+)\/deny$/,
+    method: 'POST',
+    pattern: /^\/approvals\/([^/]+)\/deny$/,
     handle: (ctx) => ctx.engine.deny(id(ctx), { ...(plain(ctx.body()) as JsonObject), ...credentials(ctx) }),
   },
   {
-    method: 'POST', pattern: /^\/approvals\/([^/]+)\/expire$/,
+    method: 'POST',
+    pattern: /^\/approvals\/([^/]+)\/expire$/,
     handle: (ctx) => ctx.engine.expire(id(ctx), { ...(plain(ctx.body(true)) as JsonObject), ...credentials(ctx) }),
   },
   {
-    method: 'POST', pattern: /^\/approvals\/([^/]+)\/attach-decision$/,
+    method: 'POST',
+    pattern: /^\/approvals\/([^/]+)\/attach-decision$/,
     handle: (ctx) => ctx.engine.attachDecision(id(ctx), plain(ctx.body()) as never),
   },
 
   {
-    method: 'POST', pattern: /^\/policy-rollouts\/change-plan$/,
+    method: 'POST',
+    pattern: /^\/policy-rollouts\/change-plan$/,
     handle: (ctx) => ctx.engine.rolloutChangePlan(plain(ctx.body()) as JsonObject),
   },
   {
-    method: 'POST', pattern: /^\/policy-rollouts\/apply-change$/,
+    method: 'POST',
+    pattern: /^\/policy-rollouts\/apply-change$/,
     handle: (ctx) => ctx.engine.rolloutApplyChange({ ...(plain(ctx.body()) as JsonObject), ...credentials(ctx) }),
   },
   {
-    method: 'GET', pattern: /^\/policy-rollouts$/,
+    method: 'GET',
+    pattern: /^\/policy-rollouts$/,
     handle: (ctx) => {
       const q = (name: string) => ctx.query.get(name) ?? undefined;
-      return ctx.engine.listRollouts({ repository: q('repository'), policy_pack: q('policy_pack'), state: q('state'), mode: q('mode'), owner: q('owner') });
+      return ctx.engine.listRollouts({
+        repository: q('repository'),
+        policy_pack: q('policy_pack'),
+        state: q('state'),
+        mode: q('mode'),
+        owner: q('owner'),
+      });
     },
   },
   // `{rollout_id:path}`: the id may contain slashes.

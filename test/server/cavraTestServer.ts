@@ -68,8 +68,13 @@ function defaultConsoleSession(): unknown {
     actor: null,
     repository_permissions: [],
     permissions: {
-      read_activity: true, read_inventory: true, read_integrations: true, read_evidence_metadata: true,
-      decide_approvals: true, publish_policy_packs: true, create_break_glass: true,
+      read_activity: true,
+      read_inventory: true,
+      read_integrations: true,
+      read_evidence_metadata: true,
+      decide_approvals: true,
+      publish_policy_packs: true,
+      create_break_glass: true,
     },
     operator_notes: ['OIDC and RBAC are not configured; console actions are not identity-verified.'],
   };
@@ -88,7 +93,9 @@ export class CavraTestServer {
   static async start(options: CavraTestServerOptions): Promise<CavraTestServer> {
     const s = new CavraTestServer(options);
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void s.handle(req, res);
-    s.server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+    s.server = options.tls
+      ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+      : http.createServer(handler);
     s.server.on('connection', (socket) => {
       s.sockets.add(socket);
       socket.on('close', () => s.sockets.delete(socket));
@@ -140,7 +147,14 @@ export class CavraTestServer {
     return Buffer.concat(chunks);
   }
 
-  private send(res: http.ServerResponse, hit: RecordedHit, status: number, body: Buffer, contentType = 'application/json', headers: http.OutgoingHttpHeaders = {}): void {
+  private send(
+    res: http.ServerResponse,
+    hit: RecordedHit,
+    status: number,
+    body: Buffer,
+    contentType = 'application/json',
+    headers: http.OutgoingHttpHeaders = {},
+  ): void {
     hit.status = status = status >= 100 && status <= 599 ? status : 500;
     res.writeHead(status, { 'content-type': contentType, 'content-length': String(body.length), server: 'uvicorn', ...headers });
     res.end(body);
@@ -180,7 +194,10 @@ export class CavraTestServer {
 
     const { route, params, allowed } = findRoute(method, path);
     if (!route) {
-      if (allowed.length) this.send(res, hit, 405, starletteJson({ detail: 'Method Not Allowed' }), 'application/json', { allow: allowed.join(', ') });
+      if (allowed.length)
+        this.send(res, hit, 405, starletteJson({ detail: 'Method Not Allowed' }), 'application/json', {
+          allow: allowed.join(', '),
+        });
       else this.send(res, hit, 404, starletteJson({ detail: 'Not Found' }));
       return;
     }

@@ -5,7 +5,10 @@ import { PyFloat } from '../../server/src/policy/pythonValues';
 import { encodeJson } from '../../server/src/backend/remote/requestBodies';
 
 export class PythonJsonError extends Error {
-  constructor(readonly msg: string, readonly pos: number) {
+  constructor(
+    readonly msg: string,
+    readonly pos: number,
+  ) {
     super(`${msg}: char ${pos}`);
   }
 }
@@ -26,7 +29,14 @@ export function pythonJsonLoads(text: string): unknown {
     if (c === '"') return string();
     if (c === '{') return object();
     if (c === '[') return array();
-    for (const [word, v] of [['null', null], ['true', true], ['false', false], ['NaN', new PyFloat(NaN)], ['Infinity', new PyFloat(Infinity)], ['-Infinity', new PyFloat(-Infinity)]] as const) {
+    for (const [word, v] of [
+      ['null', null],
+      ['true', true],
+      ['false', false],
+      ['NaN', new PyFloat(NaN)],
+      ['Infinity', new PyFloat(Infinity)],
+      ['-Infinity', new PyFloat(-Infinity)],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;
@@ -159,10 +169,14 @@ export function readBodyObject(raw: Buffer, optional: boolean): { [key: string]:
     value = pythonJsonLoads(raw.toString('utf8'));
   } catch (e) {
     if (!(e instanceof PythonJsonError)) throw e;
-    throw new RequestValidationError([{ type: 'json_invalid', loc: ['body', e.pos], msg: 'JSON decode error', input: {}, ctx: { error: e.msg } }]);
+    throw new RequestValidationError([
+      { type: 'json_invalid', loc: ['body', e.pos], msg: 'JSON decode error', input: {}, ctx: { error: e.msg } },
+    ]);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof PyFloat) {
-    throw new RequestValidationError([{ type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary', input: value }]);
+    throw new RequestValidationError([
+      { type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary', input: value },
+    ]);
   }
   return value as { [key: string]: unknown };
 }
@@ -171,7 +185,14 @@ export function readBodyObject(raw: Buffer, optional: boolean): { [key: string]:
 export function readQueryInt(name: string, raw: string | null): number | undefined {
   if (raw === null) return undefined;
   if (!/^\s*[-+]?\d+\s*$/.test(raw)) {
-    throw new RequestValidationError([{ type: 'int_parsing', loc: ['query', name], msg: 'Input should be a valid integer, unable to parse string as an integer', input: raw }]);
+    throw new RequestValidationError([
+      {
+        type: 'int_parsing',
+        loc: ['query', name],
+        msg: 'Input should be a valid integer, unable to parse string as an integer',
+        input: raw,
+      },
+    ]);
   }
   return Number(raw);
 }

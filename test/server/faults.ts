@@ -38,8 +38,9 @@ export function faultMatches(rule: FaultRule, method: string, path: string): boo
   return typeof rule.path === 'string' ? rule.path === path : rule.path.test(path);
 }
 
-const HTML_500 = '<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title><style>body{font-family:sans-serif}</style></head>'
-  + '<body><h1>Internal Server Error</h1><p>The server encountered an internal error and was unable to complete your request.</p></body></html>\n';
+const HTML_500 =
+  '<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title><style>body{font-family:sans-serif}</style></head>' +
+  '<body><h1>Internal Server Error</h1><p>The server encountered an internal error and was unable to complete your request.</p></body></html>\n';
 
 /**
  * Answers with the fault. `timers` collects intervals so that closing the server stops them; the
@@ -53,7 +54,9 @@ export function applyFault(fault: Fault, res: http.ServerResponse, timers: Set<N
       res.socket?.destroy();
       return;
     case 'drop': {
-      const body = Buffer.from(JSON.stringify({ schema_version: 'cavra.policy_pack.catalog.v1', product: 'CAVRA', total: 0, items: [] }));
+      const body = Buffer.from(
+        JSON.stringify({ schema_version: 'cavra.policy_pack.catalog.v1', product: 'CAVRA', total: 0, items: [] }),
+      );
       res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', 'content-length': String(body.length) });
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => {
         const t = setTimeout(() => res.socket?.destroy(), 20);
@@ -112,7 +115,12 @@ export function applyFault(fault: Fault, res: http.ServerResponse, timers: Set<N
       return;
     }
     case 'answer': {
-      const body = typeof fault.body === 'string' ? Buffer.from(fault.body) : fault.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(fault.body));
+      const body =
+        typeof fault.body === 'string'
+          ? Buffer.from(fault.body)
+          : fault.body === undefined
+            ? Buffer.alloc(0)
+            : Buffer.from(JSON.stringify(fault.body));
       res.writeHead(fault.status, {
         'content-type': fault.contentType ?? 'application/json',
         'content-length': String(body.length),

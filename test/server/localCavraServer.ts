@@ -97,7 +97,15 @@ export async function startLocalCavraServer(options: LocalCavraServerOptions = {
         mode: actor ? 'authenticated' : authRequired ? 'auth_required' : 'local_or_demo',
         authenticated: actor !== null,
         auth_required: authRequired,
-        actor: actor ? { actor: actor.actor, subject: actor.subject, issuer: actor.issuer, groups: [...actor.groups], repository: actor.repository } : null,
+        actor: actor
+          ? {
+              actor: actor.actor,
+              subject: actor.subject,
+              issuer: actor.issuer,
+              groups: [...actor.groups],
+              repository: actor.repository,
+            }
+          : null,
         repository_permissions: [...(verifier?.repositoryPermissions ?? [])],
         permissions: permissionsFor(actor, authRequired),
         operator_notes: authRequired

@@ -55,7 +55,9 @@ export class TestProxy {
     this.sockets.add(socket);
     this.records.push({ kind: 'connect', target: req.url ?? '', proxyAuthorization: req.headers['proxy-authorization'] });
     if (!this.authorized(req)) {
-      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
+      socket.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n',
+      );
       return;
     }
     if (this.options.refuseConnect) {
@@ -75,7 +77,12 @@ export class TestProxy {
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
-    this.records.push({ kind: 'forward', target: req.url ?? '', proxyAuthorization: req.headers['proxy-authorization'], authorization: req.headers.authorization });
+    this.records.push({
+      kind: 'forward',
+      target: req.url ?? '',
+      proxyAuthorization: req.headers['proxy-authorization'],
+      authorization: req.headers.authorization,
+    });
     if (!this.authorized(req)) {
       res.writeHead(407, { 'proxy-authenticate': 'Basic realm="test"', 'content-type': 'text/html' });
       res.end('<html><body>Proxy Authentication Required</body></html>');
@@ -84,10 +91,19 @@ export class TestProxy {
     const target = new URL(req.url ?? '/');
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
-    const upstream = http.request({ host: this.resolve(target.hostname), port: target.port || 80, method: req.method, path: target.pathname + target.search, headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = http.request(
+      {
+        host: this.resolve(target.hostname),
+        port: target.port || 80,
+        method: req.method,
+        path: target.pathname + target.search,
+        headers,
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   }

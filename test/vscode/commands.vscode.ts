@@ -27,7 +27,8 @@ async function eventually<T>(what: string, probe: () => T | undefined | Promise<
     } catch (e) {
       error = e;
     }
-    if (Date.now() + delay > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}${error ? `: ${(error as Error).message}` : ''}`);
+    if (Date.now() + delay > deadline)
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}${error ? `: ${(error as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, delay)); // poll interval
   }
 }
@@ -38,7 +39,11 @@ async function eventually<T>(what: string, probe: () => T | undefined | Promise<
  * in from the extension's own checkout (existing files are left alone).
  */
 function ensureFixture(extensionPath: string): void {
-  cpSync(join(extensionPath, 'test', 'fixtures', 'e2e-workspace'), folder(), { recursive: true, force: false, errorOnExist: false });
+  cpSync(join(extensionPath, 'test', 'fixtures', 'e2e-workspace'), folder(), {
+    recursive: true,
+    force: false,
+    errorOnExist: false,
+  });
 }
 
 function tabs(): vscode.Tab[] {
@@ -71,7 +76,20 @@ describe('commands (extension host)', function () {
     });
     const missing = contributed.filter((c) => !all.includes(c));
     assert.deepEqual(missing, [], 'contributed but not registered');
-    for (const m of ['backendInfo', 'catalog', 'packState', 'draftPreview', 'publishPlan', 'publishRequest', 'publish', 'approve', 'breakGlass', 'rolloutPlan', 'rolloutApply', 'verifyEvidence']) {
+    for (const m of [
+      'backendInfo',
+      'catalog',
+      'packState',
+      'draftPreview',
+      'publishPlan',
+      'publishRequest',
+      'publish',
+      'approve',
+      'breakGlass',
+      'rolloutPlan',
+      'rolloutApply',
+      'verifyEvidence',
+    ]) {
       assert.ok(all.includes(`cavra.server.${m}`), `cavra.server.${m}`);
     }
   });
@@ -104,21 +122,27 @@ describe('commands (extension host)', function () {
 
   it('cavra.previewDraft opens the draft preview webview for a file', async () => {
     await vscode.commands.executeCommand('cavra.previewDraft', draft);
-    const tab = await eventually('the "Draft: cavra-baseline" tab', () => tabs().find((t) => t.label === 'Draft: cavra-baseline'));
+    const tab = await eventually('the "Draft: cavra-baseline" tab', () =>
+      tabs().find((t) => t.label === 'Draft: cavra-baseline'),
+    );
     assert.ok(tab.input instanceof vscode.TabInputWebview, 'a webview panel');
     assert.match((tab.input as vscode.TabInputWebview).viewType, /cavra\.draftPreview$/);
   });
 
   it('cavra.planPublish opens the publish plan webview', async () => {
     await vscode.commands.executeCommand('cavra.planPublish', draft);
-    const tab = await eventually('the "Publish plan: cavra-baseline" tab', () => tabs().find((t) => t.label === 'Publish plan: cavra-baseline'));
+    const tab = await eventually('the "Publish plan: cavra-baseline" tab', () =>
+      tabs().find((t) => t.label === 'Publish plan: cavra-baseline'),
+    );
     assert.ok(tab.input instanceof vscode.TabInputWebview);
     assert.match((tab.input as vscode.TabInputWebview).viewType, /cavra\.publishPlan$/);
   });
 
   it('cavra.diffPublished opens a diff of the published pack (virtual document) against the draft', async () => {
     await vscode.commands.executeCommand('cavra.diffPublished', draft);
-    const tab = await eventually('the published ↔ draft diff', () => tabs().find((t) => t.input instanceof vscode.TabInputTextDiff));
+    const tab = await eventually('the published ↔ draft diff', () =>
+      tabs().find((t) => t.input instanceof vscode.TabInputTextDiff),
+    );
     const input = tab.input as vscode.TabInputTextDiff;
     assert.equal(input.original.scheme, 'cavra-view');
     assert.equal(input.modified.toString(), draft.toString());
@@ -132,11 +156,17 @@ describe('commands (extension host)', function () {
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
     assert.equal(doc.languageId, 'cavra-policy');
-    const d = await eventually('a cavra error on line 6', () => vscode.languages.getDiagnostics(uri).find((x) => x.source === 'cavra' && x.range.start.line === 5));
+    const d = await eventually('a cavra error on line 6', () =>
+      vscode.languages.getDiagnostics(uri).find((x) => x.source === 'cavra' && x.range.start.line === 5),
+    );
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     // Line 8 is `filesystem:`.
     const hovers = await eventually('a hover on filesystem:', async () => {
-      const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(7, 2));
+      const h = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        uri,
+        new vscode.Position(7, 2),
+      );
       return h?.length ? h : undefined;
     });
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');

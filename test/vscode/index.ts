@@ -10,7 +10,7 @@ export const REPORT_TAG = '[vscode-test] ';
 
 export async function run(): Promise<void> {
   // mocha 12 is an ES module; require(esm) gives its namespace, whose `default` is the Mocha class.
-   
+
   const ns = require('mocha');
   const Mocha: typeof import('mocha') = ns.default ?? ns;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
@@ -19,7 +19,9 @@ export async function run(): Promise<void> {
   const grep = process.env.CAVRA_VSCODE_GREP;
   if (grep) mocha.grep(grep);
 
-  const suites = readdirSync(__dirname).filter((f) => f.endsWith('.vscode.js')).sort();
+  const suites = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.vscode.js'))
+    .sort();
   if (suites.length === 0) {
     throw new Error(`no *.vscode.js suites in ${__dirname} (does scripts/build.mjs bundle test/vscode/*.vscode.ts?)`);
   }

@@ -33,10 +33,15 @@ async function eventually<T>(what: string, probe: () => T | undefined | Promise<
  * in from the extension's own checkout (existing files are left alone).
  */
 function ensureFixture(extensionPath: string): void {
-  cpSync(join(extensionPath, 'test', 'fixtures', 'e2e-workspace'), folder(), { recursive: true, force: false, errorOnExist: false });
+  cpSync(join(extensionPath, 'test', 'fixtures', 'e2e-workspace'), folder(), {
+    recursive: true,
+    force: false,
+    errorOnExist: false,
+  });
 }
 
-const server = <T = any>(method: string, params: unknown) => vscode.commands.executeCommand<T>(`cavra.server.${method}`, params) as Promise<T>;
+const server = <T = any>(method: string, params: unknown) =>
+  vscode.commands.executeCommand<T>(`cavra.server.${method}`, params) as Promise<T>;
 
 describe('publish (extension host, trusted workspace)', function () {
   this.timeout(60_000);
@@ -48,19 +53,34 @@ describe('publish (extension host, trusted workspace)', function () {
 
   before(async function () {
     if (!vscode.workspace.isTrusted) {
-      console.log('      (skipped: Restricted Mode; restricted.vscode.ts covers it. Trusted runs: @vscode/test-electron, or extension-host.sh with --disable-workspace-trust)');
+      console.log(
+        '      (skipped: Restricted Mode; restricted.vscode.ts covers it. Trusted runs: @vscode/test-electron, or extension-host.sh with --disable-workspace-trust)',
+      );
       this.skip();
     }
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     ensureFixture(ext.extensionPath);
     await ext.activate();
     // Activation does not wait for the language server; its commands are registered once it runs.
-    await eventually('the language server commands', async () => ((await vscode.commands.getCommands(true)).includes('cavra.server.backendInfo') ? true : undefined));
+    await eventually('the language server commands', async () =>
+      (await vscode.commands.getCommands(true)).includes('cavra.server.backendInfo') ? true : undefined,
+    );
     draft = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.draft.yaml'));
     published = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.yaml'));
     // A signing key made as the docs say, with the extension's own CLI.
     if (!existsSync(join(folder(), '.cavra', 'policy-signing', 'exthost.private.pem'))) {
-      const r = spawnSync(process.execPath, [join(ext.extensionPath, 'dist', 'cli.js'), 'keygen', '--output', join(folder(), '.cavra', 'policy-signing'), '--key-id', 'exthost'], { encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        [
+          join(ext.extensionPath, 'dist', 'cli.js'),
+          'keygen',
+          '--output',
+          join(folder(), '.cavra', 'policy-signing'),
+          '--key-id',
+          'exthost',
+        ],
+        { encoding: 'utf8' },
+      );
       assert.equal(r.status, 0, r.stderr);
     }
   });
@@ -73,11 +93,21 @@ describe('publish (extension host, trusted workspace)', function () {
   it('requests and approves a publish; the approval carries the draft digest', async () => {
     const plan = await server('publishPlan', { uri: draft.toString() });
     digest = plan.policy_digest;
-    const requested = await server('publishRequest', { uri: draft.toString(), approver_group: 'Platform Security', ttl_hours: 24, requested_by: 'exthost' });
+    const requested = await server('publishRequest', {
+      uri: draft.toString(),
+      approver_group: 'Platform Security',
+      ttl_hours: 24,
+      requested_by: 'exthost',
+    });
     approvalId = requested.approval.approval_id;
     assert.equal(requested.approval.state, 'pending');
     assert.equal(requested.approval.decision.policy_digest, digest);
-    const approved = await server('approve', { approval_id: approvalId, actor: 'ian.owner', reason: 'reviewed', external_ref: 'CHG-1' });
+    const approved = await server('approve', {
+      approval_id: approvalId,
+      actor: 'ian.owner',
+      reason: 'reviewed',
+      external_ref: 'CHG-1',
+    });
     assert.equal(approved.state, 'approved');
     const list = await server('listApprovals', { state: 'approved', limit: 500 });
     assert.ok(list.items.some((a: any) => a.approval_id === approvalId));
@@ -85,7 +115,12 @@ describe('publish (extension host, trusted workspace)', function () {
   });
 
   it('publishes signed with the Ed25519 key; the pack state is verified', async () => {
-    const result = await server('publish', { uri: draft.toString(), approval_id: approvalId, key_id: 'exthost', signer: 'pat.platform' });
+    const result = await server('publish', {
+      uri: draft.toString(),
+      approval_id: approvalId,
+      key_id: 'exthost',
+      signer: 'pat.platform',
+    });
     assert.equal(result.signature_verified, true, result.signature_message);
     assert.equal(result.policy_path, published.fsPath);
     assert.ok(existsSync(published.fsPath) && existsSync(`${published.fsPath}.sig.json`));
@@ -106,7 +141,11 @@ describe('publish (extension host, trusted workspace)', function () {
     const edit = new vscode.WorkspaceEdit();
     edit.insert(published, new vscode.Position(0, 0), '# edited after signing\n');
     assert.equal(await vscode.workspace.applyEdit(edit), true);
-    const d = await eventually('the signature-mismatch diagnostic', () => vscode.languages.getDiagnostics(published).find((x) => x.code === 'signature-mismatch' || (x.code as { value?: unknown })?.value === 'signature-mismatch'));
+    const d = await eventually('the signature-mismatch diagnostic', () =>
+      vscode.languages
+        .getDiagnostics(published)
+        .find((x) => x.code === 'signature-mismatch' || (x.code as { value?: unknown })?.value === 'signature-mismatch'),
+    );
     assert.equal(d.range.start.line, 0);
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     assert.match(d.message, /modified since it was signed/);
@@ -115,13 +154,23 @@ describe('publish (extension host, trusted workspace)', function () {
   });
 
   it('applies a rollout change: the inventory has the record, the evidence chain holds', async () => {
-    const request = { repository: 'payments/api', policy_pack: 'cavra-baseline', mode: 'enforce', state: 'active', owner: 'payments-team', coverage_percent: 40, policy_version: '1.1.0' };
+    const request = {
+      repository: 'payments/api',
+      policy_pack: 'cavra-baseline',
+      mode: 'enforce',
+      state: 'active',
+      owner: 'payments-team',
+      coverage_percent: 40,
+      policy_version: '1.1.0',
+    };
     const plan = await server('rolloutPlan', request);
     assert.equal(plan.operation, 'create');
     const applied = await server('rolloutApply', request);
     assert.equal(applied.rollout.rollout_id, 'payments/api:cavra-baseline');
     const inventory = JSON.parse(readFileSync(join(folder(), '.cavra', 'api', 'inventory.json'), 'utf8'));
-    assert.ok(inventory.policy_rollouts.some((r: any) => r.rollout_id === 'payments/api:cavra-baseline' && r.coverage_percent === 40));
+    assert.ok(
+      inventory.policy_rollouts.some((r: any) => r.rollout_id === 'payments/api:cavra-baseline' && r.coverage_percent === 40),
+    );
     const rollouts = await server('listRollouts', {});
     assert.ok(rollouts.items.some((r: any) => r.rollout_id === 'payments/api:cavra-baseline'));
     await vscode.commands.executeCommand('cavra.refreshViews');

@@ -23,7 +23,11 @@ function folder(): string {
  * in from the extension's own checkout (existing files are left alone).
  */
 function ensureFixture(extensionPath: string): void {
-  cpSync(join(extensionPath, 'test', 'fixtures', 'e2e-workspace'), folder(), { recursive: true, force: false, errorOnExist: false });
+  cpSync(join(extensionPath, 'test', 'fixtures', 'e2e-workspace'), folder(), {
+    recursive: true,
+    force: false,
+    errorOnExist: false,
+  });
 }
 
 /** Every file under `dir` (relative path → bytes as text), to prove a command wrote nothing. */
@@ -57,8 +61,13 @@ async function eventually<T>(what: string, probe: () => T | undefined | Promise<
 async function refusesAtOnce(command: string, ...args: unknown[]): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const settled = await Promise.race([
-    Promise.resolve(vscode.commands.executeCommand(command, ...args)).then(() => 'done', () => 'done'),
-    new Promise<'asked'>((r) => { timer = setTimeout(() => r('asked'), 3_000); }),
+    Promise.resolve(vscode.commands.executeCommand(command, ...args)).then(
+      () => 'done',
+      () => 'done',
+    ),
+    new Promise<'asked'>((r) => {
+      timer = setTimeout(() => r('asked'), 3_000);
+    }),
   ]);
   clearTimeout(timer);
   if (settled === 'asked') {
@@ -80,7 +89,9 @@ describe('Restricted Mode (extension host, untrusted workspace)', function () {
     ensureFixture(ext.extensionPath);
     await ext.activate();
     // Activation does not wait for the language server; its commands are registered once it runs.
-    await eventually('the language server commands', async () => ((await vscode.commands.getCommands(true)).includes('cavra.server.backendInfo') ? true : undefined));
+    await eventually('the language server commands', async () =>
+      (await vscode.commands.getCommands(true)).includes('cavra.server.backendInfo') ? true : undefined,
+    );
     draft = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.draft.yaml'));
   });
 
@@ -96,9 +107,15 @@ describe('Restricted Mode (extension host, untrusted workspace)', function () {
   it('validation, hovers, the catalog and read-only reports still work', async () => {
     const uri = vscode.Uri.file(join(folder(), 'policies', 'cavra-payments', 'policy.yaml'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    await eventually('the cavra error on line 6', () => vscode.languages.getDiagnostics(uri).find((d) => d.source === 'cavra' && d.range.start.line === 5));
+    await eventually('the cavra error on line 6', () =>
+      vscode.languages.getDiagnostics(uri).find((d) => d.source === 'cavra' && d.range.start.line === 5),
+    );
     const hovers = await eventually('a hover', async () => {
-      const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(7, 2));
+      const h = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        uri,
+        new vscode.Position(7, 2),
+      );
       return h?.length ? h : undefined;
     });
     assert.ok(hovers.length);
@@ -107,7 +124,9 @@ describe('Restricted Mode (extension host, untrusted workspace)', function () {
     const plan = await vscode.commands.executeCommand<any>('cavra.server.publishPlan', { uri: draft.toString() });
     assert.equal(plan.policy_id, 'cavra-baseline');
     await vscode.commands.executeCommand('cavra.previewDraft', draft);
-    await eventually('the draft preview panel', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Draft: cavra-baseline'));
+    await eventually('the draft preview panel', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Draft: cavra-baseline'),
+    );
   });
 
   it('the server refuses every mutation with 403 and writes nothing', async () => {
@@ -132,8 +151,16 @@ describe('Restricted Mode (extension host, untrusted workspace)', function () {
 
   it('the UI commands that write refuse before asking anything', async () => {
     const before = snapshot(folder());
-    for (const command of ['cavra.requestPublishApproval', 'cavra.publishSigned', 'cavra.approve', 'cavra.deny', 'cavra.expire',
-      'cavra.breakGlass', 'cavra.applyRolloutChange', 'cavra.createPack']) {
+    for (const command of [
+      'cavra.requestPublishApproval',
+      'cavra.publishSigned',
+      'cavra.approve',
+      'cavra.deny',
+      'cavra.expire',
+      'cavra.breakGlass',
+      'cavra.applyRolloutChange',
+      'cavra.createPack',
+    ]) {
       await refusesAtOnce(command, command.includes('Publish') ? draft : undefined);
     }
     assert.deepEqual(snapshot(folder()), before, 'no file changed');

@@ -33,7 +33,10 @@ describe('workflow requests over LSP (remote backend)', function () {
     cavra = await startLocalCavraServer();
     ws = tempWorkspace({ 'policies/cavra-remote-demo/policy.yaml': DRAFT });
     uri = pathToFileURL(join(ws.root, 'policies/cavra-remote-demo/policy.yaml')).href;
-    client = await LspClient.start({ workspace: ws.root, settings: { backend: 'remote', remote: { url: cavra.url, timeoutMs: 5000 } } as never });
+    client = await LspClient.start({
+      workspace: ws.root,
+      settings: { backend: 'remote', remote: { url: cavra.url, timeoutMs: 5000 } } as never,
+    });
     await client.connection.sendNotification(CredentialsNotification, { token: TOKEN });
   });
   afterEach(async () => {
@@ -57,7 +60,11 @@ describe('workflow requests over LSP (remote backend)', function () {
     assert.equal(result.signature_verified, true);
     assert.equal(result.signature_message, 'verified SHA256 signature', 'a CAVRA server signs with its own HMAC/digest form');
     assert.ok(existsSync(join(cavra.root, 'policies/cavra-remote-demo/policy.yaml')), 'the server wrote its pack');
-    assert.equal(existsSync(join(ws.root, 'policies/cavra-remote-demo/policy.yaml.sig.json')), false, 'the workspace is not written');
+    assert.equal(
+      existsSync(join(ws.root, 'policies/cavra-remote-demo/policy.yaml.sig.json')),
+      false,
+      'the workspace is not written',
+    );
     assert.equal(existsSync(join(ws.root, '.cavra')), false, 'no local store is created');
 
     const hits = cavra.server.hits.filter((h) => h.path.startsWith('/policy-packs') || h.path.startsWith('/approvals'));
@@ -78,16 +85,23 @@ describe('workflow requests over LSP (remote backend)', function () {
 
   it('shows what the server reports about published packs, never the workspace files as its state', async () => {
     // The workspace holds a signed pack and an evidence log of its own: a local publish, not the server's.
-    const signed = signPolicyBytes(Buffer.from(DRAFT), { hmacKey: 'local-key', signer: 'someone-local', policyFile: 'policy.yaml' });
+    const signed = signPolicyBytes(Buffer.from(DRAFT), {
+      hmacKey: 'local-key',
+      signer: 'someone-local',
+      policyFile: 'policy.yaml',
+    });
     ws.write('policies/cavra-remote-demo/policy.yaml.sig.json', serializeSignature(signed));
-    ws.write('.cavra/evidence.jsonl', `${JSON.stringify({ seq: 1, event: 'publish', approval_ids: ['apr_local00000000'], digests: {}, details: { policy_id: 'cavra-remote-demo' }, recorded_at: '2026-01-01T00:00:00' })}\n`);
+    ws.write(
+      '.cavra/evidence.jsonl',
+      `${JSON.stringify({ seq: 1, event: 'publish', approval_ids: ['apr_local00000000'], digests: {}, details: { policy_id: 'cavra-remote-demo' }, recorded_at: '2026-01-01T00:00:00' })}\n`,
+    );
     const c = client.connection;
 
     const before = await c.sendRequest(WorkflowRequests.packState, { uri });
     assert.equal(before?.published, false, 'the server does not serve the pack yet');
     assert.equal(before?.signature, 'unsigned');
     assert.match(before?.signature_message ?? '', /not published on http:\/\/127\.0\.0\.1/);
-    assert.equal(before?.published_under, null, 'the local evidence log is not the server\'s');
+    assert.equal(before?.published_under, null, "the local evidence log is not the server's");
     assert.equal(before?.signer, null);
 
     const request = await c.sendRequest(WorkflowRequests.publishRequest, { uri });
@@ -97,14 +111,22 @@ describe('workflow requests over LSP (remote backend)', function () {
     const after = await c.sendRequest(WorkflowRequests.packState, { uri });
     assert.equal(after?.published, true, 'the catalog now lists the pack');
     assert.equal(after?.signature, 'unknown');
-    assert.equal(after?.signature_message, 'the CAVRA server does not report policy signatures: it signs and verifies policy.yaml.sig.json on its side');
-    assert.equal(after?.signature_path, null, 'not the workspace\'s sig.json');
+    assert.equal(
+      after?.signature_message,
+      'the CAVRA server does not report policy signatures: it signs and verifies policy.yaml.sig.json on its side',
+    );
+    assert.equal(after?.signature_path, null, "not the workspace's sig.json");
 
     const published = await c.sendRequest(WorkflowRequests.publishedPack, { policy_id: 'cavra-remote-demo' });
-    assert.deepEqual(published, { policy_id: 'cavra-remote-demo', text: null, path: null, unavailable: 'the CAVRA server does not serve the published policy.yaml bytes' });
+    assert.deepEqual(published, {
+      policy_id: 'cavra-remote-demo',
+      text: null,
+      path: null,
+      unavailable: 'the CAVRA server does not serve the published policy.yaml bytes',
+    });
 
     const evidence = await c.sendRequest(WorkflowRequests.listEvidence, { limit: 10 });
-    assert.deepEqual(evidence.items, [], 'the workspace\'s evidence log is not shown as the server\'s');
+    assert.deepEqual(evidence.items, [], "the workspace's evidence log is not shown as the server's");
     assert.match(evidence.unavailable ?? '', /does not report this editor's evidence log/);
 
     const catalogReads = cavra.server.hits.filter((h) => h.path === '/policy-pack-catalog');

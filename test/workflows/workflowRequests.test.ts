@@ -55,13 +55,25 @@ describe('workflow requests over LSP (local backend)', function () {
     const draft = await c.sendRequest(WorkflowRequests.draftPreview, { uri });
     assert.equal(draft.schema_version, 'cavra.policy_pack.draft.v1');
     assert.equal(draft.valid, true);
-    assert.deepEqual(draft.summary.rule_counts, { filesystem: 1, commands: 1, git: 0, mcp: 0, approvals: 0, evidence: 0, compliance: 0 });
+    assert.deepEqual(draft.summary.rule_counts, {
+      filesystem: 1,
+      commands: 1,
+      git: 0,
+      mcp: 0,
+      approvals: 0,
+      evidence: 0,
+      compliance: 0,
+    });
 
     const plan = await c.sendRequest(WorkflowRequests.publishPlan, { uri });
     assert.equal(plan.operation, 'update', 'the file already sits at policies/<id>/policy.yaml');
     assert.match(plan.policy_digest, /^sha256:[0-9a-f]{64}$/);
 
-    const request = await c.sendRequest(WorkflowRequests.publishRequest, { uri, approver_group: 'Platform Security', ttl_hours: 24 });
+    const request = await c.sendRequest(WorkflowRequests.publishRequest, {
+      uri,
+      approver_group: 'Platform Security',
+      ttl_hours: 24,
+    });
     assert.equal(request.approval.state, 'pending');
     assert.equal(request.approval.decision.policy_digest, plan.policy_digest);
     const id = request.approval.approval_id;
@@ -70,7 +82,11 @@ describe('workflow requests over LSP (local backend)', function () {
     assert.equal(refused.status, 400);
     assert.equal(refused.detail, 'policy publish approval must be approved before write-back');
 
-    const approved = await c.sendRequest(WorkflowRequests.approve, { approval_id: id, actor: 'iam-owner', reason: 'reviewed the plan' });
+    const approved = await c.sendRequest(WorkflowRequests.approve, {
+      approval_id: id,
+      actor: 'iam-owner',
+      reason: 'reviewed the plan',
+    });
     assert.equal(approved.state, 'approved');
 
     const result = await c.sendRequest(WorkflowRequests.publish, { uri, approval_id: id, signer: 'platform-engineer' });
@@ -117,42 +133,74 @@ describe('workflow requests over LSP (local backend)', function () {
     assert.equal(sig.range.start.line, 0);
     assert.match(String(sig.message), /modified since it was signed/);
     // What changed, and the way back through an approval; never "sign it again" as a fix.
-    assert.match(String(sig.message), /policy digest mismatch: the policy changed after signing \(.*says sha256:[0-9a-f]{64}, the file is sha256:[0-9a-f]{64}\)/);
-    assert.match(String(sig.message), /Do not sign it again: that would bless a change nobody approved\. Revert the edit, or publish the change through an approval: Plan Publish → Request Publish Approval → Publish Signed/);
+    assert.match(
+      String(sig.message),
+      /policy digest mismatch: the policy changed after signing \(.*says sha256:[0-9a-f]{64}, the file is sha256:[0-9a-f]{64}\)/,
+    );
+    assert.match(
+      String(sig.message),
+      /Do not sign it again: that would bless a change nobody approved\. Revert the edit, or publish the change through an approval: Plan Publish → Request Publish Approval → Publish Signed/,
+    );
     assert.doesNotMatch(String(sig.message), /; sign it again|Re-publish it with Publish Signed/);
     const state = await c.sendRequest(WorkflowRequests.packState, { uri });
     assert.equal(state?.signature, 'modified');
   });
 
-  it('refuses break-glass without a reason, with CAVRA\'s words', async () => {
-    const decision = await client.connection.sendRequest(WorkflowRequests.evaluate, { action_type: 'execute_command', target: 'terraform apply -auto-approve', policy_pack: 'cavra-platform' });
+  it("refuses break-glass without a reason, with CAVRA's words", async () => {
+    const decision = await client.connection.sendRequest(WorkflowRequests.evaluate, {
+      action_type: 'execute_command',
+      target: 'terraform apply -auto-approve',
+      policy_pack: 'cavra-platform',
+    });
     assert.equal(decision.decision, 'block');
     assert.equal(decision.rule_id, 'commands.block');
-    const refused = await failure(client.connection.sendRequest(WorkflowRequests.breakGlass, { decision, actor: 'incident-commander', reason: '' }));
+    const refused = await failure(
+      client.connection.sendRequest(WorkflowRequests.breakGlass, { decision, actor: 'incident-commander', reason: '' }),
+    );
     assert.equal(refused.status, 400);
     assert.equal(refused.detail, 'break-glass reason is required');
-    const ok = await client.connection.sendRequest(WorkflowRequests.breakGlass, { decision, actor: 'incident-commander', reason: 'INC-777 outage', external_ref: 'INC-777' });
+    const ok = await client.connection.sendRequest(WorkflowRequests.breakGlass, {
+      decision,
+      actor: 'incident-commander',
+      reason: 'INC-777 outage',
+      external_ref: 'INC-777',
+    });
     assert.equal(ok.state, 'break_glass');
     assert.equal(ok.approver_group, 'Change Advisory Board');
   });
 
   it('plans and applies a rollout change, persisting the normalized record', async () => {
     const c = client.connection;
-    const change = { repository: 'payments/api', policy_pack: 'cavra-platform', mode: 'strict', state: 'active', coverage_percent: 95 };
+    const change = {
+      repository: 'payments/api',
+      policy_pack: 'cavra-platform',
+      mode: 'strict',
+      state: 'active',
+      coverage_percent: 95,
+    };
     const plan = await c.sendRequest(WorkflowRequests.rolloutPlan, change);
     assert.equal(plan.operation, 'create');
     assert.equal(plan.approval_required, true);
     const applied = await c.sendRequest(WorkflowRequests.rolloutApply, change);
     assert.equal(applied.rollout.rollout_id, 'payments/api:cavra-platform');
     const list = await c.sendRequest(WorkflowRequests.listRollouts, {});
-    assert.deepEqual(list.items.map((r) => [r.rollout_id, r.mode, r.state, r.coverage_percent]), [['payments/api:cavra-platform', 'strict', 'active', 95]]);
+    assert.deepEqual(
+      list.items.map((r) => [r.rollout_id, r.mode, r.state, r.coverage_percent]),
+      [['payments/api:cavra-platform', 'strict', 'active', 95]],
+    );
   });
 
   it('answers the same methods as workspace/executeCommand commands for other editors', async () => {
     const commands = client.initializeResult.capabilities.executeCommandProvider?.commands ?? [];
     assert.ok(commands.includes('cavra.server.catalog'));
-    const catalog = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: 'cavra.server.catalog', arguments: [{}] })) as { total: number; items: { id: string }[] };
-    assert.deepEqual(catalog.items.map((i) => i.id), ['cavra-platform']);
+    const catalog = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: 'cavra.server.catalog',
+      arguments: [{}],
+    })) as { total: number; items: { id: string }[] };
+    assert.deepEqual(
+      catalog.items.map((i) => i.id),
+      ['cavra-platform'],
+    );
   });
 
   it('names the store file and position when the approval store is corrupt, and leaves it untouched', async () => {

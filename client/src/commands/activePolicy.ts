@@ -11,12 +11,21 @@ export async function resolvePolicyUri(arg: unknown): Promise<vscode.Uri | undef
   const editor = vscode.window.activeTextEditor;
   if (editor?.document.languageId === 'cavra-policy') return editor.document.uri;
   const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => policyRootOf(f.uri));
-  const found = await Promise.all(roots.map((root) =>
-    vscode.workspace.findFiles(new vscode.RelativePattern(root, '*/{policy.yaml,policy.draft.yaml}'), '**/node_modules/**', 500)));
+  const found = await Promise.all(
+    roots.map((root) =>
+      vscode.workspace.findFiles(
+        new vscode.RelativePattern(root, '*/{policy.yaml,policy.draft.yaml}'),
+        '**/node_modules/**',
+        500,
+      ),
+    ),
+  );
   const files = found.flat();
   if (!files.length) {
     const where = roots.map((root) => `${vscode.workspace.asRelativePath(root)}/`).join(', ') || 'the policy root';
-    void vscode.window.showWarningMessage(`No policy files under ${where}. Open a policies/<id>/policy.yaml or run "CAVRA: Create Policy Pack".`);
+    void vscode.window.showWarningMessage(
+      `No policy files under ${where}. Open a policies/<id>/policy.yaml or run "CAVRA: Create Policy Pack".`,
+    );
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(

@@ -16,7 +16,9 @@ function decisionLines(a: ApprovalRecord): string {
     d.policy_digest ? `digest: ${String(d.policy_digest)}` : '',
     `approver group: ${a.approver_group}`,
     `requested by ${a.requested_by} at ${a.requested_at}; expires ${a.expires_at}`,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 async function pickPending(ctx: CommandContext, arg: unknown, verb: string): Promise<ApprovalRecord | undefined> {
@@ -29,13 +31,27 @@ async function pickPending(ctx: CommandContext, arg: unknown, verb: string): Pro
     void vscode.window.showInformationMessage(`No pending approvals${group ? ` for ${group}` : ''}.`);
     return undefined;
   }
-  const pick = await vscode.window.showQuickPick(list.items.map((a) => ({ label: approvalLabel(a), description: `${a.approver_group} · ${a.approval_id}`, detail: `${String(a.decision?.rule_id ?? '')} · severity ${String(a.decision?.severity ?? '')}`, a })), { ignoreFocusOut: true, title: `${verb}: which approval?` });
+  const pick = await vscode.window.showQuickPick(
+    list.items.map((a) => ({
+      label: approvalLabel(a),
+      description: `${a.approver_group} · ${a.approval_id}`,
+      detail: `${String(a.decision?.rule_id ?? '')} · severity ${String(a.decision?.severity ?? '')}`,
+      a,
+    })),
+    { ignoreFocusOut: true, title: `${verb}: which approval?` },
+  );
   return pick?.a;
 }
 
 async function askActor(title: string): Promise<string | undefined> {
   const config = vscode.workspace.getConfiguration('cavra');
-  const actor = await vscode.window.showInputBox({ ignoreFocusOut: true, title, prompt: 'Who is deciding (recorded in the approval history and evidence)', value: config.get<string>('actor') ?? '', validateInput: (v) => (v.trim() ? undefined : 'The actor is required') });
+  const actor = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
+    title,
+    prompt: 'Who is deciding (recorded in the approval history and evidence)',
+    value: config.get<string>('actor') ?? '',
+    validateInput: (v) => (v.trim() ? undefined : 'The actor is required'),
+  });
   return actor?.trim();
 }
 
@@ -49,17 +65,37 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
       void vscode.window.showWarningMessage(`${a.approval_id} is ${a.state}: only pending approvals can be changed.`);
       return;
     }
-    const go = await vscode.window.showWarningMessage(`${Verb} ${a.approval_id}?`, { modal: true, detail: decisionLines(a) }, Verb);
+    const go = await vscode.window.showWarningMessage(
+      `${Verb} ${a.approval_id}?`,
+      { modal: true, detail: decisionLines(a) },
+      Verb,
+    );
     if (go !== Verb) return;
     const actor = await askActor(`${Verb} ${a.approval_id} (1/3): actor`);
     if (!actor) return;
-    const reason = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `${Verb} ${a.approval_id} (2/3): reason`, prompt: 'Why (mandatory; recorded verbatim)', validateInput: (v) => (v.trim() ? undefined : 'A reason is required') });
+    const reason = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
+      title: `${Verb} ${a.approval_id} (2/3): reason`,
+      prompt: 'Why (mandatory; recorded verbatim)',
+      validateInput: (v) => (v.trim() ? undefined : 'A reason is required'),
+    });
     if (!reason?.trim()) return;
-    const ref = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `${Verb} ${a.approval_id} (3/3): external reference (optional)`, prompt: 'A change or ticket id, e.g. CHG-1234; leave empty for none' });
+    const ref = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
+      title: `${Verb} ${a.approval_id} (3/3): external reference (optional)`,
+      prompt: 'A change or ticket id, e.g. CHG-1234; leave empty for none',
+    });
     if (ref === undefined) return;
-    const updated = await ctx.workflows.call(verb, { approval_id: a.approval_id, actor, reason: reason.trim(), external_ref: ref.trim() || undefined });
+    const updated = await ctx.workflows.call(verb, {
+      approval_id: a.approval_id,
+      actor,
+      reason: reason.trim(),
+      external_ref: ref.trim() || undefined,
+    });
     ctx.refreshAll();
-    void vscode.window.showInformationMessage(`${updated.approval_id} is now ${updated.state} (by ${actor}). ${await ctx.backendName()}.`);
+    void vscode.window.showInformationMessage(
+      `${updated.approval_id} is now ${updated.state} (by ${actor}). ${await ctx.backendName()}.`,
+    );
   } catch (e) {
     await showWorkflowError(Verb, e, ctx.log);
   }
@@ -70,7 +106,11 @@ export async function expireApproval(ctx: CommandContext, arg?: unknown): Promis
   try {
     const a = await pickPending(ctx, arg, 'Expire');
     if (!a) return;
-    const go = await vscode.window.showWarningMessage(`Expire ${a.approval_id}? It can no longer be approved.`, { modal: true, detail: decisionLines(a) }, 'Expire');
+    const go = await vscode.window.showWarningMessage(
+      `Expire ${a.approval_id}? It can no longer be approved.`,
+      { modal: true, detail: decisionLines(a) },
+      'Expire',
+    );
     if (go !== 'Expire') return;
     const updated = await ctx.workflows.call('expire', { approval_id: a.approval_id });
     ctx.refreshAll();
@@ -82,7 +122,9 @@ export async function expireApproval(ctx: CommandContext, arg?: unknown): Promis
 
 export async function showApproval(ctx: CommandContext, approvalId?: string): Promise<void> {
   try {
-    const a = approvalId ? await ctx.workflows.call('getApproval', { approval_id: approvalId }) : await pickPending(ctx, undefined, 'Show');
+    const a = approvalId
+      ? await ctx.workflows.call('getApproval', { approval_id: approvalId })
+      : await pickPending(ctx, undefined, 'Show');
     if (!a) return;
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(a, null, 2)}\n` });
     await vscode.window.showTextDocument(doc, { preview: true });

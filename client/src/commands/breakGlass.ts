@@ -22,20 +22,29 @@ export function breakGlassProblems(f: Partial<BreakGlassFields>): string[] {
   if (!f.actor?.trim()) problems.push('actor is required');
   if (!f.reason?.trim()) problems.push('break-glass reason is required');
   if (!f.approver_group?.trim()) problems.push('approver group is required');
-  if (!Number.isInteger(f.ttl_hours) || (f.ttl_hours ?? 0) < 1 || (f.ttl_hours ?? 0) > 72) problems.push('expiry must be a whole number of hours from 1 to 72');
+  if (!Number.isInteger(f.ttl_hours) || (f.ttl_hours ?? 0) < 1 || (f.ttl_hours ?? 0) > 72)
+    problems.push('expiry must be a whole number of hours from 1 to 72');
   return problems;
 }
 
 async function pickDecision(ctx: CommandContext, arg: unknown): Promise<Decision | undefined> {
   const node = arg as ApprovalNode | undefined;
   if (node && typeof node === 'object' && 'kind' in node && node.kind === 'approval') return node.record.decision;
-  const source = await vscode.window.showQuickPick([
-    { label: '$(clock) A pending approval\'s decision', id: 'pending' },
-    { label: '$(file) A decision JSON file', id: 'file' },
-  ], { ignoreFocusOut: true, title: 'Break Glass: which decision?' });
+  const source = await vscode.window.showQuickPick(
+    [
+      { label: "$(clock) A pending approval's decision", id: 'pending' },
+      { label: '$(file) A decision JSON file', id: 'file' },
+    ],
+    { ignoreFocusOut: true, title: 'Break Glass: which decision?' },
+  );
   if (!source) return undefined;
   if (source.id === 'file') {
-    const [file] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Decision JSON': ['json'] }, title: 'Decision to break glass on' })) ?? [];
+    const [file] =
+      (await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { 'Decision JSON': ['json'] },
+        title: 'Decision to break glass on',
+      })) ?? [];
     if (!file) return undefined;
     const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
     let parsed: unknown;
@@ -44,11 +53,20 @@ async function pickDecision(ctx: CommandContext, arg: unknown): Promise<Decision
     } catch (e) {
       throw new Error(`${vscode.workspace.asRelativePath(file)} is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
-    if (!parsed || typeof parsed !== 'object' || typeof (parsed as Decision).decision_id !== 'string') throw new Error(`${vscode.workspace.asRelativePath(file)}: decision must include decision_id`);
+    if (!parsed || typeof parsed !== 'object' || typeof (parsed as Decision).decision_id !== 'string')
+      throw new Error(`${vscode.workspace.asRelativePath(file)}: decision must include decision_id`);
     return parsed as Decision;
   }
   const list = await ctx.workflows.call('listApprovals', { state: 'pending', limit: 500 });
-  const pick = await vscode.window.showQuickPick(list.items.map((a) => ({ label: `${String(a.decision?.action_type ?? '')} ${String(a.decision?.target ?? '')}`, description: a.approval_id, detail: `${String(a.decision?.rule_id ?? '')} · ${String(a.decision?.severity ?? '')}`, d: a.decision })), { ignoreFocusOut: true, title: 'Break Glass: pending decision' });
+  const pick = await vscode.window.showQuickPick(
+    list.items.map((a) => ({
+      label: `${String(a.decision?.action_type ?? '')} ${String(a.decision?.target ?? '')}`,
+      description: a.approval_id,
+      detail: `${String(a.decision?.rule_id ?? '')} · ${String(a.decision?.severity ?? '')}`,
+      d: a.decision,
+    })),
+    { ignoreFocusOut: true, title: 'Break Glass: pending decision' },
+  );
   return pick?.d;
 }
 
@@ -59,16 +77,48 @@ export async function breakGlass(ctx: CommandContext, arg?: unknown): Promise<vo
     if (!decision) return;
     const config = vscode.workspace.getConfiguration('cavra');
     const f: Partial<BreakGlassFields> = {};
-    f.actor = (await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Break Glass (1/5): actor', value: config.get<string>('actor') ?? '', prompt: 'The incident commander taking responsibility', validateInput: (v) => (v.trim() ? undefined : 'The actor is required') }))?.trim();
+    f.actor = (
+      await vscode.window.showInputBox({
+        ignoreFocusOut: true,
+        title: 'Break Glass (1/5): actor',
+        value: config.get<string>('actor') ?? '',
+        prompt: 'The incident commander taking responsibility',
+        validateInput: (v) => (v.trim() ? undefined : 'The actor is required'),
+      })
+    )?.trim();
     if (!f.actor) return;
-    f.reason = (await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Break Glass (2/5): reason', prompt: 'Why this override is needed now (mandatory evidence)', validateInput: (v) => (v.trim() ? undefined : 'A reason is required') }))?.trim();
+    f.reason = (
+      await vscode.window.showInputBox({
+        ignoreFocusOut: true,
+        title: 'Break Glass (2/5): reason',
+        prompt: 'Why this override is needed now (mandatory evidence)',
+        validateInput: (v) => (v.trim() ? undefined : 'A reason is required'),
+      })
+    )?.trim();
     if (!f.reason) return;
-    f.approver_group = (await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Break Glass (3/5): approver group', value: 'Change Advisory Board', validateInput: (v) => (v.trim() ? undefined : 'An approver group is required') }))?.trim();
+    f.approver_group = (
+      await vscode.window.showInputBox({
+        ignoreFocusOut: true,
+        title: 'Break Glass (3/5): approver group',
+        value: 'Change Advisory Board',
+        validateInput: (v) => (v.trim() ? undefined : 'An approver group is required'),
+      })
+    )?.trim();
     if (!f.approver_group) return;
-    const ttl = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Break Glass (4/5): expiry in hours', value: String(config.get<number>('approvals.breakGlassTtlHours') ?? 4), validateInput: (v) => (breakGlassProblems({ ...f, ttl_hours: Number(v) }).length ? 'A whole number of hours from 1 to 72' : undefined) });
+    const ttl = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
+      title: 'Break Glass (4/5): expiry in hours',
+      value: String(config.get<number>('approvals.breakGlassTtlHours') ?? 4),
+      validateInput: (v) =>
+        breakGlassProblems({ ...f, ttl_hours: Number(v) }).length ? 'A whole number of hours from 1 to 72' : undefined,
+    });
     if (ttl === undefined) return;
     f.ttl_hours = Number(ttl);
-    const ref = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Break Glass (5/5): incident or change reference (optional)', prompt: 'e.g. INC-777; leave empty for none' });
+    const ref = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
+      title: 'Break Glass (5/5): incident or change reference (optional)',
+      prompt: 'e.g. INC-777; leave empty for none',
+    });
     if (ref === undefined) return;
     f.external_ref = ref.trim() || undefined;
     const problems = breakGlassProblems(f);
@@ -77,11 +127,17 @@ export async function breakGlass(ctx: CommandContext, arg?: unknown): Promise<vo
       return;
     }
     const detail = `decision ${decision.decision_id}\n${String(decision.action_type ?? '')} ${String(decision.target ?? '')}\nactor: ${f.actor}\nreason: ${f.reason}\napprover group: ${f.approver_group}\nexpires in: ${f.ttl_hours} h\nreference: ${f.external_ref ?? '—'}`;
-    const go = await vscode.window.showWarningMessage('Break glass? This overrides the policy decision and is recorded as evidence.', { modal: true, detail }, 'Break Glass');
+    const go = await vscode.window.showWarningMessage(
+      'Break glass? This overrides the policy decision and is recorded as evidence.',
+      { modal: true, detail },
+      'Break Glass',
+    );
     if (go !== 'Break Glass') return;
     const record = await ctx.workflows.call('breakGlass', { decision, ...(f as BreakGlassFields) });
     ctx.refreshAll();
-    void vscode.window.showWarningMessage(`Break-glass ${record.approval_id} recorded for ${decision.decision_id}; expires ${record.expires_at}. ${await ctx.backendName()}.`);
+    void vscode.window.showWarningMessage(
+      `Break-glass ${record.approval_id} recorded for ${decision.decision_id}; expires ${record.expires_at}. ${await ctx.backendName()}.`,
+    );
   } catch (e) {
     await showWorkflowError('Break Glass', e, ctx.log);
   }

@@ -33,10 +33,15 @@ export async function createPack(): Promise<void> {
     title: 'Create Policy Pack (1/2): id',
     value: 'cavra-',
     valueSelection: [6, 6],
-    validateInput: (v) => (/^cavra-[a-z0-9-]+$/.test(v) ? undefined : 'An id is `cavra-` followed by lowercase letters, digits and hyphens'),
+    validateInput: (v) =>
+      /^cavra-[a-z0-9-]+$/.test(v) ? undefined : 'An id is `cavra-` followed by lowercase letters, digits and hyphens',
   });
   if (!id) return;
-  const title = await vscode.window.showInputBox({ ignoreFocusOut: true, title: 'Create Policy Pack (2/2): title', validateInput: (v) => (v.trim() ? undefined : 'A title is required') });
+  const title = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
+    title: 'Create Policy Pack (2/2): title',
+    validateInput: (v) => (v.trim() ? undefined : 'A title is required'),
+  });
   if (!title) return;
   const file = vscode.Uri.joinPath(policyRootOf(folder.uri), id, 'policy.yaml');
   try {

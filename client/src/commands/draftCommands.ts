@@ -13,9 +13,12 @@ export async function previewDraft(ctx: CommandContext, arg?: unknown): Promise<
   if (!uri) return;
   try {
     const draft = await ctx.workflows.call('draftPreview', { uri: uri.toString() });
-    ctx.panels.show('draftPreview', `Draft: ${String(draft.policy_pack.metadata.id ?? '')}`, renderDraftPreview(draft, vscode.workspace.asRelativePath(uri), await ctx.backendName()), [
-      { command: 'cavra.planPublish', label: 'Plan Publish', args: [uri] },
-    ]);
+    ctx.panels.show(
+      'draftPreview',
+      `Draft: ${String(draft.policy_pack.metadata.id ?? '')}`,
+      renderDraftPreview(draft, vscode.workspace.asRelativePath(uri), await ctx.backendName()),
+      [{ command: 'cavra.planPublish', label: 'Plan Publish', args: [uri] }],
+    );
   } catch (e) {
     await showWorkflowError('Preview Draft', e, ctx.log);
   }
@@ -70,12 +73,20 @@ export async function requestPublishApproval(ctx: CommandContext, arg?: unknown)
     ignoreFocusOut: true,
     title: 'Request Publish Approval (2/2): expiry in hours',
     value: String(config.get<number>('approvals.ttlHours') ?? 24),
-    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 8760 ? undefined : 'A whole number of hours between 1 and 8760'),
+    validateInput: (v) =>
+      /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 8760 ? undefined : 'A whole number of hours between 1 and 8760',
   });
   if (ttl === undefined) return;
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Requesting publish approval…' }, () =>
-      ctx.workflows.call('publishRequest', { uri: uri.toString(), approver_group: group.trim(), ttl_hours: Number(ttl), requested_by: config.get<string>('actor') || undefined }),
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Requesting publish approval…' },
+      () =>
+        ctx.workflows.call('publishRequest', {
+          uri: uri.toString(),
+          approver_group: group.trim(),
+          ttl_hours: Number(ttl),
+          requested_by: config.get<string>('actor') || undefined,
+        }),
     );
     ctx.refreshAll();
     const pick = await vscode.window.showInformationMessage(

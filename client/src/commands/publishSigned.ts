@@ -10,21 +10,33 @@ import type { CommandContext } from './context';
 
 async function pickApproval(ctx: CommandContext, policyId: string, digest: string | null): Promise<string | undefined> {
   const list = await ctx.workflows.call('listApprovals', { limit: 500 });
-  const candidates = list.items.filter((a: ApprovalRecord) => a.decision?.action_type === 'policy_publish' && a.decision?.policy_id === policyId);
+  const candidates = list.items.filter(
+    (a: ApprovalRecord) => a.decision?.action_type === 'policy_publish' && a.decision?.policy_id === policyId,
+  );
   if (!candidates.length) {
-    void vscode.window.showWarningMessage(`No publish approval for ${policyId} yet. Run "CAVRA: Request Publish Approval" first.`);
+    void vscode.window.showWarningMessage(
+      `No publish approval for ${policyId} yet. Run "CAVRA: Request Publish Approval" first.`,
+    );
     return undefined;
   }
-  const usable = (a: ApprovalRecord) => (a.state === 'approved' || a.state === 'break_glass') && (!digest || a.decision.policy_digest === digest);
+  const usable = (a: ApprovalRecord) =>
+    (a.state === 'approved' || a.state === 'break_glass') && (!digest || a.decision.policy_digest === digest);
   const items = candidates
     .sort((a, b) => Number(usable(b)) - Number(usable(a)))
     .map((a) => ({
       label: `${usable(a) ? '$(pass)' : '$(circle-slash)'} ${a.approval_id}`,
       description: `${a.state} · ${a.approver_group}`,
-      detail: a.decision.policy_digest === digest ? `matches this draft (${String(a.decision.policy_digest)})` : `for another draft: ${String(a.decision.policy_digest)}`,
+      detail:
+        a.decision.policy_digest === digest
+          ? `matches this draft (${String(a.decision.policy_digest)})`
+          : `for another draft: ${String(a.decision.policy_digest)}`,
       id: a.approval_id,
     }));
-  const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: `Publish ${policyId} (1/2): approval`, placeHolder: 'Only an approved or break-glass approval for this exact draft digest can publish' });
+  const pick = await vscode.window.showQuickPick(items, {
+    ignoreFocusOut: true,
+    title: `Publish ${policyId} (1/2): approval`,
+    placeHolder: 'Only an approved or break-glass approval for this exact draft digest can publish',
+  });
   return pick?.id;
 }
 
@@ -44,10 +56,22 @@ async function pickKey(policyId: string): Promise<{ keyId?: string } | undefined
   }
   const preferred = config.get<string>('signing.keyId');
   const items = [
-    ...keys.sort((a, b) => Number(b === preferred) - Number(a === preferred)).map((k) => ({ label: `$(key) ${k}`, description: `${dir}/${k}.private.pem · Ed25519`, keyId: k })),
-    { label: '$(shield) No private key', description: 'HS256 with cavra.signing.hmacKeyEnv, else CAVRA\'s digest-only SHA256 form', keyId: undefined },
+    ...keys
+      .sort((a, b) => Number(b === preferred) - Number(a === preferred))
+      .map((k) => ({ label: `$(key) ${k}`, description: `${dir}/${k}.private.pem · Ed25519`, keyId: k })),
+    {
+      label: '$(shield) No private key',
+      description: "HS256 with cavra.signing.hmacKeyEnv, else CAVRA's digest-only SHA256 form",
+      keyId: undefined,
+    },
   ];
-  const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: `Publish ${policyId} (2/2): signing key`, placeHolder: keys.length ? 'Ed25519 is what CAVRA recommends for GA signing' : `No keys in ${dir} (create one with: cavra-policy keygen --output ${dir} --key-id <id>)` });
+  const pick = await vscode.window.showQuickPick(items, {
+    ignoreFocusOut: true,
+    title: `Publish ${policyId} (2/2): signing key`,
+    placeHolder: keys.length
+      ? 'Ed25519 is what CAVRA recommends for GA signing'
+      : `No keys in ${dir} (create one with: cavra-policy keygen --output ${dir} --key-id <id>)`,
+  });
   return pick ? { keyId: pick.keyId } : undefined;
 }
 
@@ -64,15 +88,24 @@ export async function publishSigned(ctx: CommandContext, arg?: unknown): Promise
     if (!approvalId) return;
     const key = await pickKey(policyId);
     if (!key) return;
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Publishing ${policyId}…`, cancellable: false }, async (progress) => {
-      progress.report({ message: 'checking the approval, writing policy.yaml and policy.yaml.sig.json' });
-      return ctx.workflows.call('publish', { uri: uri.toString(), approval_id: approvalId, key_id: key.keyId, signer: vscode.workspace.getConfiguration('cavra').get<string>('actor') || undefined });
-    });
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Publishing ${policyId}…`, cancellable: false },
+      async (progress) => {
+        progress.report({ message: 'checking the approval, writing policy.yaml and policy.yaml.sig.json' });
+        return ctx.workflows.call('publish', {
+          uri: uri.toString(),
+          approval_id: approvalId,
+          key_id: key.keyId,
+          signer: vscode.workspace.getConfiguration('cavra').get<string>('actor') || undefined,
+        });
+      },
+    );
     ctx.refreshAll();
     ctx.panels.show('publishResult', `Published: ${result.policy_id}`, renderPublishResult(result, await ctx.backendName()));
-    void vscode.window.showInformationMessage(`Published ${result.policy_id}: ${result.signature_verified ? 'signature verified' : 'signature NOT verified'} (${result.signature_message}).`);
+    void vscode.window.showInformationMessage(
+      `Published ${result.policy_id}: ${result.signature_verified ? 'signature verified' : 'signature NOT verified'} (${result.signature_message}).`,
+    );
   } catch (e) {
     await showWorkflowError('Publish Signed', e, ctx.log);
   }
 }
-

@@ -21,5 +21,7 @@ export async function setRemoteToken(secrets: vscode.SecretStorage, client: Lang
   if (token.trim()) await secrets.store(SECRET_KEY, token.trim());
   else await secrets.delete(SECRET_KEY);
   await sendStoredToken(secrets, client);
-  void vscode.window.showInformationMessage(token.trim() ? 'CAVRA remote token saved in SecretStorage.' : 'CAVRA remote token cleared.');
+  void vscode.window.showInformationMessage(
+    token.trim() ? 'CAVRA remote token saved in SecretStorage.' : 'CAVRA remote token cleared.',
+  );
 }

@@ -12,23 +12,59 @@ const STATES = ['planned', 'active', 'paused', 'retired'];
 async function askChange(ctx: CommandContext, current?: PolicyRolloutRecord): Promise<RolloutChangeRequest | undefined> {
   const steps = 7;
   const title = (n: number, what: string) => `Rollout change (${n}/${steps}): ${what}`;
-  const repository = await vscode.window.showInputBox({ ignoreFocusOut: true, title: title(1, 'repository'), value: current?.repository ?? '', placeHolder: 'payments/api', validateInput: (v) => (v.trim() ? undefined : 'policy rollout must include repository') });
+  const repository = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
+    title: title(1, 'repository'),
+    value: current?.repository ?? '',
+    placeHolder: 'payments/api',
+    validateInput: (v) => (v.trim() ? undefined : 'policy rollout must include repository'),
+  });
   if (!repository) return undefined;
   const catalog = await ctx.workflows.call('catalog', {}).catch(() => undefined);
   const packItems = (catalog?.items ?? []).map((p) => ({ label: String(p.id), description: String(p.title ?? '') }));
   const packPick = packItems.length
-    ? await vscode.window.showQuickPick(packItems, { ignoreFocusOut: true, title: title(2, 'policy pack'), placeHolder: current?.policy_pack })
-    : { label: (await vscode.window.showInputBox({ ignoreFocusOut: true, title: title(2, 'policy pack'), value: current?.policy_pack ?? '' })) ?? '' };
+    ? await vscode.window.showQuickPick(packItems, {
+        ignoreFocusOut: true,
+        title: title(2, 'policy pack'),
+        placeHolder: current?.policy_pack,
+      })
+    : {
+        label:
+          (await vscode.window.showInputBox({
+            ignoreFocusOut: true,
+            title: title(2, 'policy pack'),
+            value: current?.policy_pack ?? '',
+          })) ?? '',
+      };
   if (!packPick?.label) return undefined;
-  const mode = await vscode.window.showQuickPick(MODES.map((m) => ({ label: m, picked: m === current?.mode })), { ignoreFocusOut: true, title: title(3, 'mode'), placeHolder: current ? `now ${current.mode}` : 'default enforce' });
+  const mode = await vscode.window.showQuickPick(
+    MODES.map((m) => ({ label: m, picked: m === current?.mode })),
+    { ignoreFocusOut: true, title: title(3, 'mode'), placeHolder: current ? `now ${current.mode}` : 'default enforce' },
+  );
   if (!mode) return undefined;
-  const state = await vscode.window.showQuickPick(STATES.map((s) => ({ label: s })), { ignoreFocusOut: true, title: title(4, 'state'), placeHolder: current ? `now ${current.state}` : 'default planned' });
+  const state = await vscode.window.showQuickPick(
+    STATES.map((s) => ({ label: s })),
+    { ignoreFocusOut: true, title: title(4, 'state'), placeHolder: current ? `now ${current.state}` : 'default planned' },
+  );
   if (!state) return undefined;
-  const owner = await vscode.window.showInputBox({ ignoreFocusOut: true, title: title(5, 'owner'), value: current?.owner ?? 'platform-security' });
+  const owner = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
+    title: title(5, 'owner'),
+    value: current?.owner ?? 'platform-security',
+  });
   if (owner === undefined) return undefined;
-  const coverage = await vscode.window.showInputBox({ ignoreFocusOut: true, title: title(6, 'coverage percent'), value: String(current?.coverage_percent ?? 0), validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= 100 ? undefined : 'A whole number from 0 to 100') });
+  const coverage = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
+    title: title(6, 'coverage percent'),
+    value: String(current?.coverage_percent ?? 0),
+    validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= 100 ? undefined : 'A whole number from 0 to 100'),
+  });
   if (coverage === undefined) return undefined;
-  const version = await vscode.window.showInputBox({ ignoreFocusOut: true, title: title(7, 'policy version'), value: current?.policy_version ?? 'latest' });
+  const version = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
+    title: title(7, 'policy version'),
+    value: current?.policy_version ?? 'latest',
+  });
   if (version === undefined) return undefined;
   return {
     rollout_id: current?.rollout_id,
@@ -44,7 +80,10 @@ async function askChange(ctx: CommandContext, current?: PolicyRolloutRecord): Pr
 
 async function showPlanDiff(ctx: CommandContext, before: PolicyRolloutRecord | null, after: PolicyRolloutRecord): Promise<void> {
   await ctx.virtualDocs.showDiff(
-    { path: `rollouts/${after.rollout_id}/before.json`, content: before ? `${JSON.stringify(before, null, 2)}\n` : '// no rollout record yet\n' },
+    {
+      path: `rollouts/${after.rollout_id}/before.json`,
+      content: before ? `${JSON.stringify(before, null, 2)}\n` : '// no rollout record yet\n',
+    },
     { path: `rollouts/${after.rollout_id}/after.json`, content: `${JSON.stringify(after, null, 2)}\n` },
     `${after.rollout_id}: rollout before ↔ after`,
   );
@@ -64,7 +103,11 @@ export async function planRolloutChange(ctx: CommandContext, current?: PolicyRol
   }
 }
 
-export async function diffRolloutPlan(ctx: CommandContext, before: PolicyRolloutRecord | null, after: PolicyRolloutRecord): Promise<void> {
+export async function diffRolloutPlan(
+  ctx: CommandContext,
+  before: PolicyRolloutRecord | null,
+  after: PolicyRolloutRecord,
+): Promise<void> {
   await showPlanDiff(ctx, before, after);
 }
 
@@ -77,13 +120,24 @@ export async function applyRolloutChange(ctx: CommandContext, request?: RolloutC
     const warn = plan.approval_required
       ? `Approval is required for this change (risk ${plan.risk}${plan.after.mode === 'strict' || plan.after.mode === 'break_glass' ? `, mode ${plan.after.mode}` : ''}). CAVRA records it anyway when applied; make sure the approval exists.`
       : `Risk ${plan.risk}; no approval required.`;
-    const go = await vscode.window.showWarningMessage(`Apply rollout change to ${plan.after.rollout_id}?`, { modal: true, detail: `${warn}\n\n${plan.changes.map((c) => `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`).join('\n')}` }, 'Apply');
+    const go = await vscode.window.showWarningMessage(
+      `Apply rollout change to ${plan.after.rollout_id}?`,
+      {
+        modal: true,
+        detail: `${warn}\n\n${plan.changes.map((c) => `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`).join('\n')}`,
+      },
+      'Apply',
+    );
     if (go !== 'Apply') return;
     // Who applied it goes into the evidence (a verified actor, when configured, wins on the server side).
     const actor = vscode.workspace.getConfiguration('cavra').get<string>('actor')?.trim() || undefined;
     const result = await ctx.workflows.call('rolloutApply', { ...req, ...(actor ? { actor } : {}) });
     ctx.refreshAll();
-    ctx.panels.show('rolloutPlan', `Rollout applied: ${result.rollout.rollout_id}`, renderRolloutPlan(result.plan, await ctx.backendName(), result));
+    ctx.panels.show(
+      'rolloutPlan',
+      `Rollout applied: ${result.rollout.rollout_id}`,
+      renderRolloutPlan(result.plan, await ctx.backendName(), result),
+    );
   } catch (e) {
     await showWorkflowError('Apply Rollout Change', e, ctx.log);
   }

@@ -22,7 +22,11 @@ export class VirtualDocuments implements vscode.TextDocumentContentProvider, vsc
     return this.contents.get(uri.toString()) ?? '';
   }
 
-  async showDiff(left: { path: string; content: string }, right: { path: string; content: string } | vscode.Uri, title: string): Promise<void> {
+  async showDiff(
+    left: { path: string; content: string },
+    right: { path: string; content: string } | vscode.Uri,
+    title: string,
+  ): Promise<void> {
     const l = this.put(left.path, left.content);
     const r = right instanceof vscode.Uri ? right : this.put(right.path, right.content);
     await vscode.commands.executeCommand('vscode.diff', l, r, title, { preview: true });

@@ -12,7 +12,13 @@ export type ApprovalNode =
   | { kind: 'error' };
 
 const ORDER: ApprovalState[] = ['pending', 'break_glass', 'approved', 'denied', 'expired'];
-const ICONS: Record<ApprovalState, string> = { pending: 'clock', approved: 'pass', denied: 'circle-slash', expired: 'watch', break_glass: 'flame' };
+const ICONS: Record<ApprovalState, string> = {
+  pending: 'clock',
+  approved: 'pass',
+  denied: 'circle-slash',
+  expired: 'watch',
+  break_glass: 'flame',
+};
 
 export function approvalLabel(r: ApprovalRecord): string {
   const d = r.decision ?? {};
@@ -32,7 +38,10 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
       case 'error':
         return this.errorItem('approvals');
       case 'group': {
-        const t = new vscode.TreeItem(`${node.state.replace('_', '-')} (${node.items.length})`, node.state === 'pending' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const t = new vscode.TreeItem(
+          `${node.state.replace('_', '-')} (${node.items.length})`,
+          node.state === 'pending' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         // A stable id keeps the group expanded or collapsed as the user left it across refreshes
         // (without one, VS Code derives it from the label, which has the count in it).
         t.id = `approval-group:${node.state}`;
@@ -50,7 +59,9 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         const d = r.decision ?? {};
         const md = new vscode.MarkdownString();
         md.appendText(`${r.approval_id} — ${r.state}\n\n`);
-        md.appendText(`action: ${String(d.action_type ?? '')}\ntarget: ${String(d.target ?? '')}\nrule: ${String(d.rule_id ?? '')}\nseverity: ${String(d.severity ?? '')}\n`);
+        md.appendText(
+          `action: ${String(d.action_type ?? '')}\ntarget: ${String(d.target ?? '')}\nrule: ${String(d.rule_id ?? '')}\nseverity: ${String(d.severity ?? '')}\n`,
+        );
         if (d.policy_digest) md.appendText(`digest: ${String(d.policy_digest)}\n`);
         md.appendText(`requested by ${r.requested_by} at ${r.requested_at}\nexpires ${r.expires_at}`);
         t.tooltip = md;

@@ -4,7 +4,8 @@ import type { EvidenceRecord } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
 import { RefreshableTree } from './refreshableTree';
 
-export type EvidenceNode = { kind: 'record'; record: EvidenceRecord; bad: boolean } | { kind: 'unavailable'; reason: string } | { kind: 'error' };
+export type EvidenceNode =
+  { kind: 'record'; record: EvidenceRecord; bad: boolean } | { kind: 'unavailable'; reason: string } | { kind: 'error' };
 
 export class EvidenceView extends RefreshableTree<EvidenceNode> {
   /** Set by Verify Evidence Chain: the first record that failed, highlighted in the tree. */
@@ -46,7 +47,9 @@ export class EvidenceView extends RefreshableTree<EvidenceNode> {
       const list = await this.workflows.call('listEvidence', { limit: 500 });
       this.error = undefined;
       if (list.unavailable) return [{ kind: 'unavailable', reason: list.unavailable }];
-      return [...list.items].reverse().map((record) => ({ kind: 'record', record, bad: this.firstBadSeq !== undefined && record.seq >= this.firstBadSeq }));
+      return [...list.items]
+        .reverse()
+        .map((record) => ({ kind: 'record', record, bad: this.firstBadSeq !== undefined && record.seq >= this.firstBadSeq }));
     } catch (e) {
       this.error = (e as Error).message;
       return [{ kind: 'error' }];

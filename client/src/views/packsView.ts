@@ -4,7 +4,8 @@ import type { PackState, PolicyPackCatalogItem } from '../../../server/src/proto
 import type { WorkflowClient } from '../workflowClient';
 import { RefreshableTree } from './refreshableTree';
 
-export type PackNode = { kind: 'pack'; item: PolicyPackCatalogItem; state: PackState | null } | { kind: 'parent'; id: string } | { kind: 'error' };
+export type PackNode =
+  { kind: 'pack'; item: PolicyPackCatalogItem; state: PackState | null } | { kind: 'parent'; id: string } | { kind: 'error' };
 
 const STATE_WORDS: Record<PackState['signature'], [string, string]> = {
   verified: ['signed', 'verified'],
@@ -15,7 +16,10 @@ const STATE_WORDS: Record<PackState['signature'], [string, string]> = {
 };
 
 export class PacksView extends RefreshableTree<PackNode> {
-  constructor(private workflows: WorkflowClient, private policyFileUri: (id: string) => vscode.Uri | undefined) {
+  constructor(
+    private workflows: WorkflowClient,
+    private policyFileUri: (id: string) => vscode.Uri | undefined,
+  ) {
     super();
   }
 
@@ -31,7 +35,10 @@ export class PacksView extends RefreshableTree<PackNode> {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const inherits = pack.summary.inherits;
     const parents = typeof inherits === 'string' ? [inherits] : Array.isArray(inherits) ? inherits : [];
-    const t = new vscode.TreeItem(String(pack.id), parents.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const t = new vscode.TreeItem(
+      String(pack.id),
+      parents.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     const [words, icon] = state ? STATE_WORDS[state.signature] : ['not published', 'circle-outline'];
     t.description = `${String(pack.version ?? '')} · ${total} rules · ${words}`;
     t.iconPath = new vscode.ThemeIcon(icon);
@@ -42,10 +49,17 @@ export class PacksView extends RefreshableTree<PackNode> {
     md.appendText(String(pack.title ?? pack.id));
     md.appendMarkdown('**\n\n');
     md.appendText(`${String(pack.description ?? '')}\n\n`);
-    md.appendMarkdown(Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · '));
+    md.appendMarkdown(
+      Object.entries(counts)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(' · '),
+    );
     if (state) {
       md.appendText(`\n\nSignature: ${state.signature_message}`);
-      if (state.published_under) md.appendText(`\nPublished under approval ${state.published_under.approval_id} (${state.published_under.policy_digest}) at ${state.published_under.published_at}`);
+      if (state.published_under)
+        md.appendText(
+          `\nPublished under approval ${state.published_under.approval_id} (${state.published_under.policy_digest}) at ${state.published_under.published_at}`,
+        );
     }
     t.tooltip = md;
     const uri = this.policyFileUri(String(pack.id));
@@ -66,11 +80,13 @@ export class PacksView extends RefreshableTree<PackNode> {
     try {
       const catalog = await this.workflows.call('catalog', {});
       this.error = undefined;
-      return Promise.all(catalog.items.map(async (item): Promise<PackNode> => {
-        const uri = this.policyFileUri(String(item.id));
-        const state = uri ? await this.workflows.call('packState', { uri: uri.toString() }).catch(() => null) : null;
-        return { kind: 'pack', item, state };
-      }));
+      return Promise.all(
+        catalog.items.map(async (item): Promise<PackNode> => {
+          const uri = this.policyFileUri(String(item.id));
+          const state = uri ? await this.workflows.call('packState', { uri: uri.toString() }).catch(() => null) : null;
+          return { kind: 'pack', item, state };
+        }),
+      );
     } catch (e) {
       this.error = (e as Error).message;
       return [{ kind: 'error' }];

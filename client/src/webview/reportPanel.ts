@@ -20,10 +20,15 @@ export class ReportPanels implements vscode.Disposable {
   show(kind: string, title: string, body: Html, actions: ReportAction[] = []): vscode.WebviewPanel {
     let panel = this.panels.get(kind);
     if (!panel) {
-      panel = vscode.window.createWebviewPanel(`cavra.${kind}`, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
-      });
+      panel = vscode.window.createWebviewPanel(
+        `cavra.${kind}`,
+        title,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+        {
+          enableScripts: true,
+          localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
+        },
+      );
       const p = panel;
       p.onDidDispose(() => this.panels.delete(kind));
       p.webview.onDidReceiveMessage((m: { action?: number }) => {
@@ -36,7 +41,9 @@ export class ReportPanels implements vscode.Disposable {
     panel.title = title;
     const styleUri = panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview.css')).toString();
     const buttons = actions.length
-      ? html`<div class="actions">${actions.map((a, i) => html`<button data-action="${i}" class="${a.secondary ? 'secondary' : ''}">${a.label}</button>`)}</div>`
+      ? html`<div class="actions">
+          ${actions.map((a, i) => html`<button data-action="${i}" class="${a.secondary ? 'secondary' : ''}">${a.label}</button>`)}
+        </div>`
       : html``;
     const script = actions.length
       ? `const vscode = acquireVsCodeApi(); for (const b of document.querySelectorAll('button[data-action]')) b.addEventListener('click', () => vscode.postMessage({ action: Number(b.dataset.action) }));`

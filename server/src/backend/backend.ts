@@ -3,10 +3,39 @@
 // fields, results are CAVRA's response bodies, key order included. `local/` implements it over files in
 // the workspace, `remote/` over HTTP; both fail with `BackendError` carrying CAVRA's status and detail.
 import type {
-  ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalExpireRequest, ApprovalList, ApprovalListQuery, ApprovalRecord,
-  BreakGlassRequest, Decision, DecisionTestReport, DecisionTestRequest, DecisionWithApproval, DraftRequest, EvaluateRequest,
-  EvidenceList, EvidenceListQuery, EvidenceVerifyResult, PackState, PackStateRequest, PolicyPackCatalog, PublishedPack, PolicyPackDraft, PolicyRolloutRecord, PublishPlan, PublishPlanRequest, PublishRequest, PublishRequestRequest,
-  PublishRequestResult, PublishResult, RolloutChangePlan, RolloutChangeRequest, RolloutChangeResult, RolloutList, RolloutListQuery,
+  ApprovalCreateRequest,
+  ApprovalDecisionRequest,
+  ApprovalExpireRequest,
+  ApprovalList,
+  ApprovalListQuery,
+  ApprovalRecord,
+  BreakGlassRequest,
+  Decision,
+  DecisionTestReport,
+  DecisionTestRequest,
+  DecisionWithApproval,
+  DraftRequest,
+  EvaluateRequest,
+  EvidenceList,
+  EvidenceListQuery,
+  EvidenceVerifyResult,
+  PackState,
+  PackStateRequest,
+  PolicyPackCatalog,
+  PublishedPack,
+  PolicyPackDraft,
+  PolicyRolloutRecord,
+  PublishPlan,
+  PublishPlanRequest,
+  PublishRequest,
+  PublishRequestRequest,
+  PublishRequestResult,
+  PublishResult,
+  RolloutChangePlan,
+  RolloutChangeRequest,
+  RolloutChangeResult,
+  RolloutList,
+  RolloutListQuery,
 } from './api';
 
 export * from './api';
@@ -62,7 +91,6 @@ export interface Backend {
   /** The newest records of this project's evidence log. */
   listEvidence(query?: EvidenceListQuery): Promise<EvidenceList>;
 }
-
 
 /** Workspace-only operations (this project's; the local backend has them, CAVRA's API does not). */
 export interface WorkspaceOperations {

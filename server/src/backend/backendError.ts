@@ -6,7 +6,10 @@
  * unreadable) use 409/423/500 with a message naming the file, place and fix.
  */
 export class BackendError extends Error {
-  constructor(readonly status: number, readonly detail: string) {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
     super(detail);
     this.name = 'BackendError';
   }

@@ -20,7 +20,8 @@ export function readDecision(file: string, cwd: string): Decision {
   }
   const object = value as Record<string, unknown>;
   const wrapped = object.decision;
-  if (!('decision_id' in object) && typeof wrapped === 'object' && wrapped !== null && !Array.isArray(wrapped)) return wrapped as Decision;
+  if (!('decision_id' in object) && typeof wrapped === 'object' && wrapped !== null && !Array.isArray(wrapped))
+    return wrapped as Decision;
   return object as Decision;
 }
 
@@ -43,7 +44,10 @@ export function approvalLines(a: ApprovalRecord): string[] {
       ['policy digest', typeof d.policy_digest === 'string' ? d.policy_digest : undefined],
     ]).map((l) => `  ${l}`),
     'History:',
-    ...(a.history ?? []).map((h) => `  ${h.timestamp}  ${h.event.padEnd(11)} ${h.actor}${h.reason ? `: ${h.reason}` : ''}${h.external_ref ? ` [${h.external_ref}]` : ''}`),
+    ...(a.history ?? []).map(
+      (h) =>
+        `  ${h.timestamp}  ${h.event.padEnd(11)} ${h.actor}${h.reason ? `: ${h.reason}` : ''}${h.external_ref ? ` [${h.external_ref}]` : ''}`,
+    ),
   ];
 }
 
@@ -60,11 +64,22 @@ async function listApprovals(ctx: CommandContext): Promise<number> {
     offset: ctx.opts.int('--offset'),
   });
   print(ctx, result, () => {
-    if (!result.items.length) return result.total ? `No approvals at offset ${result.offset} (${result.total} in all).` : 'No approvals.';
+    if (!result.items.length)
+      return result.total ? `No approvals at offset ${result.offset} (${result.total} in all).` : 'No approvals.';
     const first = result.offset + 1;
     return [
-      ...table(['ID', 'STATE', 'APPROVER GROUP', 'REQUESTED BY', 'REQUESTED', 'EXPIRES', 'DECISION'],
-        result.items.map((a) => [a.approval_id, a.state, a.approver_group, a.requested_by, shortTime(a.requested_at), shortTime(a.expires_at), a.decision_id])),
+      ...table(
+        ['ID', 'STATE', 'APPROVER GROUP', 'REQUESTED BY', 'REQUESTED', 'EXPIRES', 'DECISION'],
+        result.items.map((a) => [
+          a.approval_id,
+          a.state,
+          a.approver_group,
+          a.requested_by,
+          shortTime(a.requested_at),
+          shortTime(a.expires_at),
+          a.decision_id,
+        ]),
+      ),
       '',
       `${first}-${result.offset + result.items.length} of ${result.total}`,
     ];
@@ -102,9 +117,12 @@ function decide(action: 'approve' | 'deny' | 'expire') {
       external_ref: ctx.opts.str('--external-ref'),
     };
     const { backend } = await openBackend(ctx);
-    const a = action === 'approve' ? await backend.approve(id, request)
-      : action === 'deny' ? await backend.deny(id, request)
-        : await backend.expire(id, request);
+    const a =
+      action === 'approve'
+        ? await backend.approve(id, request)
+        : action === 'deny'
+          ? await backend.deny(id, request)
+          : await backend.expire(id, request);
     printApproval(ctx, a, recordedActorLine(ctx, a.decided_by));
     return 0;
   };
@@ -123,7 +141,11 @@ async function breakGlass(ctx: CommandContext): Promise<number> {
     external_ref: ctx.opts.str('--external-ref'),
     ttl_hours: ctx.opts.int('--ttl-hours'),
   });
-  printApproval(ctx, a, `Break-glass override recorded as ${a.approval_id}; it is in the evidence log and expires ${a.expires_at}.\n${recordedActorLine(ctx, a.decided_by)}`);
+  printApproval(
+    ctx,
+    a,
+    `Break-glass override recorded as ${a.approval_id}; it is in the evidence log and expires ${a.expires_at}.\n${recordedActorLine(ctx, a.decided_by)}`,
+  );
   return 0;
 }
 
@@ -139,25 +161,65 @@ async function attachDecision(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-const ACTOR: FlagSpec = { name: '--actor', kind: 'string', value: 'NAME', help: 'Who decides (recorded in the history); required unless --actor-token names a verified actor' };
-const REASON: FlagSpec = { name: '--reason', kind: 'string', value: 'TEXT', required: true, help: 'Why (recorded in the history)' };
-const EXTERNAL_REF: FlagSpec = { name: '--external-ref', kind: 'string', value: 'REF', help: 'Ticket, incident or change reference (e.g. INC-777)' };
+const ACTOR: FlagSpec = {
+  name: '--actor',
+  kind: 'string',
+  value: 'NAME',
+  help: 'Who decides (recorded in the history); required unless --actor-token names a verified actor',
+};
+const REASON: FlagSpec = {
+  name: '--reason',
+  kind: 'string',
+  value: 'TEXT',
+  required: true,
+  help: 'Why (recorded in the history)',
+};
+const EXTERNAL_REF: FlagSpec = {
+  name: '--external-ref',
+  kind: 'string',
+  value: 'REF',
+  help: 'Ticket, incident or change reference (e.g. INC-777)',
+};
 const REQUESTED_BY: FlagSpec = { name: '--requested-by', kind: 'string', value: 'NAME', help: 'Who asks (default: ai-agent)' };
-const TTL = (fallback: number): FlagSpec => ({ name: '--ttl-hours', kind: 'int', value: 'HOURS', min: 1, help: `Hours until it expires (default: ${fallback}; at least 1)` });
+const TTL = (fallback: number): FlagSpec => ({
+  name: '--ttl-hours',
+  kind: 'int',
+  value: 'HOURS',
+  min: 1,
+  help: `Hours until it expires (default: ${fallback}; at least 1)`,
+});
 /** Reading and changing approvals: the approval store, or a CAVRA server. */
 const APPROVALS: CommonOption[] = ['--root', '--store', ...REMOTE_OPTIONS];
 /** Deciding: also verified actors. */
 const DECIDING: CommonOption[] = [...APPROVALS, ...ACTOR_OPTIONS];
 
-const oneId = (command: string) => ({ names: ['ID'], min: 1, max: 1, missing: `${command} needs an approval id (apr_…)`, extra: `${command} takes one approval id` });
-const decisionFile = (command: string) => ({ names: ['DECISION_FILE'], min: 1, max: 1, missing: `${command} needs a decision file (JSON, e.g. from cavra-policy evaluate --json)`, extra: `${command} takes one decision file` });
+const oneId = (command: string) => ({
+  names: ['ID'],
+  min: 1,
+  max: 1,
+  missing: `${command} needs an approval id (apr_…)`,
+  extra: `${command} takes one approval id`,
+});
+const decisionFile = (command: string) => ({
+  names: ['DECISION_FILE'],
+  min: 1,
+  max: 1,
+  missing: `${command} needs a decision file (JSON, e.g. from cavra-policy evaluate --json)`,
+  extra: `${command} takes one decision file`,
+});
 
 export const approvalCommands: CommandDef[] = [
   {
     name: 'approval list',
     synopsis: '[--state STATE] [--approver-group GROUP] [--limit N] [--offset N]',
     summary: 'List approvals, newest first.',
-    positionals: { names: [], min: 0, max: 0, missing: '', extra: 'approval list takes no arguments: filter with --state or --approver-group' },
+    positionals: {
+      names: [],
+      min: 0,
+      max: 0,
+      missing: '',
+      extra: 'approval list takes no arguments: filter with --state or --approver-group',
+    },
     flags: [
       { name: '--state', kind: 'choice', value: 'STATE', choices: STATES, help: `Only this state (${STATES.join(', ')})` },
       { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Only this approver group' },
@@ -183,9 +245,19 @@ export const approvalCommands: CommandDef[] = [
     positionals: decisionFile('approval create'),
     flags: [
       REQUESTED_BY,
-      { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Who must approve (default: routing rules, else the decision\'s group)' },
+      {
+        name: '--approver-group',
+        kind: 'string',
+        value: 'GROUP',
+        help: "Who must approve (default: routing rules, else the decision's group)",
+      },
       TTL(24),
-      { name: '--routing-file', kind: 'string', value: 'PATH', help: 'Approval routing rules (default: $CAVRA_APPROVAL_ROUTING_FILE, else CAVRA\'s built-in rules)' },
+      {
+        name: '--routing-file',
+        kind: 'string',
+        value: 'PATH',
+        help: "Approval routing rules (default: $CAVRA_APPROVAL_ROUTING_FILE, else CAVRA's built-in rules)",
+      },
     ],
     common: APPROVALS,
     run: createApproval,
@@ -223,14 +295,17 @@ export const approvalCommands: CommandDef[] = [
   },
   {
     name: 'approval break-glass',
-    synopsis: 'DECISION_FILE (--actor NAME | --actor-token PATH) --reason TEXT [--approver-group GROUP] [--external-ref REF] [--ttl-hours HOURS]',
+    synopsis:
+      'DECISION_FILE (--actor NAME | --actor-token PATH) --reason TEXT [--approver-group GROUP] [--external-ref REF] [--ttl-hours HOURS]',
     summary: 'Record an emergency override for a decision: approved at once, state break_glass, short expiry.',
     positionals: decisionFile('approval break-glass'),
     flags: [
       ACTOR,
       { ...REASON, help: 'Why the override is needed' },
       { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Default: Change Advisory Board' },
-      EXTERNAL_REF, TTL(4), actorTokenFlag,
+      EXTERNAL_REF,
+      TTL(4),
+      actorTokenFlag,
     ],
     common: DECIDING,
     run: breakGlass,
@@ -239,7 +314,13 @@ export const approvalCommands: CommandDef[] = [
     name: 'approval attach-decision',
     synopsis: 'ID DECISION_FILE',
     summary: 'Attach a decision to an approval; prints the decision with the approval summary and merged evidence.',
-    positionals: { names: ['ID', 'DECISION_FILE'], min: 2, max: 2, missing: 'approval attach-decision needs an approval id and a decision file', extra: 'approval attach-decision takes an approval id and a decision file' },
+    positionals: {
+      names: ['ID', 'DECISION_FILE'],
+      min: 2,
+      max: 2,
+      missing: 'approval attach-decision needs an approval id and a decision file',
+      extra: 'approval attach-decision takes an approval id and a decision file',
+    },
     flags: [],
     common: APPROVALS,
     run: attachDecision,

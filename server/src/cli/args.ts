@@ -66,7 +66,12 @@ const NUMBER = /^-?\d+$/;
  * Parses `tokens` (the arguments after the command words) against `flags`. `command` names the
  * command in messages. `-h`/`--help` are handled by the caller before this runs.
  */
-export function parseFlags(tokens: readonly string[], commandFlags: CommandFlags, positional: PositionalSpec, command: string): ParsedArgs {
+export function parseFlags(
+  tokens: readonly string[],
+  commandFlags: CommandFlags,
+  positional: PositionalSpec,
+  command: string,
+): ParsedArgs {
   const flags = mergeFlags(commandFlags, command);
   const byName = new Map(flags.map((f) => [f.name, f]));
   const positionals: string[] = [];
@@ -172,7 +177,10 @@ function describeCount(p: PositionalSpec): string {
 }
 
 function unknownFlag(name: string, flags: readonly FlagSpec[], command: string): string {
-  const near = closest(name, flags.map((f) => f.name));
+  const near = closest(
+    name,
+    flags.map((f) => f.name),
+  );
   return `unknown option ${name} for ${command}${near ? ` (did you mean ${near}?)` : ''}`;
 }
 

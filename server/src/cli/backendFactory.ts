@@ -55,21 +55,29 @@ export function chooseBackend(ctx: CommandContext, localOnly = false): BackendCh
   const chosen = ctx.opts.str('--backend') as 'local' | 'remote' | undefined;
   const localOption = LOCAL_ONLY_OPTIONS.find((flag) => ctx.opts.has(flag));
   const envUrl = ctx.env.CAVRA_URL || undefined;
-  const choice: BackendChoice = chosen ? { kind: chosen, why: `--backend ${chosen}` }
-    : ctx.opts.has('--url') ? { kind: 'remote', why: '--url' }
-      : localOption ? { kind: 'local', why: localOption }
-        : envUrl && !localOnly ? { kind: 'remote', why: '$CAVRA_URL' }
+  const choice: BackendChoice = chosen
+    ? { kind: chosen, why: `--backend ${chosen}` }
+    : ctx.opts.has('--url')
+      ? { kind: 'remote', why: '--url' }
+      : localOption
+        ? { kind: 'local', why: localOption }
+        : envUrl && !localOnly
+          ? { kind: 'remote', why: '$CAVRA_URL' }
           : { kind: 'local', why: 'default' };
   if (choice.kind === 'remote') {
     if (localOption) {
-      throw new UsageError(`${localOption} is for the local backend, but ${choice.why} selects a CAVRA server, which keeps its own files: drop one of them`);
+      throw new UsageError(
+        `${localOption} is for the local backend, but ${choice.why} selects a CAVRA server, which keeps its own files: drop one of them`,
+      );
     }
   } else {
     const misplaced = REMOTE_ONLY.find((flag) => ctx.opts.has(flag));
     if (misplaced) {
-      throw new UsageError(choice.why === 'default'
-        ? `${misplaced} is for a CAVRA server: add --url URL (or set $CAVRA_URL)`
-        : `${misplaced} is for a CAVRA server, but ${choice.why} selects the local backend: drop one of them`);
+      throw new UsageError(
+        choice.why === 'default'
+          ? `${misplaced} is for a CAVRA server: add --url URL (or set $CAVRA_URL)`
+          : `${misplaced} is for a CAVRA server, but ${choice.why} selects the local backend: drop one of them`,
+      );
     }
   }
   return choice;
@@ -83,7 +91,9 @@ export async function openBackend(ctx: CommandContext, workspaceOnly?: string): 
   const localOnly = workspaceOnly !== undefined;
   const choice = chooseBackend(ctx, localOnly);
   if (choice.kind === 'remote' && workspaceOnly) {
-    throw new UsageError(`${workspaceOnly} works on the local workspace only (CAVRA's API has no such endpoint): drop --backend remote`);
+    throw new UsageError(
+      `${workspaceOnly} works on the local workspace only (CAVRA's API has no such endpoint): drop --backend remote`,
+    );
   }
   if (choice.kind === 'remote') {
     const url = ctx.opts.str('--url') ?? (ctx.env.CAVRA_URL || undefined);
@@ -95,7 +105,9 @@ export async function openBackend(ctx: CommandContext, workspaceOnly?: string): 
     const token = ctx.env[tokenEnv ?? DEFAULT_TOKEN_ENV] || undefined;
     ctx.hideSecret?.(token);
     if (tokenEnv !== undefined && !token) {
-      throw new UsageError(`the environment variable ${tokenEnv} named by --token-env is empty or not set: export the API token in it`);
+      throw new UsageError(
+        `the environment variable ${tokenEnv} named by --token-env is empty or not set: export the API token in it`,
+      );
     }
     const backend = new RemoteBackend({ url, token, timeoutMs: ctx.opts.int('--timeout-ms'), env: ctx.env });
     const location = backend.describe().url;
@@ -132,24 +144,36 @@ export async function openBackend(ctx: CommandContext, workspaceOnly?: string): 
 }
 
 /** `test` and `evidence verify` exist in the workspace only: CAVRA's API has no such endpoint. */
-export function requireWorkspaceOperation<K extends keyof WorkspaceOperations>(opened: OpenedBackend, op: K, command: string): WorkspaceOperations[K] {
+export function requireWorkspaceOperation<K extends keyof WorkspaceOperations>(
+  opened: OpenedBackend,
+  op: K,
+  command: string,
+): WorkspaceOperations[K] {
   const fn = opened.backend[op];
   if (opened.kind !== 'local' || typeof fn !== 'function') {
-    throw new UsageError(`${command} works on the local workspace only (CAVRA's API has no such endpoint): drop --backend remote`);
+    throw new UsageError(
+      `${command} works on the local workspace only (CAVRA's API has no such endpoint): drop --backend remote`,
+    );
   }
   return ((...args: unknown[]) => (fn as (...a: unknown[]) => unknown).apply(opened.backend, args)) as WorkspaceOperations[K];
 }
 
 export const actorTokenFlag: FlagSpec = {
-  name: '--actor-token', kind: 'string', value: 'PATH', help: 'File holding an OIDC token (RS256 JWT) that proves who acts; never printed',
+  name: '--actor-token',
+  kind: 'string',
+  value: 'PATH',
+  help: 'File holding an OIDC token (RS256 JWT) that proves who acts; never printed',
 };
 
-const noOidcConfig = () => new UsageError('--actor-token needs an OIDC config to check it: --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG)');
+const noOidcConfig = () =>
+  new UsageError('--actor-token needs an OIDC config to check it: --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG)');
 
 /** Who acts: --actor, unless --actor-token proves it. Neither is a usage error naming both ways. */
 export function requireActor(ctx: CommandContext, command: string): void {
   if (ctx.opts.has('--actor') || ctx.opts.has('--actor-token')) return;
-  throw new UsageError(`${command} needs who acts: --actor NAME, or a verified actor with --actor-token PATH (an OIDC token checked against --oidc-config PATH)`);
+  throw new UsageError(
+    `${command} needs who acts: --actor NAME, or a verified actor with --actor-token PATH (an OIDC token checked against --oidc-config PATH)`,
+  );
 }
 
 /** The line saying which actor was recorded, and whether it was verified. */
@@ -165,7 +189,8 @@ export function credentialsFrom(ctx: CommandContext): ActorCredentials {
   const file = ctx.opts.str('--actor-token');
   if (file === undefined) return {};
   // Locally a token without an OIDC config would be ignored, and the actor silently unverified.
-  if (chooseBackend(ctx).kind === 'local' && !pathOption(ctx, '--oidc-config', 'CAVRA_APPROVAL_OIDC_CONFIG')) throw noOidcConfig();
+  if (chooseBackend(ctx).kind === 'local' && !pathOption(ctx, '--oidc-config', 'CAVRA_APPROVAL_OIDC_CONFIG'))
+    throw noOidcConfig();
   const token = readText(file, ctx.cwd).trim();
   if (!token) throw new InputError(`${file}: the actor token file is empty`);
   ctx.hideSecret?.(token);
@@ -223,9 +248,11 @@ export function describeBackendError(e: BackendError): string {
   // A RemoteBackendError's message already names the server, the status, the endpoint and the fix.
   const words = e instanceof RemoteBackendError ? e.message : e.detail;
   if (e.status === 401 && e.detail.includes(NO_VERIFIED_ACTOR)) {
-    return `${words}\nSupply a verified actor: --actor-token PATH (a file holding an RS256 OIDC token)${e instanceof RemoteBackendError
-      ? '; the server checks it against its own OIDC config'
-      : ', checked against --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG)'}.`;
+    return `${words}\nSupply a verified actor: --actor-token PATH (a file holding an RS256 OIDC token)${
+      e instanceof RemoteBackendError
+        ? '; the server checks it against its own OIDC config'
+        : ', checked against --oidc-config PATH (or $CAVRA_APPROVAL_OIDC_CONFIG)'
+    }.`;
   }
   return words;
 }

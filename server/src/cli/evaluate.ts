@@ -7,7 +7,13 @@ import { openBackend, requireWorkspaceOperation } from './backendFactory';
 import { fields, print, show } from './output';
 
 /** CAVRA's action types; any other exits 2, as `cavra evaluate` does. */
-export const ACTION_TYPES: readonly ActionType[] = ['read_file', 'write_file', 'execute_command', 'git_operation', 'mcp_tool_call'];
+export const ACTION_TYPES: readonly ActionType[] = [
+  'read_file',
+  'write_file',
+  'execute_command',
+  'git_operation',
+  'mcp_tool_call',
+];
 
 async function evaluate(ctx: CommandContext): Promise<number> {
   const [action, target] = ctx.opts.positionals;
@@ -37,7 +43,9 @@ async function evaluate(ctx: CommandContext): Promise<number> {
       ['policy pack', d.policy_pack],
       ['decision id', d.decision_id],
     ]).map((l) => `  ${l}`),
-    ...(d.decision === 'require_approval' ? ['', 'To ask for approval: save this with --json and run cavra-policy approval create FILE'] : []),
+    ...(d.decision === 'require_approval'
+      ? ['', 'To ask for approval: save this with --json and run cavra-policy approval create FILE']
+      : []),
   ]);
   return 0;
 }
@@ -90,12 +98,24 @@ export const evaluateCommands: CommandDef[] = [
   {
     name: 'evaluate',
     synopsis: 'ACTION TARGET [--policy-pack PACK]',
-    summary: 'What CAVRA would decide for an action on a target, with the pack\'s inheritance merged.',
-    details: `ACTION is one of: ${ACTION_TYPES.join(', ')}. For mcp_tool_call, TARGET is server:tool.\n` +
-      'With --json the decision is printed in CAVRA\'s shape, ready for approval create or break-glass.',
-    positionals: { names: ['ACTION', 'TARGET'], min: 2, max: 2, missing: 'evaluate needs an action and a target, e.g. evaluate write_file iam/admin.json', extra: 'evaluate takes an action and one target (quote a target with spaces)' },
+    summary: "What CAVRA would decide for an action on a target, with the pack's inheritance merged.",
+    details:
+      `ACTION is one of: ${ACTION_TYPES.join(', ')}. For mcp_tool_call, TARGET is server:tool.\n` +
+      "With --json the decision is printed in CAVRA's shape, ready for approval create or break-glass.",
+    positionals: {
+      names: ['ACTION', 'TARGET'],
+      min: 2,
+      max: 2,
+      missing: 'evaluate needs an action and a target, e.g. evaluate write_file iam/admin.json',
+      extra: 'evaluate takes an action and one target (quote a target with spaces)',
+    },
     flags: [
-      { name: '--policy-pack', kind: 'string', value: 'PACK', help: 'Pack to evaluate against (default: cavra-ai-agent-baseline)' },
+      {
+        name: '--policy-pack',
+        kind: 'string',
+        value: 'PACK',
+        help: 'Pack to evaluate against (default: cavra-ai-agent-baseline)',
+      },
       { name: '--session-id', kind: 'string', value: 'ID', help: 'Session recorded in the decision (default: local)' },
       { name: '--agent-id', kind: 'string', value: 'ID', help: 'Agent recorded in the decision (default: unknown-agent)' },
       { name: '--actor', kind: 'string', value: 'NAME', help: 'Actor recorded in the decision (default: ai-agent)' },

@@ -13,9 +13,10 @@ async function verifyEvidence(ctx: CommandContext): Promise<number> {
     return 0;
   }
   if (ctx.opts.bool('--json')) print(ctx, result, () => '');
-  const where = result.first_bad_line !== undefined
-    ? ` at line ${result.first_bad_line}${result.first_bad_seq !== undefined ? ` (seq ${result.first_bad_seq})` : ''}`
-    : '';
+  const where =
+    result.first_bad_line !== undefined
+      ? ` at line ${result.first_bad_line}${result.first_bad_seq !== undefined ? ` (seq ${result.first_bad_seq})` : ''}`
+      : '';
   ctx.err(`cavra-policy: evidence chain broken in ${result.file}${where}: ${result.message}`);
   return 1;
 }
@@ -24,7 +25,7 @@ export const evidenceCommands: CommandDef[] = [
   {
     name: 'evidence verify',
     synopsis: '',
-    summary: 'Verify the evidence log\'s hash chain; exit 1 naming the first bad record.',
+    summary: "Verify the evidence log's hash chain; exit 1 naming the first bad record.",
     positionals: { names: [], min: 0, max: 0, missing: '', extra: 'evidence verify takes no arguments' },
     flags: [],
     common: ['--root', '--backend'],

@@ -48,13 +48,20 @@ export function readJsonFile(file: string, cwd: string, what: string): unknown {
 export const DEFAULT_MAX_FILE_SIZE_MB = 5;
 
 export const MAX_FILE_SIZE_FLAG: FlagSpec = {
-  name: '--max-file-size-mb', kind: 'int', value: 'MB', min: 1,
+  name: '--max-file-size-mb',
+  kind: 'int',
+  value: 'MB',
+  min: 1,
   help: `Refuse policy files larger than this (default: ${DEFAULT_MAX_FILE_SIZE_MB}, like the editor setting cavra.maxFileSizeMb)`,
 };
 
 /** A policy file refused before parsing: too large, or not UTF-8. `validate` reports it as a finding. */
 export class PolicyInputRefused extends InputError {
-  constructor(readonly code: 'file-too-large' | 'invalid-utf8', readonly line: number, message: string) {
+  constructor(
+    readonly code: 'file-too-large' | 'invalid-utf8',
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -89,8 +96,12 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
  */
 export function readPolicyText(file: string, cwd: string, maxMb: number = DEFAULT_MAX_FILE_SIZE_MB): string {
   const limit = maxMb * 1024 * 1024;
-  const tooLarge = (size: number) => new PolicyInputRefused('file-too-large', 1,
-    `${file} is ${(size / 1048576).toFixed(1)} MB, above the ${maxMb} MB limit; it was not read (raise it with --max-file-size-mb)`);
+  const tooLarge = (size: number) =>
+    new PolicyInputRefused(
+      'file-too-large',
+      1,
+      `${file} is ${(size / 1048576).toFixed(1)} MB, above the ${maxMb} MB limit; it was not read (raise it with --max-file-size-mb)`,
+    );
   let size: number;
   try {
     size = statSync(resolve(cwd, file)).size;
@@ -104,8 +115,11 @@ export function readPolicyText(file: string, cwd: string, maxMb: number = DEFAUL
   if (bad >= 0) {
     let line = 1;
     for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) line++;
-    throw new PolicyInputRefused('invalid-utf8', line,
-      `${file}: not valid UTF-8 (byte ${bad}, line ${line}): CAVRA reads policies as UTF-8 and cannot load this file; save it as UTF-8`);
+    throw new PolicyInputRefused(
+      'invalid-utf8',
+      line,
+      `${file}: not valid UTF-8 (byte ${bad}, line ${line}): CAVRA reads policies as UTF-8 and cannot load this file; save it as UTF-8`,
+    );
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }

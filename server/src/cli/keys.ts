@@ -3,8 +3,17 @@
 import { existsSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import {
-  SigningKeyError, policyFileDigest, publicKeySha256, serializeSignature, signPolicyBytes, signatureKeyId, trustedPublicKeys,
-  verifyFailureAdvice, verifyPolicySignature, writeKeyPair, type VerifyResult,
+  SigningKeyError,
+  policyFileDigest,
+  publicKeySha256,
+  serializeSignature,
+  signPolicyBytes,
+  signatureKeyId,
+  trustedPublicKeys,
+  verifyFailureAdvice,
+  verifyPolicySignature,
+  writeKeyPair,
+  type VerifyResult,
 } from '../signing';
 import { writeFileAtomic } from '../backend/store';
 import { InputError, UsageError, type FlagSpec } from './args';
@@ -15,9 +24,24 @@ import { fields, print } from './output';
 /** CAVRA reads the HMAC key from --key or $CAVRA_POLICY_SIGNING_KEY. */
 export const SIGNING_KEY_ENV = 'CAVRA_POLICY_SIGNING_KEY';
 
-export const PRIVATE_KEY_FLAG: FlagSpec = { name: '--private-key', kind: 'string', value: 'PEM', help: 'Ed25519 private key file (PKCS#8 PEM, as keygen writes it)' };
-export const KEY_ID_FLAG: FlagSpec = { name: '--key-id', kind: 'string', value: 'ID', help: 'key_id written in the signature (default: the signer)' };
-export const HMAC_KEY_FLAG: FlagSpec = { name: '--key', kind: 'string', value: 'HMAC', help: `HMAC key for HS256 signing (default: $${SIGNING_KEY_ENV}); never printed` };
+export const PRIVATE_KEY_FLAG: FlagSpec = {
+  name: '--private-key',
+  kind: 'string',
+  value: 'PEM',
+  help: 'Ed25519 private key file (PKCS#8 PEM, as keygen writes it)',
+};
+export const KEY_ID_FLAG: FlagSpec = {
+  name: '--key-id',
+  kind: 'string',
+  value: 'ID',
+  help: 'key_id written in the signature (default: the signer)',
+};
+export const HMAC_KEY_FLAG: FlagSpec = {
+  name: '--key',
+  kind: 'string',
+  value: 'HMAC',
+  help: `HMAC key for HS256 signing (default: $${SIGNING_KEY_ENV}); never printed`,
+};
 
 const SIGN_FLAGS: FlagSpec[] = [
   PRIVATE_KEY_FLAG,
@@ -58,7 +82,9 @@ function keyProblem<T>(file: string, work: () => T): T {
 
 function checkKeyId(keyId: string): void {
   if (/[\\/]/.test(keyId) || keyId.includes('..') || keyId.includes('\0') || !keyId.trim()) {
-    throw new UsageError(`--key-id must be a plain name (no "/", "\\" or ".."), as it becomes the file name <key-id>.private.pem`);
+    throw new UsageError(
+      `--key-id must be a plain name (no "/", "\\" or ".."), as it becomes the file name <key-id>.private.pem`,
+    );
   }
 }
 
@@ -90,13 +116,15 @@ function sign(ctx: CommandContext): number {
   const bytes = readBytes(file, ctx.cwd);
   const choice = signingFromFlags(ctx);
   const keyFile = ctx.opts.str('--private-key');
-  const sig = keyProblem(keyFile ?? file, () => signPolicyBytes(bytes, {
-    privateKeyPem: choice.privateKeyPem,
-    hmacKey: choice.hmacKey,
-    keyId: choice.keyId,
-    signer: ctx.opts.str('--signer'),
-    policyFile: basename(file),
-  }));
+  const sig = keyProblem(keyFile ?? file, () =>
+    signPolicyBytes(bytes, {
+      privateKeyPem: choice.privateKeyPem,
+      hmacKey: choice.hmacKey,
+      keyId: choice.keyId,
+      signer: ctx.opts.str('--signer'),
+      policyFile: basename(file),
+    }),
+  );
   const sigPath = `${resolve(ctx.cwd, file)}.sig.json`;
   writeFileAtomic(sigPath, serializeSignature(sig));
   print(ctx, { policy_path: resolve(ctx.cwd, file), signature_path: sigPath, signature: sig }, () => [
@@ -118,9 +146,12 @@ const signatureFileFor = (file: string) => `${file}.sig.json`;
 /** What a signature without a private key is worth, said plainly. */
 export function strengthNote(algorithm: string): string[] {
   if (algorithm === 'SHA256') {
-    return ['note: no key given: this digest-only SHA256 signature only detects accidental changes; anyone can recompute it. Use --private-key for release signing.'];
+    return [
+      'note: no key given: this digest-only SHA256 signature only detects accidental changes; anyone can recompute it. Use --private-key for release signing.',
+    ];
   }
-  if (algorithm === 'HS256') return ['note: HS256 proves only that someone holding the HMAC key signed; use --private-key (Ed25519) for release signing.'];
+  if (algorithm === 'HS256')
+    return ['note: HS256 proves only that someone holding the HMAC key signed; use --private-key (Ed25519) for release signing.'];
   return [];
 }
 
@@ -128,7 +159,8 @@ export function strengthNote(algorithm: string): string[] {
 export function keyIdSource(written: string, keyIdFlag: string | undefined, keyFile: string | undefined): string {
   if (signatureKeyId(keyIdFlag, written).from === 'key-id') return `${written} (from --key-id)`;
   const fileId = keyFile ? /([^\\/]+)\.private\.pem$/.exec(keyFile)?.[1] : undefined;
-  const hint = fileId && fileId !== written ? `; the key file is ${fileId}.private.pem: pass --key-id ${fileId} to record its name` : '';
+  const hint =
+    fileId && fileId !== written ? `; the key file is ${fileId}.private.pem: pass --key-id ${fileId} to record its name` : '';
   return `${written} (the signer, as no --key-id was given${hint})`;
 }
 
@@ -160,16 +192,27 @@ function verify(ctx: CommandContext): number {
   } else if (!explicit && !existsSync(sigPath)) {
     result = {
       ok: false,
-      message: `no signature: ${sigPath} does not exist. A published pack gets its signature from cavra-policy publish, through an approval; ` +
+      message:
+        `no signature: ${sigPath} does not exist. A published pack gets its signature from cavra-policy publish, through an approval; ` +
         `for a file outside that flow, cavra-policy sign ${file} writes one`,
-      signatureChecked: false, signature_path: sigPath,
+      signatureChecked: false,
+      signature_path: sigPath,
     };
   } else {
     const sigText = readText(explicit ?? sigPath, ctx.cwd);
-    const checked = verifyPolicySignature(bytes, sigText, { publicKeyPems: trusted.map((k) => k.pem), hmacKey, sigFile: basename(sigPath) });
-    const hint = checked.problem === 'public-key-required'
-      ? given.length ? '' : ` (no *.public.pem in ${shown(keyDir)}: add the signer's public key there, or pass --public-key PEM or --key-dir DIR)`
-      : checked.problem === 'untrusted-key' && !given.length ? ` (trusted: the *.public.pem in ${shown(keyDir)})` : '';
+    const checked = verifyPolicySignature(bytes, sigText, {
+      publicKeyPems: trusted.map((k) => k.pem),
+      hmacKey,
+      sigFile: basename(sigPath),
+    });
+    const hint =
+      checked.problem === 'public-key-required'
+        ? given.length
+          ? ''
+          : ` (no *.public.pem in ${shown(keyDir)}: add the signer's public key there, or pass --public-key PEM or --key-dir DIR)`
+        : checked.problem === 'untrusted-key' && !given.length
+          ? ` (trusted: the *.public.pem in ${shown(keyDir)})`
+          : '';
     result = { ...checked, message: checked.message + hint, signature_path: sigPath };
     if (checked.ok && checked.algorithm === 'Ed25519') {
       const fingerprint = (JSON.parse(sigText) as { public_key_sha256?: string }).public_key_sha256;
@@ -189,7 +232,10 @@ function verify(ctx: CommandContext): number {
     ...(matched ? { trusted_key: matched } : {}),
   };
   if (result.ok) {
-    const digestOnly = result.algorithm === 'HS256' && !result.signatureChecked ? ' (digest only: no HMAC key given, the signature itself was not checked)' : '';
+    const digestOnly =
+      result.algorithm === 'HS256' && !result.signatureChecked
+        ? ' (digest only: no HMAC key given, the signature itself was not checked)'
+        : '';
     const key = matched ? ` (trusted key ${shown(matched)})` : '';
     print(ctx, json, () => `OK ${file}: ${result.message}${key}${digestOnly}`);
     return 0;
@@ -207,7 +253,13 @@ function verifyLegacy(bytes: Uint8Array, text: string): VerifyResult {
     : { ok: false, algorithm: 'SHA256', message: 'policy digest mismatch', problem: 'digest-mismatch', signatureChecked: false };
 }
 
-const policyFile = (command: string) => ({ names: ['<policy.yaml>'], min: 1, max: 1, missing: `${command} needs the policy file to ${command}`, extra: `${command} takes one policy file` });
+const policyFile = (command: string) => ({
+  names: ['<policy.yaml>'],
+  min: 1,
+  max: 1,
+  missing: `${command} needs the policy file to ${command}`,
+  extra: `${command} takes one policy file`,
+});
 
 export const keyCommands: CommandDef[] = [
   {
@@ -218,7 +270,13 @@ export const keyCommands: CommandDef[] = [
     positionals: { names: [], min: 0, max: 0, missing: '', extra: 'keygen takes no arguments: use --output DIR --key-id ID' },
     flags: [
       { name: '--output', kind: 'string', value: 'DIR', required: true, help: 'Folder for the key files (created if missing)' },
-      { name: '--key-id', kind: 'string', value: 'ID', required: true, help: 'Key name; becomes the file names and the key_id in signatures' },
+      {
+        name: '--key-id',
+        kind: 'string',
+        value: 'ID',
+        required: true,
+        help: 'Key name; becomes the file names and the key_id in signatures',
+      },
     ],
     common: [],
     run: keygen,
@@ -226,7 +284,8 @@ export const keyCommands: CommandDef[] = [
   {
     name: 'sign',
     synopsis: '<policy.yaml> [--private-key PEM] [--key-id ID] [--signer NAME] [--key HMAC]',
-    summary: 'Write <policy.yaml>.sig.json in CAVRA\'s format: Ed25519 with --private-key, HS256 with an HMAC key, else the digest-only SHA256 form.',
+    summary:
+      "Write <policy.yaml>.sig.json in CAVRA's format: Ed25519 with --private-key, HS256 with an HMAC key, else the digest-only SHA256 form.",
     positionals: policyFile('sign'),
     flags: SIGN_FLAGS,
     common: [],
@@ -236,7 +295,8 @@ export const keyCommands: CommandDef[] = [
     name: 'verify',
     synopsis: '<policy.yaml> [--signature FILE] [--key-dir DIR | --public-key PEM...] [--key HMAC]',
     summary: 'Check a policy against its signature; exit 1 and say why when it does not verify.',
-    details: `Ed25519 signatures are checked against the trusted public keys: every *.public.pem in the key directory\n` +
+    details:
+      `Ed25519 signatures are checked against the trusted public keys: every *.public.pem in the key directory\n` +
       `(--key-dir, default <root>/${DEFAULT_KEY_DIRECTORY}, the editor's cavra.signing.keyDirectory default), or only\n` +
       'the --public-key files when given (repeatable: any of them may match).\n' +
       `HS256 signatures are checked when an HMAC key is given (--key or $${SIGNING_KEY_ENV}); without one only the digest is.\n` +
@@ -244,8 +304,19 @@ export const keyCommands: CommandDef[] = [
     positionals: policyFile('verify'),
     flags: [
       { name: '--signature', kind: 'string', value: 'FILE', help: 'Signature file (default: <policy.yaml>.sig.json)' },
-      { name: '--key-dir', kind: 'string', value: 'DIR', help: `Signing key directory whose *.public.pem are trusted (default: <root>/${DEFAULT_KEY_DIRECTORY})` },
-      { name: '--public-key', kind: 'string', value: 'PEM', repeatable: true, help: 'Trusted Ed25519 public key file; when given, only these are trusted' },
+      {
+        name: '--key-dir',
+        kind: 'string',
+        value: 'DIR',
+        help: `Signing key directory whose *.public.pem are trusted (default: <root>/${DEFAULT_KEY_DIRECTORY})`,
+      },
+      {
+        name: '--public-key',
+        kind: 'string',
+        value: 'PEM',
+        repeatable: true,
+        help: 'Trusted Ed25519 public key file; when given, only these are trusted',
+      },
       { name: '--key', kind: 'string', value: 'HMAC', help: `HMAC key for HS256 (default: $${SIGNING_KEY_ENV}); never printed` },
     ],
     common: ['--root'],

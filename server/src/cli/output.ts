@@ -34,7 +34,12 @@ export function show(value: unknown): string {
 export function table(headers: string[], rows: unknown[][]): string[] {
   const cells = [headers, ...rows.map((r) => r.map(show))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
+  return cells.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** A titled list, or "(none)" when empty. */

@@ -12,19 +12,29 @@ import { fields, list, print, table } from './output';
 const ruleTotal = (s: PolicySummary) => Object.values(s.rule_counts).reduce((a, b) => a + b, 0);
 
 function countsLine(s: PolicySummary): string {
-  return Object.entries(s.rule_counts).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ') || 'no rules';
+  return (
+    Object.entries(s.rule_counts)
+      .filter(([, n]) => n)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'no rules'
+  );
 }
 
 async function catalog(ctx: CommandContext): Promise<number> {
   const { backend } = await openBackend(ctx);
   const result = await backend.catalog();
-  print(ctx, result, () => result.items.length
-    ? [
-      ...table(['ID', 'VERSION', 'RULES', 'INHERITS', 'TITLE'], result.items.map((i) => [i.id, i.version, ruleTotal(i.summary), i.summary.inherits, i.title])),
-      '',
-      `${result.total} pack${result.total === 1 ? '' : 's'}`,
-    ]
-    : 'No policy packs under the policy root.');
+  print(ctx, result, () =>
+    result.items.length
+      ? [
+          ...table(
+            ['ID', 'VERSION', 'RULES', 'INHERITS', 'TITLE'],
+            result.items.map((i) => [i.id, i.version, ruleTotal(i.summary), i.summary.inherits, i.title]),
+          ),
+          '',
+          `${result.total} pack${result.total === 1 ? '' : 's'}`,
+        ]
+      : 'No policy packs under the policy root.',
+  );
   return 0;
 }
 
@@ -120,13 +130,20 @@ async function publish(ctx: CommandContext): Promise<number> {
       approval_id: ctx.opts.str('--approval')!,
       signer: ctx.opts.str('--signer'),
       actor: ctx.opts.str('--actor'),
-      signing: kind === 'local'
-        ? { private_key_pem: signing.privateKeyPem, key_id: signing.keyId, hmac_key: signing.hmacKey, allow_weaker_signature: ctx.opts.bool('--allow-weaker-signature') }
-        : undefined,
+      signing:
+        kind === 'local'
+          ? {
+              private_key_pem: signing.privateKeyPem,
+              key_id: signing.keyId,
+              hmac_key: signing.hmacKey,
+              allow_weaker_signature: ctx.opts.bool('--allow-weaker-signature'),
+            }
+          : undefined,
     });
   } catch (e) {
     // The backend refuses to weaken a pack's Ed25519 signature; name the CLI's way to do it on purpose.
-    if (e instanceof BackendError && e.status === 409 && kind === 'local') throw new BackendError(409, `${e.detail} (--allow-weaker-signature)`);
+    if (e instanceof BackendError && e.status === 409 && kind === 'local')
+      throw new BackendError(409, `${e.detail} (--allow-weaker-signature)`);
     throw e;
   }
   // What was written, from the signature file itself (locally): the algorithm, signer and key_id.
@@ -138,8 +155,16 @@ async function publish(ctx: CommandContext): Promise<number> {
       ['signature', result.signature_path],
       ['verified', `${result.signature_verified ? 'yes' : 'NO'}: ${result.signature_message}`],
       ['signer', written?.signer],
-      ['key_id', typeof written?.key_id === 'string' ? keyIdSource(written.key_id, signing.keyId, ctx.opts.str('--private-key')) : undefined],
-      ['approval', `${result.approval.approval_id} (${result.approval.state}${result.approval.decided_by ? ` by ${result.approval.decided_by}` : ''})`],
+      [
+        'key_id',
+        typeof written?.key_id === 'string'
+          ? keyIdSource(written.key_id, signing.keyId, ctx.opts.str('--private-key'))
+          : undefined,
+      ],
+      [
+        'approval',
+        `${result.approval.approval_id} (${result.approval.state}${result.approval.decided_by ? ` by ${result.approval.decided_by}` : ''})`,
+      ],
       ['published by', recordedActorLine(ctx, result.published_by).replace(/^Recorded actor: /, '')],
       ['published at', result.published_at],
     ]).map((l) => `  ${l}`),
@@ -156,13 +181,30 @@ function readSignature(path: string): { algorithm?: unknown; signer?: unknown; k
   }
 }
 
-const draftFile = (command: string) => ({ names: ['<file>'], min: 1, max: 1, missing: `${command} needs a policy draft file (YAML or JSON)`, extra: `${command} takes one draft file` });
+const draftFile = (command: string) => ({
+  names: ['<file>'],
+  min: 1,
+  max: 1,
+  missing: `${command} needs a policy draft file (YAML or JSON)`,
+  extra: `${command} takes one draft file`,
+});
 
 const REQUEST_FLAGS: FlagSpec[] = [
-  { name: '--requested-by', kind: 'string', value: 'NAME', help: 'Who asks (default: policy-authoring-console; a verified actor wins)' },
+  {
+    name: '--requested-by',
+    kind: 'string',
+    value: 'NAME',
+    help: 'Who asks (default: policy-authoring-console; a verified actor wins)',
+  },
   { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Who must approve (default: Platform Security)' },
   { name: '--repository', kind: 'string', value: 'REPO', help: 'Repository recorded in the decision (default: policy-catalog)' },
-  { name: '--ttl-hours', kind: 'int', value: 'HOURS', min: 1, help: 'Hours until the approval expires (default: 24; at least 1)' },
+  {
+    name: '--ttl-hours',
+    kind: 'int',
+    value: 'HOURS',
+    min: 1,
+    help: 'Hours until the approval expires (default: 24; at least 1)',
+  },
 ];
 
 /** Reading packs: the policy root locally, or a CAVRA server. */
@@ -212,21 +254,36 @@ export const publishCommands: CommandDef[] = [
   {
     name: 'publish',
     synopsis: '<file> --approval ID [--private-key PEM] [--key-id ID] [--signer NAME] [--key HMAC]',
-    summary: 'Publish an approved draft: write policies/<id>/policy.yaml and its signature, after all of CAVRA\'s checks.',
-    details: 'The approval must be approved (or break-glass), unexpired, and for this exact draft digest.\n' +
+    summary: "Publish an approved draft: write policies/<id>/policy.yaml and its signature, after all of CAVRA's checks.",
+    details:
+      'The approval must be approved (or break-glass), unexpired, and for this exact draft digest.\n' +
       'Locally the pair is signed with Ed25519 (--private-key), HS256 (--key or $CAVRA_POLICY_SIGNING_KEY), else the\n' +
       'digest-only SHA256 form, which only detects accidental changes. The key_id written is --key-id, else the signer\n' +
-      '(CAVRA\'s rule); the output says which. A pack signed with Ed25519 is not re-signed with a weaker form\n' +
+      "(CAVRA's rule); the output says which. A pack signed with Ed25519 is not re-signed with a weaker form\n" +
       'unless --allow-weaker-signature is given.',
     positionals: draftFile('publish'),
     flags: [
       { name: '--approval', kind: 'string', value: 'ID', required: true, help: 'The approved publish request (apr_…)' },
       PRIVATE_KEY_FLAG,
       KEY_ID_FLAG,
-      { name: '--signer', kind: 'string', value: 'NAME', help: 'signer in the signature (default: the verified actor, else policy-authoring-api)' },
+      {
+        name: '--signer',
+        kind: 'string',
+        value: 'NAME',
+        help: 'signer in the signature (default: the verified actor, else policy-authoring-api)',
+      },
       HMAC_KEY_FLAG,
-      { name: '--allow-weaker-signature', kind: 'bool', help: 'Replace the pack\'s Ed25519 signature with HS256 or SHA256 on purpose (refused without it)' },
-      { name: '--actor', kind: 'string', value: 'NAME', help: 'published_by when no verified actor (default: policy-authoring-api)' },
+      {
+        name: '--allow-weaker-signature',
+        kind: 'bool',
+        help: "Replace the pack's Ed25519 signature with HS256 or SHA256 on purpose (refused without it)",
+      },
+      {
+        name: '--actor',
+        kind: 'string',
+        value: 'NAME',
+        help: 'published_by when no verified actor (default: policy-authoring-api)',
+      },
       MAX_FILE_SIZE_FLAG,
       actorTokenFlag,
     ],

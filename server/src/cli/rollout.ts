@@ -35,7 +35,10 @@ function planLines(plan: RolloutChangePlan): string[] {
       ['risk', plan.risk],
       ['approval', plan.approval_required ? 'required' : 'not required'],
     ]),
-    ...table(['FIELD', 'BEFORE', 'AFTER'], plan.changes.map((c) => [c.field, c.before, c.after])).map((l) => `  ${l}`),
+    ...table(
+      ['FIELD', 'BEFORE', 'AFTER'],
+      plan.changes.map((c) => [c.field, c.before, c.after]),
+    ).map((l) => `  ${l}`),
     ...list('Notes:', plan.operator_notes, '  - '),
   ];
 }
@@ -73,37 +76,80 @@ async function rolloutList(ctx: CommandContext): Promise<number> {
     mode: ctx.opts.str('--mode'),
     owner: ctx.opts.str('--owner'),
   });
-  print(ctx, result, () => result.items.length
-    ? [
-      ...table(['ROLLOUT', 'REPOSITORY', 'PACK', 'VERSION', 'MODE', 'STATE', 'COVERAGE', 'OWNER'],
-        result.items.map((r) => [r.rollout_id, r.repository, r.policy_pack, r.policy_version, r.mode, r.state, `${r.coverage_percent}%`, r.owner])),
-      '',
-      `${result.total} rollout${result.total === 1 ? '' : 's'}`,
-    ]
-    : 'No rollouts.');
+  print(ctx, result, () =>
+    result.items.length
+      ? [
+          ...table(
+            ['ROLLOUT', 'REPOSITORY', 'PACK', 'VERSION', 'MODE', 'STATE', 'COVERAGE', 'OWNER'],
+            result.items.map((r) => [
+              r.rollout_id,
+              r.repository,
+              r.policy_pack,
+              r.policy_version,
+              r.mode,
+              r.state,
+              `${r.coverage_percent}%`,
+              r.owner,
+            ]),
+          ),
+          '',
+          `${result.total} rollout${result.total === 1 ? '' : 's'}`,
+        ]
+      : 'No rollouts.',
+  );
   return 0;
 }
 
 async function rolloutGet(ctx: CommandContext): Promise<number> {
   const { backend } = await openBackend(ctx);
   const r = await backend.getRollout(ctx.opts.positionals[0]);
-  print(ctx, r, () => [`Rollout ${r.rollout_id}`, ...fields(Object.entries(r).filter(([k]) => k !== 'rollout_id' && k !== 'schema_version').map(([k, v]) => [k, show(v)])).map((l) => `  ${l}`)]);
+  print(ctx, r, () => [
+    `Rollout ${r.rollout_id}`,
+    ...fields(
+      Object.entries(r)
+        .filter(([k]) => k !== 'rollout_id' && k !== 'schema_version')
+        .map(([k, v]) => [k, show(v)]),
+    ).map((l) => `  ${l}`),
+  ]);
   return 0;
 }
 
 const CHANGE_FLAGS: FlagSpec[] = [
-  { name: '--rollout-id', kind: 'string', value: 'ID', help: 'The rollout to change (default for a new one: <repository>:<policy-pack>)' },
+  {
+    name: '--rollout-id',
+    kind: 'string',
+    value: 'ID',
+    help: 'The rollout to change (default for a new one: <repository>:<policy-pack>)',
+  },
   { name: '--repository', kind: 'string', value: 'REPO', help: 'Repository, e.g. payments/api (required for a new rollout)' },
   { name: '--policy-pack', kind: 'string', value: 'PACK', help: 'Policy pack id (required for a new rollout)' },
-  { name: '--mode', kind: 'choice', value: 'MODE', choices: ROLLOUT_MODES, help: `${ROLLOUT_MODES.join(', ')} (default: enforce)` },
-  { name: '--state', kind: 'choice', value: 'STATE', choices: ROLLOUT_STATES, help: `${ROLLOUT_STATES.join(', ')} (default: planned)` },
+  {
+    name: '--mode',
+    kind: 'choice',
+    value: 'MODE',
+    choices: ROLLOUT_MODES,
+    help: `${ROLLOUT_MODES.join(', ')} (default: enforce)`,
+  },
+  {
+    name: '--state',
+    kind: 'choice',
+    value: 'STATE',
+    choices: ROLLOUT_STATES,
+    help: `${ROLLOUT_STATES.join(', ')} (default: planned)`,
+  },
   { name: '--owner', kind: 'string', value: 'OWNER', help: 'Owning team (default: platform-security)' },
   { name: '--coverage-percent', kind: 'int', value: 'N', min: 0, max: 100, help: 'Share of the repository covered (default: 0)' },
   { name: '--policy-version', kind: 'string', value: 'VERSION', help: 'Pack version (default: latest)' },
   { name: '--evidence-ref', kind: 'string', value: 'REF', repeatable: true, help: 'Evidence reference (repeatable)' },
 ];
 
-const NO_ARGS = (command: string) => ({ names: [], min: 0, max: 0, missing: '', extra: `${command} takes no arguments: give the fields as flags (see --help)` });
+const NO_ARGS = (command: string) => ({
+  names: [],
+  min: 0,
+  max: 0,
+  missing: '',
+  extra: `${command} takes no arguments: give the fields as flags (see --help)`,
+});
 
 /** The rollout inventory, or a CAVRA server. */
 const ROLLOUTS: CommonOption[] = ['--root', '--inventory', ...REMOTE_OPTIONS];
@@ -111,8 +157,10 @@ const ROLLOUTS: CommonOption[] = ['--root', '--inventory', ...REMOTE_OPTIONS];
 export const rolloutCommands: CommandDef[] = [
   {
     name: 'rollout plan',
-    synopsis: '[--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
-    summary: 'Plan a rollout change: the record before and after, changed fields, risk and whether approval is required. Writes nothing.',
+    synopsis:
+      '[--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
+    summary:
+      'Plan a rollout change: the record before and after, changed fields, risk and whether approval is required. Writes nothing.',
     positionals: NO_ARGS('rollout plan'),
     flags: CHANGE_FLAGS,
     common: ROLLOUTS,
@@ -120,13 +168,19 @@ export const rolloutCommands: CommandDef[] = [
   },
   {
     name: 'rollout apply',
-    synopsis: '(--actor NAME | --actor-token PATH) [--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
+    synopsis:
+      '(--actor NAME | --actor-token PATH) [--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
     summary: 'Apply a rollout change to the inventory (as CAVRA does, even when the plan says approval is required).',
     details: 'Who applied it is recorded in the evidence log: the verified actor of --actor-token, else --actor.',
     positionals: NO_ARGS('rollout apply'),
     flags: [
       ...CHANGE_FLAGS,
-      { name: '--actor', kind: 'string', value: 'NAME', help: 'Who applies the change (recorded in the evidence); required unless --actor-token names a verified actor' },
+      {
+        name: '--actor',
+        kind: 'string',
+        value: 'NAME',
+        help: 'Who applies the change (recorded in the evidence); required unless --actor-token names a verified actor',
+      },
       actorTokenFlag,
     ],
     common: [...ROLLOUTS, ...ACTOR_OPTIONS],
@@ -140,8 +194,20 @@ export const rolloutCommands: CommandDef[] = [
     flags: [
       { name: '--repository', kind: 'string', value: 'REPO', help: 'Only this repository' },
       { name: '--policy-pack', kind: 'string', value: 'PACK', help: 'Only this pack' },
-      { name: '--state', kind: 'choice', value: 'STATE', choices: ROLLOUT_STATES, help: `Only this state (${ROLLOUT_STATES.join(', ')})` },
-      { name: '--mode', kind: 'choice', value: 'MODE', choices: ROLLOUT_MODES, help: `Only this mode (${ROLLOUT_MODES.join(', ')})` },
+      {
+        name: '--state',
+        kind: 'choice',
+        value: 'STATE',
+        choices: ROLLOUT_STATES,
+        help: `Only this state (${ROLLOUT_STATES.join(', ')})`,
+      },
+      {
+        name: '--mode',
+        kind: 'choice',
+        value: 'MODE',
+        choices: ROLLOUT_MODES,
+        help: `Only this mode (${ROLLOUT_MODES.join(', ')})`,
+      },
       { name: '--owner', kind: 'string', value: 'OWNER', help: 'Only this owner' },
     ],
     common: ROLLOUTS,
@@ -151,7 +217,13 @@ export const rolloutCommands: CommandDef[] = [
     name: 'rollout get',
     synopsis: 'ROLLOUT_ID',
     summary: 'Show one rollout record.',
-    positionals: { names: ['ROLLOUT_ID'], min: 1, max: 1, missing: 'rollout get needs a rollout id (e.g. payments/api:cavra-platform-baseline)', extra: 'rollout get takes one rollout id' },
+    positionals: {
+      names: ['ROLLOUT_ID'],
+      min: 1,
+      max: 1,
+      missing: 'rollout get needs a rollout id (e.g. payments/api:cavra-platform-baseline)',
+      extra: 'rollout get takes one rollout id',
+    },
     flags: [],
     common: ROLLOUTS,
     run: rolloutGet,

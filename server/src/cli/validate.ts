@@ -14,13 +14,21 @@ import { DEFAULT_MAX_FILE_SIZE_MB, MAX_FILE_SIZE_FLAG, PolicyInputRefused, readP
 import { printJson } from './output';
 
 const SEVERITY: Record<number, string> = {
-  [DiagnosticSeverity.Error]: 'error', [DiagnosticSeverity.Warning]: 'warning',
-  [DiagnosticSeverity.Information]: 'info', [DiagnosticSeverity.Hint]: 'hint',
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'info',
+  [DiagnosticSeverity.Hint]: 'hint',
 };
 
 interface Finding {
-  file: string; line: number; column: number; endLine: number; endColumn: number;
-  severity: string; code: string; message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: string;
 }
 
 function validate(ctx: CommandContext): number {
@@ -36,15 +44,35 @@ function validate(ctx: CommandContext): number {
     } catch (e) {
       // A file that was not checked must not pass: too large or not UTF-8 is an error finding (exit 1).
       if (!(e instanceof PolicyInputRefused)) throw e;
-      rows.push({ file, line: e.line, column: 1, endLine: e.line, endColumn: 1, severity: 'error', code: e.code, message: e.message });
+      rows.push({
+        file,
+        line: e.line,
+        column: 1,
+        endLine: e.line,
+        endColumn: 1,
+        severity: 'error',
+        code: e.code,
+        message: e.message,
+      });
       continue;
     }
     const abs = resolve(ctx.cwd, file);
-    const a = analyze(pathToFileURL(abs).href, 0, text, { file: abs, catalog }, { maxFileSize: (maxMb ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024 });
+    const a = analyze(
+      pathToFileURL(abs).href,
+      0,
+      text,
+      { file: abs, catalog },
+      { maxFileSize: (maxMb ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024 },
+    );
     for (const d of a.diagnostics) {
       rows.push({
-        file, line: d.range.start.line + 1, column: d.range.start.character + 1, endLine: d.range.end.line + 1,
-        endColumn: d.range.end.character + 1, severity: SEVERITY[d.severity ?? 1], code: String(d.code),
+        file,
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+        endLine: d.range.end.line + 1,
+        endColumn: d.range.end.character + 1,
+        severity: SEVERITY[d.severity ?? 1],
+        code: String(d.code),
         message: typeof d.message === 'string' ? d.message : d.message.value,
       });
     }
@@ -67,7 +95,13 @@ function okLine(files: number, rows: Finding[]): string {
   return `OK: ${files} file${files === 1 ? '' : 's'} checked, no errors${count('warning', 'warning')}${count('info', 'note')}${count('hint', 'hint')}`;
 }
 
-const oneFile = (command: string) => ({ names: ['<file>'], min: 1, max: 1, missing: `${command} needs exactly one file`, extra: `${command} needs exactly one file` });
+const oneFile = (command: string) => ({
+  names: ['<file>'],
+  min: 1,
+  max: 1,
+  missing: `${command} needs exactly one file`,
+  extra: `${command} needs exactly one file`,
+});
 
 export const validateCommands: CommandDef[] = [
   {
@@ -90,7 +124,12 @@ export const validateCommands: CommandDef[] = [
       const file = ctx.opts.positionals[0];
       const summary = policySummary(loadPolicyValue(readPolicyText(file, ctx.cwd, ctx.opts.int('--max-file-size-mb')), file));
       if (ctx.opts.bool('--json')) printJson(ctx, summary);
-      else ctx.out(Object.entries(summary).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n'));
+      else
+        ctx.out(
+          Object.entries(summary)
+            .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+            .join('\n'),
+        );
       return 0;
     },
   },
@@ -103,7 +142,9 @@ export const validateCommands: CommandDef[] = [
     common: [],
     run(ctx) {
       const file = ctx.opts.positionals[0];
-      const digest = policyDigest(buildPolicyPack(loadPolicyValue(readPolicyText(file, ctx.cwd, ctx.opts.int('--max-file-size-mb')), file)));
+      const digest = policyDigest(
+        buildPolicyPack(loadPolicyValue(readPolicyText(file, ctx.cwd, ctx.opts.int('--max-file-size-mb')), file)),
+      );
       ctx.out(ctx.opts.bool('--json') ? JSON.stringify({ file, policy_digest: digest }) : digest);
       return 0;
     },

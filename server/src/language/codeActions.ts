@@ -17,11 +17,17 @@ const FIELD_DEFAULTS: Record<string, (a: Analysis) => string> = {
 };
 
 export function slug(text: string): string {
-  const s = text.toLowerCase().replace(/^cavra-/, '').replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-');
+  const s = text
+    .toLowerCase()
+    .replace(/^cavra-/, '')
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .replace(/-{2,}/g, '-');
   return s || 'pack';
 }
 
-const withDefaults = (a: Analysis, fields: string[]): [string, string][] => fields.map((f) => [f, FIELD_DEFAULTS[f]?.(a) ?? '""']);
+const withDefaults = (a: Analysis, fields: string[]): [string, string][] =>
+  fields.map((f) => [f, FIELD_DEFAULTS[f]?.(a) ?? '""']);
 
 function replaceValue(doc: PolicyDocument, path: YamlPath, d: Diagnostic, text: string): TextEdit[] {
   const node = path.length ? doc.find(path)?.node : undefined;
@@ -42,7 +48,14 @@ export function codeActions(a: Analysis, _range: Range, diagnostics: Diagnostic[
     // one action that resolves both.
     const same = out.find((o) => JSON.stringify(o.edit?.changes?.[uri]) === JSON.stringify(edits));
     if (same) same.diagnostics!.push(d);
-    else out.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: preferred, edit: { changes: { [uri]: edits } } });
+    else
+      out.push({
+        title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: preferred,
+        edit: { changes: { [uri]: edits } },
+      });
   };
   for (const d of diagnostics) {
     if (d.source !== 'cavra') continue;
@@ -51,8 +64,11 @@ export function codeActions(a: Analysis, _range: Range, diagnostics: Diagnostic[
     switch (d.code) {
       case 'missing-field':
       case 'not-a-mapping': {
-        const fields = data.path.length === 0 ? ['metadata'] : data.missing ?? [];
-        const title = data.path.length === 0 ? 'Add a metadata section' : `Add the missing ${fields.length > 1 ? 'fields' : 'field'} ${fields.join(', ')}`;
+        const fields = data.path.length === 0 ? ['metadata'] : (data.missing ?? []);
+        const title =
+          data.path.length === 0
+            ? 'Add a metadata section'
+            : `Add the missing ${fields.length > 1 ? 'fields' : 'field'} ${fields.join(', ')}`;
         action(title, d, missingFields(a, data), true);
         break;
       }
@@ -71,11 +87,19 @@ export function codeActions(a: Analysis, _range: Range, diagnostics: Diagnostic[
         for (const r of data.replacements ?? []) action(`Change the mode to ${r}`, d, replaceValue(a.doc, data.path, d, r), true);
         break;
       case 'wrong-type':
-        if (data.missing?.length) action(`Add the required ${data.missing.length > 1 ? 'fields' : 'field'} ${data.missing.join(', ')}`, d, missingFields(a, data), true);
+        if (data.missing?.length)
+          action(
+            `Add the required ${data.missing.length > 1 ? 'fields' : 'field'} ${data.missing.join(', ')}`,
+            d,
+            missingFields(a, data),
+            true,
+          );
         for (const r of data.replacements ?? []) action(`Quote as ${r}`, d, [{ range: d.range, newText: r }], true);
         break;
       case 'yaml11-difference':
-        (data.replacements ?? []).forEach((r, i) => action(r.startsWith('"') ? `Quote as ${r}` : `Change to ${r}`, d, [{ range: d.range, newText: r }], i === 0));
+        (data.replacements ?? []).forEach((r, i) =>
+          action(r.startsWith('"') ? `Quote as ${r}` : `Change to ${r}`, d, [{ range: d.range, newText: r }], i === 0),
+        );
         break;
       case 'duplicate-entry':
         action('Remove the duplicate entry', d, removeEntry(a.doc, data.path), true);

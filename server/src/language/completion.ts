@@ -2,7 +2,14 @@
 // enum and boolean values, and pack ids for `inherits`. Works on half-typed lines, so the context is
 // read from the text (indentation), with the cached tree used for keys already present.
 import { isMap } from 'yaml';
-import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver-types';
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  MarkupKind,
+  type CompletionItem,
+  type CompletionList,
+  type Position,
+} from 'vscode-languageserver-types';
 import type { PyValue } from '../policy/pythonValues';
 import type { Analysis } from './languageService';
 import { inheritsList } from './packCatalog';
@@ -10,7 +17,8 @@ import { keyString, type PolicyDocument, type YamlPath } from './parse/policyDoc
 import { isEnforced, schemaAt, type SchemaNode } from './policySchema';
 
 const SECTION_SNIPPETS: Record<string, string> = {
-  metadata: 'metadata:\n  id: ${1:cavra-}\n  title: ${2:Title}\n  description: ${3:What this pack protects.}\n  version: "${4:1.0.0}"',
+  metadata:
+    'metadata:\n  id: ${1:cavra-}\n  title: ${2:Title}\n  description: ${3:What this pack protects.}\n  version: "${4:1.0.0}"',
   filesystem: 'filesystem:\n  block_read:\n    - "${1:.env}"\n  require_approval_write:\n    - "${2:.github/workflows/**}"',
   commands: 'commands:\n  block:\n    - "${1:terraform apply*}"\n  allow:\n    - "${2:git status*}"',
   git: 'git:\n  require_pull_request: ${1:true}\n  require_ai_attestation: ${2:true}',
@@ -67,7 +75,7 @@ function keyItems(a: Analysis, path: YamlPath, flow = false): CompletionItem[] {
         kind: path.length === 0 ? CompletionItemKind.Module : CompletionItemKind.Property,
         detail: isEnforced([...path, k]) === false ? 'declarative (not read at runtime)' : undefined,
         documentation: doc(s, [...path, k]),
-        insertText: flow ? `${k}: $1` : snippet ?? (isList ? `${k}:\n  - "$1"` : isObject ? `${k}:\n  $1` : `${k}: $1`),
+        insertText: flow ? `${k}: $1` : (snippet ?? (isList ? `${k}:\n  - "$1"` : isObject ? `${k}:\n  $1` : `${k}: $1`)),
         insertTextFormat: InsertTextFormat.Snippet,
         sortText: String(i).padStart(3, '0'),
       };
@@ -81,15 +89,22 @@ function valueItems(a: Analysis, path: YamlPath): CompletionItem[] {
     const self = a.doc.find(['metadata', 'id'])?.node;
     const selfId = self && 'value' in self ? String((self as { value: unknown }).value) : a.packFolder;
     const listed = new Set(inheritsList(a.doc.find(['metadata', 'inherits'])?.node?.toJSON() as PyValue | undefined));
-    return a.context.catalog.all().filter((p) => p.id !== selfId && !listed.has(p.id)).map((p) => ({
-      label: p.id,
-      kind: CompletionItemKind.Reference,
-      detail: p.title,
-      documentation: p.description,
-    }));
+    return a.context.catalog
+      .all()
+      .filter((p) => p.id !== selfId && !listed.has(p.id))
+      .map((p) => ({
+        label: p.id,
+        kind: CompletionItemKind.Reference,
+        detail: p.title,
+        documentation: p.description,
+      }));
   }
   if (schema?.enum) {
-    return schema.enum.map((v, i) => ({ label: v, kind: CompletionItemKind.EnumMember, documentation: schema.enumDescriptions?.[i] }));
+    return schema.enum.map((v, i) => ({
+      label: v,
+      kind: CompletionItemKind.EnumMember,
+      documentation: schema.enumDescriptions?.[i],
+    }));
   }
   if (schema?.type === 'boolean') return ['true', 'false'].map((v) => ({ label: v, kind: CompletionItemKind.Value }));
   return [];
@@ -124,7 +139,9 @@ export function completion(a: Analysis, position: Position): CompletionList {
   const indent = indentOf(before);
   const result = (items: CompletionItem[]): CompletionList => ({ isIncomplete: false, items });
   // `key: val|`, `key: "val|`, or `key: [a, val|` — possibly inside a flow mapping `{key: val|`.
-  const valueMatch = /(?:^\s*(?:-\s+)?|[{,]\s*)([\w-]+):\s+["']?([\w-]*)$/.exec(before) ?? /(?:^\s*(?:-\s+)?|[{,]\s*)([\w-]+):\s*\[(?:[^\]]*,)?\s*["']?([\w-]*)$/.exec(before);
+  const valueMatch =
+    /(?:^\s*(?:-\s+)?|[{,]\s*)([\w-]+):\s+["']?([\w-]*)$/.exec(before) ??
+    /(?:^\s*(?:-\s+)?|[{,]\s*)([\w-]+):\s*\[(?:[^\]]*,)?\s*["']?([\w-]*)$/.exec(before);
   if (valueMatch) {
     const key = valueMatch[1];
     const inFlowMap = /^[{,]/.test(valueMatch[0]);

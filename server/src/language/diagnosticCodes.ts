@@ -11,7 +11,7 @@ export const DIAGNOSTIC_CODES = {
   'invalid-value': 'A value outside the allowed set.',
   'invalid-id': 'A pack id that does not match ^cavra-[a-z0-9-]+$.',
   'empty-value': 'An empty string or list where the schema needs content.',
-  'schema': 'Any other schema violation.',
+  schema: 'Any other schema violation.',
   'duplicate-entry': 'The same entry twice in one list (the schema requires unique items).',
   'unreachable-rule': 'A rule that can never fire because an earlier or stronger list already covers it.',
   'redundant-rule': 'A rule already covered by an earlier entry of the same list.',

@@ -34,9 +34,15 @@ export class DuplicateEntries {
     for (const list of this.lists()) {
       for (const [e, earlier] of this.repeats.get(list) ?? []) {
         const firstLine = doc.positionAt(earlier.node.range![0]).line + 1;
-        out.push(makeDiagnostic(doc.nodeRange(e.node)!, DiagnosticSeverity.Error, 'duplicate-entry',
-          `\`${list.key}\` lists ${JSON.stringify(e.text)} twice (first on line ${firstLine}); entries must be unique.`,
-          { path: [...list.path, e.index] }));
+        out.push(
+          makeDiagnostic(
+            doc.nodeRange(e.node)!,
+            DiagnosticSeverity.Error,
+            'duplicate-entry',
+            `\`${list.key}\` lists ${JSON.stringify(e.text)} twice (first on line ${firstLine}); entries must be unique.`,
+            { path: [...list.path, e.index] },
+          ),
+        );
       }
     }
     return out;

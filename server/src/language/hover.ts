@@ -26,14 +26,21 @@ function keyHover(path: YamlPath, value?: unknown): string | undefined {
     const chosen = typeof value === 'string' ? schema.enum.indexOf(value) : -1;
     if (chosen >= 0) lines.push('', `\`${value as string}\`: ${schema.enumDescriptions?.[chosen] ?? ''}`.trim());
     lines.push('', 'Allowed values:');
-    schema.enum.forEach((v, i) => lines.push(`- \`${v}\`${schema.enumDescriptions?.[i] ? ` — ${schema.enumDescriptions[i]}` : ''}`));
+    schema.enum.forEach((v, i) =>
+      lines.push(`- \`${v}\`${schema.enumDescriptions?.[i] ? ` — ${schema.enumDescriptions[i]}` : ''}`),
+    );
   }
   if (schema.type === 'boolean') lines.push('', 'Allowed values: `true`, `false`.');
   if (schema.pattern) lines.push('', `Must match \`${schema.pattern}\`.`);
   const enforced = isEnforced(path);
-  lines.push('', enforced === false
-    ? "_Declarative: CAVRA's runtime evaluator does not read this key._"
-    : enforced ? "_Enforced: CAVRA's runtime evaluator reads this key._" : '');
+  lines.push(
+    '',
+    enforced === false
+      ? "_Declarative: CAVRA's runtime evaluator does not read this key._"
+      : enforced
+        ? "_Enforced: CAVRA's runtime evaluator reads this key._"
+        : '',
+  );
   return lines.join('\n').trim();
 }
 
@@ -49,19 +56,37 @@ function patternHover(a: Analysis, listKey: string, index: number, text: string)
   if (listKey === 'metadata.inherits') {
     const pack = a.context.catalog.get(text);
     if (!pack) return [...lines, `No pack \`${text}\` under the policy root: CAVRA cannot load this parent.`].join('\n');
-    const counts = POLICY_SECTIONS.filter((s) => pack.ruleCounts[s] > 0).map((s) => `${s} ${pack.ruleCounts[s]}`).join(' · ');
+    const counts = POLICY_SECTIONS.filter((s) => pack.ruleCounts[s] > 0)
+      .map((s) => `${s} ${pack.ruleCounts[s]}`)
+      .join(' · ');
     const shown = `${basename(dirname(dirname(pack.file)))}/${pack.folder}/${basename(pack.file)}`;
-    return [...lines, `**${escapeMarkdown(pack.title ?? pack.id)}**${pack.version ? ` (version ${escapeMarkdown(pack.version)})` : ''}`, '', escapeMarkdown(pack.description ?? ''), '',
-      `${rules(totalRules(pack.ruleCounts))}${counts ? `: ${counts}` : ''}`, '', `[${shown}](${pathToFileURL(pack.file).href})`].join('\n');
+    return [
+      ...lines,
+      `**${escapeMarkdown(pack.title ?? pack.id)}**${pack.version ? ` (version ${escapeMarkdown(pack.version)})` : ''}`,
+      '',
+      escapeMarkdown(pack.description ?? ''),
+      '',
+      `${rules(totalRules(pack.ruleCounts))}${counts ? `: ${counts}` : ''}`,
+      '',
+      `[${shown}](${pathToFileURL(pack.file).href})`,
+    ].join('\n');
   }
   if (/^(mcp|compliance)\./.test(listKey)) {
     return [...lines, listKey.startsWith('mcp') ? 'An MCP server name, compared exactly.' : 'A control reference.'].join('\n');
   }
   if (matchesEverything(text)) lines.push('Matches **every** target.');
-  else if (!text.includes('*')) lines.push(`Matches exactly ${JSON.stringify(text)} (the whole ${listKey.startsWith('commands') ? 'command string' : 'path'}).`);
+  else if (!text.includes('*'))
+    lines.push(
+      `Matches exactly ${JSON.stringify(text)} (the whole ${listKey.startsWith('commands') ? 'command string' : 'path'}).`,
+    );
   else {
-    const regex = `^${text.split(/\*+/).map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`;
-    lines.push(`Matches the whole ${listKey.startsWith('commands') ? 'command string' : 'path'} against \`${regex}\`: \`*\` and \`**\` both match any characters, \`/\` included.`);
+    const regex = `^${text
+      .split(/\*+/)
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`;
+    lines.push(
+      `Matches the whole ${listKey.startsWith('commands') ? 'command string' : 'path'} against \`${regex}\`: \`*\` and \`**\` both match any characters, \`/\` included.`,
+    );
   }
   // The cover indexes lint keeps answer "what covers this" without a pass over the lists.
   const shadows: string[] = [];
@@ -96,10 +121,13 @@ export function hover(a: Analysis, position: Position): Hover | null {
   } else if (onValue && at.path.join('.') === 'metadata.inherits' && isScalar(at.node) && typeof at.node.value === 'string') {
     value = patternHover(a, 'metadata.inherits', 0, at.node.value);
   } else {
-    value = keyHover(at.path.filter((s) => typeof s === 'string'), onValue && isScalar(at.node) ? at.node.value : undefined);
+    value = keyHover(
+      at.path.filter((s) => typeof s === 'string'),
+      onValue && isScalar(at.node) ? at.node.value : undefined,
+    );
   }
   if (!value) return null;
   // The range is what the cursor is over: the value when it is on a value, else the key.
-  const range = onValue ? a.doc.nodeRange(at.node) : a.doc.nodeRange(at.key) ?? a.doc.nodeRange(at.node);
+  const range = onValue ? a.doc.nodeRange(at.node) : (a.doc.nodeRange(at.key) ?? a.doc.nodeRange(at.node));
   return { contents: { kind: MarkupKind.Markdown, value }, range };
 }

@@ -4,7 +4,17 @@
 // inside a list is applied to its tree and findings (documentEdit.ts, policyFindings.ts); the result
 // is the same as analysing the new text from scratch.
 import { basename, dirname } from 'node:path';
-import { DiagnosticSeverity, type CodeAction, type CodeLens, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type Position, type Range } from 'vscode-languageserver-types';
+import {
+  DiagnosticSeverity,
+  type CodeAction,
+  type CodeLens,
+  type CompletionList,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Hover,
+  type Position,
+  type Range,
+} from 'vscode-languageserver-types';
 import { policySummary, type PolicySummary } from '../policy/summary';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
@@ -55,42 +65,81 @@ export function packFolderOf(file: string | undefined, catalog: PackCatalog): st
 
 const rangeKey = (r: Range) => `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
 
-export function analyze(uri: string, version: number, text: string, context: AnalysisContext, settings: LanguageSettings = defaultSettings, previous?: Analysis): Analysis {
+export function analyze(
+  uri: string,
+  version: number,
+  text: string,
+  context: AnalysisContext,
+  settings: LanguageSettings = defaultSettings,
+  previous?: Analysis,
+): Analysis {
   if (text.length > settings.maxFileSize) {
     const doc = new PolicyDocument(uri, version, '');
-    const d = makeDiagnostic({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, DiagnosticSeverity.Warning, 'file-too-large',
-      `This file is ${(text.length / 1048576).toFixed(1)} MB, above the ${(settings.maxFileSize / 1048576).toFixed(1)} MB limit (setting cavra.maxFileSizeMb); it was not analysed.`);
+    const d = makeDiagnostic(
+      { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      DiagnosticSeverity.Warning,
+      'file-too-large',
+      `This file is ${(text.length / 1048576).toFixed(1)} MB, above the ${(settings.maxFileSize / 1048576).toFixed(1)} MB limit (setting cavra.maxFileSizeMb); it was not analysed.`,
+    );
     return { doc, context, diagnostics: [d], summary: policySummary(undefined), valid: false };
   }
   const packFolder = packFolderOf(context.file, context.catalog);
-  const edited = previous?.findings && previous.doc.uri === uri && previous.context.file === context.file && previous.context.catalog === context.catalog
-    ? edit(previous, previous.findings, version, text)
-    : undefined;
+  const edited =
+    previous?.findings &&
+    previous.doc.uri === uri &&
+    previous.context.file === context.file &&
+    previous.context.catalog === context.catalog
+      ? edit(previous, previous.findings, version, text)
+      : undefined;
   if (edited) return finish(edited.doc, context, packFolder, edited.findings);
   const doc = new PolicyDocument(uri, version, text);
   return finish(doc, context, packFolder, new PolicyFindings(doc));
 }
 
 /** The previous version's tree and findings, edited; undefined when the text must be read again. */
-function edit(previous: Analysis, findings: PolicyFindings, version: number, text: string): { doc: PolicyDocument; findings: PolicyFindings } | undefined {
+function edit(
+  previous: Analysis,
+  findings: PolicyFindings,
+  version: number,
+  text: string,
+): { doc: PolicyDocument; findings: PolicyFindings } | undefined {
   if (!isEditable(previous.doc)) return undefined;
   findings.prepareForEdit();
   const edited = editPolicyDocument(previous.doc, version, text);
   return edited && { doc: edited.doc, findings: findings.carry(edited.doc, edited.edit) };
 }
 
-function finish(doc: PolicyDocument, context: AnalysisContext, packFolder: string | undefined, findings: PolicyFindings): Analysis {
-  const analysis: Analysis = { doc, context, packFolder, diagnostics: [], summary: policySummary(doc.value), valid: false, findings };
+function finish(
+  doc: PolicyDocument,
+  context: AnalysisContext,
+  packFolder: string | undefined,
+  findings: PolicyFindings,
+): Analysis {
+  const analysis: Analysis = {
+    doc,
+    context,
+    packFolder,
+    diagnostics: [],
+    summary: policySummary(doc.value),
+    valid: false,
+    findings,
+  };
   const syntax = syntaxDiagnostics(doc);
   const diagnostics = [...syntax];
   if (!syntax.some((d) => d.code === 'not-a-mapping' || (d.code === 'yaml-syntax' && d.severity === DiagnosticSeverity.Error))) {
     const lints = lint(analysis, findings);
-    const suppressed = new Set(lints.filter((d) => d.code === 'wrong-mode-vocabulary').map((d) => JSON.stringify((d.data as { path: unknown }).path)));
+    const suppressed = new Set(
+      lints.filter((d) => d.code === 'wrong-mode-vocabulary').map((d) => JSON.stringify((d.data as { path: unknown }).path)),
+    );
     const schema = schemaDiagnostics(doc, (path) => suppressed.has(JSON.stringify(path)), findings.schemaErrors.errors);
     // A value that is the wrong type because YAML 1.1 read it as a number or date is one problem, not
     // two: the schema error already says what CAVRA sees and carries the same quoting fix.
     const retyped = new Set(schema.filter((d) => d.code === 'wrong-type').map((d) => rangeKey(d.range)));
-    diagnostics.push(...schema, ...findings.duplicates.diagnostics(doc), ...lints.filter((d) => d.code !== 'yaml11-difference' || !retyped.has(rangeKey(d.range))));
+    diagnostics.push(
+      ...schema,
+      ...findings.duplicates.diagnostics(doc),
+      ...lints.filter((d) => d.code !== 'yaml11-difference' || !retyped.has(rangeKey(d.range))),
+    );
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   analysis.diagnostics = diagnostics;

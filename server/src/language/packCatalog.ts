@@ -27,7 +27,8 @@ export function inheritsList(value: PyValue | undefined): string[] {
 
 export function packInfoFromValue(folder: string, file: string, value: PyValue | undefined): PackInfo {
   const meta = isMapping(value) && isMapping(value.metadata) ? value.metadata : {};
-  const str = (v: PyValue | undefined) => (v === undefined || v === null ? undefined : String(v instanceof Object ? JSON.stringify(v) : v));
+  const str = (v: PyValue | undefined) =>
+    v === undefined || v === null ? undefined : String(v instanceof Object ? JSON.stringify(v) : v);
   return {
     id: typeof meta.id === 'string' && pyTruthy(meta.id) ? meta.id : folder,
     folder,
@@ -71,7 +72,10 @@ export class PackCatalog {
           if (!stat.isFile()) continue;
           const stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
           const earlier = this.scanned.get(file);
-          const info = earlier?.stamp === stamp && earlier.info.folder === folder ? earlier.info : packInfoFromValue(folder, file, packValue(readFileSync(file, 'utf8')));
+          const info =
+            earlier?.stamp === stamp && earlier.info.folder === folder
+              ? earlier.info
+              : packInfoFromValue(folder, file, packValue(readFileSync(file, 'utf8')));
           seen.set(file, { stamp, info });
           this.disk.set(file, info);
         } catch {

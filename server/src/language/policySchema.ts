@@ -53,7 +53,11 @@ export function validateList(definition: ListDefinition, path: YamlPath, list: u
   const validate = definitionValidator(definition);
   if (validate(list)) return [];
   const pointer = jsonPointer(path);
-  return (validate.errors ?? []).map((e) => ({ ...e, instancePath: pointer + e.instancePath, schemaPath: e.schemaPath.replace('#/', `#/$defs/${definition}/`) }));
+  return (validate.errors ?? []).map((e) => ({
+    ...e,
+    instancePath: pointer + e.instancePath,
+    schemaPath: e.schemaPath.replace('#/', `#/$defs/${definition}/`),
+  }));
 }
 
 function deref(node: SchemaNode | undefined): SchemaNode | undefined {

@@ -11,10 +11,13 @@ import { jsonPointer, listDefinitionAt, schemaAt, validateList, validatePolicy }
 
 function parsePointer(pointer: string): YamlPath {
   if (!pointer) return [];
-  return pointer.slice(1).split('/').map((s) => {
-    const seg = s.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^(0|[1-9][0-9]*)$/.test(seg) ? Number(seg) : seg;
-  });
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => {
+      const seg = s.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^(0|[1-9][0-9]*)$/.test(seg) ? Number(seg) : seg;
+    });
 }
 
 function valueAt(root: unknown, path: YamlPath): unknown {
@@ -58,7 +61,11 @@ function isPolicyMapping(value: unknown): boolean {
   return value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-export function schemaDiagnostics(doc: PolicyDocument, suppress: (path: YamlPath) => boolean = () => false, rawErrors?: ErrorObject[]): Diagnostic[] {
+export function schemaDiagnostics(
+  doc: PolicyDocument,
+  suppress: (path: YamlPath) => boolean = () => false,
+  rawErrors?: ErrorObject[],
+): Diagnostic[] {
   const value = doc.value;
   if (!isPolicyMapping(value)) return [];
   const errors = withoutUnmatchedBranches(rawErrors ?? validatePolicy(value));
@@ -98,10 +105,14 @@ function withoutUnmatchedBranches(errors: ErrorObject[]): ErrorObject[] {
   for (const one of errors.filter((e) => e.keyword === 'oneOf')) {
     const branches = new Map<string, ErrorObject[]>();
     for (const e of errors) {
-      const m = e.schemaPath.startsWith(`${one.schemaPath}/`) ? /^\/(\d+)\//.exec(e.schemaPath.slice(one.schemaPath.length)) : null;
+      const m = e.schemaPath.startsWith(`${one.schemaPath}/`)
+        ? /^\/(\d+)\//.exec(e.schemaPath.slice(one.schemaPath.length))
+        : null;
       if (m) branches.set(m[1], [...(branches.get(m[1]) ?? []), e]);
     }
-    const typed = [...branches.values()].filter((errs) => !errs.some((e) => e.keyword === 'type' && e.instancePath === one.instancePath));
+    const typed = [...branches.values()].filter(
+      (errs) => !errs.some((e) => e.keyword === 'type' && e.instancePath === one.instancePath),
+    );
     const keep = typed.length === 1 ? typed[0] : [];
     if (keep.length) drop.add(one);
     for (const errs of branches.values()) for (const e of errs) if (!keep.includes(e)) drop.add(e);
@@ -119,7 +130,8 @@ function missingMessage(path: YamlPath, missing: string[]): string {
  * CAVRA's schema requires `metadata.version`, while CAVRA's draft fills in a dated one when it is
  * missing: both stand, and the message says what the fill-in costs.
  */
-const MISSING_VERSION = ' A CAVRA draft would fill in today\'s date as the version (YYYY.MM.DD), so the pack\'s digest would change from day to day; set `version` yourself.';
+const MISSING_VERSION =
+  " A CAVRA draft would fill in today's date as the version (YYYY.MM.DD), so the pack's digest would change from day to day; set `version` yourself.";
 
 /** The first key of the policy: where a missing top-level section is reported. */
 function firstKeyRange(doc: PolicyDocument): Range {
@@ -152,7 +164,12 @@ function valueRange(doc: PolicyDocument, path: YamlPath): Range {
   const found = doc.find(path);
   const node = found?.node;
   const empty = !node?.range || (isScalar(node) && node.value === null && node.range[0] === node.range[1]);
-  return (empty ? undefined : doc.nodeRange(node)) ?? doc.nodeRange(found?.key) ?? nearestKey(doc, path) ?? doc.range(0, doc.lineBounds(0)[1]);
+  return (
+    (empty ? undefined : doc.nodeRange(node)) ??
+    doc.nodeRange(found?.key) ??
+    nearestKey(doc, path) ??
+    doc.range(0, doc.lineBounds(0)[1])
+  );
 }
 
 /** A plain scalar's text in double quotes (what the author typed, as a string), if the value is one. */
@@ -170,14 +187,24 @@ function toDiagnostic(doc: PolicyDocument, e: ErrorObject, path: YamlPath, actua
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       if (path.length === 0) {
-        return err(firstKeyRange(doc), 'missing-field', `The policy has no \`${missing}\` section; every pack needs \`metadata\` with id, title, description and version.`, { path, missing: [missing] });
+        return err(
+          firstKeyRange(doc),
+          'missing-field',
+          `The policy has no \`${missing}\` section; every pack needs \`metadata\` with id, title, description and version.`,
+          { path, missing: [missing] },
+        );
       }
       return err(keyRange(doc, path), 'missing-field', missingMessage(path, [missing]), { path, missing: [missing] });
     }
     case 'additionalProperties': {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys(schema?.properties ?? {}).join(', ');
-      return err(keyRange(doc, [...path, extra]), 'unknown-key', `${name(path)} does not allow \`${extra}\`; allowed keys: ${allowed}.`, { path: [...path, extra] });
+      return err(
+        keyRange(doc, [...path, extra]),
+        'unknown-key',
+        `${name(path)} does not allow \`${extra}\`; allowed keys: ${allowed}.`,
+        { path: [...path, extra] },
+      );
     }
     case 'type': {
       const expected = (e.params as { type: string }).type;
@@ -185,8 +212,14 @@ function toDiagnostic(doc: PolicyDocument, e: ErrorObject, path: YamlPath, actua
       const quoted = expected === 'string' ? quotedSource(doc, path) : undefined;
       const hint = quoted ? ` Quote it to keep it a string: ${quoted}.` : '';
       // A mapping left empty (`metadata:` and nothing under it) can be filled with its required keys.
-      const missing = expected === 'object' && actual === null && schema?.required?.length ? { missing: [...schema.required] } : {};
-      return err(valueRange(doc, path), 'wrong-type', `${name(path)} must be ${words}, but it is ${describeKind(actual)}.${hint}`, { path, ...(quoted ? { replacements: [quoted] } : {}), ...missing });
+      const missing =
+        expected === 'object' && actual === null && schema?.required?.length ? { missing: [...schema.required] } : {};
+      return err(
+        valueRange(doc, path),
+        'wrong-type',
+        `${name(path)} must be ${words}, but it is ${describeKind(actual)}.${hint}`,
+        { path, ...(quoted ? { replacements: [quoted] } : {}), ...missing },
+      );
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.join(', ');

@@ -34,7 +34,13 @@ function trimmedEnd(doc: PolicyDocument, start: number, end: number): number {
   return end;
 }
 
-function symbolFor(doc: PolicyDocument, pair: Pair, value: unknown, depth: number, inSection: boolean): DocumentSymbol | undefined {
+function symbolFor(
+  doc: PolicyDocument,
+  pair: Pair,
+  value: unknown,
+  depth: number,
+  inSection: boolean,
+): DocumentSymbol | undefined {
   const key = pair.key as Node;
   const node = pair.value as Node | null;
   if (!key?.range) return undefined;
@@ -47,17 +53,32 @@ function symbolFor(doc: PolicyDocument, pair: Pair, value: unknown, depth: numbe
   const sym: DocumentSymbol = {
     name: label,
     detail: detailOf(doc, node, value, name, section),
-    kind: isSeq(node) ? SymbolKind.Array : isMap(node) ? (depth === 0 ? SymbolKind.Module : SymbolKind.Object) : SymbolKind.Property,
+    kind: isSeq(node)
+      ? SymbolKind.Array
+      : isMap(node)
+        ? depth === 0
+          ? SymbolKind.Module
+          : SymbolKind.Object
+        : SymbolKind.Property,
     range: doc.range(start, Math.max(end, key.range[1])),
     selectionRange: doc.range(key.range[0], key.range[1]),
   };
   if (isMap(node)) {
-    sym.children = node.items.map((p) => symbolFor(doc, p, (value as Record<string, unknown>)?.[keyString(p.key)], depth + 1, section)).filter((s): s is DocumentSymbol => !!s);
+    sym.children = node.items
+      .map((p) => symbolFor(doc, p, (value as Record<string, unknown>)?.[keyString(p.key)], depth + 1, section))
+      .filter((s): s is DocumentSymbol => !!s);
   } else if (isSeq(node)) {
     sym.children = node.items.flatMap((item, i) => {
       const n = item as Node;
       if (!n?.range) return [];
-      return [{ name: isScalar(n) ? scalarText(doc, n) || `[${i}]` : `[${i}]`, kind: SymbolKind.String, range: doc.range(n.range[0], n.range[1]), selectionRange: doc.range(n.range[0], n.range[1]) }];
+      return [
+        {
+          name: isScalar(n) ? scalarText(doc, n) || `[${i}]` : `[${i}]`,
+          kind: SymbolKind.String,
+          range: doc.range(n.range[0], n.range[1]),
+          selectionRange: doc.range(n.range[0], n.range[1]),
+        },
+      ];
     });
   }
   return sym;

@@ -46,8 +46,14 @@ function unacceptableCharacters(doc: PolicyDocument): Diagnostic[] {
   NON_PRINTABLE.lastIndex = 0;
   for (let m = NON_PRINTABLE.exec(doc.text); m && out.length < 20; m = NON_PRINTABLE.exec(doc.text)) {
     const hex = m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    out.push(makeDiagnostic(doc.range(m.index, m.index + m[0].length), DiagnosticSeverity.Error, 'yaml-syntax',
-      `CAVRA's YAML reader (PyYAML) refuses the control character U+${hex} ("unacceptable character #x${hex.toLowerCase()}"), so it cannot load this file. Remove it, or write it as an escape inside double quotes.`));
+    out.push(
+      makeDiagnostic(
+        doc.range(m.index, m.index + m[0].length),
+        DiagnosticSeverity.Error,
+        'yaml-syntax',
+        `CAVRA's YAML reader (PyYAML) refuses the control character U+${hex} ("unacceptable character #x${hex.toLowerCase()}"), so it cannot load this file. Remove it, or write it as an escape inside double quotes.`,
+      ),
+    );
   }
   return out;
 }
@@ -64,8 +70,14 @@ function unhashableKeys(doc: PolicyDocument): Diagnostic[] {
     Pair(_k, pair) {
       const key = pair.key as Node | null;
       if (isCollection(key) && key.range) {
-        out.push(makeDiagnostic(doc.nodeRange(key)!, DiagnosticSeverity.Error, 'yaml-syntax',
-          `A ${isMap(key) ? 'mapping' : 'list'} used as a key: CAVRA's YAML loader raises "found unhashable key" and rejects the whole file.`));
+        out.push(
+          makeDiagnostic(
+            doc.nodeRange(key)!,
+            DiagnosticSeverity.Error,
+            'yaml-syntax',
+            `A ${isMap(key) ? 'mapping' : 'list'} used as a key: CAVRA's YAML loader raises "found unhashable key" and rejects the whole file.`,
+          ),
+        );
       }
     },
   });
@@ -77,30 +89,63 @@ export function syntaxDiagnostics(doc: PolicyDocument): Diagnostic[] {
   const errors = doc.yaml.doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
   const trimmed = errors.length ? trimmedLength(doc.text) : 0;
   for (const err of errors) {
-    out.push(makeDiagnostic(errorRange(doc, err.pos[0], err.pos[1], trimmed), DiagnosticSeverity.Error, 'yaml-syntax',
-      `YAML syntax error: ${err.message.replace(/ at line \d+, column \d+.*$/s, '')}`));
+    out.push(
+      makeDiagnostic(
+        errorRange(doc, err.pos[0], err.pos[1], trimmed),
+        DiagnosticSeverity.Error,
+        'yaml-syntax',
+        `YAML syntax error: ${err.message.replace(/ at line \d+, column \d+.*$/s, '')}`,
+      ),
+    );
   }
   if (doc.yaml.doc.errors.some((e) => e.code === 'DUPLICATE_KEY')) {
     for (const { key, firstLine } of duplicateKeys(doc)) {
       const name = keyString(key);
-      out.push(makeDiagnostic(doc.nodeRange(key)!, DiagnosticSeverity.Error, 'duplicate-key',
-        `Duplicate key \`${name}\` (first on line ${firstLine}): CAVRA (PyYAML) silently keeps only this last value.`));
+      out.push(
+        makeDiagnostic(
+          doc.nodeRange(key)!,
+          DiagnosticSeverity.Error,
+          'duplicate-key',
+          `Duplicate key \`${name}\` (first on line ${firstLine}): CAVRA (PyYAML) silently keeps only this last value.`,
+        ),
+      );
     }
   }
   for (const w of doc.yaml.doc.warnings) {
     // PyYAML's safe_load refuses a tag it has no constructor for, so for CAVRA this is an error.
     const unknownTag = w.code === 'TAG_RESOLVE_FAILED';
-    out.push(makeDiagnostic(doc.range(w.pos[0], w.pos[1]), unknownTag ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, 'yaml-syntax',
-      unknownTag ? `CAVRA's YAML loader (safe_load) has no constructor for the tag \`${doc.text.slice(w.pos[0], w.pos[1])}\` and rejects the whole file.` : `YAML: ${w.message}`));
+    out.push(
+      makeDiagnostic(
+        doc.range(w.pos[0], w.pos[1]),
+        unknownTag ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+        'yaml-syntax',
+        unknownTag
+          ? `CAVRA's YAML loader (safe_load) has no constructor for the tag \`${doc.text.slice(w.pos[0], w.pos[1])}\` and rejects the whole file.`
+          : `YAML: ${w.message}`,
+      ),
+    );
   }
   if (doc.yaml.extraDocuments.length) {
     const start = doc.yaml.extraDocuments[0].range?.[0] ?? 0;
     const [, lineEnd] = doc.lineBounds(doc.positionAt(start).line);
-    out.push(makeDiagnostic(doc.range(start, Math.max(lineEnd, start + 1)), DiagnosticSeverity.Error, 'multiple-documents',
-      'A second YAML document: CAVRA reads exactly one document per policy file. Remove the `---` and what follows, or move it to its own pack.'));
+    out.push(
+      makeDiagnostic(
+        doc.range(start, Math.max(lineEnd, start + 1)),
+        DiagnosticSeverity.Error,
+        'multiple-documents',
+        'A second YAML document: CAVRA reads exactly one document per policy file. Remove the `---` and what follows, or move it to its own pack.',
+      ),
+    );
   }
   if (doc.yaml.loadError) {
-    out.push(makeDiagnostic(doc.range(0, doc.lineBounds(0)[1]), DiagnosticSeverity.Error, 'yaml-syntax', `The YAML cannot be loaded: ${doc.yaml.loadError}`));
+    out.push(
+      makeDiagnostic(
+        doc.range(0, doc.lineBounds(0)[1]),
+        DiagnosticSeverity.Error,
+        'yaml-syntax',
+        `The YAML cannot be loaded: ${doc.yaml.loadError}`,
+      ),
+    );
   }
   if (errors.length === 0 && !doc.yaml.loadError) {
     const v = doc.value;
@@ -113,10 +158,19 @@ function notAMapping(doc: PolicyDocument, v: unknown): Diagnostic {
   const root = doc.root;
   if (v === null || v === undefined || !root?.range) {
     // Nothing but comments (or nothing at all): the first line, and a fix that writes the metadata.
-    return makeDiagnostic(doc.range(0, doc.lineBounds(0)[1]), DiagnosticSeverity.Error, 'not-a-mapping',
-      'The policy is empty: CAVRA needs a YAML mapping with a `metadata` section ("Policy must be a YAML object").', { path: [], missing: ['metadata'] });
+    return makeDiagnostic(
+      doc.range(0, doc.lineBounds(0)[1]),
+      DiagnosticSeverity.Error,
+      'not-a-mapping',
+      'The policy is empty: CAVRA needs a YAML mapping with a `metadata` section ("Policy must be a YAML object").',
+      { path: [], missing: ['metadata'] },
+    );
   }
   const end = trimmedLength(doc.text, root.range[1]);
-  return makeDiagnostic(doc.range(root.range[0], Math.max(end, root.range[0])), DiagnosticSeverity.Error, 'not-a-mapping',
-    `A policy must be a YAML mapping with a \`metadata\` section ("Policy must be a YAML object"), not ${Array.isArray(v) ? 'a list' : 'a single value'}.`);
+  return makeDiagnostic(
+    doc.range(root.range[0], Math.max(end, root.range[0])),
+    DiagnosticSeverity.Error,
+    'not-a-mapping',
+    `A policy must be a YAML mapping with a \`metadata\` section ("Policy must be a YAML object"), not ${Array.isArray(v) ? 'a list' : 'a single value'}.`,
+  );
 }

@@ -9,7 +9,16 @@ import { validatePolicy } from './policySchema';
 const TEAMS = ['pay', 'ledger', 'auth', 'web', 'ops', 'ml'];
 
 function samplePack(rules: number): string {
-  const lines = ['# warm-up', 'metadata:', '  id: cavra-warm-up', '  title: Warm-up', '  description: d', '  version: "1.0.0"', '  mode: enforce', 'filesystem:'];
+  const lines = [
+    '# warm-up',
+    'metadata:',
+    '  id: cavra-warm-up',
+    '  title: Warm-up',
+    '  description: d',
+    '  version: "1.0.0"',
+    '  mode: enforce',
+    'filesystem:',
+  ];
   const list = (key: string, entry: (i: number, t: string) => string) => {
     lines.push(`  ${key}:`);
     for (let i = 0; i < rules; i++) lines.push(`    - ${entry(i, TEAMS[i % TEAMS.length])}`);

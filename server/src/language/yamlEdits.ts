@@ -33,7 +33,7 @@ function emptiedValue(doc: PolicyDocument, path: YamlPath, collection: YAMLMap |
 /** Removes one item of a flow collection with the separator next to it: `[a, b]` -> `[a]`. */
 function removeFlowItem(doc: PolicyDocument, items: Node[], i: number, start: number, end: number): TextEdit {
   const from = i > 0 ? items[i - 1].range![1] : start;
-  const to = i > 0 ? end : items[i + 1]?.range?.[0] ?? end;
+  const to = i > 0 ? end : (items[i + 1]?.range?.[0] ?? end);
   return { range: doc.range(from, to), newText: '' };
 }
 
@@ -59,7 +59,7 @@ export function removeKey(doc: PolicyDocument, path: YamlPath): TextEdit[] | und
     const i = items.indexOf(key);
     const prevEnd = i > 0 ? ((found.parent.items[i - 1].value as Node | null)?.range?.[1] ?? items[i - 1].range![1]) : undefined;
     const from = prevEnd ?? key.range[0];
-    const to = prevEnd !== undefined ? end : items[i + 1]?.range?.[0] ?? end;
+    const to = prevEnd !== undefined ? end : (items[i + 1]?.range?.[0] ?? end);
     return [{ range: doc.range(from, to), newText: '' }];
   }
   const emptied = emptiedValue(doc, path, found.parent);
@@ -90,8 +90,12 @@ export function addFields(doc: PolicyDocument, path: YamlPath, fields: [string, 
     const keyLine = doc.positionAt(found.key.range[0]);
     const indent = ' '.repeat(keyLine.character + 2);
     const [, eolAt] = doc.lineBounds(keyLine.line);
-    const explicit = map?.range && map.range[1] > map.range[0] ? [{ range: doc.range(map.range[0], map.range[1]), newText: '' }] : [];
-    return [...explicit, { range: doc.range(eolAt, eolAt), newText: fields.map(([f, v]) => `${eol}${indent}${f}: ${v}`).join('') }];
+    const explicit =
+      map?.range && map.range[1] > map.range[0] ? [{ range: doc.range(map.range[0], map.range[1]), newText: '' }] : [];
+    return [
+      ...explicit,
+      { range: doc.range(eolAt, eolAt), newText: fields.map(([f, v]) => `${eol}${indent}${f}: ${v}`).join('') },
+    ];
   }
   return undefined;
 }

@@ -39,7 +39,8 @@ export function routingRulesFromPayload(payload: PyValue | undefined): RoutingRu
   }
   if (!Array.isArray(rules)) throw new RoutingFileError('approval routing file must contain a list of rules');
   for (const rule of rules) {
-    if (!isMapping(rule) || !pyTruthy(rule.approver_group)) throw new RoutingFileError('each approval routing rule must include approver_group');
+    if (!isMapping(rule) || !pyTruthy(rule.approver_group))
+      throw new RoutingFileError('each approval routing rule must include approver_group');
   }
   return rules as unknown as RoutingRule[];
 }
@@ -56,8 +57,10 @@ function ruleMatches(decision: Obj, rule: RoutingRule): boolean {
   for (const key of ['rule_id', 'action_type', 'severity', 'policy_pack']) {
     if (pyTruthy(rule[key]) && decision[key] !== rule[key]) return false;
   }
-  if (pyTruthy(rule.rule_id_prefix) && !strField(decision, 'rule_id').startsWith(pyStr(rule.rule_id_prefix as PyValue))) return false;
-  if (pyTruthy(rule.target_contains) && !strField(decision, 'target').includes(pyStr(rule.target_contains as PyValue))) return false;
+  if (pyTruthy(rule.rule_id_prefix) && !strField(decision, 'rule_id').startsWith(pyStr(rule.rule_id_prefix as PyValue)))
+    return false;
+  if (pyTruthy(rule.target_contains) && !strField(decision, 'target').includes(pyStr(rule.target_contains as PyValue)))
+    return false;
   return true;
 }
 
@@ -77,7 +80,12 @@ export type DecisionAction = 'approved' | 'denied' | 'expired';
 export type ActionName = DecisionAction | 'approve' | 'deny' | 'expire';
 
 const ACTION_ALIASES: Readonly<Record<string, DecisionAction>> = {
-  approve: 'approved', approved: 'approved', deny: 'denied', denied: 'denied', expire: 'expired', expired: 'expired',
+  approve: 'approved',
+  approved: 'approved',
+  deny: 'denied',
+  denied: 'denied',
+  expire: 'expired',
+  expired: 'expired',
 };
 
 /** A repository permission without `actions` grants these. */
@@ -85,7 +93,9 @@ export const DEFAULT_PERMISSION_ACTIONS: readonly DecisionAction[] = Object.free
 
 /** The state an action name stands for, or undefined when it names none. */
 export function decisionActionOf(name: unknown): DecisionAction | undefined {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ACTION_ALIASES, name) ? ACTION_ALIASES[name] : undefined;
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ACTION_ALIASES, name)
+    ? ACTION_ALIASES[name]
+    : undefined;
 }
 
 /** approve → approved, deny → denied, expire → expired; the states themselves pass through. */
@@ -127,11 +137,18 @@ export interface ApprovalForAuthorization {
 function approvalRepository(approval: ApprovalForAuthorization): unknown {
   const decision = approval.decision;
   if (!isMapping(decision)) return approval.repository;
-  return (pyTruthy(approval.repository) && approval.repository) || (pyTruthy(decision.repository) && decision.repository) || decision.repo;
+  return (
+    (pyTruthy(approval.repository) && approval.repository) ||
+    (pyTruthy(decision.repository) && decision.repository) ||
+    decision.repo
+  );
 }
 
 function repositoryPermissionAllows(
-  actor: DecidingActor, approval: ApprovalForAuthorization, action: DecisionAction, permissions: readonly RepositoryPermission[],
+  actor: DecidingActor,
+  approval: ApprovalForAuthorization,
+  action: DecisionAction,
+  permissions: readonly RepositoryPermission[],
 ): boolean {
   const repository = approvalRepository(approval);
   for (const rule of permissions) {
@@ -152,7 +169,10 @@ function repositoryPermissionAllows(
  * Board`; then a matching repository permission, else membership of the approval's approver group.
  */
 export function actorCanDecide(
-  actor: DecidingActor, approval: ApprovalForAuthorization, action: ActionName, permissions: readonly RepositoryPermission[] = [],
+  actor: DecidingActor,
+  approval: ApprovalForAuthorization,
+  action: ActionName,
+  permissions: readonly RepositoryPermission[] = [],
 ): boolean {
   const decisionAction = normalizeAction(action);
   if (decisionAction === 'expired' && actor.groups.includes(SYSTEM_GROUP)) return true;
@@ -174,8 +194,15 @@ export interface BreakGlassRequestFields {
  * approver group, in that group or allowed by a repository permission).
  */
 export function actorCanBreakGlass(
-  actor: DecidingActor, request: BreakGlassRequestFields, permissions: readonly RepositoryPermission[] = [],
+  actor: DecidingActor,
+  request: BreakGlassRequestFields,
+  permissions: readonly RepositoryPermission[] = [],
 ): boolean {
   const approverGroup = request.approver_group ?? CHANGE_ADVISORY_BOARD;
-  return actorCanDecide(actor, { break_glass: true, approver_group: approverGroup, decision: request.decision }, 'approved', permissions);
+  return actorCanDecide(
+    actor,
+    { break_glass: true, approver_group: approverGroup, decision: request.decision },
+    'approved',
+    permissions,
+  );
 }

@@ -68,7 +68,8 @@ export function pythonPathStr(target: string): string {
   return joined === '' ? '.' : joined;
 }
 
-const PY_WHITESPACE = ' \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+const PY_WHITESPACE =
+  ' \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
 
 /** Python `str.strip()`. */
 export function pyStrip(s: string): string {
@@ -88,7 +89,8 @@ function patterns(policy: { [key: string]: PyValue }, section: string, key: stri
 }
 
 function mcpServerAndTool(input: EvaluateInput): { server: string; tool: string } {
-  if (input.server !== undefined || input.tool !== undefined) return { server: input.server ?? 'unknown', tool: input.tool ?? 'unknown' };
+  if (input.server !== undefined || input.tool !== undefined)
+    return { server: input.server ?? 'unknown', tool: input.tool ?? 'unknown' };
   const target = input.target ?? '';
   if (!target) return { server: 'unknown', tool: 'unknown' };
   const colon = target.indexOf(':');
@@ -103,7 +105,16 @@ export function isEvaluateAction(action: string): action is EvaluateAction {
 export function evaluateAction(policy: { [key: string]: PyValue }, input: EvaluateInput, ctx: EvaluateContext): RuntimeDecision {
   const sessionId = input.session_id ?? 'local';
   const make = (
-    decision: string, reason: string, f: { action_type: string; target: string; requested_operation: string; rule_id: string; severity?: string; approver_group?: string | null },
+    decision: string,
+    reason: string,
+    f: {
+      action_type: string;
+      target: string;
+      requested_operation: string;
+      rule_id: string;
+      severity?: string;
+      approver_group?: string | null;
+    },
   ): RuntimeDecision => {
     const decisionId = `dec_${ctx.randomHex12()}`;
     return {
@@ -134,14 +145,21 @@ export function evaluateAction(policy: { [key: string]: PyValue }, input: Evalua
     const base = { action_type: `${mode}_file`, target, requested_operation: mode };
     for (const pattern of patterns(policy, 'filesystem', mode === 'read' ? 'block_read' : 'block_write')) {
       if (cavraPatternMatches(pattern, target)) {
-        return make('block', `Matched sensitive path policy: ${pattern}`, { ...base, rule_id: `filesystem.${mode}.block`, severity: 'high' });
+        return make('block', `Matched sensitive path policy: ${pattern}`, {
+          ...base,
+          rule_id: `filesystem.${mode}.block`,
+          severity: 'high',
+        });
       }
     }
     if (mode === 'write') {
       for (const pattern of patterns(policy, 'filesystem', 'require_approval_write')) {
         if (cavraPatternMatches(pattern, target)) {
           return make('require_approval', `Matched approval-required path policy: ${pattern}`, {
-            ...base, rule_id: 'filesystem.write.require_approval', severity: 'high', approver_group: 'Platform Security',
+            ...base,
+            rule_id: 'filesystem.write.require_approval',
+            severity: 'high',
+            approver_group: 'Platform Security',
           });
         }
       }
@@ -163,7 +181,10 @@ export function evaluateAction(policy: { [key: string]: PyValue }, input: Evalua
       }
     }
     return make('require_approval', 'No allow rule matched; review required.', {
-      ...base, rule_id: 'commands.default.require_approval', severity: 'medium', approver_group: 'Repository Owners',
+      ...base,
+      rule_id: 'commands.default.require_approval',
+      severity: 'medium',
+      approver_group: 'Repository Owners',
     });
   }
   if (action === 'git_operation') {
@@ -171,11 +192,18 @@ export function evaluateAction(policy: { [key: string]: PyValue }, input: Evalua
     const target = input.target ?? '';
     if (operation === 'push' && target && (target.endsWith('main') || target.endsWith('master'))) {
       return make('block', 'Direct push to protected branch is prohibited.', {
-        action_type: 'git_operation', target, requested_operation: operation, rule_id: 'git.protected_branch.block_direct_push', severity: 'high',
+        action_type: 'git_operation',
+        target,
+        requested_operation: operation,
+        rule_id: 'git.protected_branch.block_direct_push',
+        severity: 'high',
       });
     }
     return make('allow', 'Git operation is allowed by policy.', {
-      action_type: 'git_operation', target: target || operation, requested_operation: operation, rule_id: 'git.allow',
+      action_type: 'git_operation',
+      target: target || operation,
+      requested_operation: operation,
+      rule_id: 'git.allow',
     });
   }
   const { server, tool } = mcpServerAndTool(input);
@@ -188,9 +216,10 @@ export function evaluateAction(policy: { [key: string]: PyValue }, input: Evalua
   const base = { action_type: 'mcp_tool_call', target: `${server}:${tool}`, requested_operation: input.capability || tool };
   if (blocked.includes(server) || (blockUnknown && !allowed.includes(server))) {
     return make('block', 'Untrusted MCP server with filesystem/tool capability is not approved.', {
-      ...base, rule_id: 'mcp.server.trust.block_unknown', severity: 'high',
+      ...base,
+      rule_id: 'mcp.server.trust.block_unknown',
+      severity: 'high',
     });
   }
   return make('allow', 'MCP server is trusted for this tool call.', { ...base, rule_id: 'mcp.server.trust.allow' });
 }
-

@@ -42,7 +42,11 @@ export function normalizePolicy(policy: { [key: string]: PyValue }): { [key: str
 }
 
 /** CAVRA's flatten: dotted paths to leaves; an empty mapping has no paths; string lists sorted. */
-export function flattenPolicy(value: PyValue | undefined, prefix = '', out = new Map<string, PyValue | undefined>()): Map<string, PyValue | undefined> {
+export function flattenPolicy(
+  value: PyValue | undefined,
+  prefix = '',
+  out = new Map<string, PyValue | undefined>(),
+): Map<string, PyValue | undefined> {
   if (isMapping(value)) {
     for (const key of Object.keys(value).sort(compareCodePoints)) {
       flattenPolicy(value[key], prefix ? `${prefix}.${key}` : key, out);
@@ -97,5 +101,9 @@ export function diffPolicies(left: { [key: string]: PyValue }, right: { [key: st
     else if (!pyEquals(l.get(key), value)) changed.push(key);
   }
   for (const key of l.keys()) if (!r.has(key)) removed.push(key);
-  return { added: added.sort(compareCodePoints), removed: removed.sort(compareCodePoints), changed: changed.sort(compareCodePoints) };
+  return {
+    added: added.sort(compareCodePoints),
+    removed: removed.sort(compareCodePoints),
+    changed: changed.sort(compareCodePoints),
+  };
 }

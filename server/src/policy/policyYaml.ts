@@ -1,10 +1,24 @@
 // Reading policy.yaml the way CAVRA does (PyYAML safe_load, YAML 1.1 scalars), keeping the syntax tree
 // so that every finding can point at an exact range.
-import { Document, parseAllDocuments, parseDocument, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import {
+  Document,
+  parseAllDocuments,
+  parseDocument,
+  type ParseOptions,
+  type DocumentOptions,
+  type SchemaOptions,
+  type ToJSOptions,
+} from 'yaml';
 import { pyyamlScalarTags } from './pyyamlSchema';
 import type { PyValue } from './pythonValues';
 
-const REPLACED = new Set(['tag:yaml.org,2002:null', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:timestamp']);
+const REPLACED = new Set([
+  'tag:yaml.org,2002:null',
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+  'tag:yaml.org,2002:timestamp',
+]);
 
 export const policyYamlOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
@@ -46,7 +60,7 @@ export function parsePolicyYaml(source: string): PolicyYaml {
   // One document (the usual case): parseDocument, without collecting a stream.
   const docs = DOCUMENT_MARKER.test(text) ? parseAllDocuments(text, policyYamlOptions) : singleDocument(text);
   const all = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
-  const doc = all[0] ?? new Document(null, policyYamlOptions) as Document.Parsed;
+  const doc = all[0] ?? (new Document(null, policyYamlOptions) as Document.Parsed);
   let value: PyValue | undefined;
   let loadError: string | undefined;
   // PyYAML keeps the last of duplicate keys without complaint, so a value still exists (last wins).

@@ -10,21 +10,16 @@ export class PyFloat {
 
 /** A YAML 1.1 timestamp: `datetime.date` or `datetime.datetime` in Python. */
 export class PyTimestamp {
-  constructor(readonly source: string, readonly pyStr: string) {}
+  constructor(
+    readonly source: string,
+    readonly pyStr: string,
+  ) {}
   toJSON(): string {
     return this.pyStr;
   }
 }
 
-export type PyValue =
-  | null
-  | boolean
-  | number
-  | string
-  | PyFloat
-  | PyTimestamp
-  | PyValue[]
-  | { [key: string]: PyValue };
+export type PyValue = null | boolean | number | string | PyFloat | PyTimestamp | PyValue[] | { [key: string]: PyValue };
 
 export function isMapping(v: unknown): v is { [key: string]: PyValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof PyFloat) && !(v instanceof PyTimestamp);
@@ -94,7 +89,9 @@ export function pyStr(v: PyValue): string {
   if (v instanceof PyFloat) return pyFloatRepr(v.value);
   if (v instanceof PyTimestamp) return v.pyStr;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  return `{${Object.entries(v).map(([k, val]) => `${pyReprString(k)}: ${pyRepr(val)}`).join(', ')}}`;
+  return `{${Object.entries(v)
+    .map(([k, val]) => `${pyReprString(k)}: ${pyRepr(val)}`)
+    .join(', ')}}`;
 }
 
 /** What a YAML value is, in words for messages. */

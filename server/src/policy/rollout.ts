@@ -54,7 +54,8 @@ function get(payload: Payload, key: string, fallback: PyValue): PyValue {
 export function pyInt(value: PyValue): number {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RolloutError(`cannot convert float ${value > 0 ? 'infinity' : value < 0 ? '-infinity' : 'NaN'} to integer`);
+    if (!Number.isFinite(value))
+      throw new RolloutError(`cannot convert float ${value > 0 ? 'infinity' : value < 0 ? '-infinity' : 'NaN'} to integer`);
     return Math.trunc(value);
   }
   if (typeof value === 'string') {
@@ -62,7 +63,9 @@ export function pyInt(value: PyValue): number {
     if (/^[+-]?\d+(?:_\d+)*$/.test(s)) return Number(s.replace(/_/g, ''));
     throw new RolloutError(`invalid literal for int() with base 10: ${pyStr([value]).slice(1, -1)}`);
   }
-  throw new RolloutError(`int() argument must be a string, a bytes-like object or a real number, not '${value === null ? 'NoneType' : Array.isArray(value) ? 'list' : 'dict'}'`);
+  throw new RolloutError(
+    `int() argument must be a string, a bytes-like object or a real number, not '${value === null ? 'NoneType' : Array.isArray(value) ? 'list' : 'dict'}'`,
+  );
 }
 
 function stringList(value: PyValue): string[] {
@@ -108,7 +111,9 @@ export function normalizeRolloutRecord(payload: Payload, now: string): RolloutRe
 export function rolloutChanges(before: Payload | null, after: RolloutRecord): RolloutChange[] {
   const a = after as unknown as Payload;
   if (before === null) {
-    return Object.keys(a).sort(compareCodePoints).map((field) => ({ field, before: null, after: a[field] ?? null }));
+    return Object.keys(a)
+      .sort(compareCodePoints)
+      .map((field) => ({ field, before: null, after: a[field] ?? null }));
   }
   const fields = [...new Set([...Object.keys(before), ...Object.keys(a)])].sort(compareCodePoints);
   return fields
@@ -119,7 +124,8 @@ export function rolloutChanges(before: Payload | null, after: RolloutRecord): Ro
 /** First match wins (SPEC 3.6). */
 export function rolloutRisk(before: Payload | null, after: RolloutRecord, changes: RolloutChange[]): Risk {
   if (after.mode === 'break_glass') return 'critical';
-  if (before && pyTruthy(before) && before.mode === 'audit_only' && (after.mode === 'enforce' || after.mode === 'strict')) return 'high';
+  if (before && pyTruthy(before) && before.mode === 'audit_only' && (after.mode === 'enforce' || after.mode === 'strict'))
+    return 'high';
   if (after.mode === 'strict' || after.state === 'active') return 'medium';
   if (changes.length > 3) return 'medium';
   return 'low';
@@ -127,7 +133,8 @@ export function rolloutRisk(before: Payload | null, after: RolloutRecord, change
 
 export function rolloutOperatorNotes(risk: Risk): string[] {
   const notes = ['Review policy diff, evidence references, and repository owner before applying.'];
-  if (risk === 'high' || risk === 'critical') notes.push('Route this rollout change through security approval before enforcement.');
+  if (risk === 'high' || risk === 'critical')
+    notes.push('Route this rollout change through security approval before enforcement.');
   return notes;
 }
 
@@ -135,7 +142,12 @@ export function rolloutOperatorNotes(risk: Risk): string[] {
  * build_rollout_change_plan: the current record (or null) merged with the requested fields, then
  * normalized. `now` stamps the record, `generatedAt` the plan (CAVRA reads the clock twice).
  */
-export function buildRolloutChangePlan(current: Payload | null, requested: Payload, now: string, generatedAt: string): RolloutChangePlanBody {
+export function buildRolloutChangePlan(
+  current: Payload | null,
+  requested: Payload,
+  now: string,
+  generatedAt: string,
+): RolloutChangePlanBody {
   const hasCurrent = current !== null && Object.keys(current).length > 0;
   const defined = Object.fromEntries(Object.entries(requested).filter(([, v]) => v !== undefined));
   const after = normalizeRolloutRecord({ ...(current ?? {}), ...defined }, now);

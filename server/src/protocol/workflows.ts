@@ -4,10 +4,32 @@
 // the open document's text (or the file) so a draft is exactly what the editor shows.
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
 import type {
-  ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalList, ApprovalListQuery, ApprovalRecord, BreakGlassRequest,
-  Decision, DecisionTestReport, DecisionTestRequest, DecisionWithApproval, EvaluateRequest, EvidenceList, EvidenceListQuery, EvidenceVerifyResult,
-  PackState, PolicyPackCatalog, PolicyPackDraft, PublishedPack, PublishPlan, PublishRequestResult, PublishResult,
-  RolloutChangePlan, RolloutChangeRequest, RolloutChangeResult, RolloutList, RolloutListQuery,
+  ApprovalCreateRequest,
+  ApprovalDecisionRequest,
+  ApprovalList,
+  ApprovalListQuery,
+  ApprovalRecord,
+  BreakGlassRequest,
+  Decision,
+  DecisionTestReport,
+  DecisionTestRequest,
+  DecisionWithApproval,
+  EvaluateRequest,
+  EvidenceList,
+  EvidenceListQuery,
+  EvidenceVerifyResult,
+  PackState,
+  PolicyPackCatalog,
+  PolicyPackDraft,
+  PublishedPack,
+  PublishPlan,
+  PublishRequestResult,
+  PublishResult,
+  RolloutChangePlan,
+  RolloutChangeRequest,
+  RolloutChangeResult,
+  RolloutList,
+  RolloutListQuery,
 } from './types';
 
 /** A request without parameters (send `{}`). */
@@ -77,7 +99,9 @@ const requests = {
   approve: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/approve'),
   deny: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/deny'),
   expire: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/expire'),
-  attachDecision: new RequestType<AttachDecisionParams, DecisionWithApproval, WorkflowErrorData>('cavra/approvals/attachDecision'),
+  attachDecision: new RequestType<AttachDecisionParams, DecisionWithApproval, WorkflowErrorData>(
+    'cavra/approvals/attachDecision',
+  ),
   breakGlass: new RequestType<BreakGlassRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/breakGlass'),
   rolloutPlan: new RequestType<RolloutChangeRequest, RolloutChangePlan, WorkflowErrorData>('cavra/rollouts/plan'),
   rolloutApply: new RequestType<RolloutChangeRequest, RolloutChangeResult, WorkflowErrorData>('cavra/rollouts/apply'),
@@ -92,7 +116,8 @@ export type WorkflowMethod = keyof typeof requests;
 type DeclaredParams<M extends WorkflowMethod> = (typeof requests)[M] extends RequestType<infer P, infer _R, infer _E> ? P : never;
 /** A request's params (in jsonrpc's words, `RequestParam`: what `sendRequest` takes for that type). */
 export type ParamsOf<M extends WorkflowMethod> = RequestParam<DeclaredParams<M>>;
-export type ResultOf<M extends WorkflowMethod> = (typeof requests)[M] extends RequestType<infer _P, infer R, infer _E> ? R : never;
+export type ResultOf<M extends WorkflowMethod> =
+  (typeof requests)[M] extends RequestType<infer _P, infer R, infer _E> ? R : never;
 export type WorkflowRequest<M extends WorkflowMethod> = RequestType<DeclaredParams<M>, ResultOf<M>, WorkflowErrorData>;
 
 /** The contract. Typed as a mapped type so that `WorkflowRequests[method]` keeps its types for a generic method. */
@@ -112,5 +137,13 @@ export type WorkflowHandlers = { readonly [M in WorkflowMethod]: (params: Params
 
 /** Methods that change state: refused in Restricted Mode, never retried. */
 export const MUTATING_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMethod>([
-  'publishRequest', 'publish', 'createApproval', 'approve', 'deny', 'expire', 'attachDecision', 'breakGlass', 'rolloutApply',
+  'publishRequest',
+  'publish',
+  'createApproval',
+  'approve',
+  'deny',
+  'expire',
+  'attachDecision',
+  'breakGlass',
+  'rolloutApply',
 ]);

@@ -34,7 +34,7 @@ export function readDer(bytes: Uint8Array, offset = 0): { node: DerNode; next: n
 /** The children of a constructed element (SEQUENCE, [n] …), in order. */
 export function derChildren(body: Uint8Array): DerNode[] {
   const out: DerNode[] = [];
-  for (let offset = 0; offset < body.length; ) {
+  for (let offset = 0; offset < body.length;) {
     const { node, next } = readDer(body, offset);
     out.push(node);
     offset = next;

@@ -1,13 +1,37 @@
 // Policy signing as CAVRA does it (SPEC 5): keys, sig.json creation and verification.
 export {
-  SigningKeyError, encodePrivateKeyPem, encodePublicKeyPem, generateKeyPair, parsePrivateKeyPem,
-  parsePublicKeyPem, publicKeyFromPrivate, publicKeySha256, trustedPublicKeys, writeKeyPair,
+  SigningKeyError,
+  encodePrivateKeyPem,
+  encodePublicKeyPem,
+  generateKeyPair,
+  parsePrivateKeyPem,
+  parsePublicKeyPem,
+  publicKeyFromPrivate,
+  publicKeySha256,
+  trustedPublicKeys,
+  writeKeyPair,
 } from './keys';
 export type { Ed25519KeyPair, WrittenKeyPair } from './keys';
 export {
-  SIGNATURE_SCHEMA_VERSION, digestMismatch, hmacSignature, policyFileDigest, readSignatureClaim, serializeSignature,
-  signPolicyBytes, signatureDowngrade, signatureKeyId, signingAlgorithm, verifyFailureAdvice, verifyPolicySignature,
+  SIGNATURE_SCHEMA_VERSION,
+  digestMismatch,
+  hmacSignature,
+  policyFileDigest,
+  readSignatureClaim,
+  serializeSignature,
+  signPolicyBytes,
+  signatureDowngrade,
+  signatureKeyId,
+  signingAlgorithm,
+  verifyFailureAdvice,
+  verifyPolicySignature,
 } from './signature';
 export type {
-  PolicySignature, SignatureClaim, SignPolicyOptions, SignatureAlgorithm, VerifyPolicyOptions, VerifyProblem, VerifyResult,
+  PolicySignature,
+  SignatureClaim,
+  SignPolicyOptions,
+  SignatureAlgorithm,
+  VerifyPolicyOptions,
+  VerifyProblem,
+  VerifyResult,
 } from './signature';

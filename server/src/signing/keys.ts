@@ -6,8 +6,18 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  DER_BIT_STRING, DER_INTEGER, DER_OCTET_STRING, DER_OID, DER_SEQUENCE, DerError, DerNode,
-  ED25519_OID, decodeOid, derChildren, describeOid, readDerExactly,
+  DER_BIT_STRING,
+  DER_INTEGER,
+  DER_OCTET_STRING,
+  DER_OID,
+  DER_SEQUENCE,
+  DerError,
+  DerNode,
+  ED25519_OID,
+  decodeOid,
+  derChildren,
+  describeOid,
+  readDerExactly,
 } from './der';
 import { PemError, decodePem, encodePem } from './pem';
 
@@ -72,7 +82,9 @@ export function parsePrivateKeyPem(pem: string, source?: string): Uint8Array {
       throw new SigningKeyError('this is a public key (BEGIN PUBLIC KEY); signing needs the .private.pem file');
     }
     if (block.label === 'OPENSSH PRIVATE KEY') {
-      throw new SigningKeyError('OpenSSH key format is not supported: create a PKCS#8 key with `cavra policy keygen` or `openssl genpkey -algorithm ed25519`');
+      throw new SigningKeyError(
+        'OpenSSH key format is not supported: create a PKCS#8 key with `cavra policy keygen` or `openssl genpkey -algorithm ed25519`',
+      );
     }
     const legacy = /^(RSA|EC|DSA) PRIVATE KEY$/.exec(block.label);
     if (legacy) throw new SigningKeyError(`not an Ed25519 key (${legacy[1]} key in a "${block.label}" PEM)`);
@@ -91,7 +103,9 @@ export function parsePublicKeyPem(pem: string, source?: string): Uint8Array {
       throw new SigningKeyError(`this is a private key ("${block.label}"); verification needs the .public.pem file`);
     }
     if (block.label === 'CERTIFICATE') {
-      throw new SigningKeyError('certificates are not supported: extract the key with `openssl x509 -pubkey -noout -in cert.pem`');
+      throw new SigningKeyError(
+        'certificates are not supported: extract the key with `openssl x509 -pubkey -noout -in cert.pem`',
+      );
     }
     if (block.label === 'RSA PUBLIC KEY') throw new SigningKeyError('not an Ed25519 key (RSA key in a "RSA PUBLIC KEY" PEM)');
     if (block.label !== 'PUBLIC KEY') {
@@ -110,7 +124,8 @@ export function writeKeyPair(dir: string, keyId: string, pair: Ed25519KeyPair = 
   const privateKeyPath = join(dir, `${keyId}.private.pem`);
   const publicKeyPath = join(dir, `${keyId}.public.pem`);
   for (const path of [privateKeyPath, publicKeyPath]) {
-    if (existsSync(path)) throw new SigningKeyError(`refusing to overwrite ${path}: choose another key id or move the existing key away`);
+    if (existsSync(path))
+      throw new SigningKeyError(`refusing to overwrite ${path}: choose another key id or move the existing key away`);
   }
   mkdirSync(dir, { recursive: true });
   // 'wx' closes the gap between the check above and the write: an existing file is never replaced.
@@ -183,7 +198,7 @@ function withSource<T>(source: string | undefined, parse: () => T): T {
     return parse();
   } catch (error) {
     const known = error instanceof SigningKeyError || error instanceof PemError || error instanceof DerError;
-    const message = known ? (error).message : 'malformed key';
+    const message = known ? error.message : 'malformed key';
     throw new SigningKeyError(source ? `${source}: ${message}` : message);
   }
 }
@@ -207,7 +222,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function trustedPublicKeys(keyDirectory: string): { file: string; pem: string }[] {
   let names: string[];
   try {
-    names = readdirSync(keyDirectory).filter((f) => f.endsWith('.public.pem')).sort();
+    names = readdirSync(keyDirectory)
+      .filter((f) => f.endsWith('.public.pem'))
+      .sort();
   } catch {
     return [];
   }

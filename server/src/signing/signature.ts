@@ -90,9 +90,17 @@ export function serializeSignature(sig: PolicySignature): string {
 }
 
 export type VerifyProblem =
-  | 'malformed-json' | 'missing-field' | 'unsupported-schema' | 'unknown-algorithm' | 'digest-mismatch'
-  | 'public-key-required' | 'untrusted-key' | 'invalid-public-key' | 'malformed-signature'
-  | 'signature-mismatch' | 'hmac-mismatch';
+  | 'malformed-json'
+  | 'missing-field'
+  | 'unsupported-schema'
+  | 'unknown-algorithm'
+  | 'digest-mismatch'
+  | 'public-key-required'
+  | 'untrusted-key'
+  | 'invalid-public-key'
+  | 'malformed-signature'
+  | 'signature-mismatch'
+  | 'hmac-mismatch';
 
 export interface VerifyPolicyOptions {
   /** Trusted public PEMs (file text); the one whose fingerprint the sig.json names is used. */
@@ -115,12 +123,13 @@ export interface VerifyResult {
 
 /** A sig.json read up to its digest: the first checks of `verifyPolicySignature`, in its order. */
 export type SignatureClaim =
-  | { ok: true; sig: Record<string, unknown>; algorithm: string; digest: string }
-  | { ok: false; failure: VerifyResult };
+  { ok: true; sig: Record<string, unknown>; algorithm: string; digest: string } | { ok: false; failure: VerifyResult };
 
 export function readSignatureClaim(sigJsonText: string, sigFile = 'policy.yaml.sig.json'): SignatureClaim {
-  const fail = (problem: VerifyProblem, message: string, algorithm?: string): SignatureClaim =>
-    ({ ok: false, failure: { ok: false, algorithm, message, problem, signatureChecked: false } });
+  const fail = (problem: VerifyProblem, message: string, algorithm?: string): SignatureClaim => ({
+    ok: false,
+    failure: { ok: false, algorithm, message, problem, signatureChecked: false },
+  });
   let payload: unknown;
   try {
     payload = JSON.parse(sigJsonText);
@@ -134,7 +143,11 @@ export function readSignatureClaim(sigJsonText: string, sigFile = 'policy.yaml.s
   const algorithm = typeof sig.algorithm === 'string' ? sig.algorithm : undefined;
   // Missing schema_version is tolerated as CAVRA does; a different one may mean different rules.
   if (sig.schema_version !== undefined && sig.schema_version !== SIGNATURE_SCHEMA_VERSION) {
-    return fail('unsupported-schema', `${sigFile} has schema_version ${JSON.stringify(sig.schema_version)}; this version reads "${SIGNATURE_SCHEMA_VERSION}"`, algorithm);
+    return fail(
+      'unsupported-schema',
+      `${sigFile} has schema_version ${JSON.stringify(sig.schema_version)}; this version reads "${SIGNATURE_SCHEMA_VERSION}"`,
+      algorithm,
+    );
   }
   for (const field of ['algorithm', 'digest', 'signature']) {
     if (typeof sig[field] !== 'string') {
@@ -162,8 +175,13 @@ export function verifyPolicySignature(bytes: Uint8Array, sigJsonText: string, op
   const claimed = claim.digest;
   const actual = policyFileDigest(bytes);
   if (claimed !== actual) return digestMismatch(sigFile, claimed, actual, algorithm);
-  const fail = (problem: VerifyProblem, message: string): VerifyResult =>
-    ({ ok: false, algorithm, message, problem, signatureChecked: false });
+  const fail = (problem: VerifyProblem, message: string): VerifyResult => ({
+    ok: false,
+    algorithm,
+    message,
+    problem,
+    signatureChecked: false,
+  });
   const signature = sig.signature as string;
   switch (algorithm) {
     case 'Ed25519':
@@ -172,16 +190,29 @@ export function verifyPolicySignature(bytes: Uint8Array, sigJsonText: string, op
     case 'SHA256':
       return verifyHmac(bytes, algorithm, signature, opts.hmacKey, actual.slice('sha256:'.length));
     default:
-      return fail('unknown-algorithm', `${sigFile} has unknown algorithm ${JSON.stringify(algorithm)}: CAVRA signs with Ed25519, HS256 or SHA256`);
+      return fail(
+        'unknown-algorithm',
+        `${sigFile} has unknown algorithm ${JSON.stringify(algorithm)}: CAVRA signs with Ed25519, HS256 or SHA256`,
+      );
   }
 }
 
 function verifyEd25519(
-  bytes: Uint8Array, sig: Record<string, unknown>, signature: string, trusted: string[], sigFile: string,
+  bytes: Uint8Array,
+  sig: Record<string, unknown>,
+  signature: string,
+  trusted: string[],
+  sigFile: string,
 ): VerifyResult {
-  const fail = (problem: VerifyProblem, message: string): VerifyResult =>
-    ({ ok: false, algorithm: 'Ed25519', message, problem, signatureChecked: false });
-  if (trusted.length === 0) return fail('public-key-required', 'public key is required for Ed25519 policy signature verification');
+  const fail = (problem: VerifyProblem, message: string): VerifyResult => ({
+    ok: false,
+    algorithm: 'Ed25519',
+    message,
+    problem,
+    signatureChecked: false,
+  });
+  if (trusted.length === 0)
+    return fail('public-key-required', 'public key is required for Ed25519 policy signature verification');
   const fingerprint = sig.public_key_sha256;
   if (typeof fingerprint !== 'string') return fail('missing-field', `${sigFile} has no "public_key_sha256" string field`);
   const keyName = typeof sig.key_id === 'string' ? ` (key_id "${sig.key_id}")` : '';
@@ -190,9 +221,12 @@ function verifyEd25519(
   if (pem === undefined) {
     // Git on Windows may check .pem files out with CRLF; CAVRA hashes the raw bytes, so they differ.
     const crlf = trusted.some((candidate) => publicKeySha256(candidate.replace(/\r\n/g, '\n')) === fingerprint);
-    return fail('untrusted-key', crlf
-      ? `policy signing public key fingerprint mismatch: the trusted key${keyName} matches only with LF line endings; CAVRA hashes the PEM file bytes, so check the key out with LF (.gitattributes: *.pem -text)`
-      : `policy signing public key fingerprint mismatch: the signing key ${fingerprint}${keyName} is not among the ${trusted.length} trusted key(s)`);
+    return fail(
+      'untrusted-key',
+      crlf
+        ? `policy signing public key fingerprint mismatch: the trusted key${keyName} matches only with LF line endings; CAVRA hashes the PEM file bytes, so check the key out with LF (.gitattributes: *.pem -text)`
+        : `policy signing public key fingerprint mismatch: the signing key ${fingerprint}${keyName} is not among the ${trusted.length} trusted key(s)`,
+    );
   }
   let publicKey: Uint8Array;
   try {
@@ -202,7 +236,10 @@ function verifyEd25519(
   }
   const raw = decodeBase64Strict(signature);
   if (!raw || raw.length !== 64) {
-    return fail('malformed-signature', `Ed25519 signature mismatch: "signature" is not the base64 of a 64-byte Ed25519 signature`);
+    return fail(
+      'malformed-signature',
+      `Ed25519 signature mismatch: "signature" is not the base64 of a 64-byte Ed25519 signature`,
+    );
   }
   // zip215: false is noble's RFC 8032 branch, the stricter rules OpenSSL (CAVRA's backend) applies.
   if (!ed.verify(raw, bytes, publicKey, { zip215: false })) {
@@ -212,23 +249,38 @@ function verifyEd25519(
 }
 
 function verifyHmac(
-  bytes: Uint8Array, algorithm: 'HS256' | 'SHA256', signature: string, hmacKey: string | undefined, digestHex: string,
+  bytes: Uint8Array,
+  algorithm: 'HS256' | 'SHA256',
+  signature: string,
+  hmacKey: string | undefined,
+  digestHex: string,
 ): VerifyResult {
-  const fail = (problem: VerifyProblem, message: string): VerifyResult =>
-    ({ ok: false, algorithm, message, problem, signatureChecked: false });
+  const fail = (problem: VerifyProblem, message: string): VerifyResult => ({
+    ok: false,
+    algorithm,
+    message,
+    problem,
+    signatureChecked: false,
+  });
   const verified: VerifyResult = { ok: true, algorithm, message: `verified ${algorithm} signature`, signatureChecked: true };
   if (hmacKey) {
     // Like CAVRA, a given key is compared whatever the algorithm, so a digest-only SHA256 file fails.
     if (signature === hmacSignature(hmacKey, bytes)) return verified;
-    return fail('hmac-mismatch', algorithm === 'SHA256'
-      ? 'HMAC signature mismatch: this is a digest-only SHA256 signature, which CAVRA rejects whenever an HMAC key is set'
-      : 'HMAC signature mismatch: the policy was signed with a different HMAC key');
+    return fail(
+      'hmac-mismatch',
+      algorithm === 'SHA256'
+        ? 'HMAC signature mismatch: this is a digest-only SHA256 signature, which CAVRA rejects whenever an HMAC key is set'
+        : 'HMAC signature mismatch: the policy was signed with a different HMAC key',
+    );
   }
   if (algorithm === 'HS256') return { ...verified, signatureChecked: false };
   // CAVRA accepts a SHA256 file on its digest alone; we are stricter and also recompute the
   // digest-keyed HMAC, so a hand-edited "signature" cannot pass.
   if (signature !== hmacSignature(digestHex, bytes)) {
-    return fail('signature-mismatch', 'SHA256 signature mismatch: "signature" is not HMAC-SHA256 of the file keyed with its digest');
+    return fail(
+      'signature-mismatch',
+      'SHA256 signature mismatch: "signature" is not HMAC-SHA256 of the file keyed with its digest',
+    );
   }
   return verified;
 }

@@ -13,11 +13,22 @@ function failing(detail: string, status = 400): SelectedBackend {
 }
 
 /** `signatures`: the editor's signature states, shared with its diagnostics so that one check serves both. */
-export function createWorkflowBackend(s: WorkflowSettings, folder: string, token: () => string | null, signatures?: SignatureStates): SelectedBackend {
+export function createWorkflowBackend(
+  s: WorkflowSettings,
+  folder: string,
+  token: () => string | null,
+  signatures?: SignatureStates,
+): SelectedBackend {
   if (s.backend === 'remote') {
-    if (!s.remoteUrl) return failing('cavra.backend is "remote" but cavra.remote.url is empty: set the CAVRA server URL in settings');
+    if (!s.remoteUrl)
+      return failing('cavra.backend is "remote" but cavra.remote.url is empty: set the CAVRA server URL in settings');
     try {
-      return new RemoteBackend({ url: s.remoteUrl, token: () => token() ?? undefined, timeoutMs: s.remoteTimeoutMs, authHint: 'run "CAVRA: Set Remote Token" to set or refresh the token' });
+      return new RemoteBackend({
+        url: s.remoteUrl,
+        token: () => token() ?? undefined,
+        timeoutMs: s.remoteTimeoutMs,
+        authHint: 'run "CAVRA: Set Remote Token" to set or refresh the token',
+      });
     } catch (e) {
       return failing(`cavra.remote.url: ${(e as Error).message}`);
     }

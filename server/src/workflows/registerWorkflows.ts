@@ -2,8 +2,15 @@
 // command `cavra.server.<method>` (arguments: [params]) for editors without a custom client.
 import { ResponseError, type Connection } from 'vscode-languageserver/node';
 import {
-  isWorkflowMethod, MUTATING_METHODS, StoreChangedNotification, WORKFLOW_METHODS, WorkflowRequests,
-  type ParamsOf, type ResultOf, type WorkflowErrorData, type WorkflowMethod,
+  isWorkflowMethod,
+  MUTATING_METHODS,
+  StoreChangedNotification,
+  WORKFLOW_METHODS,
+  WorkflowRequests,
+  type ParamsOf,
+  type ResultOf,
+  type WorkflowErrorData,
+  type WorkflowMethod,
 } from '../protocol';
 import { errorData, type WorkflowService } from './workflowService';
 
@@ -13,7 +20,10 @@ export const WORKFLOW_COMMANDS = WORKFLOW_METHODS.map((m) => `cavra.server.${m}`
 const WORKFLOW_ERROR_CODE = -32099;
 
 export function registerWorkflows(connection: Connection, service: WorkflowService, backendKind: () => 'local' | 'remote'): void {
-  const run = async <M extends WorkflowMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M> | ResponseError<WorkflowErrorData>> => {
+  const run = async <M extends WorkflowMethod>(
+    method: M,
+    params: ParamsOf<M>,
+  ): Promise<ResultOf<M> | ResponseError<WorkflowErrorData>> => {
     try {
       const result = await service.handle(method, params);
       if (MUTATING_METHODS.has(method)) void connection.sendNotification(StoreChangedNotification, { method });

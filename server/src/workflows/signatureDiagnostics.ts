@@ -12,13 +12,28 @@ import { verifyFailureAdvice, type VerifyProblem } from '../signing';
 /** The editor's way to publish a pack again, through an approval. */
 const REPUBLISH = 'Plan Publish → Request Publish Approval → Publish Signed';
 
-export function signatureDiagnostics(file: string, text: string, keyDirectory: string, hmacKey: string | undefined, signatures: SignatureStates): Diagnostic[] {
+export function signatureDiagnostics(
+  file: string,
+  text: string,
+  keyDirectory: string,
+  hmacKey: string | undefined,
+  signatures: SignatureStates,
+): Diagnostic[] {
   if (basename(file) !== 'policy.yaml') return [];
-  const state = packState(basename(dirname(file)), file, Buffer.from(text, 'utf8'), { signatures, keyDirectory, hmacKey, evidence: [] });
+  const state = packState(basename(dirname(file)), file, Buffer.from(text, 'utf8'), {
+    signatures,
+    keyDirectory,
+    hmacKey,
+    evidence: [],
+  });
   if (state.signature === 'verified' || state.signature === 'unsigned') return [];
-  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: Math.max(1, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')) } };
-  const message = state.signature === 'modified'
-    ? `This published policy was modified since it was signed (${state.signature_message}). CAVRA will refuse it at verification. Do not sign it again: that would bless a change nobody approved. Revert the edit, or publish the change through an approval: ${REPUBLISH} (a draft in policy.draft.yaml keeps the signed pack intact meanwhile).`
-    : `The signature of this published policy does not verify: ${state.signature_message}. ${verifyFailureAdvice(state.signature_problem as VerifyProblem | undefined, REPUBLISH)}`;
+  const range = {
+    start: { line: 0, character: 0 },
+    end: { line: 0, character: Math.max(1, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')) },
+  };
+  const message =
+    state.signature === 'modified'
+      ? `This published policy was modified since it was signed (${state.signature_message}). CAVRA will refuse it at verification. Do not sign it again: that would bless a change nobody approved. Revert the edit, or publish the change through an approval: ${REPUBLISH} (a draft in policy.draft.yaml keeps the signed pack intact meanwhile).`
+      : `The signature of this published policy does not verify: ${state.signature_message}. ${verifyFailureAdvice(state.signature_problem as VerifyProblem | undefined, REPUBLISH)}`;
   return [makeDiagnostic(range, DiagnosticSeverity.Error, 'signature-mismatch', message, { path: [] })];
 }

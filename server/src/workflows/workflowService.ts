@@ -5,7 +5,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BackendError, type Backend, type WorkspaceOperations } from '../backend/backend';
-import { MUTATING_METHODS, type BackendInfo, type ParamsOf, type ResultOf, type WorkflowHandlers, type WorkflowMethod } from '../protocol';
+import {
+  MUTATING_METHODS,
+  type BackendInfo,
+  type ParamsOf,
+  type ResultOf,
+  type WorkflowHandlers,
+  type WorkflowMethod,
+} from '../protocol';
 import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
 export type SelectedBackend = Backend & Partial<WorkspaceOperations>;
@@ -20,7 +27,10 @@ export interface WorkflowEnvironment {
 }
 
 export class WorkflowError extends Error {
-  constructor(readonly status: number, readonly detail: string) {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
     super(detail);
   }
 }
@@ -40,7 +50,10 @@ export class WorkflowService {
     const b = e.backend as SelectedBackend & { session?: () => Promise<{ actor?: { actor?: string } | null }> };
     if (e.settings.backend !== 'remote' || typeof b.session !== 'function' || !e.settings.trusted) return Promise.resolve(null);
     if (this.session?.backend !== b) {
-      const actor = b.session().then((s) => s?.actor?.actor ?? null, () => null);
+      const actor = b.session().then(
+        (s) => s?.actor?.actor ?? null,
+        () => null,
+      );
       this.session = { backend: b, actor };
     }
     return this.session.actor;
@@ -51,8 +64,11 @@ export class WorkflowService {
     // The editor does not analyse a file above cavra.maxFileSizeMb; neither is it parsed for a plan or
     // a publish (50 MB of YAML would hold the server for tens of seconds and gigabytes).
     const limit = e.settings.maxFileSizeMb * 1024 * 1024;
-    const tooLarge = (bytes: number) => new WorkflowError(413,
-      `${file} is ${(bytes / 1048576).toFixed(1)} MB, above the ${e.settings.maxFileSizeMb} MB limit (setting cavra.maxFileSizeMb): it was not read as a draft`);
+    const tooLarge = (bytes: number) =>
+      new WorkflowError(
+        413,
+        `${file} is ${(bytes / 1048576).toFixed(1)} MB, above the ${e.settings.maxFileSizeMb} MB limit (setting cavra.maxFileSizeMb): it was not read as a draft`,
+      );
     const open = e.openText(uri);
     if (open !== undefined) {
       if (open.length > limit || Buffer.byteLength(open, 'utf8') > limit) throw tooLarge(Buffer.byteLength(open, 'utf8'));
@@ -73,7 +89,9 @@ export class WorkflowService {
       kind: e.settings.backend,
       location: e.settings.backend === 'remote' ? e.settings.remoteUrl : e.folder,
       actor: await this.remoteActor(e),
-      restricted: e.settings.trusted ? null : 'Restricted Mode: publishing, signing, approvals, rollout changes and remote calls are disabled until the workspace is trusted.',
+      restricted: e.settings.trusted
+        ? null
+        : 'Restricted Mode: publishing, signing, approvals, rollout changes and remote calls are disabled until the workspace is trusted.',
     };
   }
 
@@ -81,7 +99,10 @@ export class WorkflowService {
   async handle<M extends WorkflowMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
     const e = this.env();
     if (!e.settings.trusted && (MUTATING_METHODS.has(method) || (e.settings.backend === 'remote' && method !== 'backendInfo'))) {
-      throw new WorkflowError(403, `${method} is disabled in Restricted Mode: trust this workspace to publish, sign, record approvals or call a remote CAVRA server.`);
+      throw new WorkflowError(
+        403,
+        `${method} is disabled in Restricted Mode: trust this workspace to publish, sign, record approvals or call a remote CAVRA server.`,
+      );
     }
     const handler: WorkflowHandlers[M] = this.handlers(e)[method];
     return handler(params);
@@ -103,21 +124,37 @@ export class WorkflowService {
       publishedPack: (p) => b.publishedPack(String(p.policy_id ?? '')),
       draftPreview: async (p) => b.draft(this.draftText(e, p.uri)),
       publishPlan: async (p) => b.publishPlan(this.draftText(e, p.uri)),
-      publishRequest: async (p) => b.publishRequest({ ...this.draftText(e, p.uri), requested_by: p.requested_by, approver_group: p.approver_group, ttl_hours: p.ttl_hours }),
+      publishRequest: async (p) =>
+        b.publishRequest({
+          ...this.draftText(e, p.uri),
+          requested_by: p.requested_by,
+          approver_group: p.approver_group,
+          ttl_hours: p.ttl_hours,
+        }),
       publish: async (p) => {
         const keyDir = signingKeyDirectory(e.settings, e.folder);
         let private_key_pem: string | undefined;
         if (p.key_id) {
-          if (/[\\/]|\.\./.test(String(p.key_id))) throw new WorkflowError(400, `key id ${JSON.stringify(p.key_id)} is not a plain name`);
+          if (/[\\/]|\.\./.test(String(p.key_id)))
+            throw new WorkflowError(400, `key id ${JSON.stringify(p.key_id)} is not a plain name`);
           const keyFile = join(keyDir, `${p.key_id}.private.pem`);
           try {
             private_key_pem = readFileSync(keyFile, 'utf8');
           } catch (err) {
-            throw new WorkflowError(400, `cannot read the signing key ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+            throw new WorkflowError(
+              400,
+              `cannot read the signing key ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+            );
           }
         }
         const hmac_key = private_key_pem ? undefined : hmacKeyOf(e.settings);
-        return b.publish({ ...this.draftText(e, p.uri), approval_id: p.approval_id, signer: p.signer, actor: p.signer, signing: { private_key_pem, key_id: p.key_id, hmac_key } });
+        return b.publish({
+          ...this.draftText(e, p.uri),
+          approval_id: p.approval_id,
+          signer: p.signer,
+          actor: p.signer,
+          signing: { private_key_pem, key_id: p.key_id, hmac_key },
+        });
       },
       listApprovals: (q) => b.listApprovals(q ?? {}),
       getApproval: (p) => b.getApproval(p.approval_id),

@@ -48,9 +48,11 @@ export function readWorkflowSettings(raw: Record<string, unknown> | null | undef
   return {
     backend: r.backend === 'remote' ? 'remote' : 'local',
     remoteUrl: str(remote.url, ''),
-    remoteTimeoutMs: typeof remote.timeoutMs === 'number' && remote.timeoutMs > 0 ? remote.timeoutMs : defaultWorkflowSettings.remoteTimeoutMs,
+    remoteTimeoutMs:
+      typeof remote.timeoutMs === 'number' && remote.timeoutMs > 0 ? remote.timeoutMs : defaultWorkflowSettings.remoteTimeoutMs,
     policyRoot: str(r.policyRoot, DEFAULT_POLICY_ROOT) || DEFAULT_POLICY_ROOT,
-    signingKeyDirectory: str(signing.keyDirectory, defaultWorkflowSettings.signingKeyDirectory) || defaultWorkflowSettings.signingKeyDirectory,
+    signingKeyDirectory:
+      str(signing.keyDirectory, defaultWorkflowSettings.signingKeyDirectory) || defaultWorkflowSettings.signingKeyDirectory,
     // An untrusted workspace may not pick an environment variable for the server to read as a key
     // (its settings could name any secret); HS256 signatures are then checked on their digest alone.
     hmacKeyEnv: trusted ? str(signing.hmacKeyEnv, defaultWorkflowSettings.hmacKeyEnv) : '',
@@ -58,7 +60,8 @@ export function readWorkflowSettings(raw: Record<string, unknown> | null | undef
     inventoryStore: str(store.inventory, ''),
     oidcConfig: str(auth.oidcConfig, ''),
     rbacFile: str(auth.rbacFile, ''),
-    maxFileSizeMb: typeof r.maxFileSizeMb === 'number' && r.maxFileSizeMb > 0 ? r.maxFileSizeMb : defaultWorkflowSettings.maxFileSizeMb,
+    maxFileSizeMb:
+      typeof r.maxFileSizeMb === 'number' && r.maxFileSizeMb > 0 ? r.maxFileSizeMb : defaultWorkflowSettings.maxFileSizeMb,
     trusted,
   };
 }
@@ -76,7 +79,11 @@ export function workflowPolicyRoot(s: WorkflowSettings, folder: string, env: Nod
 }
 
 /** The policy roots the language service indexes: one per workspace folder ({@link resolvePolicyRoot} decides). */
-export function languagePolicyRoots(s: WorkflowSettings, folders: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+export function languagePolicyRoots(
+  s: WorkflowSettings,
+  folders: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   return [...new Set(folders.map((f) => workflowPolicyRoot(s, f, env)))];
 }
 

@@ -42,7 +42,10 @@ function moduleMap(bundle: string): (line: number) => string {
     let found = '(bundle prelude)';
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (starts[mid][0] <= line) { found = starts[mid][1]; lo = mid + 1; } else hi = mid - 1;
+      if (starts[mid][0] <= line) {
+        found = starts[mid][1];
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
     return found;
   };
@@ -82,12 +85,23 @@ export function summarizeProfile(profile: CpuProfile, bundle: string, sinceUs: n
     window: '',
     totalMs: totalUs / 1000,
     hottest: all.slice(0, top),
-    modules: [...modules].map(([module, selfMs]) => ({ module, selfMs })).sort((a, b) => b.selfMs - a.selfMs).slice(0, top),
+    modules: [...modules]
+      .map(([module, selfMs]) => ({ module, selfMs }))
+      .sort((a, b) => b.selfMs - a.selfMs)
+      .slice(0, top),
   };
 }
 
 /** Runs `serverJs` (an unminified bundle) under --cpu-prof: open, then `edits` one-character edits. */
-export async function profileEdits(spec: ServerSpec, serverJs: string, workspace: string, policy: GeneratedPolicy, uri: string, edits: number, limitMs: number): Promise<ProfileSummary> {
+export async function profileEdits(
+  spec: ServerSpec,
+  serverJs: string,
+  workspace: string,
+  policy: GeneratedPolicy,
+  uri: string,
+  edits: number,
+  limitMs: number,
+): Promise<ProfileSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'cavra-bench-prof-'));
   try {
     const profiled: ServerSpec = { ...spec, args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, serverJs, '--stdio'] };
@@ -100,7 +114,12 @@ export async function profileEdits(spec: ServerSpec, serverJs: string, workspace
       sinceUs = Number(process.hrtime.bigint() / 1000n); // same monotonic clock as the profile's timestamps on Linux
       for (let i = 0; i < edits; i++) {
         const started = performance.now();
-        await session.insert(uri, { line: policy.places.middleEntryLine, character: policy.places.middleEntryColumn }, 'x', limitMs);
+        await session.insert(
+          uri,
+          { line: policy.places.middleEntryLine, character: policy.places.middleEntryColumn },
+          'x',
+          limitMs,
+        );
         editMs.push(performance.now() - started);
         await sleep(50);
       }

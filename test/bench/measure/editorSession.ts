@@ -23,8 +23,14 @@ export interface ServerResults {
 
 export function emptyResults(): ServerResults {
   return {
-    open: new Samples(), edit: new Samples(), hoverEntry: new Samples(), hoverKey: new Samples(), completion: new Samples(),
-    rssAfterOpen: [], peakRss: [], diagnostics: undefined,
+    open: new Samples(),
+    edit: new Samples(),
+    hoverEntry: new Samples(),
+    hoverKey: new Samples(),
+    completion: new Samples(),
+    rssAfterOpen: [],
+    peakRss: [],
+    diagnostics: undefined,
   };
 }
 
@@ -41,7 +47,14 @@ export interface SessionPlan {
 class StopSession extends Error {}
 
 /** Runs one session and adds its timings to `out`; never throws for a server's failure. */
-export async function runEditorSession(spec: ServerSpec, workspace: string, policy: GeneratedPolicy, uri: string, plan: SessionPlan, out: ServerResults): Promise<void> {
+export async function runEditorSession(
+  spec: ServerSpec,
+  workspace: string,
+  policy: GeneratedPolicy,
+  uri: string,
+  plan: SessionPlan,
+  out: ServerResults,
+): Promise<void> {
   const all = [out.open, out.edit, out.hoverEntry, out.hoverKey, out.completion];
   if (out.open.timeouts || out.open.failure) return; // one cold open past the limit is enough to know
   let session: LspSession;
@@ -73,12 +86,21 @@ export async function runEditorSession(spec: ServerSpec, workspace: string, poli
     if (mem) out.rssAfterOpen.push(mem.rss);
     await session.settle(300, 5_000);
     for (let i = 0; i < plan.edits; i++) {
-      await step(out.edit, plan.stepLimitMs, () => session.insert(uri, at(places.middleEntryLine, places.middleEntryColumn), 'x', plan.stepLimitMs));
+      await step(out.edit, plan.stepLimitMs, () =>
+        session.insert(uri, at(places.middleEntryLine, places.middleEntryColumn), 'x', plan.stepLimitMs),
+      );
       await sleep(50);
     }
-    for (let i = 0; i < plan.queries; i++) await step(out.hoverEntry, plan.stepLimitMs, () => session.hover(uri, at(places.allowEntryLine, 10), plan.stepLimitMs));
-    for (let i = 0; i < plan.queries; i++) await step(out.hoverKey, plan.stepLimitMs, () => session.hover(uri, at(places.keyLine, places.keyColumn + 2), plan.stepLimitMs));
-    for (let i = 0; i < plan.queries; i++) await step(out.completion, plan.stepLimitMs, () => session.completion(uri, at(places.completionLine, places.completionColumn), plan.stepLimitMs));
+    for (let i = 0; i < plan.queries; i++)
+      await step(out.hoverEntry, plan.stepLimitMs, () => session.hover(uri, at(places.allowEntryLine, 10), plan.stepLimitMs));
+    for (let i = 0; i < plan.queries; i++)
+      await step(out.hoverKey, plan.stepLimitMs, () =>
+        session.hover(uri, at(places.keyLine, places.keyColumn + 2), plan.stepLimitMs),
+      );
+    for (let i = 0; i < plan.queries; i++)
+      await step(out.completion, plan.stepLimitMs, () =>
+        session.completion(uri, at(places.completionLine, places.completionColumn), plan.stepLimitMs),
+      );
   } catch (e) {
     if (!(e instanceof StopSession)) throw e;
     if (out.open.timeouts) {

@@ -5,10 +5,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
-  CompletionRequest, ConfigurationRequest, createProtocolConnection, DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification, ExitNotification, HoverRequest, InitializedNotification, InitializeRequest,
-  PublishDiagnosticsNotification, RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
-  type ConfigurationItem, type Position, type ProtocolConnection, type PublishDiagnosticsParams,
+  CompletionRequest,
+  ConfigurationRequest,
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ConfigurationItem,
+  type Position,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 
 export interface ServerSpec {
@@ -38,9 +52,17 @@ export class LspSession {
   private stderr = '';
   private version = 0;
 
-  private constructor(readonly spec: ServerSpec, private readonly proc: ChildProcess, private readonly connection: ProtocolConnection) {
-    proc.stderr!.on('data', (b: Buffer) => { this.stderr = (this.stderr + b.toString()).slice(-4000); });
-    proc.on('exit', (code, signal) => { this.exited = `exited (code ${code}, signal ${signal})`; });
+  private constructor(
+    readonly spec: ServerSpec,
+    private readonly proc: ChildProcess,
+    private readonly connection: ProtocolConnection,
+  ) {
+    proc.stderr!.on('data', (b: Buffer) => {
+      this.stderr = (this.stderr + b.toString()).slice(-4000);
+    });
+    proc.on('exit', (code, signal) => {
+      this.exited = `exited (code ${code}, signal ${signal})`;
+    });
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.lastPublishAt = performance.now();
       const ready = this.waiters.filter((w) => w.match(p));
@@ -55,7 +77,8 @@ export class LspSession {
     // What else these servers send; any other request gets the protocol's MethodNotFound answer.
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('client/unregisterCapability', () => null);
-    for (const method of ['window/logMessage', 'window/showMessage', 'telemetry/event', '$/progress']) connection.onNotification(method, () => undefined);
+    for (const method of ['window/logMessage', 'window/showMessage', 'telemetry/event', '$/progress'])
+      connection.onNotification(method, () => undefined);
     connection.onError(() => undefined);
   }
 
@@ -64,26 +87,34 @@ export class LspSession {
   }
 
   static async start(spec: ServerSpec, workspace: string, limitMs: number): Promise<LspSession> {
-    const proc = spawn(spec.node, spec.args, { cwd: workspace, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CAVRA_POLICY_DIR: '' } });
+    const proc = spawn(spec.node, spec.args, {
+      cwd: workspace,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, CAVRA_POLICY_DIR: '' },
+    });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const session = new LspSession(spec, proc, connection);
     connection.listen();
     const rootUri = pathToFileURL(workspace).href;
     try {
-      await session.bounded(connection.sendRequest(InitializeRequest.type, {
-        processId: process.pid,
-        rootUri,
-        workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-        capabilities: {
-          workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
-          textDocument: {
-            synchronization: { dynamicRegistration: false },
-            publishDiagnostics: { versionSupport: true },
-            hover: { contentFormat: ['markdown', 'plaintext'] },
-            completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+      await session.bounded(
+        connection.sendRequest(InitializeRequest.type, {
+          processId: process.pid,
+          rootUri,
+          workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+          capabilities: {
+            workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
+            textDocument: {
+              synchronization: { dynamicRegistration: false },
+              publishDiagnostics: { versionSupport: true },
+              hover: { contentFormat: ['markdown', 'plaintext'] },
+              completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+            },
           },
-        },
-      }), 'initialize', limitMs);
+        }),
+        'initialize',
+        limitMs,
+      );
       await connection.sendNotification(InitializedNotification.type, {});
       // Both servers pull their settings after `initialized`; open only once that is done and quiet,
       // so the cold-open time is the document's, not the start-up's.
@@ -100,7 +131,9 @@ export class LspSession {
   async open(uri: string, text: string, limitMs: number): Promise<PublishDiagnosticsParams> {
     this.version = 1;
     const first = this.nextPublication(uri, 1, limitMs);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: this.spec.languageId, version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: this.spec.languageId, version: 1, text },
+    });
     return first;
   }
 
@@ -120,7 +153,11 @@ export class LspSession {
   }
 
   completion(uri: string, position: Position, limitMs: number): Promise<unknown> {
-    return this.bounded(this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }), 'completion', limitMs);
+    return this.bounded(
+      this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }),
+      'completion',
+      limitMs,
+    );
   }
 
   /** Waits until no diagnostics were published for `quietMs` (bounded), so late publications of one step do not end the next. */
@@ -155,18 +192,26 @@ export class LspSession {
     const match = this.spec.publishesVersions
       ? (p: PublishDiagnosticsParams) => p.uri === uri && p.version === version
       : (p: PublishDiagnosticsParams) => p.uri === uri;
-    return this.bounded(new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })), `diagnostics for version ${version}`, limitMs);
+    return this.bounded(
+      new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })),
+      `diagnostics for version ${version}`,
+      limitMs,
+    );
   }
 
   private until(condition: () => boolean, what: string, limitMs: number): Promise<void> {
     const deadline = performance.now() + limitMs;
-    return this.bounded(new Promise<void>((resolve) => {
-      const tick = () => {
-        if (condition()) resolve();
-        else if (performance.now() < deadline) setTimeout(tick, 10);
-      };
-      tick();
-    }), what, limitMs);
+    return this.bounded(
+      new Promise<void>((resolve) => {
+        const tick = () => {
+          if (condition()) resolve();
+          else if (performance.now() < deadline) setTimeout(tick, 10);
+        };
+        tick();
+      }),
+      what,
+      limitMs,
+    );
   }
 
   private bounded<T>(p: Promise<T>, what: string, limitMs: number): Promise<T> {
@@ -175,12 +220,20 @@ export class LspSession {
     const failure = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new TimeoutError(`${this.spec.name}: no ${what} within ${limitMs / 1000} s`)), limitMs);
       const check = () => {
-        if (this.exited) reject(new Error(`${this.spec.name} ${this.exited} while waiting for ${what}${this.stderr ? `: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+        if (this.exited)
+          reject(
+            new Error(
+              `${this.spec.name} ${this.exited} while waiting for ${what}${this.stderr ? `: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+            ),
+          );
         else poll = setTimeout(check, 50);
       };
       check();
     });
-    return Promise.race([p, failure]).finally(() => { clearTimeout(timer); clearTimeout(poll); });
+    return Promise.race([p, failure]).finally(() => {
+      clearTimeout(timer);
+      clearTimeout(poll);
+    });
   }
 }
 

@@ -16,8 +16,13 @@ export interface Machine {
 export function describeMachine(loadAtStart: number): Machine {
   const list = cpus();
   return {
-    cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length, ramBytes: totalmem(), benchNode: process.version, date: new Date().toISOString(),
-    loadAtStart, loadAtEnd: loadavg()[0],
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    ramBytes: totalmem(),
+    benchNode: process.version,
+    date: new Date().toISOString(),
+    loadAtStart,
+    loadAtEnd: loadavg()[0],
   };
 }
 
@@ -29,7 +34,11 @@ export function sourceRevision(repo: string): string {
   if (process.env.CAVRA_BENCH_SOURCE) return process.env.CAVRA_BENCH_SOURCE;
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8', timeout: 10_000 });
   if (head.status !== 0) return 'unknown (not a git checkout)';
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repo, encoding: 'utf8', timeout: 10_000 });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   return `${head.stdout.trim()}${dirty.stdout.trim() ? ' plus uncommitted changes in the working tree' : ''}`;
 }
 

@@ -14,7 +14,13 @@ export interface SigningTimes {
 }
 
 export function signingTimes(text: string, reps: number): SigningTimes {
-  const t: SigningTimes = { load: new Samples(), draftDigest: new Samples(), sign: new Samples(), verify: new Samples(), total: new Samples() };
+  const t: SigningTimes = {
+    load: new Samples(),
+    draftDigest: new Samples(),
+    sign: new Samples(),
+    verify: new Samples(),
+    total: new Samples(),
+  };
   const keys = generateKeyPair();
   const bytes = new TextEncoder().encode(text);
   const timed = <T>(s: Samples, f: () => T): T => {
@@ -28,7 +34,9 @@ export function signingTimes(text: string, reps: number): SigningTimes {
     const value = timed(t.load, () => loadPolicyValue(text, 'policy.yaml'));
     timed(t.draftDigest, () => policyDigest(buildPolicyPack(value)));
     const sig = timed(t.sign, () => signPolicyBytes(bytes, { privateKeyPem: keys.privateKeyPem, signer: 'bench' }));
-    const result = timed(t.verify, () => verifyPolicySignature(bytes, serializeSignature(sig), { publicKeyPems: [keys.publicKeyPem] }));
+    const result = timed(t.verify, () =>
+      verifyPolicySignature(bytes, serializeSignature(sig), { publicKeyPems: [keys.publicKeyPem] }),
+    );
     t.total.add(performance.now() - started);
     if (!result.ok) t.verify.fail(result.message);
   }

@@ -38,12 +38,34 @@ const TEAMS = ['pay', 'ledger', 'auth', 'billing', 'search', 'api', 'risk', 'web
 const ROOTS = ['src', 'svc', 'infra', 'deploy', 'config', 'tf', 'k8s', 'data', 'pkg'];
 const FILES = ['*.pem', '*.key', 'secrets.*', '*.env', '.env.*', '*token*', '*.tfstate', 'id_rsa*', '*.p12'];
 const WRITE_FILES = ['**', '*.tf', '*.yaml', 'Dockerfile', '*.lock', 'migrations/**', 'CODEOWNERS', '*.py'];
-const BLOCK_CMDS = ['terraform apply *{t}{n}*', 'kubectl delete ns {t}-{n}*', 'git push --force *{t}-{n}*', 'aws s3 rm s3://{t}-{n}/*',
-  'helm uninstall {t}-{n}*', 'psql -h db-{n} -c DROP*', 'gh repo delete acme/{t}-{n}*', 'rm -rf /srv/{t}/{n}*'];
-const ALLOW_CMDS = ['git diff -- svc/{t}-{n}*', 'pytest tests/{t}/t{n}*', 'npm test -w {t}-{n}*', 'go test ./{t}/v{n}/...', 'make lint-{t}-{n}',
-  'terraform plan *{t}{n}*', 'kubectl get pods -n {t}-{n}*', 'ruff check src/{t}{n}*'];
-const APPROVAL_CMDS = ['gh release *{t}-v{n}*', 'npm publish -w {t}-{n}*', 'kubectl rollout *{t}-{n}*', 'twine upload {t}_{n}*',
-  'docker push acme/{t}-{n}*', 'git tag {t}-{n}*'];
+const BLOCK_CMDS = [
+  'terraform apply *{t}{n}*',
+  'kubectl delete ns {t}-{n}*',
+  'git push --force *{t}-{n}*',
+  'aws s3 rm s3://{t}-{n}/*',
+  'helm uninstall {t}-{n}*',
+  'psql -h db-{n} -c DROP*',
+  'gh repo delete acme/{t}-{n}*',
+  'rm -rf /srv/{t}/{n}*',
+];
+const ALLOW_CMDS = [
+  'git diff -- svc/{t}-{n}*',
+  'pytest tests/{t}/t{n}*',
+  'npm test -w {t}-{n}*',
+  'go test ./{t}/v{n}/...',
+  'make lint-{t}-{n}',
+  'terraform plan *{t}{n}*',
+  'kubectl get pods -n {t}-{n}*',
+  'ruff check src/{t}{n}*',
+];
+const APPROVAL_CMDS = [
+  'gh release *{t}-v{n}*',
+  'npm publish -w {t}-{n}*',
+  'kubectl rollout *{t}-{n}*',
+  'twine upload {t}_{n}*',
+  'docker push acme/{t}-{n}*',
+  'git tag {t}-{n}*',
+];
 const MCP_KINDS = ['github', 'jira', 'confluence', 'slack', 'pagerduty', 'datadog', 'snowflake', 'notion', 'sentry', 'linear'];
 
 function mulberry32(seed: number): () => number {
@@ -61,14 +83,22 @@ function entryFor(list: string, i: number, pick: <T>(xs: T[]) => T): string {
   const t = pick(TEAMS);
   const fill = (s: string) => s.replace(/\{t\}/g, t).replace(/\{n\}/g, String(i));
   switch (list) {
-    case 'block_read': return `${pick(ROOTS)}/${t}${i}/**/${pick(FILES)}`;
-    case 'block_write': return `${pick(ROOTS)}/${t}${i}/prod/${pick(WRITE_FILES)}`;
-    case 'require_approval_write': return `${pick(ROOTS)}/${t}${i}/${pick(WRITE_FILES)}`;
-    case 'block': return fill(pick(BLOCK_CMDS));
-    case 'allow': return fill(pick(ALLOW_CMDS));
-    case 'require_approval': return fill(pick(APPROVAL_CMDS));
-    case 'allowed_servers': return `${pick(MCP_KINDS)}-${t}-${i}`;
-    default: return `${pick(MCP_KINDS)}-ext-${t}-${i}`;
+    case 'block_read':
+      return `${pick(ROOTS)}/${t}${i}/**/${pick(FILES)}`;
+    case 'block_write':
+      return `${pick(ROOTS)}/${t}${i}/prod/${pick(WRITE_FILES)}`;
+    case 'require_approval_write':
+      return `${pick(ROOTS)}/${t}${i}/${pick(WRITE_FILES)}`;
+    case 'block':
+      return fill(pick(BLOCK_CMDS));
+    case 'allow':
+      return fill(pick(ALLOW_CMDS));
+    case 'require_approval':
+      return fill(pick(APPROVAL_CMDS));
+    case 'allowed_servers':
+      return `${pick(MCP_KINDS)}-${t}-${i}`;
+    default:
+      return `${pick(MCP_KINDS)}-ext-${t}-${i}`;
   }
 }
 
@@ -87,7 +117,15 @@ export function generatePolicy(rules: number, seed = 7): GeneratedPolicy {
   ];
   const counts = SHARES.map(([, , share]) => Math.max(1, Math.round(rules * share)));
   counts[0] += rules - counts.reduce((s, c) => s + c, 0);
-  const places = { middleEntryLine: 0, middleEntryColumn: 0, allowEntryLine: 0, keyLine: 0, keyColumn: 2, completionLine: 0, completionColumn: 2 };
+  const places = {
+    middleEntryLine: 0,
+    middleEntryColumn: 0,
+    allowEntryLine: 0,
+    keyLine: 0,
+    keyColumn: 2,
+    completionLine: 0,
+    completionColumn: 2,
+  };
   let section = '';
   let n = 0;
   SHARES.forEach(([sec, list], k) => {

@@ -45,10 +45,25 @@ function judge(r: BenchReport): Map<string, Judgement[]> {
   const k100 = r.sizes.find((s) => s.rules === 100_000);
   if (k20) {
     add('open:20000', under(k20.ours.open, 200, 'cold open → diagnostics, 20k rules: median < 200 ms'));
-    add('open:20000', fasterBy(k20.ours.open, k20.yls.open, 4, 'cold open, 20k: ≥ 4x faster than yaml-language-server (same run)'));
-    add('open:20000', withinFactorOf(k20.ours.open, k20.warmParse, k20.coldParse, 1.5, 'cold open, 20k: ≤ 1.5x the `yaml` parser alone (parseDocument, warm: the stricter floor)'));
+    add(
+      'open:20000',
+      fasterBy(k20.ours.open, k20.yls.open, 4, 'cold open, 20k: ≥ 4x faster than yaml-language-server (same run)'),
+    );
+    add(
+      'open:20000',
+      withinFactorOf(
+        k20.ours.open,
+        k20.warmParse,
+        k20.coldParse,
+        1.5,
+        'cold open, 20k: ≤ 1.5x the `yaml` parser alone (parseDocument, warm: the stricter floor)',
+      ),
+    );
     add('edit:20000', under(k20.ours.edit, 25, 'keystroke → diagnostics, 20k (debounce included): median < 25 ms'));
-    add('edit:20000', fasterBy(k20.ours.edit, k20.yls.edit, 30, 'keystroke → diagnostics, 20k: ≥ 30x faster than yaml-language-server'));
+    add(
+      'edit:20000',
+      fasterBy(k20.ours.edit, k20.yls.edit, 30, 'keystroke → diagnostics, 20k: ≥ 30x faster than yaml-language-server'),
+    );
     add('hoverEntry:20000', under(k20.ours.hoverEntry, 2, 'hover on a list entry, 20k: median < 2 ms'));
     add('hoverKey:20000', under(k20.ours.hoverKey, 2, 'hover on a key, 20k: median < 2 ms'));
     add('completion:20000', under(k20.ours.completion, 2, 'completion, 20k: median < 2 ms'));
@@ -57,7 +72,11 @@ function judge(r: BenchReport): Map<string, Judgement[]> {
     add('open:100000', under(k100.ours.open, 1000, 'cold open → diagnostics, 100k rules: median < 1 s'));
     add('rss:100000', rssUnder(k100.ours, 250 * MB, 'server RSS after open, 100k rules: < 250 MB'));
   }
-  add('activation', { target: 'extension activation < 30 ms', measured: 'not measured here: activation needs a real extension host', verdict: 'MEASURED IN E2E' });
+  add('activation', {
+    target: 'extension activation < 30 ms',
+    measured: 'not measured here: activation needs a real extension host',
+    verdict: 'MEASURED IN E2E',
+  });
   add('vsix', sizeUnder(r.artifacts.vsix, 1 * MB, 'VSIX < 1 MB'));
   return out;
 }
@@ -87,36 +106,61 @@ export function renderReport(r: BenchReport): string {
     '| Target | Measured | Result |',
     '| --- | --- | --- |',
   ];
-  for (const js of judgements.values()) for (const j of js) lines.push(`| ${cell(j.target)} | ${cell(j.measured)} | **${j.verdict}** |`);
+  for (const js of judgements.values())
+    for (const j of js) lines.push(`| ${cell(j.target)} | ${cell(j.measured)} | **${j.verdict}** |`);
 
-  lines.push('', '## Editor latency: both servers over LSP stdio, same run, alternating', '',
+  lines.push(
+    '',
+    '## Editor latency: both servers over LSP stdio, same run, alternating',
+    '',
     'Cells are median / p95 (nearest rank; with fewer than 20 samples p95 is the slowest one) and the sample count. ',
-    '"> N s" means the wait hit its bound; such a sample counts as slower than all others.', '',
+    '"> N s" means the wait hit its bound; such a sample counts as slower than all others.',
+    '',
     '| Measurement | Rules (file) | CAVRA server | yaml-language-server | yaml-ls ÷ CAVRA (medians) | Target (issue 7) | Result |',
-    '| --- | --- | --- | --- | --- | --- | --- |');
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
   for (const s of r.sizes) {
     const size = `${s.rules.toLocaleString('en-US')} (${formatBytes(s.bytes)}, ${s.lines.toLocaleString('en-US')} lines)`;
     const row = (name: string, key: string, ours: Samples, yls: Samples) => {
       const [t, v] = targetCells(judgements.get(`${key}:${s.rules}`));
-      lines.push(`| ${name} | ${size} | ${cell(describe(ours))} | ${cell(describe(yls))} | ${speedup(ours, yls).text} | ${t} | ${v} |`);
+      lines.push(
+        `| ${name} | ${size} | ${cell(describe(ours))} | ${cell(describe(yls))} | ${speedup(ours, yls).text} | ${t} | ${v} |`,
+      );
     };
     row('cold open → first diagnostics', 'open', s.ours.open, s.yls.open);
     row('one-character edit mid-list → diagnostics for it', 'edit', s.ours.edit, s.yls.edit);
     row('hover on a list entry', 'hoverEntry', s.ours.hoverEntry, s.yls.hoverEntry);
     row('hover on a key', 'hoverKey', s.ours.hoverKey, s.yls.hoverKey);
     row('completion (key, in `git`)', 'completion', s.ours.completion, s.yls.completion);
-    const rss = (x: ServerResults) => (x.rssAfterOpen.length ? formatBytes(median(x.rssAfterOpen)) : x.rssAtTimeout !== undefined ? `${formatBytes(x.rssAtTimeout)} at the open timeout` : '—');
+    const rss = (x: ServerResults) =>
+      x.rssAfterOpen.length
+        ? formatBytes(median(x.rssAfterOpen))
+        : x.rssAtTimeout !== undefined
+          ? `${formatBytes(x.rssAtTimeout)} at the open timeout`
+          : '—';
     const [rt, rv] = targetCells(judgements.get(`rss:${s.rules}`));
     lines.push(`| server RSS after open (median) | ${size} | ${rss(s.ours)} | ${rss(s.yls)} | | ${rt} | ${rv} |`);
     const peak = (x: ServerResults) => (x.peakRss.length ? formatBytes(Math.max(...x.peakRss)) : '—');
     lines.push(`| server peak RSS in a session (max) | ${size} | ${peak(s.ours)} | ${peak(s.yls)} | | | |`);
-    lines.push(`| diagnostics in the first publication | ${size} | ${s.ours.diagnostics ?? '—'} | ${s.yls.diagnostics ?? '—'} | | | |`);
+    lines.push(
+      `| diagnostics in the first publication | ${size} | ${s.ours.diagnostics ?? '—'} | ${s.yls.diagnostics ?? '—'} | | | |`,
+    );
   }
 
-  lines.push('', '## Parser floor, signing, bundle', '', '| Measurement | Median / p95 (n) or size | Target (issue 7) | Result |', '| --- | --- | --- | --- |');
+  lines.push(
+    '',
+    '## Parser floor, signing, bundle',
+    '',
+    '| Measurement | Median / p95 (n) or size | Target (issue 7) | Result |',
+    '| --- | --- | --- | --- |',
+  );
   for (const s of r.sizes) {
-    lines.push(`| \`yaml\` parseDocument alone, fresh process (cold JIT, like a just-started server), ${s.rules.toLocaleString('en-US')} rules | ${cell(describe(s.coldParse))} | | |`);
-    lines.push(`| \`yaml\` parseDocument alone, warm (in-process after 2 warm-up parses; the floor the 1.5x target uses), ${s.rules.toLocaleString('en-US')} rules | ${cell(describe(s.warmParse))} | | |`);
+    lines.push(
+      `| \`yaml\` parseDocument alone, fresh process (cold JIT, like a just-started server), ${s.rules.toLocaleString('en-US')} rules | ${cell(describe(s.coldParse))} | | |`,
+    );
+    lines.push(
+      `| \`yaml\` parseDocument alone, warm (in-process after 2 warm-up parses; the floor the 1.5x target uses), ${s.rules.toLocaleString('en-US')} rules | ${cell(describe(s.warmParse))} | | |`,
+    );
   }
   if (r.signing) {
     const n = r.signing.rules.toLocaleString('en-US');
@@ -129,7 +173,9 @@ export function renderReport(r: BenchReport): string {
   }
   const [at, av] = targetCells(judgements.get('activation'));
   lines.push(`| extension activation | measured in e2e | ${at} | ${av} |`);
-  lines.push(`| time to load and evaluate dist/client.js with a minimal fake \`vscode\` module stub (NOT activation) | ${cell(describe(r.stubLoad))} | | |`);
+  lines.push(
+    `| time to load and evaluate dist/client.js with a minimal fake \`vscode\` module stub (NOT activation) | ${cell(describe(r.stubLoad))} | | |`,
+  );
   lines.push(`| dist/client.js (production) | ${formatBytes(r.artifacts.client)} | | |`);
   lines.push(`| dist/server.js (production) | ${formatBytes(r.artifacts.server)} | | |`);
   lines.push(`| dist/cli.js (production) | ${formatBytes(r.artifacts.cli)} | | |`);
@@ -137,15 +183,23 @@ export function renderReport(r: BenchReport): string {
   lines.push(`| dist/cavra-policy-studio.vsix | ${formatBytes(r.artifacts.vsix)} | ${vt} | ${vv} |`);
 
   if (r.profile) {
-    lines.push('', '## Where the CAVRA server\'s time goes (CPU profile, 20k rules, edit case)', '');
+    lines.push('', "## Where the CAVRA server's time goes (CPU profile, 20k rules, edit case)", '');
     if (typeof r.profile === 'string') lines.push(r.profile);
     else {
       const p = r.profile;
-      lines.push(`\`node --cpu-prof\` on the unminified server bundle; ${p.window}; ${formatMs(p.totalMs)} of non-idle samples.`, '',
-        '| Function (self time) | Module | Self | Share |', '| --- | --- | --- | --- |');
-      for (const f of p.hottest) lines.push(`| \`${cell(f.name)}\` | ${cell(f.module)} | ${formatMs(f.selfMs)} | ${((100 * f.selfMs) / p.totalMs).toFixed(1)}% |`);
+      lines.push(
+        `\`node --cpu-prof\` on the unminified server bundle; ${p.window}; ${formatMs(p.totalMs)} of non-idle samples.`,
+        '',
+        '| Function (self time) | Module | Self | Share |',
+        '| --- | --- | --- | --- |',
+      );
+      for (const f of p.hottest)
+        lines.push(
+          `| \`${cell(f.name)}\` | ${cell(f.module)} | ${formatMs(f.selfMs)} | ${((100 * f.selfMs) / p.totalMs).toFixed(1)}% |`,
+        );
       lines.push('', '| Module (self time summed) | Self | Share |', '| --- | --- | --- |');
-      for (const x of p.modules) lines.push(`| ${cell(x.module)} | ${formatMs(x.selfMs)} | ${((100 * x.selfMs) / p.totalMs).toFixed(1)}% |`);
+      for (const x of p.modules)
+        lines.push(`| ${cell(x.module)} | ${formatMs(x.selfMs)} | ${((100 * x.selfMs) / p.totalMs).toFixed(1)}% |`);
     }
   }
   lines.push('');

@@ -41,7 +41,7 @@ export function yamlLanguageServer(repoRoot: string, node: string): ServerSpec {
     node,
     args: [join(repoRoot, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'],
     languageId: 'yaml',
-    configuration: (item: ConfigurationItem) => (item.section !== undefined ? sections[item.section] ?? null : null),
+    configuration: (item: ConfigurationItem) => (item.section !== undefined ? (sections[item.section] ?? null) : null),
     publishesVersions: false,
   };
 }

@@ -50,17 +50,26 @@ export function withinFactorOf(ours: Samples, floor: Samples, coldFloor: Samples
   const cold = c !== undefined && c !== Infinity ? `; a fresh-process parse takes ${formatMs(c)}` : '';
   if (o === Infinity) return { target, measured: `> ${(ours.limitMs / f).toFixed(1)}x the parser${cold}`, verdict: 'FAIL' };
   const r = o / f;
-  return { target, measured: `${r.toFixed(2)}x the parser (${formatMs(o)} vs ${formatMs(f)}${cold})`, verdict: r <= factor ? 'PASS' : 'FAIL' };
+  return {
+    target,
+    measured: `${r.toFixed(2)}x the parser (${formatMs(o)} vs ${formatMs(f)}${cold})`,
+    verdict: r <= factor ? 'PASS' : 'FAIL',
+  };
 }
 
 export function rssUnder(r: ServerResults, limitBytes: number, target: string): Judgement {
   const sorted = [...r.rssAfterOpen].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
-  if (median !== undefined) return { target, measured: `${formatBytes(median)} after open`, verdict: median < limitBytes ? 'PASS' : 'FAIL' };
+  if (median !== undefined)
+    return { target, measured: `${formatBytes(median)} after open`, verdict: median < limitBytes ? 'PASS' : 'FAIL' };
   if (r.rssAtTimeout !== undefined && r.rssAtTimeout >= limitBytes) {
     return { target, measured: `${formatBytes(r.rssAtTimeout)} when the open timed out (still analysing)`, verdict: 'FAIL' };
   }
-  return { target, measured: r.rssAtTimeout !== undefined ? `open never finished (${formatBytes(r.rssAtTimeout)} at the timeout)` : 'no samples', verdict: 'NOT MEASURED' };
+  return {
+    target,
+    measured: r.rssAtTimeout !== undefined ? `open never finished (${formatBytes(r.rssAtTimeout)} at the timeout)` : 'no samples',
+    verdict: 'NOT MEASURED',
+  };
 }
 
 export function sizeUnder(bytes: number | undefined, limitBytes: number, target: string): Judgement {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import {
-  actorContextFromVerifiedClaims, isVerifiedActorContext, loadOidcConfig, parseRbacPolicy, verifyActorToken,
-  type OidcConfig, type VerifiedClaims,
+  actorContextFromVerifiedClaims,
+  isVerifiedActorContext,
+  loadOidcConfig,
+  parseRbacPolicy,
+  verifyActorToken,
+  type OidcConfig,
+  type VerifiedClaims,
 } from '../../../server/src/backend/actor';
 import * as actorApi from '../../../server/src/backend/actor';
 import { NOW, TempDir, makeKey, sign, type TestKey } from './fixtures';
@@ -14,18 +19,34 @@ describe('actor context from verified claims (SPEC 3.8)', () => {
   before(async () => {
     dir = new TempDir();
     key = await makeKey('key-1');
-    config = loadOidcConfig(dir.write('oidc.json', { issuer: 'https://login.example', audience: 'cavra-approvals', jwks: { keys: [key.publicJwk] } }));
+    config = loadOidcConfig(
+      dir.write('oidc.json', { issuer: 'https://login.example', audience: 'cavra-approvals', jwks: { keys: [key.publicJwk] } }),
+    );
   });
   after(() => dir.remove());
 
   const verified = async (claims: JWTPayload) => verifyActorToken(await sign(key, claims), config, { now: NOW });
-  const contextOf = async (claims: JWTPayload, rbac = parseRbacPolicy({}, 'inline')) => actorContextFromVerifiedClaims(await verified(claims), rbac);
+  const contextOf = async (claims: JWTPayload, rbac = parseRbacPolicy({}, 'inline')) =>
+    actorContextFromVerifiedClaims(await verified(claims), rbac);
 
   it('builds {actor, subject, issuer, groups, repository}', async () => {
-    const context = await contextOf({ sub: 'u-1', email: 'ana@example.com', preferred_username: 'ana', groups: ['IAM', 'Cloud Security'], repository: 'payments/api' });
-    assert.deepEqual({ ...context, groups: [...context.groups] }, {
-      actor: 'ana@example.com', subject: 'u-1', issuer: 'https://login.example', groups: ['Cloud Security', 'IAM'], repository: 'payments/api',
+    const context = await contextOf({
+      sub: 'u-1',
+      email: 'ana@example.com',
+      preferred_username: 'ana',
+      groups: ['IAM', 'Cloud Security'],
+      repository: 'payments/api',
     });
+    assert.deepEqual(
+      { ...context, groups: [...context.groups] },
+      {
+        actor: 'ana@example.com',
+        subject: 'u-1',
+        issuer: 'https://login.example',
+        groups: ['Cloud Security', 'IAM'],
+        repository: 'payments/api',
+      },
+    );
     assert.ok(Object.isFrozen(context) && Object.isFrozen(context.groups));
     assert.ok(isVerifiedActorContext(context));
     assert.ok(!isVerifiedActorContext({ ...context }));
@@ -50,11 +71,26 @@ describe('actor context from verified claims (SPEC 3.8)', () => {
   });
 
   it('adds the group_mappings targets of the token groups (sorted, deduplicated)', async () => {
-    const rbac = parseRbacPolicy({ approval_rbac: { group_mappings: {
-      'github-team:payments-owners': 'Payments Owners', 'okta:cab': ['Change Advisory Board', 'IAM'], 'unused': 'Nope',
-    } } }, 'inline');
+    const rbac = parseRbacPolicy(
+      {
+        approval_rbac: {
+          group_mappings: {
+            'github-team:payments-owners': 'Payments Owners',
+            'okta:cab': ['Change Advisory Board', 'IAM'],
+            unused: 'Nope',
+          },
+        },
+      },
+      'inline',
+    );
     const context = await contextOf({ groups: ['github-team:payments-owners', 'okta:cab', 'IAM'] }, rbac);
-    assert.deepEqual(context.groups, ['Change Advisory Board', 'IAM', 'Payments Owners', 'github-team:payments-owners', 'okta:cab']);
+    assert.deepEqual(context.groups, [
+      'Change Advisory Board',
+      'IAM',
+      'Payments Owners',
+      'github-team:payments-owners',
+      'okta:cab',
+    ]);
     // Mappings are applied to the token's groups only, not transitively.
     const chained = parseRbacPolicy({ group_mappings: { a: 'b', b: 'c' } }, 'inline');
     assert.deepEqual((await contextOf({ groups: ['a'] }, chained)).groups, ['a', 'b']);
@@ -77,7 +113,9 @@ describe('actor context from verified claims (SPEC 3.8)', () => {
 
   it('verified claims cannot be changed afterwards', async () => {
     const claims = await verified({ groups: ['Readers'] });
-    assert.throws(() => { (claims as unknown as { groups: string[] }).groups.push('Change Advisory Board'); }, TypeError);
+    assert.throws(() => {
+      (claims as unknown as { groups: string[] }).groups.push('Change Advisory Board');
+    }, TypeError);
     assert.deepEqual(actorContextFromVerifiedClaims(claims).groups, ['Readers']);
   });
 });

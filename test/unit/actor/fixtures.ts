@@ -58,12 +58,20 @@ export class TempDir {
 export function writeOidcConfig(dir: TempDir, keys: JWK[], extra: Record<string, unknown> = {}): string {
   dir.write('.cavra/keys/approval-jwks.json', { keys });
   return dir.write('.cavra/oidc.json', {
-    issuer: ISSUER, audience: AUDIENCE, jwks_path: 'keys/approval-jwks.json', leeway_seconds: 60, ...extra,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    jwks_path: 'keys/approval-jwks.json',
+    leeway_seconds: 60,
+    ...extra,
   });
 }
 
 /** A compact JWS assembled by hand (for headers and algorithms SignJWT will not produce). */
-export function rawToken(header: Record<string, unknown>, payload: unknown, signature: (input: string) => Uint8Array | string): string {
+export function rawToken(
+  header: Record<string, unknown>,
+  payload: unknown,
+  signature: (input: string) => Uint8Array | string,
+): string {
   const input = `${b64url(JSON.stringify(header))}.${b64url(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
   const sig = signature(input);
   return `${input}.${typeof sig === 'string' ? sig : b64url(sig)}`;

@@ -2,10 +2,25 @@ import assert from 'node:assert/strict';
 import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import {
-  ActorTokenError, isVerifiedClaims, loadOidcConfig, verifyActorToken, type ActorTokenFailure, type OidcConfig,
+  ActorTokenError,
+  isVerifiedClaims,
+  loadOidcConfig,
+  verifyActorToken,
+  type ActorTokenFailure,
+  type OidcConfig,
 } from '../../../server/src/backend/actor';
 import {
-  AUDIENCE, ISSUER, NOW, NOW_SECONDS, TempDir, b64url, makeKey, rawToken, sign, validClaims, writeOidcConfig,
+  AUDIENCE,
+  ISSUER,
+  NOW,
+  NOW_SECONDS,
+  TempDir,
+  b64url,
+  makeKey,
+  rawToken,
+  sign,
+  validClaims,
+  writeOidcConfig,
   type TestKey,
 } from './fixtures';
 
@@ -50,15 +65,23 @@ describe('actor token verification (RS256 against a JWKS)', () => {
   });
 
   describe('claims', () => {
-    it('wrong issuer', async () => rejects(await sign(key, { iss: 'https://evil.example' }), config, 'wrong_issuer', /^OIDC token issuer is not trusted$/));
-    it('missing issuer', async () => rejects(await sign(key, { iss: undefined }), config, 'wrong_issuer', /issuer is not trusted/));
-    it('wrong audience (string)', async () => rejects(await sign(key, { aud: 'someone-else' }), config, 'wrong_audience', /^OIDC token audience is not trusted$/));
-    it('wrong audience (list)', async () => rejects(await sign(key, { aud: ['a', 'b'] }), config, 'wrong_audience', /audience is not trusted/));
-    it('missing audience', async () => rejects(await sign(key, { aud: undefined }), config, 'wrong_audience', /audience is not trusted/));
-    it('expired beyond the leeway', async () => rejects(await sign(key, { exp: NOW_SECONDS - 61 }), config, 'expired', /^OIDC token is expired$/));
+    it('wrong issuer', async () =>
+      rejects(await sign(key, { iss: 'https://evil.example' }), config, 'wrong_issuer', /^OIDC token issuer is not trusted$/));
+    it('missing issuer', async () =>
+      rejects(await sign(key, { iss: undefined }), config, 'wrong_issuer', /issuer is not trusted/));
+    it('wrong audience (string)', async () =>
+      rejects(await sign(key, { aud: 'someone-else' }), config, 'wrong_audience', /^OIDC token audience is not trusted$/));
+    it('wrong audience (list)', async () =>
+      rejects(await sign(key, { aud: ['a', 'b'] }), config, 'wrong_audience', /audience is not trusted/));
+    it('missing audience', async () =>
+      rejects(await sign(key, { aud: undefined }), config, 'wrong_audience', /audience is not trusted/));
+    it('expired beyond the leeway', async () =>
+      rejects(await sign(key, { exp: NOW_SECONDS - 61 }), config, 'expired', /^OIDC token is expired$/));
     it('exp is required', async () => rejects(await sign(key, { exp: undefined }), config, 'expired', /^OIDC token is expired$/));
-    it('exp must be a number', async () => rejects(await sign(key, { exp: 'tomorrow' as unknown as number }), config, 'invalid_claim', /exp claim must be a number/));
-    it('nbf in the future beyond the leeway', async () => rejects(await sign(key, { nbf: NOW_SECONDS + 61 }), config, 'not_yet_valid', /^OIDC token is not yet valid$/));
+    it('exp must be a number', async () =>
+      rejects(await sign(key, { exp: 'tomorrow' as unknown as number }), config, 'invalid_claim', /exp claim must be a number/));
+    it('nbf in the future beyond the leeway', async () =>
+      rejects(await sign(key, { nbf: NOW_SECONDS + 61 }), config, 'not_yet_valid', /^OIDC token is not yet valid$/));
   });
 
   describe('leeway boundaries (leeway_seconds 60, now fixed)', () => {
@@ -99,24 +122,43 @@ describe('actor token verification (RS256 against a JWKS)', () => {
       const hs = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'HS256', kid: 'key-1' }).sign(secret);
       await rejects(hs, config, 'unsupported_alg', /^OIDC token must use RS256$/);
       const confused = rawToken({ alg: 'HS256', kid: 'key-1' }, validClaims(), (input) =>
-        createHmac('sha256', JSON.stringify(key.publicJwk)).update(input).digest());
+        createHmac('sha256', JSON.stringify(key.publicJwk)).update(input).digest(),
+      );
       await rejects(confused, config, 'unsupported_alg', /must use RS256/);
     });
     it('refuses alg "none" (with and without a signature part)', async () => {
-      await rejects(rawToken({ alg: 'none' }, validClaims(), () => ''), config, 'unsupported_alg', /must use RS256/);
-      await rejects(rawToken({ alg: 'none', kid: 'key-1' }, validClaims(), () => 'AAAA'), config, 'unsupported_alg', /must use RS256/);
+      await rejects(
+        rawToken({ alg: 'none' }, validClaims(), () => ''),
+        config,
+        'unsupported_alg',
+        /must use RS256/,
+      );
+      await rejects(
+        rawToken({ alg: 'none', kid: 'key-1' }, validClaims(), () => 'AAAA'),
+        config,
+        'unsupported_alg',
+        /must use RS256/,
+      );
     });
     it('refuses other RSA algorithms (RS512, PS256) and a missing alg', async () => {
       // A genuine RS512 signature by a key the JWKS holds (without an "alg" restriction).
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const local: OidcConfig = { ...config, jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'node' }] } };
-      const rs512 = rawToken({ alg: 'RS512', kid: 'node' }, validClaims(), (input) => createSign('RSA-SHA512').update(input).sign(privateKey));
+      const rs512 = rawToken({ alg: 'RS512', kid: 'node' }, validClaims(), (input) =>
+        createSign('RSA-SHA512').update(input).sign(privateKey),
+      );
       await rejects(rs512, local, 'unsupported_alg', /must use RS256/);
       const ps = rawToken({ alg: 'PS256', kid: 'key-1' }, validClaims(), () => 'AAAA');
       await rejects(ps, config, 'unsupported_alg', /must use RS256/);
-      await rejects(rawToken({ kid: 'key-1' }, validClaims(), () => 'AAAA'), config, 'unsupported_alg', /must use RS256/);
+      await rejects(
+        rawToken({ kid: 'key-1' }, validClaims(), () => 'AAAA'),
+        config,
+        'unsupported_alg',
+        /must use RS256/,
+      );
     });
-    it('unknown kid', async () => rejects(await sign(other), config, 'no_matching_key', /^OIDC token signing key was not found in JWKS$/));
+    it('unknown kid', async () =>
+      rejects(await sign(other), config, 'no_matching_key', /^OIDC token signing key was not found in JWKS$/));
     it('signed by another key under a known kid', async () => {
       await rejects(await sign(key, {}, { key: other.privateKey }), config, 'bad_signature', /^OIDC token signature is invalid$/);
     });
@@ -128,7 +170,12 @@ describe('actor token verification (RS256 against a JWKS)', () => {
     it('tampered header (kid swapped) and truncated signature', async () => {
       const token = await sign(key);
       const [, payload, signature] = token.split('.');
-      await rejects(`${b64url(JSON.stringify({ alg: 'RS256', kid: 'key-1', typ: 'x' }))}.${payload}.${signature}`, config, 'bad_signature', /signature is invalid/);
+      await rejects(
+        `${b64url(JSON.stringify({ alg: 'RS256', kid: 'key-1', typ: 'x' }))}.${payload}.${signature}`,
+        config,
+        'bad_signature',
+        /signature is invalid/,
+      );
       await rejects(`${token.slice(0, -10)}`, config, 'bad_signature', /signature is invalid/);
     });
     it('a signature is checked before any claim: a forged expired token is reported as forged', async () => {
@@ -166,7 +213,13 @@ describe('actor token verification (RS256 against a JWKS)', () => {
       await rejects(await sign(stranger, {}, { kid: null }), both, 'bad_signature', /signature is invalid/);
     });
     it('ignores non-RSA keys and keys marked for encryption or another algorithm', async () => {
-      const ec = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'key-1' };
+      const ec = {
+        kty: 'EC',
+        crv: 'P-256',
+        x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+        y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+        kid: 'key-1',
+      };
       const enc = { ...key.publicJwk, use: 'enc' };
       const rs512 = { ...key.publicJwk, alg: 'RS512' };
       for (const keys of [[ec], [enc], [rs512]]) {
@@ -177,7 +230,9 @@ describe('actor token verification (RS256 against a JWKS)', () => {
     it('an RSA key under 2048 bits is not usable', async () => {
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
       const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'small' };
-      const token = rawToken({ alg: 'RS256', kid: 'small' }, validClaims(), (input) => createSign('RSA-SHA256').update(input).sign(privateKey));
+      const token = rawToken({ alg: 'RS256', kid: 'small' }, validClaims(), (input) =>
+        createSign('RSA-SHA256').update(input).sign(privateKey),
+      );
       await rejects(token, { ...config, jwks: { keys: [jwk] } }, 'unusable_key', /signing key in JWKS is not usable: .*2048/);
     });
   });

@@ -116,7 +116,11 @@ export function sameShape(actual: unknown, expected: unknown, root?: string): vo
   const a = JSON.stringify(stable(JSON.parse(JSON.stringify(actual)), root), null, 2);
   const e = JSON.stringify(stable(expected, root), null, 2);
   if (a !== e) {
-    const err = new Error('shape differs from the recorded CAVRA response') as Error & { actual: string; expected: string; showDiff: boolean };
+    const err = new Error('shape differs from the recorded CAVRA response') as Error & {
+      actual: string;
+      expected: string;
+      showDiff: boolean;
+    };
     err.actual = a;
     err.expected = e;
     err.showDiff = true;

@@ -15,8 +15,14 @@ async function storeWorker(root: string, name: string, rounds: number): Promise<
   const backend = createLocalBackend({ root, lock: { timeoutMs: 60_000 } });
   const ids: string[] = [];
   for (let i = 0; i < rounds; i++) {
-    const a = await backend.createApproval({ decision: { decision_id: `dec_${name}_${i}`, approver_group: 'Ops', reason: `${name} ${i}` }, requested_by: name });
-    const decided = i % 2 ? await backend.deny(a.approval_id, { actor: name, reason: 'no' }) : await backend.approve(a.approval_id, { actor: name, reason: 'yes' });
+    const a = await backend.createApproval({
+      decision: { decision_id: `dec_${name}_${i}`, approver_group: 'Ops', reason: `${name} ${i}` },
+      requested_by: name,
+    });
+    const decided =
+      i % 2
+        ? await backend.deny(a.approval_id, { actor: name, reason: 'no' })
+        : await backend.approve(a.approval_id, { actor: name, reason: 'yes' });
     if (decided.approval_id !== a.approval_id) throw new Error('wrong record');
     ids.push(a.approval_id);
   }
@@ -25,17 +31,25 @@ async function storeWorker(root: string, name: string, rounds: number): Promise<
 
 function run(root: string, name: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [__filename], { env: { ...process.env, CAVRA_STORE_WORKER: root, CAVRA_STORE_WORKER_NAME: name, CAVRA_STORE_WORKER_ROUNDS: String(ROUNDS) } });
+    const child = spawn(process.execPath, [__filename], {
+      env: { ...process.env, CAVRA_STORE_WORKER: root, CAVRA_STORE_WORKER_NAME: name, CAVRA_STORE_WORKER_ROUNDS: String(ROUNDS) },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker ${name} exited ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker ${name} exited ${code}: ${err}`)),
+    );
   });
 }
 
 if (process.env.CAVRA_STORE_WORKER) {
-  storeWorker(process.env.CAVRA_STORE_WORKER, process.env.CAVRA_STORE_WORKER_NAME!, Number(process.env.CAVRA_STORE_WORKER_ROUNDS)).then(
+  storeWorker(
+    process.env.CAVRA_STORE_WORKER,
+    process.env.CAVRA_STORE_WORKER_NAME!,
+    Number(process.env.CAVRA_STORE_WORKER_ROUNDS),
+  ).then(
     () => process.exit(0),
     (error) => {
       process.stderr.write(String(error?.stack ?? error));
@@ -77,7 +91,12 @@ if (process.env.CAVRA_STORE_WORKER) {
       assert.ok(reads > 0);
       const expected = results.flat().sort();
       assert.equal(new Set(expected).size, WORKERS * ROUNDS);
-      const items = JSON.parse(readFileSync(storeFile, 'utf8')).items as { approval_id: string; state: string; requested_by: string; history: unknown[] }[];
+      const items = JSON.parse(readFileSync(storeFile, 'utf8')).items as {
+        approval_id: string;
+        state: string;
+        requested_by: string;
+        history: unknown[];
+      }[];
       assert.deepEqual(items.map((a) => a.approval_id).sort(), expected);
       for (const a of items) {
         assert.equal(a.history.length, 2, `${a.approval_id} was decided once`);

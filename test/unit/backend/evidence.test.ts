@@ -31,11 +31,31 @@ describe('evidence: hash-chained log of every mutation', () => {
 
   it('records each mutation in order with actor, approval ids and digests', async () => {
     const records = lines().map((l) => JSON.parse(l));
-    assert.deepEqual(records.map((r) => r.event), ['publish_request', 'approve', 'publish', 'approval_request', 'deny', 'attach_decision', 'break_glass', 'approval_request', 'expire', 'rollout_apply']);
-    assert.deepEqual(records.map((r) => r.seq), records.map((_, i) => i + 1));
+    assert.deepEqual(
+      records.map((r) => r.event),
+      [
+        'publish_request',
+        'approve',
+        'publish',
+        'approval_request',
+        'deny',
+        'attach_decision',
+        'break_glass',
+        'approval_request',
+        'expire',
+        'rollout_apply',
+      ],
+    );
+    assert.deepEqual(
+      records.map((r) => r.seq),
+      records.map((_, i) => i + 1),
+    );
     const [request, approve, publish] = records;
     assert.deepEqual([request.actor, request.digests.policy_digest], ['author', RECORDED_DIGEST]);
-    assert.deepEqual([approve.actor, approve.approval_ids, approve.details.external_ref], ['reviewer', request.approval_ids, 'CHG-9']);
+    assert.deepEqual(
+      [approve.actor, approve.approval_ids, approve.details.external_ref],
+      ['reviewer', request.approval_ids, 'CHG-9'],
+    );
     assert.equal(publish.digests.policy_digest, RECORDED_DIGEST);
     assert.equal(publish.digests.policy_file_digest, 'sha256:29972ca949ffc9a5f442428b8b72ea8d3ec7c2e16953ac75c09a86dcc282bca8');
     assert.match(publish.digests.signature_file_digest, /^sha256:[0-9a-f]{64}$/);
@@ -104,12 +124,22 @@ describe('evidence: hash-chained log of every mutation', () => {
   it('lists the newest records of the log the backend writes, wherever its evidenceLog option puts it', async () => {
     const all = await ws.backend.listEvidence();
     assert.equal(all.unavailable, null);
-    assert.deepEqual(all.items.map((r) => r.seq), lines().map((_, i) => i + 1));
-    assert.deepEqual((await ws.backend.listEvidence({ limit: 2 })).items.map((r) => r.event), ['expire', 'rollout_apply']);
+    assert.deepEqual(
+      all.items.map((r) => r.seq),
+      lines().map((_, i) => i + 1),
+    );
+    assert.deepEqual(
+      (await ws.backend.listEvidence({ limit: 2 })).items.map((r) => r.event),
+      ['expire', 'rollout_apply'],
+    );
 
     const elsewhere = ws.make({ evidenceLog: join(ws.root, 'audit', 'log.jsonl') });
     await elsewhere.createApproval({ decision: { decision_id: 'dec_elsewhere', approver_group: 'Ops' } });
     const listed = await elsewhere.listEvidence();
-    assert.deepEqual(listed.items.map((r) => r.event), ['approval_request'], 'not the default .cavra/evidence.jsonl');
+    assert.deepEqual(
+      listed.items.map((r) => r.event),
+      ['approval_request'],
+      'not the default .cavra/evidence.jsonl',
+    );
   });
 });

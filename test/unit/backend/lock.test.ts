@@ -20,7 +20,15 @@ function deadPid(): number {
 
 /** A lock file as this version writes it, for `pid`, with `extra` fields replaced. */
 function lockText(pid: number, extra: { [key: string]: unknown } = {}): string {
-  return JSON.stringify({ pid, host: hostname(), acquired_at: new Date().toISOString(), token: 'feedfacecafebeef', ...ownIdentity(), start_time: processStartTime(pid), ...extra });
+  return JSON.stringify({
+    pid,
+    host: hostname(),
+    acquired_at: new Date().toISOString(),
+    token: 'feedfacecafebeef',
+    ...ownIdentity(),
+    start_time: processStartTime(pid),
+    ...extra,
+  });
 }
 
 async function rejectsLocked(p: Promise<unknown>, check: (detail: string) => void): Promise<void> {
@@ -34,7 +42,10 @@ async function rejectsLocked(p: Promise<unknown>, check: (detail: string) => voi
 
 /** Another process that takes the real lock of `target` and holds it until its stdin closes. */
 function holder(target: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [__filename], { env: { ...process.env, CAVRA_LOCK_TEST_HOLD: target }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [__filename], {
+    env: { ...process.env, CAVRA_LOCK_TEST_HOLD: target },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -58,7 +69,9 @@ function holder(target: string): Promise<ChildProcess> {
 }
 
 function ended(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.on('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.on('exit', () => resolve()),
+  );
 }
 
 if (process.env.CAVRA_LOCK_TEST_HOLD) {
@@ -111,9 +124,12 @@ if (process.env.CAVRA_LOCK_TEST_HOLD) {
           utimesSync(lock, when, when);
           await rejectsLocked(acquireLock(target, { timeoutMs: 300, foreignStaleMs: 0, unreadableStaleMs: 0 }), (detail) => {
             assert.ok(detail.startsWith(`${lock}: the store is locked by process ${child.pid} on ${hostname()} since `), detail);
-            assert.match(detail, /, which is still running; waited 300 ms\. Let it finish, or stop it: its lock is released when it ends\. If no CAVRA Policy Studio or cavra-policy process is running, delete the lock file\.$/);
+            assert.match(
+              detail,
+              /, which is still running; waited 300 ms\. Let it finish, or stop it: its lock is released when it ends\. If no CAVRA Policy Studio or cavra-policy process is running, delete the lock file\.$/,
+            );
           });
-          assert.equal(readFileSync(lock, 'utf8'), before, 'the live holder\'s lock was changed');
+          assert.equal(readFileSync(lock, 'utf8'), before, "the live holder's lock was changed");
         }
         // Once it ends without releasing (killed), its lock is recovered at once.
         child.kill('SIGKILL');
@@ -124,17 +140,20 @@ if (process.env.CAVRA_LOCK_TEST_HOLD) {
       }
     });
 
-    it('does not break another host\'s lock before the limit, however old its mtime, and says its liveness cannot be checked', async () => {
+    it("does not break another host's lock before the limit, however old its mtime, and says its liveness cannot be checked", async () => {
       const text = JSON.stringify({ pid: 4242, host: 'build-agent-7', acquired_at: '2020-01-01T00:00:00.000Z', token: 'old' });
       writeFileSync(lock, text);
       const old = new Date(Date.now() - 365 * 86_400_000);
       utimesSync(lock, old, old);
       const started = performance.now();
       await rejectsLocked(acquireLock(target, { timeoutMs: 300, foreignStaleMs: 60_000 }), (detail) => {
-        assert.equal(detail, `${lock}: the store is locked by process 4242 on build-agent-7 since 2020-01-01T00:00:00.000Z (by that process's clock); `
-          + 'build-agent-7 is another host, so whether that process still runs cannot be checked from here; waited 300 ms. '
-          + `The lock is broken once this process has seen it unchanged for 1 min (CAVRA_LOCK_FOREIGN_STALE_MS; seen so far: ${/seen so far: ([^)]*)\)/.exec(detail)?.[1]}). `
-          + 'If no CAVRA Policy Studio or cavra-policy process is running on build-agent-7, delete the lock file.');
+        assert.equal(
+          detail,
+          `${lock}: the store is locked by process 4242 on build-agent-7 since 2020-01-01T00:00:00.000Z (by that process's clock); ` +
+            'build-agent-7 is another host, so whether that process still runs cannot be checked from here; waited 300 ms. ' +
+            `The lock is broken once this process has seen it unchanged for 1 min (CAVRA_LOCK_FOREIGN_STALE_MS; seen so far: ${/seen so far: ([^)]*)\)/.exec(detail)?.[1]}). ` +
+            'If no CAVRA Policy Studio or cavra-policy process is running on build-agent-7, delete the lock file.',
+        );
       });
       assert.equal(readFileSync(lock, 'utf8'), text);
       // With a shorter limit it is broken, but only once this process has watched it that long in all
@@ -143,13 +162,19 @@ if (process.env.CAVRA_LOCK_TEST_HOLD) {
       assert.ok(performance.now() - started >= 500, 'broken before the limit');
     });
 
-    it('keeps waiting while another host\'s lock changes (a live holder there takes it again and again)', async () => {
+    it("keeps waiting while another host's lock changes (a live holder there takes it again and again)", async () => {
       let n = 0;
-      const write = () => writeFileSync(lock, JSON.stringify({ pid: 4242, host: 'build-agent-7', acquired_at: new Date().toISOString(), token: `t${n++}` }));
+      const write = () =>
+        writeFileSync(
+          lock,
+          JSON.stringify({ pid: 4242, host: 'build-agent-7', acquired_at: new Date().toISOString(), token: `t${n++}` }),
+        );
       write();
       const churn = setInterval(write, 60);
       try {
-        await rejectsLocked(acquireLock(target, { timeoutMs: 700, foreignStaleMs: 200 }), (detail) => assert.match(detail, /build-agent-7 is another host/));
+        await rejectsLocked(acquireLock(target, { timeoutMs: 700, foreignStaleMs: 200 }), (detail) =>
+          assert.match(detail, /build-agent-7 is another host/),
+        );
       } finally {
         clearInterval(churn);
       }
@@ -161,7 +186,11 @@ if (process.env.CAVRA_LOCK_TEST_HOLD) {
       try {
         writeFileSync(lock, JSON.stringify({ pid: 4242, host: 'build-agent-7', acquired_at: 'x', token: 'env' }));
         process.env.CAVRA_LOCK_FOREIGN_STALE_MS = 'ten minutes';
-        await assert.rejects(acquireLock(target, { timeoutMs: 100 }), (e: BackendError) => e.status === 500 && /^CAVRA_LOCK_FOREIGN_STALE_MS must be a whole number of milliseconds/.test(e.detail));
+        await assert.rejects(
+          acquireLock(target, { timeoutMs: 100 }),
+          (e: BackendError) =>
+            e.status === 500 && /^CAVRA_LOCK_FOREIGN_STALE_MS must be a whole number of milliseconds/.test(e.detail),
+        );
         process.env.CAVRA_LOCK_FOREIGN_STALE_MS = '150';
         const started = performance.now();
         (await acquireLock(target, { timeoutMs: 5_000 })).release();
@@ -172,7 +201,11 @@ if (process.env.CAVRA_LOCK_TEST_HOLD) {
       }
     });
 
-    for (const [what, text] of [['garbage', '}{ not a lock'], ['an empty file', ''], ['JSON without a pid', '{"host": "x"}']] as const) {
+    for (const [what, text] of [
+      ['garbage', '}{ not a lock'],
+      ['an empty file', ''],
+      ['JSON without a pid', '{"host": "x"}'],
+    ] as const) {
       it(`recovers a lock file holding ${what} after it stayed unchanged for the limit, not before`, async () => {
         writeFileSync(lock, text);
         const past = new Date('1971-01-01T00:00:00Z');
@@ -180,7 +213,10 @@ if (process.env.CAVRA_LOCK_TEST_HOLD) {
         const started = performance.now();
         await rejectsLocked(acquireLock(target, { timeoutMs: 300, unreadableStaleMs: 60_000 }), (detail) => {
           assert.ok(detail.startsWith(`${lock}: the store is locked by a lock file that is not readable as a lock (`), detail);
-          assert.match(detail, /; waited 300 ms\. It is removed once it has stayed unchanged for 1 min\. If no CAVRA Policy Studio or cavra-policy process is running, delete the lock file\.$/);
+          assert.match(
+            detail,
+            /; waited 300 ms\. It is removed once it has stayed unchanged for 1 min\. If no CAVRA Policy Studio or cavra-policy process is running, delete the lock file\.$/,
+          );
         });
         assert.equal(readFileSync(lock, 'utf8'), text);
         (await acquireLock(target, { timeoutMs: 5_000, unreadableStaleMs: 500 })).release();
@@ -199,7 +235,9 @@ if (process.env.CAVRA_LOCK_TEST_HOLD) {
         // The live child holds the breaker: the dead lock cannot be broken meanwhile.
         writeFileSync(lock, lockText(deadPid()));
         writeFileSync(`${lock}.break`, lockText(child.pid!));
-        await rejectsLocked(acquireLock(target, { timeoutMs: 300, foreignStaleMs: 0, unreadableStaleMs: 0 }), (detail) => assert.match(detail, /which is gone \(process \d+ is no longer running\) but its lock could not be removed in time/));
+        await rejectsLocked(acquireLock(target, { timeoutMs: 300, foreignStaleMs: 0, unreadableStaleMs: 0 }), (detail) =>
+          assert.match(detail, /which is gone \(process \d+ is no longer running\) but its lock could not be removed in time/),
+        );
         assert.equal(JSON.parse(readFileSync(`${lock}.break`, 'utf8')).pid, child.pid);
       } finally {
         child.stdin!.end();

@@ -49,32 +49,61 @@ describe('local backend: signed publish', () => {
     await ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: id });
     const before = [readFileSync(join(packDir(), 'policy.yaml')), readFileSync(join(packDir(), 'policy.yaml.sig.json'))];
     await rejects(ws.backend.publish({ draft: DRAFT_B, approval_id: id }), 400, 'approval does not match policy draft digest');
-    assert.deepEqual([readFileSync(join(packDir(), 'policy.yaml')), readFileSync(join(packDir(), 'policy.yaml.sig.json'))], before);
+    assert.deepEqual(
+      [readFileSync(join(packDir(), 'policy.yaml')), readFileSync(join(packDir(), 'policy.yaml.sig.json'))],
+      before,
+    );
     assert.deepEqual(readdirSync(packDir()).sort(), ['policy.yaml', 'policy.yaml.sig.json']);
   });
 
-  it('checks in CAVRA\'s order with CAVRA\'s messages', async () => {
+  it("checks in CAVRA's order with CAVRA's messages", async () => {
     await rejects(ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: '' }), 400, 'approval_id is required');
     await rejects(ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: 'apr_000000000000' }), 404, 'approval not found');
     const { approval } = await ws.backend.publishRequest({ draft: RECORDED_DRAFT });
     const pending = approval.approval_id;
-    await rejects(ws.backend.publish({ draft: { title: 'x' }, approval_id: pending }), 400, 'policy draft requires id, title, and description');
-    await rejects(ws.backend.publish({ draft: { ...RECORDED_DRAFT, id: 'platform' }, approval_id: pending }), 400, 'policy draft must be valid before publishing');
-    await rejects(ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: pending }), 400, 'policy publish approval must be approved before write-back');
-    const runtime = await ws.backend.createApproval({ decision: { decision_id: 'dec_1', rule_id: 'commands.block', target: 'terraform apply', approver_group: 'Ops' } });
+    await rejects(
+      ws.backend.publish({ draft: { title: 'x' }, approval_id: pending }),
+      400,
+      'policy draft requires id, title, and description',
+    );
+    await rejects(
+      ws.backend.publish({ draft: { ...RECORDED_DRAFT, id: 'platform' }, approval_id: pending }),
+      400,
+      'policy draft must be valid before publishing',
+    );
+    await rejects(
+      ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: pending }),
+      400,
+      'policy publish approval must be approved before write-back',
+    );
+    const runtime = await ws.backend.createApproval({
+      decision: { decision_id: 'dec_1', rule_id: 'commands.block', target: 'terraform apply', approver_group: 'Ops' },
+    });
     await ws.backend.approve(runtime.approval_id, { actor: 'a', reason: 'r' });
-    await rejects(ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: runtime.approval_id }), 400, 'approval is not for policy publish');
+    await rejects(
+      ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: runtime.approval_id }),
+      400,
+      'approval is not for policy publish',
+    );
     assert.equal(existsSync(packDir()), false);
   });
 
   it('refuses an approval that was expired (state) and one past its expires_at', async () => {
     const { approval } = await ws.backend.publishRequest({ draft: RECORDED_DRAFT });
     await ws.backend.expire(approval.approval_id);
-    await rejects(ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: approval.approval_id }), 400, 'policy publish approval must be approved before write-back');
+    await rejects(
+      ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: approval.approval_id }),
+      400,
+      'policy publish approval must be approved before write-back',
+    );
 
     const id = await approved();
     ws.clock.advanceHours(25); // the request's TTL is 24 h
-    await rejects(ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: id }), 400, /^policy publish approval expired at \d{4}-\d{2}-\d{2}T.*\+00:00: request a new approval for this draft$/);
+    await rejects(
+      ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: id }),
+      400,
+      /^policy publish approval expired at \d{4}-\d{2}-\d{2}T.*\+00:00: request a new approval for this draft$/,
+    );
     assert.equal(existsSync(packDir()), false);
   });
 
@@ -84,17 +113,27 @@ describe('local backend: signed publish', () => {
     const store = JSON.parse(readFileSync(storeFile, 'utf8'));
     store.items[0].decision.decision_id = 'policy_publish:cavra-platform-baseline:000000000000';
     writeFileSync(storeFile, JSON.stringify(store, null, 2));
-    await rejects(ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: id }), 400, 'approval does not match policy draft digest');
+    await rejects(
+      ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: id }),
+      400,
+      'approval does not match policy draft digest',
+    );
   });
 
   it('refuses ids that could leave the policy root', () => {
-    for (const id of ['', '.', '..', '../evil', 'a/b', 'a\\b', 'c:evil', ' cavra-x', 'x\0y']) assert.equal(isSafePackId(id), false, id);
+    for (const id of ['', '.', '..', '../evil', 'a/b', 'a\\b', 'c:evil', ' cavra-x', 'x\0y'])
+      assert.equal(isSafePackId(id), false, id);
     assert.equal(isSafePackId('cavra-platform-baseline'), true);
   });
 
   it('publishes a break-glass approval for the draft', async () => {
     const { approval } = await ws.backend.publishRequest({ draft: RECORDED_DRAFT });
-    const bg = await ws.backend.breakGlass({ decision: approval.decision, actor: 'oncall', reason: 'INC-777 hotfix', external_ref: 'INC-777' });
+    const bg = await ws.backend.breakGlass({
+      decision: approval.decision,
+      actor: 'oncall',
+      reason: 'INC-777 hotfix',
+      external_ref: 'INC-777',
+    });
     const result = await ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: bg.approval_id });
     assert.equal(result.approval.state, 'break_glass');
     assert.equal(result.approval.break_glass, true);
@@ -103,13 +142,30 @@ describe('local backend: signed publish', () => {
   it('signs with Ed25519 when a private key is given: the pair verifies with the public key', async () => {
     const { privateKeyPem: privatePem, publicKeyPem: publicPem } = generateKeyPair();
     const id = await approved();
-    const result = await ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: id, signer: 'release-bot', signing: { private_key_pem: privatePem, key_id: 'release-2026' } });
+    const result = await ws.backend.publish({
+      draft: RECORDED_DRAFT,
+      approval_id: id,
+      signer: 'release-bot',
+      signing: { private_key_pem: privatePem, key_id: 'release-2026' },
+    });
     assert.equal(result.signature_message, 'verified Ed25519 signature');
     const sig = JSON.parse(readFileSync(result.signature_path, 'utf8'));
-    assert.deepEqual(Object.keys(sig), ['schema_version', 'algorithm', 'digest', 'signature', 'signed_at', 'signer', 'key_id', 'public_key_sha256', 'policy_file']);
+    assert.deepEqual(Object.keys(sig), [
+      'schema_version',
+      'algorithm',
+      'digest',
+      'signature',
+      'signed_at',
+      'signer',
+      'key_id',
+      'public_key_sha256',
+      'policy_file',
+    ]);
     assert.equal(sig.key_id, 'release-2026');
     assert.equal(sig.signer, 'release-bot');
-    const verdict = verifyPolicySignature(readFileSync(result.policy_path), readFileSync(result.signature_path, 'utf8'), { publicKeyPems: [publicPem] });
+    const verdict = verifyPolicySignature(readFileSync(result.policy_path), readFileSync(result.signature_path, 'utf8'), {
+      publicKeyPems: [publicPem],
+    });
     assert.equal(verdict.ok, true);
   });
 
@@ -125,7 +181,7 @@ describe('local backend: signed publish', () => {
     assert.equal(verifyPolicySignature(bytes, text, { hmacKey: 'other' }).ok, false);
   });
 
-  it('keeps the author\'s text (comments, order) when the draft file loads to exactly the approved policy', async () => {
+  it("keeps the author's text (comments, order) when the draft file loads to exactly the approved policy", async () => {
     const text = [
       '# Platform baseline: reviewed by the platform team',
       'metadata:',
@@ -150,14 +206,14 @@ describe('local backend: signed publish', () => {
     assert.match(readFileSync(json.policy_path, 'utf8'), /^commands:\n {2}block:\n {2}- terraform apply -auto-approve\n/);
   });
 
-  it('writes CAVRA\'s normalized form (and says so) when the draft file holds keys CAVRA drops', async () => {
+  it("writes CAVRA's normalized form (and says so) when the draft file holds keys CAVRA drops", async () => {
     const text = [
       'metadata:',
       '  id: cavra-platform-baseline',
       '  title: Platform Baseline',
       '  description: Platform engineering controls.',
       "  version: '2026.05'",
-      '  owner: platform-team      # not kept by CAVRA\'s draft',
+      "  owner: platform-team      # not kept by CAVRA's draft",
       'commands:',
       '  block: [terraform apply -auto-approve]',
       '',
@@ -171,7 +227,7 @@ describe('local backend: signed publish', () => {
     assert.match(result.operator_notes[2], /comments and key order were not kept/);
   });
 
-  it('plans an update against the published pack: diff paths and CAVRA\'s risk', async () => {
+  it("plans an update against the published pack: diff paths and CAVRA's risk", async () => {
     const id = await approved();
     await ws.backend.publish({ draft: RECORDED_DRAFT, approval_id: id });
     const same = await ws.backend.publishPlan({ draft: RECORDED_DRAFT });

@@ -10,7 +10,11 @@ import { verifyPolicySignature } from '../../../server/src/signing';
 import { RECORDED_DRAFT, steppingClock, workspace, type Workspace } from './backendFixtures';
 
 const STEPS: PublishStep[] = ['temporaries-written', 'journal-written', 'policy-renamed', 'signature-renamed', 'journal-removed'];
-const DRAFT_V2 = { ...RECORDED_DRAFT, version: '2026.06', commands: { block: ['terraform apply -auto-approve', 'terraform destroy*'] } };
+const DRAFT_V2 = {
+  ...RECORDED_DRAFT,
+  version: '2026.06',
+  commands: { block: ['terraform apply -auto-approve', 'terraform destroy*'] },
+};
 
 async function crashWorker(): Promise<void> {
   const step = process.env.CAVRA_PUBLISH_CRASH_AT as PublishStep;
@@ -18,7 +22,11 @@ async function crashWorker(): Promise<void> {
     root: process.env.CAVRA_PUBLISH_ROOT!,
     // The parent's clock, carried on: the approval was made on it, so its expiry is judged on it.
     clock: steppingClock(Number(process.env.CAVRA_PUBLISH_CLOCK_MS)).clock,
-    publishHooks: { afterStep: (s) => { if (s === step) process.exit(9); } },
+    publishHooks: {
+      afterStep: (s) => {
+        if (s === step) process.exit(9);
+      },
+    },
   });
   await backend.publish({ draft: DRAFT_V2, approval_id: process.env.CAVRA_PUBLISH_APPROVAL! });
   process.exit(0);
@@ -32,7 +40,11 @@ function assertConsistent(dir: string): void {
   const [policy, sig] = pair(dir);
   const verdict = verifyPolicySignature(Buffer.from(policy), sig);
   assert.equal(verdict.ok, true, verdict.message);
-  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.') && !n.endsWith('.lock')), [], 'no journal or temporaries are left');
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.startsWith('.') && !n.endsWith('.lock')),
+    [],
+    'no journal or temporaries are left',
+  );
 }
 
 if (process.env.CAVRA_PUBLISH_CRASH_AT) {
@@ -58,7 +70,13 @@ if (process.env.CAVRA_PUBLISH_CRASH_AT) {
       it(`a failure after "${step}" leaves the previous pair byte-identical`, async () => {
         const before = pair(dir());
         const id = await approve(DRAFT_V2);
-        const failing = ws.make({ publishHooks: { afterStep: (s) => { if (s === step) throw new Error(`disk full after ${s}`); } } });
+        const failing = ws.make({
+          publishHooks: {
+            afterStep: (s) => {
+              if (s === step) throw new Error(`disk full after ${s}`);
+            },
+          },
+        });
         await assert.rejects(failing.publish({ draft: DRAFT_V2, approval_id: id }), /disk full/);
         assert.deepEqual(pair(dir()), before);
         assertConsistent(dir());
@@ -68,7 +86,13 @@ if (process.env.CAVRA_PUBLISH_CRASH_AT) {
     it('a failed first publish leaves no pack folder behind', async () => {
       const draft = { ...RECORDED_DRAFT, id: 'cavra-brand-new' };
       const id = await approve(draft);
-      const failing = ws.make({ publishHooks: { afterStep: (s) => { if (s === 'policy-renamed') throw new Error('EIO'); } } });
+      const failing = ws.make({
+        publishHooks: {
+          afterStep: (s) => {
+            if (s === 'policy-renamed') throw new Error('EIO');
+          },
+        },
+      });
       await assert.rejects(failing.publish({ draft, approval_id: id }), /EIO/);
       assert.equal(existsSync(join(ws.root, 'policies', 'cavra-brand-new')), false);
     });
@@ -78,7 +102,13 @@ if (process.env.CAVRA_PUBLISH_CRASH_AT) {
         const before = pair(dir());
         const id = await approve(DRAFT_V2);
         const child = spawnSync(process.execPath, [__filename], {
-          env: { ...process.env, CAVRA_PUBLISH_CRASH_AT: step, CAVRA_PUBLISH_ROOT: ws.root, CAVRA_PUBLISH_APPROVAL: id, CAVRA_PUBLISH_CLOCK_MS: String(ws.clock.peek()) },
+          env: {
+            ...process.env,
+            CAVRA_PUBLISH_CRASH_AT: step,
+            CAVRA_PUBLISH_ROOT: ws.root,
+            CAVRA_PUBLISH_APPROVAL: id,
+            CAVRA_PUBLISH_CLOCK_MS: String(ws.clock.peek()),
+          },
           encoding: 'utf8',
         });
         assert.equal(child.status, 9, child.stderr);

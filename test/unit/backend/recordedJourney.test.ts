@@ -14,19 +14,19 @@ describe('local backend: the recorded CAVRA journey', () => {
   });
   afterEach(() => ws.cleanup());
 
-  it('draft preview is CAVRA\'s draft response and writes nothing', async () => {
+  it("draft preview is CAVRA's draft response and writes nothing", async () => {
     const draft = await ws.backend.draft({ draft: RECORDED_DRAFT });
     sameShape(draft, recorded('draft.json'));
     assert.deepEqual(require('node:fs').readdirSync(join(ws.root, 'policies')), []);
   });
 
-  it('publish plan is CAVRA\'s plan (create, high, digest, target path, notes)', async () => {
+  it("publish plan is CAVRA's plan (create, high, digest, target path, notes)", async () => {
     const plan = await ws.backend.publishPlan({ draft: RECORDED_DRAFT });
     sameShape(plan, recorded('plan.json'));
     assert.equal(plan.policy_digest, RECORDED_DIGEST);
   });
 
-  it('publish request, approve and publish answer as CAVRA did, and write CAVRA\'s bytes', async () => {
+  it("publish request, approve and publish answer as CAVRA did, and write CAVRA's bytes", async () => {
     const preq = await ws.backend.publishRequest({ draft: RECORDED_DRAFT });
     sameShape(preq, recorded('preq.json'));
     const id = preq.approval.approval_id;
@@ -43,22 +43,43 @@ describe('local backend: the recorded CAVRA journey', () => {
     assert.equal(policyBytes.toString('utf8'), recordedText('published-policy.yaml'));
     const sigText = readFileSync(published.signature_path, 'utf8');
     const recordedSig = JSON.parse(recordedText('published-policy.yaml.sig.json'));
-    assert.equal(sigText, recordedText('published-policy.yaml.sig.json').replace(recordedSig.signed_at, JSON.parse(sigText).signed_at));
+    assert.equal(
+      sigText,
+      recordedText('published-policy.yaml.sig.json').replace(recordedSig.signed_at, JSON.parse(sigText).signed_at),
+    );
     assert.deepEqual(verifyPolicySignature(policyBytes, sigText), {
-      ok: true, algorithm: 'SHA256', message: 'verified SHA256 signature', signatureChecked: true,
+      ok: true,
+      algorithm: 'SHA256',
+      message: 'verified SHA256 signature',
+      signatureChecked: true,
     });
   });
 
   it('the approval store is CAVRA\'s file: {"items": [...]}, sorted keys, indent 2, trailing newline', async () => {
     const preq = await ws.backend.publishRequest({ draft: RECORDED_DRAFT });
     const text = readFileSync(join(ws.root, '.cavra', 'approvals.json'), 'utf8');
-    const sortDeep = (v: unknown): unknown => Array.isArray(v) ? v.map(sortDeep)
-      : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortDeep((v as any)[k])])) : v;
+    const sortDeep = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sortDeep)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sortDeep((v as any)[k])]),
+            )
+          : v;
     assert.equal(text, `${JSON.stringify({ items: [sortDeep(preq.approval)] }, null, 2)}\n`);
   });
 
-  it('rollout change plan and apply-change are CAVRA\'s responses', async () => {
-    const body = { rollout_id: 'payments-platform', repository: 'payments/api', policy_pack: 'cavra-platform-baseline', mode: 'strict', state: 'active', coverage_percent: 95 };
+  it("rollout change plan and apply-change are CAVRA's responses", async () => {
+    const body = {
+      rollout_id: 'payments-platform',
+      repository: 'payments/api',
+      policy_pack: 'cavra-platform-baseline',
+      mode: 'strict',
+      state: 'active',
+      coverage_percent: 95,
+    };
     sameShape(await ws.backend.rolloutChangePlan(body), recorded('changeplan.json'));
     sameShape(await ws.backend.rolloutApplyChange(body), recorded('apply.json'));
     const stored = JSON.parse(readFileSync(join(ws.root, '.cavra', 'api', 'inventory.json'), 'utf8'));
@@ -67,7 +88,9 @@ describe('local backend: the recorded CAVRA journey', () => {
   });
 
   it('catalog lists the four CAVRA packs as CAVRA did', async () => {
-    const cat = workspace({ packs: ['cavra-agentic-delivery', 'cavra-ai-agent-baseline', 'cavra-github-enterprise', 'cavra-mcp-enterprise'] });
+    const cat = workspace({
+      packs: ['cavra-agentic-delivery', 'cavra-ai-agent-baseline', 'cavra-github-enterprise', 'cavra-mcp-enterprise'],
+    });
     try {
       sameShape(await cat.backend.catalog(), recorded('catalog.json'));
     } finally {

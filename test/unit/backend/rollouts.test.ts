@@ -10,11 +10,19 @@ describe('local backend: rollouts', () => {
   });
   afterEach(() => ws.cleanup());
 
-  it('plans an update against the stored record: changed fields only, CAVRA\'s risk', async () => {
-    await ws.backend.rolloutApplyChange({ rollout_id: 'pay', repository: 'payments/api', policy_pack: 'cavra-p', mode: 'audit_only' });
+  it("plans an update against the stored record: changed fields only, CAVRA's risk", async () => {
+    await ws.backend.rolloutApplyChange({
+      rollout_id: 'pay',
+      repository: 'payments/api',
+      policy_pack: 'cavra-p',
+      mode: 'audit_only',
+    });
     const plan = await ws.backend.rolloutChangePlan({ rollout_id: 'pay', mode: 'strict', state: 'active', coverage_percent: 90 });
     assert.equal(plan.operation, 'update');
-    assert.deepEqual(plan.changes.map((c) => c.field), ['coverage_percent', 'mode', 'state', 'updated_at']);
+    assert.deepEqual(
+      plan.changes.map((c) => c.field),
+      ['coverage_percent', 'mode', 'state', 'updated_at'],
+    );
     assert.deepEqual([plan.risk, plan.approval_required], ['high', true]);
     assert.deepEqual(plan.operator_notes, [
       'Review policy diff, evidence references, and repository owner before applying.',
@@ -32,28 +40,52 @@ describe('local backend: rollouts', () => {
   });
 
   it('applies without checking approval_required (as CAVRA), and lists and gets what it stored', async () => {
-    const result = await ws.backend.rolloutApplyChange({ repository: 'payments/api', policy_pack: 'cavra-p', mode: 'strict', coverage_percent: '75' });
+    const result = await ws.backend.rolloutApplyChange({
+      repository: 'payments/api',
+      policy_pack: 'cavra-p',
+      mode: 'strict',
+      coverage_percent: '75',
+    });
     assert.equal(result.plan.approval_required, true);
     assert.equal(result.rollout.rollout_id, 'payments/api:cavra-p');
     assert.equal(result.rollout.coverage_percent, 75);
     await ws.backend.rolloutApplyChange({ repository: 'a/web', policy_pack: 'cavra-q', owner: 'web' });
     const all = await ws.backend.listRollouts();
-    assert.deepEqual(all.items.map((r) => r.rollout_id), ['a/web:cavra-q', 'payments/api:cavra-p']);
-    assert.deepEqual((await ws.backend.listRollouts({ owner: 'web' })).items.map((r) => r.rollout_id), ['a/web:cavra-q']);
+    assert.deepEqual(
+      all.items.map((r) => r.rollout_id),
+      ['a/web:cavra-q', 'payments/api:cavra-p'],
+    );
+    assert.deepEqual(
+      (await ws.backend.listRollouts({ owner: 'web' })).items.map((r) => r.rollout_id),
+      ['a/web:cavra-q'],
+    );
     assert.equal((await ws.backend.getRollout('payments/api:cavra-p')).mode, 'strict');
-    await assert.rejects(ws.backend.getRollout('nope'), (e: unknown) => e instanceof BackendError && e.status === 404 && e.detail === 'policy rollout not found');
+    await assert.rejects(
+      ws.backend.getRollout('nope'),
+      (e: unknown) => e instanceof BackendError && e.status === 404 && e.detail === 'policy rollout not found',
+    );
   });
 
-  it('fails with CAVRA\'s normalization messages', async () => {
+  it("fails with CAVRA's normalization messages", async () => {
     const cases: [object, string][] = [
       [{ policy_pack: 'p' }, 'policy rollout must include repository'],
       [{ repository: 'r' }, 'policy rollout must include policy_pack'],
-      [{ repository: 'r', policy_pack: 'p', state: 'live' }, 'policy rollout state must be one of: active, paused, planned, retired'],
-      [{ repository: 'r', policy_pack: 'p', mode: 'strict_regulated' }, 'policy rollout mode must be one of: audit_only, break_glass, enforce, strict'],
+      [
+        { repository: 'r', policy_pack: 'p', state: 'live' },
+        'policy rollout state must be one of: active, paused, planned, retired',
+      ],
+      [
+        { repository: 'r', policy_pack: 'p', mode: 'strict_regulated' },
+        'policy rollout mode must be one of: audit_only, break_glass, enforce, strict',
+      ],
       [{ repository: 'r', policy_pack: 'p', coverage_percent: 'most' }, "invalid literal for int() with base 10: 'most'"],
     ];
     for (const [body, detail] of cases) {
-      await assert.rejects(ws.backend.rolloutApplyChange(body), (e: unknown) => e instanceof BackendError && e.status === 400 && e.detail === detail, detail);
+      await assert.rejects(
+        ws.backend.rolloutApplyChange(body),
+        (e: unknown) => e instanceof BackendError && e.status === 400 && e.detail === detail,
+        detail,
+      );
     }
     assert.equal((await ws.backend.listRollouts()).total, 0);
   });

@@ -32,13 +32,15 @@ describe('draft validation errors as CAVRA reports them', () => {
     }
   });
 
-  it('a draft without id, title or description is CAVRA\'s 400; the preview never writes', async () => {
+  it("a draft without id, title or description is CAVRA's 400; the preview never writes", async () => {
     const ws = workspace();
     try {
       const b = createLocalBackend({ root: ws.root });
       await assert.rejects(b.draft({ draft: { id: 'cavra-x', title: 'T' } }), /policy draft requires id, title, and description/);
       await assert.rejects(b.draft({ draft: {}, draft_yaml: 'a: 1' }), /not both/);
-      const fromYaml = await b.draft({ draft_yaml: 'metadata:\n  id: cavra-x\n  title: T\n  description: D\n  version: 2026.05\n' });
+      const fromYaml = await b.draft({
+        draft_yaml: 'metadata:\n  id: cavra-x\n  title: T\n  description: D\n  version: 2026.05\n',
+      });
       assert.equal(fromYaml.policy_pack.metadata.version, '2026.05');
       assert.equal(fromYaml.valid, true);
     } finally {

@@ -31,11 +31,20 @@ describe('store: files on disk', () => {
   it('refuses a store that is not valid JSON, names file, line and column, and leaves it byte-identical', async () => {
     const text = '{\n  "items": [\n    {"approval_id": "apr_1",}\n  ]\n}\n';
     writeFileSync(store, text);
-    for (const op of [() => ws.backend.createApproval({ decision: DECISION }), () => ws.backend.listApprovals(), () => ws.backend.getApproval('apr_1')]) {
+    for (const op of [
+      () => ws.backend.createApproval({ decision: DECISION }),
+      () => ws.backend.listApprovals(),
+      () => ws.backend.getApproval('apr_1'),
+    ]) {
       await assert.rejects(op(), (e: unknown) => {
         assert.ok(e instanceof BackendError);
         assert.equal(e.status, 500);
-        assert.match(e.detail, new RegExp(`^${store.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the store is not valid JSON: .* at line 3, column 29; fix the file \\(or move it away to start a new store\\); it was not changed$`));
+        assert.match(
+          e.detail,
+          new RegExp(
+            `^${store.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the store is not valid JSON: .* at line 3, column 29; fix the file \\(or move it away to start a new store\\); it was not changed$`,
+          ),
+        );
         return true;
       });
     }
@@ -46,20 +55,29 @@ describe('store: files on disk', () => {
   it('refuses a store whose items are not a list of objects', async () => {
     for (const text of ['{"items": 5}\n', '[]\n', '{"items": [1]}\n', '']) {
       writeFileSync(store, text);
-      await assert.rejects(ws.backend.createApproval({ decision: DECISION }), (e: unknown) => e instanceof BackendError && e.status === 500 && e.detail.startsWith(`${store}: `));
+      await assert.rejects(
+        ws.backend.createApproval({ decision: DECISION }),
+        (e: unknown) => e instanceof BackendError && e.status === 500 && e.detail.startsWith(`${store}: `),
+      );
       assert.equal(readFileSync(store, 'utf8'), text);
     }
   });
 
   it('recovers a lock left by a process that is gone', async () => {
-    writeFileSync(`${store}.lock`, JSON.stringify({ pid: deadPid(), host: hostname(), acquired_at: new Date().toISOString(), token: 'dead' }));
+    writeFileSync(
+      `${store}.lock`,
+      JSON.stringify({ pid: deadPid(), host: hostname(), acquired_at: new Date().toISOString(), token: 'dead' }),
+    );
     const a = await ws.backend.createApproval({ decision: DECISION });
     assert.equal((await ws.backend.getApproval(a.approval_id)).state, 'pending');
     assert.equal(existsSync(`${store}.lock`), false);
   });
 
-  it('leaves another host\'s lock alone however old its mtime, until this process has seen it unchanged for the limit', async () => {
-    writeFileSync(`${store}.lock`, JSON.stringify({ pid: 1, host: 'build-agent-7', acquired_at: '2020-01-01T00:00:00.000Z', token: 'old' }));
+  it("leaves another host's lock alone however old its mtime, until this process has seen it unchanged for the limit", async () => {
+    writeFileSync(
+      `${store}.lock`,
+      JSON.stringify({ pid: 1, host: 'build-agent-7', acquired_at: '2020-01-01T00:00:00.000Z', token: 'old' }),
+    );
     const old = new Date(Date.now() - 3_600_000);
     utimesSync(`${store}.lock`, old, old);
     await assert.rejects(ws.make({ lock: { timeoutMs: 200 } }).createApproval({ decision: DECISION }), (e: unknown) => {
@@ -80,7 +98,10 @@ describe('store: files on disk', () => {
       await assert.rejects(impatient.createApproval({ decision: DECISION }), (e: unknown) => {
         assert.ok(e instanceof BackendError);
         assert.equal(e.status, 423);
-        assert.ok(e.detail.startsWith(`${store}.lock: the store is locked by process ${process.pid} on ${hostname()} since `), e.detail);
+        assert.ok(
+          e.detail.startsWith(`${store}.lock: the store is locked by process ${process.pid} on ${hostname()} since `),
+          e.detail,
+        );
         assert.match(e.detail, /If no CAVRA Policy Studio or cavra-policy process is running, delete the lock file\.$/);
         return true;
       });
@@ -91,14 +112,19 @@ describe('store: files on disk', () => {
   });
 
   it('releases the lock when the change fails', async () => {
-    await assert.rejects(withLock(store, () => {
-      throw new Error('boom');
-    }), /boom/);
+    await assert.rejects(
+      withLock(store, () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.equal(existsSync(`${store}.lock`), false);
   });
 
-  it('writes Python\'s json.dumps(indent=2, sort_keys=True) text', () => {
-    assert.equal(pythonStoreJson({ b: [], a: { z: 1.5, y: null, x: [true, 'é\u007f'] }, c: {} }),
-      '{\n  "a": {\n    "x": [\n      true,\n      "\\u00e9\\u007f"\n    ],\n    "y": null,\n    "z": 1.5\n  },\n  "b": [],\n  "c": {}\n}\n');
+  it("writes Python's json.dumps(indent=2, sort_keys=True) text", () => {
+    assert.equal(
+      pythonStoreJson({ b: [], a: { z: 1.5, y: null, x: [true, 'é\u007f'] }, c: {} }),
+      '{\n  "a": {\n    "x": [\n      true,\n      "\\u00e9\\u007f"\n    ],\n    "y": null,\n    "z": 1.5\n  },\n  "b": [],\n  "c": {}\n}\n',
+    );
   });
 });

@@ -13,8 +13,16 @@ function sameAsYaml(text: string): boolean {
   const block = readBlockYaml(text);
   if (!block) return false;
   const reference = parsePolicyYaml(text);
-  assert.deepEqual(reference.doc.errors.map((e) => e.code), [], `yaml finds errors in a text the block reader read:\n${text}`);
-  assert.deepEqual(reference.doc.warnings.map((e) => e.code), [], `yaml warns about a text the block reader read:\n${text}`);
+  assert.deepEqual(
+    reference.doc.errors.map((e) => e.code),
+    [],
+    `yaml finds errors in a text the block reader read:\n${text}`,
+  );
+  assert.deepEqual(
+    reference.doc.warnings.map((e) => e.code),
+    [],
+    `yaml warns about a text the block reader read:\n${text}`,
+  );
   assert.equal(reference.extraDocuments.length, 0);
   assert.deepEqual(treeShape(block.yaml.doc.contents), treeShape(reference.doc.contents), `trees differ for:\n${text}`);
   assert.deepEqual(block.yaml.doc.range, reference.doc.range, `document ranges differ for:\n${text}`);
@@ -50,30 +58,54 @@ describe('block reader', () => {
       'a:\n  - x\n      # deeper: part of x\n  - y\n# end',
       'a:\n  -\n  - \nb:\nc: yes\nd: 1.0\ne: 2026-05-01\n',
       'a:\r\n  - x\r\n  - "y"  \r\n  -\r\nb: 1\r\nc:\r\n',
-    ]) assert.ok(sameAsYaml(text), text);
+    ])
+      assert.ok(sameAsYaml(text), text);
   });
 
   it('leaves everything else to yaml', () => {
-    for (const text of ['a: [1, 2]\n', 'a: &x 1\nb: *x\n', 'a: |\n  text\n', 'a: b\n  continued\n', 'a:\tb\n', 'a: 1\rb: 2\n', '---\na: 1\n',
-      'a: 1\na: 2\n', '<<: {a: 1}\n', '- a\n', 'a: "esc\\n"\n', 'a: "multi\n  line"\n', 'a: b: c\n', 'a:\n  - k: v\n', '', '# only\n', 'a: # c\nb: 1\n']) {
+    for (const text of [
+      'a: [1, 2]\n',
+      'a: &x 1\nb: *x\n',
+      'a: |\n  text\n',
+      'a: b\n  continued\n',
+      'a:\tb\n',
+      'a: 1\rb: 2\n',
+      '---\na: 1\n',
+      'a: 1\na: 2\n',
+      '<<: {a: 1}\n',
+      '- a\n',
+      'a: "esc\\n"\n',
+      'a: "multi\n  line"\n',
+      'a: b: c\n',
+      'a:\n  - k: v\n',
+      '',
+      '# only\n',
+      'a: # c\nb: 1\n',
+    ]) {
       assert.equal(readBlockYaml(text), undefined, text);
     }
   });
 
   it('builds the same tree as yaml for generated policies', () => {
     let read = 0;
-    fc.assert(fc.property(blockPolicy, fc.boolean(), (text, crlf) => {
-      if (sameAsYaml(crlf ? text.replace(/\n/g, '\r\n') : text)) read++;
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(blockPolicy, fc.boolean(), (text, crlf) => {
+        if (sameAsYaml(crlf ? text.replace(/\n/g, '\r\n') : text)) read++;
+      }),
+      { numRuns: RUNS },
+    );
     assert.ok(read > RUNS / 3, `the reader read only ${read} of ${RUNS} generated policies`);
   });
 
   it('builds the same tree as yaml for policies edited at random', () => {
-    fc.assert(fc.property(blockPolicy, fc.array(textEdit, { minLength: 1, maxLength: 4 }), (text, edits) => {
-      for (const e of edits) {
-        text = applyEdit(text, e).text;
-        sameAsYaml(text);
-      }
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(blockPolicy, fc.array(textEdit, { minLength: 1, maxLength: 4 }), (text, edits) => {
+        for (const e of edits) {
+          text = applyEdit(text, e).text;
+          sameAsYaml(text);
+        }
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

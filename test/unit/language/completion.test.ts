@@ -22,7 +22,11 @@ describe('completion', () => {
   });
 
   it('works on a half-typed key, whatever follows', () => {
-    assert.deepEqual(labels(`${HEAD}commands:\n  al|\ngit:\n  require_pull_request: true\n`), ['block', 'allow', 'require_approval']);
+    assert.deepEqual(labels(`${HEAD}commands:\n  al|\ngit:\n  require_pull_request: true\n`), [
+      'block',
+      'allow',
+      'require_approval',
+    ]);
     assert.deepEqual(labels(`${HEAD}gi|`), ['filesystem', 'commands', 'git', 'mcp', 'approvals', 'evidence', 'compliance']);
   });
 
@@ -52,7 +56,7 @@ describe('completion', () => {
     assert.deepEqual(labels(`${HEAD}filesystem:\n  block_read: [".env", |]\n`), []);
   });
 
-  it('starts a new pack\'s metadata snippet with its folder name as id', () => {
+  it("starts a new pack's metadata snippet with its folder name as id", () => {
     const { a, position } = analyzeAtCaret('|');
     const metadata = languageFeatures.completion(a, position).items.find((i) => i.label === 'metadata');
     assert.match(String(metadata?.insertText), /^metadata:\n {2}id: \$\{1:cavra-example\}\n/);
@@ -61,8 +65,14 @@ describe('completion', () => {
 
   it('writes plain `key: ` in a flow mapping, block snippets elsewhere', () => {
     const flow = analyzeAtCaret('filesystem: {|}\n');
-    assert.equal(languageFeatures.completion(flow.a, flow.position).items.find((i) => i.label === 'block_read')?.insertText, 'block_read: $1');
+    assert.equal(
+      languageFeatures.completion(flow.a, flow.position).items.find((i) => i.label === 'block_read')?.insertText,
+      'block_read: $1',
+    );
     const block = analyzeAtCaret('filesystem:\n  |\n');
-    assert.equal(languageFeatures.completion(block.a, block.position).items.find((i) => i.label === 'block_read')?.insertText, 'block_read:\n  - "$1"');
+    assert.equal(
+      languageFeatures.completion(block.a, block.position).items.find((i) => i.label === 'block_read')?.insertText,
+      'block_read:\n  - "$1"',
+    );
   });
 });

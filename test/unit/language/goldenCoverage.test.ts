@@ -15,6 +15,9 @@ describe('golden cases cover the diagnostic codes', () => {
     for (const name of readdirSync(dir)) {
       for (const m of readFileSync(join(dir, name), 'utf8').matchAll(/"code": "([a-z0-9-]+)"/g)) shown.add(m[1]);
     }
-    assert.deepEqual(Object.keys(DIAGNOSTIC_CODES).filter((c) => !ELSEWHERE.has(c) && !shown.has(c)), []);
+    assert.deepEqual(
+      Object.keys(DIAGNOSTIC_CODES).filter((c) => !ELSEWHERE.has(c) && !shown.has(c)),
+      [],
+    );
   });
 });

@@ -11,12 +11,21 @@ function hoverAt(marked: string) {
 
 describe('hover', () => {
   it('over a value covers the value, over its key the key', () => {
-    assert.deepEqual(hoverAt(`${HEAD}git:\n  require_pull_request: tr|ue\n`)?.range, { start: { line: 6, character: 24 }, end: { line: 6, character: 28 } });
-    assert.deepEqual(hoverAt(`${HEAD}git:\n  require_pu|ll_request: true\n`)?.range, { start: { line: 6, character: 2 }, end: { line: 6, character: 22 } });
+    assert.deepEqual(hoverAt(`${HEAD}git:\n  require_pull_request: tr|ue\n`)?.range, {
+      start: { line: 6, character: 24 },
+      end: { line: 6, character: 28 },
+    });
+    assert.deepEqual(hoverAt(`${HEAD}git:\n  require_pu|ll_request: true\n`)?.range, {
+      start: { line: 6, character: 2 },
+      end: { line: 6, character: 22 },
+    });
   });
 
   it('explains the chosen enum value first', () => {
-    assert.match(hoverAt(`${HEAD}  mode: break_gl|ass\n`)!.text, /\n\n`break_glass`: Emergency override posture: blocks unless an actor and reason are given\.\n\nAllowed values:/);
+    assert.match(
+      hoverAt(`${HEAD}  mode: break_gl|ass\n`)!.text,
+      /\n\n`break_glass`: Emergency override posture: blocks unless an actor and reason are given\.\n\nAllowed values:/,
+    );
   });
 
   it('on a pattern in a flow list says what it matches', () => {
@@ -29,6 +38,9 @@ describe('hover', () => {
   });
 
   it('on a declarative list says CAVRA does not read it', () => {
-    assert.match(hoverAt(`${HEAD}commands:\n  require_approval: ["git t|ag*"]\n`)!.text, /_Declarative: CAVRA's runtime evaluator does not read this list\._$/);
+    assert.match(
+      hoverAt(`${HEAD}commands:\n  require_approval: ["git t|ag*"]\n`)!.text,
+      /_Declarative: CAVRA's runtime evaluator does not read this list\._$/,
+    );
   });
 });

@@ -40,7 +40,13 @@ const YAML_READ = [
 ];
 /** Windows line ends: the block reader and incremental edits take CRLF too. */
 const CRLF = [BENCH_LIKE[1].replace(/\n/g, '\r\n')];
-const SEEDS = [...BENCH_LIKE, ...YAML_READ, ...CRLF, ...packsUnder('examples/workspace/policies'), ...packsUnder('test/fixtures/policies')];
+const SEEDS = [
+  ...BENCH_LIKE,
+  ...YAML_READ,
+  ...CRLF,
+  ...packsUnder('examples/workspace/policies'),
+  ...packsUnder('test/fixtures/policies'),
+];
 
 function positionsOf(a: Analysis, picks: number[]): Position[] {
   return picks.map((p) => a.doc.positionAt(a.doc.text.length ? p % a.doc.text.length : 0));
@@ -72,7 +78,11 @@ function sameAsFresh(incremental: Analysis, version: number, text: string, picks
   const fresh = analyze(URI, version, text, context);
   assert.equal(incremental.doc.text, text);
   assert.deepEqual(treeShape(incremental.doc.root), treeShape(fresh.doc.root), 'the edited tree differs from a fresh reading');
-  assert.deepEqual(valueShape(incremental.doc.value), valueShape(fresh.doc.value), 'the edited value differs from a fresh reading');
+  assert.deepEqual(
+    valueShape(incremental.doc.value),
+    valueShape(fresh.doc.value),
+    'the edited value differs from a fresh reading',
+  );
   assert.deepEqual(incremental.doc.lineStartOffsets(), fresh.doc.lineStartOffsets(), 'line starts differ');
   const probes = positionsOf(fresh, picks);
   assert.deepEqual(transcript(incremental, probes), transcript(fresh, probes));
@@ -82,34 +92,44 @@ describe('incremental analysis equals a fresh analysis', () => {
   it('after every edit of random edit sequences (lists, keys, values, anchors, comments)', () => {
     let edits = 0;
     let reused = 0;
-    fc.assert(fc.property(
-      fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...BENCH_LIKE, ...YAML_READ, ...CRLF) }, { weight: 2, arbitrary: fc.constantFrom(...SEEDS) }, { weight: 2, arbitrary: blockPolicy }),
-      fc.array(anyEdit, { minLength: 1, maxLength: 25 }),
-      fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
-      (seed, sequence, picks) => {
-        let text = seed;
-        let version = 1;
-        let a = analyze(URI, version, text, context);
-        const step = (next: string) => {
-          text = next;
-          const previous = a;
-          a = analyze(URI, ++version, text, context, undefined, previous);
-          if (!previous.doc.yaml.doc.errors.length) edits++;
-          if (a.doc.yaml === previous.doc.yaml) reused++;
-          sameAsFresh(a, version, text, picks);
-        };
-        for (const e of sequence) {
-          const before = text;
-          step(applyAnyEdit(text, e));
-          // A user who typed a YAML error undoes it (from a broken tree, the whole text is read again).
-          if (a.doc.yaml.doc.errors.length && !analyze(URI, 0, before, context).doc.yaml.doc.errors.length) step(before);
-        }
-      },
-    ), { numRuns: RUNS, ...SEED });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...BENCH_LIKE, ...YAML_READ, ...CRLF) },
+          { weight: 2, arbitrary: fc.constantFrom(...SEEDS) },
+          { weight: 2, arbitrary: blockPolicy },
+        ),
+        fc.array(anyEdit, { minLength: 1, maxLength: 25 }),
+        fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+        (seed, sequence, picks) => {
+          let text = seed;
+          let version = 1;
+          let a = analyze(URI, version, text, context);
+          const step = (next: string) => {
+            text = next;
+            const previous = a;
+            a = analyze(URI, ++version, text, context, undefined, previous);
+            if (!previous.doc.yaml.doc.errors.length) edits++;
+            if (a.doc.yaml === previous.doc.yaml) reused++;
+            sameAsFresh(a, version, text, picks);
+          };
+          for (const e of sequence) {
+            const before = text;
+            step(applyAnyEdit(text, e));
+            // A user who typed a YAML error undoes it (from a broken tree, the whole text is read again).
+            if (a.doc.yaml.doc.errors.length && !analyze(URI, 0, before, context).doc.yaml.doc.errors.length) step(before);
+          }
+        },
+      ),
+      { numRuns: RUNS, ...SEED },
+    );
     // The test is only worth its name if many edits took the incremental path (an edit of a tree with
     // a YAML error never does, nor one that changes keys, comments or indentation).
     assert.ok(edits >= RUNS * 3, `${edits} edits`);
-    assert.ok(reused >= RUNS && reused > edits / 5, `only ${reused} of ${edits} edits of error-free trees were applied incrementally`);
+    assert.ok(
+      reused >= RUNS && reused > edits / 5,
+      `only ${reused} of ${edits} edits of error-free trees were applied incrementally`,
+    );
   });
 
   it('keeps up with typing a new entry at the end of a long list, as VS Code sends it', () => {

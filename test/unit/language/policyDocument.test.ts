@@ -6,7 +6,15 @@ const doc = (text: string) => new PolicyDocument('file:///p.yaml', 1, text);
 describe('PolicyDocument positions', () => {
   it('maps offsets to positions and back across LF, CRLF and lone CR line breaks', () => {
     const d = doc('a: 1\r\nb: 2\rc: 3\nd: 4');
-    assert.deepEqual([0, 6, 11, 16].map((o) => d.positionAt(o)), [{ line: 0, character: 0 }, { line: 1, character: 0 }, { line: 2, character: 0 }, { line: 3, character: 0 }]);
+    assert.deepEqual(
+      [0, 6, 11, 16].map((o) => d.positionAt(o)),
+      [
+        { line: 0, character: 0 },
+        { line: 1, character: 0 },
+        { line: 2, character: 0 },
+        { line: 3, character: 0 },
+      ],
+    );
     for (const o of [0, 3, 6, 9, 11, 16, 19]) assert.equal(d.offsetAt(d.positionAt(o)), o);
     assert.equal(d.lineCount, 4);
   });
@@ -37,7 +45,10 @@ describe('PolicyDocument lookups', () => {
   });
 
   it('finds list entries by index and nothing past the end', () => {
-    assert.equal(d.text.slice(...(d.find(['filesystem', 'block_read', 1])!.node!.range!.slice(0, 2) as [number, number])), '"**/*.pem"');
+    assert.equal(
+      d.text.slice(...(d.find(['filesystem', 'block_read', 1])!.node!.range!.slice(0, 2) as [number, number])),
+      '"**/*.pem"',
+    );
     assert.equal(d.find(['filesystem', 'block_read', 2]), undefined);
     assert.equal(d.find(['filesystem', 'nope']), undefined);
   });

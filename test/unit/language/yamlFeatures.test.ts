@@ -12,7 +12,10 @@ describe('anchors, aliases and merge keys', () => {
   });
 
   it('merged keys are validated as CAVRA sees them, and reported on the section they were merged into', () => {
-    assert.deepEqual(codes(`shared: &reads\n  block_read: [".env"]\n  allow_read: [x]\n${HEAD}filesystem:\n  <<: *reads\n`), ['dropped-by-draft 0', 'unknown-key 8']);
+    assert.deepEqual(codes(`shared: &reads\n  block_read: [".env"]\n  allow_read: [x]\n${HEAD}filesystem:\n  <<: *reads\n`), [
+      'dropped-by-draft 0',
+      'unknown-key 8',
+    ]);
   });
 
   it('an aliased list counts like the list it names', () => {

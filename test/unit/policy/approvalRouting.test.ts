@@ -1,17 +1,26 @@
 // Approver-group routing (default rules and routing files) and actor_can_decide.
 import assert from 'node:assert/strict';
 import {
-  CHANGE_ADVISORY_BOARD, actorCanBreakGlass, actorCanDecide, defaultRoutingRules, normalizeAction, routeApproverGroup,
-  routingRulesFromPayload, RoutingFileError, type RepositoryPermission,
+  CHANGE_ADVISORY_BOARD,
+  actorCanBreakGlass,
+  actorCanDecide,
+  defaultRoutingRules,
+  normalizeAction,
+  routeApproverGroup,
+  routingRulesFromPayload,
+  RoutingFileError,
+  type RepositoryPermission,
 } from '../../../server/src/policy/approvalRouting';
 
 describe('approvalRouting', () => {
   it('first matching rule wins; rule keys are equality, prefix and substring checks', () => {
-    const rules = routingRulesFromPayload({ routing_rules: [
-      { action_type: 'write_file', severity: 'high', approver_group: 'A' },
-      { policy_pack: 'cavra-p', approver_group: 'B' },
-      { rule_id: 'x.y', approver_group: 'C' },
-    ] });
+    const rules = routingRulesFromPayload({
+      routing_rules: [
+        { action_type: 'write_file', severity: 'high', approver_group: 'A' },
+        { policy_pack: 'cavra-p', approver_group: 'B' },
+        { rule_id: 'x.y', approver_group: 'C' },
+      ],
+    });
     assert.equal(routeApproverGroup({ action_type: 'write_file', severity: 'high', policy_pack: 'cavra-p' }, rules), 'A');
     assert.equal(routeApproverGroup({ action_type: 'write_file', severity: 'low', policy_pack: 'cavra-p' }, rules), 'B');
     assert.equal(routeApproverGroup({ rule_id: 'x.y' }, rules), 'C');
@@ -19,9 +28,12 @@ describe('approvalRouting', () => {
     assert.equal(routeApproverGroup({ rule_id: 'filesystem.write.block', target: 'a/iam/b' }, defaultRoutingRules()), 'IAM');
   });
 
-  it('reads a bare list or `approval_routing`, and refuses anything else with CAVRA\'s messages', () => {
+  it("reads a bare list or `approval_routing`, and refuses anything else with CAVRA's messages", () => {
     assert.equal(routingRulesFromPayload([{ approver_group: 'X' }]).length, 1);
-    assert.throws(() => routingRulesFromPayload({ rules: [] }), (e: unknown) => e instanceof RoutingFileError && e.message === 'approval routing file must contain a list of rules');
+    assert.throws(
+      () => routingRulesFromPayload({ rules: [] }),
+      (e: unknown) => e instanceof RoutingFileError && e.message === 'approval routing file must contain a list of rules',
+    );
     assert.throws(() => routingRulesFromPayload('x'), /must contain a list of rules/);
     assert.throws(() => routingRulesFromPayload([{ rule_id: 'a' }]), /each approval routing rule must include approver_group/);
   });
@@ -31,11 +43,17 @@ describe('approvalRouting', () => {
     assert.equal(actorCanDecide({ groups: ['system'] }, approval, 'expired'), true);
     assert.equal(actorCanDecide({ groups: ['system'] }, approval, 'approved'), false);
     assert.equal(actorCanDecide({ groups: ['IAM'] }, { ...approval, break_glass: true }, 'approved'), false);
-    assert.equal(actorCanDecide({ groups: ['IAM', 'Change Advisory Board'] }, { ...approval, break_glass: true }, 'approved'), true);
+    assert.equal(
+      actorCanDecide({ groups: ['IAM', 'Change Advisory Board'] }, { ...approval, break_glass: true }, 'approved'),
+      true,
+    );
     const perms = [{ repository: 'payments/api', groups: ['Owners'] }];
     assert.equal(actorCanDecide({ groups: ['Owners'] }, approval, 'approve', perms), true);
     assert.equal(actorCanDecide({ groups: ['Owners'] }, approval, 'expired', perms), false);
-    assert.equal(actorCanDecide({ groups: ['Owners'] }, { ...approval, decision: { repository: 'other' } }, 'denied', perms), false);
+    assert.equal(
+      actorCanDecide({ groups: ['Owners'] }, { ...approval, decision: { repository: 'other' } }, 'denied', perms),
+      false,
+    );
     assert.equal(actorCanDecide({ groups: ['IAM'] }, approval, 'denied'), true);
   });
 
@@ -81,26 +99,61 @@ describe('approvalRouting', () => {
     it('a matching repository permission allows (repository from approval, decision.repository or decision.repo)', () => {
       assert.ok(actorCanDecide(owner, iamApproval({ decision: { repository: 'payments/api' } }), 'approve', permissions));
       assert.ok(actorCanDecide(owner, iamApproval({ decision: { repo: 'payments/api' } }), 'deny', permissions));
-      assert.ok(actorCanDecide(owner, iamApproval({ repository: 'payments/api', decision: { repository: 'other/x' } }), 'approved', permissions));
+      assert.ok(
+        actorCanDecide(
+          owner,
+          iamApproval({ repository: 'payments/api', decision: { repository: 'other/x' } }),
+          'approved',
+          permissions,
+        ),
+      );
       assert.ok(actorCanDecide(owner, iamApproval({ repository: 'payments/api' }), 'approve', permissions));
     });
 
     it('a permission that does not match on repository, approver group, action or groups does not allow', () => {
-      assert.ok(!actorCanDecide(owner, iamApproval({ decision: { repository: 'payments/web' } }), 'approve', permissions), 'repository');
+      assert.ok(
+        !actorCanDecide(owner, iamApproval({ decision: { repository: 'payments/web' } }), 'approve', permissions),
+        'repository',
+      );
       assert.ok(!actorCanDecide(owner, iamApproval({ decision: {} }), 'approve', permissions), 'no repository');
-      assert.ok(!actorCanDecide(owner, { approver_group: 'Cloud Security', decision: { repository: 'payments/api' } }, 'approve', permissions), 'approver group');
-      assert.ok(!actorCanDecide(owner, iamApproval({ decision: { repository: 'payments/api' } }), 'expire', permissions), 'action (expired not listed)');
-      assert.ok(!actorCanDecide(actor(['Readers']), iamApproval({ decision: { repository: 'payments/api' } }), 'approve', permissions), 'groups');
+      assert.ok(
+        !actorCanDecide(
+          owner,
+          { approver_group: 'Cloud Security', decision: { repository: 'payments/api' } },
+          'approve',
+          permissions,
+        ),
+        'approver group',
+      );
+      assert.ok(
+        !actorCanDecide(owner, iamApproval({ decision: { repository: 'payments/api' } }), 'expire', permissions),
+        'action (expired not listed)',
+      );
+      assert.ok(
+        !actorCanDecide(actor(['Readers']), iamApproval({ decision: { repository: 'payments/api' } }), 'approve', permissions),
+        'groups',
+      );
       // Without the permissions the permission does not exist.
       assert.ok(!actorCanDecide(owner, iamApproval({ decision: { repository: 'payments/api' } }), 'approve'), 'no rbac');
     });
 
     it('permissions without repository or approver group match any; actions as listed (verbs or states)', () => {
       const infra = actor(['Infra Leads']);
-      assert.ok(actorCanDecide(infra, { approver_group: 'Cloud Security', decision: { repository: 'infra/tf' } }, 'expire', permissions));
-      assert.ok(!actorCanDecide(infra, { approver_group: 'Cloud Security', decision: { repository: 'infra/tf' } }, 'approve', permissions));
+      assert.ok(
+        actorCanDecide(infra, { approver_group: 'Cloud Security', decision: { repository: 'infra/tf' } }, 'expire', permissions),
+      );
+      assert.ok(
+        !actorCanDecide(
+          infra,
+          { approver_group: 'Cloud Security', decision: { repository: 'infra/tf' } },
+          'approve',
+          permissions,
+        ),
+      );
       const ml = actor(['ML Leads']);
-      assert.ok(actorCanDecide(ml, { approver_group: 'AI Governance', decision: { repository: 'any/repo' } }, 'approve', permissions));
+      assert.ok(
+        actorCanDecide(ml, { approver_group: 'AI Governance', decision: { repository: 'any/repo' } }, 'approve', permissions),
+      );
       assert.ok(actorCanDecide(ml, { approver_group: 'AI Governance' }, 'deny', permissions));
       assert.ok(!actorCanDecide(ml, { approver_group: 'IAM' }, 'deny', permissions));
     });
@@ -124,9 +177,17 @@ describe('approvalRouting', () => {
     });
     it('a request for another approver group also needs that group (or a repository permission)', () => {
       assert.ok(!actorCanBreakGlass({ groups: [CHANGE_ADVISORY_BOARD] }, { approver_group: 'Incident Command' }));
-      assert.ok(actorCanBreakGlass({ groups: [CHANGE_ADVISORY_BOARD, 'Incident Command'] }, { approver_group: 'Incident Command' }));
+      assert.ok(
+        actorCanBreakGlass({ groups: [CHANGE_ADVISORY_BOARD, 'Incident Command'] }, { approver_group: 'Incident Command' }),
+      );
       const permissions = [{ repository: 'payments/api', groups: [CHANGE_ADVISORY_BOARD] }];
-      assert.ok(actorCanBreakGlass({ groups: [CHANGE_ADVISORY_BOARD] }, { approver_group: 'Incident Command', decision: { repository: 'payments/api' } }, permissions));
+      assert.ok(
+        actorCanBreakGlass(
+          { groups: [CHANGE_ADVISORY_BOARD] },
+          { approver_group: 'Incident Command', decision: { repository: 'payments/api' } },
+          permissions,
+        ),
+      );
     });
   });
 });

@@ -9,7 +9,10 @@ const f = (x: number) => new PyFloat(x);
 
 describe('canonicalJson is byte-compatible with Python json.dumps(sort_keys=True, separators=(",", ":"))', () => {
   it('sorts keys at every level and writes true, false and null', () => {
-    assert.equal(canonicalJson({ b: 1, a: [true, false, null], c: { z: 'x', y: f(1) } }), '{"a":[true,false,null],"b":1,"c":{"y":1.0,"z":"x"}}');
+    assert.equal(
+      canonicalJson({ b: 1, a: [true, false, null], c: { z: 'x', y: f(1) } }),
+      '{"a":[true,false,null],"b":1,"c":{"y":1.0,"z":"x"}}',
+    );
   });
 
   it('escapes every non-ASCII character as \\uXXXX, astral ones as surrogate pairs, and DEL', () => {
@@ -22,14 +25,19 @@ describe('canonicalJson is byte-compatible with Python json.dumps(sort_keys=True
   it('orders keys by code point, not by UTF-16 unit', () => {
     // U+FFFF sorts before U+1F600 in Python; JavaScript's default sort would put the surrogate pair first.
     assert.equal(
-      canonicalJson({ b: 1, B: 2, a: 3, 'é': 4, '😀': 5, '\uffff': 6, _: 7, '10': 8, '9': 9 }),
+      canonicalJson({ b: 1, B: 2, a: 3, é: 4, '😀': 5, '\uffff': 6, _: 7, '10': 8, '9': 9 }),
       '{"10":8,"9":9,"B":2,"_":7,"a":3,"b":1,"\\u00e9":4,"\\uffff":6,"\\ud83d\\ude00":5}',
     );
   });
 
   it('writes floats as Python repr', () => {
-    const floats = [1.0, 0.1, 1e16, 1e-5, 1e-4, 123456789012345678.0, 2026.05, 1.1, -0.0, 0.0, 1e22, 3.14159, 1.5e300, 5e-324, 100.0, 12345.678];
-    assert.equal(canonicalJson(floats.map(f)), '[1.0,0.1,1e+16,1e-05,0.0001,1.2345678901234568e+17,2026.05,1.1,-0.0,0.0,1e+22,3.14159,1.5e+300,5e-324,100.0,12345.678]');
+    const floats = [
+      1.0, 0.1, 1e16, 1e-5, 1e-4, 123456789012345678.0, 2026.05, 1.1, -0.0, 0.0, 1e22, 3.14159, 1.5e300, 5e-324, 100.0, 12345.678,
+    ];
+    assert.equal(
+      canonicalJson(floats.map(f)),
+      '[1.0,0.1,1e+16,1e-05,0.0001,1.2345678901234568e+17,2026.05,1.1,-0.0,0.0,1e+22,3.14159,1.5e+300,5e-324,100.0,12345.678]',
+    );
   });
 
   it('writes non-finite floats as Python does (NaN, Infinity, -Infinity)', () => {
@@ -50,9 +58,17 @@ describe('canonicalJson is byte-compatible with Python json.dumps(sort_keys=True
 
   it('reproduces the SPEC 3.3 canonical string', () => {
     const pack = {
-      metadata: { id: 'cavra-platform-baseline', title: 'Platform Baseline', description: 'Platform engineering controls.', version: '2026.05' },
+      metadata: {
+        id: 'cavra-platform-baseline',
+        title: 'Platform Baseline',
+        description: 'Platform engineering controls.',
+        version: '2026.05',
+      },
       commands: { block: ['terraform apply -auto-approve'] },
     };
-    assert.equal(canonicalJson(pack), '{"commands":{"block":["terraform apply -auto-approve"]},"metadata":{"description":"Platform engineering controls.","id":"cavra-platform-baseline","title":"Platform Baseline","version":"2026.05"}}');
+    assert.equal(
+      canonicalJson(pack),
+      '{"commands":{"block":["terraform apply -auto-approve"]},"metadata":{"description":"Platform engineering controls.","id":"cavra-platform-baseline","title":"Platform Baseline","version":"2026.05"}}',
+    );
   });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { globCovers, globMatches, matchesEverything } from '../../../server/src/policy/glob';
 
-describe('globMatches: CAVRA\'s one operator (SPEC 2.3)', () => {
+describe("globMatches: CAVRA's one operator (SPEC 2.3)", () => {
   const cases: [string, string, boolean][] = [
     ['*.pem', 'keys/prod/server.pem', true], // `*` crosses `/`
     ['**/*.pem', 'server.pem', false], // `**/` needs a `/` somewhere
@@ -34,7 +34,15 @@ describe('globMatches: CAVRA\'s one operator (SPEC 2.3)', () => {
   }
 
   it('only patterns of stars match everything', () => {
-    assert.deepEqual(['*', '**', '***', '', '*a', 'a*', '*/*'].map(matchesEverything), [true, true, true, false, false, false, false]);
+    assert.deepEqual(['*', '**', '***', '', '*a', 'a*', '*/*'].map(matchesEverything), [
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -50,18 +58,24 @@ describe('globCovers(outer, inner): every target inner matches, outer matches to
   };
 
   it('when it says covered, every sampled target of inner is matched by outer', () => {
-    fc.assert(fc.property(pattern, pattern, fc.array(target, { minLength: 1, maxLength: 4 }), (outer, inner, fills) => {
-      fc.pre(globCovers(outer, inner));
-      return globMatches(outer, instantiate(inner, fills));
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(pattern, pattern, fc.array(target, { minLength: 1, maxLength: 4 }), (outer, inner, fills) => {
+        fc.pre(globCovers(outer, inner));
+        return globMatches(outer, instantiate(inner, fills));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('when it says not covered, a target of inner with fresh characters for its stars escapes outer', () => {
-    fc.assert(fc.property(pattern, pattern, (outer, inner) => {
-      fc.pre(!globCovers(outer, inner));
-      const witnesses = ['', FRESH, FRESH.repeat(2), FRESH.repeat(3)].map((run) => instantiate(inner, [run]));
-      return witnesses.some((t) => !globMatches(outer, t));
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(pattern, pattern, (outer, inner) => {
+        fc.pre(!globCovers(outer, inner));
+        const witnesses = ['', FRESH, FRESH.repeat(2), FRESH.repeat(3)].map((run) => instantiate(inner, [run]));
+        return witnesses.some((t) => !globMatches(outer, t));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('agrees with the examples the lint relies on', () => {

@@ -26,7 +26,11 @@ describe('policyDiff', () => {
   });
 
   it('ignores list order of strings and Python-equal scalars (1 == 1.0 == True)', () => {
-    assert.deepEqual(diffPolicies({ a: { x: 1, l: ['q', 'p'] } }, { a: { x: new PyFloat(1), l: ['p', 'q'] } }), { added: [], removed: [], changed: [] });
+    assert.deepEqual(diffPolicies({ a: { x: 1, l: ['q', 'p'] } }, { a: { x: new PyFloat(1), l: ['p', 'q'] } }), {
+      added: [],
+      removed: [],
+      changed: [],
+    });
     assert.equal(pyEquals(true, 1), true);
     assert.equal(pyEquals('1', 1), false);
     assert.equal(pyEquals(null, false), false);
@@ -37,8 +41,10 @@ describe('policyDiff', () => {
   });
 
   it('normalizes like CAVRA: filesystem/commands lists and MCP server lists sorted as strings', () => {
-    assert.deepEqual(normalizePolicy({ commands: { allow: ['b', 1, 'a'] }, mcp: { allowed_servers: ['z', 'a'], other: ['z', 'a'] } }),
-      { commands: { allow: ['1', 'a', 'b'] }, mcp: { allowed_servers: ['a', 'z'], other: ['z', 'a'] } });
+    assert.deepEqual(
+      normalizePolicy({ commands: { allow: ['b', 1, 'a'] }, mcp: { allowed_servers: ['z', 'a'], other: ['z', 'a'] } }),
+      { commands: { allow: ['1', 'a', 'b'] }, mcp: { allowed_servers: ['a', 'z'], other: ['z', 'a'] } },
+    );
   });
 
   it('sorts by code point as Python does', () => {

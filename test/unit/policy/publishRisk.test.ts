@@ -6,10 +6,11 @@ import { publishOperatorNotes, publishRisk } from '../../../server/src/policy/pu
 const diff = (added: string[] = [], removed: string[] = [], changed: string[] = []) => ({ added, removed, changed });
 
 describe('publishRisk', () => {
-  it('applies CAVRA\'s rules in order', () => {
+  it("applies CAVRA's rules in order", () => {
     assert.equal(publishRisk(false, diff()), 'high');
     assert.equal(publishRisk(true, diff(['git.x'], ['commands.block'])), 'critical');
-    for (const p of ['approvals.a', 'git.b', 'mcp.c', 'evidence.d', 'compliance.e']) assert.equal(publishRisk(true, diff([], [], [p])), 'high', p);
+    for (const p of ['approvals.a', 'git.b', 'mcp.c', 'evidence.d', 'compliance.e'])
+      assert.equal(publishRisk(true, diff([], [], [p])), 'high', p);
     assert.equal(publishRisk(true, diff(['commands.allow'])), 'medium');
     assert.equal(publishRisk(true, diff(['gitx.y'])), 'medium');
     assert.equal(publishRisk(true, diff()), 'low');

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../lsp/repoRoot';
 
-export const recordedDraft = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'cavra-recorded', 'draft.json'), 'utf8')) as {
+export const recordedDraft = JSON.parse(
+  readFileSync(join(repoRoot, 'test', 'fixtures', 'cavra-recorded', 'draft.json'), 'utf8'),
+) as {
   policy_pack: Record<string, unknown>;
   summary: Record<string, unknown>;
 };

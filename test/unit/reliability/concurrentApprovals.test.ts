@@ -51,7 +51,16 @@ describe('reliability: eight CLI processes on one approval store', function () {
       return JSON.parse(r.stdout) as StoredApproval;
     };
     const decision = (name: string) => {
-      writeFileSync(join(root, `${name}.json`), JSON.stringify({ decision_id: name, approver_group: 'Ops', reason: `for ${name}`, action_type: 'write_file', target: 'iam/admin.json' }));
+      writeFileSync(
+        join(root, `${name}.json`),
+        JSON.stringify({
+          decision_id: name,
+          approver_group: 'Ops',
+          reason: `for ${name}`,
+          action_type: 'write_file',
+          target: 'iam/admin.json',
+        }),
+      );
       return `${name}.json`;
     };
 
@@ -95,7 +104,10 @@ describe('reliability: eight CLI processes on one approval store', function () {
           const name = `dec_chain${c}_${r}`;
           const created = ok(await cli(['approval', 'create', decision(name), '--requested-by', `chain-${c}`]), `create ${name}`);
           const verb = VERBS[(c + r) % VERBS.length];
-          const decided = ok(await cli(['approval', verb, created.approval_id, '--actor', `chain-${c}`, '--reason', `round ${r}`]), `${verb} ${created.approval_id}`);
+          const decided = ok(
+            await cli(['approval', verb, created.approval_id, '--actor', `chain-${c}`, '--reason', `round ${r}`]),
+            `${verb} ${created.approval_id}`,
+          );
           assert.equal(decided.state, STATE[verb]);
           expected.set(created.approval_id, STATE[verb]);
           processes += 2;
@@ -110,10 +122,15 @@ describe('reliability: eight CLI processes on one approval store', function () {
         const created = ok(await cli(['approval', 'create', decision(`dec_race_${k}`)]), `create race ${k}`);
         processes++;
         successfulOps++;
-        const attempts = await Promise.all(Array.from({ length: WIDTH }, (_, p) => {
-          const verb = VERBS[p % VERBS.length];
-          return cli(['approval', verb, created.approval_id, '--actor', `racer-${p}`, '--reason', `race ${k}`]).then((r) => ({ verb, r }));
-        }));
+        const attempts = await Promise.all(
+          Array.from({ length: WIDTH }, (_, p) => {
+            const verb = VERBS[p % VERBS.length];
+            return cli(['approval', verb, created.approval_id, '--actor', `racer-${p}`, '--reason', `race ${k}`]).then((r) => ({
+              verb,
+              r,
+            }));
+          }),
+        );
         processes += WIDTH;
         const winners = attempts.filter((a) => a.r.status === 0);
         assert.equal(winners.length, 1, `race ${k}: ${winners.length} processes changed the same pending approval`);
@@ -149,12 +166,23 @@ describe('reliability: eight CLI processes on one approval store', function () {
       assert.equal(verdict.records, successfulOps, 'one evidence record per successful operation');
       const perApproval = new Map<string, number>();
       for (const line of readFileSync(evidence, 'utf8').trim().split('\n')) {
-        for (const id of (JSON.parse(line) as { approval_ids: string[] }).approval_ids) perApproval.set(id, (perApproval.get(id) ?? 0) + 1);
+        for (const id of (JSON.parse(line) as { approval_ids: string[] }).approval_ids)
+          perApproval.set(id, (perApproval.get(id) ?? 0) + 1);
       }
       for (const id of expected.keys()) assert.equal(perApproval.get(id), 2, `${id}: request and decision recorded once each`);
 
-      figures.add({ what: 'cavra-policy processes, 8 at a time, on one store', count: processes + 1, unit: `processes: ${WIDTH} chains × ${ROUNDS} (create + approve/deny/expire), ${RACES} races of ${WIDTH} deciders`, outcome: `${successfulOps} operations recorded exactly once (lost: 0, duplicated: 0); ${refusals} race losers refused with "only pending approvals can be changed"` });
-      figures.add({ what: 'reads of the store and evidence log while writers ran', count: samples.store + samples.evidence, unit: `samples (${samples.store} of the store, ${samples.evidence} of the log)`, outcome: '0 invalid JSON; evidence verify: chain intact' });
+      figures.add({
+        what: 'cavra-policy processes, 8 at a time, on one store',
+        count: processes + 1,
+        unit: `processes: ${WIDTH} chains × ${ROUNDS} (create + approve/deny/expire), ${RACES} races of ${WIDTH} deciders`,
+        outcome: `${successfulOps} operations recorded exactly once (lost: 0, duplicated: 0); ${refusals} race losers refused with "only pending approvals can be changed"`,
+      });
+      figures.add({
+        what: 'reads of the store and evidence log while writers ran',
+        count: samples.store + samples.evidence,
+        unit: `samples (${samples.store} of the store, ${samples.evidence} of the log)`,
+        outcome: '0 invalid JSON; evidence verify: chain intact',
+      });
     } finally {
       running = false;
       await reader;

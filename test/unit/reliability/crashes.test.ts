@@ -16,7 +16,11 @@ import { RECORDED_DRAFT } from '../backend/backendFixtures';
 import { Figures } from './support/figures';
 
 const VERSIONS = ['1.0.1', '1.0.2', '1.0.3'];
-const draftOf = (version: string) => ({ ...RECORDED_DRAFT, version, commands: { block: ['terraform apply -auto-approve', `terraform destroy ${version}*`] } });
+const draftOf = (version: string) => ({
+  ...RECORDED_DRAFT,
+  version,
+  commands: { block: ['terraform apply -auto-approve', `terraform destroy ${version}*`] },
+});
 const next = (version: string) => VERSIONS[(VERSIONS.indexOf(version) + 1) % VERSIONS.length];
 const PACK = 'cavra-platform-baseline';
 
@@ -37,7 +41,9 @@ async function crashWorker(mode: string, root: string): Promise<void> {
   say('ready');
   for (let i = 0; ; i++) {
     if (mode === 'store') {
-      const a = await b.createApproval({ decision: { decision_id: `dec_${process.pid}_${i}`, approver_group: 'Ops', reason: 'r' } });
+      const a = await b.createApproval({
+        decision: { decision_id: `dec_${process.pid}_${i}`, approver_group: 'Ops', reason: 'r' },
+      });
       say(`created ${a.approval_id}`);
       await (i % 2 ? b.expire(a.approval_id, {}) : b.approve(a.approval_id, { actor: 'worker', reason: 'ok' }));
       say(`decided ${a.approval_id} ${i % 2 ? 'expired' : 'approved'}`);
@@ -69,7 +75,10 @@ interface Killed {
 /** Starts a worker, waits until it is writing, kills it after `delayMs`, returns what it reported. */
 function runAndKill(mode: string, root: string, delayMs: number): Promise<Killed> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [__filename], { env: { ...process.env, CAVRA_CRASH_WORKER: mode, CAVRA_CRASH_ROOT: root }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [__filename], {
+      env: { ...process.env, CAVRA_CRASH_WORKER: mode, CAVRA_CRASH_ROOT: root },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let timer: NodeJS.Timeout | undefined;
@@ -89,7 +98,8 @@ function runAndKill(mode: string, root: string, delayMs: number): Promise<Killed
   });
 }
 
-const leftovers = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith('.') && !n.endsWith('.lock')) : []);
+const leftovers = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith('.') && !n.endsWith('.lock')) : [];
 
 if (process.env.CAVRA_CRASH_WORKER) {
   crashWorker(process.env.CAVRA_CRASH_WORKER, process.env.CAVRA_CRASH_ROOT!).catch((e) => {
@@ -135,15 +145,26 @@ if (process.env.CAVRA_CRASH_WORKER) {
         staleLocks += locked.length;
         torn += existsSync(join(root, '.cavra', 'evidence.jsonl.torn')) ? 1 : 0;
         // The next writer must not wait for the dead process (the lock names a pid that is gone).
-        const after = await backend.createApproval({ decision: { decision_id: `dec_after_${k}`, approver_group: 'Ops', reason: 'r' } });
+        const after = await backend.createApproval({
+          decision: { decision_id: `dec_after_${k}`, approver_group: 'Ops', reason: 'r' },
+        });
         assert.equal(backend.approvals.get(after.approval_id)?.state, 'pending', where);
         const verdict = await backend.verifyEvidence();
         assert.equal(verdict.ok, true, `${where}: ${verdict.message}`);
         assert.ok(!existsSync(`${store}.lock`), `${where}: the lock was left behind`);
         temporaries += killedTemporaries;
-        assert.deepEqual(leftovers(join(root, '.cavra')), [], `${where}: temporaries of the killed writer are still in .cavra/ after the next write`);
+        assert.deepEqual(
+          leftovers(join(root, '.cavra')),
+          [],
+          `${where}: temporaries of the killed writer are still in .cavra/ after the next write`,
+        );
       }
-      figures.add({ what: 'store writers killed (create + approve/expire in a loop)', count: KILLS, unit: `SIGKILLs at 0-250 ms into the loop (${reported} changes reported done before the kills)`, outcome: `store parsed every time; lost: 0 of the reported changes; ${staleLocks} locks of dead processes recovered at once; evidence chain verified after each${torn ? ` (a torn record set aside ${torn} time(s))` : ''}; ${temporaries} temporary file(s) of killed writers found and removed by the next write` });
+      figures.add({
+        what: 'store writers killed (create + approve/expire in a loop)',
+        count: KILLS,
+        unit: `SIGKILLs at 0-250 ms into the loop (${reported} changes reported done before the kills)`,
+        outcome: `store parsed every time; lost: 0 of the reported changes; ${staleLocks} locks of dead processes recovered at once; evidence chain verified after each${torn ? ` (a torn record set aside ${torn} time(s))` : ''}; ${temporaries} temporary file(s) of killed writers found and removed by the next write`,
+      });
     });
 
     it('publishing: after every kill the next access leaves the last published version or the one in flight, signed', async () => {
@@ -157,22 +178,36 @@ if (process.env.CAVRA_CRASH_WORKER) {
         const { lines, delayMs } = await runAndKill('publish', root, Math.floor(random() * 600));
         const where = `kill ${k + 1} after ${delayMs} ms (CAVRA_CRASH_SEED=${seed})`;
         const done = lines.filter((l) => l.startsWith('published ')).map((l) => l.split(' ')[1]);
-        const inFlight = lines.filter((l) => l.startsWith('publishing ')).map((l) => l.split(' ')[1]).pop();
+        const inFlight = lines
+          .filter((l) => l.startsWith('publishing '))
+          .map((l) => l.split(' ')[1])
+          .pop();
         const last = done.pop() ?? before;
         if (existsSync(join(dir, '.publish-journal.json'))) journals++;
         const backend = createLocalBackend({ root, lock: { timeoutMs: 10_000 } });
         await backend.catalog(); // any access settles an interrupted publish
         const now = publishedVersion(root);
-        assert.ok(now === last || now === inFlight, `${where}: the pack is ${now}; the last publish reported was ${last}, the one in flight ${inFlight}`);
+        assert.ok(
+          now === last || now === inFlight,
+          `${where}: the pack is ${now}; the last publish reported was ${last}, the one in flight ${inFlight}`,
+        );
         const bytes = readFileSync(join(dir, 'policy.yaml'));
         const verdict = verifyPolicySignature(bytes, readFileSync(join(dir, 'policy.yaml.sig.json'), 'utf8'));
         assert.equal(verdict.ok, true, `${where}: ${verdict.message}`);
         assert.deepEqual(leftovers(dir), [], `${where}: journal or temporaries left after settling`);
-        seen.set(now === last ? 'last published' : 'in flight, rolled forward', (seen.get(now === last ? 'last published' : 'in flight, rolled forward') ?? 0) + 1);
+        seen.set(
+          now === last ? 'last published' : 'in flight, rolled forward',
+          (seen.get(now === last ? 'last published' : 'in flight, rolled forward') ?? 0) + 1,
+        );
         await publishVersion(backend, next(now)); // the next publisher is not blocked by the dead one's lock
         assert.equal((await backend.verifyEvidence()).ok, true, where);
       }
-      figures.add({ what: 'publishers killed (request + approve + publish in a loop)', count: KILLS, unit: 'SIGKILLs at 0-600 ms into the loop', outcome: `pair always old or new and signed (${[...seen].map(([k, n]) => `${k}: ${n}`).join(', ')}); ${journals} journal(s) found and settled; 0 temporaries left; the next publish never blocked` });
+      figures.add({
+        what: 'publishers killed (request + approve + publish in a loop)',
+        count: KILLS,
+        unit: 'SIGKILLs at 0-600 ms into the loop',
+        outcome: `pair always old or new and signed (${[...seen].map(([k, n]) => `${k}: ${n}`).join(', ')}); ${journals} journal(s) found and settled; 0 temporaries left; the next publish never blocked`,
+      });
     });
   });
 }

@@ -48,9 +48,15 @@ async function worker(spec: WorkerSpec): Promise<void> {
   for (let i = 0; i < spec.attempts && done < spec.successes && !stop; i++) {
     const decision = `dec_${spec.name}_${i}`;
     try {
-      const a = await backend.createApproval({ decision: { decision_id: decision, approver_group: 'Ops', reason: `${spec.name} ${i}` }, requested_by: spec.name });
+      const a = await backend.createApproval({
+        decision: { decision_id: decision, approver_group: 'Ops', reason: `${spec.name} ${i}` },
+        requested_by: spec.name,
+      });
       if (spec.role === 'chain') {
-        const decided = i % 2 ? await backend.deny(a.approval_id, { actor: spec.name, reason: 'no' }) : await backend.approve(a.approval_id, { actor: spec.name, reason: 'yes' });
+        const decided =
+          i % 2
+            ? await backend.deny(a.approval_id, { actor: spec.name, reason: 'no' })
+            : await backend.approve(a.approval_id, { actor: spec.name, reason: 'yes' });
         say(`ok ${decision} ${a.approval_id} ${decided.state}`);
       } else {
         say(`ok ${decision} ${a.approval_id} pending`);
@@ -58,16 +64,19 @@ async function worker(spec: WorkerSpec): Promise<void> {
       done++;
     } catch (error) {
       if (error instanceof BackendError && error.status === 423) say(`timeout ${decision} ${error.detail}`);
-      else say(`error ${decision} ${error instanceof BackendError ? error.detail : (error as Error)?.stack ?? String(error)}`);
+      else say(`error ${decision} ${error instanceof BackendError ? error.detail : ((error as Error)?.stack ?? String(error))}`);
     }
   }
 }
 
 if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
-  worker(JSON.parse(process.env.CAVRA_LOCK_CLOCK_WORKER) as WorkerSpec).then(() => process.exit(0), (error) => {
-    process.stderr.write(String(error?.stack ?? error));
-    process.exit(3);
-  });
+  worker(JSON.parse(process.env.CAVRA_LOCK_CLOCK_WORKER) as WorkerSpec).then(
+    () => process.exit(0),
+    (error) => {
+      process.stderr.write(String(error?.stack ?? error));
+      process.exit(3);
+    },
+  );
 } else {
   /** Starts this file as a worker, optionally under `faketime -f <offset>`. */
   const start = (spec: WorkerSpec, skew?: string): ChildProcess => {
@@ -79,14 +88,15 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
   };
 
   /** Resolves once `child` has printed `text` (or ended; the outcome then tells why). */
-  const printed = (child: ChildProcess, text: string) => new Promise<void>((resolve) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer | string) => {
-      out += d.toString();
-      if (out.includes(text)) resolve();
+  const printed = (child: ChildProcess, text: string) =>
+    new Promise<void>((resolve) => {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer | string) => {
+        out += d.toString();
+        if (out.includes(text)) resolve();
+      });
+      child.on('exit', () => resolve());
     });
-    child.on('exit', () => resolve());
-  });
 
   interface Outcome {
     name: string;
@@ -106,7 +116,10 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
       else if (what === 'timeout') o.timeouts.push({ decision, message: rest.join(' ') });
       else o.errors.push(line);
     }
-    if (run.timedOut || run.status !== 0) o.errors.push(`${name} ended with ${run.status ?? run.signal}${run.timedOut ? ' (killed at the wait limit)' : ''}: ${run.stderr}`);
+    if (run.timedOut || run.status !== 0)
+      o.errors.push(
+        `${name} ended with ${run.status ?? run.signal}${run.timedOut ? ' (killed at the wait limit)' : ''}: ${run.stderr}`,
+      );
     return o;
   };
 
@@ -128,21 +141,30 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
-    return { seen, stop: async () => {
-      running = false;
-      await loop;
-      return seen;
-    } };
+    return {
+      seen,
+      stop: async () => {
+        running = false;
+        await loop;
+        return seen;
+      },
+    };
   };
 
   /** The invariants after a run: reported successes once in the store and the evidence, nothing else. */
   const checkStore = async (root: string, outcomes: Outcome[]) => {
-    const store = JSON.parse(readFileSync(join(root, '.cavra', 'approvals.json'), 'utf8')) as { items: { approval_id: string; decision_id: string; state: string }[] };
+    const store = JSON.parse(readFileSync(join(root, '.cavra', 'approvals.json'), 'utf8')) as {
+      items: { approval_id: string; decision_id: string; state: string }[];
+    };
     const reported = outcomes.flatMap((o) => o.ok);
     const byDecision = new Map(store.items.map((a) => [a.decision_id, a]));
     assert.equal(byDecision.size, store.items.length, 'a decision is stored twice');
     assert.equal(new Set(store.items.map((a) => a.approval_id)).size, store.items.length, 'an approval is stored twice');
-    assert.deepEqual([...byDecision.keys()].sort(), reported.map((r) => r.decision).sort(), 'the store holds exactly the operations reported done');
+    assert.deepEqual(
+      [...byDecision.keys()].sort(),
+      reported.map((r) => r.decision).sort(),
+      'the store holds exactly the operations reported done',
+    );
     for (const r of reported) {
       assert.equal(byDecision.get(r.decision)?.approval_id, r.approval, r.decision);
       assert.equal(byDecision.get(r.decision)?.state, r.state, r.decision);
@@ -150,10 +172,14 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
     const verdict = await createLocalBackend({ root }).verifyEvidence();
     assert.equal(verdict.ok, true, verdict.message);
     const perApproval = new Map<string, number>();
-    for (const line of readFileSync(join(root, '.cavra', 'evidence.jsonl'), 'utf8').trim().split('\n')) {
-      for (const id of (JSON.parse(line) as { approval_ids: string[] }).approval_ids ?? []) perApproval.set(id, (perApproval.get(id) ?? 0) + 1);
+    for (const line of readFileSync(join(root, '.cavra', 'evidence.jsonl'), 'utf8')
+      .trim()
+      .split('\n')) {
+      for (const id of (JSON.parse(line) as { approval_ids: string[] }).approval_ids ?? [])
+        perApproval.set(id, (perApproval.get(id) ?? 0) + 1);
     }
-    for (const r of reported) assert.equal(perApproval.get(r.approval), r.state === 'pending' ? 1 : 2, `${r.approval}: evidence records`);
+    for (const r of reported)
+      assert.equal(perApproval.get(r.approval), r.state === 'pending' ? 1 : 2, `${r.approval}: evidence records`);
     assert.equal([...perApproval.keys()].length, reported.length, 'evidence names an approval that was not reported done');
     return reported.length;
   };
@@ -187,7 +213,14 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
       };
 
       // The holder writes in a loop; once it has written, it is stopped at a moment it holds the lock.
-      const holder = start({ root, name: 'holder', role: 'holder', attempts: 10_000, successes: 10_000, lock: { timeoutMs: 60_000, ...short } });
+      const holder = start({
+        root,
+        name: 'holder',
+        role: 'holder',
+        attempts: 10_000,
+        successes: 10_000,
+        lock: { timeoutMs: 60_000, ...short },
+      });
       const children = [holder];
       const holderRun = finished(holder, 90_000);
       const reader = sampler(store);
@@ -210,7 +243,9 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
         const storeBefore = readFileSync(store, 'utf8');
 
         // Eight writers, each trying operations with a lock timeout well under the pause.
-        const writers = Array.from({ length: WRITERS }, (_, w) => start({ root, name: `w${w}`, role: 'writer', attempts: 12, successes: 3, lock: { timeoutMs: 700, ...short } }));
+        const writers = Array.from({ length: WRITERS }, (_, w) =>
+          start({ root, name: `w${w}`, role: 'writer', attempts: 12, successes: 3, lock: { timeoutMs: 700, ...short } }),
+        );
         children.push(...writers);
         writerRuns = writers.map((child) => finished(child, 60_000));
         await Promise.all(writers.map((child) => printed(child, 'ready ')));
@@ -218,7 +253,7 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
         const pausedAt = performance.now();
         while (performance.now() - pausedAt < STOP_MS) {
           await new Promise((r) => setTimeout(r, 100));
-          assert.equal(readFileSync(lockFile, 'utf8'), stoppedWith, 'the stopped holder\'s lock was broken or replaced');
+          assert.equal(readFileSync(lockFile, 'utf8'), stoppedWith, "the stopped holder's lock was broken or replaced");
           assert.equal(readFileSync(store, 'utf8'), storeBefore, 'the store was written while its lock holder was stopped');
         }
       } catch (error) {
@@ -237,14 +272,21 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
       const seen = await reader.stop();
 
       const all = [holderOutcome, ...writerOutcomes];
-      assert.deepEqual(all.flatMap((o) => o.errors), [], 'an operation failed other than by the lock timeout');
+      assert.deepEqual(
+        all.flatMap((o) => o.errors),
+        [],
+        'an operation failed other than by the lock timeout',
+      );
       assert.deepEqual(seen.bad, [], 'a reader saw invalid JSON');
       let onHolder = 0;
       for (const o of writerOutcomes) {
         // Every writer started while the holder was stopped, so its first attempts waited for it.
-        const named = o.timeouts.filter((t) => t.message.startsWith(`${lockFile}: the store is locked by process ${holder.pid} on ${hostname()} since `));
+        const named = o.timeouts.filter((t) =>
+          t.message.startsWith(`${lockFile}: the store is locked by process ${holder.pid} on ${hostname()} since `),
+        );
         assert.ok(named.length >= 1, `${o.name} never timed out on the stopped holder: ${JSON.stringify(o.timeouts)}`);
-        for (const t of o.timeouts) assert.match(t.message, /, which is still running; waited 700 ms\. Let it finish, or stop it/);
+        for (const t of o.timeouts)
+          assert.match(t.message, /, which is still running; waited 700 ms\. Let it finish, or stop it/);
         onHolder += named.length;
       }
       // Timed-out operations wrote nothing (checkStore: the store holds exactly the reported ones).
@@ -266,16 +308,24 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
 
     it('writers with clocks 10 min ahead and behind (faketime) beside unskewed ones: every operation once, chain intact', async function () {
       // This suite itself may run under faketime; the two probes are compared with each other.
-      const probe = (skew: string) => spawnSync('faketime', ['-f', skew, process.execPath, '-e', 'process.stdout.write(String(Date.now()))'], { encoding: 'utf8', timeout: 20_000 });
+      const probe = (skew: string) =>
+        spawnSync('faketime', ['-f', skew, process.execPath, '-e', 'process.stdout.write(String(Date.now()))'], {
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
       const [ahead, behind] = [probe('+10m'), probe('-10m')];
       for (const p of [ahead, behind]) {
         if (p.error || p.status !== 0) {
-          console.log(`      (skipped: faketime is not installed or does not run here: ${p.error?.message ?? p.stderr}; on Debian: apt-get install faketime)`);
+          console.log(
+            `      (skipped: faketime is not installed or does not run here: ${p.error?.message ?? p.stderr}; on Debian: apt-get install faketime)`,
+          );
           this.skip();
         }
       }
       if (Math.abs(Number(ahead.stdout) - Number(behind.stdout) - 1_200_000) > 120_000) {
-        console.log(`      (skipped: faketime does not move node's clock here: +10m said ${ahead.stdout}, -10m said ${behind.stdout})`);
+        console.log(
+          `      (skipped: faketime does not move node's clock here: +10m said ${ahead.stdout}, -10m said ${behind.stdout})`,
+        );
         this.skip();
       }
       const store = join(root, '.cavra', 'approvals.json');
@@ -285,14 +335,24 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
       const reader = sampler(store);
       let outcomes: Outcome[];
       try {
-        const runs = skews.map((skew, w) => finished(start({ root, name: `w${w}`, role: 'chain', attempts: ROUNDS, successes: ROUNDS, lock }, skew), 90_000));
+        const runs = skews.map((skew, w) =>
+          finished(start({ root, name: `w${w}`, role: 'chain', attempts: ROUNDS, successes: ROUNDS, lock }, skew), 90_000),
+        );
         outcomes = (await Promise.all(runs)).map((run, w) => outcomeOf(`w${w}${skews[w] ?? ''}`, run));
       } finally {
         await reader.stop();
       }
       const seen = reader.seen;
-      assert.deepEqual(outcomes.flatMap((o) => o.errors), [], 'an operation failed');
-      assert.deepEqual(outcomes.flatMap((o) => o.timeouts), [], 'a writer timed out on the lock');
+      assert.deepEqual(
+        outcomes.flatMap((o) => o.errors),
+        [],
+        'an operation failed',
+      );
+      assert.deepEqual(
+        outcomes.flatMap((o) => o.timeouts),
+        [],
+        'a writer timed out on the lock',
+      );
       assert.deepEqual(seen.bad, [], 'a reader saw invalid JSON');
       // The skew took effect: the workers' clocks disagree by about 20 minutes.
       const clocks = outcomes.map((o) => o.clockMs);

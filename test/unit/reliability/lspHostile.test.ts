@@ -28,7 +28,30 @@ import { hostilePolicy, seedPolicies } from './support/policyTexts';
 /** The server runs with this heap: a 50 MB file must be refused, not parsed, to fit. */
 const SERVER_HEAP = { NODE_OPTIONS: '--max-old-space-size=512' };
 
-const edit = fc.record({ a: fc.nat(), b: fc.nat(), text: fc.oneof(fc.constantFrom('', ':', '- ', '\n', '\r\n', '  ', '"', '[', '{', '#', '*a', '&a ', '\t', '\uD83D\uDD12', 'metadata:\n  id: x\n'), fc.string({ maxLength: 8 })) });
+const edit = fc.record({
+  a: fc.nat(),
+  b: fc.nat(),
+  text: fc.oneof(
+    fc.constantFrom(
+      '',
+      ':',
+      '- ',
+      '\n',
+      '\r\n',
+      '  ',
+      '"',
+      '[',
+      '{',
+      '#',
+      '*a',
+      '&a ',
+      '\t',
+      '\uD83D\uDD12',
+      'metadata:\n  id: x\n',
+    ),
+    fc.string({ maxLength: 8 }),
+  ),
+});
 
 /** A random ranged change over the current text, as an editor sends it. */
 function change(doc: TextDocument, e: { a: number; b: number; text: string }): TextDocumentContentChangeEvent {
@@ -37,7 +60,8 @@ function change(doc: TextDocument, e: { a: number; b: number; text: string }): T
   return { range: { start: doc.positionAt(from), end: doc.positionAt(to) }, text: e.text };
 }
 
-const plain = (ds: Diagnostic[]) => JSON.stringify(ds.map((d) => ({ range: d.range, severity: d.severity, code: d.code, message: d.message })));
+const plain = (ds: Diagnostic[]) =>
+  JSON.stringify(ds.map((d) => ({ range: d.range, severity: d.severity, code: d.code, message: d.message })));
 
 async function answered<T>(what: string, p: Promise<T>): Promise<T> {
   try {
@@ -77,7 +101,10 @@ describe('reliability: hostile documents over the stdio server', function () {
       }
     };
     try {
-      const cases = fc.sample(fc.tuple(hostilePolicy(seedPolicies()), fc.array(edit, { minLength: 1, maxLength: 5 })), { numRuns: runs, seed });
+      const cases = fc.sample(fc.tuple(hostilePolicy(seedPolicies()), fc.array(edit, { minLength: 1, maxLength: 5 })), {
+        numRuns: runs,
+        seed,
+      });
       for (const [i, [text, burst]] of cases.entries()) {
         // Outside a pack folder: the server's catalog then holds nothing of this document between versions.
         const file = join(ws.root, 'drafts', `case-${i}.yaml`);
@@ -101,7 +128,11 @@ describe('reliability: hostile documents over the stdio server', function () {
         const lines = linesOf(doc.getText());
         for (const d of final) inside(lines, d.range, `diagnostic ${String(d.code)}`, context);
         const last = lines.length - 1;
-        const positions = [{ line: 0, character: 0 }, { line: last, character: lines[last].length }, ...final.slice(0, 2).map((d) => d.range.start)];
+        const positions = [
+          { line: 0, character: 0 },
+          { line: last, character: lines[last].length },
+          ...final.slice(0, 2).map((d) => d.range.start),
+        ];
         for (const position of positions) {
           const h = await answered('hover', client.hover(uri, position));
           if (h?.range) inside(lines, h.range, 'hover', context);
@@ -112,7 +143,9 @@ describe('reliability: hostile documents over the stdio server', function () {
         await answered('codeAction', client.codeActions(uri, whole, final));
         await answered('codeLens', client.codeLenses(uri));
         // The outline may fail on inputs the language service fuzz names; here only ranges are checked.
-        const symbols = await client.documentSymbols(uri).catch((e: unknown) => (e instanceof ResponseError ? [] : Promise.reject(e)));
+        const symbols = await client
+          .documentSymbols(uri)
+          .catch((e: unknown) => (e instanceof ResponseError ? [] : Promise.reject(e)));
         for (const s of (symbols ?? []) as { range: Range }[]) inside(lines, s.range, 'symbol', context);
         requests += 3;
         await client.close(uri);
@@ -122,7 +155,12 @@ describe('reliability: hostile documents over the stdio server', function () {
       completed = true;
       assert.deepEqual(outside, [], 'ranges outside the document');
     } finally {
-      figures.add({ what: 'documents opened over stdio, then edited incrementally', count: runs, unit: `generated documents (${edits} ranged edits, ${requests} feature requests)`, outcome: `${synced} of ${runs} final versions equal to the in-process analysis of the expected text; ${outside.length ? `${outside.length}+ ranges outside the document` : '0 ranges outside the document'}; ${completed ? '0 error answers, server alive' : 'stopped early (see the test output)'}` });
+      figures.add({
+        what: 'documents opened over stdio, then edited incrementally',
+        count: runs,
+        unit: `generated documents (${edits} ranged edits, ${requests} feature requests)`,
+        outcome: `${synced} of ${runs} final versions equal to the in-process analysis of the expected text; ${outside.length ? `${outside.length}+ ranges outside the document` : '0 ranges outside the document'}; ${completed ? '0 error answers, server alive' : 'stopped early (see the test output)'}`,
+      });
       await client.stop();
       ws.remove();
     }
@@ -144,21 +182,43 @@ describe('reliability: hostile documents over the stdio server', function () {
         const [warning, ...rest] = await client.diagnostics(uri, 1);
         assert.deepEqual(rest, []);
         assert.equal(warning.code, 'file-too-large');
-        assert.equal(warning.message, 'This file is 50.0 MB, above the 5.0 MB limit (setting cavra.maxFileSizeMb); it was not analysed.');
+        assert.equal(
+          warning.message,
+          'This file is 50.0 MB, above the 5.0 MB limit (setting cavra.maxFileSizeMb); it was not analysed.',
+        );
         assert.equal(await client.hover(uri, { line: 10, character: 8 }), null);
         assert.deepEqual(await client.documentSymbols(uri), []);
         // An edit at the end of the 50 MB text is still refused, not analysed.
         const lines = linesOf(big);
-        const v = await client.change(uri, [{ range: { start: { line: lines.length - 1, character: 0 }, end: { line: lines.length - 1, character: 0 } }, text: '# edited\n' }]);
-        assert.deepEqual((await client.diagnostics(uri, v)).map((d) => d.code), ['file-too-large']);
+        const v = await client.change(uri, [
+          {
+            range: { start: { line: lines.length - 1, character: 0 }, end: { line: lines.length - 1, character: 0 } },
+            text: '# edited\n',
+          },
+        ]);
+        assert.deepEqual(
+          (await client.diagnostics(uri, v)).map((d) => d.code),
+          ['file-too-large'],
+        );
         // Neither is it parsed for a publish plan: refused with the setting named.
-        const refused = await client.connection.sendRequest(WorkflowRequests.publishPlan, { uri }).then(() => undefined, (e: ResponseError<WorkflowErrorData>) => e.data);
+        const refused = await client.connection.sendRequest(WorkflowRequests.publishPlan, { uri }).then(
+          () => undefined,
+          (e: ResponseError<WorkflowErrorData>) => e.data,
+        );
         assert.equal(refused?.status, 413);
-        assert.match(refused?.detail ?? '', /is 50\.0 MB, above the 5 MB limit \(setting cavra\.maxFileSizeMb\): it was not read as a draft$/);
+        assert.match(
+          refused?.detail ?? '',
+          /is 50\.0 MB, above the 5 MB limit \(setting cavra\.maxFileSizeMb\): it was not read as a draft$/,
+        );
         const small = client.uriOf('policies/cavra-fuzz/policy.yaml');
         await client.open(small, HEAD);
         assert.ok(Array.isArray(await client.diagnostics(small, 1)));
-        figures.add({ what: '50 MB document: didOpen, edit, hover, symbols, publish plan', count: 1, unit: 'document over stdio, server heap 512 MB', outcome: 'one warning, plan refused (413), server answering' });
+        figures.add({
+          what: '50 MB document: didOpen, edit, hover, symbols, publish plan',
+          count: 1,
+          unit: 'document over stdio, server heap 512 MB',
+          outcome: 'one warning, plan refused (413), server answering',
+        });
       } finally {
         await client.stop();
       }
@@ -169,11 +229,17 @@ describe('reliability: hostile documents over the stdio server', function () {
       writeFileSync(join(ws.root, 'policies', 'cavra-ok.yaml'), 'not a pack folder');
       const backend = createLocalBackend({ root: ws.root });
       assert.deepEqual((await backend.catalog()).items, []);
-      await assert.rejects(backend.evaluate({ action_type: 'read_file', target: '.env', policy_pack: 'cavra-fuzz' }), (e: BackendError) => {
-        assert.equal(e.status, 400);
-        assert.match(e.detail, /policy\.yaml is 50\.0 MB, above the 5\.0 MB limit for policy files \(setting cavra\.maxFileSizeMb\); it was not read$/);
-        return true;
-      });
+      await assert.rejects(
+        backend.evaluate({ action_type: 'read_file', target: '.env', policy_pack: 'cavra-fuzz' }),
+        (e: BackendError) => {
+          assert.equal(e.status, 400);
+          assert.match(
+            e.detail,
+            /policy\.yaml is 50\.0 MB, above the 5\.0 MB limit for policy files \(setting cavra\.maxFileSizeMb\); it was not read$/,
+          );
+          return true;
+        },
+      );
     });
 
     it('a 50 MB policy.yaml on disk in the policy root does not stop the server from starting (512 MB heap)', async () => {
@@ -185,7 +251,9 @@ describe('reliability: hostile documents over the stdio server', function () {
         await client.open(uri, HEAD.replace('cavra-fuzz', 'cavra-other'));
         assert.ok(Array.isArray(await client.diagnostics(uri, 1)));
       } catch (e) {
-        assert.fail(`the server did not start with a 50 MB pack on disk (server/src/language/packCatalog.ts scan() parses every policy.yaml whatever its size): ${(e as Error).message.slice(0, 400)}`);
+        assert.fail(
+          `the server did not start with a 50 MB pack on disk (server/src/language/packCatalog.ts scan() parses every policy.yaml whatever its size): ${(e as Error).message.slice(0, 400)}`,
+        );
       } finally {
         await client?.stop();
       }

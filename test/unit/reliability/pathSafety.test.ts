@@ -6,7 +6,18 @@
 // and decision-test packs cannot name other folders. Reading through a symbolic link that stays
 // inside the root still works.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  lstatSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -19,7 +30,23 @@ import { defaultWorkflowSettings } from '../../../server/src/workflows/workspace
 import { RECORDED_DRAFT } from '../backend/backendFixtures';
 import { Figures } from './support/figures';
 
-const HOSTILE_IDS = ['..', '.', '', '../evil', '../../tmp/cavra-evil', '/tmp/cavra-evil', 'cavra-a/../../evil', 'cavra-a/b', 'cavra-a\\..\\..\\evil', 'C:evil', 'cavra-a\0', ' cavra-a', 'cavra-a ', '%2e%2e', '....//'];
+const HOSTILE_IDS = [
+  '..',
+  '.',
+  '',
+  '../evil',
+  '../../tmp/cavra-evil',
+  '/tmp/cavra-evil',
+  'cavra-a/../../evil',
+  'cavra-a/b',
+  'cavra-a\\..\\..\\evil',
+  'C:evil',
+  'cavra-a\0',
+  ' cavra-a',
+  'cavra-a ',
+  '%2e%2e',
+  '....//',
+];
 
 function snapshot(dir: string): string[] {
   const out: string[] = [];
@@ -38,9 +65,23 @@ function snapshot(dir: string): string[] {
 /** An approved publish approval written straight into the store, as anyone who can write the workspace could. */
 function forgeApproval(store: string, policyId: string): string {
   const id = `apr_${Buffer.from(policyId).toString('hex').padEnd(12, '0').slice(0, 12)}`;
-  const decision = { decision_id: `policy_publish:${policyId}:0`, action_type: 'policy_publish', policy_id: policyId, policy_digest: 'sha256:0', approver_group: 'Platform Security' };
+  const decision = {
+    decision_id: `policy_publish:${policyId}:0`,
+    action_type: 'policy_publish',
+    policy_id: policyId,
+    policy_digest: 'sha256:0',
+    approver_group: 'Platform Security',
+  };
   const items = existsSync(store) ? (JSON.parse(readFileSync(store, 'utf8')) as { items: unknown[] }).items : [];
-  items.push({ approval_id: id, state: 'approved', decision_id: decision.decision_id, decision, approver_group: 'Platform Security', expires_at: '2099-01-01T00:00:00+00:00', history: [] });
+  items.push({
+    approval_id: id,
+    state: 'approved',
+    decision_id: decision.decision_id,
+    decision,
+    approver_group: 'Platform Security',
+    expires_at: '2099-01-01T00:00:00+00:00',
+    history: [],
+  });
   mkdirSync(dirname(store), { recursive: true });
   writeFileSync(store, pythonStoreJson({ items }));
   return id;
@@ -69,15 +110,29 @@ describe('reliability: nothing is written outside the policy root', () => {
   it('a safe pack id always names exactly one folder directly under the root', () => {
     const root = resolve('/srv/ws/policies');
     let accepted = 0;
-    const segment = fc.oneof(fc.constantFrom('..', '.', '/', '\\', ':', '\0', ' ', 'cavra-', 'a', '%2e', '\u2215', '\uFF0F'), fc.string({ maxLength: 4 }));
-    fc.assert(fc.property(fc.array(segment, { maxLength: 6 }).map((p) => p.join('')), (id) => {
-      if (!isSafePackId(id)) return;
-      accepted++;
-      const dir = resolve(root, id);
-      assert.equal(dirname(dir), root, `${JSON.stringify(id)} leaves the root`);
-      assert.equal(basename(dir), id);
-    }), { numRuns: 5000 });
-    figures.add({ what: 'isSafePackId over generated ids (dots, separators, NUL, look-alike slashes)', count: 5000, unit: `ids (${accepted} accepted)`, outcome: 'every accepted id names one folder directly under the root' });
+    const segment = fc.oneof(
+      fc.constantFrom('..', '.', '/', '\\', ':', '\0', ' ', 'cavra-', 'a', '%2e', '\u2215', '\uFF0F'),
+      fc.string({ maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(segment, { maxLength: 6 }).map((p) => p.join('')),
+        (id) => {
+          if (!isSafePackId(id)) return;
+          accepted++;
+          const dir = resolve(root, id);
+          assert.equal(dirname(dir), root, `${JSON.stringify(id)} leaves the root`);
+          assert.equal(basename(dir), id);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    figures.add({
+      what: 'isSafePackId over generated ids (dots, separators, NUL, look-alike slashes)',
+      count: 5000,
+      unit: `ids (${accepted} accepted)`,
+      outcome: 'every accepted id names one folder directly under the root',
+    });
   });
 
   it('publishing under a hostile id is refused before any file is touched, even with a forged approved approval', async () => {
@@ -85,18 +140,35 @@ describe('reliability: nothing is written outside the policy root', () => {
     for (const id of HOSTILE_IDS) {
       const approval = forgeApproval(store, id);
       const before = snapshot(base);
-      await assert.rejects(backend.publish({ draft: { ...RECORDED_DRAFT, id }, approval_id: approval }), (e: unknown) => {
-        assert.ok(e instanceof BackendError, String(e));
-        assert.equal(e.status, 400);
-        return true;
-      }, JSON.stringify(id));
+      await assert.rejects(
+        backend.publish({ draft: { ...RECORDED_DRAFT, id }, approval_id: approval }),
+        (e: unknown) => {
+          assert.ok(e instanceof BackendError, String(e));
+          assert.equal(e.status, 400);
+          return true;
+        },
+        JSON.stringify(id),
+      );
       assert.deepEqual(snapshot(base), before, `publishing ${JSON.stringify(id)} wrote something`);
     }
     for (const id of HOSTILE_IDS.filter(Boolean)) {
-      await assert.rejects(backend.evaluate({ action_type: 'read_file', target: '.env', policy_pack: id }), (e: BackendError) => e.status === 400 || e.status === 404, JSON.stringify(id));
-      await assert.rejects(backend.runDecisionTests({ policy_pack: id }), (e: BackendError) => e.status === 400 || e.status === 404, JSON.stringify(id));
+      await assert.rejects(
+        backend.evaluate({ action_type: 'read_file', target: '.env', policy_pack: id }),
+        (e: BackendError) => e.status === 400 || e.status === 404,
+        JSON.stringify(id),
+      );
+      await assert.rejects(
+        backend.runDecisionTests({ policy_pack: id }),
+        (e: BackendError) => e.status === 400 || e.status === 404,
+        JSON.stringify(id),
+      );
     }
-    figures.add({ what: 'hostile pack ids (.., separators, absolute, drive, NUL, padding)', count: HOSTILE_IDS.length, unit: 'ids × publish with a forged approved approval, evaluate, decision tests', outcome: 'all refused (400/404); 0 files written anywhere' });
+    figures.add({
+      what: 'hostile pack ids (.., separators, absolute, drive, NUL, padding)',
+      count: HOSTILE_IDS.length,
+      unit: 'ids × publish with a forged approved approval, evaluate, decision tests',
+      outcome: 'all refused (400/404); 0 files written anywhere',
+    });
   });
 
   it('a pack folder that is a symbolic link outside the root: publish refused with the reason, the outside folder untouched, never settled', async () => {
@@ -104,13 +176,19 @@ describe('reliability: nothing is written outside the policy root', () => {
     symlinkSync(outside, link);
     // Leftovers of an "interrupted publish" in the outside folder: settling would rename or delete them.
     writeFileSync(join(outside, '.policy.yaml.abcdef.new'), 'metadata: {}\n');
-    writeFileSync(join(outside, '.publish-journal.json'), JSON.stringify({ policy_temp: '.policy.yaml.abcdef.new', signature_temp: 'x' }));
+    writeFileSync(
+      join(outside, '.publish-journal.json'),
+      JSON.stringify({ policy_temp: '.policy.yaml.abcdef.new', signature_temp: 'x' }),
+    );
     const before = snapshot(outside);
     const { approval } = await backend.publishRequest({ draft: RECORDED_DRAFT });
     await backend.approve(approval.approval_id, { actor: 'a', reason: 'r' });
     await assert.rejects(backend.publish({ draft: RECORDED_DRAFT, approval_id: approval.approval_id }), (e: BackendError) => {
       assert.equal(e.status, 400);
-      assert.match(e.detail, /is a symbolic link to .*outside, outside the policy root .*; publishing there would write outside it: replace the link with a folder$/);
+      assert.match(
+        e.detail,
+        /is a symbolic link to .*outside, outside the policy root .*; publishing there would write outside it: replace the link with a folder$/,
+      );
       return true;
     });
     await backend.catalog();
@@ -119,7 +197,10 @@ describe('reliability: nothing is written outside the policy root', () => {
     // A dangling link is refused too.
     rmSync(link);
     symlinkSync(join(base, 'nowhere'), link);
-    await assert.rejects(backend.publish({ draft: RECORDED_DRAFT, approval_id: approval.approval_id }), /symbolic link that leads nowhere/);
+    await assert.rejects(
+      backend.publish({ draft: RECORDED_DRAFT, approval_id: approval.approval_id }),
+      /symbolic link that leads nowhere/,
+    );
     assert.equal(existsSync(join(base, 'nowhere')), false);
   });
 
@@ -144,12 +225,21 @@ describe('reliability: nothing is written outside the policy root', () => {
     assert.equal(lstatSync(join(real, 'policy.yaml')).isSymbolicLink(), false, 'the link was replaced by the published file');
   });
 
-  it('the editor\'s requests: a published-pack id or a signing key id that is a path is refused', async () => {
+  it("the editor's requests: a published-pack id or a signing key id that is a path is refused", async () => {
     const keyDir = join(ws, '.cavra', 'policy-signing');
     mkdirSync(keyDir, { recursive: true });
-    writeFileSync(join(outside, 'stolen.private.pem'), '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n');
+    writeFileSync(
+      join(outside, 'stolen.private.pem'),
+      '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n',
+    );
     const uri = `file://${join(ws, 'policies', RECORDED_DRAFT.id, 'policy.yaml')}`;
-    const service = new WorkflowService(() => ({ folder: ws, settings: { ...defaultWorkflowSettings }, backend, token: null, openText: () => 'metadata: {id: cavra-x}\n' }));
+    const service = new WorkflowService(() => ({
+      folder: ws,
+      settings: { ...defaultWorkflowSettings },
+      backend,
+      token: null,
+      openText: () => 'metadata: {id: cavra-x}\n',
+    }));
     for (const id of ['..', '../outside', '/etc', 'a/b', 'a\\b']) {
       await assert.rejects(service.handle('publishedPack', { policy_id: id }), /not safe for write-back/, id);
     }

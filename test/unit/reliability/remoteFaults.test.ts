@@ -60,7 +60,12 @@ describe('reliability: a misbehaving CAVRA server, through the CLI', function ()
   after(async () => {
     await server.close();
     rmSync(ws, { recursive: true, force: true });
-    figures.add({ what: 'faults × (a read, a mutation) through dist/cli.js --backend remote, 1 s limit per call', count: runs, unit: `CLI runs over ${FAULTS.length} fault kinds: ${FAULTS.map(([n]) => n).join(', ')}`, outcome: `all exit 1 with server, endpoint and cause; ${Math.ceil(longestWait / 1000)} s longest run (retries of reads included); token printed: 0; local files written: 0` });
+    figures.add({
+      what: 'faults × (a read, a mutation) through dist/cli.js --backend remote, 1 s limit per call',
+      count: runs,
+      unit: `CLI runs over ${FAULTS.length} fault kinds: ${FAULTS.map(([n]) => n).join(', ')}`,
+      outcome: `all exit 1 with server, endpoint and cause; ${Math.ceil(longestWait / 1000)} s longest run (retries of reads included); token printed: 0; local files written: 0`,
+    });
     figures.save();
   });
 
@@ -88,7 +93,11 @@ describe('reliability: a misbehaving CAVRA server, through the CLI', function ()
         assert.match(r.stderr, endpoint);
         assert.match(r.stderr, cause);
         if (what.startsWith('mutation') && ['stall', 'reset', 'drop mid-body', 'trickle (1 byte / 300 ms)'].includes(name)) {
-          assert.match(r.stderr, /may (or may not )?have been applied|may have been applied|check .* before retrying/i, 'an unknown outcome is said to be unknown');
+          assert.match(
+            r.stderr,
+            /may (or may not )?have been applied|may have been applied|check .* before retrying/i,
+            'an unknown outcome is said to be unknown',
+          );
         }
         assert.ok(!(r.stdout + r.stderr).includes(TOKEN), 'the token was printed');
         assert.deepEqual(snapshot(ws), before, 'the local workspace changed');

@@ -15,8 +15,15 @@ import { tempWorkspace, type TempWorkspace } from '../../lsp/tempWorkspace';
 import { startLocalCavraServer, type LocalCavraServer } from '../../server/localCavraServer';
 import { Figures } from './support/figures';
 
-const POLICY = 'metadata:\n  id: cavra-platform\n  title: Platform\n  description: Platform controls.\n  version: "1.0.0"\ncommands:\n  block: ["terraform apply*"]\n';
-const DECISION = { decision_id: 'dec_1', approver_group: 'Ops', reason: 'r', action_type: 'execute_command', target: 'terraform apply' };
+const POLICY =
+  'metadata:\n  id: cavra-platform\n  title: Platform\n  description: Platform controls.\n  version: "1.0.0"\ncommands:\n  block: ["terraform apply*"]\n';
+const DECISION = {
+  decision_id: 'dec_1',
+  approver_group: 'Ops',
+  reason: 'r',
+  action_type: 'execute_command',
+  target: 'terraform apply',
+};
 
 /** Plausible params for each method: the refusal must come before any of them is looked at. */
 function paramsFor(method: WorkflowMethod, uri: string): unknown {
@@ -83,11 +90,19 @@ describe('reliability: Restricted Mode over the stdio server', function () {
       for (const method of MUTATING_METHODS) {
         for (const via of ['request', 'command'] as const) {
           const params = paramsFor(method, uri);
-          const data = await refusal(via === 'request'
-            ? client.connection.sendRequest(WorkflowRequests[method] as never, params as never)
-            : client.connection.sendRequest(ExecuteCommandRequest.type, { command: `cavra.server.${method}`, arguments: [params] }));
+          const data = await refusal(
+            via === 'request'
+              ? client.connection.sendRequest(WorkflowRequests[method] as never, params as never)
+              : client.connection.sendRequest(ExecuteCommandRequest.type, {
+                  command: `cavra.server.${method}`,
+                  arguments: [params],
+                }),
+          );
           assert.equal(data.status, 403, `${method} via ${via}`);
-          assert.equal(data.detail, `${method} is disabled in Restricted Mode: trust this workspace to publish, sign, record approvals or call a remote CAVRA server.`);
+          assert.equal(
+            data.detail,
+            `${method} is disabled in Restricted Mode: trust this workspace to publish, sign, record approvals or call a remote CAVRA server.`,
+          );
           refused++;
         }
       }
@@ -95,20 +110,41 @@ describe('reliability: Restricted Mode over the stdio server', function () {
 
       // What Restricted Mode keeps: validation, hover, draft preview, plan, lists, evaluate, evidence.
       await client.open(uri, POLICY);
-      assert.deepEqual((await client.diagnostics(uri)).filter((d) => d.severity === 1), []);
+      assert.deepEqual(
+        (await client.diagnostics(uri)).filter((d) => d.severity === 1),
+        [],
+      );
       assert.ok(await client.hover(uri, { line: 5, character: 3 }));
       const c = client.connection;
       assert.equal((await c.sendRequest(WorkflowRequests.draftPreview, { uri })).valid, true);
       assert.equal((await c.sendRequest(WorkflowRequests.publishPlan, { uri })).policy_id, 'cavra-platform');
       assert.equal((await c.sendRequest(WorkflowRequests.listApprovals, {})).total, 0);
-      assert.equal((await c.sendRequest(WorkflowRequests.evaluate, { action_type: 'execute_command', target: 'terraform apply -auto-approve', policy_pack: 'cavra-platform' })).decision, 'block');
+      assert.equal(
+        (
+          await c.sendRequest(WorkflowRequests.evaluate, {
+            action_type: 'execute_command',
+            target: 'terraform apply -auto-approve',
+            policy_pack: 'cavra-platform',
+          })
+        ).decision,
+        'block',
+      );
       assert.equal((await c.sendRequest(WorkflowRequests.verifyEvidence, {})).ok, true);
-      assert.match((await c.sendRequest(WorkflowRequests.backendInfo, {})).restricted ?? '', /^Restricted Mode: publishing, signing, approvals, rollout changes and remote calls are disabled/);
+      assert.match(
+        (await c.sendRequest(WorkflowRequests.backendInfo, {})).restricted ?? '',
+        /^Restricted Mode: publishing, signing, approvals, rollout changes and remote calls are disabled/,
+      );
       assert.deepEqual(snapshot(ws.root), before, 'a read wrote something');
     } finally {
       await client.stop();
     }
-    figures.add({ what: 'mutating LSP methods in an untrusted workspace (local backend)', count: refused, unit: `refusals: ${MUTATING_METHODS.size} methods × (typed request, executeCommand)`, outcome: '403 naming the method and the reason; 0 files written; validation, hover, draft, plan, lists, evaluate and evidence verify still answer' });
+    figures.add({
+      what: 'mutating LSP methods in an untrusted workspace (local backend)',
+      count: refused,
+      unit: `refusals: ${MUTATING_METHODS.size} methods × (typed request, executeCommand)`,
+      outcome:
+        '403 naming the method and the reason; 0 files written; validation, hover, draft, plan, lists, evaluate and evidence verify still answer',
+    });
   });
 
   describe('remote backend', () => {
@@ -129,7 +165,9 @@ describe('reliability: Restricted Mode over the stdio server', function () {
         await client.connection.sendNotification('cavra/credentials', { token: 'tok_untrusted-never-sent-1234' });
         for (const method of Object.keys(WorkflowRequests) as WorkflowMethod[]) {
           if (method === 'backendInfo' || method === 'packState') continue;
-          const data = await refusal(client.connection.sendRequest(WorkflowRequests[method] as never, paramsFor(method, uri) as never));
+          const data = await refusal(
+            client.connection.sendRequest(WorkflowRequests[method] as never, paramsFor(method, uri) as never),
+          );
           assert.equal(data.status, 403, method);
           assert.match(data.detail, /disabled in Restricted Mode/);
           refused++;
@@ -139,11 +177,16 @@ describe('reliability: Restricted Mode over the stdio server', function () {
         await client.stop();
       }
       assert.deepEqual(server.server.hits, [], 'a request reached the server from an untrusted workspace');
-      figures.add({ what: 'every workflow method but backendInfo/packState in an untrusted workspace (remote backend)', count: refused, unit: 'refusals', outcome: '403; 0 requests reached the server' });
+      figures.add({
+        what: 'every workflow method but backendInfo/packState in an untrusted workspace (remote backend)',
+        count: refused,
+        unit: 'refusals',
+        outcome: '403; 0 requests reached the server',
+      });
     });
   });
 
-  it('the signing key named by an untrusted workspace\'s settings is not read (trusted, it is)', async () => {
+  it("the signing key named by an untrusted workspace's settings is not read (trusted, it is)", async () => {
     // The workspace points cavra.signing.hmacKeyEnv at a variable holding a secret, and its pack is
     // signed HS256 with another key: only a server that reads the secret can tell.
     const sig = signPolicyBytes(Buffer.from(POLICY), { hmacKey: 'some-other-key-0000', signer: 'x', policyFile: 'policy.yaml' });

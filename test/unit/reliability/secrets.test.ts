@@ -65,27 +65,47 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
 
   before(async () => {
     ws = mkdtempSync(join(tmpdir(), 'cavra-secrets-'));
-    cpSync(join(fixturesDir(), 'policies', 'cavra-ai-agent-baseline'), join(ws, 'policies', 'cavra-ai-agent-baseline'), { recursive: true });
+    cpSync(join(fixturesDir(), 'policies', 'cavra-ai-agent-baseline'), join(ws, 'policies', 'cavra-ai-agent-baseline'), {
+      recursive: true,
+    });
     writeFileSync(join(ws, 'draft.yaml'), DRAFT);
     const key = await makeKey('k-secrets');
     const now = Math.floor(Date.now() / 1000);
-    const token = await sign(key, { email: 'iam-lead@example.com', groups: ['IAM', 'Platform Security'], iat: now, exp: now + 3600 });
+    const token = await sign(key, {
+      email: 'iam-lead@example.com',
+      groups: ['IAM', 'Platform Security'],
+      iat: now,
+      exp: now + 3600,
+    });
     const expired = await sign(key, { email: 'iam-lead@example.com', groups: ['IAM'], iat: now - 7200, exp: now - 3600 });
     mkdirSync(join(ws, 'secrets'));
     writeFileSync(join(ws, 'secrets', 'good.jwt'), `${token}\n`);
     writeFileSync(join(ws, 'secrets', 'expired.jwt'), expired);
     writeFileSync(join(ws, 'secrets', 'jwks.json'), JSON.stringify({ keys: [key.publicJwk] }));
-    writeFileSync(join(ws, 'secrets', 'oidc.json'), JSON.stringify({ issuer: ISSUER, audience: AUDIENCE, jwks_path: 'jwks.json' }));
+    writeFileSync(
+      join(ws, 'secrets', 'oidc.json'),
+      JSON.stringify({ issuer: ISSUER, audience: AUDIENCE, jwks_path: 'jwks.json' }),
+    );
     const gen = await runCli(['keygen', '--output', 'secrets', '--key-id', 'k1'], { cwd: ws });
     assert.equal(gen.status, 0, gen.stderr);
     const pem = readFileSync(join(ws, 'secrets', 'k1.private.pem'), 'utf8');
-    const body = pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+    const body = pem
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join('');
     // A broken private key whose body is a secret too: an error about it must not quote it.
-    writeFileSync(join(ws, 'secrets', 'broken.private.pem'), `-----BEGIN PRIVATE KEY-----\n${Buffer.from('broken-key-material-77aa').toString('base64')}\n-----END PRIVATE KEY-----\n`);
+    writeFileSync(
+      join(ws, 'secrets', 'broken.private.pem'),
+      `-----BEGIN PRIVATE KEY-----\n${Buffer.from('broken-key-material-77aa').toString('base64')}\n-----END PRIVATE KEY-----\n`,
+    );
     secrets = [
-      ['HMAC key (environment)', HMAC], ['HMAC key (--key)', FLAG_HMAC], ['Ed25519 private key body', body],
+      ['HMAC key (environment)', HMAC],
+      ['HMAC key (--key)', FLAG_HMAC],
+      ['Ed25519 private key body', body],
       ['broken private key body', Buffer.from('broken-key-material-77aa').toString('base64')],
-      ['OIDC actor token', token], ['OIDC token signature', token.split('.')[2]], ['expired actor token signature', expired.split('.')[2]],
+      ['OIDC actor token', token],
+      ['OIDC token signature', token.split('.')[2]],
+      ['expired actor token signature', expired.split('.')[2]],
       ['remote API token', API_TOKEN],
     ];
   });
@@ -99,15 +119,38 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
 
   it('local: request, approve with an actor token, publish and sign with each key, and the failing variants', async () => {
     const env = { CAVRA_POLICY_SIGNING_KEY: HMAC };
-    const cli = async (what: string, args: string[], extra: NodeJS.ProcessEnv = {}) => keep(what, await runCli(args, { cwd: ws, env: { ...env, ...extra } }));
+    const cli = async (what: string, args: string[], extra: NodeJS.ProcessEnv = {}) =>
+      keep(what, await runCli(args, { cwd: ws, env: { ...env, ...extra } }));
     const oidc = ['--oidc-config', 'secrets/oidc.json'];
     const requestAndApprove = async () => {
       const req = await cli('request', ['request', 'draft.yaml', '--json']);
       assert.equal(req.status, 0, req.stderr);
       const id = (JSON.parse(req.stdout) as { approval: { approval_id: string } }).approval.approval_id;
-      const bad = await cli('approve with an expired token', ['approval', 'approve', id, '--actor', 'x', '--reason', 'r', '--actor-token', 'secrets/expired.jwt', ...oidc]);
+      const bad = await cli('approve with an expired token', [
+        'approval',
+        'approve',
+        id,
+        '--actor',
+        'x',
+        '--reason',
+        'r',
+        '--actor-token',
+        'secrets/expired.jwt',
+        ...oidc,
+      ]);
       assert.equal(bad.status, 1);
-      const ok = await cli('approve with a token', ['approval', 'approve', id, '--actor', 'x', '--reason', 'r', '--actor-token', 'secrets/good.jwt', ...oidc]);
+      const ok = await cli('approve with a token', [
+        'approval',
+        'approve',
+        id,
+        '--actor',
+        'x',
+        '--reason',
+        'r',
+        '--actor-token',
+        'secrets/good.jwt',
+        ...oidc,
+      ]);
       assert.equal(ok.status, 0, ok.stderr);
       return id;
     };
@@ -115,15 +158,56 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
     assert.equal((await cli('publish HS256 from the environment', ['publish', 'draft.yaml', '--approval', id])).status, 0);
     writeFileSync(join(ws, 'draft.yaml'), DRAFT.replace('version: "1"', 'version: "2"'));
     id = await requestAndApprove();
-    assert.equal((await cli('publish with a wrong approval and --key', ['publish', 'draft.yaml', '--approval', 'apr_000000000000', '--key', FLAG_HMAC])).status, 1);
-    assert.equal((await cli('publish with a broken private key', ['publish', 'draft.yaml', '--approval', id, '--private-key', 'secrets/broken.private.pem'])).status, 1);
+    assert.equal(
+      (
+        await cli('publish with a wrong approval and --key', [
+          'publish',
+          'draft.yaml',
+          '--approval',
+          'apr_000000000000',
+          '--key',
+          FLAG_HMAC,
+        ])
+      ).status,
+      1,
+    );
+    assert.equal(
+      (
+        await cli('publish with a broken private key', [
+          'publish',
+          'draft.yaml',
+          '--approval',
+          id,
+          '--private-key',
+          'secrets/broken.private.pem',
+        ])
+      ).status,
+      1,
+    );
     assert.equal((await cli('publish with --key', ['publish', 'draft.yaml', '--approval', id, '--key', FLAG_HMAC])).status, 0);
     writeFileSync(join(ws, 'draft.yaml'), DRAFT.replace('version: "1"', 'version: "3"'));
     id = await requestAndApprove();
-    assert.equal((await cli('publish Ed25519', ['publish', 'draft.yaml', '--approval', id, '--private-key', 'secrets/k1.private.pem', '--key-id', 'k1'])).status, 0);
+    assert.equal(
+      (
+        await cli('publish Ed25519', [
+          'publish',
+          'draft.yaml',
+          '--approval',
+          id,
+          '--private-key',
+          'secrets/k1.private.pem',
+          '--key-id',
+          'k1',
+        ])
+      ).status,
+      0,
+    );
     const policy = 'policies/cavra-secrets/policy.yaml';
     assert.equal((await cli('verify with the wrong HMAC', ['verify', policy, '--key', FLAG_HMAC])).status, 1);
-    assert.equal((await cli('sign with a broken key', ['sign', policy, '--private-key', 'secrets/broken.private.pem'])).status, 2);
+    assert.equal(
+      (await cli('sign with a broken key', ['sign', policy, '--private-key', 'secrets/broken.private.pem'])).status,
+      2,
+    );
     assert.equal((await cli('sign HS256 --key', ['sign', policy, '--key', FLAG_HMAC, '--json'])).status, 0);
     assert.equal((await cli('verify HS256', ['verify', policy, '--key', FLAG_HMAC, '--json'])).status, 0);
     assert.equal((await cli('evidence verify', ['evidence', 'verify', '--json'])).status, 0);
@@ -131,7 +215,12 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
     const files = filesUnder(ws, (rel) => rel.startsWith('secrets/'));
     assert.ok(files.some(([rel]) => rel === '.cavra/evidence.jsonl') && files.some(([rel]) => rel === '.cavra/approvals.json'));
     assertAbsent(secrets, [...seen, ...files]);
-    figures.add({ what: 'CLI runs with an HMAC key (env and flag), an Ed25519 key, a broken key, OIDC actor tokens (valid and expired)', count: seen.length / 2, unit: `runs; searched with ${files.length} workspace files (stores, evidence, signatures, policies)`, outcome: `0 occurrences of ${secrets.length} secrets` });
+    figures.add({
+      what: 'CLI runs with an HMAC key (env and flag), an Ed25519 key, a broken key, OIDC actor tokens (valid and expired)',
+      count: seen.length / 2,
+      unit: `runs; searched with ${files.length} workspace files (stores, evidence, signatures, policies)`,
+      outcome: `0 occurrences of ${secrets.length} secrets`,
+    });
   });
 
   describe('remote and the stdio server', () => {
@@ -143,20 +232,57 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
 
     it('the API token: a server that echoes it in errors, HTML pages and 401s does not get it printed (CLI)', async () => {
       const remote = ['--backend', 'remote', '--url', server.url];
-      const echo = (status: number) => ({ fault: { kind: 'answer' as const, status, body: { detail: `bad credentials: Bearer ${API_TOKEN}` } }, times: Infinity });
-      const runs: [string, string[]][] = [['catalog', ['catalog']], ['list', ['approval', 'list']], ['plan', ['plan', 'draft.yaml']], ['evaluate', ['evaluate', 'read_file', '.env']], ['rollout', ['rollout', 'apply', '--actor', 'ci', '--repository', 'a/b', '--policy-pack', 'cavra-ai-agent-baseline', '--mode', 'strict']]];
+      const echo = (status: number) => ({
+        fault: { kind: 'answer' as const, status, body: { detail: `bad credentials: Bearer ${API_TOKEN}` } },
+        times: Infinity,
+      });
+      const runs: [string, string[]][] = [
+        ['catalog', ['catalog']],
+        ['list', ['approval', 'list']],
+        ['plan', ['plan', 'draft.yaml']],
+        ['evaluate', ['evaluate', 'read_file', '.env']],
+        [
+          'rollout',
+          [
+            'rollout',
+            'apply',
+            '--actor',
+            'ci',
+            '--repository',
+            'a/b',
+            '--policy-pack',
+            'cavra-ai-agent-baseline',
+            '--mode',
+            'strict',
+          ],
+        ],
+      ];
       for (const status of [400, 401, 403, 500]) {
         server.server.clearFaults();
         server.server.fault(echo(status));
         for (const [what, args] of runs) {
-          const r = keep(`remote ${what} (${status} echo)`, await runCli([...args, ...remote], { cwd: ws, env: { CAVRA_TOKEN: API_TOKEN } }));
+          const r = keep(
+            `remote ${what} (${status} echo)`,
+            await runCli([...args, ...remote], { cwd: ws, env: { CAVRA_TOKEN: API_TOKEN } }),
+          );
           assert.equal(r.status, 1, `${what}: ${r.stderr}`);
         }
       }
       server.server.clearFaults();
-      server.server.fault({ fault: { kind: 'answer', status: 502, body: `<html><body>proxy saw Authorization: Bearer ${API_TOKEN}</body></html>`, contentType: 'text/html' }, times: Infinity });
+      server.server.fault({
+        fault: {
+          kind: 'answer',
+          status: 502,
+          body: `<html><body>proxy saw Authorization: Bearer ${API_TOKEN}</body></html>`,
+          contentType: 'text/html',
+        },
+        times: Infinity,
+      });
       keep('remote catalog (HTML echo)', await runCli(['catalog', ...remote], { cwd: ws, env: { CAVRA_TOKEN: API_TOKEN } }));
-      assert.ok(server.server.hits.some((h) => h.headers.authorization === `Bearer ${API_TOKEN}`), 'the token was sent');
+      assert.ok(
+        server.server.hits.some((h) => h.headers.authorization === `Bearer ${API_TOKEN}`),
+        'the token was sent',
+      );
       assertAbsent(secrets, seen);
     });
 
@@ -176,10 +302,20 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
         const uri = pathToFileURL(join(ws, 'draft.yaml')).href;
         for (const status of [401, 500]) {
           server.server.clearFaults();
-          server.server.fault({ fault: { kind: 'answer', status, body: { detail: `rejected Bearer ${API_TOKEN}` } }, times: Infinity });
-          for (const [method, params] of [['catalog', {}], ['listApprovals', {}], ['publishPlan', { uri }], ['approve', { approval_id: 'apr_1', actor: 'a', reason: 'r' }]] as const) {
+          server.server.fault({
+            fault: { kind: 'answer', status, body: { detail: `rejected Bearer ${API_TOKEN}` } },
+            times: Infinity,
+          });
+          for (const [method, params] of [
+            ['catalog', {}],
+            ['listApprovals', {}],
+            ['publishPlan', { uri }],
+            ['approve', { approval_id: 'apr_1', actor: 'a', reason: 'r' }],
+          ] as const) {
             try {
-              answers.push(JSON.stringify(await client.connection.sendRequest(WorkflowRequests[method] as never, params as never)));
+              answers.push(
+                JSON.stringify(await client.connection.sendRequest(WorkflowRequests[method] as never, params as never)),
+              );
             } catch (e) {
               assert.ok(e instanceof ResponseError, String(e));
               answers.push(`${e.message} ${JSON.stringify(e.data)}`);
@@ -192,16 +328,33 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
         await client.stop();
       }
       assert.ok(answers.length >= 9 && logs.length > 0, 'requests were answered and failures logged');
-      assert.ok(server.server.hits.some((h) => h.headers.authorization === `Bearer ${API_TOKEN}`), 'the server sent the client\'s token');
-      assertAbsent(secrets, [...answers.map((a, i) => [`answer ${i}`, a] as [string, string]), ...logs.map((l, i) => [`log ${i}`, l] as [string, string]), ['server stderr', (client as unknown as { stderr: string }).stderr]]);
-      figures.add({ what: 'remote token and HMAC key through the CLI and the stdio server, with a server echoing the token in 400/401/403/500 JSON and HTML', count: seen.length / 2 + answers.length, unit: `CLI runs and LSP answers (${logs.length} log messages searched)`, outcome: 'token sent as a Bearer header, 0 occurrences in output, logs, errors or files' });
+      assert.ok(
+        server.server.hits.some((h) => h.headers.authorization === `Bearer ${API_TOKEN}`),
+        "the server sent the client's token",
+      );
+      assertAbsent(secrets, [
+        ...answers.map((a, i) => [`answer ${i}`, a] as [string, string]),
+        ...logs.map((l, i) => [`log ${i}`, l] as [string, string]),
+        ['server stderr', (client as unknown as { stderr: string }).stderr],
+      ]);
+      figures.add({
+        what: 'remote token and HMAC key through the CLI and the stdio server, with a server echoing the token in 400/401/403/500 JSON and HTML',
+        count: seen.length / 2 + answers.length,
+        unit: `CLI runs and LSP answers (${logs.length} log messages searched)`,
+        outcome: 'token sent as a Bearer header, 0 occurrences in output, logs, errors or files',
+      });
     });
   });
 
-  it('the extension\'s settings hold no secret: the token is SecretStorage-only', () => {
-    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: { [k: string]: { description?: string; markdownDescription?: string } } } } };
+  it("the extension's settings hold no secret: the token is SecretStorage-only", () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: { [k: string]: { description?: string; markdownDescription?: string } } } };
+    };
     const names = Object.keys(manifest.contributes.configuration.properties);
     // Names of variables and files are fine (hmacKeyEnv, keyDirectory, keyId); values of secrets are not.
-    assert.deepEqual(names.filter((n) => /token|secret|password|hmacKey$|privateKey$/i.test(n)), []);
+    assert.deepEqual(
+      names.filter((n) => /token|secret|password|hmacKey$|privateKey$/i.test(n)),
+      [],
+    );
   });
 });

@@ -24,7 +24,8 @@ async function runScenario(scenario: Scenario, backend: Backend, token: Scenario
     try {
       transcript.push({ step: s.name, answer: await s.run(ctx) });
     } catch (e) {
-      if (!(e instanceof BackendError)) throw new Error(`${scenario.name} / ${s.name}: not a BackendError: ${(e as Error).stack}`);
+      if (!(e instanceof BackendError))
+        throw new Error(`${scenario.name} / ${s.name}: not a BackendError: ${(e as Error).stack}`);
       transcript.push({ step: s.name, refusal: { status: e.status, detail: e.detail } });
     }
   }
@@ -54,27 +55,42 @@ describe('parity: local backend and RemoteBackend + CAVRA test server give the s
   });
   after(() => keys.remove());
 
-  const verifierFor = (scenario: Scenario) => (scenario.oidc ? createActorVerifier({ oidcConfigPath, now: () => NOW }) : undefined);
+  const verifierFor = (scenario: Scenario) =>
+    scenario.oidc ? createActorVerifier({ oidcConfigPath, now: () => NOW }) : undefined;
 
   for (const scenario of PARITY_SCENARIOS) {
     it(scenario.name, async () => {
       // Local: the backend in its own workspace.
       const localRoot = mkdtempSync(join(tmpdir(), 'cavra-parity-local-'));
       mkdirSync(join(localRoot, 'policies'));
-      for (const pack of scenario.packs ?? []) cpSync(join(fixturePoliciesDir(), pack), join(localRoot, 'policies', pack), { recursive: true });
+      for (const pack of scenario.packs ?? [])
+        cpSync(join(fixturePoliciesDir(), pack), join(localRoot, 'policies', pack), { recursive: true });
       const verifier = verifierFor(scenario);
       const local = createLocalBackend({ root: localRoot, ...(verifier ? { actorVerifier: verifier } : {}) });
 
       // Remote: the same engine behind CAVRA's HTTP API in another temp dir.
       const remoteVerifier = verifierFor(scenario);
-      const server = await startLocalCavraServer({ packs: scenario.packs, ...(remoteVerifier ? { actorVerifier: remoteVerifier } : {}) });
-      const remote = new RemoteBackend({ url: server.url, token: scenario.oidc ? undefined : TOKEN, proxy: false, timeoutMs: 10_000 });
+      const server = await startLocalCavraServer({
+        packs: scenario.packs,
+        ...(remoteVerifier ? { actorVerifier: remoteVerifier } : {}),
+      });
+      const remote = new RemoteBackend({
+        url: server.url,
+        token: scenario.oidc ? undefined : TOKEN,
+        proxy: false,
+        timeoutMs: 10_000,
+      });
       try {
         const localTranscript = await runScenario(scenario, local, token);
         const remoteTranscript = await runScenario(scenario, remote, token);
         checkExpectations(scenario, localTranscript, 'local');
         checkExpectations(scenario, remoteTranscript, 'remote');
-        assertSameOrderedJson(remoteTranscript, localTranscript, [localRoot, server.root], `${scenario.name}: remote transcript vs local`);
+        assertSameOrderedJson(
+          remoteTranscript,
+          localTranscript,
+          [localRoot, server.root],
+          `${scenario.name}: remote transcript vs local`,
+        );
       } finally {
         await server.close();
         rmSync(localRoot, { recursive: true, force: true });

@@ -12,10 +12,20 @@ import { assertSameOrderedJson } from './serverStamped';
 import { TOKEN } from './remoteFixtures';
 
 const SPEC_DRAFT = {
-  id: 'cavra-platform-baseline', title: 'Platform Baseline', description: 'Platform engineering controls.',
-  version: '2026.05', commands: { block: ['terraform apply -auto-approve'] },
+  id: 'cavra-platform-baseline',
+  title: 'Platform Baseline',
+  description: 'Platform engineering controls.',
+  version: '2026.05',
+  commands: { block: ['terraform apply -auto-approve'] },
 };
-const ROLLOUT = { rollout_id: 'payments-platform', repository: 'payments/api', policy_pack: 'cavra-platform-baseline', mode: 'strict', state: 'active', coverage_percent: 95 };
+const ROLLOUT = {
+  rollout_id: 'payments-platform',
+  repository: 'payments/api',
+  policy_pack: 'cavra-platform-baseline',
+  mode: 'strict',
+  state: 'active',
+  coverage_percent: 95,
+};
 const CAVRA_PACKS = ['cavra-agentic-delivery', 'cavra-ai-agent-baseline', 'cavra-github-enterprise', 'cavra-mcp-enterprise'];
 
 function recordedDir(): string {
@@ -31,15 +41,19 @@ const recorded = (name: string): unknown => JSON.parse(recordedText(name));
 /** The raw bytes the server sends, to check the wire itself (Starlette's compact JSON). */
 function rawGet(url: string): Promise<{ contentType: string; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ contentType: String(res.headers['content-type']), body: Buffer.concat(chunks).toString('utf8') }));
-    }).on('error', reject);
+    http
+      .get(url, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ contentType: String(res.headers['content-type']), body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      })
+      .on('error', reject);
   });
 }
 
-describe('test server pinned to CAVRA\'s recorded answers (SPEC 3.2 journey)', function () {
+describe("test server pinned to CAVRA's recorded answers (SPEC 3.2 journey)", function () {
   this.timeout(20_000);
   let s: LocalCavraServer;
   let backend: RemoteBackend;
@@ -53,7 +67,7 @@ describe('test server pinned to CAVRA\'s recorded answers (SPEC 3.2 journey)', f
     assertSameOrderedJson(await backend.catalog(), recorded('catalog.json'), [s.root], 'catalog');
     const raw = await rawGet(`${s.url}/policy-pack-catalog`);
     assert.equal(raw.contentType, 'application/json');
-    assert.equal(raw.body, JSON.stringify(recorded('catalog.json')), 'compact JSON, CAVRA\'s order, byte for byte');
+    assert.equal(raw.body, JSON.stringify(recorded('catalog.json')), "compact JSON, CAVRA's order, byte for byte");
   });
 
   it('draft, plan, publish-request, approve, publish are draft/plan/preq/approve/publish.json', async () => {

@@ -19,7 +19,13 @@ describe('remote backend: the bearer token against a server with OIDC', function
   let expired: string;
   const log: string[] = [];
   const client = (token: string | undefined | (() => string | undefined)) =>
-    new RemoteBackend({ url: s.url, token, proxy: false, log: (line) => log.push(line), authHint: 'Run "CAVRA: Set Remote Token".' });
+    new RemoteBackend({
+      url: s.url,
+      token,
+      proxy: false,
+      log: (line) => log.push(line),
+      authHint: 'Run "CAVRA: Set Remote Token".',
+    });
 
   before(async () => {
     keys = new TempDir();
@@ -39,7 +45,13 @@ describe('remote backend: the bearer token against a server with OIDC', function
     const session = await client(lead).session();
     assert.equal(session.mode, 'authenticated');
     assert.equal(session.authenticated, true);
-    assert.deepEqual(session.actor, { actor: 'lead@example.com', subject: 'u-lead', issuer: 'https://login.example', groups: ['Platform Security'], repository: null });
+    assert.deepEqual(session.actor, {
+      actor: 'lead@example.com',
+      subject: 'u-lead',
+      issuer: 'https://login.example',
+      groups: ['Platform Security'],
+      repository: null,
+    });
     const anonymous = await client(undefined).session();
     assert.deepEqual([anonymous.mode, anonymous.authenticated, anonymous.auth_required], ['auth_required', false, true]);
     const caps = await client(undefined).capabilities();
@@ -54,29 +66,38 @@ describe('remote backend: the bearer token against a server with OIDC', function
     const published = await client(lead).publish({ draft: SPEC_DRAFT, approval_id: preq.approval.approval_id });
     assert.equal(published.published_by, 'lead@example.com');
     const hits = s.server.hits.filter((h) => h.method === 'POST');
-    assert.deepEqual(hits.map((h) => h.headers.authorization), [`Bearer ${author}`, `Bearer ${lead}`, `Bearer ${lead}`]);
+    assert.deepEqual(
+      hits.map((h) => h.headers.authorization),
+      [`Bearer ${author}`, `Bearer ${lead}`, `Bearer ${lead}`],
+    );
   });
 
   it('no token: 401 from the server, and the message says no token is configured and what to do', async () => {
     const e = await rejection(client(undefined).publishRequest({ draft: SPEC_DRAFT }));
     assert.equal(e.status, 401);
     assert.equal(e.detail, 'console action requires verified actor context');
-    assert.match(e.message, /answered 401 to POST \/policy-packs\/publish-request: console action requires verified actor context — no token is configured\. Run "CAVRA: Set Remote Token"\.$/);
+    assert.match(
+      e.message,
+      /answered 401 to POST \/policy-packs\/publish-request: console action requires verified actor context — no token is configured\. Run "CAVRA: Set Remote Token"\.$/,
+    );
   });
 
-  it('an expired token: 401 with the verifier\'s words; after a refresh the same backend succeeds', async () => {
+  it("an expired token: 401 with the verifier's words; after a refresh the same backend succeeds", async () => {
     let current = expired;
     const b = client(() => current);
     const e = await rejection(b.publishRequest({ draft: SPEC_DRAFT }));
     assert.equal(e.status, 401);
     assert.equal(e.detail, 'OIDC token is expired');
-    assert.match(e.message, /OIDC token is expired — the token was not accepted \(expired, revoked or for another server\)\. Run "CAVRA: Set Remote Token"\.$/);
+    assert.match(
+      e.message,
+      /OIDC token is expired — the token was not accepted \(expired, revoked or for another server\)\. Run "CAVRA: Set Remote Token"\.$/,
+    );
     current = author;
     const preq = await b.publishRequest({ draft: SPEC_DRAFT });
     assert.equal(preq.approval.requested_by, 'ana@example.com');
   });
 
-  it('an actor outside the approval group is refused with CAVRA\'s 400', async () => {
+  it("an actor outside the approval group is refused with CAVRA's 400", async () => {
     const preq = await client(author).publishRequest({ draft: SPEC_DRAFT });
     const e = await rejection(client(author).approve(preq.approval.approval_id, { reason: 'self-approve' }));
     assert.equal(e.status, 400);

@@ -4,8 +4,11 @@ import { PyFloat } from '../../../server/src/policy/pythonValues';
 import { TOKEN, recordingEngine, startHarness, type Harness } from './remoteFixtures';
 
 const DRAFT = {
-  id: 'cavra-platform-baseline', title: 'Platform Baseline', description: 'Platform engineering controls.',
-  version: '2026.05', commands: { block: ['terraform apply -auto-approve'] },
+  id: 'cavra-platform-baseline',
+  title: 'Platform Baseline',
+  description: 'Platform engineering controls.',
+  version: '2026.05',
+  commands: { block: ['terraform apply -auto-approve'] },
 };
 
 describe('remote backend: every CAVRA endpoint on the wire', () => {
@@ -24,7 +27,10 @@ describe('remote backend: every CAVRA endpoint on the wire', () => {
 
   it('describe() says a remote backend answers, and where', () => {
     assert.deepEqual(h.backend.describe(), { kind: 'remote', url: h.server.url });
-    assert.deepEqual(new RemoteBackend({ url: 'https://cavra.example.com/api/' }).describe(), { kind: 'remote', url: 'https://cavra.example.com/api' });
+    assert.deepEqual(new RemoteBackend({ url: 'https://cavra.example.com/api/' }).describe(), {
+      kind: 'remote',
+      url: 'https://cavra.example.com/api',
+    });
   });
 
   it('GET /policy-pack-catalog returns the server body unchanged', async () => {
@@ -37,7 +43,10 @@ describe('remote backend: every CAVRA endpoint on the wire', () => {
 
   it('every call carries Authorization: Bearer <token>, JSON accept and no actor_claims', async () => {
     await h.backend.catalog();
-    await h.backend.publishRequest({ draft: DRAFT, actor_claims: { email: 'mallory@example.com', groups: ['Platform Security'] } });
+    await h.backend.publishRequest({
+      draft: DRAFT,
+      actor_claims: { email: 'mallory@example.com', groups: ['Platform Security'] },
+    });
     for (const hit of h.server.hits) {
       assert.equal(hit.headers.authorization, `Bearer ${TOKEN}`);
       assert.equal(hit.headers.accept, 'application/json');
@@ -55,21 +64,28 @@ describe('remote backend: every CAVRA endpoint on the wire', () => {
   });
 
   it('draft_yaml is read as CAVRA reads YAML and sent as JSON; a YAML float stays a float (1.0)', async () => {
-    const yaml = 'metadata:\n  id: cavra-x\n  title: X\n  description: D\n  version: 1.0\nfilesystem:\n  block_read: [".env"]\n  enabled: yes\n';
+    const yaml =
+      'metadata:\n  id: cavra-x\n  title: X\n  description: D\n  version: 1.0\nfilesystem:\n  block_read: [".env"]\n  enabled: yes\n';
     await h.backend.draft({ draft_yaml: yaml, draft_file: 'policies/cavra-x/policy.yaml' });
-    assert.equal(lastHit().body, '{"metadata":{"id":"cavra-x","title":"X","description":"D","version":1.0},"filesystem":{"block_read":[".env"],"enabled":true}}');
+    assert.equal(
+      lastHit().body,
+      '{"metadata":{"id":"cavra-x","title":"X","description":"D","version":1.0},"filesystem":{"block_read":[".env"],"enabled":true}}',
+    );
     const engineDraft = (h.calls[0].args[0] as { draft: { metadata: { version: unknown } } }).draft;
     assert.ok(engineDraft.metadata.version instanceof PyFloat, 'the server reads 1.0 back as a float');
   });
 
   it('a draft_yaml that does not load fails before anything is sent, naming the file', async () => {
-    await assert.rejects(h.backend.draft({ draft_yaml: 'metadata: [unclosed\n', draft_file: 'p.yaml' }), (e: Error & { status: number; kind: string }) => {
-      assert.equal(e.status, 400);
-      assert.equal(e.kind, 'input');
-      assert.match(e.message, /^p\.yaml: invalid YAML/);
-      assert.match(e.message, /nothing was sent/);
-      return true;
-    });
+    await assert.rejects(
+      h.backend.draft({ draft_yaml: 'metadata: [unclosed\n', draft_file: 'p.yaml' }),
+      (e: Error & { status: number; kind: string }) => {
+        assert.equal(e.status, 400);
+        assert.equal(e.kind, 'input');
+        assert.match(e.message, /^p\.yaml: invalid YAML/);
+        assert.match(e.message, /nothing was sent/);
+        return true;
+      },
+    );
     assert.equal(h.server.hits.length, 0);
   });
 
@@ -81,13 +97,37 @@ describe('remote backend: every CAVRA endpoint on the wire', () => {
   });
 
   it('POST /policy-packs/publish-request sends draft, requested_by, approver_group, repository, ttl_hours', async () => {
-    await h.backend.publishRequest({ draft: DRAFT, requested_by: 'ana', approver_group: 'IAM', repository: 'payments/api', ttl_hours: 4 });
-    assert.deepEqual(wireBody(), { draft: DRAFT, requested_by: 'ana', approver_group: 'IAM', repository: 'payments/api', ttl_hours: 4 });
-    assert.deepEqual(h.calls[0].args[0], { requested_by: 'ana', approver_group: 'IAM', repository: 'payments/api', ttl_hours: 4, draft: DRAFT, authorization: `Bearer ${TOKEN}` });
+    await h.backend.publishRequest({
+      draft: DRAFT,
+      requested_by: 'ana',
+      approver_group: 'IAM',
+      repository: 'payments/api',
+      ttl_hours: 4,
+    });
+    assert.deepEqual(wireBody(), {
+      draft: DRAFT,
+      requested_by: 'ana',
+      approver_group: 'IAM',
+      repository: 'payments/api',
+      ttl_hours: 4,
+    });
+    assert.deepEqual(h.calls[0].args[0], {
+      requested_by: 'ana',
+      approver_group: 'IAM',
+      repository: 'payments/api',
+      ttl_hours: 4,
+      draft: DRAFT,
+      authorization: `Bearer ${TOKEN}`,
+    });
   });
 
   it('POST /policy-packs/publish sends {"draft", "approval_id", signer?, actor?} and never the local signing keys', async () => {
-    await h.backend.publish({ draft: DRAFT, approval_id: 'apr_0123456789ab', signer: 'release-bot', signing: { hmac_key: 'local-hmac-key-never-sent' } });
+    await h.backend.publish({
+      draft: DRAFT,
+      approval_id: 'apr_0123456789ab',
+      signer: 'release-bot',
+      signing: { hmac_key: 'local-hmac-key-never-sent' },
+    });
     assert.deepEqual(wireBody(), { draft: DRAFT, approval_id: 'apr_0123456789ab', signer: 'release-bot' });
     assert.ok(!lastHit().body.includes('local-hmac-key-never-sent'));
   });
@@ -133,7 +173,10 @@ describe('remote backend: every CAVRA endpoint on the wire', () => {
       await h.backend[action]('apr_1', { actor: 'ana', reason: 'ok', external_ref: 'CHG-1', actor_claims: { groups: ['x'] } });
       assert.equal(lastHit().path, `/approvals/apr_1/${action}`);
       assert.deepEqual(wireBody(), { actor: 'ana', reason: 'ok', external_ref: 'CHG-1' });
-      assert.deepEqual(h.calls[0], { method: action, args: ['apr_1', { actor: 'ana', reason: 'ok', external_ref: 'CHG-1', authorization: `Bearer ${TOKEN}` }] });
+      assert.deepEqual(h.calls[0], {
+        method: action,
+        args: ['apr_1', { actor: 'ana', reason: 'ok', external_ref: 'CHG-1', authorization: `Bearer ${TOKEN}` }],
+      });
     });
   }
 
@@ -152,36 +195,68 @@ describe('remote backend: every CAVRA endpoint on the wire', () => {
   });
 
   it('POST /approvals/break-glass sends decision, actor, reason, approver_group, external_ref, ttl_hours', async () => {
-    const request = { decision: { decision_id: 'dec_1' }, actor: 'oncall', reason: 'incident', approver_group: 'Change Advisory Board', external_ref: 'INC-777', ttl_hours: 4 };
+    const request = {
+      decision: { decision_id: 'dec_1' },
+      actor: 'oncall',
+      reason: 'incident',
+      approver_group: 'Change Advisory Board',
+      external_ref: 'INC-777',
+      ttl_hours: 4,
+    };
     await h.backend.breakGlass(request);
     assert.equal(lastHit().path, '/approvals/break-glass');
     assert.deepEqual(wireBody(), request);
   });
 
   it('POST /policy-rollouts/change-plan and /apply-change send the fields as given (top level or under changes)', async () => {
-    const fields = { rollout_id: 'payments-platform', repository: 'payments/api', policy_pack: 'cavra-platform-baseline', mode: 'strict', state: 'active', coverage_percent: 95 };
+    const fields = {
+      rollout_id: 'payments-platform',
+      repository: 'payments/api',
+      policy_pack: 'cavra-platform-baseline',
+      mode: 'strict',
+      state: 'active',
+      coverage_percent: 95,
+    };
     await h.backend.rolloutChangePlan(fields);
     assert.equal(lastHit().path, '/policy-rollouts/change-plan');
     assert.deepEqual(wireBody(), fields);
     await h.backend.rolloutApplyChange({ rollout_id: 'payments-platform', changes: { mode: 'enforce' } });
     assert.equal(lastHit().path, '/policy-rollouts/apply-change');
     assert.deepEqual(wireBody(), { rollout_id: 'payments-platform', changes: { mode: 'enforce' } });
-    assert.deepEqual(h.calls[1].args[0], { rollout_id: 'payments-platform', changes: { mode: 'enforce' }, authorization: `Bearer ${TOKEN}` });
+    assert.deepEqual(h.calls[1].args[0], {
+      rollout_id: 'payments-platform',
+      changes: { mode: 'enforce' },
+      authorization: `Bearer ${TOKEN}`,
+    });
   });
 
   it('GET /policy-rollouts with filters, GET /policy-rollouts/{id} keeps slashes of the id', async () => {
     await h.backend.listRollouts({ repository: 'payments/api', state: 'active' });
     assert.equal(lastHit().query, '?repository=payments%2Fapi&state=active');
-    assert.deepEqual(h.calls[0].args[0], { repository: 'payments/api', policy_pack: undefined, state: 'active', mode: undefined, owner: undefined });
+    assert.deepEqual(h.calls[0].args[0], {
+      repository: 'payments/api',
+      policy_pack: undefined,
+      state: 'active',
+      mode: undefined,
+      owner: undefined,
+    });
     await h.backend.getRollout('payments/api:cavra-platform-baseline');
     assert.equal(lastHit().path, '/policy-rollouts/payments/api:cavra-platform-baseline');
     assert.deepEqual(h.calls[1].args, ['payments/api:cavra-platform-baseline']);
   });
 
   it('POST /decisions sends the evaluation request', async () => {
-    await h.backend.evaluate({ action_type: 'execute_command', target: 'terraform apply -auto-approve', policy_pack: 'cavra-ai-agent-baseline' });
+    await h.backend.evaluate({
+      action_type: 'execute_command',
+      target: 'terraform apply -auto-approve',
+      policy_pack: 'cavra-ai-agent-baseline',
+    });
     assert.equal(lastHit().path, '/decisions');
-    assert.deepEqual(wireBody(), { action_type: 'execute_command', target: 'terraform apply -auto-approve', policy_pack: 'cavra-ai-agent-baseline' });
+    assert.deepEqual(wireBody(), {
+      action_type: 'execute_command',
+      target: 'terraform apply -auto-approve',
+      policy_pack: 'cavra-ai-agent-baseline',
+    });
   });
 
   it('GET /console/session and /console/config tell who the caller is and what the server has', async () => {

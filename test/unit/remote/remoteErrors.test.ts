@@ -19,7 +19,7 @@ function rawPost(url: string, path: string, body: string): Promise<{ status: num
   });
 }
 
-describe('remote backend: CAVRA\'s documented errors', () => {
+describe("remote backend: CAVRA's documented errors", () => {
   let h: Harness;
   const engine = recordingEngine({
     publish: refuse(400, 'approval does not match policy draft digest'),
@@ -36,18 +36,21 @@ describe('remote backend: CAVRA\'s documented errors', () => {
   });
   after(() => h.server.close());
 
-  it('400: BackendError with CAVRA\'s exact detail; the message adds status, endpoint and server', async () => {
+  it("400: BackendError with CAVRA's exact detail; the message adds status, endpoint and server", async () => {
     const e = await rejection(h.backend.publish({ draft: DRAFT, approval_id: 'apr_1' }));
     assert.ok(e instanceof RemoteBackendError && e instanceof BackendError);
     assert.equal(e.status, 400);
     assert.equal(e.detail, 'approval does not match policy draft digest');
     assert.equal(e.kind, 'http');
     assert.equal(e.endpoint, 'POST /policy-packs/publish');
-    assert.equal(e.message, `CAVRA server ${h.server.url} answered 400 to POST /policy-packs/publish: approval does not match policy draft digest`);
+    assert.equal(
+      e.message,
+      `CAVRA server ${h.server.url} answered 400 to POST /policy-packs/publish: approval does not match policy draft digest`,
+    );
     assert.deepEqual(e.toJSON(), { detail: 'approval does not match policy draft digest' });
   });
 
-  it('404 and 403 keep CAVRA\'s words and status', async () => {
+  it("404 and 403 keep CAVRA's words and status", async () => {
     const notFound = await rejection(h.backend.getApproval('apr_missing'));
     assert.equal(notFound.status, 404);
     assert.equal(notFound.detail, 'approval not found');
@@ -61,7 +64,10 @@ describe('remote backend: CAVRA\'s documented errors', () => {
     const e = await rejection(h.backend.approve('apr_1', { actor: 'a', reason: 'r' }));
     assert.equal(e.status, 401);
     assert.equal(e.detail, 'console action requires verified actor context');
-    assert.match(e.message, /answered 401 to POST \/approvals\/apr_1\/approve: console action requires verified actor context — the token was not accepted/);
+    assert.match(
+      e.message,
+      /answered 401 to POST \/approvals\/apr_1\/approve: console action requires verified actor context — the token was not accepted/,
+    );
     assert.match(e.message, /Set or refresh the CAVRA API token/);
     assert.ok(!everythingIn(e).includes(TOKEN));
     const none = await rejection(h.client({ token: undefined, authHint: 'Run "CAVRA: Set Remote Token".' }).approve('apr_1', {}));
@@ -93,11 +99,14 @@ describe('remote backend: CAVRA\'s documented errors', () => {
     }
   });
 
-  it('a crashed handler: 500 plain text becomes a clear not-JSON error with the server\'s status', async () => {
+  it("a crashed handler: 500 plain text becomes a clear not-JSON error with the server's status", async () => {
     const e = await rejection(h.client({ retries: 0 }).catalog());
     assert.equal(e.status, 500);
     assert.equal(e.kind, 'not_json');
-    assert.match(e.message, /answered GET \/policy-pack-catalog with 500 Internal Server Error \(text\/plain; charset=utf-8\) instead of CAVRA's JSON: "Internal Server Error"/);
+    assert.match(
+      e.message,
+      /answered GET \/policy-pack-catalog with 500 Internal Server Error \(text\/plain; charset=utf-8\) instead of CAVRA's JSON: "Internal Server Error"/,
+    );
   });
 
   it('unknown route: Starlette\'s 404 "Not Found"; wrong method: 405 "Method Not Allowed"', async () => {
@@ -109,14 +118,78 @@ describe('remote backend: CAVRA\'s documented errors', () => {
 
   describe('422 as FastAPI sends it', () => {
     const cases: [string, string, unknown][] = [
-      ['not json', '{"draft": ', [{ type: 'json_invalid', loc: ['body', 10], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }]],
-      ['bare word', 'nope', [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }]],
-      ['unquoted key', '{id: 1}', [{ type: 'json_invalid', loc: ['body', 1], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting property name enclosed in double quotes' } }]],
-      ['missing comma', '{"a": 1 "b": 2}', [{ type: 'json_invalid', loc: ['body', 8], msg: 'JSON decode error', input: {}, ctx: { error: "Expecting ',' delimiter" } }]],
-      ['missing colon', '{"a" 1}', [{ type: 'json_invalid', loc: ['body', 5], msg: 'JSON decode error', input: {}, ctx: { error: "Expecting ':' delimiter" } }]],
-      ['extra data', '{} {}', [{ type: 'json_invalid', loc: ['body', 3], msg: 'JSON decode error', input: {}, ctx: { error: 'Extra data' } }]],
-      ['unterminated string', '{"a": "b', [{ type: 'json_invalid', loc: ['body', 6], msg: 'JSON decode error', input: {}, ctx: { error: 'Unterminated string starting at' } }]],
-      ['a list, not an object', '[1, 2]', [{ type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary', input: [1, 2] }]],
+      [
+        'not json',
+        '{"draft": ',
+        [{ type: 'json_invalid', loc: ['body', 10], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }],
+      ],
+      [
+        'bare word',
+        'nope',
+        [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }],
+      ],
+      [
+        'unquoted key',
+        '{id: 1}',
+        [
+          {
+            type: 'json_invalid',
+            loc: ['body', 1],
+            msg: 'JSON decode error',
+            input: {},
+            ctx: { error: 'Expecting property name enclosed in double quotes' },
+          },
+        ],
+      ],
+      [
+        'missing comma',
+        '{"a": 1 "b": 2}',
+        [
+          {
+            type: 'json_invalid',
+            loc: ['body', 8],
+            msg: 'JSON decode error',
+            input: {},
+            ctx: { error: "Expecting ',' delimiter" },
+          },
+        ],
+      ],
+      [
+        'missing colon',
+        '{"a" 1}',
+        [
+          {
+            type: 'json_invalid',
+            loc: ['body', 5],
+            msg: 'JSON decode error',
+            input: {},
+            ctx: { error: "Expecting ':' delimiter" },
+          },
+        ],
+      ],
+      [
+        'extra data',
+        '{} {}',
+        [{ type: 'json_invalid', loc: ['body', 3], msg: 'JSON decode error', input: {}, ctx: { error: 'Extra data' } }],
+      ],
+      [
+        'unterminated string',
+        '{"a": "b',
+        [
+          {
+            type: 'json_invalid',
+            loc: ['body', 6],
+            msg: 'JSON decode error',
+            input: {},
+            ctx: { error: 'Unterminated string starting at' },
+          },
+        ],
+      ],
+      [
+        'a list, not an object',
+        '[1, 2]',
+        [{ type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary', input: [1, 2] }],
+      ],
       ['no body', '', [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]],
     ];
     for (const [name, body, detail] of cases) {
@@ -133,16 +206,21 @@ describe('remote backend: CAVRA\'s documented errors', () => {
     });
 
     it('the client turns the list into one line and keeps the list', async () => {
-      const list = [{ type: 'json_invalid', loc: ['body', 10], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }];
+      const list = [
+        { type: 'json_invalid', loc: ['body', 10], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } },
+      ];
       h.server.fault({ fault: { kind: 'answer', status: 422, body: { detail: list } } });
       const e = await rejection(h.backend.draft({ draft: DRAFT }));
       assert.equal(e.status, 422);
       assert.equal(e.detail, 'body.10: JSON decode error (Expecting value)');
       assert.deepEqual(e.validation, list);
-      assert.equal(e.message, `CAVRA server ${h.server.url} answered 422 to POST /policy-packs/draft: body.10: JSON decode error (Expecting value)`);
+      assert.equal(
+        e.message,
+        `CAVRA server ${h.server.url} answered 422 to POST /policy-packs/draft: body.10: JSON decode error (Expecting value)`,
+      );
     });
 
-    it('a non-integer limit is FastAPI\'s int_parsing 422', async () => {
+    it("a non-integer limit is FastAPI's int_parsing 422", async () => {
       const e = await rejection(h.backend.listApprovals({ limit: 'ten' as unknown as number }));
       assert.equal(e.status, 422);
       assert.equal(e.detail, 'query.limit: Input should be a valid integer, unable to parse string as an integer');
@@ -167,8 +245,12 @@ describe('remote backend: CAVRA\'s documented errors', () => {
   it('no error and no log line of this suite contains the token', async () => {
     const errors: unknown[] = [];
     const calls: Promise<unknown>[] = [
-      h.backend.publish({ draft: DRAFT, approval_id: 'apr_1' }), h.backend.getApproval('x'), h.backend.approve('apr_1', {}),
-      h.backend.deny('apr_1', {}), h.client({ retries: 0 }).catalog(), h.backend.draft({ draft_yaml: ': : :' }),
+      h.backend.publish({ draft: DRAFT, approval_id: 'apr_1' }),
+      h.backend.getApproval('x'),
+      h.backend.approve('apr_1', {}),
+      h.backend.deny('apr_1', {}),
+      h.client({ retries: 0 }).catalog(),
+      h.backend.draft({ draft_yaml: ': : :' }),
     ];
     for (const call of calls) errors.push(await rejection(call));
     for (const e of errors) assert.ok(!everythingIn(e).includes(TOKEN), everythingIn(e));

@@ -14,7 +14,10 @@ export interface EngineCall {
 }
 
 /** A Backend that records each call and answers `{endpoint: name, ...}` or what `answers` say. */
-export function recordingEngine(answers: Partial<Record<keyof Backend, (...args: never[]) => unknown>> = {}): { engine: Backend; calls: EngineCall[] } {
+export function recordingEngine(answers: Partial<Record<keyof Backend, (...args: never[]) => unknown>> = {}): {
+  engine: Backend;
+  calls: EngineCall[];
+} {
   const calls: EngineCall[] = [];
   const engine = new Proxy({} as Backend, {
     get(_target, prop) {
@@ -54,7 +57,9 @@ export function everythingIn(error: unknown): string {
   } catch {
     json = '';
   }
-  return [String(error), e?.message, e?.stack, inspect(error, { showHidden: true, depth: Infinity, getters: true }), json].join('\n');
+  return [String(error), e?.message, e?.stack, inspect(error, { showHidden: true, depth: Infinity, getters: true }), json].join(
+    '\n',
+  );
 }
 
 /** Awaits a rejection and returns the error (fails when the promise resolves). */
@@ -84,9 +89,17 @@ export async function startHarness(
 ): Promise<Harness> {
   const server = await CavraTestServer.start({ engine: engine.engine, ...serverOptions });
   const log: string[] = [];
-  const client = (options: Partial<RemoteBackendOptions> = {}) => new RemoteBackend({
-    url: server.url, token: TOKEN, timeoutMs: 2000, retryBaseMs: 5, retryMaxMs: 20, proxy: false,
-    log: (line) => log.push(line), ...clientOptions, ...options,
-  });
+  const client = (options: Partial<RemoteBackendOptions> = {}) =>
+    new RemoteBackend({
+      url: server.url,
+      token: TOKEN,
+      timeoutMs: 2000,
+      retryBaseMs: 5,
+      retryMaxMs: 20,
+      proxy: false,
+      log: (line) => log.push(line),
+      ...clientOptions,
+      ...options,
+    });
   return { server, backend: client(), log, calls: engine.calls, client };
 }

@@ -26,7 +26,10 @@ describe('remote backend: proxy selection (environment, NO_PROXY, loopback)', ()
 
   it('https targets use https_proxy / HTTPS_PROXY, http targets http_proxy / HTTP_PROXY; lower case wins', () => {
     assert.equal(proxyFor(https, undefined, { HTTPS_PROXY: 'http://proxy:3128' })?.display, 'http://proxy:3128');
-    assert.equal(proxyFor(https, undefined, { https_proxy: 'http://low:1', HTTPS_PROXY: 'http://up:2' })?.display, 'http://low:1');
+    assert.equal(
+      proxyFor(https, undefined, { https_proxy: 'http://low:1', HTTPS_PROXY: 'http://up:2' })?.display,
+      'http://low:1',
+    );
     assert.equal(proxyFor(https, undefined, { HTTP_PROXY: 'http://proxy:3128' }), undefined);
     assert.equal(proxyFor(http, undefined, { HTTP_PROXY: 'proxy:3128' })?.display, 'http://proxy:3128');
   });
@@ -71,12 +74,34 @@ describe('remote backend: TLS, extra CAs and proxies on the wire', function () {
     dir = mkdtempSync(join(tmpdir(), 'cavra-remote-tls-'));
     certFile = join(dir, 'cert.pem');
     const keyFile = join(dir, 'key.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile,
-      '-days', '2', '-subj', '/CN=cavra.test', '-addext', 'subjectAltName=DNS:cavra.test,DNS:localhost,IP:127.0.0.1',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=cavra.test',
+        '-addext',
+        'subjectAltName=DNS:cavra.test,DNS:localhost,IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const engine = recordingEngine({ catalog: () => CATALOG });
-    tlsServer = await CavraTestServer.start({ engine: engine.engine, tls: { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') } });
+    tlsServer = await CavraTestServer.start({
+      engine: engine.engine,
+      tls: { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') },
+    });
     plainServer = await CavraTestServer.start({ engine: engine.engine });
   });
   after(async () => {
@@ -85,7 +110,8 @@ describe('remote backend: TLS, extra CAs and proxies on the wire', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const client = (url: string, extra: Record<string, unknown> = {}) => new RemoteBackend({ url, token: TOKEN, retries: 0, timeoutMs: 3000, proxy: false, ...extra });
+  const client = (url: string, extra: Record<string, unknown> = {}) =>
+    new RemoteBackend({ url, token: TOKEN, retries: 0, timeoutMs: 3000, proxy: false, ...extra });
 
   it('an untrusted certificate is a TLS failure that says how to trust a private CA', async () => {
     const e = await rejection(client(tlsServer.url).catalog());
@@ -96,7 +122,7 @@ describe('remote backend: TLS, extra CAs and proxies on the wire', function () {
     assert.ok(!everythingIn(e).includes(TOKEN));
   });
 
-  it('caFile adds the CA to Node\'s list: the same server is then trusted', async () => {
+  it("caFile adds the CA to Node's list: the same server is then trusted", async () => {
     assert.deepEqual(await client(tlsServer.url, { caFile: certFile }).catalog(), CATALOG);
     assert.equal(tlsServer.hits[tlsServer.hits.length - 1].headers.authorization, `Bearer ${TOKEN}`);
   });
@@ -112,7 +138,10 @@ describe('remote backend: TLS, extra CAs and proxies on the wire', function () {
       const url = `https://cavra.test:${tlsServer.port}`;
       const b = new RemoteBackend({ url, token: TOKEN, retries: 0, caFile: certFile, env: { HTTPS_PROXY: proxy.url } });
       assert.deepEqual(await b.catalog(), CATALOG);
-      assert.deepEqual(proxy.records.map((r) => [r.kind, r.target]), [['connect', `cavra.test:${tlsServer.port}`]]);
+      assert.deepEqual(
+        proxy.records.map((r) => [r.kind, r.target]),
+        [['connect', `cavra.test:${tlsServer.port}`]],
+      );
       assert.equal(proxy.records[0].authorization, undefined, 'the proxy never sees the token');
     } finally {
       await proxy.close();
@@ -122,7 +151,12 @@ describe('remote backend: TLS, extra CAs and proxies on the wire', function () {
   it('NO_PROXY sends the request directly', async () => {
     const proxy = await TestProxy.start();
     try {
-      const b = new RemoteBackend({ url: `https://localhost:${tlsServer.port}`, retries: 0, caFile: certFile, env: { HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost' } });
+      const b = new RemoteBackend({
+        url: `https://localhost:${tlsServer.port}`,
+        retries: 0,
+        caFile: certFile,
+        env: { HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost' },
+      });
       assert.deepEqual(await b.catalog(), CATALOG);
       assert.equal(proxy.records.length, 0);
     } finally {
@@ -135,9 +169,17 @@ describe('remote backend: TLS, extra CAs and proxies on the wire', function () {
     const proxy = await TestProxy.start({ hosts: { 'cavra.test': '127.0.0.1' }, requireAuthorization: auth });
     try {
       const url = `http://cavra.test:${plainServer.port}`;
-      const b = new RemoteBackend({ url, token: TOKEN, retries: 0, env: { HTTP_PROXY: `http://ana:proxy-secret-77@${proxy.url.slice('http://'.length)}` } });
+      const b = new RemoteBackend({
+        url,
+        token: TOKEN,
+        retries: 0,
+        env: { HTTP_PROXY: `http://ana:proxy-secret-77@${proxy.url.slice('http://'.length)}` },
+      });
       assert.deepEqual(await b.catalog(), CATALOG);
-      assert.deepEqual(proxy.records.map((r) => [r.kind, r.target, r.proxyAuthorization]), [['forward', `${url}/policy-pack-catalog`, auth]]);
+      assert.deepEqual(
+        proxy.records.map((r) => [r.kind, r.target, r.proxyAuthorization]),
+        [['forward', `${url}/policy-pack-catalog`, auth]],
+      );
       assert.equal(plainServer.hits[plainServer.hits.length - 1].headers['proxy-authorization'], undefined);
     } finally {
       await proxy.close();
@@ -148,12 +190,26 @@ describe('remote backend: TLS, extra CAs and proxies on the wire', function () {
     const refusing = await TestProxy.start({ refuseConnect: 403 });
     const wanting = await TestProxy.start({ requireAuthorization: 'Basic nope' });
     try {
-      const e = await rejection(new RemoteBackend({ url: `https://cavra.test:${tlsServer.port}`, token: TOKEN, retries: 0, proxy: refusing.url }).catalog());
+      const e = await rejection(
+        new RemoteBackend({
+          url: `https://cavra.test:${tlsServer.port}`,
+          token: TOKEN,
+          retries: 0,
+          proxy: refusing.url,
+        }).catalog(),
+      );
       assert.equal(e.status, 0);
       assert.equal(e.kind, 'proxy');
-      assert.match(e.message, new RegExp(`through the proxy: the proxy ${refusing.url.replace(/[.:/]/g, '\\$&')} answered 403 Forbidden to CONNECT cavra\\.test:${tlsServer.port}\\. Check HTTPS_PROXY`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `through the proxy: the proxy ${refusing.url.replace(/[.:/]/g, '\\$&')} answered 403 Forbidden to CONNECT cavra\\.test:${tlsServer.port}\\. Check HTTPS_PROXY`,
+        ),
+      );
       const withCreds = `http://ana:proxy-secret-88@${wanting.url.slice('http://'.length)}`;
-      const e2 = await rejection(new RemoteBackend({ url: `https://cavra.test:${tlsServer.port}`, token: TOKEN, retries: 0, proxy: withCreds }).catalog());
+      const e2 = await rejection(
+        new RemoteBackend({ url: `https://cavra.test:${tlsServer.port}`, token: TOKEN, retries: 0, proxy: withCreds }).catalog(),
+      );
       assert.match(e2.message, /answered 407 Proxy Authentication Required/);
       assert.ok(!everythingIn(e2).includes('proxy-secret-88'));
       assert.ok(!everythingIn(e2).includes(Buffer.from('ana:proxy-secret-88').toString('base64')));
@@ -164,7 +220,9 @@ describe('remote backend: TLS, extra CAs and proxies on the wire', function () {
   });
 
   it('a proxy that is down: proxy failure naming the proxy', async () => {
-    const e = await rejection(new RemoteBackend({ url: 'https://cavra.test', retries: 0, proxy: 'http://127.0.0.1:1' }).catalog());
+    const e = await rejection(
+      new RemoteBackend({ url: 'https://cavra.test', retries: 0, proxy: 'http://127.0.0.1:1' }).catalog(),
+    );
     assert.equal(e.kind, 'proxy');
     assert.match(e.message, /through the proxy: cannot connect to the proxy http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/);
   });

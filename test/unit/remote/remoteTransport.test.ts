@@ -8,7 +8,11 @@ describe('remote backend: transport failures, time limits and retries', function
   this.timeout(10_000);
   let h: Harness;
   before(async () => {
-    h = await startHarness(recordingEngine({ catalog: () => ({ schema_version: 'cavra.policy_pack.catalog.v1', product: 'CAVRA', total: 0, items: [] }) }));
+    h = await startHarness(
+      recordingEngine({
+        catalog: () => ({ schema_version: 'cavra.policy_pack.catalog.v1', product: 'CAVRA', total: 0, items: [] }),
+      }),
+    );
   });
   after(() => h.server.close());
   beforeEach(() => {
@@ -22,29 +26,50 @@ describe('remote backend: transport failures, time limits and retries', function
       const port = await closedPort();
       const sleeps: number[] = [];
       const started = Date.now();
-      const e = await rejection(new RemoteBackend({ url: `http://127.0.0.1:${port}`, token: TOKEN, retries: 2, retryBaseMs: 10, sleep: async (ms) => void sleeps.push(ms) }).catalog());
+      const e = await rejection(
+        new RemoteBackend({
+          url: `http://127.0.0.1:${port}`,
+          token: TOKEN,
+          retries: 2,
+          retryBaseMs: 10,
+          sleep: async (ms) => void sleeps.push(ms),
+        }).catalog(),
+      );
       assert.ok(Date.now() - started < 2000);
       assert.equal(e.status, 0);
       assert.equal(e.kind, 'refused');
       assert.equal(e.code, 'ECONNREFUSED');
       assert.equal(e.attempts, 3);
       assert.equal(sleeps.length, 2);
-      assert.equal(e.message, `Cannot reach the CAVRA server at http://127.0.0.1:${port} for GET /policy-pack-catalog: connection refused: nothing is listening on 127.0.0.1:${port} (after 3 attempts). Check that the server is running and that the server URL is right.`);
+      assert.equal(
+        e.message,
+        `Cannot reach the CAVRA server at http://127.0.0.1:${port} for GET /policy-pack-catalog: connection refused: nothing is listening on 127.0.0.1:${port} (after 3 attempts). Check that the server is running and that the server URL is right.`,
+      );
     });
 
     it('connection refused on a mutation: one attempt, nothing was sent so no "may have been applied" note', async () => {
       const port = await closedPort();
-      const e = await rejection(new RemoteBackend({ url: `http://127.0.0.1:${port}`, token: TOKEN, sleep: async () => assert.fail('no retry') }).publish({ draft: DRAFT, approval_id: 'apr_1' }));
+      const e = await rejection(
+        new RemoteBackend({ url: `http://127.0.0.1:${port}`, token: TOKEN, sleep: async () => assert.fail('no retry') }).publish({
+          draft: DRAFT,
+          approval_id: 'apr_1',
+        }),
+      );
       assert.equal(e.kind, 'refused');
       assert.equal(e.attempts, 1);
       assert.doesNotMatch(e.message, /may or may not/);
     });
 
     it('DNS failure: the host name does not resolve', async () => {
-      const e = await rejection(new RemoteBackend({ url: 'http://cavra-does-not-exist.invalid:8000', retries: 0, proxy: false }).catalog());
+      const e = await rejection(
+        new RemoteBackend({ url: 'http://cavra-does-not-exist.invalid:8000', retries: 0, proxy: false }).catalog(),
+      );
       assert.equal(e.status, 0);
       assert.equal(e.kind, 'dns');
-      assert.match(e.message, /^Cannot reach the CAVRA server at http:\/\/cavra-does-not-exist\.invalid:8000 for GET \/policy-pack-catalog: the host name "cavra-does-not-exist\.invalid" does not resolve \(ENOTFOUND\)\. Check the server URL, DNS and VPN\.$/);
+      assert.match(
+        e.message,
+        /^Cannot reach the CAVRA server at http:\/\/cavra-does-not-exist\.invalid:8000 for GET \/policy-pack-catalog: the host name "cavra-does-not-exist\.invalid" does not resolve \(ENOTFOUND\)\. Check the server URL, DNS and VPN\.$/,
+      );
     });
 
     it('the server closes the connection without answering: reset, status 0', async () => {
@@ -52,7 +77,10 @@ describe('remote backend: transport failures, time limits and retries', function
       const e = await rejection(h.client({ retries: 0 }).catalog());
       assert.equal(e.status, 0);
       assert.equal(e.kind, 'reset');
-      assert.match(e.message, /closed the connection before answering GET \/policy-pack-catalog: the connection closed before an answer arrived \(ECONNRESET\)/);
+      assert.match(
+        e.message,
+        /closed the connection before answering GET \/policy-pack-catalog: the connection closed before an answer arrived \(ECONNRESET\)/,
+      );
     });
 
     it('a reset mutation is not retried and says the change may or may not have been applied', async () => {
@@ -73,7 +101,10 @@ describe('remote backend: transport failures, time limits and retries', function
       assert.equal(e.status, 504);
       assert.equal(e.kind, 'timeout');
       assert.equal(h.server.hits.length, 2);
-      assert.match(e.message, /did not answer GET \/policy-pack-catalog in time: no complete answer within 0\.15 s; the request was sent, no answer came \(after 2 attempts\)\. The time limit is a setting/);
+      assert.match(
+        e.message,
+        /did not answer GET \/policy-pack-catalog in time: no complete answer within 0\.15 s; the request was sent, no answer came \(after 2 attempts\)\. The time limit is a setting/,
+      );
     });
 
     it('a stalled mutation: one attempt, 504, and a warning that it may have been applied', async () => {
@@ -103,7 +134,10 @@ describe('remote backend: transport failures, time limits and retries', function
       const e = await rejection(h.client({ retries: 0 }).catalog());
       assert.equal(e.status, 502);
       assert.equal(e.kind, 'truncated');
-      assert.match(e.message, /^The CAVRA server's answer to GET \/policy-pack-catalog was cut off: the connection closed after \d+ bytes of the answer/);
+      assert.match(
+        e.message,
+        /^The CAVRA server's answer to GET \/policy-pack-catalog was cut off: the connection closed after \d+ bytes of the answer/,
+      );
     });
 
     it('a truncated read is retried and succeeds on the next attempt', async () => {
@@ -114,13 +148,16 @@ describe('remote backend: transport failures, time limits and retries', function
       assert.ok(h.log.some((line) => /failed \(truncated\); retrying in \d+ ms \(attempt 2 of 3\)/.test(line)));
     });
 
-    it('500 with an HTML page: the page\'s words without its tags, and the server\'s status', async () => {
+    it("500 with an HTML page: the page's words without its tags, and the server's status", async () => {
       h.server.fault({ fault: { kind: 'html500' } });
       const e = await rejection(h.backend.catalog());
       assert.equal(e.status, 500);
       assert.equal(e.kind, 'not_json');
       assert.equal(h.server.hits.length, 1, '500 is not retried');
-      assert.match(e.message, /with 500 Internal Server Error \(text\/html; charset=utf-8\) instead of CAVRA's JSON: "500 Internal Server Error Internal Server Error The server encountered/);
+      assert.match(
+        e.message,
+        /with 500 Internal Server Error \(text\/html; charset=utf-8\) instead of CAVRA's JSON: "500 Internal Server Error Internal Server Error The server encountered/,
+      );
       assert.doesNotMatch(e.message, /<|font-family/);
     });
 
@@ -129,7 +166,10 @@ describe('remote backend: transport failures, time limits and retries', function
       const e = await rejection(h.client({ retries: 0 }).catalog());
       assert.equal(e.status, 502);
       assert.equal(e.kind, 'not_json');
-      assert.match(e.message, /answered GET \/policy-pack-catalog with 200 but the body is not JSON \(application\/json; .+\): "\{"schema_version/);
+      assert.match(
+        e.message,
+        /answered GET \/policy-pack-catalog with 200 but the body is not JSON \(application\/json; .+\): "\{"schema_version/,
+      );
     });
 
     it('200 with a JSON list or an empty body: 502', async () => {
@@ -148,7 +188,10 @@ describe('remote backend: transport failures, time limits and retries', function
       const e = await rejection(h.client({ maxResponseBytes: 1024 * 1024 }).catalog());
       assert.equal(e.status, 502);
       assert.equal(e.kind, 'too_large');
-      assert.equal(e.message, "The CAVRA server's answer to GET /policy-pack-catalog is too large: the answer is 50 MiB, more than the 1 MiB limit (the response size limit is a setting).");
+      assert.equal(
+        e.message,
+        "The CAVRA server's answer to GET /policy-pack-catalog is too large: the answer is 50 MiB, more than the 1 MiB limit (the response size limit is a setting).",
+      );
     });
 
     it('a huge chunked answer stops being read at the cap', async () => {
@@ -161,12 +204,17 @@ describe('remote backend: transport failures, time limits and retries', function
     });
 
     it('a redirect is not followed (it would carry the token elsewhere)', async () => {
-      h.server.fault({ fault: { kind: 'answer', status: 307, headers: { location: 'https://elsewhere.example/policy-pack-catalog' } } });
+      h.server.fault({
+        fault: { kind: 'answer', status: 307, headers: { location: 'https://elsewhere.example/policy-pack-catalog' } },
+      });
       const e = await rejection(h.backend.catalog());
       assert.equal(e.status, 502);
       assert.equal(e.kind, 'bad_response');
       assert.equal(h.server.hits.length, 1);
-      assert.match(e.message, /redirected GET \/policy-pack-catalog \(307\) to https:\/\/elsewhere\.example\/policy-pack-catalog\. Redirects are not followed/);
+      assert.match(
+        e.message,
+        /redirected GET \/policy-pack-catalog \(307\) to https:\/\/elsewhere\.example\/policy-pack-catalog\. Redirects are not followed/,
+      );
     });
   });
 
@@ -174,7 +222,9 @@ describe('remote backend: transport failures, time limits and retries', function
     it('a read that meets 503 twice is retried with growing delays and succeeds', async () => {
       h.server.fault({ fault: { kind: 'answer', status: 503, body: { detail: 'Service Unavailable' } }, times: 2 });
       const sleeps: number[] = [];
-      const result = await h.client({ retries: 2, retryBaseMs: 100, retryMaxMs: 1000, sleep: async (ms) => void sleeps.push(ms) }).catalog();
+      const result = await h
+        .client({ retries: 2, retryBaseMs: 100, retryMaxMs: 1000, sleep: async (ms) => void sleeps.push(ms) })
+        .catalog();
       assert.equal(result.product, 'CAVRA');
       assert.equal(h.server.hitsFor('GET', '/policy-pack-catalog').length, 3);
       assert.equal(sleeps.length, 2);
@@ -190,7 +240,10 @@ describe('remote backend: transport failures, time limits and retries', function
     });
 
     it('a read that keeps failing stops after 1 + retries attempts', async () => {
-      h.server.fault({ fault: { kind: 'answer', status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' }, times: Infinity });
+      h.server.fault({
+        fault: { kind: 'answer', status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' },
+        times: Infinity,
+      });
       const e = await rejection(h.client({ retries: 3 }).catalog());
       assert.equal(h.server.hits.length, 4);
       assert.equal(e.status, 502);
@@ -235,19 +288,30 @@ describe('remote backend: transport failures, time limits and retries', function
       ['another scheme', { url: 'ftp://cavra.example' }, /must start with http:\/\/ or https:\/\/ \(got ftp:\)/],
       ['credentials in the URL', { url: `https://user:${TOKEN}@cavra.example` }, /must not contain credentials/],
       ['a query', { url: 'https://cavra.example/?token=x' }, /must not contain a query/],
-      ['an unreadable CA file', { url: 'https://cavra.example', caFile: '/nonexistent/ca.pem' }, /the CA file \/nonexistent\/ca\.pem cannot be read \(ENOENT\)/],
+      [
+        'an unreadable CA file',
+        { url: 'https://cavra.example', caFile: '/nonexistent/ca.pem' },
+        /the CA file \/nonexistent\/ca\.pem cannot be read \(ENOENT\)/,
+      ],
       ['CA text without a certificate', { url: 'https://cavra.example', ca: 'hello' }, /holds no PEM certificate/],
-      ['a socks proxy', { url: 'https://cavra.example', proxy: 'socks5://127.0.0.1:1080' }, /proxies with scheme "socks5" are not supported/],
+      [
+        'a socks proxy',
+        { url: 'https://cavra.example', proxy: 'socks5://127.0.0.1:1080' },
+        /proxies with scheme "socks5" are not supported/,
+      ],
     ];
     for (const [name, options, message] of bad) {
       it(name, () => {
-        assert.throws(() => new RemoteBackend(options as never), (e: Error & { status: number; kind: string }) => {
-          assert.equal(e.status, 0);
-          assert.equal(e.kind, 'config');
-          assert.match(e.message, message);
-          assert.ok(!everythingIn(e).includes(TOKEN));
-          return true;
-        });
+        assert.throws(
+          () => new RemoteBackend(options as never),
+          (e: Error & { status: number; kind: string }) => {
+            assert.equal(e.status, 0);
+            assert.equal(e.kind, 'config');
+            assert.match(e.message, message);
+            assert.ok(!everythingIn(e).includes(TOKEN));
+            return true;
+          },
+        );
       });
     }
   });

@@ -39,17 +39,24 @@ export function firstDifference(actual: unknown, expected: unknown, path = '$'):
     return undefined;
   }
   if (expected && typeof expected === 'object') {
-    if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return `${path}: expected an object, got ${JSON.stringify(actual)}`;
+    if (!actual || typeof actual !== 'object' || Array.isArray(actual))
+      return `${path}: expected an object, got ${JSON.stringify(actual)}`;
     const ek = Object.keys(expected);
     const ak = Object.keys(actual);
     if (ek.join('\u0000') !== ak.join('\u0000')) return `${path}: keys [${ak.join(', ')}] where CAVRA has [${ek.join(', ')}]`;
     for (const k of ek) {
-      const d = firstDifference((actual as { [k: string]: unknown })[k], (expected as { [k: string]: unknown })[k], `${path}.${k}`);
+      const d = firstDifference(
+        (actual as { [k: string]: unknown })[k],
+        (expected as { [k: string]: unknown })[k],
+        `${path}.${k}`,
+      );
       if (d) return d;
     }
     return undefined;
   }
-  return Object.is(actual, expected) ? undefined : `${path}: ${JSON.stringify(actual)} where expected ${JSON.stringify(expected)}`;
+  return Object.is(actual, expected)
+    ? undefined
+    : `${path}: ${JSON.stringify(actual)} where expected ${JSON.stringify(expected)}`;
 }
 
 /** Same fields, same order, same values (after `withoutStamps` on both). */
@@ -58,6 +65,8 @@ export function assertSameOrderedJson(actual: unknown, expected: unknown, roots:
   const e = withoutStamps(JSON.parse(JSON.stringify(expected)), roots);
   const difference = firstDifference(a, e);
   if (difference) {
-    assert.fail(`${what} differs at ${difference}\n--- actual\n${JSON.stringify(a, null, 2)}\n--- expected\n${JSON.stringify(e, null, 2)}`);
+    assert.fail(
+      `${what} differs at ${difference}\n--- actual\n${JSON.stringify(a, null, 2)}\n--- expected\n${JSON.stringify(e, null, 2)}`,
+    );
   }
 }

@@ -3,8 +3,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  SigningKeyError, encodePrivateKeyPem, encodePublicKeyPem, generateKeyPair, parsePrivateKeyPem, parsePublicKeyPem,
-  publicKeyFromPrivate, publicKeySha256, signPolicyBytes, writeKeyPair,
+  SigningKeyError,
+  encodePrivateKeyPem,
+  encodePublicKeyPem,
+  generateKeyPair,
+  parsePrivateKeyPem,
+  parsePublicKeyPem,
+  publicKeyFromPrivate,
+  publicKeySha256,
+  signPolicyBytes,
+  writeKeyPair,
 } from '../../../server/src/signing';
 
 // RFC 8032 section 7.1, test 1.
@@ -17,7 +25,10 @@ function pemOf(label: string, derHex: string): string {
 
 describe('signing keys: PEM encoding', () => {
   it('writes PKCS#8 and SubjectPublicKeyInfo with the fixed RFC 8410 DER prefixes', () => {
-    assert.equal(encodePrivateKeyPem(RFC_SEED), pemOf('PRIVATE KEY', `302e020100300506032b657004220420${RFC_SEED.toString('hex')}`));
+    assert.equal(
+      encodePrivateKeyPem(RFC_SEED),
+      pemOf('PRIVATE KEY', `302e020100300506032b657004220420${RFC_SEED.toString('hex')}`),
+    );
     assert.equal(encodePublicKeyPem(RFC_PUBLIC), pemOf('PUBLIC KEY', `302a300506032b6570032100${RFC_PUBLIC.toString('hex')}`));
   });
 
@@ -44,17 +55,52 @@ describe('signing keys: PEM encoding', () => {
 describe('signing keys: precise parse errors', () => {
   const cases: Array<[string, () => unknown, RegExp]> = [
     ['no PEM at all', () => parsePrivateKeyPem('hello'), /^not a PEM: no "-----BEGIN …-----" line found$/],
-    ['no END line', () => parsePrivateKeyPem('-----BEGIN PRIVATE KEY-----\nAAAA\n'), /^not a PEM: .* has no matching "-----END PRIVATE KEY-----" line$/],
+    [
+      'no END line',
+      () => parsePrivateKeyPem('-----BEGIN PRIVATE KEY-----\nAAAA\n'),
+      /^not a PEM: .* has no matching "-----END PRIVATE KEY-----" line$/,
+    ],
     ['encrypted PKCS#8', () => parsePrivateKeyPem(pemOf('ENCRYPTED PRIVATE KEY', '3000')), /^encrypted keys are not supported/],
-    ['legacy encrypted PEM', () => parsePrivateKeyPem('-----BEGIN PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END PRIVATE KEY-----\n'), /^encrypted keys are not supported/],
-    ['X25519 private key', () => parsePrivateKeyPem(pemOf('PRIVATE KEY', `302e020100300506032b656e04220420${RFC_SEED.toString('hex')}`)), /^not an Ed25519 key \(OID 1\.3\.101\.110, X25519\)$/],
+    [
+      'legacy encrypted PEM',
+      () =>
+        parsePrivateKeyPem(
+          '-----BEGIN PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END PRIVATE KEY-----\n',
+        ),
+      /^encrypted keys are not supported/,
+    ],
+    [
+      'X25519 private key',
+      () => parsePrivateKeyPem(pemOf('PRIVATE KEY', `302e020100300506032b656e04220420${RFC_SEED.toString('hex')}`)),
+      /^not an Ed25519 key \(OID 1\.3\.101\.110, X25519\)$/,
+    ],
     ['RSA PKCS#1', () => parsePrivateKeyPem(pemOf('RSA PRIVATE KEY', '3000')), /^not an Ed25519 key \(RSA key/],
     ['OpenSSH', () => parsePrivateKeyPem(pemOf('OPENSSH PRIVATE KEY', '00')), /^OpenSSH key format is not supported/],
-    ['public key given as private', () => parsePrivateKeyPem(encodePublicKeyPem(RFC_PUBLIC)), /signing needs the \.private\.pem file/],
-    ['private key given as public', () => parsePublicKeyPem(encodePrivateKeyPem(RFC_SEED)), /verification needs the \.public\.pem file/],
-    ['public key off the curve', () => parsePublicKeyPem(encodePublicKeyPem(Uint8Array.of(2, ...new Uint8Array(31)))), /not a point on the curve/],
-    ['truncated DER', () => parsePrivateKeyPem(pemOf('PRIVATE KEY', `302e020100300506032b657004220420${RFC_SEED.toString('hex').slice(0, 40)}`)), /runs past the end/],
-    ['trailing bytes', () => parsePrivateKeyPem(pemOf('PRIVATE KEY', `302e020100300506032b657004220420${RFC_SEED.toString('hex')}00`)), /unexpected bytes after the DER structure/],
+    [
+      'public key given as private',
+      () => parsePrivateKeyPem(encodePublicKeyPem(RFC_PUBLIC)),
+      /signing needs the \.private\.pem file/,
+    ],
+    [
+      'private key given as public',
+      () => parsePublicKeyPem(encodePrivateKeyPem(RFC_SEED)),
+      /verification needs the \.public\.pem file/,
+    ],
+    [
+      'public key off the curve',
+      () => parsePublicKeyPem(encodePublicKeyPem(Uint8Array.of(2, ...new Uint8Array(31)))),
+      /not a point on the curve/,
+    ],
+    [
+      'truncated DER',
+      () => parsePrivateKeyPem(pemOf('PRIVATE KEY', `302e020100300506032b657004220420${RFC_SEED.toString('hex').slice(0, 40)}`)),
+      /runs past the end/,
+    ],
+    [
+      'trailing bytes',
+      () => parsePrivateKeyPem(pemOf('PRIVATE KEY', `302e020100300506032b657004220420${RFC_SEED.toString('hex')}00`)),
+      /unexpected bytes after the DER structure/,
+    ],
   ];
   for (const [name, parse, expected] of cases) {
     it(name, () => assert.throws(parse, (error: Error) => error instanceof SigningKeyError && expected.test(error.message)));
@@ -72,12 +118,21 @@ describe('signing keys: errors never carry private key material', () => {
   const secrets = [seed.toString('hex'), seed.toString('base64'), body, body.slice(20, 60)];
   const corruptions: Array<[string, () => unknown]> = [
     ['trailing garbage', () => parsePrivateKeyPem(pem.replace('-----END', 'AAAA\n-----END'))],
-    ['changed OID', () => parsePrivateKeyPem(pem.replace(body, Buffer.from(Buffer.from(body, 'base64').map((b, i) => (i === 11 ? 0x71 : b))).toString('base64')))],
+    [
+      'changed OID',
+      () =>
+        parsePrivateKeyPem(
+          pem.replace(body, Buffer.from(Buffer.from(body, 'base64').map((b, i) => (i === 11 ? 0x71 : b))).toString('base64')),
+        ),
+    ],
     ['truncated body', () => parsePrivateKeyPem(pem.replace(body, body.slice(0, 40)))],
     ['bad base64 character', () => parsePrivateKeyPem(pem.replace(body, `${body.slice(0, 30)}!${body.slice(31)}`))],
     ['private PEM read as public', () => parsePublicKeyPem(pem)],
     ['wrong label', () => parsePrivateKeyPem(pem.replace(/PRIVATE KEY/g, 'SECRET KEY'))],
-    ['signing with a broken key', () => signPolicyBytes(new Uint8Array(1), { privateKeyPem: pem.replace(body, body.slice(0, 40)) })],
+    [
+      'signing with a broken key',
+      () => signPolicyBytes(new Uint8Array(1), { privateKeyPem: pem.replace(body, body.slice(0, 40)) }),
+    ],
   ];
   for (const [name, run] of corruptions) {
     it(name, () => {
@@ -95,7 +150,9 @@ describe('signing keys: errors never carry private key material', () => {
 
 describe('signing keys: writeKeyPair', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'cavra-keys-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cavra-keys-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes <keyId>.private.pem (0600) and <keyId>.public.pem like `cavra policy keygen`', () => {

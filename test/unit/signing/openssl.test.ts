@@ -6,7 +6,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  parsePrivateKeyPem, publicKeyFromPrivate, serializeSignature, signPolicyBytes, verifyPolicySignature, writeKeyPair,
+  parsePrivateKeyPem,
+  publicKeyFromPrivate,
+  serializeSignature,
+  signPolicyBytes,
+  verifyPolicySignature,
+  writeKeyPair,
 } from '../../../server/src/signing';
 import { recordedBytes } from './recordedFixtures';
 
@@ -38,7 +43,18 @@ describe('signing: OpenSSL interop', () => {
     const { privateKeyPath, publicKeyPath } = writeKeyPair(dir, 'ci');
     const sig = signPolicyBytes(policy, { privateKeyPem: readFileSync(privateKeyPath, 'utf8') });
     writeFileSync(at('sig.bin'), Buffer.from(sig.signature, 'base64'));
-    const out = openssl('pkeyutl', '-verify', '-pubin', '-inkey', publicKeyPath, '-rawin', '-in', at('policy.yaml'), '-sigfile', at('sig.bin'));
+    const out = openssl(
+      'pkeyutl',
+      '-verify',
+      '-pubin',
+      '-inkey',
+      publicKeyPath,
+      '-rawin',
+      '-in',
+      at('policy.yaml'),
+      '-sigfile',
+      at('sig.bin'),
+    );
     assert.match(out, /Signature Verified Successfully/);
   });
 
@@ -55,14 +71,23 @@ describe('signing: OpenSSL interop', () => {
     openssl('pkeyutl', '-sign', '-inkey', at('k.pem'), '-rawin', '-in', at('policy.yaml'), '-out', at('theirs.bin'));
     const theirs = { ...ours, signature: readFileSync(at('theirs.bin')).toString('base64') };
     assert.equal(theirs.signature, ours.signature); // Ed25519 is deterministic
-    assert.equal(verifyPolicySignature(policy, JSON.stringify(theirs), { publicKeyPems: [publicPem] }).message, 'verified Ed25519 signature');
+    assert.equal(
+      verifyPolicySignature(policy, JSON.stringify(theirs), { publicKeyPems: [publicPem] }).message,
+      'verified Ed25519 signature',
+    );
   });
 
   it('names the algorithm of non-Ed25519 OpenSSL keys and refuses encrypted ones', () => {
     openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', at('ec.pem'));
-    assert.throws(() => parsePrivateKeyPem(readFileSync(at('ec.pem'), 'utf8')), /not an Ed25519 key \(OID 1\.2\.840\.10045\.2\.1, EC\)/);
+    assert.throws(
+      () => parsePrivateKeyPem(readFileSync(at('ec.pem'), 'utf8')),
+      /not an Ed25519 key \(OID 1\.2\.840\.10045\.2\.1, EC\)/,
+    );
     openssl('genpkey', '-algorithm', 'ed448', '-out', at('ed448.pem'));
-    assert.throws(() => parsePrivateKeyPem(readFileSync(at('ed448.pem'), 'utf8')), /not an Ed25519 key \(OID 1\.3\.101\.113, Ed448\)/);
+    assert.throws(
+      () => parsePrivateKeyPem(readFileSync(at('ed448.pem'), 'utf8')),
+      /not an Ed25519 key \(OID 1\.3\.101\.113, Ed448\)/,
+    );
     openssl('genpkey', '-algorithm', 'ed25519', '-aes-256-cbc', '-pass', 'pass:x', '-out', at('enc.pem'));
     assert.throws(() => parsePrivateKeyPem(readFileSync(at('enc.pem'), 'utf8')), /encrypted keys are not supported/);
   });

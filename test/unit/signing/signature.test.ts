@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import {
-  generateKeyPair, hmacSignature, signatureDowngrade, signatureKeyId, verifyFailureAdvice, policyFileDigest, publicKeySha256, serializeSignature, signPolicyBytes,
+  generateKeyPair,
+  hmacSignature,
+  signatureDowngrade,
+  signatureKeyId,
+  verifyFailureAdvice,
+  policyFileDigest,
+  publicKeySha256,
+  serializeSignature,
+  signPolicyBytes,
   verifyPolicySignature,
 } from '../../../server/src/signing';
 import { pythonJsonDumps, pythonUtcIsoformat } from '../../../server/src/signing/pythonFormat';
@@ -35,7 +43,10 @@ describe('signing: CAVRA SHA256 (digest-keyed) sig.json', () => {
 
   it('verifies the recorded pair', () => {
     assert.deepEqual(verifyPolicySignature(policy, recordedSigText), {
-      ok: true, algorithm: 'SHA256', message: 'verified SHA256 signature', signatureChecked: true,
+      ok: true,
+      algorithm: 'SHA256',
+      message: 'verified SHA256 signature',
+      signatureChecked: true,
     });
   });
 
@@ -65,7 +76,15 @@ describe('signing: HS256', () => {
   const text = serializeSignature(sig);
 
   it('writes HS256 with no key_id or public_key_sha256, in CAVRA field order', () => {
-    assert.deepEqual(Object.keys(sig), ['schema_version', 'algorithm', 'digest', 'signature', 'signed_at', 'signer', 'policy_file']);
+    assert.deepEqual(Object.keys(sig), [
+      'schema_version',
+      'algorithm',
+      'digest',
+      'signature',
+      'signed_at',
+      'signer',
+      'policy_file',
+    ]);
     assert.equal(sig.algorithm, 'HS256');
     assert.equal(sig.signature, hmacSignature('team-secret', policy));
   });
@@ -76,7 +95,10 @@ describe('signing: HS256', () => {
 
   it('verifies with the right key', () => {
     assert.deepEqual(verifyPolicySignature(policy, text, { hmacKey: 'team-secret' }), {
-      ok: true, algorithm: 'HS256', message: 'verified HS256 signature', signatureChecked: true,
+      ok: true,
+      algorithm: 'HS256',
+      message: 'verified HS256 signature',
+      signatureChecked: true,
     });
   });
 
@@ -89,7 +111,10 @@ describe('signing: HS256', () => {
 
   it('passes on the digest alone without a key, like CAVRA, and says the HMAC was not checked', () => {
     assert.deepEqual(verifyPolicySignature(policy, text), {
-      ok: true, algorithm: 'HS256', message: 'verified HS256 signature', signatureChecked: false,
+      ok: true,
+      algorithm: 'HS256',
+      message: 'verified HS256 signature',
+      signatureChecked: false,
     });
     assert.equal(verifyPolicySignature(tampered(policy), text).problem, 'digest-mismatch');
   });
@@ -101,7 +126,7 @@ describe('signing: Ed25519 sig.json', () => {
   const sig = signPolicyBytes(policy, { privateKeyPem: pair.privateKeyPem });
   const text = serializeSignature(sig);
 
-  it('uses the field order of CAVRA\'s recorded Ed25519 sample', () => {
+  it("uses the field order of CAVRA's recorded Ed25519 sample", () => {
     const sample = JSON.parse(recordedText('cli-ed25519-sample.policy.yaml.sig.json'));
     assert.deepEqual(Object.keys(sig), Object.keys(sample));
     assert.equal(sig.algorithm, 'Ed25519');
@@ -116,11 +141,14 @@ describe('signing: Ed25519 sig.json', () => {
 
   it('round-trips: signs here and verifies here', () => {
     assert.deepEqual(verifyPolicySignature(policy, text, { publicKeyPems: [other.publicKeyPem, pair.publicKeyPem] }), {
-      ok: true, algorithm: 'Ed25519', message: 'verified Ed25519 signature', signatureChecked: true,
+      ok: true,
+      algorithm: 'Ed25519',
+      message: 'verified Ed25519 signature',
+      signatureChecked: true,
     });
   });
 
-  it('requires a public key, with CAVRA\'s message', () => {
+  it("requires a public key, with CAVRA's message", () => {
     const result = verifyPolicySignature(policy, text);
     assert.equal(result.problem, 'public-key-required');
     assert.equal(result.message, 'public key is required for Ed25519 policy signature verification');
@@ -129,7 +157,10 @@ describe('signing: Ed25519 sig.json', () => {
   it('rejects a signature whose key is not among the trusted keys', () => {
     const result = verifyPolicySignature(policy, text, { publicKeyPems: [other.publicKeyPem] });
     assert.equal(result.problem, 'untrusted-key');
-    assert.match(result.message, /^policy signing public key fingerprint mismatch: the signing key [0-9a-f]{64} \(key_id "local"\) is not among the 1 trusted key\(s\)$/);
+    assert.match(
+      result.message,
+      /^policy signing public key fingerprint mismatch: the signing key [0-9a-f]{64} \(key_id "local"\) is not among the 1 trusted key\(s\)$/,
+    );
   });
 
   it('explains a trusted key that only differs by CRLF line endings', () => {
@@ -148,13 +179,18 @@ describe('signing: Ed25519 sig.json', () => {
 
   it('rejects a signature that is not strict base64 of 64 bytes', () => {
     for (const bad of ['not base64!', sig.signature.slice(0, -4), `${sig.signature}\n`]) {
-      const result = verifyPolicySignature(policy, JSON.stringify({ ...sig, signature: bad }), { publicKeyPems: [pair.publicKeyPem] });
+      const result = verifyPolicySignature(policy, JSON.stringify({ ...sig, signature: bad }), {
+        publicKeyPems: [pair.publicKeyPem],
+      });
       assert.equal(result.problem, 'malformed-signature', bad);
     }
   });
 
   it('fails on the digest before looking at keys', () => {
-    assert.equal(verifyPolicySignature(tampered(policy), text, { publicKeyPems: [pair.publicKeyPem] }).problem, 'digest-mismatch');
+    assert.equal(
+      verifyPolicySignature(tampered(policy), text, { publicKeyPems: [pair.publicKeyPem] }).problem,
+      'digest-mismatch',
+    );
   });
 });
 
@@ -169,7 +205,10 @@ describe('signing: malformed sig.json', () => {
     const { signature: _omit, ...rest } = recordedSig;
     const result = verifyPolicySignature(policy, JSON.stringify(rest), { sigFile: 'a/policy.yaml.sig.json' });
     assert.deepEqual(result, {
-      ok: false, algorithm: 'SHA256', problem: 'missing-field', signatureChecked: false,
+      ok: false,
+      algorithm: 'SHA256',
+      problem: 'missing-field',
+      signatureChecked: false,
       message: 'a/policy.yaml.sig.json has no "signature" string field',
     });
   });
@@ -181,7 +220,10 @@ describe('signing: malformed sig.json', () => {
   });
 
   it('rejects a different schema_version and a non-object', () => {
-    assert.equal(verifyPolicySignature(policy, JSON.stringify({ ...recordedSig, schema_version: 'v2' })).problem, 'unsupported-schema');
+    assert.equal(
+      verifyPolicySignature(policy, JSON.stringify({ ...recordedSig, schema_version: 'v2' })).problem,
+      'unsupported-schema',
+    );
     assert.equal(verifyPolicySignature(policy, '[]').problem, 'malformed-json');
   });
 });

@@ -25,7 +25,12 @@ describe('signature states: verified on change, not per keystroke', () => {
   let keyDir: string;
   let privateKeyPem: string;
   const sign = (text: string, signer = 'release') => {
-    writeFileSync(sigPath, serializeSignature(signPolicyBytes(Buffer.from(text), { privateKeyPem, signer, keyId: 'release', policyFile: 'policy.yaml' })));
+    writeFileSync(
+      sigPath,
+      serializeSignature(
+        signPolicyBytes(Buffer.from(text), { privateKeyPem, signer, keyId: 'release', policyFile: 'policy.yaml' }),
+      ),
+    );
   };
 
   beforeEach(() => {
@@ -84,12 +89,19 @@ describe('signature states: verified on change, not per keystroke', () => {
     const states = new SignatureStates();
     const sigText = () => readFileSync(sigPath, 'utf8');
     for (const text of [POLICY, `${POLICY}# edited\n`]) {
-      const expected = verifyPolicySignature(Buffer.from(text), sigText(), { publicKeyPems: [readFileSync(join(keyDir, 'release.public.pem'), 'utf8')], sigFile: sigPath });
+      const expected = verifyPolicySignature(Buffer.from(text), sigText(), {
+        publicKeyPems: [readFileSync(join(keyDir, 'release.public.pem'), 'utf8')],
+        sigFile: sigPath,
+      });
       assert.deepEqual(states.check(sigPath, Buffer.from(text), keyDir, undefined)?.result, expected);
     }
     writeFileSync(sigPath, '{"algorithm": "Ed25519"');
     const broken = states.check(sigPath, Buffer.from(POLICY), keyDir, undefined)?.result;
     assert.deepEqual(broken, verifyPolicySignature(Buffer.from(POLICY), sigText(), { sigFile: sigPath }));
-    assert.equal(states.check(join(root, 'nowhere.sig.json'), Buffer.from(POLICY), keyDir, undefined), null, 'no sig.json: no state');
+    assert.equal(
+      states.check(join(root, 'nowhere.sig.json'), Buffer.from(POLICY), keyDir, undefined),
+      null,
+      'no sig.json: no state',
+    );
   });
 });

@@ -8,24 +8,46 @@ export function riskBadge(risk: Risk | string): Html {
 
 export function notes(list: string[]): Html {
   if (!list.length) return html``;
-  return html`<h2>Operator notes</h2><ul class="notes">${list.map((n) => html`<li>${n}</li>`)}</ul>`;
+  return html`<h2>Operator notes</h2>
+    <ul class="notes">
+      ${list.map((n) => html`<li>${n}</li>`)}
+    </ul>`;
 }
 
 export function keyValues(rows: [string, unknown][]): Html {
-  return html`<table>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v instanceof Html || typeof v !== 'object' || v === null ? v : JSON.stringify(v)}</td></tr>`)}</table>`;
+  return html`<table>
+    ${rows.map(
+      ([k, v]) =>
+        html`<tr>
+          <th scope="row">${k}</th>
+          <td>${v instanceof Html || typeof v !== 'object' || v === null ? v : JSON.stringify(v)}</td>
+        </tr>`,
+    )}
+  </table>`;
 }
 
 export function summaryTable(summary: PolicySummary): Html {
   const counts = Object.entries(summary.rule_counts);
   const total = counts.reduce((s, [, n]) => s + n, 0);
   return html`<h2>Rule counts</h2>
-<table><tr>${counts.map(([k]) => html`<th scope="col">${k}</th>`)}<th scope="col">total</th></tr>
-<tr>${counts.map(([, n]) => html`<td>${n}</td>`)}<td><strong>${total}</strong></td></tr></table>`;
+    <table>
+      <tr>
+        ${counts.map(([k]) => html`<th scope="col">${k}</th>`)}
+        <th scope="col">total</th>
+      </tr>
+      <tr>
+        ${counts.map(([, n]) => html`<td>${n}</td>`)}
+        <td><strong>${total}</strong></td>
+      </tr>
+    </table>`;
 }
 
 export function errorsList(errors: string[]): Html {
   if (!errors.length) return html``;
-  return html`<h2>Schema errors</h2><ul>${errors.map((e) => html`<li><code>${e}</code></li>`)}</ul>`;
+  return html`<h2>Schema errors</h2>
+    <ul>
+      ${errors.map((e) => html`<li><code>${e}</code></li>`)}
+    </ul>`;
 }
 
 export function validity(valid: boolean): Html {

@@ -6,10 +6,28 @@ const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v =
 
 export function renderRolloutPlan(p: RolloutChangePlan, backend: string, applied?: RolloutChangeResult): Html {
   return html`<h1>${applied ? 'Rollout change applied' : 'Rollout change plan'}: ${p.after.rollout_id}</h1>
-<p class="risk-banner">${riskBadge(p.risk)} <span class="badge neutral">${p.operation}</span> ${p.approval_required ? html`<span class="badge bad">approval required</span>` : html`<span class="badge good">no approval required</span>`} <span class="muted">answered by ${backend}</span></p>
-${applied ? html`<p>Stored rollout record updated at ${applied.rollout.updated_at}${applied.actor ? html` by verified actor <strong>${applied.actor.actor}</strong>` : ''}.</p>` : ''}
-<h2>Changed fields (${p.changes.length})</h2>
-<table><tr><th scope="col">field</th><th scope="col">before</th><th scope="col">after</th></tr>
-${p.changes.map((c) => html`<tr><td><code>${c.field}</code></td><td class="removed">${show(c.before)}</td><td class="added">${show(c.after)}</td></tr>`)}</table>
-${notes(p.operator_notes)}`;
+    <p class="risk-banner">
+      ${riskBadge(p.risk)}
+      <span class="badge neutral">${p.operation}</span>
+      ${p.approval_required ? html`<span class="badge bad">approval required</span>` : html`<span class="badge good">no approval required</span>`}
+      <span class="muted">answered by ${backend}</span>
+    </p>
+    ${applied ? html`<p>Stored rollout record updated at ${applied.rollout.updated_at}${applied.actor ? html` by verified actor <strong>${applied.actor.actor}</strong>` : ''}.</p>` : ''}
+    <h2>Changed fields (${p.changes.length})</h2>
+    <table>
+      <tr>
+        <th scope="col">field</th>
+        <th scope="col">before</th>
+        <th scope="col">after</th>
+      </tr>
+      ${p.changes.map(
+        (c) =>
+          html`<tr>
+            <td><code>${c.field}</code></td>
+            <td class="removed">${show(c.before)}</td>
+            <td class="added">${show(c.after)}</td>
+          </tr>`,
+      )}
+    </table>
+    ${notes(p.operator_notes)}`;
 }

@@ -30,7 +30,10 @@ export type ActorTokenFailure =
 /** A token that did not verify. `message` says what failed and never contains the token. */
 export class ActorTokenError extends Error {
   override readonly name = 'ActorTokenError';
-  constructor(readonly reason: ActorTokenFailure, message: string) {
+  constructor(
+    readonly reason: ActorTokenFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -41,7 +44,11 @@ export class ActorTokenError extends Error {
  */
 export class ActorConfigError extends Error {
   override readonly name = 'ActorConfigError';
-  constructor(readonly file: string, readonly field: string | undefined, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly field: string | undefined,
+    readonly problem: string,
+  ) {
     super(`${file}: ${field ? `"${field}" ` : ''}${problem}`);
   }
 }

@@ -10,8 +10,12 @@
 // Unlike CAVRA, unverified `actor_claims` are never accepted: an actor context exists only for a
 // token that verified against the configured issuer, audience and JWKS.
 import {
-  actorCanBreakGlass, actorCanDecide,
-  type ActionName, type ApprovalForAuthorization, type BreakGlassRequestFields, type RepositoryPermission,
+  actorCanBreakGlass,
+  actorCanDecide,
+  type ActionName,
+  type ApprovalForAuthorization,
+  type BreakGlassRequestFields,
+  type RepositoryPermission,
 } from '../../policy/approvalRouting';
 import type { ActorCredentials, ActorVerifier as BackendActorVerifier } from '../backend';
 import { actorContextFromVerifiedClaims, assertVerifiedActorContext, type ActorContext } from './actorContext';
@@ -127,11 +131,13 @@ export function createActorVerifier(options: ActorVerifierOptions = {}): ActorVe
     },
     assertCanDecide(approval: ApprovalForAuthorization, actor: ActorContext, action: ActionName): void {
       assertVerifiedActorContext(actor);
-      if (!actorCanDecide(actor, approval, action, repositoryPermissions)) throw new ActorContextError(400, ACTOR_MESSAGES.notAuthorizedForGroup);
+      if (!actorCanDecide(actor, approval, action, repositoryPermissions))
+        throw new ActorContextError(400, ACTOR_MESSAGES.notAuthorizedForGroup);
     },
     assertCanBreakGlass(request: BreakGlassRequestFields, actor: ActorContext): void {
       assertVerifiedActorContext(actor);
-      if (!actorCanBreakGlass(actor, request, repositoryPermissions)) throw new ActorContextError(403, ACTOR_MESSAGES.notAuthorizedForBreakGlass);
+      if (!actorCanBreakGlass(actor, request, repositoryPermissions))
+        throw new ActorContextError(403, ACTOR_MESSAGES.notAuthorizedForBreakGlass);
     },
   });
 }

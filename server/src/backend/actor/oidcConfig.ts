@@ -61,7 +61,11 @@ export function loadOidcConfig(configPath: string): OidcConfig {
   const leeway = own(raw, 'leeway_seconds');
   if (leeway !== undefined) {
     if (typeof leeway !== 'number' || !Number.isInteger(leeway) || leeway < 0) {
-      throw new ActorConfigError(file, 'leeway_seconds', `must be a whole number of seconds, 0 or more (got ${describe(leeway)})`);
+      throw new ActorConfigError(
+        file,
+        'leeway_seconds',
+        `must be a whole number of seconds, 0 or more (got ${describe(leeway)})`,
+      );
     }
     leewaySeconds = leeway;
   }
@@ -88,12 +92,14 @@ function checkJwks(value: unknown, file: string, field: string): JSONWebKeySet {
   const at = (sub: string) => (field ? `${field}.${sub}` : sub);
   if (!isObject(value)) throw new ActorConfigError(file, field || undefined, 'must be a JWKS object: {"keys": [...]}');
   const keys = own(value, 'keys');
-  if (!Array.isArray(keys)) throw new ActorConfigError(file, at('keys'), 'must be a list of JSON Web Keys (OIDC JWKS must include keys)');
+  if (!Array.isArray(keys))
+    throw new ActorConfigError(file, at('keys'), 'must be a list of JSON Web Keys (OIDC JWKS must include keys)');
   let rsaKeys = 0;
   keys.forEach((key, index) => {
     const where = at(`keys[${index}]`);
     if (!isObject(key)) throw new ActorConfigError(file, where, 'must be a JSON Web Key object');
-    if (typeof own(key, 'kty') !== 'string') throw new ActorConfigError(file, `${where}.kty`, 'is missing (a JSON Web Key needs "kty")');
+    if (typeof own(key, 'kty') !== 'string')
+      throw new ActorConfigError(file, `${where}.kty`, 'is missing (a JSON Web Key needs "kty")');
     if (own(key, 'kty') !== 'RSA') return;
     for (const member of ['n', 'e']) {
       const v = own(key, member);
@@ -103,7 +109,11 @@ function checkJwks(value: unknown, file: string, field: string): JSONWebKeySet {
     }
     for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) {
       if (own(key, member) !== undefined) {
-        throw new ActorConfigError(file, `${where}.${member}`, 'is private key material: a JWKS for token verification must hold public keys only');
+        throw new ActorConfigError(
+          file,
+          `${where}.${member}`,
+          'is private key material: a JWKS for token verification must hold public keys only',
+        );
       }
     }
     const kid = own(key, 'kid');

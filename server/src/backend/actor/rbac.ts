@@ -7,7 +7,10 @@
 // This file loads and checks it; the rules that apply it (who may decide) are policy/approvalRouting.ts.
 import { resolve } from 'node:path';
 import {
-  DEFAULT_PERMISSION_ACTIONS, decisionActionOf, type DecisionAction, type RepositoryPermission,
+  DEFAULT_PERMISSION_ACTIONS,
+  decisionActionOf,
+  type DecisionAction,
+  type RepositoryPermission,
 } from '../../policy/approvalRouting';
 import { compareCodePoints } from '../../policy/canonicalJson';
 import { assertVerifiedActorContext, type ActorContext } from './actorContext';
@@ -42,7 +45,8 @@ export function parseRbacPolicy(raw: JsonObject, file: string): RbacPolicy {
   const groupMappings = new Map<string, string[]>();
   const mappings = own(policy, 'group_mappings');
   if (mappings !== undefined && mappings !== null) {
-    if (!isObject(mappings)) throw new ActorConfigError(file, `${prefix}group_mappings`, 'must be an object: token group → group');
+    if (!isObject(mappings))
+      throw new ActorConfigError(file, `${prefix}group_mappings`, 'must be an object: token group → group');
     for (const [source, target] of Object.entries(mappings)) {
       const where = `${prefix}group_mappings.${source}`;
       const targets: unknown = typeof target === 'string' ? [target] : target;
@@ -56,7 +60,11 @@ export function parseRbacPolicy(raw: JsonObject, file: string): RbacPolicy {
   const hasMain = own(policy, 'repository_permissions') !== undefined;
   const hasAlias = own(policy, 'repositories') !== undefined;
   if (hasMain && hasAlias) {
-    throw new ActorConfigError(file, `${prefix}repositories`, 'is an alias of repository_permissions: give one of them, not both');
+    throw new ActorConfigError(
+      file,
+      `${prefix}repositories`,
+      'is an alias of repository_permissions: give one of them, not both',
+    );
   }
   const listField = `${prefix}${hasAlias ? 'repositories' : 'repository_permissions'}`;
   const list = hasAlias ? own(policy, 'repositories') : own(policy, 'repository_permissions');
@@ -70,7 +78,8 @@ export function parseRbacPolicy(raw: JsonObject, file: string): RbacPolicy {
 }
 
 function parsePermission(entry: unknown, file: string, where: string): RepositoryPermission {
-  if (!isObject(entry)) throw new ActorConfigError(file, where, 'must be an object with repository, approver_group, groups, actions');
+  if (!isObject(entry))
+    throw new ActorConfigError(file, where, 'must be an object with repository, approver_group, groups, actions');
   const optionalString = (key: string): string | null => {
     const value = own(entry, key);
     if (value === undefined || value === null || value === '') return null;
@@ -91,14 +100,21 @@ function parsePermission(entry: unknown, file: string, where: string): Repositor
   let actions: readonly DecisionAction[] = DEFAULT_PERMISSION_ACTIONS;
   const rawActions = own(entry, 'actions');
   if (rawActions !== undefined && rawActions !== null) {
-    if (!Array.isArray(rawActions)) throw new ActorConfigError(file, `${where}.actions`, 'must be a list of actions (approved, denied, expired)');
-    actions = Object.freeze(rawActions.map((action, i) => {
-      const normalized = decisionActionOf(action);
-      if (!normalized) {
-        throw new ActorConfigError(file, `${where}.actions[${i}]`, `unknown action ${JSON.stringify(action)}: use approved, denied or expired (or approve, deny, expire)`);
-      }
-      return normalized;
-    }));
+    if (!Array.isArray(rawActions))
+      throw new ActorConfigError(file, `${where}.actions`, 'must be a list of actions (approved, denied, expired)');
+    actions = Object.freeze(
+      rawActions.map((action, i) => {
+        const normalized = decisionActionOf(action);
+        if (!normalized) {
+          throw new ActorConfigError(
+            file,
+            `${where}.actions[${i}]`,
+            `unknown action ${JSON.stringify(action)}: use approved, denied or expired (or approve, deny, expire)`,
+          );
+        }
+        return normalized;
+      }),
+    );
   }
   return Object.freeze({
     ...(repository === null ? {} : { repository }),
@@ -109,8 +125,14 @@ function parsePermission(entry: unknown, file: string, where: string): Repositor
 }
 
 /** CAVRA's `repository_permissions` of `GET /console/session`: the permissions granted to this actor. */
-export function repositoryPermissionsForActor(actorContext: ActorContext, rbac: RbacPolicy | null | undefined): Array<{
-  repository: string; approver_group: string; actions: string[]; groups: string[];
+export function repositoryPermissionsForActor(
+  actorContext: ActorContext,
+  rbac: RbacPolicy | null | undefined,
+): Array<{
+  repository: string;
+  approver_group: string;
+  actions: string[];
+  groups: string[];
 }> {
   assertVerifiedActorContext(actorContext);
   if (!rbac) return [];

@@ -9,8 +9,13 @@
 // (`exp == now − leeway` is still valid for CAVRA, expired for jose). Unlike CAVRA, the signature is
 // checked before any claim: nothing is said about the claims of a token that is not authentic.
 import {
-  compactVerify, createLocalJWKSet, decodeProtectedHeader, errors as joseErrors,
-  type CompactVerifyResult, type JSONWebKeySet, type JWTPayload,
+  compactVerify,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  type CompactVerifyResult,
+  type JSONWebKeySet,
+  type JWTPayload,
 } from 'jose';
 import { ActorTokenError } from './errors';
 import type { OidcConfig } from './oidcConfig';
@@ -36,7 +41,11 @@ type TokenConfig = Pick<OidcConfig, 'issuer' | 'audience' | 'jwks' | 'leewaySeco
 const ALGORITHMS = ['RS256'];
 const keySets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
 
-export async function verifyActorToken(token: string, config: TokenConfig, options: VerifyActorTokenOptions = {}): Promise<VerifiedClaims> {
+export async function verifyActorToken(
+  token: string,
+  config: TokenConfig,
+  options: VerifyActorTokenOptions = {},
+): Promise<VerifiedClaims> {
   if (typeof token !== 'string' || token.split('.').length !== 3) {
     throw new ActorTokenError('malformed', 'OIDC token must be a compact JWT');
   }
@@ -114,8 +123,10 @@ async function verifySignature(token: string, jwks: JSONWebKeySet): Promise<Comp
 
 function translate(e: unknown): ActorTokenError {
   if (e instanceof ActorTokenError) return e;
-  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return new ActorTokenError('bad_signature', 'OIDC token signature is invalid');
-  if (e instanceof joseErrors.JWKSNoMatchingKey) return new ActorTokenError('no_matching_key', 'OIDC token signing key was not found in JWKS');
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new ActorTokenError('bad_signature', 'OIDC token signature is invalid');
+  if (e instanceof joseErrors.JWKSNoMatchingKey)
+    return new ActorTokenError('no_matching_key', 'OIDC token signing key was not found in JWKS');
   if (e instanceof joseErrors.JOSEAlgNotAllowed) return new ActorTokenError('unsupported_alg', 'OIDC token must use RS256');
   if (e instanceof joseErrors.JWSInvalid) return new ActorTokenError('malformed', 'OIDC token must be a compact JWT');
   // Key import problems (e.g. an RSA modulus under 2048 bits). jose's messages name the key, not the token.

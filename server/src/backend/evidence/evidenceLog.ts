@@ -3,15 +3,25 @@
 // at a place `verifyEvidenceLog` can name. A small head file (`evidence.head.json`, rewritten
 // atomically after each append) remembers the last seq and hash, so cutting records off the end is
 // caught too. Lines are canonical JSON (sorted keys, ASCII), the text the record hash is taken over.
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, appendFileSync, ftruncateSync, mkdirSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  readSync,
+  appendFileSync,
+  ftruncateSync,
+  mkdirSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { canonicalJson } from '../../policy/canonicalJson';
 import type { PyValue } from '../../policy/pythonValues';
-import {
-  STUDIO_SCHEMA_VERSIONS, type ActorContext, type EvidenceRecord, type EvidenceVerifyResult,
-} from '../backend';
+import { STUDIO_SCHEMA_VERSIONS, type ActorContext, type EvidenceRecord, type EvidenceVerifyResult } from '../backend';
 import { removeStaleTemporaries, writeFileAtomic } from '../store/atomicFile';
 import { diskFailure, isDiskError } from '../store/diskError';
 import { withLock, type LockOptions } from '../store/lock';
@@ -74,7 +84,10 @@ function countLines(file: string): number {
 }
 
 export class EvidenceLog {
-  constructor(readonly file: string, private readonly opts: EvidenceLogOptions) {}
+  constructor(
+    readonly file: string,
+    private readonly opts: EvidenceLogOptions,
+  ) {}
 
   get headFile(): string {
     return headPathFor(this.file);
@@ -82,14 +95,24 @@ export class EvidenceLog {
 
   /** Appends one record under the log's lock (callers holding a store lock take it after theirs). */
   async append(entry: EvidenceEntry): Promise<EvidenceRecord> {
-    return withLock(this.file, () => {
-      try {
-        return this.appendLocked(entry);
-      } catch (error) {
-        if (isDiskError(error)) throw diskFailure(this.file, 'append the evidence record', error, `run cavra-policy evidence verify once it is fixed`);
-        throw error;
-      }
-    }, this.opts.lock);
+    return withLock(
+      this.file,
+      () => {
+        try {
+          return this.appendLocked(entry);
+        } catch (error) {
+          if (isDiskError(error))
+            throw diskFailure(
+              this.file,
+              'append the evidence record',
+              error,
+              `run cavra-policy evidence verify once it is fixed`,
+            );
+          throw error;
+        }
+      },
+      this.opts.lock,
+    );
   }
 
   private appendLocked(entry: EvidenceEntry): EvidenceRecord {
@@ -185,7 +208,11 @@ export function verifyEvidenceLog(file: string): EvidenceVerifyResult {
     }
   }
   if (!existsSync(file)) {
-    if (head && head.seq > 0) return result(false, 0, `${file} is missing, but ${headFile} says it held ${head.seq} record(s): the log was removed`, { line: 1, seq: 1 });
+    if (head && head.seq > 0)
+      return result(false, 0, `${file} is missing, but ${headFile} says it held ${head.seq} record(s): the log was removed`, {
+        line: 1,
+        seq: 1,
+      });
     return result(true, 0, 'no evidence recorded yet');
   }
   const text = readFileSync(file, 'utf8');
@@ -204,16 +231,25 @@ export function verifyEvidenceLog(file: string): EvidenceVerifyResult {
       return result(false, i, `line ${n} is not a valid evidence record (not JSON): it was altered`, { line: n, seq: n });
     }
     if (record.record_hash !== recordHash(record)) {
-      return result(false, i, `line ${n} (seq ${record.seq}) was altered: its content does not match its record_hash`, { line: n, seq: n });
+      return result(false, i, `line ${n} (seq ${record.seq}) was altered: its content does not match its record_hash`, {
+        line: n,
+        seq: n,
+      });
     }
     if (record.seq !== n) {
-      const what = typeof record.seq === 'number' && record.seq > n
-        ? `record seq ${n}${record.seq > n + 1 ? `-${record.seq - 1}` : ''} was removed`
-        : 'records were reordered or duplicated';
+      const what =
+        typeof record.seq === 'number' && record.seq > n
+          ? `record seq ${n}${record.seq > n + 1 ? `-${record.seq - 1}` : ''} was removed`
+          : 'records were reordered or duplicated';
       return result(false, i, `line ${n} holds seq ${record.seq} where seq ${n} belongs: ${what}`, { line: n, seq: n });
     }
     if (record.prev_hash !== prev) {
-      return result(false, i, `line ${n} (seq ${n}) does not chain to line ${prevLine}: record seq ${prevLine} was altered and re-hashed, or records were replaced`, { line: Math.max(prevLine, 1), seq: Math.max(prevLine, 1) });
+      return result(
+        false,
+        i,
+        `line ${n} (seq ${n}) does not chain to line ${prevLine}: record seq ${prevLine} was altered and re-hashed, or records were replaced`,
+        { line: Math.max(prevLine, 1), seq: Math.max(prevLine, 1) },
+      );
     }
     hashes.push(record.record_hash);
     prev = record.record_hash;
@@ -221,14 +257,27 @@ export function verifyEvidenceLog(file: string): EvidenceVerifyResult {
   }
   const count = lines.length;
   if (torn !== '') {
-    return result(false, count, `line ${count + 1} is incomplete (a write was interrupted or the line was cut); the next append sets it aside in ${file}.torn`, { line: count + 1, seq: count + 1 });
+    return result(
+      false,
+      count,
+      `line ${count + 1} is incomplete (a write was interrupted or the line was cut); the next append sets it aside in ${file}.torn`,
+      { line: count + 1, seq: count + 1 },
+    );
   }
   if (head) {
     if (head.seq > count) {
-      return result(false, count, `the log ends at seq ${count} but ${headFile} says seq ${head.seq} was written: record seq ${count + 1}${head.seq > count + 1 ? `-${head.seq}` : ''} was removed`, { line: count + 1, seq: count + 1 });
+      return result(
+        false,
+        count,
+        `the log ends at seq ${count} but ${headFile} says seq ${head.seq} was written: record seq ${count + 1}${head.seq > count + 1 ? `-${head.seq}` : ''} was removed`,
+        { line: count + 1, seq: count + 1 },
+      );
     }
     if (head.seq >= 1 && hashes[head.seq - 1] !== head.record_hash) {
-      return result(false, count, `record seq ${head.seq} does not match the hash in ${headFile}: it was altered and re-hashed`, { line: head.seq, seq: head.seq });
+      return result(false, count, `record seq ${head.seq} does not match the hash in ${headFile}: it was altered and re-hashed`, {
+        line: head.seq,
+        seq: head.seq,
+      });
     }
   }
   return result(true, count, `${count} evidence record(s), chain intact`);

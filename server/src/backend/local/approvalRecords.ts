@@ -20,7 +20,12 @@ function bad(detail: string): BackendError {
 /** Python `int(x)` for a TTL, then at least one hour. */
 export function ttlHours(value: unknown, fallback: number): number {
   if (value === undefined || value === null) return Math.max(1, fallback);
-  const n = typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : typeof value === 'number' ? Math.trunc(value) : NaN;
+  const n =
+    typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)
+      ? Number(value)
+      : typeof value === 'number'
+        ? Math.trunc(value)
+        : NaN;
   if (!Number.isFinite(n)) throw bad(`ttl_hours must be a whole number of hours, not ${JSON.stringify(value)}`);
   return Math.max(1, n);
 }
@@ -43,9 +48,10 @@ export function createApprovalRequest(
   const decision = requireDecisionObject(decisionInput);
   const decisionId = decision.decision_id;
   if (!pyTruthy(decisionId)) throw bad('decision must include decision_id');
-  const group = (pyTruthy(opts.approverGroup) && opts.approverGroup)
-    || routeApproverGroup(decision, opts.routingRules)
-    || (pyTruthy(decision.approver_group) && decision.approver_group);
+  const group =
+    (pyTruthy(opts.approverGroup) && opts.approverGroup) ||
+    routeApproverGroup(decision, opts.routingRules) ||
+    (pyTruthy(decision.approver_group) && decision.approver_group);
   if (!group) throw bad('approval request must include approver_group');
   const createdAt = pyIsoformat(ctx.clock());
   const expires = expiresAt(ctx, Math.max(1, opts.ttlHours));
@@ -57,14 +63,14 @@ export function createApprovalRequest(
     approval_id: approvalId,
     decision_id: decisionId,
     session_id: ('session_id' in decision ? decision.session_id : 'local') as string,
-    correlation_id: (decision.correlation_id ?? null),
+    correlation_id: decision.correlation_id ?? null,
     state: 'pending',
     approver_group: group,
     requested_by: opts.requestedBy,
     requested_at: createdAt,
     expires_at: expires,
     decision,
-    history: [{ event: 'requested', actor: opts.requestedBy, timestamp: createdAt, reason: (decision.reason ?? null) }],
+    history: [{ event: 'requested', actor: opts.requestedBy, timestamp: createdAt, reason: decision.reason ?? null }],
     evidence_refs: [`approval://${approvalId}`, ...refs],
   };
 }
@@ -95,7 +101,13 @@ export function applyApprovalDecision(approval: ApprovalRecord, opts: DecideOpti
   if (opts.externalRef) updated.external_ref = opts.externalRef;
   updated.history = [
     ...(Array.isArray(approval.history) ? approval.history : []),
-    { event: opts.state, actor: opts.actor, timestamp: updated.decided_at, reason: opts.reason, external_ref: opts.externalRef ?? null },
+    {
+      event: opts.state,
+      actor: opts.actor,
+      timestamp: updated.decided_at,
+      reason: opts.reason,
+      external_ref: opts.externalRef ?? null,
+    },
   ];
   return updated;
 }
@@ -108,13 +120,27 @@ export function createBreakGlassApproval(
 ): ApprovalRecord {
   if (!opts.actor) throw bad('actor is required');
   if (!opts.reason) throw bad('break-glass reason is required');
-  const approval = createApprovalRequest(decision, { approverGroup: opts.approverGroup, requestedBy: opts.actor, ttlHours: opts.ttlHours }, ctx);
-  const approved = applyApprovalDecision(approval, { state: 'approved', actor: opts.actor, reason: opts.reason, externalRef: opts.externalRef }, ctx);
+  const approval = createApprovalRequest(
+    decision,
+    { approverGroup: opts.approverGroup, requestedBy: opts.actor, ttlHours: opts.ttlHours },
+    ctx,
+  );
+  const approved = applyApprovalDecision(
+    approval,
+    { state: 'approved', actor: opts.actor, reason: opts.reason, externalRef: opts.externalRef },
+    ctx,
+  );
   approved.state = 'break_glass';
   approved.break_glass = true;
   approved.break_glass_reason = opts.reason;
   approved.expires_at = expiresAt(ctx, Math.max(1, opts.ttlHours));
-  approved.history.push({ event: 'break_glass', actor: opts.actor, timestamp: pyIsoformat(ctx.clock()), reason: opts.reason, external_ref: opts.externalRef ?? null });
+  approved.history.push({
+    event: 'break_glass',
+    actor: opts.actor,
+    timestamp: pyIsoformat(ctx.clock()),
+    reason: opts.reason,
+    external_ref: opts.externalRef ?? null,
+  });
   return approved;
 }
 
@@ -138,7 +164,10 @@ export function approvalSummary(approval: ApprovalRecord): ApprovalSummary {
 }
 
 /** attach_approval_to_decision: the decision plus `approval` and the approval's refs merged in. */
-export function attachApprovalToDecision(decisionInput: unknown, approval: ApprovalRecord): Decision & { approval: ApprovalSummary; evidence_refs: string[] } {
+export function attachApprovalToDecision(
+  decisionInput: unknown,
+  approval: ApprovalRecord,
+): Decision & { approval: ApprovalSummary; evidence_refs: string[] } {
   const decision = requireDecisionObject(decisionInput);
   const updated: { [key: string]: unknown } = { ...decision };
   updated.approval = approvalSummary(approval);

@@ -8,11 +8,14 @@ import { compareCodePoints } from '../../policy/policyDiff';
 import { APPROVAL_STATES } from './approvalRecords';
 
 export class ApprovalStore {
-  constructor(readonly file: string, private readonly lock?: LockOptions) {}
+  constructor(
+    readonly file: string,
+    private readonly lock?: LockOptions,
+  ) {}
 
   items(): ApprovalRecord[] {
     const store = readJsonStore(this.file, ['items']);
-    return ((store?.items as ApprovalRecord[] | undefined) ?? []);
+    return (store?.items as ApprovalRecord[] | undefined) ?? [];
   }
 
   get(approvalId: string): ApprovalRecord | undefined {
@@ -41,13 +44,19 @@ export class ApprovalStore {
     change: (current: (id: string) => ApprovalRecord | undefined) => T,
     afterWrite?: (record: T) => void | Promise<void>,
   ): Promise<T> {
-    return updateJsonStore(this.file, ['items'], (store) => {
-      const items = store.items as ApprovalRecord[];
-      const record = change((id) => items.find((item) => item.approval_id === id));
-      if (!record.approval_id) throw new BackendError(400, 'approval must include approval_id');
-      if (!(APPROVAL_STATES as readonly string[]).includes(record.state)) throw new BackendError(400, `unsupported approval state: ${record.state}`);
-      const next = { ...store, items: [...items.filter((item) => item.approval_id !== record.approval_id), record] };
-      return { next, result: record };
-    }, { lock: this.lock, afterWrite });
+    return updateJsonStore(
+      this.file,
+      ['items'],
+      (store) => {
+        const items = store.items as ApprovalRecord[];
+        const record = change((id) => items.find((item) => item.approval_id === id));
+        if (!record.approval_id) throw new BackendError(400, 'approval must include approval_id');
+        if (!(APPROVAL_STATES as readonly string[]).includes(record.state))
+          throw new BackendError(400, `unsupported approval state: ${record.state}`);
+        const next = { ...store, items: [...items.filter((item) => item.approval_id !== record.approval_id), record] };
+        return { next, result: record };
+      },
+      { lock: this.lock, afterWrite },
+    );
   }
 }

@@ -3,11 +3,22 @@
 import { actorCanBreakGlass, CHANGE_ADVISORY_BOARD } from '../../policy/approvalRouting';
 import {
   BackendError,
-  type ApprovalCreateRequest, type ApprovalDecisionRequest, type ApprovalExpireRequest, type ApprovalList,
-  type ApprovalListQuery, type ApprovalRecord, type BreakGlassRequest, type Decision, type DecisionWithApproval,
+  type ApprovalCreateRequest,
+  type ApprovalDecisionRequest,
+  type ApprovalExpireRequest,
+  type ApprovalList,
+  type ApprovalListQuery,
+  type ApprovalRecord,
+  type BreakGlassRequest,
+  type Decision,
+  type DecisionWithApproval,
 } from '../backend';
 import {
-  applyApprovalDecision, attachApprovalToDecision, createApprovalRequest, createBreakGlassApproval, ttlHours,
+  applyApprovalDecision,
+  attachApprovalToDecision,
+  createApprovalRequest,
+  createBreakGlassApproval,
+  ttlHours,
 } from './approvalRecords';
 import { loadRoutingRules } from './routingFile';
 import type { LocalWorkspace } from './workspace';
@@ -27,33 +38,58 @@ export async function createApproval(ws: LocalWorkspace, request: ApprovalCreate
   const requestedBy = String(request.requested_by ?? 'ai-agent');
   const ttl = ttlHours(request.ttl_hours, 24);
   return ws.approvals.mutate(
-    () => createApprovalRequest(request.decision, { approverGroup: request.approver_group, requestedBy, ttlHours: ttl, routingRules }, ws.records),
-    (record) => ws.record({
-      event: 'approval_request', actor: requestedBy, approval_ids: [record.approval_id],
-      details: { decision_id: record.decision_id, approver_group: record.approver_group, expires_at: record.expires_at },
-    }),
+    () =>
+      createApprovalRequest(
+        request.decision,
+        { approverGroup: request.approver_group, requestedBy, ttlHours: ttl, routingRules },
+        ws.records,
+      ),
+    (record) =>
+      ws.record({
+        event: 'approval_request',
+        actor: requestedBy,
+        approval_ids: [record.approval_id],
+        details: { decision_id: record.decision_id, approver_group: record.approver_group, expires_at: record.expires_at },
+      }),
   );
 }
 
-async function decide(ws: LocalWorkspace, approvalId: string, state: 'approved' | 'denied' | 'expired', request: ApprovalDecisionRequest): Promise<ApprovalRecord> {
+async function decide(
+  ws: LocalWorkspace,
+  approvalId: string,
+  state: 'approved' | 'denied' | 'expired',
+  request: ApprovalDecisionRequest,
+): Promise<ApprovalRecord> {
   const ctx = await ws.actor(request);
   const expire = state === 'expired';
-  const actor = ctx ? ctx.actor : request.actor ?? (expire ? 'system' : '');
+  const actor = ctx ? ctx.actor : (request.actor ?? (expire ? 'system' : ''));
   const reason = request.reason ?? (expire ? 'approval expired' : '');
   return ws.approvals.mutate(
     (get) => {
       const current = get(approvalId);
       if (!current) throw new BackendError(404, 'approval not found');
-      return applyApprovalDecision(current, {
-        state, actor, reason, externalRef: request.external_ref, actorContext: ctx, permissions: ws.permissions,
-      }, ws.records);
+      return applyApprovalDecision(
+        current,
+        {
+          state,
+          actor,
+          reason,
+          externalRef: request.external_ref,
+          actorContext: ctx,
+          permissions: ws.permissions,
+        },
+        ws.records,
+      );
     },
-    (record) => ws.record({
-      event: state === 'approved' ? 'approve' : state === 'denied' ? 'deny' : 'expire',
-      actor, actor_context: ctx, approval_ids: [record.approval_id],
-      digests: typeof record.decision?.policy_digest === 'string' ? { policy_digest: record.decision.policy_digest } : {},
-      details: { decision_id: record.decision_id, state: record.state, reason, external_ref: request.external_ref ?? null },
-    }),
+    (record) =>
+      ws.record({
+        event: state === 'approved' ? 'approve' : state === 'denied' ? 'deny' : 'expire',
+        actor,
+        actor_context: ctx,
+        approval_ids: [record.approval_id],
+        digests: typeof record.decision?.policy_digest === 'string' ? { policy_digest: record.decision.policy_digest } : {},
+        details: { decision_id: record.decision_id, state: record.state, reason, external_ref: request.external_ref ?? null },
+      }),
   );
 }
 
@@ -73,7 +109,9 @@ export async function attachDecision(ws: LocalWorkspace, approvalId: string, dec
   const approval = await getApproval(ws, approvalId);
   const attached = attachApprovalToDecision(decision, approval);
   await ws.record({
-    event: 'attach_decision', actor: null, approval_ids: [approval.approval_id],
+    event: 'attach_decision',
+    actor: null,
+    approval_ids: [approval.approval_id],
     details: { decision_id: attached.decision_id ?? null, approval_state: approval.state },
   });
   return attached;
@@ -85,15 +123,34 @@ export async function breakGlass(ws: LocalWorkspace, request: BreakGlassRequest)
   if (ctx && !actorCanBreakGlass(ctx, { approver_group: approverGroup, decision: request.decision }, ws.permissions)) {
     throw new BackendError(403, 'actor is not authorized for break-glass');
   }
-  const actor = ctx ? ctx.actor : request.actor ?? '';
+  const actor = ctx ? ctx.actor : (request.actor ?? '');
   const ttl = ttlHours(request.ttl_hours, 4);
   return ws.approvals.mutate(
-    () => createBreakGlassApproval(request.decision, {
-      actor, reason: request.reason ?? '', approverGroup, externalRef: request.external_ref, ttlHours: ttl,
-    }, ws.records),
-    (record) => ws.record({
-      event: 'break_glass', actor, actor_context: ctx, approval_ids: [record.approval_id],
-      details: { decision_id: record.decision_id, approver_group: record.approver_group, reason: record.break_glass_reason, external_ref: request.external_ref ?? null, expires_at: record.expires_at },
-    }),
+    () =>
+      createBreakGlassApproval(
+        request.decision,
+        {
+          actor,
+          reason: request.reason ?? '',
+          approverGroup,
+          externalRef: request.external_ref,
+          ttlHours: ttl,
+        },
+        ws.records,
+      ),
+    (record) =>
+      ws.record({
+        event: 'break_glass',
+        actor,
+        actor_context: ctx,
+        approval_ids: [record.approval_id],
+        details: {
+          decision_id: record.decision_id,
+          approver_group: record.approver_group,
+          reason: record.break_glass_reason,
+          external_ref: request.external_ref ?? null,
+          expires_at: record.expires_at,
+        },
+      }),
   );
 }

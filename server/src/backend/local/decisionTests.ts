@@ -26,7 +26,11 @@ import { parsePolicyYaml } from '../../policy/policyYaml';
 import { compareCodePoints } from '../../policy/policyDiff';
 import { isMapping, pyStr, type PyValue } from '../../policy/pythonValues';
 import {
-  BackendError, STUDIO_SCHEMA_VERSIONS, type DecisionTestCase, type DecisionTestCaseResult, type DecisionTestReport,
+  BackendError,
+  STUDIO_SCHEMA_VERSIONS,
+  type DecisionTestCase,
+  type DecisionTestCaseResult,
+  type DecisionTestReport,
 } from '../backend';
 import { isSafePackId, type PolicyRegistry } from './policyRegistry';
 
@@ -55,7 +59,7 @@ export function parseDecisionTests(text: string, file: string): ParsedCase[] {
   if (Array.isArray(value)) list = value;
   else if (isMapping(value) && Array.isArray(value.cases)) {
     list = value.cases;
-    seqNode = isMap(seqNode) ? (seqNode.get('cases', true)) : undefined;
+    seqNode = isMap(seqNode) ? seqNode.get('cases', true) : undefined;
   } else {
     throw new BackendError(400, `${file}: expected "cases:" with a list of decision test cases (action, target, expect)`);
   }
@@ -64,20 +68,29 @@ export function parseDecisionTests(text: string, file: string): ParsedCase[] {
     const node = nodes[index] as Node | undefined;
     const line = lineOf(text, node?.range?.[0]);
     const where = `case ${index + 1}${line ? ` (line ${line})` : ''}`;
-    if (!isMapping(item)) return { testCase: { action: '', target: '', expect: {} }, line, problem: `${where} must be a mapping with action, target and expect` };
+    if (!isMapping(item))
+      return {
+        testCase: { action: '', target: '', expect: {} },
+        line,
+        problem: `${where} must be a mapping with action, target and expect`,
+      };
     const expect = isMapping(item.expect) ? item.expect : {};
     const testCase: DecisionTestCase = {
       name: typeof item.name === 'string' ? item.name : undefined,
-      action: pyStr((item.action ?? '')),
-      target: pyStr((item.target ?? '')),
+      action: pyStr(item.action ?? ''),
+      target: pyStr(item.target ?? ''),
       server: typeof item.server === 'string' ? item.server : undefined,
       tool: typeof item.tool === 'string' ? item.tool : undefined,
       operation: typeof item.operation === 'string' ? item.operation : undefined,
-      expect: Object.fromEntries(EXPECT_FIELDS.filter((f) => f in expect).map((f) => [f, expect[f] === null ? null : pyStr(expect[f] as PyValue)])),
+      expect: Object.fromEntries(
+        EXPECT_FIELDS.filter((f) => f in expect).map((f) => [f, expect[f] === null ? null : pyStr(expect[f] as PyValue)]),
+      ),
     };
     let problem: string | undefined;
-    if (!isEvaluateAction(testCase.action)) problem = `${where}: action must be one of read_file, write_file, execute_command, git_operation, mcp_tool_call (got ${JSON.stringify(testCase.action)})`;
-    else if (!('expect' in item) || (!('decision' in testCase.expect) && !('rule_id' in testCase.expect))) problem = `${where}: expect needs at least a decision or a rule_id`;
+    if (!isEvaluateAction(testCase.action))
+      problem = `${where}: action must be one of read_file, write_file, execute_command, git_operation, mcp_tool_call (got ${JSON.stringify(testCase.action)})`;
+    else if (!('expect' in item) || (!('decision' in testCase.expect) && !('rule_id' in testCase.expect)))
+      problem = `${where}: expect needs at least a decision or a rule_id`;
     return { testCase, line, problem };
   });
 }
@@ -89,13 +102,22 @@ function runCases(policy: { [key: string]: PyValue }, packId: string, cases: Par
     const name = testCase.name ?? `${testCase.action} ${testCase.target}`;
     const base = { name, action: testCase.action, target: testCase.target, expected: testCase.expect, ...(line ? { line } : {}) };
     if (problem) return { ...base, passed: false, actual: null, message: problem };
-    const d = evaluateAction(policy, {
-      action_type: testCase.action, target: testCase.target, policy_pack: packId,
-      server: testCase.server, tool: testCase.tool, operation: testCase.operation,
-    }, ctx);
+    const d = evaluateAction(
+      policy,
+      {
+        action_type: testCase.action,
+        target: testCase.target,
+        policy_pack: packId,
+        server: testCase.server,
+        tool: testCase.tool,
+        operation: testCase.operation,
+      },
+      ctx,
+    );
     const actual = { decision: d.decision, rule_id: d.rule_id, severity: d.severity, approver_group: d.approver_group };
-    const mismatches = EXPECT_FIELDS.filter((f) => f in testCase.expect && testCase.expect[f] !== actual[f])
-      .map((f) => `${f}: expected ${JSON.stringify(testCase.expect[f])}, got ${JSON.stringify(actual[f])}`);
+    const mismatches = EXPECT_FIELDS.filter((f) => f in testCase.expect && testCase.expect[f] !== actual[f]).map(
+      (f) => `${f}: expected ${JSON.stringify(testCase.expect[f])}, got ${JSON.stringify(actual[f])}`,
+    );
     return mismatches.length
       ? { ...base, passed: false, actual, message: `${mismatches.join('; ')} (${d.reason})` }
       : { ...base, passed: true, actual };
@@ -107,20 +129,31 @@ export async function runDecisionTests(registry: PolicyRegistry, packId?: string
   let ids: string[];
   if (packId) {
     // Read nothing outside the policy root: `../x` would name a tests file anywhere.
-    if (!isSafePackId(packId)) throw new BackendError(400, `Policy pack '${packId}' is not a safe pack id: it must name one folder under the policy root.`);
+    if (!isSafePackId(packId))
+      throw new BackendError(
+        400,
+        `Policy pack '${packId}' is not a safe pack id: it must name one folder under the policy root.`,
+      );
     ids = [packId];
     if (!existsSync(join(registry.packDir(packId), DECISION_TESTS_FILE))) {
-      throw new BackendError(404, `no decision tests for ${packId}: create ${join(registry.packDir(packId), DECISION_TESTS_FILE)} (the file format: cavra-policy test --help, or the README's Command line section)`);
+      throw new BackendError(
+        404,
+        `no decision tests for ${packId}: create ${join(registry.packDir(packId), DECISION_TESTS_FILE)} (the file format: cavra-policy test --help, or the README's Command line section)`,
+      );
     }
   } else {
     ids = existsSync(registry.root)
-      ? readdirSync(registry.root).sort(compareCodePoints).filter((name) => {
-        try {
-          return statSync(join(registry.root, name)).isDirectory() && existsSync(join(registry.root, name, DECISION_TESTS_FILE));
-        } catch {
-          return false;
-        }
-      })
+      ? readdirSync(registry.root)
+          .sort(compareCodePoints)
+          .filter((name) => {
+            try {
+              return (
+                statSync(join(registry.root, name)).isDirectory() && existsSync(join(registry.root, name, DECISION_TESTS_FILE))
+              );
+            } catch {
+              return false;
+            }
+          })
       : [];
   }
   const reports: DecisionTestReport[] = [];

@@ -8,9 +8,18 @@ import { publishOperatorNotes, publishRisk } from '../../policy/publishRisk';
 import { pyStr, pyTruthy, type PyValue } from '../../policy/pythonValues';
 import { policySummary } from '../../policy/summary';
 import {
-  BackendError, PRODUCT, SCHEMA_VERSIONS,
-  type Decision, type DraftInput, type DraftRequest, type PolicyPackCatalog, type PolicyPackDraft,
-  type PublishPlan, type PublishPlanRequest, type PublishRequestRequest, type PublishRequestResult,
+  BackendError,
+  PRODUCT,
+  SCHEMA_VERSIONS,
+  type Decision,
+  type DraftInput,
+  type DraftRequest,
+  type PolicyPackCatalog,
+  type PolicyPackDraft,
+  type PublishPlan,
+  type PublishPlanRequest,
+  type PublishRequestRequest,
+  type PublishRequestResult,
 } from '../backend';
 import { createApprovalRequest, ttlHours } from './approvalRecords';
 import { loadRoutingRules } from './routingFile';
@@ -65,7 +74,7 @@ export function buildDraft(ws: LocalWorkspace, payload: PyValue): PolicyPackDraf
 async function buildPlan(ws: LocalWorkspace, payload: PyValue): Promise<PublishPlan> {
   const draft = buildDraft(ws, payload);
   const pack = draft.policy_pack as PolicyPack;
-  const policyId = pyStr((pack.metadata.id ?? ''));
+  const policyId = pyStr(pack.metadata.id ?? '');
   const digest = policyDigest(pack);
   const current = await ws.registry.current(policyId);
   const exists = current !== null && pyTruthy(current);
@@ -95,7 +104,13 @@ export async function catalog(ws: LocalWorkspace): Promise<PolicyPackCatalog> {
     schema_version: SCHEMA_VERSIONS.catalog,
     product: PRODUCT,
     total: packs.length,
-    items: packs.map((p) => ({ id: p.id, title: p.title, description: p.description, version: p.version, summary: policySummary(p.policy) })),
+    items: packs.map((p) => ({
+      id: p.id,
+      title: p.title,
+      description: p.description,
+      version: p.version,
+      summary: policySummary(p.policy),
+    })),
   };
 }
 
@@ -138,11 +153,21 @@ export async function publishRequest(ws: LocalWorkspace, request: PublishRequest
   const ttl = ttlHours(request.ttl_hours, 24);
   const approval = await ws.approvals.mutate(
     () => createApprovalRequest(decision, { approverGroup, requestedBy, ttlHours: ttl, routingRules }, ws.records),
-    (record) => ws.record({
-      event: 'publish_request', actor: requestedBy, actor_context: ctx, approval_ids: [record.approval_id],
-      digests: { policy_digest: plan.policy_digest },
-      details: { policy_id: plan.policy_id, operation: plan.operation, risk: plan.risk, approver_group: record.approver_group, expires_at: record.expires_at },
-    }),
+    (record) =>
+      ws.record({
+        event: 'publish_request',
+        actor: requestedBy,
+        actor_context: ctx,
+        approval_ids: [record.approval_id],
+        digests: { policy_digest: plan.policy_digest },
+        details: {
+          policy_id: plan.policy_id,
+          operation: plan.operation,
+          risk: plan.risk,
+          approver_group: record.approver_group,
+          expires_at: record.expires_at,
+        },
+      }),
   );
   return { schema_version: SCHEMA_VERSIONS.publishRequest, product: PRODUCT, plan, approval };
 }

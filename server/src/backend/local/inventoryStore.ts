@@ -7,10 +7,13 @@ import { compareCodePoints } from '../../policy/policyDiff';
 const KEYS = ['repositories', 'policy_rollouts'];
 
 export class InventoryStore {
-  constructor(readonly file: string, private readonly lock?: LockOptions) {}
+  constructor(
+    readonly file: string,
+    private readonly lock?: LockOptions,
+  ) {}
 
   rollouts(): PolicyRolloutRecord[] {
-    return ((readJsonStore(this.file, KEYS)?.policy_rollouts as PolicyRolloutRecord[] | undefined) ?? []);
+    return (readJsonStore(this.file, KEYS)?.policy_rollouts as PolicyRolloutRecord[] | undefined) ?? [];
   }
 
   get(rolloutId: string): PolicyRolloutRecord | undefined {
@@ -32,15 +35,20 @@ export class InventoryStore {
     change: (current: (id: string) => PolicyRolloutRecord | undefined) => { record: PolicyRolloutRecord; result: T },
     afterWrite?: (result: T) => void | Promise<void>,
   ): Promise<T> {
-    return updateJsonStore(this.file, KEYS, (store: JsonObject) => {
-      const rollouts = (store.policy_rollouts as PolicyRolloutRecord[] | undefined) ?? [];
-      const { record, result } = change((id) => rollouts.find((item) => item.rollout_id === id));
-      const next = {
-        ...store,
-        repositories: (store.repositories as unknown[] | undefined) ?? [],
-        policy_rollouts: [...rollouts.filter((item) => item.rollout_id !== record.rollout_id), record],
-      };
-      return { next, result };
-    }, { lock: this.lock, afterWrite });
+    return updateJsonStore(
+      this.file,
+      KEYS,
+      (store: JsonObject) => {
+        const rollouts = (store.policy_rollouts as PolicyRolloutRecord[] | undefined) ?? [];
+        const { record, result } = change((id) => rollouts.find((item) => item.rollout_id === id));
+        const next = {
+          ...store,
+          repositories: (store.repositories as unknown[] | undefined) ?? [],
+          policy_rollouts: [...rollouts.filter((item) => item.rollout_id !== record.rollout_id), record],
+        };
+        return { next, result };
+      },
+      { lock: this.lock, afterWrite },
+    );
   }
 }

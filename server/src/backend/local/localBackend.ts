@@ -3,12 +3,41 @@
 // store, rollouts in CAVRA's inventory store, plus this project's hash-chained evidence log. Each
 // group of endpoints lives in its own file (drafts, publishing, approvals, rollouts, decisions).
 import type {
-  ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalExpireRequest, ApprovalList, ApprovalListQuery,
-  ApprovalRecord, Backend, BreakGlassRequest, Decision, DecisionTestReport, DecisionTestRequest, DecisionWithApproval,
-  DraftRequest, EvaluateRequest, EvidenceList, EvidenceListQuery, EvidenceVerifyResult, PackState, PackStateRequest,
-  PolicyPackCatalog, PublishedPack, PolicyPackDraft, PolicyRolloutRecord,
-  PublishPlan, PublishPlanRequest, PublishRequest, PublishRequestRequest, PublishRequestResult, PublishResult,
-  RolloutChangePlan, RolloutChangeRequest, RolloutChangeResult, RolloutList, RolloutListQuery, WorkspaceOperations,
+  ApprovalCreateRequest,
+  ApprovalDecisionRequest,
+  ApprovalExpireRequest,
+  ApprovalList,
+  ApprovalListQuery,
+  ApprovalRecord,
+  Backend,
+  BreakGlassRequest,
+  Decision,
+  DecisionTestReport,
+  DecisionTestRequest,
+  DecisionWithApproval,
+  DraftRequest,
+  EvaluateRequest,
+  EvidenceList,
+  EvidenceListQuery,
+  EvidenceVerifyResult,
+  PackState,
+  PackStateRequest,
+  PolicyPackCatalog,
+  PublishedPack,
+  PolicyPackDraft,
+  PolicyRolloutRecord,
+  PublishPlan,
+  PublishPlanRequest,
+  PublishRequest,
+  PublishRequestRequest,
+  PublishRequestResult,
+  PublishResult,
+  RolloutChangePlan,
+  RolloutChangeRequest,
+  RolloutChangeResult,
+  RolloutList,
+  RolloutListQuery,
+  WorkspaceOperations,
 } from '../backend';
 import type { EvidenceLog } from '../evidence';
 import * as approvals from './approvals';
@@ -37,7 +66,13 @@ export class LocalBackend implements Backend, WorkspaceOperations {
 
   constructor(options: LocalBackendOptions) {
     this.ws = new LocalWorkspace(options);
-    ({ paths: this.paths, registry: this.registry, approvals: this.approvals, inventory: this.inventory, evidence: this.evidence } = this.ws);
+    ({
+      paths: this.paths,
+      registry: this.registry,
+      approvals: this.approvals,
+      inventory: this.inventory,
+      evidence: this.evidence,
+    } = this.ws);
   }
 
   // Drafts and plans (drafts.ts)

@@ -28,13 +28,41 @@ export interface PackFiles {
 export function packState(policyId: string, policyPath: string, bytes: Uint8Array | null, files: PackFiles): PackState {
   const sigPath = join(dirname(policyPath), 'policy.yaml.sig.json');
   const base = { policy_id: policyId, policy_path: policyPath, published_under: publishedUnder(files.evidence, policyId) };
-  if (!bytes) return { ...base, published: false, signature_path: null, signature: 'unsigned', signature_message: 'not published', signed_at: null, signer: null };
+  if (!bytes)
+    return {
+      ...base,
+      published: false,
+      signature_path: null,
+      signature: 'unsigned',
+      signature_message: 'not published',
+      signed_at: null,
+      signer: null,
+    };
   const check = files.signatures.check(sigPath, bytes, files.keyDirectory, files.hmacKey);
-  if (!check) return { ...base, published: true, signature_path: null, signature: 'unsigned', signature_message: 'no policy.yaml.sig.json beside the policy', signed_at: null, signer: null };
+  if (!check)
+    return {
+      ...base,
+      published: true,
+      signature_path: null,
+      signature: 'unsigned',
+      signature_message: 'no policy.yaml.sig.json beside the policy',
+      signed_at: null,
+      signer: null,
+    };
   const { result } = check;
-  const signature: PackState['signature'] = result.ok ? 'verified' : result.problem === 'digest-mismatch' ? 'modified' : 'invalid';
+  const signature: PackState['signature'] = result.ok
+    ? 'verified'
+    : result.problem === 'digest-mismatch'
+      ? 'modified'
+      : 'invalid';
   return {
-    ...base, published: true, signature_path: sigPath, signature, signature_message: result.message,
-    ...(result.problem ? { signature_problem: result.problem } : {}), signed_at: check.signedAt, signer: check.signer,
+    ...base,
+    published: true,
+    signature_path: sigPath,
+    signature,
+    signature_message: result.message,
+    ...(result.problem ? { signature_problem: result.problem } : {}),
+    signed_at: check.signedAt,
+    signer: check.signer,
   };
 }

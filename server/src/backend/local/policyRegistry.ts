@@ -33,7 +33,11 @@ function metaField(meta: { [key: string]: PyValue }, key: string, fallback: PyVa
 export const DEFAULT_MAX_POLICY_BYTES = 5 * 1024 * 1024;
 
 export class PolicyRegistry {
-  constructor(readonly root: string, private readonly lock?: LockOptions, private readonly maxPolicyBytes = DEFAULT_MAX_POLICY_BYTES) {}
+  constructor(
+    readonly root: string,
+    private readonly lock?: LockOptions,
+    private readonly maxPolicyBytes = DEFAULT_MAX_POLICY_BYTES,
+  ) {}
 
   packDir(id: string): string {
     return join(this.root, id);
@@ -76,9 +80,13 @@ export class PolicyRegistry {
     if (!isSafePackId(id) || this.outsideRoot(id)) return;
     const dir = this.packDir(id);
     if (!needsRecovery(dir)) return;
-    await withLock(this.lockTarget(id), () => {
-      recoverPolicyPair(dir);
-    }, this.lock);
+    await withLock(
+      this.lockTarget(id),
+      () => {
+        recoverPolicyPair(dir);
+      },
+      this.lock,
+    );
   }
 
   /** Removes a pack folder left empty by a failed first publish. */
@@ -96,7 +104,9 @@ export class PolicyRegistry {
     // Parsing 50 MB of YAML takes gigabytes and tens of seconds: a file above the limit is not read.
     const size = statSync(file).size;
     if (size > this.maxPolicyBytes) {
-      throw new Error(`${file} is ${(size / 1048576).toFixed(1)} MB, above the ${(this.maxPolicyBytes / 1048576).toFixed(1)} MB limit for policy files (setting cavra.maxFileSizeMb); it was not read`);
+      throw new Error(
+        `${file} is ${(size / 1048576).toFixed(1)} MB, above the ${(this.maxPolicyBytes / 1048576).toFixed(1)} MB limit for policy files (setting cavra.maxFileSizeMb); it was not read`,
+      );
     }
     return loadPolicyValue(readFileSync(file, 'utf8'), file);
   }
@@ -141,7 +151,8 @@ export class PolicyRegistry {
 
   /** get_policy_pack(...)["policy"]: the YAML object as written, or a 404/400 BackendError. */
   async raw(id: string): Promise<PolicyObject> {
-    if (!isSafePackId(id)) throw new BackendError(400, `Policy pack '${id}' is not a safe pack id: it must name one folder under the policy root.`);
+    if (!isSafePackId(id))
+      throw new BackendError(400, `Policy pack '${id}' is not a safe pack id: it must name one folder under the policy root.`);
     await this.settle(id);
     const dir = this.packDir(id);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BackendError(404, `Policy pack '${id}' not found.`);

@@ -102,7 +102,10 @@ export function recoverPolicyPair(dir: string): RecoveryOutcome {
     removeStrayTemporaries(dir, new Set());
     return 'temporaries-removed';
   }
-  for (const [temp, target] of [[journal.policy_temp, POLICY_FILE], [journal.signature_temp, SIGNATURE_FILE]] as const) {
+  for (const [temp, target] of [
+    [journal.policy_temp, POLICY_FILE],
+    [journal.signature_temp, SIGNATURE_FILE],
+  ] as const) {
     if (existsSync(join(dir, temp))) renameSync(join(dir, temp), join(dir, target));
   }
   fsyncDir(dir);
@@ -154,7 +157,10 @@ export function writePolicyPair(dir: string, policyBytes: Uint8Array, signatureT
   } catch (error) {
     if (committed && existsSync(journalPath)) {
       // Roll back: targets first (a crash during this still leaves a journal that completes the publish).
-      for (const [target, backupName] of [[POLICY_FILE, journal.policy_backup], [SIGNATURE_FILE, journal.signature_backup]] as const) {
+      for (const [target, backupName] of [
+        [POLICY_FILE, journal.policy_backup],
+        [SIGNATURE_FILE, journal.signature_backup],
+      ] as const) {
         if (!renamed.includes(target)) continue;
         if (backupName) renameSync(join(dir, backupName), join(dir, target));
         else rmSync(join(dir, target), { force: true });

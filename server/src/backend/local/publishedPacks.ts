@@ -2,7 +2,15 @@
 // view, status bar and diff read through `Backend` (the remote backend answers from the server).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BackendError, type EvidenceList, type EvidenceListQuery, type EvidenceRecord, type PackState, type PackStateRequest, type PublishedPack } from '../backend';
+import {
+  BackendError,
+  type EvidenceList,
+  type EvidenceListQuery,
+  type EvidenceRecord,
+  type PackState,
+  type PackStateRequest,
+  type PublishedPack,
+} from '../backend';
 import { packState as statePack } from './packState';
 import { isSafePackId } from './policyRegistry';
 import { POLICY_FILE } from './publishPair';
@@ -12,7 +20,10 @@ export async function packState(ws: LocalWorkspace, request: PackStateRequest): 
   const path = request.policy_path ?? join(ws.paths.policyDir, request.policy_id, POLICY_FILE);
   const bytes = request.text !== undefined ? Buffer.from(request.text, 'utf8') : existsSync(path) ? readFileSync(path) : null;
   return statePack(request.policy_id, path, bytes, {
-    signatures: ws.signatures, keyDirectory: ws.paths.keyDirectory, hmacKey: ws.options.signingKey, evidence: evidenceRecords(ws),
+    signatures: ws.signatures,
+    keyDirectory: ws.paths.keyDirectory,
+    hmacKey: ws.options.signingKey,
+    evidence: evidenceRecords(ws),
   });
 }
 

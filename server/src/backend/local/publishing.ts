@@ -9,11 +9,22 @@ import { loadPolicyValue } from '../../policy/policyYaml';
 import { isMapping, pyStr, type PyValue } from '../../policy/pythonValues';
 import { actorCanDecide } from '../../policy/approvalRouting';
 import {
-  publicKeyFromPrivate, serializeSignature, signPolicyBytes, signatureDowngrade, verifyPolicySignature, policyFileDigest,
+  publicKeyFromPrivate,
+  serializeSignature,
+  signPolicyBytes,
+  signatureDowngrade,
+  verifyPolicySignature,
+  policyFileDigest,
   type SignatureAlgorithm,
 } from '../../signing';
 import {
-  BackendError, PRODUCT, SCHEMA_VERSIONS, type ApprovalRecord, type Decision, type PublishRequest, type PublishResult,
+  BackendError,
+  PRODUCT,
+  SCHEMA_VERSIONS,
+  type ApprovalRecord,
+  type Decision,
+  type PublishRequest,
+  type PublishResult,
 } from '../backend';
 import { withLock } from '../store';
 import { diskFailure, isDiskError } from '../store/diskError';
@@ -43,7 +54,7 @@ export async function publish(ws: LocalWorkspace, request: PublishRequest): Prom
   const draft = buildDraft(ws, payload);
   if (!draft.valid) throw new BackendError(400, 'policy draft must be valid before publishing');
   const pack = draft.policy_pack as PolicyPack;
-  const policyId = pyStr((pack.metadata.id ?? ''));
+  const policyId = pyStr(pack.metadata.id ?? '');
   if (!isSafePackId(policyId)) throw new BackendError(400, 'policy id is not safe for write-back');
   const outside = ws.registry.outsideRoot(policyId);
   if (outside) throw new BackendError(400, outside);
@@ -52,48 +63,78 @@ export async function publish(ws: LocalWorkspace, request: PublishRequest): Prom
 
   const { bytes, note } = publishBytes(pack, digest, yamlText);
   const signer = request.signer || (ctx ? ctx.actor : 'policy-authoring-api');
-  const publishedBy = ctx ? ctx.actor : request.actor ?? 'policy-authoring-api';
+  const publishedBy = ctx ? ctx.actor : (request.actor ?? 'policy-authoring-api');
   const privateKeyPem = request.signing?.private_key_pem;
   const hmacKey = request.signing?.hmac_key ?? ws.options.signingKey;
   let sigText: string;
   let publicKeyPems: string[] = [];
   try {
-    const sig = signPolicyBytes(bytes, { privateKeyPem, hmacKey, signer, keyId: request.signing?.key_id, policyFile: POLICY_FILE, now: new Date(ws.clock()) });
+    const sig = signPolicyBytes(bytes, {
+      privateKeyPem,
+      hmacKey,
+      signer,
+      keyId: request.signing?.key_id,
+      policyFile: POLICY_FILE,
+      now: new Date(ws.clock()),
+    });
     sigText = serializeSignature(sig);
     if (privateKeyPem !== undefined) publicKeyPems = [publicKeyFromPrivate(privateKeyPem)];
   } catch (error) {
     throw new BackendError(400, `policy signing failed: ${(error as Error).message}`);
   }
   // Verified before anything is written: a pair that would not verify is never published.
-  const verified = verifyPolicySignature(bytes, sigText, { publicKeyPems, hmacKey: privateKeyPem === undefined ? hmacKey : undefined });
+  const verified = verifyPolicySignature(bytes, sigText, {
+    publicKeyPems,
+    hmacKey: privateKeyPem === undefined ? hmacKey : undefined,
+  });
   if (!verified.ok) throw new BackendError(400, `published policy signature verification failed: ${verified.message}`);
 
   const dir = ws.registry.packDir(policyId);
   // An Ed25519-signed pack is never silently re-signed with a weaker form (HS256, digest-only SHA256).
   const existingSig = join(dir, SIGNATURE_FILE);
-  const weaker = signatureDowngrade(existsSync(existingSig) ? readFileSync(existingSig, 'utf8') : undefined, verified.algorithm as SignatureAlgorithm);
+  const weaker = signatureDowngrade(
+    existsSync(existingSig) ? readFileSync(existingSig, 'utf8') : undefined,
+    verified.algorithm as SignatureAlgorithm,
+  );
   if (weaker && !request.signing?.allow_weaker_signature) {
-    throw new BackendError(409, `refusing to publish: ${weaker}; publish with the Ed25519 private key, or allow the weaker signature explicitly`);
+    throw new BackendError(
+      409,
+      `refusing to publish: ${weaker}; publish with the Ed25519 private key, or allow the weaker signature explicitly`,
+    );
   }
   try {
-    await withLock(ws.registry.lockTarget(policyId), async () => {
-      try {
-        recoverPolicyPair(dir);
-        writePolicyPair(dir, bytes, sigText, ws.options.publishHooks);
-      } catch (error) {
-        if (isDiskError(error)) throw diskFailure(dir, 'publish the pack', error, 'the previous policy.yaml and signature are unchanged');
-        throw error;
-      }
-      await ws.recordAfter(`${join(dir, POLICY_FILE)} was published`, {
-        event: 'publish', actor: publishedBy, actor_context: ctx, approval_ids: [approval.approval_id],
-        digests: {
-          policy_digest: digest,
-          policy_file_digest: policyFileDigest(bytes),
-          signature_file_digest: policyFileDigest(Buffer.from(sigText, 'utf8')),
-        },
-        details: { policy_id: policyId, policy_path: join(dir, POLICY_FILE), signer, algorithm: verified.algorithm, approval_state: approval.state },
-      });
-    }, ws.options.lock);
+    await withLock(
+      ws.registry.lockTarget(policyId),
+      async () => {
+        try {
+          recoverPolicyPair(dir);
+          writePolicyPair(dir, bytes, sigText, ws.options.publishHooks);
+        } catch (error) {
+          if (isDiskError(error))
+            throw diskFailure(dir, 'publish the pack', error, 'the previous policy.yaml and signature are unchanged');
+          throw error;
+        }
+        await ws.recordAfter(`${join(dir, POLICY_FILE)} was published`, {
+          event: 'publish',
+          actor: publishedBy,
+          actor_context: ctx,
+          approval_ids: [approval.approval_id],
+          digests: {
+            policy_digest: digest,
+            policy_file_digest: policyFileDigest(bytes),
+            signature_file_digest: policyFileDigest(Buffer.from(sigText, 'utf8')),
+          },
+          details: {
+            policy_id: policyId,
+            policy_path: join(dir, POLICY_FILE),
+            signer,
+            algorithm: verified.algorithm,
+            approval_state: approval.state,
+          },
+        });
+      },
+      ws.options.lock,
+    );
   } finally {
     ws.registry.removeIfEmpty(policyId);
   }
@@ -126,15 +167,24 @@ function checkPublishApproval(ws: LocalWorkspace, approval: ApprovalRecord, poli
   if (decision.policy_id !== policyId || decision.policy_digest !== digest) {
     throw new BackendError(400, 'approval does not match policy draft digest');
   }
-  if (decision.decision_id !== `policy_publish:${policyId}:${shortDigest(digest)}` || approval.decision_id !== decision.decision_id) {
+  if (
+    decision.decision_id !== `policy_publish:${policyId}:${shortDigest(digest)}` ||
+    approval.decision_id !== decision.decision_id
+  ) {
     throw new BackendError(400, 'approval does not match policy draft digest');
   }
   const expires = parseIsoTimestamp(approval.expires_at);
   if (expires === undefined) {
-    throw new BackendError(400, `policy publish approval has no valid expires_at (${JSON.stringify(approval.expires_at ?? null)}): request a new approval`);
+    throw new BackendError(
+      400,
+      `policy publish approval has no valid expires_at (${JSON.stringify(approval.expires_at ?? null)}): request a new approval`,
+    );
   }
   if (ws.clock() > expires) {
-    throw new BackendError(400, `policy publish approval expired at ${approval.expires_at}: request a new approval for this draft`);
+    throw new BackendError(
+      400,
+      `policy publish approval expired at ${approval.expires_at}: request a new approval for this draft`,
+    );
   }
 }
 
@@ -156,13 +206,17 @@ function publishBytes(pack: PolicyPack, digest: string, yamlText: string | undef
     }
     if (loaded !== undefined && canonicalJson(loaded) === approved) text = yamlText;
     else {
-      note = 'The draft file holds more than the approved policy (keys CAVRA drops, or metadata that is not text), so policy.yaml was written from the normalized policy in CAVRA\'s form; comments and key order were not kept.';
+      note =
+        "The draft file holds more than the approved policy (keys CAVRA drops, or metadata that is not text), so policy.yaml was written from the normalized policy in CAVRA's form; comments and key order were not kept.";
     }
   }
   if (text === undefined) text = pyyamlSafeDump(pack);
   const reloaded = loadPolicyValue(text, POLICY_FILE);
   if (canonicalJson(reloaded) !== approved || policyDigest(reloaded) !== digest) {
-    throw new BackendError(500, 'the file to publish does not load to the approved policy; nothing was written (please report this)');
+    throw new BackendError(
+      500,
+      'the file to publish does not load to the approved policy; nothing was written (please report this)',
+    );
   }
   return { bytes: new Uint8Array(Buffer.from(text, 'utf8')), note };
 }

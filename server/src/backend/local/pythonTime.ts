@@ -30,4 +30,7 @@ export function parseIsoTimestamp(text: unknown): number | undefined {
 /** `n` random lowercase hex characters (CAVRA: uuid4().hex[:12]). */
 export type RandomHex = (n: number) => string;
 
-export const systemRandomHex: RandomHex = (n) => randomBytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
+export const systemRandomHex: RandomHex = (n) =>
+  randomBytes(Math.ceil(n / 2))
+    .toString('hex')
+    .slice(0, n);

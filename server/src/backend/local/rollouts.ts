@@ -3,9 +3,16 @@
 import { isMapping, pyTruthy, type PyValue } from '../../policy/pythonValues';
 import { buildRolloutChangePlan, normalizeRolloutRecord, RolloutError } from '../../policy/rollout';
 import {
-  BackendError, PRODUCT, SCHEMA_VERSIONS,
-  type ActorContext, type PolicyRolloutRecord, type RolloutChangePlan, type RolloutChangeRequest, type RolloutChangeResult,
-  type RolloutList, type RolloutListQuery,
+  BackendError,
+  PRODUCT,
+  SCHEMA_VERSIONS,
+  type ActorContext,
+  type PolicyRolloutRecord,
+  type RolloutChangePlan,
+  type RolloutChangeRequest,
+  type RolloutChangeResult,
+  type RolloutList,
+  type RolloutListQuery,
 } from '../backend';
 import type { LocalWorkspace } from './workspace';
 
@@ -13,12 +20,19 @@ function publicActor(ctx: ActorContext): ActorContext {
   return { actor: ctx.actor, subject: ctx.subject, issuer: ctx.issuer, groups: [...ctx.groups], repository: ctx.repository };
 }
 
-function rolloutRequest(request: RolloutChangeRequest): { rolloutId?: string; requested: { [key: string]: PyValue | undefined } } {
+function rolloutRequest(request: RolloutChangeRequest): {
+  rolloutId?: string;
+  requested: { [key: string]: PyValue | undefined };
+} {
   const requested = (isMapping(request.changes) ? request.changes : request) as { [key: string]: PyValue | undefined };
   return { rolloutId: pyTruthy(request.rollout_id) ? String(request.rollout_id) : undefined, requested };
 }
 
-function planChange(ws: LocalWorkspace, current: PolicyRolloutRecord | null, requested: { [key: string]: PyValue | undefined }): RolloutChangePlan {
+function planChange(
+  ws: LocalWorkspace,
+  current: PolicyRolloutRecord | null,
+  requested: { [key: string]: PyValue | undefined },
+): RolloutChangePlan {
   try {
     const now = ws.now();
     return buildRolloutChangePlan(current as never, requested, now, ws.now()) as unknown as RolloutChangePlan;
@@ -30,7 +44,7 @@ function planChange(ws: LocalWorkspace, current: PolicyRolloutRecord | null, req
 
 export async function rolloutChangePlan(ws: LocalWorkspace, request: RolloutChangeRequest): Promise<RolloutChangePlan> {
   const { rolloutId, requested } = rolloutRequest(request);
-  const current = rolloutId ? ws.inventory.get(rolloutId) ?? null : null;
+  const current = rolloutId ? (ws.inventory.get(rolloutId) ?? null) : null;
   return planChange(ws, current, requested);
 }
 
@@ -39,7 +53,7 @@ export async function rolloutApplyChange(ws: LocalWorkspace, request: RolloutCha
   const { rolloutId, requested } = rolloutRequest(request);
   return ws.inventory.mutate(
     (get) => {
-      const current = rolloutId ? get(rolloutId) ?? null : null;
+      const current = rolloutId ? (get(rolloutId) ?? null) : null;
       const plan = planChange(ws, current, requested);
       let record: PolicyRolloutRecord;
       try {
@@ -57,15 +71,22 @@ export async function rolloutApplyChange(ws: LocalWorkspace, request: RolloutCha
       };
       return { record, result };
     },
-    (result) => ws.record({
-      // Never null: the verified actor, else who the caller says applied it, else the console's name.
-      event: 'rollout_apply', actor: ctx ? ctx.actor : request.actor || 'policy-authoring-console', actor_context: ctx,
-      details: {
-        rollout_id: result.rollout.rollout_id, operation: result.plan.operation, risk: result.plan.risk,
-        approval_required: result.plan.approval_required, changed_fields: result.plan.changes.map((c) => c.field),
-        mode: result.rollout.mode, state: result.rollout.state,
-      },
-    }),
+    (result) =>
+      ws.record({
+        // Never null: the verified actor, else who the caller says applied it, else the console's name.
+        event: 'rollout_apply',
+        actor: ctx ? ctx.actor : request.actor || 'policy-authoring-console',
+        actor_context: ctx,
+        details: {
+          rollout_id: result.rollout.rollout_id,
+          operation: result.plan.operation,
+          risk: result.plan.risk,
+          approval_required: result.plan.approval_required,
+          changed_fields: result.plan.changes.map((c) => c.field),
+          mode: result.rollout.mode,
+          state: result.rollout.state,
+        },
+      }),
   );
 }
 

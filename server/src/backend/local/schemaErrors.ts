@@ -35,17 +35,22 @@ function pyRepr(value: unknown): string {
   if (typeof value === 'number' && !Number.isInteger(value)) return pyStr(new PyFloat(value));
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`;
   }
   return pyStr(value as PyValue);
 }
 
 function pathOf(instancePath: string): (string | number)[] {
   if (!instancePath) return [];
-  return instancePath.slice(1).split('/').map((p) => {
-    const s = p.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^(?:0|[1-9]\d*)$/.test(s) ? Number(s) : s;
-  });
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((p) => {
+      const s = p.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^(?:0|[1-9]\d*)$/.test(s) ? Number(s) : s;
+    });
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
@@ -74,21 +79,24 @@ function message(e: ErrorObject, instance: unknown, siblings: ErrorObject[]): st
     case 'maxItems':
       return `${pyRepr(instance)} is too long`;
     case 'enum':
-      return `${pyRepr(instance)} is not one of ${pyRepr((e.schema) ?? p.allowedValues)}`;
+      return `${pyRepr(instance)} is not one of ${pyRepr(e.schema ?? p.allowedValues)}`;
     case 'const':
       return `${pyRepr(p.allowedValue)} was expected`;
     case 'uniqueItems':
       return `${pyRepr(instance)} has non-unique elements`;
     case 'additionalProperties': {
       // jsonschema reports every extra key of one object in one error, keys sorted.
-      const extras = siblings.filter((s) => s.keyword === 'additionalProperties' && s.instancePath === e.instancePath && s.schemaPath === e.schemaPath)
+      const extras = siblings
+        .filter((s) => s.keyword === 'additionalProperties' && s.instancePath === e.instancePath && s.schemaPath === e.schemaPath)
         .map((s) => String((s.params as { additionalProperty: string }).additionalProperty))
         .sort(compareCodePoints);
       if (extras[0] !== p.additionalProperty) return undefined;
       return `Additional properties are not allowed (${extras.map((x) => pyRepr(x)).join(', ')} ${extras.length === 1 ? 'was' : 'were'} unexpected)`;
     }
     case 'oneOf':
-      return (p.passingSchemas) ? `${pyRepr(instance)} is valid under each of ${'the given schemas'}` : `${pyRepr(instance)} is not valid under any of the given schemas`;
+      return p.passingSchemas
+        ? `${pyRepr(instance)} is valid under each of ${'the given schemas'}`
+        : `${pyRepr(instance)} is not valid under any of the given schemas`;
     case 'anyOf':
       return `${pyRepr(instance)} is not valid under any of the given schemas`;
     default:

@@ -5,7 +5,14 @@
 // `invalidate()` on a watched-file or settings change, for editors that watch files).
 import { readFileSync, statSync } from 'node:fs';
 import {
-  trustedPublicKeys as trustedKeyFiles, digestMismatch, policyFileDigest, readSignatureClaim, verifyPolicySignature, type SignatureClaim, type VerifyResult } from '../../signing';
+  trustedPublicKeys as trustedKeyFiles,
+  digestMismatch,
+  policyFileDigest,
+  readSignatureClaim,
+  verifyPolicySignature,
+  type SignatureClaim,
+  type VerifyResult,
+} from '../../signing';
 
 export interface SignatureCheck {
   sigPath: string;
@@ -78,7 +85,13 @@ export class SignatureStates {
       } catch {
         // readSignatureClaim reports the malformed JSON
       }
-      file = { stamp, text, claim: readSignatureClaim(text, sigPath), signedAt: meta?.signed_at ?? null, signer: meta?.signer ?? null };
+      file = {
+        stamp,
+        text,
+        claim: readSignatureClaim(text, sigPath),
+        signedAt: meta?.signed_at ?? null,
+        signer: meta?.signer ?? null,
+      };
     }
     this.files.set(sigPath, file);
     return file;

@@ -75,7 +75,10 @@ export class LocalWorkspace {
     try {
       await this.record(entry);
     } catch (error) {
-      throw new BackendError(500, `${done}, but recording it failed: ${error instanceof BackendError ? error.detail : (error as Error).message}`);
+      throw new BackendError(
+        500,
+        `${done}, but recording it failed: ${error instanceof BackendError ? error.detail : (error as Error).message}`,
+      );
     }
   }
 }

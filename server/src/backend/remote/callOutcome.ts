@@ -2,7 +2,13 @@
 // server, the endpoint and the fix. This file is the remote backend's message catalogue; the socket
 // work is in httpTransport.ts. Every text passes through `redact` before it leaves.
 import {
-  RemoteBackendError, bodyExcerpt, formatBytes, formatSeconds, redact, validationDetail, type RemoteErrorKind,
+  RemoteBackendError,
+  bodyExcerpt,
+  formatBytes,
+  formatSeconds,
+  redact,
+  validationDetail,
+  type RemoteErrorKind,
 } from './remoteErrors';
 import { ProxyTunnelError } from './proxy';
 
@@ -45,9 +51,19 @@ export interface CallDescription {
 }
 
 const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_SIGNATURE_FAILURE', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH', 'EPROTO',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+  'EPROTO',
 ]);
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 /** Statuses and failures after which a read may succeed if tried again. */
@@ -56,7 +72,12 @@ const TRANSIENT_KINDS = new Set<RemoteErrorKind>(['refused', 'connect', 'reset',
 
 function isTlsError(e: NodeJS.ErrnoException): boolean {
   const code = e.code ?? '';
-  return TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || /\bSSL\b|\bTLS\b|certificate/i.test(e.message ?? '');
+  return (
+    TLS_CODES.has(code) ||
+    code.startsWith('ERR_SSL_') ||
+    code.startsWith('ERR_TLS_') ||
+    /\bSSL\b|\bTLS\b|certificate/i.test(e.message ?? '')
+  );
 }
 
 function withCode(e: NodeJS.ErrnoException): string {
@@ -64,31 +85,63 @@ function withCode(e: NodeJS.ErrnoException): string {
 }
 
 /** A socket or request error, named by what it means at this phase. */
-export function networkFailure(e: NodeJS.ErrnoException, phase: AttemptPhase, at: { host: string; authority: string; proxy?: string; received: number }): AttemptFailure {
+export function networkFailure(
+  e: NodeJS.ErrnoException,
+  phase: AttemptPhase,
+  at: { host: string; authority: string; proxy?: string; received: number },
+): AttemptFailure {
   const code = e.code;
   if (phase === 'proxy') {
     if (e instanceof ProxyTunnelError) return new AttemptFailure('proxy', e.message, code);
     return new AttemptFailure('proxy', `cannot connect to the proxy ${at.proxy} (${code ?? e.message})`, code);
   }
-  if (phase === 'body') return new AttemptFailure('truncated', `the connection closed after ${formatBytes(at.received)} of the answer (${code ?? e.message})`, code, true);
-  if (code === 'ECONNREFUSED') return new AttemptFailure('refused', `connection refused: nothing is listening on ${at.authority}`, code);
-  if (code && DNS_CODES.has(code)) return new AttemptFailure('dns', `the host name "${at.host}" does not resolve (${code})`, code);
+  if (phase === 'body')
+    return new AttemptFailure(
+      'truncated',
+      `the connection closed after ${formatBytes(at.received)} of the answer (${code ?? e.message})`,
+      code,
+      true,
+    );
+  if (code === 'ECONNREFUSED')
+    return new AttemptFailure('refused', `connection refused: nothing is listening on ${at.authority}`, code);
+  if (code && DNS_CODES.has(code))
+    return new AttemptFailure('dns', `the host name "${at.host}" does not resolve (${code})`, code);
   if (isTlsError(e)) return new AttemptFailure('tls', `the TLS connection failed: ${withCode(e)}`, code);
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/.test(e.message)) {
-    return new AttemptFailure('reset', `the connection closed before an answer arrived (${code ?? 'socket hang up'})`, code, phase === 'sent');
+    return new AttemptFailure(
+      'reset',
+      `the connection closed before an answer arrived (${code ?? 'socket hang up'})`,
+      code,
+      phase === 'sent',
+    );
   }
   return new AttemptFailure('connect', withCode(e), code, phase === 'sent');
 }
 
 export function timeoutFailure(timeoutMs: number, phase: AttemptPhase, received: number): AttemptFailure {
-  const got = phase === 'body' ? `; ${formatBytes(received)} of the answer had arrived` : phase === 'sent' ? '; the request was sent, no answer came' : '';
-  return new AttemptFailure('timeout', `no complete answer within ${formatSeconds(timeoutMs)}${got}`, 'ETIMEDOUT', phase === 'sent' || phase === 'body');
+  const got =
+    phase === 'body'
+      ? `; ${formatBytes(received)} of the answer had arrived`
+      : phase === 'sent'
+        ? '; the request was sent, no answer came'
+        : '';
+  return new AttemptFailure(
+    'timeout',
+    `no complete answer within ${formatSeconds(timeoutMs)}${got}`,
+    'ETIMEDOUT',
+    phase === 'sent' || phase === 'body',
+  );
 }
 
 export function tooLarge(limit: number, declared?: number): AttemptFailure {
-  return new AttemptFailure('too_large', declared !== undefined
-    ? `the answer is ${formatBytes(declared)}, more than the ${formatBytes(limit)} limit`
-    : `the answer exceeded the ${formatBytes(limit)} limit; reading stopped`, undefined, true);
+  return new AttemptFailure(
+    'too_large',
+    declared !== undefined
+      ? `the answer is ${formatBytes(declared)}, more than the ${formatBytes(limit)} limit`
+      : `the answer exceeded the ${formatBytes(limit)} limit; reading stopped`,
+    undefined,
+    true,
+  );
 }
 
 function isObject(v: unknown): v is { [key: string]: unknown } {
@@ -101,15 +154,24 @@ export function interpretAnswer(answer: Answer, call: CallDescription): unknown 
   const text = answer.body.toString('utf8');
   const fail = (kind: RemoteErrorKind, status: number, detail: string, message: string, validation?: unknown[]) =>
     new RemoteBackendError({
-      kind, status, endpoint, attempts: call.attempts, transient: TRANSIENT_STATUSES.has(answer.status),
-      detail: redact(detail, call.secrets), message: redact(message, call.secrets),
+      kind,
+      status,
+      endpoint,
+      attempts: call.attempts,
+      transient: TRANSIENT_STATUSES.has(answer.status),
+      detail: redact(detail, call.secrets),
+      message: redact(message, call.secrets),
       ...(validation ? { validation } : {}),
     });
 
   if (answer.status >= 300 && answer.status < 400) {
     const where = answer.location ? ` to ${answer.location}` : '';
-    throw fail('bad_response', 502, `redirected (${answer.status})${where}`,
-      `The CAVRA server at ${server} redirected ${endpoint} (${answer.status})${where}. Redirects are not followed (they would carry the token elsewhere): set the server URL to the final address.`);
+    throw fail(
+      'bad_response',
+      502,
+      `redirected (${answer.status})${where}`,
+      `The CAVRA server at ${server} redirected ${endpoint} (${answer.status})${where}. Redirects are not followed (they would carry the token elsewhere): set the server URL to the final address.`,
+    );
   }
 
   let parsed: unknown;
@@ -127,27 +189,51 @@ export function interpretAnswer(answer: Answer, call: CallDescription): unknown 
       const raw = parsed.detail;
       const validation = Array.isArray(raw) ? raw : undefined;
       const detail = typeof raw === 'string' ? raw : validation ? validationDetail(validation) : JSON.stringify(raw);
-      const hint = answer.status === 401
-        ? ` — ${call.withToken ? 'the token was not accepted (expired, revoked or for another server)' : 'no token is configured'}. ${call.authHint}`
-        : '';
-      throw fail('http', answer.status, detail, `CAVRA server ${server} answered ${answer.status} to ${endpoint}: ${detail}${hint}`, validation);
+      const hint =
+        answer.status === 401
+          ? ` — ${call.withToken ? 'the token was not accepted (expired, revoked or for another server)' : 'no token is configured'}. ${call.authHint}`
+          : '';
+      throw fail(
+        'http',
+        answer.status,
+        detail,
+        `CAVRA server ${server} answered ${answer.status} to ${endpoint}: ${detail}${hint}`,
+        validation,
+      );
     }
     const statusLine = `HTTP ${answer.status} ${answer.statusMessage}`.trim();
     if (parseError === undefined) {
-      throw fail('http', answer.status, statusLine, `CAVRA server ${server} answered ${answer.status} to ${endpoint} without a detail message: ${excerpt}`);
+      throw fail(
+        'http',
+        answer.status,
+        statusLine,
+        `CAVRA server ${server} answered ${answer.status} to ${endpoint} without a detail message: ${excerpt}`,
+      );
     }
-    throw fail('not_json', answer.status, statusLine,
-      `The server at ${server} answered ${endpoint} with ${answer.status} ${answer.statusMessage} (${answer.contentType || 'no content type'}) instead of CAVRA's JSON${quoted}. Is the URL CAVRA's API, and not a web page, proxy or login page?`);
+    throw fail(
+      'not_json',
+      answer.status,
+      statusLine,
+      `The server at ${server} answered ${endpoint} with ${answer.status} ${answer.statusMessage} (${answer.contentType || 'no content type'}) instead of CAVRA's JSON${quoted}. Is the URL CAVRA's API, and not a web page, proxy or login page?`,
+    );
   }
 
   if (parseError !== undefined) {
-    throw fail('not_json', 502, `the answer is not JSON (${parseError})`,
-      `The server at ${server} answered ${endpoint} with ${answer.status} but the body is not JSON (${answer.contentType || 'no content type'}; ${parseError})${quoted}. Is the URL CAVRA's API?`);
+    throw fail(
+      'not_json',
+      502,
+      `the answer is not JSON (${parseError})`,
+      `The server at ${server} answered ${endpoint} with ${answer.status} but the body is not JSON (${answer.contentType || 'no content type'}; ${parseError})${quoted}. Is the URL CAVRA's API?`,
+    );
   }
   if (!isObject(parsed)) {
     const what = Array.isArray(parsed) ? 'a list' : parsed === null ? 'null' : `a ${typeof parsed}`;
-    throw fail('bad_response', 502, `the answer is ${what}, not a JSON object`,
-      `The server at ${server} answered ${endpoint} with ${what} where CAVRA sends a JSON object. Is the URL CAVRA's API?`);
+    throw fail(
+      'bad_response',
+      502,
+      `the answer is ${what}, not a JSON object`,
+      `The server at ${server} answered ${endpoint} with ${what} where CAVRA sends a JSON object. Is the URL CAVRA's API?`,
+    );
   }
   return parsed;
 }
@@ -156,9 +242,10 @@ export function interpretAnswer(answer: Answer, call: CallDescription): unknown 
 export function attemptError(f: AttemptFailure, call: CallDescription): RemoteBackendError {
   const { endpoint, server } = call;
   const after = call.attempts > 1 ? ` (after ${call.attempts} attempts)` : '';
-  const mutationNote = call.method !== 'GET' && f.sent
-    ? ' It was not retried: the change may or may not have been applied on the server, so look (list approvals or rollouts) before trying again.'
-    : '';
+  const mutationNote =
+    call.method !== 'GET' && f.sent
+      ? ' It was not retried: the change may or may not have been applied on the server, so look (list approvals or rollouts) before trying again.'
+      : '';
   const unreachable = `Cannot reach the CAVRA server at ${server} for ${endpoint}`;
   let status = 0;
   let message: string;
@@ -194,9 +281,13 @@ export function attemptError(f: AttemptFailure, call: CallDescription): RemoteBa
       message = `${unreachable}: ${f.reason}${after}.${mutationNote}`;
   }
   return new RemoteBackendError({
-    kind: f.kind, status, endpoint, attempts: call.attempts,
+    kind: f.kind,
+    status,
+    endpoint,
+    attempts: call.attempts,
     transient: TRANSIENT_KINDS.has(f.kind) || (f.kind === 'dns' && f.code === 'EAI_AGAIN'),
-    detail: redact(f.reason, call.secrets), message: redact(message, call.secrets),
+    detail: redact(f.reason, call.secrets),
+    message: redact(message, call.secrets),
     ...(f.code ? { code: f.code } : {}),
   });
 }

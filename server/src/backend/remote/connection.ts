@@ -64,7 +64,9 @@ function parseServerUrl(raw: string): URL {
     throw configError(`the server URL must start with http:// or https:// (got ${url.protocol})`);
   }
   if (url.username || url.password) {
-    throw configError('the server URL must not contain credentials; keep the token in the token setting (SecretStorage) or its environment variable');
+    throw configError(
+      'the server URL must not contain credentials; keep the token in the token setting (SecretStorage) or its environment variable',
+    );
   }
   if (url.search || url.hash) throw configError('the server URL must not contain a query or a fragment');
   return url;
@@ -77,13 +79,17 @@ function trustedCas(options: RemoteBackendOptions, env: Env): string[] | undefin
     try {
       extra.push(readFileSync(options.caFile, 'utf8'));
     } catch (e) {
-      throw configError(`the CA file ${options.caFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw configError(
+        `the CA file ${options.caFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
     }
   }
   if (options.ca) extra.push(options.ca);
   if (extra.length === 0) return undefined;
   if (!extra.every((pem) => pem.includes('-----BEGIN CERTIFICATE-----'))) {
-    throw configError(`the CA ${options.caFile ? `file ${options.caFile}` : 'text'} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+    throw configError(
+      `the CA ${options.caFile ? `file ${options.caFile}` : 'text'} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
   }
   const fromEnv: string[] = [];
   if (env.NODE_EXTRA_CA_CERTS) {
@@ -130,7 +136,8 @@ export class RemoteConnection {
     }
     this.display = url.href.replace(/\/+$/, '');
     this.tokenSource = options.token;
-    const positive = (value: number | undefined, fallback: number) => (value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback);
+    const positive = (value: number | undefined, fallback: number) =>
+      value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
     this.transport = new HttpTransport({
       baseUrl: url,
       display: this.display,

@@ -7,8 +7,15 @@ import * as https from 'node:https';
 import * as tls from 'node:tls';
 import * as net from 'node:net';
 import {
-  AttemptFailure, attemptError, interpretAnswer, networkFailure, timeoutFailure, tooLarge,
-  type Answer, type AttemptPhase, type CallDescription,
+  AttemptFailure,
+  attemptError,
+  interpretAnswer,
+  networkFailure,
+  timeoutFailure,
+  tooLarge,
+  type Answer,
+  type AttemptPhase,
+  type CallDescription,
 } from './callOutcome';
 import { RemoteBackendError, redact } from './remoteErrors';
 import { openTunnel, proxyFor, type Env, type ProxyOption, type ProxySettings } from './proxy';
@@ -97,7 +104,10 @@ export class HttpTransport {
         throw failure;
       }
       const delay = this.backoff(attempt);
-      this.log(`CAVRA ${endpoint} failed (${failure.kind}${failure.kind === 'http' ? ` ${failure.status}` : ''}); retrying in ${delay} ms (attempt ${attempt + 1} of ${maxAttempts})`, spec);
+      this.log(
+        `CAVRA ${endpoint} failed (${failure.kind}${failure.kind === 'http' ? ` ${failure.status}` : ''}); retrying in ${delay} ms (attempt ${attempt + 1} of ${maxAttempts})`,
+        spec,
+      );
       await this.options.sleep(delay);
     }
   }
@@ -212,7 +222,10 @@ export class HttpTransport {
       };
 
       const headers = this.headers(spec);
-      const tlsOptions: tls.ConnectionOptions = { servername: net.isIP(host) ? undefined : host, ...(this.options.ca ? { ca: this.options.ca } : {}) };
+      const tlsOptions: tls.ConnectionOptions = {
+        servername: net.isIP(host) ? undefined : host,
+        ...(this.options.ca ? { ca: this.options.ca } : {}),
+      };
       const path = url.pathname + url.search;
 
       if (!proxy) {
@@ -222,9 +235,22 @@ export class HttpTransport {
       }
       if (!isHttps) {
         // Plain HTTP through a proxy: the request line carries the absolute URL.
-        const proxyHeaders = { ...headers, host: url.host, ...(proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}) };
+        const proxyHeaders = {
+          ...headers,
+          host: url.host,
+          ...(proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}),
+        };
         phase = 'connect';
-        send(http.request({ host: proxy.url.hostname.replace(/^\[|\]$/g, ''), port: proxy.url.port || 80, method: spec.method, path: url.href, headers: proxyHeaders, agent: false }));
+        send(
+          http.request({
+            host: proxy.url.hostname.replace(/^\[|\]$/g, ''),
+            port: proxy.url.port || 80,
+            method: spec.method,
+            path: url.href,
+            headers: proxyHeaders,
+            agent: false,
+          }),
+        );
         return;
       }
       openTunnel(proxy, host, port, (connectReq) => live.push(connectReq)).then((socket) => {

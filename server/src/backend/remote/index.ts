@@ -1,5 +1,11 @@
 // The remote backend: CAVRA's HTTP API behind the `Backend` interface.
-export { RemoteBackend, DEFAULT_AUTH_HINT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_RETRIES, DEFAULT_TIMEOUT_MS } from './remoteBackend';
+export {
+  RemoteBackend,
+  DEFAULT_AUTH_HINT,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_READ_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+} from './remoteBackend';
 export type { BackendDescription, RemoteBackendOptions, TokenSource } from './remoteBackend';
 export { RemoteBackendError } from './remoteErrors';
 export type { RemoteErrorKind } from './remoteErrors';

@@ -3,11 +3,17 @@
 // project's evidence log, so the answers say so instead of showing the workspace's files as its state.
 import type { EvidenceList, PackState, PackStateRequest, PolicyPackCatalog, PublishedPack } from '../api';
 
-export const REMOTE_SIGNATURE_UNKNOWN = 'the CAVRA server does not report policy signatures: it signs and verifies policy.yaml.sig.json on its side';
+export const REMOTE_SIGNATURE_UNKNOWN =
+  'the CAVRA server does not report policy signatures: it signs and verifies policy.yaml.sig.json on its side';
 export const REMOTE_PUBLISHED_TEXT_UNKNOWN = 'the CAVRA server does not serve the published policy.yaml bytes';
-export const REMOTE_EVIDENCE_UNKNOWN = "the CAVRA server does not report this editor's evidence log: it is kept by the local workspace backend";
+export const REMOTE_EVIDENCE_UNKNOWN =
+  "the CAVRA server does not report this editor's evidence log: it is kept by the local workspace backend";
 
-export async function remotePackState(request: PackStateRequest, catalog: () => Promise<PolicyPackCatalog>, server: string): Promise<PackState> {
+export async function remotePackState(
+  request: PackStateRequest,
+  catalog: () => Promise<PolicyPackCatalog>,
+  server: string,
+): Promise<PackState> {
   const served = (await catalog()).items.some((item) => item.id === request.policy_id);
   return {
     policy_id: request.policy_id,

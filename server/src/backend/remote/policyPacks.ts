@@ -1,7 +1,14 @@
 // Policy-pack endpoints of a CAVRA server (SPEC 3): catalog, draft, publish plan, publish request, publish.
 import type {
-  PolicyPackCatalog, PolicyPackDraft, DraftRequest, PublishPlan, PublishPlanRequest, PublishRequest,
-  PublishRequestRequest, PublishRequestResult, PublishResult,
+  PolicyPackCatalog,
+  PolicyPackDraft,
+  DraftRequest,
+  PublishPlan,
+  PublishPlanRequest,
+  PublishRequest,
+  PublishRequestRequest,
+  PublishRequestResult,
+  PublishResult,
 } from '../backend';
 import type { RemoteConnection } from './connection';
 import * as bodies from './requestBodies';
@@ -18,7 +25,10 @@ export async function publishPlan(connection: RemoteConnection, request: Publish
   return connection.post('/policy-packs/publish-plan', bodies.publishPlanBody(request));
 }
 
-export async function publishRequest(connection: RemoteConnection, request: PublishRequestRequest): Promise<PublishRequestResult> {
+export async function publishRequest(
+  connection: RemoteConnection,
+  request: PublishRequestRequest,
+): Promise<PublishRequestResult> {
   return connection.post('/policy-packs/publish-request', bodies.publishRequestBody(request));
 }
 

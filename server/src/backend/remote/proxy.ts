@@ -85,13 +85,17 @@ export function proxyFor(target: URL, option: ProxyOption, env: Env): ProxySetti
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
   if (noProxyMatches(noProxy, target.hostname, port)) return undefined;
-  const value = target.protocol === 'https:' ? env.https_proxy ?? env.HTTPS_PROXY : env.http_proxy ?? env.HTTP_PROXY;
+  const value = target.protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY) : (env.http_proxy ?? env.HTTP_PROXY);
   return value ? parseProxyUrl(value) : undefined;
 }
 
 /** Why a tunnel could not be opened; `status` is the proxy's HTTP answer, when it gave one. */
 export class ProxyTunnelError extends Error {
-  constructor(message: string, readonly status?: number, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
     super(message);
   }
 }
@@ -100,7 +104,12 @@ export class ProxyTunnelError extends Error {
  * Opens `CONNECT host:port` through the proxy and resolves with the raw socket of the tunnel.
  * `register` receives the CONNECT request so that the caller's deadline can destroy it.
  */
-export function openTunnel(proxy: ProxySettings, host: string, port: string, register: (req: http.ClientRequest) => void): Promise<net.Socket> {
+export function openTunnel(
+  proxy: ProxySettings,
+  host: string,
+  port: string,
+  register: (req: http.ClientRequest) => void,
+): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const authority = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
     const headers: http.OutgoingHttpHeaders = { host: authority };
@@ -120,7 +129,12 @@ export function openTunnel(proxy: ProxySettings, host: string, port: string, reg
         return;
       }
       socket.destroy();
-      reject(new ProxyTunnelError(`the proxy ${proxy.display} answered ${res.statusCode} ${res.statusMessage ?? ''} to CONNECT ${authority}`.trim(), res.statusCode));
+      reject(
+        new ProxyTunnelError(
+          `the proxy ${proxy.display} answered ${res.statusCode} ${res.statusMessage ?? ''} to CONNECT ${authority}`.trim(),
+          res.statusCode,
+        ),
+      );
     });
     req.once('error', (e: NodeJS.ErrnoException) => reject(e));
     req.end();

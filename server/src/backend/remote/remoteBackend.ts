@@ -2,11 +2,36 @@
 // sent, nothing added; `describe()` says which backend answered. Failures are RemoteBackendError
 // (remoteErrors.ts); reads are retried with backoff, mutations never.
 import type {
-  ApprovalCreateRequest, ApprovalDecisionRequest, ApprovalExpireRequest, ApprovalList, ApprovalListQuery,
-  ApprovalRecord, Backend, BreakGlassRequest, Decision, DecisionWithApproval, DraftRequest, EvaluateRequest, EvidenceList,
-  PackState, PackStateRequest, PolicyPackCatalog, PublishedPack, PolicyPackDraft, PolicyRolloutRecord, PublishPlan, PublishPlanRequest, PublishRequest,
-  PublishRequestRequest, PublishRequestResult, PublishResult, RolloutChangePlan, RolloutChangeRequest,
-  RolloutChangeResult, RolloutList, RolloutListQuery,
+  ApprovalCreateRequest,
+  ApprovalDecisionRequest,
+  ApprovalExpireRequest,
+  ApprovalList,
+  ApprovalListQuery,
+  ApprovalRecord,
+  Backend,
+  BreakGlassRequest,
+  Decision,
+  DecisionWithApproval,
+  DraftRequest,
+  EvaluateRequest,
+  EvidenceList,
+  PackState,
+  PackStateRequest,
+  PolicyPackCatalog,
+  PublishedPack,
+  PolicyPackDraft,
+  PolicyRolloutRecord,
+  PublishPlan,
+  PublishPlanRequest,
+  PublishRequest,
+  PublishRequestRequest,
+  PublishRequestResult,
+  PublishResult,
+  RolloutChangePlan,
+  RolloutChangeRequest,
+  RolloutChangeResult,
+  RolloutList,
+  RolloutListQuery,
 } from '../backend';
 import * as approvals from './approvals';
 import { RemoteConnection, type RemoteBackendOptions } from './connection';
@@ -18,7 +43,11 @@ import * as policyPacks from './policyPacks';
 import * as rollouts from './rollouts';
 
 export {
-  DEFAULT_AUTH_HINT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_RETRIES, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_MAX_MS,
+  DEFAULT_AUTH_HINT,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_READ_RETRIES,
+  DEFAULT_RETRY_BASE_MS,
+  DEFAULT_RETRY_MAX_MS,
   DEFAULT_TIMEOUT_MS,
 } from './connection';
 export type { RemoteBackendOptions, TokenSource } from './connection';

@@ -81,18 +81,24 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 /** FastAPI's 422 list as one line: `body.12: JSON decode error (Expecting value)`. */
 export function validationDetail(items: unknown[]): string {
-  return items.map((item) => {
-    if (typeof item !== 'object' || item === null) return String(item);
-    const { loc, msg, ctx } = item as { loc?: unknown; msg?: unknown; ctx?: { error?: unknown } };
-    const where = Array.isArray(loc) ? loc.join('.') : '';
-    const why = typeof ctx?.error === 'string' ? ` (${ctx.error})` : '';
-    return `${where ? `${where}: ` : ''}${typeof msg === 'string' ? msg : JSON.stringify(item)}${why}`;
-  }).join('; ');
+  return items
+    .map((item) => {
+      if (typeof item !== 'object' || item === null) return String(item);
+      const { loc, msg, ctx } = item as { loc?: unknown; msg?: unknown; ctx?: { error?: unknown } };
+      const where = Array.isArray(loc) ? loc.join('.') : '';
+      const why = typeof ctx?.error === 'string' ? ` (${ctx.error})` : '';
+      return `${where ? `${where}: ` : ''}${typeof msg === 'string' ? msg : JSON.stringify(item)}${why}`;
+    })
+    .join('; ');
 }
 
 /** A short, single-line excerpt of a non-JSON body (an HTML error page shows its text, not its tags). */
 export function bodyExcerpt(body: string, max = 160): string {
-  const text = body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = body
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 

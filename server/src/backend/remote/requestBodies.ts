@@ -2,8 +2,13 @@
 // over the wire: `actor_claims` (CAVRA trusts them unverified), `authorization` (it is a header),
 // `draft_yaml` / `draft_file` (parsed here and sent as `draft`), `signing` (the server signs with its key).
 import type {
-  ApprovalCreateRequest, ApprovalDecisionRequest, BreakGlassRequest, DraftInput, PublishRequest,
-  PublishRequestRequest, RolloutChangeRequest,
+  ApprovalCreateRequest,
+  ApprovalDecisionRequest,
+  BreakGlassRequest,
+  DraftInput,
+  PublishRequest,
+  PublishRequestRequest,
+  RolloutChangeRequest,
 } from '../backend';
 import { loadPolicyValue } from '../../policy/policyYaml';
 import { PyFloat, pyFloatRepr } from '../../policy/pythonValues';
@@ -25,7 +30,9 @@ export function encodeJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => encodeJson(v)).join(',')}]`;
   if (typeof value === 'object') {
     const obj = value as { [key: string]: unknown };
-    const parts = Object.keys(obj).filter((k) => obj[k] !== undefined && typeof obj[k] !== 'function').map((k) => `${JSON.stringify(k)}:${encodeJson(obj[k])}`);
+    const parts = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined && typeof obj[k] !== 'function')
+      .map((k) => `${JSON.stringify(k)}:${encodeJson(obj[k])}`);
     return `{${parts.join(',')}}`;
   }
   return 'null';
@@ -44,7 +51,12 @@ export function draftPayload(input: DraftInput): unknown {
   if (input.draft !== undefined && input.draft_yaml !== undefined) {
     // The local backend's words for the same mistake.
     const detail = 'give the draft either as JSON (draft) or as policy YAML (draft_yaml), not both';
-    throw new RemoteBackendError({ kind: 'input', status: 400, detail, message: `${detail} (nothing was sent to the CAVRA server)` });
+    throw new RemoteBackendError({
+      kind: 'input',
+      status: 400,
+      detail,
+      message: `${detail} (nothing was sent to the CAVRA server)`,
+    });
   }
   if (input.draft !== undefined) return mappingOnly(input.draft);
   if (input.draft_yaml === undefined) return undefined;
@@ -54,7 +66,12 @@ export function draftPayload(input: DraftInput): unknown {
     value = loadPolicyValue(input.draft_yaml, file);
   } catch (e) {
     const detail = (e as Error).message;
-    throw new RemoteBackendError({ kind: 'input', status: 400, detail, message: `${detail} (nothing was sent to the CAVRA server)` });
+    throw new RemoteBackendError({
+      kind: 'input',
+      status: 400,
+      detail,
+      message: `${detail} (nothing was sent to the CAVRA server)`,
+    });
   }
   return mappingOnly(value);
 }
@@ -66,7 +83,12 @@ export function draftPayload(input: DraftInput): unknown {
 function mappingOnly(value: unknown): unknown {
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat)) return value;
   const detail = 'Policy must be a YAML object';
-  throw new RemoteBackendError({ kind: 'input', status: 400, detail, message: `${detail} (nothing was sent to the CAVRA server)` });
+  throw new RemoteBackendError({
+    kind: 'input',
+    status: 400,
+    detail,
+    message: `${detail} (nothing was sent to the CAVRA server)`,
+  });
 }
 
 /** Copies the fields CAVRA reads, in the request's order, leaving out what is never sent. */

@@ -24,7 +24,11 @@ export function diskReason(error: unknown): string {
 
 /** True for errors the file system raised (as opposed to a refusal of the change itself). */
 export function isDiskError(error: unknown): boolean {
-  return !(error instanceof BackendError) && typeof (error as NodeJS.ErrnoException)?.code === 'string' && typeof (error as NodeJS.ErrnoException)?.syscall === 'string';
+  return (
+    !(error instanceof BackendError) &&
+    typeof (error as NodeJS.ErrnoException)?.code === 'string' &&
+    typeof (error as NodeJS.ErrnoException)?.syscall === 'string'
+  );
 }
 
 /** `<what> <file>: <reason>; <state>` as a 500 BackendError. */

@@ -72,30 +72,34 @@ export async function updateJsonStore<T>(
   change: (current: JsonObject) => StoreUpdate<T> | Promise<StoreUpdate<T>>,
   opts: { lock?: LockOptions; afterWrite?: (result: T) => void | Promise<void> } = {},
 ): Promise<T> {
-  return withLock(file, async () => {
-    const current = readJsonStore(file, listKeys) ?? Object.fromEntries(listKeys.map((k) => [k, []]));
-    const { next, result } = await change(current);
-    if (next) {
-      try {
-        removeStaleTemporaries(file);
-        writeFileAtomic(file, pythonStoreJson(next));
-      } catch (error) {
-        if (isDiskError(error)) throw diskFailure(file, 'write the store', error, 'its previous content is unchanged');
-        throw error;
-      }
-    }
-    if (opts.afterWrite) {
-      try {
-        await opts.afterWrite(result);
-      } catch (error) {
-        // The change is in the store already: say so, rather than let it look like nothing happened.
-        if (next) {
-          const why = error instanceof BackendError ? error.detail : diskReason(error);
-          throw new BackendError(500, `${file}: the change was saved, but recording it failed: ${why}`);
+  return withLock(
+    file,
+    async () => {
+      const current = readJsonStore(file, listKeys) ?? Object.fromEntries(listKeys.map((k) => [k, []]));
+      const { next, result } = await change(current);
+      if (next) {
+        try {
+          removeStaleTemporaries(file);
+          writeFileAtomic(file, pythonStoreJson(next));
+        } catch (error) {
+          if (isDiskError(error)) throw diskFailure(file, 'write the store', error, 'its previous content is unchanged');
+          throw error;
         }
-        throw error;
       }
-    }
-    return result;
-  }, opts.lock);
+      if (opts.afterWrite) {
+        try {
+          await opts.afterWrite(result);
+        } catch (error) {
+          // The change is in the store already: say so, rather than let it look like nothing happened.
+          if (next) {
+            const why = error instanceof BackendError ? error.detail : diskReason(error);
+            throw new BackendError(500, `${file}: the change was saved, but recording it failed: ${why}`);
+          }
+          throw error;
+        }
+      }
+      return result;
+    },
+    opts.lock,
+  );
 }

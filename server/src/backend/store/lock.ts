@@ -20,7 +20,18 @@
 // Breaking happens under a short second lock (`.lock.break`, judged the same way) so that two waiters
 // cannot both break a lock and then remove each other's fresh one. Waiting is bounded; the error names
 // the file, the holder and the fix.
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -71,7 +82,10 @@ function foreignStaleFromEnv(): number {
   const text = process.env[FOREIGN_STALE_ENV];
   if (text === undefined || text.trim() === '') return DEFAULT_FOREIGN_STALE_MS;
   if (!/^\d+$/.test(text.trim())) {
-    throw new BackendError(500, `${FOREIGN_STALE_ENV} must be a whole number of milliseconds (600000 is 10 min); it is "${text}". Fix or unset it.`);
+    throw new BackendError(
+      500,
+      `${FOREIGN_STALE_ENV} must be a whole number of milliseconds (600000 is 10 min); it is "${text}". Fix or unset it.`,
+    );
   }
   return Number(text.trim());
 }
@@ -92,7 +106,13 @@ function sleep(ms: number): Promise<void> {
 }
 
 function ownContent(): LockContent {
-  return { pid: process.pid, host: hostname(), acquired_at: new Date().toISOString(), token: randomBytes(8).toString('hex'), ...ownIdentity() };
+  return {
+    pid: process.pid,
+    host: hostname(),
+    acquired_at: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+    ...ownIdentity(),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -162,7 +182,14 @@ interface SeenLock {
 function parseLock(raw: string): LockContent | undefined {
   try {
     const value = JSON.parse(raw) as LockContent;
-    if (value && typeof value === 'object' && Number.isInteger(value.pid) && typeof value.host === 'string' && typeof value.token === 'string') return value;
+    if (
+      value &&
+      typeof value === 'object' &&
+      Number.isInteger(value.pid) &&
+      typeof value.host === 'string' &&
+      typeof value.token === 'string'
+    )
+      return value;
   } catch {
     // fall through
   }
@@ -229,30 +256,41 @@ type Verdict =
 function judge(content: LockContent | undefined): Verdict {
   if (!content) return { kind: 'unreadable' };
   const me = ownIdentity();
-  const differs = (mine: string | undefined, theirs: string | undefined) => mine !== undefined && theirs !== undefined && mine !== theirs;
+  const differs = (mine: string | undefined, theirs: string | undefined) =>
+    mine !== undefined && theirs !== undefined && mine !== theirs;
   if (content.host !== hostname()) return { kind: 'foreign', why: `${content.host} is another host` };
   if (differs(me.platform, content.platform)) {
-    return { kind: 'foreign', why: `it was taken under another operating system sharing this folder (${content.platform}, as Windows and WSL do)` };
+    return {
+      kind: 'foreign',
+      why: `it was taken under another operating system sharing this folder (${content.platform}, as Windows and WSL do)`,
+    };
   }
-  if (differs(me.machine_id, content.machine_id)) return { kind: 'foreign', why: `it is another machine with the same host name (machine id ${content.machine_id})` };
+  if (differs(me.machine_id, content.machine_id))
+    return { kind: 'foreign', why: `it is another machine with the same host name (machine id ${content.machine_id})` };
   if (differs(me.boot_id, content.boot_id)) return { kind: 'dead', why: 'it was taken before this machine last started' };
-  if (differs(me.pid_ns, content.pid_ns)) return { kind: 'foreign', why: `it runs in another container of this host (pid namespace ${content.pid_ns})` };
+  if (differs(me.pid_ns, content.pid_ns))
+    return { kind: 'foreign', why: `it runs in another container of this host (pid namespace ${content.pid_ns})` };
   if (!pidRunning(content.pid)) return { kind: 'dead', why: `process ${content.pid} is no longer running` };
   // Without a recorded start time (an older lock, or a platform without one) a running pid counts as
   // the holder.
   if (content.start_time !== undefined) {
     const now = processStartTime(content.pid);
-    if (now !== undefined && now !== content.start_time) return { kind: 'dead', why: `process ${content.pid} ended and its pid now belongs to another process` };
+    if (now !== undefined && now !== content.start_time)
+      return { kind: 'dead', why: `process ${content.pid} ended and its pid now belongs to another process` };
   }
   return { kind: 'alive' };
 }
 
 function mayBreak(path: string, seen: SeenLock, verdict: Verdict, limits: Limits): boolean {
   switch (verdict.kind) {
-    case 'alive': return false;
-    case 'dead': return true;
-    case 'foreign': return observedFor(path, seen.raw) >= limits.foreignStaleMs;
-    case 'unreadable': return observedFor(path, seen.raw) >= limits.unreadableStaleMs;
+    case 'alive':
+      return false;
+    case 'dead':
+      return true;
+    case 'foreign':
+      return observedFor(path, seen.raw) >= limits.foreignStaleMs;
+    case 'unreadable':
+      return observedFor(path, seen.raw) >= limits.unreadableStaleMs;
   }
 }
 
@@ -296,24 +334,38 @@ function preview(raw: string): string {
 
 function lockedError(path: string, seen: SeenLock | undefined, verdict: Verdict | undefined, limits: Limits): BackendError {
   const waited = `waited ${duration(limits.timeoutMs)}`;
-  const deleteIt = (where: string) => `If no CAVRA Policy Studio or cavra-policy process is running${where}, delete the lock file.`;
+  const deleteIt = (where: string) =>
+    `If no CAVRA Policy Studio or cavra-policy process is running${where}, delete the lock file.`;
   const c = seen?.content;
-  if (!seen || !verdict) return new BackendError(423, `${path}: the store is locked by another process; ${waited}. ${deleteIt('')}`);
+  if (!seen || !verdict)
+    return new BackendError(423, `${path}: the store is locked by another process; ${waited}. ${deleteIt('')}`);
   if (!c || verdict.kind === 'unreadable') {
-    return new BackendError(423, `${path}: the store is locked by a lock file that is not readable as a lock (${preview(seen.raw)}); ${waited}. `
-      + `It is removed once it has stayed unchanged for ${duration(limits.unreadableStaleMs)}. ${deleteIt('')}`);
+    return new BackendError(
+      423,
+      `${path}: the store is locked by a lock file that is not readable as a lock (${preview(seen.raw)}); ${waited}. ` +
+        `It is removed once it has stayed unchanged for ${duration(limits.unreadableStaleMs)}. ${deleteIt('')}`,
+    );
   }
   const who = `process ${c.pid} on ${c.host} since ${c.acquired_at}`;
   if (verdict.kind === 'foreign') {
     const seenFor = duration(observedFor(path, seen.raw));
-    return new BackendError(423, `${path}: the store is locked by ${who} (by that process's clock); ${verdict.why}, so whether that process still runs cannot be checked from here; ${waited}. `
-      + `The lock is broken once this process has seen it unchanged for ${duration(limits.foreignStaleMs)} (${FOREIGN_STALE_ENV}; seen so far: ${seenFor}). ${deleteIt(` on ${c.host}`)}`);
+    return new BackendError(
+      423,
+      `${path}: the store is locked by ${who} (by that process's clock); ${verdict.why}, so whether that process still runs cannot be checked from here; ${waited}. ` +
+        `The lock is broken once this process has seen it unchanged for ${duration(limits.foreignStaleMs)} (${FOREIGN_STALE_ENV}; seen so far: ${seenFor}). ${deleteIt(` on ${c.host}`)}`,
+    );
   }
   if (verdict.kind === 'dead') {
     // Only when another waiter kept breaking it at the same moment, until the time was up.
-    return new BackendError(423, `${path}: the store is locked by ${who}, which is gone (${verdict.why}) but its lock could not be removed in time; ${waited}. Try again. ${deleteIt('')}`);
+    return new BackendError(
+      423,
+      `${path}: the store is locked by ${who}, which is gone (${verdict.why}) but its lock could not be removed in time; ${waited}. Try again. ${deleteIt('')}`,
+    );
   }
-  return new BackendError(423, `${path}: the store is locked by ${who}, which is still running; ${waited}. Let it finish, or stop it: its lock is released when it ends. ${deleteIt('')}`);
+  return new BackendError(
+    423,
+    `${path}: the store is locked by ${who}, which is still running; ${waited}. Let it finish, or stop it: its lock is released when it ends. ${deleteIt('')}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -23,7 +23,10 @@ function readTrimmed(file: string): string | undefined {
 export function startTimeFromProcStat(stat: string): string | undefined {
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
-  const fields = stat.slice(close + 1).trim().split(/\s+/);
+  const fields = stat
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const value = fields[22 - 3];
   return value !== undefined && /^\d+$/.test(value) ? value : undefined;
 }
@@ -99,14 +102,15 @@ let ownStartTime: { value: string | undefined } | undefined;
 
 /** This process, read once (none of it changes while the process runs). */
 export function ownIdentity(): ProcessIdentity {
-  machineWide ??= process.platform === 'linux' || process.platform === 'android'
-    ? {
-      platform: process.platform,
-      machine_id: readTrimmed('/etc/machine-id') ?? readTrimmed('/var/lib/dbus/machine-id'),
-      boot_id: readTrimmed('/proc/sys/kernel/random/boot_id'),
-      pid_ns: readPidNamespace(),
-    }
-    : { platform: process.platform };
+  machineWide ??=
+    process.platform === 'linux' || process.platform === 'android'
+      ? {
+          platform: process.platform,
+          machine_id: readTrimmed('/etc/machine-id') ?? readTrimmed('/var/lib/dbus/machine-id'),
+          boot_id: readTrimmed('/proc/sys/kernel/random/boot_id'),
+          pid_ns: readPidNamespace(),
+        }
+      : { platform: process.platform };
   ownStartTime ??= { value: processStartTime(process.pid) };
   const identity: ProcessIdentity = { ...machineWide };
   if (ownStartTime.value !== undefined) identity.start_time = ownStartTime.value;

@@ -3,7 +3,6 @@
 import { compareCodePoints, escapeString } from '../../policy/canonicalJson';
 import { pyFloatRepr } from '../../policy/pythonValues';
 
-
 function number(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return 'Infinity';
@@ -26,7 +25,9 @@ function dump(value: unknown, indent: string, step: string): string {
     return `[\n${value.map((v) => inner + dump(v, inner, step)).join(',\n')}\n${indent}]`;
   }
   const obj = value as { [key: string]: unknown };
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort(compareCodePoints);
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort(compareCodePoints);
   if (keys.length === 0) return '{}';
   return `{\n${keys.map((k) => `${inner}${escapeString(k)}: ${dump(obj[k], inner, step)}`).join(',\n')}\n${indent}}`;
 }

@@ -74,7 +74,10 @@ class Bucket {
   /** The next bucket whose prefix has the same hash. */
   next?: Bucket;
   // Most prefixes hold one pattern: an array of exactly one, not one with room to grow.
-  constructor(readonly prefix: string, public outers: Outer[]) {}
+  constructor(
+    readonly prefix: string,
+    public outers: Outer[],
+  ) {}
 }
 
 /** How the index files a pattern: the outer and the length of its literal prefix. */
@@ -98,10 +101,14 @@ function describe(entry: RuleEntry): [Outer, number] {
  */
 function weighs(o: Outer, inner: string, tail: string, len: number): boolean {
   switch (o.kind) {
-    case EXACT: return len === inner.length;
-    case ANY: return true;
-    case SUFFIX: return tail.endsWith(o.key);
-    default: return inner.indexOf(o.key, len) >= 0;
+    case EXACT:
+      return len === inner.length;
+    case ANY:
+      return true;
+    case SUFFIX:
+      return tail.endsWith(o.key);
+    default:
+      return inner.indexOf(o.key, len) >= 0;
   }
 }
 
@@ -189,7 +196,8 @@ export class CoverIndex {
   static candidateTest(outer: string): (inner: string) => boolean {
     const [o, prefixLength] = describe({ text: outer } as RuleEntry);
     const prefix = outer.slice(0, prefixLength);
-    return (inner) => inner.startsWith(prefix) && (o.kind !== EXACT || inner === outer) && weighs(o, inner, tailOf(inner), prefixLength);
+    return (inner) =>
+      inner.startsWith(prefix) && (o.kind !== EXACT || inner === outer) && weighs(o, inner, tailOf(inner), prefixLength);
   }
 
   /** Candidates of the current question (reused: a question allocates nothing it keeps). */
@@ -227,7 +235,8 @@ export class CoverIndex {
     if (keyed.middle.size) {
       const lengths = keyed.middleLengths;
       for (let q = len; q < inner.length; q++) {
-        for (let k = 1; k <= KEY_LENGTH && q + k <= inner.length; k++) if (lengths[k]) this.take(keyed.middle.get(inner.substr(q, k)), stamp);
+        for (let k = 1; k <= KEY_LENGTH && q + k <= inner.length; k++)
+          if (lengths[k]) this.take(keyed.middle.get(inner.substr(q, k)), stamp);
       }
     }
   }
@@ -237,7 +246,13 @@ export class CoverIndex {
    * shortest prefix, the first in the list there; undefined when none does, or when more than `limit`
    * candidates had to be weighed to know. With `all`: every covering outer, pushed onto it.
    */
-  private ask(inner: string, accept: ((outer: RuleEntry) => boolean) | undefined, limit: number, all: RuleEntry[] | undefined, weighed?: RuleEntry[]): RuleEntry | undefined {
+  private ask(
+    inner: string,
+    accept: ((outer: RuleEntry) => boolean) | undefined,
+    limit: number,
+    all: RuleEntry[] | undefined,
+    weighed?: RuleEntry[],
+  ): RuleEntry | undefined {
     const stamp = ++this.question;
     const first = inner.indexOf('*');
     const prefix = first < 0 ? inner : inner.slice(0, first);
@@ -293,9 +308,13 @@ export class CoverIndex {
 /** Cheap necessary conditions before the exact comparison (`tail`: what follows the inner's last `*`). */
 function quickCheck(o: Outer, inner: string, tail: string, len: number): boolean {
   switch (o.kind) {
-    case EXACT: return inner === o.literal;
-    case SUFFIX: return tail.endsWith(o.literal);
-    case MIDDLE: return inner.includes(o.literal, len);
-    default: return true;
+    case EXACT:
+      return inner === o.literal;
+    case SUFFIX:
+      return tail.endsWith(o.literal);
+    case MIDDLE:
+      return inner.includes(o.literal, len);
+    default:
+      return true;
   }
 }

@@ -9,5 +9,11 @@ import { packIdentityLint } from './packIdentity';
 import { runtimeCoverageLint } from './runtimeCoverage';
 
 export function lint(a: Analysis, findings: PolicyFindings): Diagnostic[] {
-  return [...findings.shadows.diagnostics(a.doc), ...inheritanceLint(a), ...packIdentityLint(a), ...findings.yaml11.diagnostics(a.doc), ...runtimeCoverageLint(a)];
+  return [
+    ...findings.shadows.diagnostics(a.doc),
+    ...inheritanceLint(a),
+    ...packIdentityLint(a),
+    ...findings.yaml11.diagnostics(a.doc),
+    ...runtimeCoverageLint(a),
+  ];
 }

@@ -13,7 +13,8 @@ export function inheritanceLint(a: Analysis): Diagnostic[] {
   const meta = isMapping(value) && isMapping(value.metadata) ? value.metadata : {};
   const selfId = typeof meta.id === 'string' ? meta.id : a.packFolder;
   const entries: { id: string; node: Node; path: (string | number)[] }[] = [];
-  if (isScalar(found.node) && typeof found.node.value === 'string') entries.push({ id: found.node.value, node: found.node, path: ['metadata', 'inherits'] });
+  if (isScalar(found.node) && typeof found.node.value === 'string')
+    entries.push({ id: found.node.value, node: found.node, path: ['metadata', 'inherits'] });
   else if (isSeq(found.node)) {
     found.node.items.forEach((item, i) => {
       const n = item as Node;
@@ -25,19 +26,44 @@ export function inheritanceLint(a: Analysis): Diagnostic[] {
   for (const e of entries) {
     const range = a.doc.nodeRange(e.node)!;
     if (e.id === selfId) {
-      out.push(makeDiagnostic(range, DiagnosticSeverity.Error, 'inheritance-cycle', `\`${e.id}\` inherits from itself.`, { path: e.path }));
+      out.push(
+        makeDiagnostic(range, DiagnosticSeverity.Error, 'inheritance-cycle', `\`${e.id}\` inherits from itself.`, {
+          path: e.path,
+        }),
+      );
       continue;
     }
     if (catalog.policyRoots.length && !catalog.get(e.id)) {
       const roots = catalog.policyRoots.join(', ');
-      out.push(makeDiagnostic(range, DiagnosticSeverity.Warning, 'unknown-inherits',
-        `No pack \`${e.id}\` under the policy root (${roots}); CAVRA cannot load this parent. Known packs: ${known.filter((p) => p.id !== selfId).map((p) => p.id).slice(0, 8).join(', ') || 'none'}.`, { path: e.path }));
+      out.push(
+        makeDiagnostic(
+          range,
+          DiagnosticSeverity.Warning,
+          'unknown-inherits',
+          `No pack \`${e.id}\` under the policy root (${roots}); CAVRA cannot load this parent. Known packs: ${
+            known
+              .filter((p) => p.id !== selfId)
+              .map((p) => p.id)
+              .slice(0, 8)
+              .join(', ') || 'none'
+          }.`,
+          { path: e.path },
+        ),
+      );
       continue;
     }
     if (selfId) {
       const cycle = findCycle(e.id, selfId, (id) => catalog.get(id)?.inherits ?? []);
       if (cycle) {
-        out.push(makeDiagnostic(range, DiagnosticSeverity.Error, 'inheritance-cycle', `Inheritance cycle: ${[selfId, ...cycle].join(' → ')}.`, { path: e.path }));
+        out.push(
+          makeDiagnostic(
+            range,
+            DiagnosticSeverity.Error,
+            'inheritance-cycle',
+            `Inheritance cycle: ${[selfId, ...cycle].join(' → ')}.`,
+            { path: e.path },
+          ),
+        );
       }
     }
   }
@@ -59,4 +85,3 @@ export function findCycle(start: string, target: string, parents: (id: string) =
   };
   return walk(start, []);
 }
-

@@ -23,8 +23,15 @@ export function runtimeCoverageLint(a: Analysis): Diagnostic[] {
         continue;
       }
       if (schema?.['x-cavra-enforced'] === false) {
-        out.push(makeDiagnostic(a.doc.nodeRange(p.key as Node)!, DiagnosticSeverity.Information, 'not-enforced',
-          `\`${childPath.join('.')}\` is declarative: CAVRA's runtime evaluator does not read it, so it blocks or allows nothing by itself.`, { path: childPath }));
+        out.push(
+          makeDiagnostic(
+            a.doc.nodeRange(p.key as Node)!,
+            DiagnosticSeverity.Information,
+            'not-enforced',
+            `\`${childPath.join('.')}\` is declarative: CAVRA's runtime evaluator does not read it, so it blocks or allows nothing by itself.`,
+            { path: childPath },
+          ),
+        );
         continue;
       }
       if (schema?.['x-cavra-enforced'] === true) walk(p.value as Node, childPath);
@@ -40,7 +47,11 @@ function modeNote(a: Analysis, pair: Pair): Diagnostic | undefined {
   const mode = value.value;
   const policyModes = schemaAt(['metadata', 'mode'])?.enum ?? [];
   if (mode === 'enforce' || !policyModes.includes(mode)) return undefined;
-  return makeDiagnostic(a.doc.nodeRange(value)!, DiagnosticSeverity.Information, 'not-enforced',
+  return makeDiagnostic(
+    a.doc.nodeRange(value)!,
+    DiagnosticSeverity.Information,
+    'not-enforced',
     `\`metadata.mode: ${mode}\` is recorded with the pack, but CAVRA's runtime evaluator does not read it: this pack's rules are applied as in \`enforce\` unless the evaluator itself runs with \`--policy-mode\` (for example \`cavra evaluate --policy-mode ${mode === 'strict_regulated' ? 'strict' : mode}\`).`,
-    { path: ['metadata', 'mode'] });
+    { path: ['metadata', 'mode'] },
+  );
 }

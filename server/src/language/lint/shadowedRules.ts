@@ -14,15 +14,27 @@ const EVERYTHING: Record<string, string> = {
   'filesystem.require_approval_write': 'puts every file write behind approval',
   'commands.block': 'blocks every command',
   'commands.allow': 'allows every command that is not blocked, so nothing ever needs approval',
-  'commands.require_approval': 'lists every command (this list is not read by CAVRA\'s runtime)',
+  'commands.require_approval': "lists every command (this list is not read by CAVRA's runtime)",
 };
 const PATTERN_LISTS = Object.keys(EVERYTHING);
 
 /** A stronger list checked first makes the weaker entry unreachable. */
 const CROSS_CHECKS: { strong: string; weak: string; why: string }[] = [
-  { strong: 'commands.block', weak: 'commands.allow', why: 'CAVRA checks `commands.block` first, so this command is blocked, never allowed' },
-  { strong: 'filesystem.block_write', weak: 'filesystem.require_approval_write', why: 'CAVRA checks `filesystem.block_write` first, so this write is blocked and never reaches approval' },
-  { strong: 'commands.block', weak: 'commands.require_approval', why: 'CAVRA blocks this command before any approval could apply' },
+  {
+    strong: 'commands.block',
+    weak: 'commands.allow',
+    why: 'CAVRA checks `commands.block` first, so this command is blocked, never allowed',
+  },
+  {
+    strong: 'filesystem.block_write',
+    weak: 'filesystem.require_approval_write',
+    why: 'CAVRA checks `filesystem.block_write` first, so this write is blocked and never reaches approval',
+  },
+  {
+    strong: 'commands.block',
+    weak: 'commands.require_approval',
+    why: 'CAVRA blocks this command before any approval could apply',
+  },
 ];
 
 const MCP_ALLOWED = 'mcp.allowed_servers';
@@ -72,7 +84,10 @@ export class ShadowedRules {
   }
 
   private findEverything(key: string): void {
-    this.everything.set(key, (this.list(key)?.entries ?? []).filter((e) => e.text?.charCodeAt(0) === 0x2a && matchesEverything(e.text)));
+    this.everything.set(
+      key,
+      (this.list(key)?.entries ?? []).filter((e) => e.text?.charCodeAt(0) === 0x2a && matchesEverything(e.text)),
+    );
   }
 
   private judgeUnreachable(check: number, e: RuleEntry): void {
@@ -83,7 +98,9 @@ export class ShadowedRules {
 
   private judgeRedundant(key: string, e: RuleEntry): void {
     const text = e.text!;
-    const by = judged(e) ? this.index(key)?.find(text, (o) => o.text !== text && (o.index < e.index || !globCovers(text, o.text!))) : undefined;
+    const by = judged(e)
+      ? this.index(key)?.find(text, (o) => o.text !== text && (o.index < e.index || !globCovers(text, o.text!)))
+      : undefined;
     if (by) this.redundant.get(key)!.set(e, by);
     else this.redundant.get(key)!.delete(e);
   }
@@ -110,8 +127,11 @@ export class ShadowedRules {
       for (const e of change.added) index.add(e);
     }
     // Entries whose judgement can change: those for which a removed or added pattern is a candidate.
-    const changed = [...change.removed, ...change.added].filter((e) => e.text !== undefined).map((e) => CoverIndex.candidateTest(e.text!));
-    const affected = (entries: RuleEntry[]) => (changed.length ? entries.filter((e) => judged(e) && changed.some((isCandidate) => isCandidate(e.text!))) : []);
+    const changed = [...change.removed, ...change.added]
+      .filter((e) => e.text !== undefined)
+      .map((e) => CoverIndex.candidateTest(e.text!));
+    const affected = (entries: RuleEntry[]) =>
+      changed.length ? entries.filter((e) => judged(e) && changed.some((isCandidate) => isCandidate(e.text!))) : [];
     CROSS_CHECKS.forEach((c, i) => {
       if (c.weak === key) {
         for (const e of change.removed) this.unreachable[i].delete(e);
@@ -131,25 +151,49 @@ export class ShadowedRules {
   diagnostics(doc: PolicyDocument): Diagnostic[] {
     const out: Diagnostic[] = [];
     const line = (e: RuleEntry) => doc.positionAt(e.node.range![0]).line + 1;
-    const report = (e: RuleEntry, severity: DiagnosticSeverity, code: 'unreachable-rule' | 'redundant-rule' | 'matches-everything', message: string) =>
-      out.push(makeDiagnostic(doc.nodeRange(e.node)!, severity, code, message, { path: [...e.list, e.index] }));
+    const report = (
+      e: RuleEntry,
+      severity: DiagnosticSeverity,
+      code: 'unreachable-rule' | 'redundant-rule' | 'matches-everything',
+      message: string,
+    ) => out.push(makeDiagnostic(doc.nodeRange(e.node)!, severity, code, message, { path: [...e.list, e.index] }));
     for (const key of PATTERN_LISTS) {
       for (const e of this.everything.get(key)!) {
-        report(e, DiagnosticSeverity.Warning, 'matches-everything', `${JSON.stringify(e.text)} matches every target: \`${key}\` ${EVERYTHING[key]}.`);
+        report(
+          e,
+          DiagnosticSeverity.Warning,
+          'matches-everything',
+          `${JSON.stringify(e.text)} matches every target: \`${key}\` ${EVERYTHING[key]}.`,
+        );
       }
     }
     CROSS_CHECKS.forEach((c, i) => {
       for (const [e, by] of inListOrder(this.unreachable[i])) {
-        report(e, DiagnosticSeverity.Warning, 'unreachable-rule', `Never fires: ${JSON.stringify(by.text)} in \`${c.strong}\` (line ${line(by)}) already matches every target of ${JSON.stringify(e.text)}. ${c.why}.`);
+        report(
+          e,
+          DiagnosticSeverity.Warning,
+          'unreachable-rule',
+          `Never fires: ${JSON.stringify(by.text)} in \`${c.strong}\` (line ${line(by)}) already matches every target of ${JSON.stringify(e.text)}. ${c.why}.`,
+        );
       }
     });
     for (const [e, by] of inListOrder(this.mcp)) {
-      report(e, DiagnosticSeverity.Warning, 'unreachable-rule', `Never fires: ${JSON.stringify(e.text)} is also in \`mcp.blocked_servers\` (line ${line(by)}), and a blocked server is blocked even when allowed.`);
+      report(
+        e,
+        DiagnosticSeverity.Warning,
+        'unreachable-rule',
+        `Never fires: ${JSON.stringify(e.text)} is also in \`mcp.blocked_servers\` (line ${line(by)}), and a blocked server is blocked even when allowed.`,
+      );
     }
     // Inside one list, an entry covered by another entry adds nothing: same effect, same rule id.
     for (const key of PATTERN_LISTS) {
       for (const [e, by] of inListOrder(this.redundant.get(key)!)) {
-        report(e, DiagnosticSeverity.Hint, 'redundant-rule', `Redundant: ${JSON.stringify(by.text)} (line ${line(by)}) in the same list already matches every target of ${JSON.stringify(e.text)}.`);
+        report(
+          e,
+          DiagnosticSeverity.Hint,
+          'redundant-rule',
+          `Redundant: ${JSON.stringify(by.text)} (line ${line(by)}) in the same list already matches every target of ${JSON.stringify(e.text)}.`,
+        );
       }
     }
     return out;

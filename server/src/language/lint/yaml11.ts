@@ -39,12 +39,18 @@ function py11(s: string): Reading {
 
 function words(r: Reading): string {
   switch (r.kind) {
-    case 'null': return 'null (no value)';
-    case 'bool': return `the boolean ${r.text}`;
-    case 'int': return `the integer ${r.text}`;
-    case 'float': return `the number ${r.text}`;
-    case 'date': return `the date ${r.text}`;
-    default: return `the string ${JSON.stringify(r.text)}`;
+    case 'null':
+      return 'null (no value)';
+    case 'bool':
+      return `the boolean ${r.text}`;
+    case 'int':
+      return `the integer ${r.text}`;
+    case 'float':
+      return `the number ${r.text}`;
+    case 'date':
+      return `the date ${r.text}`;
+    default:
+      return `the string ${JSON.stringify(r.text)}`;
   }
 }
 
@@ -62,11 +68,13 @@ function canonical(r: Reading): string | undefined {
 function adviceFor(src: string, cavra: Reading, schemaType: string | undefined): [string, string[]] {
   const quoted = JSON.stringify(src);
   const plain = canonical(cavra);
-  const wanted = schemaType === 'boolean' ? 'bool' : schemaType === 'integer' ? 'int' : schemaType === 'number' ? 'float' : undefined;
+  const wanted =
+    schemaType === 'boolean' ? 'bool' : schemaType === 'integer' ? 'int' : schemaType === 'number' ? 'float' : undefined;
   if (plain !== undefined && wanted !== undefined && (wanted === cavra.kind || (wanted === 'float' && cavra.kind === 'int'))) {
     return [`Write \`${plain}\` so every tool reads what CAVRA reads.`, [plain]];
   }
-  if (plain !== undefined && schemaType !== 'string') return [`Quote it if you mean the text, or write \`${plain}\` for the value CAVRA sees.`, [quoted, plain]];
+  if (plain !== undefined && schemaType !== 'string')
+    return [`Quote it if you mean the text, or write \`${plain}\` for the value CAVRA sees.`, [quoted, plain]];
   return ['Quote it if you mean the text.', [quoted]];
 }
 
@@ -86,16 +94,31 @@ function judge(doc: PolicyDocument, node: Scalar, key: unknown, path: readonly u
   const other = core12(src);
   if (cavra.kind !== other.kind || cavra.text !== other.text) {
     // A key is a name: the only sensible fix is quoting it.
-    const [advice, replacements] = key === 'key' ? ['Quote it to keep the name.', [JSON.stringify(src)]] : adviceFor(src, cavra, schemaAt(doc.at(node.range[0]).path)?.type);
-    return { message: `CAVRA (YAML 1.1) reads \`${src}\` as ${words(cavra)}; YAML 1.2 tools read it as ${words(other)}. ${advice}`, data: { path: [], replacements } };
+    const [advice, replacements] =
+      key === 'key'
+        ? ['Quote it to keep the name.', [JSON.stringify(src)]]
+        : adviceFor(src, cavra, schemaAt(doc.at(node.range[0]).path)?.type);
+    return {
+      message: `CAVRA (YAML 1.1) reads \`${src}\` as ${words(cavra)}; YAML 1.2 tools read it as ${words(other)}. ${advice}`,
+      data: { path: [], replacements },
+    };
   }
   // Both versions agree, but CAVRA's draft turns metadata fields into text with Python's str().
   const parentPair = path[path.length - 1];
   const grand = path[path.length - 3];
-  if (key === 'value' && isPairWithKey(parentPair) && METADATA_STRINGS.has(pairKey(parentPair)) && isMetadata(grand) && cavra.kind !== 'string') {
+  if (
+    key === 'value' &&
+    isPairWithKey(parentPair) &&
+    METADATA_STRINGS.has(pairKey(parentPair)) &&
+    isMetadata(grand) &&
+    cavra.kind !== 'string'
+  ) {
     const seen = pyStr(resolvePlainPy(src) as PyValue);
     if (seen !== src) {
-      return { message: `CAVRA reads \`${src}\` as ${words(cavra)}, so the published \`${pairKey(parentPair)}\` becomes ${JSON.stringify(seen)}. Quote it to keep ${JSON.stringify(src)}.`, data: { path: [] as YamlPath, replacements: [JSON.stringify(src)] } };
+      return {
+        message: `CAVRA reads \`${src}\` as ${words(cavra)}, so the published \`${pairKey(parentPair)}\` becomes ${JSON.stringify(seen)}. Quote it to keep ${JSON.stringify(src)}.`,
+        data: { path: [] as YamlPath, replacements: [JSON.stringify(src)] },
+      };
     }
   }
   return undefined;
@@ -124,13 +147,16 @@ export class Yaml11Findings {
   }
 
   diagnostics(doc: PolicyDocument): Diagnostic[] {
-    return [...this.found].sort((a, b) => a[0].range![0] - b[0].range![0])
-      .map(([node, f]) => makeDiagnostic(doc.nodeRange(node)!, DiagnosticSeverity.Warning, 'yaml11-difference', f.message, f.data));
+    return [...this.found]
+      .sort((a, b) => a[0].range![0] - b[0].range![0])
+      .map(([node, f]) =>
+        makeDiagnostic(doc.nodeRange(node)!, DiagnosticSeverity.Warning, 'yaml11-difference', f.message, f.data),
+      );
   }
 }
 
 function isPairWithKey(n: unknown): n is { key: Scalar } {
-  return !!n && typeof n === 'object' && 'key' in n && isScalar((n).key);
+  return !!n && typeof n === 'object' && 'key' in n && isScalar(n.key);
 }
 function pairKey(n: { key: Scalar }): string {
   return String(n.key.value);

@@ -249,7 +249,17 @@ export class BlockReader {
   private keyColon(start: number, lineEnd: number): number {
     const t = this.text;
     const first = t.charCodeAt(start);
-    if (first >= 128 || !KEY_CHAR[first] || first === SPACE || first === DASH || first === 0x2e || first === 0x2f || first === 0x28 || first === 0x29) return -1;
+    if (
+      first >= 128 ||
+      !KEY_CHAR[first] ||
+      first === SPACE ||
+      first === DASH ||
+      first === 0x2e ||
+      first === 0x2f ||
+      first === 0x28 ||
+      first === 0x29
+    )
+      return -1;
     for (let q = start + 1; q < lineEnd && q - start <= MAX_KEY; q++) {
       const ch = t.charCodeAt(q);
       if (ch === COLON) {
@@ -391,7 +401,14 @@ export class BlockReader {
   }
 }
 
-function scalarNode(value: PyValue, start: number, valueEnd: number, nodeEnd: number, type: YamlScalar.Type, source: string): YamlScalar {
+function scalarNode(
+  value: PyValue,
+  start: number,
+  valueEnd: number,
+  nodeEnd: number,
+  type: YamlScalar.Type,
+  source: string,
+): YamlScalar {
   const s = new Scalar(value);
   s.range = [start, valueEnd, nodeEnd];
   s.source = source;

@@ -33,7 +33,6 @@ export interface EditedDocument {
   edit?: ListEdit;
 }
 
-
 const SPACE = 0x20;
 const HASH = 0x23;
 const DASH = 0x2d;
@@ -49,8 +48,15 @@ export function isEditable(doc: PolicyDocument): boolean {
   if (ok === undefined && doc.plainBlocks) ok = !superseded.has(doc);
   if (ok === undefined) {
     const y = doc.yaml;
-    ok = !superseded.has(doc) && !y.doc.errors.length && !y.doc.warnings.length && !y.extraDocuments.length && y.loadError === undefined
-      && y.value !== undefined && isMap(doc.root) && !doc.root.flow;
+    ok =
+      !superseded.has(doc) &&
+      !y.doc.errors.length &&
+      !y.doc.warnings.length &&
+      !y.extraDocuments.length &&
+      y.loadError === undefined &&
+      y.value !== undefined &&
+      isMap(doc.root) &&
+      !doc.root.flow;
     if (ok) {
       // Anchors, aliases and merge keys make one node stand for several values, and a key that is a
       // collection is no name: not edited in place.
@@ -156,7 +162,14 @@ function valueAt(value: PyValue | undefined, path: YamlPath): PyValue | undefine
  * Moves every offset after the edit: a node starting at or after `from` moves whole; one starting
  * before it moves only the ends past `from` (an end at `from` closes it before the edit).
  */
-function shift(node: Node | null | undefined, from: number, delta: number, skip: YAMLSeq, skipFrom: number, skipTo: number): void {
+function shift(
+  node: Node | null | undefined,
+  from: number,
+  delta: number,
+  skip: YAMLSeq,
+  skipFrom: number,
+  skipTo: number,
+): void {
   const r = node?.range;
   if (!r || r[2] < from) return;
   if (r[0] >= from) {
@@ -271,21 +284,35 @@ function listWindow(prev: PolicyDocument, change: LineChange): ListWindow | unde
   if (at > 0) {
     const prevItem = items[at - 1];
     const r = prevItem.range!;
-    if (!isScalar(prevItem) || before < 0 || prev.positionAt(r[0]).line !== before || r[2] > from || (r[0] === r[1] && r[2] !== r[1])) return undefined;
+    if (
+      !isScalar(prevItem) ||
+      before < 0 ||
+      prev.positionAt(r[0]).line !== before ||
+      r[2] > from ||
+      (r[0] === r[1] && r[2] !== r[1])
+    )
+      return undefined;
   }
   if (tail && linesBetween(before + 1, firstLine, 'comment')) return undefined;
   return { place, at, removed, indent, tail, before, next, firstLine, afterLine };
 }
 
 /** The new lines of the region as list entries, read by the block reader with their neighbours for context. */
-function readEntries(prev: PolicyDocument, text: string, change: LineChange, w: ListWindow): { nodes: Node[]; values: PyValue[] } | undefined {
+function readEntries(
+  prev: PolicyDocument,
+  text: string,
+  change: LineChange,
+  w: ListWindow,
+): { nodes: Node[]; values: PyValue[] } | undefined {
   const starts = prev.lineStartOffsets();
   const windowFirst = w.before >= 0 ? w.before : w.firstLine;
   const windowStart = w.before >= 0 ? starts[w.before] : change.from;
   const windowEnd = w.next < starts.length && w.next + 1 < starts.length ? starts[w.next + 1] + change.delta : text.length;
   const windowStarts = [windowStart];
-  for (let nl = text.indexOf('\n', windowStart); nl >= 0 && nl + 1 < windowEnd; nl = text.indexOf('\n', nl + 1)) windowStarts.push(nl + 1);
-  if (windowEnd === text.length && text.endsWith('\n') && windowStarts[windowStarts.length - 1] !== text.length) windowStarts.push(text.length);
+  for (let nl = text.indexOf('\n', windowStart); nl >= 0 && nl + 1 < windowEnd; nl = text.indexOf('\n', nl + 1))
+    windowStarts.push(nl + 1);
+  if (windowEnd === text.length && text.endsWith('\n') && windowStarts[windowStarts.length - 1] !== text.length)
+    windowStarts.push(text.length);
   const lines = lineTable(windowEnd < text.length ? text.slice(0, windowEnd - 1) : text, windowStarts);
   const reader = new BlockReader(lines);
   const nodes: Node[] = [];
@@ -335,7 +362,9 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
     let last: Node = items[items.length - 1];
     for (let k = chain.length - 1; k >= 0; k--) {
       const c = chain[k];
-      const isLast = k === chain.length - 1 || (isMap(c) ? c.items[c.items.length - 1]?.value === chain[k + 1] : c.items[c.items.length - 1] === chain[k + 1]);
+      const isLast =
+        k === chain.length - 1 ||
+        (isMap(c) ? c.items[c.items.length - 1]?.value === chain[k + 1] : c.items[c.items.length - 1] === chain[k + 1]);
       if (!isLast) break;
       const [oldEnd, oldCommentEnd] = oldEnds[k];
       c.range![1] = last.range![2];

@@ -23,7 +23,8 @@ function difference(a: string, b: string): [number, number] {
   while (p < min && a.charCodeAt(p) === b.charCodeAt(p)) p++;
   let s = 0;
   const room = min - p;
-  for (const step of [4096, 256, 16]) while (s + step <= room && a.substr(a.length - s - step, step) === b.substr(b.length - s - step, step)) s += step;
+  for (const step of [4096, 256, 16])
+    while (s + step <= room && a.substr(a.length - s - step, step) === b.substr(b.length - s - step, step)) s += step;
   while (s < room && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
   return alignToLines(a, b, p, s);
 }
@@ -36,11 +37,12 @@ function difference(a: string, b: string): [number, number] {
 function alignToLines(a: string, b: string, p: number, s: number): [number, number] {
   const inserted = b.length - s - p;
   const deleted = a.length - s - p;
-  if ((inserted > 0) === (deleted > 0)) return [p, s];
+  if (inserted > 0 === deleted > 0) return [p, s];
   const longer = inserted > 0 ? b : a;
   const k = inserted > 0 ? inserted : deleted;
   for (let x = p, steps = 0; x >= 0 && steps < 1000; x--, steps++) {
-    if ((x === 0 || a.charCodeAt(x - 1) === NEWLINE) && longer.charCodeAt(x + k - 1) === NEWLINE) return [x, a.length - x - deleted];
+    if ((x === 0 || a.charCodeAt(x - 1) === NEWLINE) && longer.charCodeAt(x + k - 1) === NEWLINE)
+      return [x, a.length - x - deleted];
     // Sliding one character left changes nothing while the character before is the last one moved.
     if (x === 0 || a.charCodeAt(x - 1) !== longer.charCodeAt(x + k - 1)) break;
   }

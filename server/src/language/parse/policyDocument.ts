@@ -30,7 +30,12 @@ export class PolicyDocument {
   readonly plainBlocks: boolean;
 
   /** `read` is the text already read (an incremental edit); otherwise the block reader, else `yaml`, reads it. */
-  constructor(readonly uri: string, readonly version: number, readonly text: string, read?: BlockYaml) {
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly text: string,
+    read?: BlockYaml,
+  ) {
     // The line-by-line reader knows \n and \r\n only; a lone \r (old Mac endings) takes the full parser.
     const block = read ?? (/\r(?!\n)/.test(text) ? undefined : readBlockYaml(text));
     this.yaml = block?.yaml ?? parsePolicyYaml(text);
@@ -207,5 +212,8 @@ function seqIndexAt(seq: YAMLSeq, offset: number): number {
 }
 
 export function pathToString(path: YamlPath): string {
-  return path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((s) => (typeof s === 'number' ? `[${s}]` : s))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }

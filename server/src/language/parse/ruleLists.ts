@@ -77,7 +77,14 @@ export function ruleList(doc: PolicyDocument, key: string): RuleList | undefined
  * Hands the lists of `from` to `to`, an edit of it in which `seq` had `removed` items replaced from
  * `at` on by the nodes now there (`added` of them). Answers the change when `seq` is a rule list.
  */
-export function carryRuleLists(from: PolicyDocument, to: PolicyDocument, seq: YAMLSeq | undefined, at: number, removed: number, added: number): RuleListChange | undefined {
+export function carryRuleLists(
+  from: PolicyDocument,
+  to: PolicyDocument,
+  seq: YAMLSeq | undefined,
+  at: number,
+  removed: number,
+  added: number,
+): RuleListChange | undefined {
   const lists = ruleLists(from);
   cache.set(to, lists);
   const list = seq && lists.find((l) => l.seq === seq);

@@ -58,11 +58,25 @@ export function runBounded<T>(file: string, job: BoundedJob, limits: BoundedLimi
       fn();
       void worker.terminate();
     };
-    const timer = setTimeout(() => finish(() => reject(new BoundExceeded(`${job.name} did not finish within ${limits.waitMs / 1000} s (the worker was stopped)`))), limits.waitMs);
-    worker.on('message', (m: { ok: boolean; value?: T; message?: string }) => finish(() => (m.ok ? resolve(m.value as T) : reject(new Error(m.message)))));
-    worker.on('error', (e: Error & { code?: string }) => finish(() => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? new BoundExceeded(`${job.name} needed more than the ${limits.heapMb} MB heap cap`)
-      : e)));
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(new BoundExceeded(`${job.name} did not finish within ${limits.waitMs / 1000} s (the worker was stopped)`)),
+        ),
+      limits.waitMs,
+    );
+    worker.on('message', (m: { ok: boolean; value?: T; message?: string }) =>
+      finish(() => (m.ok ? resolve(m.value as T) : reject(new Error(m.message)))),
+    );
+    worker.on('error', (e: Error & { code?: string }) =>
+      finish(() =>
+        reject(
+          e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new BoundExceeded(`${job.name} needed more than the ${limits.heapMb} MB heap cap`)
+            : e,
+        ),
+      ),
+    );
     worker.on('exit', (code) => finish(() => reject(new Error(`${job.name}: the worker exited with ${code} before answering`))));
   });
 }

@@ -31,7 +31,10 @@ const FIGURES = join(repoRoot, 'out', 'reliability', 'figures.json');
 export class Figures {
   private rows: FigureRow[] = [];
 
-  constructor(private readonly title: string, private readonly file: string) {}
+  constructor(
+    private readonly title: string,
+    private readonly file: string,
+  ) {}
 
   add(row: FigureRow): void {
     this.rows.push(row);
@@ -40,8 +43,16 @@ export class Figures {
   /** For an afterEach hook: a failed test becomes a row, so the report never shows only the successes. */
   failed(test: Mocha.Test | undefined): void {
     if (test?.state !== 'failed') return;
-    const first = String(test.err?.message ?? 'failed').split('\n').find((l) => l.trim()) ?? 'failed';
-    this.add({ what: test.title.replace(/\|/g, '\\|'), count: 1, unit: 'test', outcome: `**FAILED**: ${first.replace(/\|/g, '\\|').slice(0, 240)}` });
+    const first =
+      String(test.err?.message ?? 'failed')
+        .split('\n')
+        .find((l) => l.trim()) ?? 'failed';
+    this.add({
+      what: test.title.replace(/\|/g, '\\|'),
+      count: 1,
+      unit: 'test',
+      outcome: `**FAILED**: ${first.replace(/\|/g, '\\|').slice(0, 240)}`,
+    });
   }
 
   /** Merges this section into the run's figures (and the markdown report when asked for). */
@@ -64,8 +75,15 @@ export class Figures {
 /** The commit the run tested, marked when the working tree held uncommitted changes (shared checkouts do). */
 function revision(): string {
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).stdout.trim() || 'unknown';
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'server', 'client', 'schemas'], { cwd: repoRoot, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-  return dirty.length ? `${head} plus uncommitted changes to ${[...new Set(dirty.map((l) => l.slice(3).split('/').slice(0, 3).join('/')))].join(', ')}` : head;
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'server', 'client', 'schemas'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  })
+    .stdout.split('\n')
+    .filter(Boolean);
+  return dirty.length
+    ? `${head} plus uncommitted changes to ${[...new Set(dirty.map((l) => l.slice(3).split('/').slice(0, 3).join('/')))].join(', ')}`
+    : head;
 }
 
 const cell = (text: string) => text.replace(/\r?\n/g, ' ').replace(/(?<!\\)\|/g, '\\|');
@@ -86,7 +104,14 @@ function renderReport(sections: Section[]): string {
     '',
   ];
   for (const s of sorted) {
-    lines.push(`## ${s.title}`, '', `\`${s.file}\`, run ${s.recorded_at.replace(/\.\d+Z$/, 'Z')}`, '', '| measured | count | of | outcome |', '|---|---:|---|---|');
+    lines.push(
+      `## ${s.title}`,
+      '',
+      `\`${s.file}\`, run ${s.recorded_at.replace(/\.\d+Z$/, 'Z')}`,
+      '',
+      '| measured | count | of | outcome |',
+      '|---|---:|---|---|',
+    );
     for (const r of s.rows) lines.push(`| ${cell(r.what)} | ${r.count} | ${cell(r.unit)} | ${cell(r.outcome)} |`);
     lines.push('');
   }

@@ -25,7 +25,10 @@ const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.li
 export function assertPositionInside(lines: string[], p: Position, what: string): void {
   check(Number.isInteger(p.line) && Number.isInteger(p.character), `${what}: position ${JSON.stringify(p)} is not whole numbers`);
   check(p.line >= 0 && p.line < lines.length, `${what}: line ${p.line} outside the document's ${lines.length} lines`);
-  check(p.character >= 0 && p.character <= lines[p.line].length, `${what}: character ${p.character} outside line ${p.line} (length ${lines[p.line]?.length})`);
+  check(
+    p.character >= 0 && p.character <= lines[p.line].length,
+    `${what}: character ${p.character} outside line ${p.line} (length ${lines[p.line]?.length})`,
+  );
 }
 
 export function assertRangeInside(lines: string[], r: Range, what: string): void {
@@ -52,10 +55,12 @@ function offsetOf(lines: string[], text: string, p: Position): number {
 /** Applies non-overlapping edits (checked) and returns the new text. */
 export function applyEdits(text: string, edits: TextEdit[], what: string): string {
   const lines = linesOf(text);
-  const spans = edits.map((e) => {
-    assertRangeInside(lines, e.range, `${what} edit`);
-    return { start: offsetOf(lines, text, e.range.start), end: offsetOf(lines, text, e.range.end), newText: e.newText };
-  }).sort((x, y) => x.start - y.start || x.end - y.end);
+  const spans = edits
+    .map((e) => {
+      assertRangeInside(lines, e.range, `${what} edit`);
+      return { start: offsetOf(lines, text, e.range.start), end: offsetOf(lines, text, e.range.end), newText: e.newText };
+    })
+    .sort((x, y) => x.start - y.start || x.end - y.end);
   for (let i = 1; i < spans.length; i++) check(spans[i].start >= spans[i - 1].end, `${what}: edits overlap`);
   let out = text;
   for (const s of [...spans].reverse()) out = out.slice(0, s.start) + s.newText + out.slice(s.end);
@@ -74,7 +79,10 @@ export function analyzeFuzz(text: string, catalog = fuzzCatalog(), maxFileSize?:
 
 /** The positions every feature is asked about: the edges, each diagnostic's ends, and `extra` offsets. */
 function probePositions(lines: string[], diagnostics: Diagnostic[], extra: number[]): Position[] {
-  const out: Position[] = [{ line: 0, character: 0 }, { line: lines.length - 1, character: lines[lines.length - 1].length }];
+  const out: Position[] = [
+    { line: 0, character: 0 },
+    { line: lines.length - 1, character: lines[lines.length - 1].length },
+  ];
   for (const d of diagnostics.slice(0, 5)) out.push(d.range.start, d.range.end);
   for (const n of extra) {
     const line = n % lines.length;
@@ -96,7 +104,11 @@ export interface Transcript {
  * Runs analyze() and every feature on `text`, checks every invariant (throws InvariantError or the
  * service's own error), and returns what was answered. `probes` picks extra cursor positions.
  */
-export function languageTranscript(text: string, probes: number[] = [], opts: { applyFixes?: boolean; checkInvariants?: boolean } = {}): Transcript {
+export function languageTranscript(
+  text: string,
+  probes: number[] = [],
+  opts: { applyFixes?: boolean; checkInvariants?: boolean } = {},
+): Transcript {
   const a = analyzeFuzz(text);
   const lines = linesOf(text);
   if (opts.checkInvariants === false) return answersOnly(a, lines, probes);
@@ -112,8 +124,14 @@ export function languageTranscript(text: string, probes: number[] = [], opts: { 
     for (const s of list) {
       assertRangeInside(lines, s.range, `${where} symbol ${s.name}`);
       assertRangeInside(lines, s.selectionRange, `${where} symbol ${s.name} selection`);
-      check(contains(s.range, s.selectionRange), `symbol ${JSON.stringify(s.name)}: selectionRange ${JSON.stringify(s.selectionRange)} not inside range ${JSON.stringify(s.range)} (VS Code rejects the outline)`);
-      check(typeof s.name === 'string' && s.name.length > 0, `symbol with an empty name at ${JSON.stringify(s.range)}: VS Code's DocumentSymbol throws "name must not be falsy" and the whole outline fails`);
+      check(
+        contains(s.range, s.selectionRange),
+        `symbol ${JSON.stringify(s.name)}: selectionRange ${JSON.stringify(s.selectionRange)} not inside range ${JSON.stringify(s.range)} (VS Code rejects the outline)`,
+      );
+      check(
+        typeof s.name === 'string' && s.name.length > 0,
+        `symbol with an empty name at ${JSON.stringify(s.range)}: VS Code's DocumentSymbol throws "name must not be falsy" and the whole outline fails`,
+      );
       if (s.children) walk(s.children, `${where}${s.name}/`);
     }
   };
@@ -133,10 +151,16 @@ export function languageTranscript(text: string, probes: number[] = [], opts: { 
       const edit = item.textEdit;
       if (edit && 'range' in edit) {
         assertRangeInside(lines, edit.range, `completion ${item.label}`);
-        check(edit.range.start.line === p.line && edit.range.end.line === p.line && edit.range.start.character <= p.character && p.character <= edit.range.end.character,
-          `completion ${item.label}: edit range ${JSON.stringify(edit.range)} must be on the cursor's line and contain ${JSON.stringify(p)}`);
+        check(
+          edit.range.start.line === p.line &&
+            edit.range.end.line === p.line &&
+            edit.range.start.character <= p.character &&
+            p.character <= edit.range.end.character,
+          `completion ${item.label}: edit range ${JSON.stringify(edit.range)} must be on the cursor's line and contain ${JSON.stringify(p)}`,
+        );
       }
-      for (const e of item.additionalTextEdits ?? []) assertRangeInside(lines, e.range, `completion ${item.label} additional edit`);
+      for (const e of item.additionalTextEdits ?? [])
+        assertRangeInside(lines, e.range, `completion ${item.label} additional edit`);
     }
     completions.push(c);
   }
@@ -144,7 +168,10 @@ export function languageTranscript(text: string, probes: number[] = [], opts: { 
   languageFeatures.hover(a, { line: lines.length + 3, character: 2 });
   languageFeatures.completion(a, { line: 0, character: lines[0].length + 50 });
 
-  const whole: Range = { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } };
+  const whole: Range = {
+    start: { line: 0, character: 0 },
+    end: { line: lines.length - 1, character: lines[lines.length - 1].length },
+  };
   const actions = languageFeatures.codeActions(a, whole, a.diagnostics);
   for (const action of actions) {
     const changes = action.edit?.changes ?? {};
@@ -161,7 +188,10 @@ export function languageTranscript(text: string, probes: number[] = [], opts: { 
 /** The same answers without checking them: for comparing two runs (the invariant batches check them). */
 function answersOnly(a: Analysis, lines: string[], probes: number[]): Transcript {
   const positions = probePositions(lines, a.diagnostics, probes);
-  const whole: Range = { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } };
+  const whole: Range = {
+    start: { line: 0, character: 0 },
+    end: { line: lines.length - 1, character: lines[lines.length - 1].length },
+  };
   return {
     diagnostics: a.diagnostics,
     symbols: languageFeatures.symbols(a),

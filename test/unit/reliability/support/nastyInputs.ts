@@ -6,7 +6,12 @@ export const HEAD = 'metadata:\n  id: cavra-fuzz\n  title: Fuzz\n  description: 
 /** Billion laughs: nine levels of nine aliases each, 9^9 nodes if expanded. */
 export function aliasBomb(): string {
   const lines = ['lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-  for (let i = 1; i < 10; i++) lines.push(`lol${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < 10; i++)
+    lines.push(
+      `lol${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   return `${HEAD}${lines.join('\n')}\ncommands:\n  block: *a9\n`;
 }
 
@@ -56,7 +61,11 @@ export function junkBytes(n: number, seed = 7): Uint8Array {
 
 /** A valid policy with bytes that are not UTF-8 in a value (a lone continuation byte, a cut sequence). */
 export function invalidUtf8Policy(): Uint8Array {
-  return Buffer.concat([Buffer.from(`${HEAD}commands:\n  block:\n    - "caf`), Buffer.from([0xe9, 0x80, 0xc3]), Buffer.from('"\n')]);
+  return Buffer.concat([
+    Buffer.from(`${HEAD}commands:\n  block:\n    - "caf`),
+    Buffer.from([0xe9, 0x80, 0xc3]),
+    Buffer.from('"\n'),
+  ]);
 }
 
 /** One megabyte of blanks before a syntax error: every "trim the end" must be linear. */

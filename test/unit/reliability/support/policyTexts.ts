@@ -22,24 +22,147 @@ export function seedPolicies(): string[] {
 
 /** Scalars that YAML 1.1, PyYAML or an editor read in surprising ways. */
 const TRAPS = [
-  'yes', 'no', 'on', 'off', 'y', 'n', 'true', 'False', '~', 'null', '', '010', '0x1F', '0o17', '1e5', '1_000', '1:20', '190:20:30',
-  '.inf', '-.Inf', '.nan', '2026-05-01', '2026-05-01 10:00:00', '2026-05-01T10:00:00Z', '"quoted: yes"', "'single # not a comment'",
-  '"\\u0000"', '"\\ud800"', '"tab\\there"', '*', '**/*.pem', '.env', 'terraform apply*', 'agent/{role}/{issue-slug}', '&anchor value',
-  '*alias', '!!str 5', '!!python/object:os.system', '!custom x', '<<', '=', '? complex', '- dash', '| block', '> folded', '@reserved',
-  '`backtick', '%directive', '[flow, list]', '{flow: map}', '"unterminated', "'unterminated", '# only a comment', 'a: b: c',
-  '\u00e9t\u00e9', '\u{1F512} lock', '\u202Eright-to-left', '\u200Bzero width', 'x'.repeat(300), '<script>alert(1)</script>',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'y',
+  'n',
+  'true',
+  'False',
+  '~',
+  'null',
+  '',
+  '010',
+  '0x1F',
+  '0o17',
+  '1e5',
+  '1_000',
+  '1:20',
+  '190:20:30',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  '2026-05-01',
+  '2026-05-01 10:00:00',
+  '2026-05-01T10:00:00Z',
+  '"quoted: yes"',
+  "'single # not a comment'",
+  '"\\u0000"',
+  '"\\ud800"',
+  '"tab\\there"',
+  '*',
+  '**/*.pem',
+  '.env',
+  'terraform apply*',
+  'agent/{role}/{issue-slug}',
+  '&anchor value',
+  '*alias',
+  '!!str 5',
+  '!!python/object:os.system',
+  '!custom x',
+  '<<',
+  '=',
+  '? complex',
+  '- dash',
+  '| block',
+  '> folded',
+  '@reserved',
+  '`backtick',
+  '%directive',
+  '[flow, list]',
+  '{flow: map}',
+  '"unterminated',
+  "'unterminated",
+  '# only a comment',
+  'a: b: c',
+  '\u00e9t\u00e9',
+  '\u{1F512} lock',
+  '\u202Eright-to-left',
+  '\u200Bzero width',
+  'x'.repeat(300),
+  '<script>alert(1)</script>',
 ];
 
 const KEYS = [
-  'metadata', 'id', 'title', 'description', 'version', 'inherits', 'mode', 'filesystem', 'block_read', 'block_write',
-  'require_approval_write', 'commands', 'block', 'allow', 'require_approval', 'git', 'require_pull_request',
-  'block_direct_push_to_protected_branch', 'require_human_reviewer', 'require_ai_attestation', 'mcp', 'allowlist_enabled',
-  'block_unknown_servers', 'allowed_servers', 'blocked_servers', 'risk_scoring', 'approvals', 'protected_actions', 'approvers',
-  'evidence', 'required_fields', 'require_branch_pattern', 'compliance', 'maps_to', 'unknown_key', '<<', 'draft', 'policy_pack',
+  'metadata',
+  'id',
+  'title',
+  'description',
+  'version',
+  'inherits',
+  'mode',
+  'filesystem',
+  'block_read',
+  'block_write',
+  'require_approval_write',
+  'commands',
+  'block',
+  'allow',
+  'require_approval',
+  'git',
+  'require_pull_request',
+  'block_direct_push_to_protected_branch',
+  'require_human_reviewer',
+  'require_ai_attestation',
+  'mcp',
+  'allowlist_enabled',
+  'block_unknown_servers',
+  'allowed_servers',
+  'blocked_servers',
+  'risk_scoring',
+  'approvals',
+  'protected_actions',
+  'approvers',
+  'evidence',
+  'required_fields',
+  'require_branch_pattern',
+  'compliance',
+  'maps_to',
+  'unknown_key',
+  '<<',
+  'draft',
+  'policy_pack',
 ];
 
 /** Characters that mean something to YAML, plus line breaks, BOM, NUL, a lone surrogate and a tab. */
-const YAML_CHARS = [':', '-', ' ', ' ', '\n', '\r\n', '\r', '\t', '#', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '?', '<<', '---', '...', '\uFEFF', '\0', '\uD800', '\\', 'a', 'x', '1'];
+const YAML_CHARS = [
+  ':',
+  '-',
+  ' ',
+  ' ',
+  '\n',
+  '\r\n',
+  '\r',
+  '\t',
+  '#',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  "'",
+  '"',
+  '%',
+  '@',
+  '`',
+  '?',
+  '<<',
+  '---',
+  '...',
+  '\uFEFF',
+  '\0',
+  '\uD800',
+  '\\',
+  'a',
+  'x',
+  '1',
+];
 
 const identifier = fc.stringMatching(/^[a-z][a-z0-9_-]{0,12}$/);
 
@@ -51,20 +174,33 @@ const scalar: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.integer().map(String) },
 );
 
-interface Tree { kind: 'scalar'; text: string }
-interface ListTree { kind: 'list'; items: Node[] }
-interface MapTree { kind: 'map'; entries: [string, Node][] }
+interface Tree {
+  kind: 'scalar';
+  text: string;
+}
+interface ListTree {
+  kind: 'list';
+  items: Node[];
+}
+interface MapTree {
+  kind: 'map';
+  entries: [string, Node][];
+}
 type Node = Tree | ListTree | MapTree;
 
 const key = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: scalar });
 
 const { node } = fc.letrec<{ node: Node; list: ListTree; map: MapTree }>((tie) => ({
-  node: fc.oneof({ maxDepth: 4, depthIdentifier: 'policy' },
+  node: fc.oneof(
+    { maxDepth: 4, depthIdentifier: 'policy' },
     { weight: 5, arbitrary: scalar.map((text): Node => ({ kind: 'scalar', text })) },
     { weight: 2, arbitrary: tie('list') },
-    { weight: 2, arbitrary: tie('map') }),
+    { weight: 2, arbitrary: tie('map') },
+  ),
   list: fc.array(tie('node'), { maxLength: 5, depthIdentifier: 'policy' }).map((items): ListTree => ({ kind: 'list', items })),
-  map: fc.array(fc.tuple(key, tie('node')), { maxLength: 5, depthIdentifier: 'policy' }).map((entries): MapTree => ({ kind: 'map', entries })),
+  map: fc
+    .array(fc.tuple(key, tie('node')), { maxLength: 5, depthIdentifier: 'policy' })
+    .map((entries): MapTree => ({ kind: 'map', entries })),
 }));
 
 interface Style {
@@ -89,23 +225,28 @@ function write(n: Node, depth: number, s: Style): string {
 }
 
 /** A policy built from CAVRA's sections and keys, block or flow style, any indent and line ending. */
-export const structuredPolicy: fc.Arbitrary<string> = fc.record({
-  id: fc.oneof(identifier.map((s) => `cavra-${s}`), scalar),
-  title: scalar,
-  version: fc.constantFrom('"1.0.0"', '1.0', '2026.05', '1', '"x"', '~'),
-  sections: fc.array(fc.tuple(key, node), { maxLength: 8 }),
-  indent: fc.constantFrom(2, 4, 1),
-  flow: fc.boolean(),
-  eol: fc.constantFrom('\n', '\n', '\r\n', '\r'),
-  bom: fc.boolean(),
-  marker: fc.constantFrom('', '---\n', '%YAML 1.1\n---\n', '--- !tag\n'),
-  trailer: fc.constantFrom('', '\n', '...\n', '---\nsecond: doc\n', '# trailing comment'),
-}).map((p) => {
-  const style: Style = { indent: p.indent, flow: p.flow, eol: p.eol };
-  const head = `metadata:${p.eol}${' '.repeat(p.indent)}id: ${p.id}${p.eol}${' '.repeat(p.indent)}title: ${p.title}${p.eol}${' '.repeat(p.indent)}description: d${p.eol}${' '.repeat(p.indent)}version: ${p.version}`;
-  const body = p.sections.map(([k, v]) => `${p.eol}${k}:${write(v, 1, style)}`).join('');
-  return `${p.bom ? '\uFEFF' : ''}${p.marker}${head}${body}${p.eol}${p.trailer}`;
-});
+export const structuredPolicy: fc.Arbitrary<string> = fc
+  .record({
+    id: fc.oneof(
+      identifier.map((s) => `cavra-${s}`),
+      scalar,
+    ),
+    title: scalar,
+    version: fc.constantFrom('"1.0.0"', '1.0', '2026.05', '1', '"x"', '~'),
+    sections: fc.array(fc.tuple(key, node), { maxLength: 8 }),
+    indent: fc.constantFrom(2, 4, 1),
+    flow: fc.boolean(),
+    eol: fc.constantFrom('\n', '\n', '\r\n', '\r'),
+    bom: fc.boolean(),
+    marker: fc.constantFrom('', '---\n', '%YAML 1.1\n---\n', '--- !tag\n'),
+    trailer: fc.constantFrom('', '\n', '...\n', '---\nsecond: doc\n', '# trailing comment'),
+  })
+  .map((p) => {
+    const style: Style = { indent: p.indent, flow: p.flow, eol: p.eol };
+    const head = `metadata:${p.eol}${' '.repeat(p.indent)}id: ${p.id}${p.eol}${' '.repeat(p.indent)}title: ${p.title}${p.eol}${' '.repeat(p.indent)}description: d${p.eol}${' '.repeat(p.indent)}version: ${p.version}`;
+    const body = p.sections.map(([k, v]) => `${p.eol}${k}:${write(v, 1, style)}`).join('');
+    return `${p.bom ? '\uFEFF' : ''}${p.marker}${head}${body}${p.eol}${p.trailer}`;
+  });
 
 type Mutation =
   | { op: 'insert'; at: number; text: string }
@@ -116,7 +257,15 @@ type Mutation =
   | { op: 'truncate'; at: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...YAML_CHARS), scalar, fc.constantFrom(...KEYS).map((k) => `${k}: `)) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.constantFrom(...YAML_CHARS),
+      scalar,
+      fc.constantFrom(...KEYS).map((k) => `${k}: `),
+    ),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 200 }) }),
   fc.record({ op: fc.constant('indent' as const), line: fc.nat(), by: fc.integer({ min: -4, max: 4 }) }),
@@ -155,7 +304,11 @@ export function applyMutation(text: string, m: Mutation): string {
 
 /** A real pack (or a generated one) with a few random cuts, insertions and shuffles. */
 export function mutatedPolicy(seeds: string[]): fc.Arbitrary<string> {
-  return fc.tuple(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...seeds) }, { weight: 1, arbitrary: structuredPolicy }), fc.array(mutation, { minLength: 1, maxLength: 6 }))
+  return fc
+    .tuple(
+      fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...seeds) }, { weight: 1, arbitrary: structuredPolicy }),
+      fc.array(mutation, { minLength: 1, maxLength: 6 }),
+    )
     .map(([seed, ms]) => ms.reduce(applyMutation, seed));
 }
 
@@ -168,5 +321,9 @@ export const junkText: fc.Arbitrary<string> = fc.oneof(
 
 /** All three, weighted towards texts that are almost policies (where the interesting bugs are). */
 export function hostilePolicy(seeds: string[]): fc.Arbitrary<string> {
-  return fc.oneof({ weight: 3, arbitrary: mutatedPolicy(seeds) }, { weight: 2, arbitrary: structuredPolicy }, { weight: 1, arbitrary: junkText });
+  return fc.oneof(
+    { weight: 3, arbitrary: mutatedPolicy(seeds) },
+    { weight: 2, arbitrary: structuredPolicy },
+    { weight: 1, arbitrary: junkText },
+  );
 }

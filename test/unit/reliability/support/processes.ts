@@ -54,7 +54,11 @@ export interface CliOptions {
 
 /** `node dist/cli.js ...args` with a bounded wait (default 30 s). */
 export function runCli(args: string[], o: CliOptions): Promise<Finished> {
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), CLI, ...args], { cwd: o.cwd, env: cleanEnv(o.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), CLI, ...args], {
+    cwd: o.cwd,
+    env: cleanEnv(o.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return finished(child, o.waitMs ?? 30_000);
 }
 
@@ -62,11 +66,13 @@ export function runCli(args: string[], o: CliOptions): Promise<Finished> {
 export async function pool<T>(width: number, jobs: (() => Promise<T>)[]): Promise<T[]> {
   const out: T[] = new Array(jobs.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      out[i] = await jobs[i]();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await jobs[i]();
+      }
+    }),
+  );
   return out;
 }
