@@ -47,7 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [{ language: 'cavra-policy' }],
     outputChannel: log,
     initializationOptions: () => serverSettings(),
-    synchronize: { configurationSection: 'cavra' },
+    synchronize: { configurationSection: ['cavra', 'http'] },
   };
   client = new LanguageClient('cavraPolicy', 'CAVRA Policy Language Server', serverOptions, clientOptions);
   const lc = client;

@@ -137,8 +137,12 @@ function revalidateAll(): void {
 
 async function pullSettings(): Promise<void> {
   if (!canPullConfig) return;
-  const cfg = (await connection.workspace.getConfiguration('cavra')) as Record<string, unknown> | null;
-  settings = readWorkflowSettings(cfg, trusted);
+  // VS Code's own `http` section too: its proxy settings apply to calls to a CAVRA server.
+  const [cfg, http] = (await connection.workspace.getConfiguration([{ section: 'cavra' }, { section: 'http' }])) as (Record<
+    string,
+    unknown
+  > | null)[];
+  settings = readWorkflowSettings(cfg, trusted, http);
   backend = undefined;
   signatures.invalidate();
   catalog.scan(policyRoots());
@@ -173,7 +177,7 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(async () => {
   if (canPullConfig) {
-    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cavra' });
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: ['cavra', 'http'] });
     await pullSettings();
     revalidateAll();
   }

@@ -50,6 +50,8 @@ export interface StartOptions {
   workspace: string;
   /** Settings answered to `workspace/configuration` for the `cavra` section. */
   settings?: Partial<ServerSettings>;
+  /** Answered to `workspace/configuration` for VS Code's `http` section (`proxy`, `noProxy`). */
+  httpSettings?: Record<string, unknown>;
   /** Extra environment for the server process (e.g. CAVRA_POLICY_DIR). */
   env?: NodeJS.ProcessEnv;
   /** Sent as `initializationOptions` (the VS Code client sends settings and workspace trust). */
@@ -94,7 +96,11 @@ export class LspClient {
     connection.onRequest(ConfigurationRequest.type, (p) => {
       setImmediate(configured);
       return p.items.map((item) =>
-        item.section === 'cavra' ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings } : null,
+        item.section === 'cavra'
+          ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings }
+          : item.section === 'http'
+            ? (options.httpSettings ?? null)
+            : null,
       );
     });
     connection.onRequest(RegistrationRequest.type, () => undefined);

@@ -10,6 +10,7 @@ import { serializeSignature, signPolicyBytes } from '../../server/src/signing';
 import { LspClient } from '../lsp/lspClient';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
 import { startLocalCavraServer, type LocalCavraServer } from '../server/localCavraServer';
+import { TestProxy } from '../server/testProxy';
 
 const DRAFT = `metadata:
   id: cavra-remote-demo
@@ -131,5 +132,59 @@ describe('workflow requests over LSP (remote backend)', function () {
 
     const catalogReads = cavra.server.hits.filter((h) => h.path === '/policy-pack-catalog');
     assert.equal(catalogReads.length, 2, 'pack state asked the server, once per request');
+  });
+});
+
+describe("workflow requests over LSP: VS Code's http.proxy and http.noProxy", function () {
+  this.timeout(30_000);
+  let cavra: LocalCavraServer;
+  let proxy: TestProxy;
+  let ws: TempWorkspace;
+  let client: LspClient | undefined;
+
+  beforeEach(async () => {
+    cavra = await startLocalCavraServer();
+    // `cavra.test` resolves only inside the proxy: a request that reaches the server went through it.
+    proxy = await TestProxy.start({ hosts: { 'cavra.test': '127.0.0.1' } });
+    ws = tempWorkspace({ 'policies/cavra-remote-demo/policy.yaml': DRAFT });
+  });
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    await proxy.close();
+    await cavra.close();
+    ws.remove();
+  });
+
+  async function start(http: Record<string, unknown>): Promise<LspClient> {
+    const url = cavra.url.replace('127.0.0.1', 'cavra.test');
+    // The process's own proxy variables are cleared so only the editor's settings can route the call.
+    const env = { HTTPS_PROXY: '', HTTP_PROXY: '', https_proxy: '', http_proxy: '', NO_PROXY: '', no_proxy: '' };
+    const c = await LspClient.start({
+      workspace: ws.root,
+      settings: { backend: 'remote', remote: { url, timeoutMs: 5000 } } as never,
+      httpSettings: http,
+      env,
+    });
+    await c.connection.sendNotification(CredentialsNotification, { token: TOKEN });
+    return c;
+  }
+
+  it('calls to the CAVRA server go through http.proxy', async () => {
+    client = await start({ proxy: proxy.url, noProxy: [] });
+    const catalog = await client.connection.sendRequest(WorkflowRequests.catalog, {});
+    assert.ok(Array.isArray(catalog.items));
+    assert.ok(
+      proxy.records.some((r) => r.target.includes('cavra.test')),
+      `the proxy carried the call: ${JSON.stringify(proxy.records)}`,
+    );
+    assert.ok(cavra.server.hits.some((h) => h.path === '/policy-pack-catalog'));
+  });
+
+  it('a host in http.noProxy is called directly, never through the proxy', async () => {
+    client = await start({ proxy: proxy.url, noProxy: ['cavra.test'] });
+    // Directly, `cavra.test` does not resolve: the call fails, and the proxy never saw it.
+    await assert.rejects(client.connection.sendRequest(WorkflowRequests.catalog, {}));
+    assert.deepEqual(proxy.records, []);
   });
 });

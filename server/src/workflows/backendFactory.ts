@@ -5,7 +5,14 @@ import { BackendError } from '../backend/backend';
 import { createLocalBackend, type SignatureStates } from '../backend/local';
 import { RemoteBackend } from '../backend/remote';
 import type { SelectedBackend } from './workflowService';
-import { hmacKeyOf, inWorkspace, signingKeyDirectory, workflowPolicyRoot, type WorkflowSettings } from './workspaceSettings';
+import {
+  hmacKeyOf,
+  inWorkspace,
+  proxyEnvironment,
+  signingKeyDirectory,
+  workflowPolicyRoot,
+  type WorkflowSettings,
+} from './workspaceSettings';
 
 function failing(detail: string, status = 400): SelectedBackend {
   const fail = () => Promise.reject(new BackendError(status, detail));
@@ -28,6 +35,7 @@ export function createWorkflowBackend(
         token: () => token() ?? undefined,
         timeoutMs: s.remoteTimeoutMs,
         authHint: 'run "CAVRA: Set Remote Token" to set or refresh the token',
+        env: proxyEnvironment(s),
       });
     } catch (e) {
       return failing(`cavra.remote.url: ${(e as Error).message}`);

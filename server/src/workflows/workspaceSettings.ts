@@ -21,6 +21,10 @@ export interface WorkflowSettings {
   maxFileSizeMb: number;
   /** Workspace trust: mutations, signing and remote calls are refused when false. */
   trusted: boolean;
+  /** VS Code's `http.proxy` (empty: the environment's HTTPS_PROXY/HTTP_PROXY decide). */
+  httpProxy: string;
+  /** VS Code's `http.noProxy`: hosts the proxy is not used for. */
+  httpNoProxy: string[];
 }
 
 export const defaultWorkflowSettings: WorkflowSettings = {
@@ -36,10 +40,18 @@ export const defaultWorkflowSettings: WorkflowSettings = {
   rbacFile: '',
   maxFileSizeMb: 5,
   trusted: true,
+  httpProxy: '',
+  httpNoProxy: [],
 };
 
-export function readWorkflowSettings(raw: Record<string, unknown> | null | undefined, trusted: boolean): WorkflowSettings {
+/** `raw`: the `cavra` section; `http`: VS Code's `http` section (`proxy`, `noProxy`), when the editor has one. */
+export function readWorkflowSettings(
+  raw: Record<string, unknown> | null | undefined,
+  trusted: boolean,
+  http?: Record<string, unknown> | null,
+): WorkflowSettings {
   const r = raw ?? {};
+  const h = http ?? ((r.http ?? {}) as Record<string, unknown>);
   const str = (v: unknown, d: string) => (typeof v === 'string' ? v : d);
   const remote = (r.remote ?? {}) as Record<string, unknown>;
   const signing = (r.signing ?? {}) as Record<string, unknown>;
@@ -63,6 +75,8 @@ export function readWorkflowSettings(raw: Record<string, unknown> | null | undef
     maxFileSizeMb:
       typeof r.maxFileSizeMb === 'number' && r.maxFileSizeMb > 0 ? r.maxFileSizeMb : defaultWorkflowSettings.maxFileSizeMb,
     trusted,
+    httpProxy: typeof h.proxy === 'string' ? h.proxy.trim() : '',
+    httpNoProxy: Array.isArray(h.noProxy) ? h.noProxy.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [],
   };
 }
 
@@ -95,4 +109,24 @@ export function signingKeyDirectory(s: WorkflowSettings, folder: string): string
 /** The HMAC key named by `cavra.signing.hmacKeyEnv` (never in an untrusted workspace: the setting is then empty). */
 export function hmacKeyOf(s: WorkflowSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
   return s.hmacKeyEnv ? env[s.hmacKeyEnv] || undefined : undefined;
+}
+
+/**
+ * The environment the remote backend reads its proxy from: VS Code's `http.proxy` and `http.noProxy`
+ * when set (they win over the process's variables, as in every other VS Code network client), else
+ * the process's own HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
+ */
+export function proxyEnvironment(s: WorkflowSettings, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (!s.httpProxy) return env;
+  const noProxy = s.httpNoProxy.join(',');
+  // Both cases: the proxy rules read lower case first, as curl does.
+  return {
+    ...env,
+    https_proxy: s.httpProxy,
+    HTTPS_PROXY: s.httpProxy,
+    http_proxy: s.httpProxy,
+    HTTP_PROXY: s.httpProxy,
+    no_proxy: noProxy,
+    NO_PROXY: noProxy,
+  };
 }
