@@ -4,10 +4,10 @@
 // precedence (BACKEND_PRECEDENCE in command.ts): --backend, else --url, else a local-only option, else
 // $CAVRA_URL, else local.
 import { resolve } from 'node:path';
-import type { ActorCredentials, Backend, BackendError, DraftInput, WorkspaceOperations } from '../backend/backend';
-import { ActorConfigError, createActorVerifier } from '../backend/actor';
-import { createLocalBackend } from '../backend/local';
-import { RemoteBackend, RemoteBackendError } from '../backend/remote';
+import type { ActorCredentials, BackendError, DraftInput, WorkspaceOperations } from '../backend/backend';
+import { ActorConfigError } from '../backend/actor';
+import { createBackend, type SelectedBackend } from '../backend/createBackend';
+import { RemoteBackendError } from '../backend/remote';
 import { resolvePolicyRoot } from '../policy/policyRoot';
 import { InputError, UsageError, type FlagSpec } from './args';
 import { LOCAL_ONLY_OPTIONS, type CommandContext } from './command';
@@ -28,10 +28,9 @@ export function policyRootOf(ctx: CommandContext): string {
   return resolvePolicyRoot({ workspace: workspaceRoot(ctx), flag: ctx.opts.str('--policy-dir'), env: ctx.env, cwd: ctx.cwd });
 }
 
-export type CliBackend = Backend & Partial<WorkspaceOperations>;
 
 export interface OpenedBackend {
-  backend: CliBackend;
+  backend: SelectedBackend;
   kind: 'local' | 'remote';
   /** The workspace folder, or the server URL. */
   location: string;
@@ -109,7 +108,7 @@ export async function openBackend(ctx: CommandContext, workspaceOnly?: string): 
         `the environment variable ${tokenEnv} named by --token-env is empty or not set: export the API token in it`,
       );
     }
-    const backend = new RemoteBackend({ url, token, timeoutMs: ctx.opts.int('--timeout-ms'), env: ctx.env });
+    const backend = createBackend({ kind: 'remote', url, token, timeoutMs: ctx.opts.int('--timeout-ms'), env: ctx.env });
     const location = backend.describe().url;
     ctx.answeredBy = `CAVRA server ${location}${choice.why === '$CAVRA_URL' ? ', from $CAVRA_URL' : ''}`;
     if (choice.why === '$CAVRA_URL' && ctx.opts.bool('--json')) ctx.err(`cavra-policy: answered by ${ctx.answeredBy}`);
@@ -124,23 +123,23 @@ export async function openBackend(ctx: CommandContext, workspaceOnly?: string): 
   const oidcConfigPath = pathOption(ctx, '--oidc-config', 'CAVRA_APPROVAL_OIDC_CONFIG');
   const rbacPath = pathOption(ctx, '--rbac-file', 'CAVRA_APPROVAL_RBAC_FILE');
   if (ctx.opts.has('--actor-token') && !oidcConfigPath) throw noOidcConfig();
-  let actorVerifier;
   try {
-    actorVerifier = oidcConfigPath || rbacPath ? createActorVerifier({ oidcConfigPath, rbacPath }) : undefined;
+    const backend = createBackend({
+      kind: 'local',
+      root,
+      policyDir: policyRootOf(ctx),
+      approvalStore: pathOption(ctx, '--store', 'CAVRA_APPROVAL_STORE'),
+      inventoryStore: pathOption(ctx, '--inventory', 'CAVRA_INVENTORY_STORE'),
+      routingFile: pathOption(ctx, '--routing-file', 'CAVRA_APPROVAL_ROUTING_FILE'),
+      signingKey: ctx.env.CAVRA_POLICY_SIGNING_KEY || undefined,
+      oidcConfigPath,
+      rbacPath,
+    });
+    return { backend, kind: 'local', location: root };
   } catch (e) {
     if (e instanceof ActorConfigError) throw new InputError(e.message);
     throw e;
   }
-  const backend = createLocalBackend({
-    root,
-    policyDir: policyRootOf(ctx),
-    approvalStore: pathOption(ctx, '--store', 'CAVRA_APPROVAL_STORE'),
-    inventoryStore: pathOption(ctx, '--inventory', 'CAVRA_INVENTORY_STORE'),
-    routingFile: pathOption(ctx, '--routing-file', 'CAVRA_APPROVAL_ROUTING_FILE'),
-    signingKey: ctx.env.CAVRA_POLICY_SIGNING_KEY || undefined,
-    actorVerifier,
-  });
-  return { backend, kind: 'local', location: root };
 }
 
 /** `test` and `evidence verify` exist in the workspace only: CAVRA's API has no such endpoint. */

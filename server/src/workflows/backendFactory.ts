@@ -1,10 +1,8 @@
 // The backend the editor's settings select: the local store in the first workspace folder, or a
 // CAVRA server. Configuration mistakes surface as the first request's error, not as a crash.
-import { createActorVerifier } from '../backend/actor';
 import { BackendError } from '../backend/backend';
-import { createLocalBackend, type SignatureStates } from '../backend/local';
-import { RemoteBackend } from '../backend/remote';
-import type { SelectedBackend } from './workflowService';
+import { createBackend, type BackendConfig, type SelectedBackend } from '../backend/createBackend';
+import type { SignatureStates } from '../backend/local';
 import {
   hmacKeyOf,
   inWorkspace,
@@ -26,40 +24,47 @@ export function createWorkflowBackend(
   token: () => string | null,
   signatures?: SignatureStates,
 ): SelectedBackend {
-  if (s.backend === 'remote') {
-    if (!s.remoteUrl)
-      return failing('cavra.backend is "remote" but cavra.remote.url is empty: set the CAVRA server URL in settings');
-    try {
-      return new RemoteBackend({
-        url: s.remoteUrl,
-        token: () => token() ?? undefined,
-        timeoutMs: s.remoteTimeoutMs,
-        authHint: 'run "CAVRA: Set Remote Token" to set or refresh the token',
-        env: proxyEnvironment(s),
-      });
-    } catch (e) {
-      return failing(`cavra.remote.url: ${(e as Error).message}`);
-    }
-  }
-  const env = process.env;
-  const oidcConfigPath = s.oidcConfig ? inWorkspace(folder, s.oidcConfig) : env.CAVRA_APPROVAL_OIDC_CONFIG || undefined;
-  const rbacPath = s.rbacFile ? inWorkspace(folder, s.rbacFile) : env.CAVRA_APPROVAL_RBAC_FILE || undefined;
-  let actorVerifier;
+  const config = workflowBackendConfig(s, folder, token, signatures);
+  if (typeof config === 'string') return failing(config);
   try {
-    actorVerifier = oidcConfigPath || rbacPath ? createActorVerifier({ oidcConfigPath, rbacPath }) : undefined;
+    return createBackend(config);
   } catch (e) {
-    return failing(`verified actor configuration: ${(e as Error).message}`);
+    const what = config.kind === 'remote' ? 'cavra.remote.url' : 'verified actor configuration';
+    return failing(`${what}: ${(e as Error).message}`);
   }
-  return createLocalBackend({
+}
+
+/** The editor's settings as a backend configuration, or what is missing from them. */
+export function workflowBackendConfig(
+  s: WorkflowSettings,
+  folder: string,
+  token: () => string | null,
+  signatures?: SignatureStates,
+): BackendConfig | string {
+  const env = process.env;
+  if (s.backend === 'remote') {
+    if (!s.remoteUrl) return 'cavra.backend is "remote" but cavra.remote.url is empty: set the CAVRA server URL in settings';
+    return {
+      kind: 'remote',
+      url: s.remoteUrl,
+      token: () => token() ?? undefined,
+      timeoutMs: s.remoteTimeoutMs,
+      authHint: 'run "CAVRA: Set Remote Token" to set or refresh the token',
+      env: proxyEnvironment(s, env),
+    };
+  }
+  return {
+    kind: 'local',
     root: folder,
     policyDir: workflowPolicyRoot(s, folder, env),
     approvalStore: s.approvalStore ? inWorkspace(folder, s.approvalStore) : env.CAVRA_APPROVAL_STORE || undefined,
     inventoryStore: s.inventoryStore ? inWorkspace(folder, s.inventoryStore) : env.CAVRA_INVENTORY_STORE || undefined,
     routingFile: env.CAVRA_APPROVAL_ROUTING_FILE || undefined,
     signingKey: hmacKeyOf(s, env),
-    actorVerifier,
+    oidcConfigPath: s.oidcConfig ? inWorkspace(folder, s.oidcConfig) : env.CAVRA_APPROVAL_OIDC_CONFIG || undefined,
+    rbacPath: s.rbacFile ? inWorkspace(folder, s.rbacFile) : env.CAVRA_APPROVAL_RBAC_FILE || undefined,
     maxPolicyBytes: s.maxFileSizeMb * 1024 * 1024,
     keyDirectory: signingKeyDirectory(s, folder),
     signatureStates: signatures,
-  });
+  };
 }

@@ -4,7 +4,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { BackendError, type Backend, type WorkspaceOperations } from '../backend/backend';
+import { BackendError } from '../backend/backend';
+import type { SelectedBackend } from '../backend/createBackend';
 import {
   MUTATING_METHODS,
   type BackendInfo,
@@ -15,7 +16,7 @@ import {
 } from '../protocol';
 import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
-export type SelectedBackend = Backend & Partial<WorkspaceOperations>;
+export type { SelectedBackend };
 
 export interface WorkflowEnvironment {
   /** The first workspace folder (the local store lives there). */
