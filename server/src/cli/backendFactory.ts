@@ -28,7 +28,6 @@ export function policyRootOf(ctx: CommandContext): string {
   return resolvePolicyRoot({ workspace: workspaceRoot(ctx), flag: ctx.opts.str('--policy-dir'), env: ctx.env, cwd: ctx.cwd });
 }
 
-
 export interface OpenedBackend {
   backend: SelectedBackend;
   kind: 'local' | 'remote';
