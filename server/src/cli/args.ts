@@ -1,3 +1,5 @@
+// Our own parser rather than node:util parseArgs or commander: neither has did-you-mean, number bounds,
+// repeated-flag refusal and common options inherited with a warning where they do not apply, in ~250 lines.
 // The command line parser: each command declares its flags and arguments, and every mistake gets a
 // message that names the flag or argument and the fix. Flag *values* are never echoed, except numbers
 // and choices, because a value may be a secret (`--key`).

@@ -1,3 +1,5 @@
+// Our own (about 140 lines) rather than a proxy-agent package: Node's http has no proxy support, and the
+// well-kept agents bring a dependency tree for what is one CONNECT and one NO_PROXY match here.
 // Which proxy a request to the CAVRA server goes through, from an explicit setting or the usual
 // environment variables, and the CONNECT tunnel that carries HTTPS through it.
 //
