@@ -132,6 +132,17 @@ describe('incremental analysis equals a fresh analysis', () => {
     );
   });
 
+  it('an empty entry after a comment keeps the range a fresh reading gives it when an entry is inserted before it', () => {
+    // Found by the property above (seed -1052020752): `yaml` ends a bare `-` that follows a comment after
+    // the blank lines below it, so the entry's range depends on the lines before it and an edit there
+    // must read the list again.
+    const before = 'block_write:\n- p   \n# c\n-\n\n- "terraform apply*"\n';
+    const after = 'block_write:\n- p   \n# c\n- "x"\n-\n\n- "terraform apply*"\n';
+    const first = analyze(URI, 1, before, context);
+    const edited = analyze(URI, 2, after, context, undefined, first);
+    sameAsFresh(edited, 2, after, [0, 17, 30]);
+  });
+
   it('keeps up with typing a new entry at the end of a long list, as VS Code sends it', () => {
     // The caret at the end of the list's last entry. Enter continues the list (onEnterRules), a quote
     // comes with its closing quote (autoClosingPairs), then the pattern is typed inside the quotes.

@@ -275,6 +275,10 @@ function listWindow(prev: PolicyDocument, change: LineChange): ListWindow | unde
   // in between could be taken into the last new entry's range.
   if (linesBetween(afterLine, Math.min(next, starts.length), 'comment')) return undefined;
   if (!tail && !(nextPlace?.seq === seq && nextPlace.index === end)) return undefined;
+  // An empty entry after the region (a bare `-`): where `yaml` ends its range depends on the lines before
+  // it (after a comment it can run over the blank lines that follow), so the region's new neighbours could
+  // change it; such lists are read again in full (rare in real packs).
+  if (!tail && isEmptyScalar(items[end])) return undefined;
   if (tail && next < starts.length) {
     const f = lineFacts(old, starts[next]);
     if (f.indent > indent || (f.indent === indent && isItemLine(old, f))) return undefined;
