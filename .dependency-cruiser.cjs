@@ -29,15 +29,8 @@ module.exports = {
       name: 'local-and-remote-apart',
       comment: 'backend/local and backend/remote implement one interface and never import each other.',
       severity: 'error',
-      from: { path: '^server/src/backend/local/' },
-      to: { path: '^server/src/backend/remote/' },
-    },
-    {
-      name: 'remote-and-local-apart',
-      comment: 'backend/local and backend/remote implement one interface and never import each other.',
-      severity: 'error',
-      from: { path: '^server/src/backend/remote/' },
-      to: { path: '^server/src/backend/local/' },
+      from: { path: '^server/src/backend/(local|remote)/' },
+      to: { path: '^server/src/backend/(local|remote)/', pathNot: '^server/src/backend/$1/' },
     },
     {
       name: 'language-service-is-protocol-free',
