@@ -392,6 +392,7 @@ export async function acquireLock(target: string, opts: LockOptions = {}): Promi
   const limits = limitsOf(opts);
   const started = monotonicNow();
   let delay = 2;
+  let lastLook = false;
   for (;;) {
     const content = ownContent();
     if (take(path, content)) {
@@ -416,7 +417,15 @@ export async function acquireLock(target: string, opts: LockOptions = {}): Promi
         throw error;
       }
     }
-    if (monotonicNow() - started >= limits.timeoutMs) throw lockedError(path, seen, verdict, limits);
+    if (monotonicNow() - started >= limits.timeoutMs) {
+      // Released between our attempt and our look: the time is up, but a free lock is taken, not
+      // reported as held (once, so that a lock that keeps coming and going still ends the wait).
+      if (!seen && !lastLook) {
+        lastLook = true;
+        continue;
+      }
+      throw lockedError(path, seen, verdict, limits);
+    }
     await sleep(delay + Math.floor(Math.random() * delay));
     delay = Math.min(delay * 2, 100);
   }
