@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StoreChangedNotification } from '../../server/src/protocol';
-import { decideApproval, expireApproval, showApproval } from './commands/approvalCommands';
+import { decideApproval, expireApproval, expireOverdueApprovals, showApproval } from './commands/approvalCommands';
 import { breakGlass } from './commands/breakGlass';
 import type { CommandContext } from './commands/context';
 import { createPack } from './commands/createPack';
@@ -113,6 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('cavra.approve', (arg?: unknown) => decideApproval(ctx, 'approve', arg));
   register('cavra.deny', (arg?: unknown) => decideApproval(ctx, 'deny', arg));
   register('cavra.expire', (arg?: unknown) => expireApproval(ctx, arg));
+  register('cavra.expireOverdue', () => expireOverdueApprovals(ctx));
   register('cavra.showApproval', (id?: string) => showApproval(ctx, id));
   register('cavra.breakGlass', (arg?: unknown) => breakGlass(ctx, arg));
   register('cavra.planRolloutChange', (arg?: Parameters<typeof planRolloutChange>[1]) => planRolloutChange(ctx, arg));

@@ -33,6 +33,88 @@ interface ApprovalList {
 // Like CAVRA, requested_at and expires_at come from two clock reads microseconds apart: compare to the second.
 const hours = (a: Approval) => Math.round((Date.parse(a.expires_at) - Date.parse(a.requested_at)) / 1000) / 3600;
 
+describe('cavra-policy approval: expiry on the clock', () => {
+  let ws: TempWorkspace;
+  beforeEach(() => {
+    ws = cavraWorkspace();
+    const decision = cli(ws.root, ['evaluate', 'write_file', 'iam/admin.json', '--json']);
+    assert.equal(decision.status, 0, decision.stderr);
+    ws.write('decision.json', decision.stdout);
+  });
+  afterEach(() => ws.remove());
+
+  /** Creates an approval, then moves its expires_at to `minutesAgo` before now (data relative to now). */
+  function overdue(minutesAgo: number): Approval {
+    const a = cliJson<Approval>(ws.root, ['approval', 'create', 'decision.json']);
+    const file = join(ws.root, '.cavra', 'approvals.json');
+    const store = JSON.parse(readFileSync(file, 'utf8')) as { items: Approval[] };
+    const expires = new Date(Date.now() - minutesAgo * 60_000).toISOString().replace('Z', '+00:00');
+    for (const item of store.items) if (item.approval_id === a.approval_id) item.expires_at = expires;
+    ws.write('.cavra/approvals.json', `${JSON.stringify(store, null, 2)}\n`);
+    return { ...a, expires_at: expires };
+  }
+
+  it('list shows a pending approval past its time as expired* with a footnote; --json keeps the stored record', () => {
+    const a = overdue(90);
+    const text = cli(ws.root, ['approval', 'list']);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`${a.approval_id}\\s+expired\\*`));
+    assert.match(
+      text.stdout,
+      /\* past its expires_at: the store still says pending until it is expired \(cavra-policy approval expire-overdue\)/,
+    );
+    const json = cliJson<ApprovalList>(ws.root, ['approval', 'list']);
+    assert.equal(json.items[0].state, 'pending');
+    const get = cli(ws.root, ['approval', 'get', a.approval_id]);
+    assert.match(
+      get.stdout,
+      new RegExp(
+        `Approval ${a.approval_id}: expired\n  past its time: expired at .*, 1 h 30 min ago; the record still says pending`,
+      ),
+    );
+  });
+
+  it("approve exits 1 saying when it expired; the store then says expired (actor system), as CAVRA's CLI will read it", () => {
+    const a = overdue(5);
+    const r = cli(ws.root, ['approval', 'approve', a.approval_id, '--actor', 'iam-owner', '--reason', 'ok']);
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `approval ${a.approval_id} expired at .* \\(5 min ago by this machine's clock\\); it is now recorded as expired and can no longer be approved`,
+      ),
+    );
+    const stored = cliJson<Approval>(ws.root, ['approval', 'get', a.approval_id]);
+    assert.equal(stored.state, 'expired');
+    assert.deepEqual([stored.history.at(-1)!.event, stored.history.at(-1)!.actor], ['expired', 'system']);
+  });
+
+  it('$CAVRA_APPROVAL_CLOCK_SKEW_SECONDS tolerates that much; a bad value is an input error naming it', () => {
+    const a = overdue(5);
+    const ok = cli(ws.root, ['approval', 'approve', a.approval_id, '--actor', 'iam-owner', '--reason', 'ok'], {
+      CAVRA_APPROVAL_CLOCK_SKEW_SECONDS: '600',
+    });
+    assert.equal(ok.status, 0, ok.stderr);
+    const bad = cli(ws.root, ['approval', 'list'], { CAVRA_APPROVAL_CLOCK_SKEW_SECONDS: 'soon' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /\$CAVRA_APPROVAL_CLOCK_SKEW_SECONDS must be a number of seconds/);
+  });
+
+  it('expire-overdue expires every overdue pending approval and says which; a second run finds none', () => {
+    // Created first: creating an approval is itself a change, which expires overdue ones.
+    const current = cliJson<Approval>(ws.root, ['approval', 'create', 'decision.json']);
+    const a = overdue(30);
+    const r = cli(ws.root, ['approval', 'expire-overdue']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(`Expired 1 overdue approval \\(CAVRA's expire action, actor system\\):\\n  ${a.approval_id}  expired at `),
+    );
+    assert.equal(cliJson<Approval>(ws.root, ['approval', 'get', current.approval_id]).state, 'pending');
+    assert.match(cli(ws.root, ['approval', 'expire-overdue']).stdout, /No pending approval is past its expires_at\./);
+  });
+});
+
 describe('cavra-policy approval', () => {
   let ws: TempWorkspace;
   beforeEach(() => {
@@ -264,7 +346,7 @@ describe('cavra-policy approval', () => {
     assert.equal(unknown.status, 2);
     assert.match(
       unknown.stderr,
-      /unknown approval subcommand accept; expected one of: list, get, create, approve, deny, expire, break-glass, attach-decision/,
+      /unknown approval subcommand accept; expected one of: list, get, create, approve, deny, expire, expire-overdue, break-glass, attach-decision/,
     );
     const bare = cli(ws.root, ['approval']);
     assert.equal(bare.status, 2);
@@ -273,7 +355,7 @@ describe('cavra-policy approval', () => {
     assert.equal(help.status, 0);
     assert.match(
       help.stdout,
-      /^Usage: cavra-policy approval <list\|get\|create\|approve\|deny\|expire\|break-glass\|attach-decision>/,
+      /^Usage: cavra-policy approval <list\|get\|create\|approve\|deny\|expire\|expire-overdue\|break-glass\|attach-decision>/,
     );
   });
 

@@ -26,6 +26,7 @@ export const COMMANDS = [
   'approval approve',
   'approval deny',
   'approval expire',
+  'approval expire-overdue',
   'approval break-glass',
   'approval attach-decision',
   'keygen',

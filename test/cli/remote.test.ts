@@ -155,7 +155,10 @@ describe('cavra-policy against a CAVRA server (--backend remote)', () => {
   });
 
   it('a server that echoes the token back in its error does not get it printed', async () => {
-    server.fault({ fault: { kind: 'answer', status: 400, body: { detail: `token ${TOKEN} is not valid here` } } });
+    server.fault({
+      fault: { kind: 'answer', status: 400, body: { detail: `token ${TOKEN} is not valid here` } },
+      method: 'POST',
+    });
     const r = await run(['approval', 'approve', 'apr_000000000000', '--actor', 'a', '--reason', 'r', ...remote]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /is not valid here/);

@@ -203,6 +203,32 @@ describe('workflow requests over LSP (local backend)', function () {
     );
   });
 
+  it('expires overdue approvals on request (CAVRA expire, actor system) and leaves current ones', async () => {
+    const request = await client.connection.sendRequest(WorkflowRequests.publishRequest, { uri });
+    const current = request.approval.approval_id;
+    // An approval made an hour ago that expired ten minutes ago: data relative to now.
+    const store = JSON.parse(readFileSync(join(ws.root, '.cavra/approvals.json'), 'utf8')) as {
+      items: Record<string, unknown>[];
+    };
+    const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().replace('Z', '+00:00');
+    store.items.push({
+      ...store.items[0],
+      approval_id: 'apr_0verdue00001',
+      requested_at: iso(3_600_000),
+      expires_at: iso(600_000),
+    });
+    ws.write('.cavra/approvals.json', `${JSON.stringify(store, null, 2)}\n`);
+    const refused = await failure(
+      client.connection.sendRequest(WorkflowRequests.approve, { approval_id: 'apr_0verdue00001', actor: 'a', reason: 'r' }),
+    );
+    assert.match(refused.detail, /expired at .* \(10 min ago by this machine's clock\); it is now recorded as expired/);
+    // The refusal's own sweep already recorded it: the explicit request finds nothing more to do.
+    assert.deepEqual(await client.connection.sendRequest(WorkflowRequests.expireOverdue, {}), []);
+    const list = await client.connection.sendRequest(WorkflowRequests.listApprovals, {});
+    const states = Object.fromEntries(list.items.map((a) => [a.approval_id, a.state]));
+    assert.deepEqual(states, { [current]: 'pending', apr_0verdue00001: 'expired' });
+  });
+
   it('names the store file and position when the approval store is corrupt, and leaves it untouched', async () => {
     const store = ws.write('.cavra/approvals.json', '{"items": [ {"approval_id": ');
     const refused = await failure(client.connection.sendRequest(WorkflowRequests.listApprovals, {}));
@@ -227,6 +253,8 @@ describe('workflow requests in Restricted Mode', function () {
       assert.equal(refused.status, 403);
       assert.match(refused.detail, /Restricted Mode/);
       assert.equal(existsSync(join(ws.root, '.cavra/approvals.json')), false);
+      const sweep = await failure(client.connection.sendRequest(WorkflowRequests.expireOverdue, {}));
+      assert.equal(sweep.status, 403);
       const info = await client.connection.sendRequest(WorkflowRequests.backendInfo, {});
       assert.match(info.restricted ?? '', /Restricted Mode/);
     } finally {

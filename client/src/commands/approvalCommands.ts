@@ -1,6 +1,7 @@
 // IAM owner / change manager: Approve, Deny, Expire, shown the decision first; and Show Approval.
 import * as vscode from 'vscode';
 import type { ApprovalRecord } from '../../../server/src/protocol';
+import { isOverdueNow, overdueNote } from '../approvalClock';
 import { requireTrust } from '../trust';
 import { approvalLabel, type ApprovalNode } from '../views/approvalsView';
 import { showWorkflowError } from '../workflowClient';
@@ -27,18 +28,26 @@ async function pickPending(ctx: CommandContext, arg: unknown, verb: string): Pro
   if (typeof arg === 'string') return ctx.workflows.call('getApproval', { approval_id: arg });
   const group = vscode.workspace.getConfiguration('cavra').get<string>('approvals.myApproverGroup') || undefined;
   const list = await ctx.workflows.call('listApprovals', { state: 'pending', approver_group: group, limit: 500 });
-  if (!list.items.length) {
-    void vscode.window.showInformationMessage(`No pending approvals${group ? ` for ${group}` : ''}.`);
+  // Approving or denying an overdue approval is refused: offer only current ones (Expire offers all).
+  const items = verb === 'Approve' || verb === 'Deny' ? list.items.filter((a) => !isOverdueNow(a)) : list.items;
+  const hidden = list.items.length - items.length;
+  if (!items.length) {
+    const more = hidden ? ` (${hidden} past their expiry: run "CAVRA: Expire Overdue Approvals")` : '';
+    void vscode.window.showInformationMessage(`No pending approvals${group ? ` for ${group}` : ''}${more}.`);
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
-    list.items.map((a) => ({
+    items.map((a) => ({
       label: approvalLabel(a),
       description: `${a.approver_group} · ${a.approval_id}`,
-      detail: `${String(a.decision?.rule_id ?? '')} · severity ${String(a.decision?.severity ?? '')}`,
+      detail: overdueNote(a) ?? `${String(a.decision?.rule_id ?? '')} · severity ${String(a.decision?.severity ?? '')}`,
       a,
     })),
-    { ignoreFocusOut: true, title: `${verb}: which approval?` },
+    {
+      ignoreFocusOut: true,
+      title: `${verb}: which approval?`,
+      placeHolder: hidden ? `${hidden} past their expiry not shown (they can only be expired)` : undefined,
+    },
   );
   return pick?.a;
 }
@@ -63,6 +72,16 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
     if (!a) return;
     if (a.state !== 'pending') {
       void vscode.window.showWarningMessage(`${a.approval_id} is ${a.state}: only pending approvals can be changed.`);
+      return;
+    }
+    const overdue = overdueNote(a);
+    if (overdue) {
+      const expire = 'Expire Overdue Approvals';
+      const go = await vscode.window.showWarningMessage(
+        `${a.approval_id} ${overdue}. It can no longer be ${verb === 'approve' ? 'approved' : 'denied'}.`,
+        expire,
+      );
+      if (go === expire) await expireOverdueApprovals(ctx);
       return;
     }
     const go = await vscode.window.showWarningMessage(
@@ -117,6 +136,22 @@ export async function expireApproval(ctx: CommandContext, arg?: unknown): Promis
     void vscode.window.showInformationMessage(`${updated.approval_id} is now ${updated.state}.`);
   } catch (e) {
     await showWorkflowError('Expire', e, ctx.log);
+  }
+}
+
+/** CAVRA's `expire` (actor `system`) on every pending approval past its time, in this folder's backend. */
+export async function expireOverdueApprovals(ctx: CommandContext): Promise<void> {
+  if (!requireTrust('Expiring overdue approvals')) return;
+  try {
+    const expired = await ctx.workflows.call('expireOverdue', {});
+    ctx.refreshAll();
+    void vscode.window.showInformationMessage(
+      expired.length
+        ? `Expired ${expired.length} overdue approval${expired.length === 1 ? '' : 's'}: ${expired.map((a) => a.approval_id).join(', ')}. ${await ctx.backendName()}.`
+        : `No pending approval is past its expiry. ${await ctx.backendName()}.`,
+    );
+  } catch (e) {
+    await showWorkflowError('Expire Overdue Approvals', e, ctx.log);
   }
 }
 

@@ -2,6 +2,7 @@
 // policy.yaml + policy.yaml.sig.json and show both paths with the verification result.
 import * as vscode from 'vscode';
 import type { ApprovalRecord } from '../../../server/src/protocol';
+import { isOverdueNow } from '../approvalClock';
 import { requireTrust } from '../trust';
 import { renderPublishResult } from '../webview/render/publishResult';
 import { showWorkflowError } from '../workflowClient';
@@ -20,12 +21,12 @@ async function pickApproval(ctx: CommandContext, policyId: string, digest: strin
     return undefined;
   }
   const usable = (a: ApprovalRecord) =>
-    (a.state === 'approved' || a.state === 'break_glass') && (!digest || a.decision.policy_digest === digest);
+    (a.state === 'approved' || a.state === 'break_glass') && !isOverdueNow(a) && (!digest || a.decision.policy_digest === digest);
   const items = candidates
     .sort((a, b) => Number(usable(b)) - Number(usable(a)))
     .map((a) => ({
       label: `${usable(a) ? '$(pass)' : '$(circle-slash)'} ${a.approval_id}`,
-      description: `${a.state} · ${a.approver_group}`,
+      description: `${a.state}${isOverdueNow(a) ? ' (expired)' : ''} · ${a.approver_group}`,
       detail:
         a.decision.policy_digest === digest
           ? `matches this draft (${String(a.decision.policy_digest)})`

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { ApprovalHistoryEntry, ApprovalRecord, ApprovalState } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
+import { isOverdueNow, overdueNote } from '../approvalClock';
 import { RefreshableTree } from './refreshableTree';
 
 export type ApprovalNode =
@@ -24,6 +25,11 @@ export function approvalLabel(r: ApprovalRecord): string {
   const d = r.decision ?? {};
   if (d.action_type === 'policy_publish') return `publish ${String(d.policy_id ?? d.policy_pack ?? '')}`;
   return `${String(d.action_type ?? 'decision')} ${String(d.target ?? '')}`.trim();
+}
+
+/** The group an approval is listed in: an overdue pending approval with the expired ones. */
+function groupOf(r: ApprovalRecord): ApprovalState {
+  return r.state === 'pending' && isOverdueNow(r) ? 'expired' : r.state;
 }
 
 export class ApprovalsView extends RefreshableTree<ApprovalNode> {
@@ -54,8 +60,12 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         const t = new vscode.TreeItem(approvalLabel(r), vscode.TreeItemCollapsibleState.Collapsed);
         t.id = r.approval_id;
         t.description = `${r.approver_group} · ${r.approval_id}`;
-        t.iconPath = new vscode.ThemeIcon(ICONS[r.state] ?? 'question');
-        t.contextValue = `approval.${r.state}`;
+        // Past its time, a pending approval is shown with the expired ones and offers only Expire: the
+        // server refuses approving or denying it (policy/approvalExpiry.ts).
+        const overdue = isOverdueNow(r);
+        t.iconPath = new vscode.ThemeIcon(overdue ? 'watch' : (ICONS[r.state] ?? 'question'));
+        t.contextValue = overdue && r.state === 'pending' ? 'approval.overdue' : `approval.${r.state}`;
+        if (overdue) t.description = `${String(t.description)} · overdue`;
         const d = r.decision ?? {};
         const md = new vscode.MarkdownString();
         md.appendText(`${r.approval_id} — ${r.state}\n\n`);
@@ -64,6 +74,8 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         );
         if (d.policy_digest) md.appendText(`digest: ${String(d.policy_digest)}\n`);
         md.appendText(`requested by ${r.requested_by} at ${r.requested_at}\nexpires ${r.expires_at}`);
+        const note = overdueNote(r);
+        if (note) md.appendText(`\n\n${note}`);
         t.tooltip = md;
         t.command = { command: 'cavra.showApproval', title: 'Show approval', arguments: [r.approval_id] };
         return t;
@@ -88,7 +100,7 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
       this.error = undefined;
       const groups: ApprovalNode[] = [];
       for (const state of ORDER) {
-        const items = list.items.filter((r) => r.state === state);
+        const items = list.items.filter((r) => groupOf(r) === state);
         if (items.length) groups.push({ kind: 'group', state, items });
       }
       void vscode.commands.executeCommand('setContext', 'cavra.hasApprovals', list.items.length > 0);

@@ -65,6 +65,12 @@ export interface Backend {
   deny(approvalId: string, request: ApprovalDecisionRequest): Promise<ApprovalRecord>;
   /** POST /approvals/{approval_id}/expire */
   expire(approvalId: string, request?: ApprovalExpireRequest): Promise<ApprovalRecord>;
+  /**
+   * `expire` (actor `system`) on every pending approval past its `expires_at` by this machine's clock
+   * and the clock skew tolerance (policy/approvalExpiry.ts); the records expired. Local: one locked write
+   * of the store. Remote: CAVRA's expire endpoint per approval (CAVRA never expires on its own).
+   */
+  expireOverdueApprovals(): Promise<ApprovalRecord[]>;
   /** POST /approvals/{approval_id}/attach-decision */
   attachDecision(approvalId: string, decision: Decision): Promise<DecisionWithApproval>;
   /** POST /approvals/break-glass */

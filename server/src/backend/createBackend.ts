@@ -5,11 +5,12 @@ import type { Backend, WorkspaceOperations } from './backend';
 import { createActorVerifier } from './actor';
 import { createLocalBackend, type LocalBackend, type LocalBackendOptions } from './local';
 import { RemoteBackend, type RemoteBackendOptions } from './remote';
+import type { OverdueGuardOptions } from './remote/overdueApprovals';
 
 /** What a workflow or a command talks to: CAVRA's API, plus the workspace-only operations locally. */
 export type SelectedBackend = Backend & Partial<WorkspaceOperations>;
 
-export interface RemoteBackendConfig extends RemoteBackendOptions {
+export interface RemoteBackendConfig extends RemoteBackendOptions, OverdueGuardOptions {
   kind: 'remote';
 }
 

@@ -1,9 +1,10 @@
-// approval list|get|create|approve|deny|expire|break-glass|attach-decision: CAVRA's approvals API
+// approval list|get|create|approve|deny|expire|expire-overdue|break-glass|attach-decision: CAVRA's approvals API
 // (SPEC 4) with the flags of CAVRA's `cavra approval` commands.
 import type { ApprovalRecord, Decision } from '../backend/backend';
 import { InputError, type FlagSpec } from './args';
 import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
-import { actorTokenFlag, credentialsFrom, openBackend, recordedActorLine, requireActor } from './backendFactory';
+import { approvalTime, displayedState, overdueFor } from '../policy/approvalExpiry';
+import { actorTokenFlag, clockSkewOf, credentialsFrom, openBackend, recordedActorLine, requireActor } from './backendFactory';
 import { readJsonFile } from './input';
 import { fields, print, shortTime, show, table } from './output';
 
@@ -25,10 +26,22 @@ export function readDecision(file: string, cwd: string): Decision {
   return object as Decision;
 }
 
-export function approvalLines(a: ApprovalRecord): string[] {
+/** What the text output says of an approval's time: nothing while current. */
+function overdueLine(a: ApprovalRecord, nowMs: number, skewMs: number): string | undefined {
+  const t = approvalTime(a, nowMs, skewMs);
+  if (t.kind === 'current') return undefined;
+  const when =
+    t.kind === 'overdue' ? `expired at ${t.expiresAt}, ${overdueFor(t.overdueMs)} ago` : 'its expires_at cannot be read';
+  const record = a.state === 'pending' ? ' (run `cavra-policy approval expire-overdue` to record it)' : '';
+  return `past its time: ${when}; the record still says ${a.state}${record}. It can no longer be ${a.state === 'pending' ? 'approved or denied' : 'used to publish'}.`;
+}
+
+export function approvalLines(a: ApprovalRecord, nowMs = Date.now(), skewMs = 0): string[] {
   const d = a.decision ?? {};
+  const overdue = overdueLine(a, nowMs, skewMs);
   return [
-    `Approval ${a.approval_id}: ${a.state}`,
+    `Approval ${a.approval_id}: ${displayedState(a, nowMs, skewMs)}`,
+    ...(overdue ? [`  ${overdue}`] : []),
     ...fields([
       ['approver group', a.approver_group],
       ['requested by', a.requested_by],
@@ -52,7 +65,8 @@ export function approvalLines(a: ApprovalRecord): string[] {
 }
 
 function printApproval(ctx: CommandContext, a: ApprovalRecord, headline?: string): void {
-  print(ctx, a, () => (headline ? [headline, ...approvalLines(a)] : approvalLines(a)));
+  const lines = () => approvalLines(a, Date.now(), clockSkewOf(ctx));
+  print(ctx, a, () => (headline ? [headline, ...lines()] : lines()));
 }
 
 async function listApprovals(ctx: CommandContext): Promise<number> {
@@ -63,16 +77,20 @@ async function listApprovals(ctx: CommandContext): Promise<number> {
     limit: ctx.opts.int('--limit'),
     offset: ctx.opts.int('--offset'),
   });
+  // JSON is CAVRA's records as stored; the table shows a pending approval past its time as expired.
+  const now = Date.now();
+  const skew = clockSkewOf(ctx);
   print(ctx, result, () => {
     if (!result.items.length)
       return result.total ? `No approvals at offset ${result.offset} (${result.total} in all).` : 'No approvals.';
     const first = result.offset + 1;
+    const overdue = result.items.filter((a) => a.state === 'pending' && approvalTime(a, now, skew).kind !== 'current').length;
     return [
       ...table(
         ['ID', 'STATE', 'APPROVER GROUP', 'REQUESTED BY', 'REQUESTED', 'EXPIRES', 'DECISION'],
         result.items.map((a) => [
           a.approval_id,
-          a.state,
+          displayedState(a, now, skew) === a.state ? a.state : `${displayedState(a, now, skew)}*`,
           a.approver_group,
           a.requested_by,
           shortTime(a.requested_at),
@@ -82,6 +100,11 @@ async function listApprovals(ctx: CommandContext): Promise<number> {
       ),
       '',
       `${first}-${result.offset + result.items.length} of ${result.total}`,
+      ...(overdue
+        ? [
+            `* past its expires_at: the store still says pending until it is expired (cavra-policy approval expire-overdue); it can no longer be approved or denied.`,
+          ]
+        : []),
     ];
   });
   return 0;
@@ -126,6 +149,20 @@ function decide(action: 'approve' | 'deny' | 'expire') {
     printApproval(ctx, a, recordedActorLine(ctx, a.decided_by));
     return 0;
   };
+}
+
+async function expireOverdue(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const expired = await backend.expireOverdueApprovals();
+  print(ctx, { expired }, () =>
+    expired.length
+      ? [
+          `Expired ${expired.length} overdue approval${expired.length === 1 ? '' : 's'} (CAVRA's expire action, actor system):`,
+          ...expired.map((a) => `  ${a.approval_id}  ${a.history?.[a.history.length - 1]?.reason ?? ''}`),
+        ]
+      : 'No pending approval is past its expires_at.',
+  );
+  return 0;
 }
 
 async function breakGlass(ctx: CommandContext): Promise<number> {
@@ -292,6 +329,22 @@ export const approvalCommands: CommandDef[] = [
     ],
     common: DECIDING,
     run: decide('expire'),
+  },
+  {
+    name: 'approval expire-overdue',
+    synopsis: '',
+    summary:
+      "Expire every pending approval past its expires_at (CAVRA's expire action, actor system); CAVRA never does it on its own.",
+    positionals: {
+      names: [],
+      min: 0,
+      max: 0,
+      missing: '',
+      extra: 'approval expire-overdue takes no arguments: it expires every pending approval past its expires_at',
+    },
+    flags: [],
+    common: APPROVALS,
+    run: expireOverdue,
   },
   {
     name: 'approval break-glass',

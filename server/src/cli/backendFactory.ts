@@ -8,6 +8,7 @@ import type { ActorCredentials, BackendError, DraftInput, WorkspaceOperations } 
 import { ActorConfigError } from '../backend/actor';
 import { createBackend, type SelectedBackend } from '../backend/createBackend';
 import { RemoteBackendError } from '../backend/remote';
+import { CLOCK_SKEW_ENV, clockSkewMs } from '../policy/approvalExpiry';
 import { resolvePolicyRoot } from '../policy/policyRoot';
 import { InputError, UsageError, type FlagSpec } from './args';
 import { LOCAL_ONLY_OPTIONS, type CommandContext } from './command';
@@ -107,7 +108,15 @@ export async function openBackend(ctx: CommandContext, workspaceOnly?: string): 
         `the environment variable ${tokenEnv} named by --token-env is empty or not set: export the API token in it`,
       );
     }
-    const backend = createBackend({ kind: 'remote', url, token, timeoutMs: ctx.opts.int('--timeout-ms'), env: ctx.env });
+    const backend = createBackend({
+      kind: 'remote',
+      url,
+      token,
+      timeoutMs: ctx.opts.int('--timeout-ms'),
+      env: ctx.env,
+      approvalClockSkewMs: clockSkewOf(ctx),
+      refuseOverdue: true,
+    });
     const location = backend.describe().url;
     ctx.answeredBy = `CAVRA server ${location}${choice.why === '$CAVRA_URL' ? ', from $CAVRA_URL' : ''}`;
     if (choice.why === '$CAVRA_URL' && ctx.opts.bool('--json')) ctx.err(`cavra-policy: answered by ${ctx.answeredBy}`);
@@ -133,11 +142,21 @@ export async function openBackend(ctx: CommandContext, workspaceOnly?: string): 
       signingKey: ctx.env.CAVRA_POLICY_SIGNING_KEY || undefined,
       oidcConfigPath,
       rbacPath,
+      approvalClockSkewMs: clockSkewOf(ctx),
     });
     return { backend, kind: 'local', location: root };
   } catch (e) {
     if (e instanceof ActorConfigError) throw new InputError(e.message);
     throw e;
+  }
+}
+
+/** $CAVRA_APPROVAL_CLOCK_SKEW_SECONDS (policy/approvalExpiry.ts); a bad value is an input error naming it. */
+export function clockSkewOf(ctx: CommandContext): number {
+  try {
+    return clockSkewMs(ctx.env[CLOCK_SKEW_ENV], `$${CLOCK_SKEW_ENV}`);
+  } catch (e) {
+    throw new InputError((e as Error).message);
   }
 }
 

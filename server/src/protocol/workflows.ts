@@ -99,6 +99,7 @@ const requests = {
   approve: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/approve'),
   deny: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/deny'),
   expire: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/expire'),
+  expireOverdue: new RequestType<NoParams, ApprovalRecord[], WorkflowErrorData>('cavra/approvals/expireOverdue'),
   attachDecision: new RequestType<AttachDecisionParams, DecisionWithApproval, WorkflowErrorData>(
     'cavra/approvals/attachDecision',
   ),
@@ -143,6 +144,7 @@ export const MUTATING_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMet
   'approve',
   'deny',
   'expire',
+  'expireOverdue',
   'attachDecision',
   'breakGlass',
   'rolloutApply',

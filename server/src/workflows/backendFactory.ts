@@ -51,6 +51,8 @@ export function workflowBackendConfig(
       timeoutMs: s.remoteTimeoutMs,
       authHint: 'run "CAVRA: Set Remote Token" to set or refresh the token',
       env: proxyEnvironment(s, env),
+      approvalClockSkewMs: s.approvalClockSkewSeconds * 1000,
+      refuseOverdue: true,
     };
   }
   return {
@@ -66,5 +68,6 @@ export function workflowBackendConfig(
     maxPolicyBytes: s.maxFileSizeMb * 1024 * 1024,
     keyDirectory: signingKeyDirectory(s, folder),
     signatureStates: signatures,
+    approvalClockSkewMs: s.approvalClockSkewSeconds * 1000,
   };
 }

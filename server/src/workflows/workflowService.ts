@@ -163,6 +163,7 @@ export class WorkflowService {
       approve: ({ approval_id, ...request }) => b.approve(approval_id, request),
       deny: ({ approval_id, ...request }) => b.deny(approval_id, request),
       expire: ({ approval_id, ...request }) => b.expire(approval_id, request),
+      expireOverdue: () => b.expireOverdueApprovals(),
       attachDecision: (p) => b.attachDecision(p.approval_id, p.decision),
       breakGlass: (p) => b.breakGlass(p),
       rolloutPlan: (p) => b.rolloutChangePlan(p),

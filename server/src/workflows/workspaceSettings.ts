@@ -25,6 +25,8 @@ export interface WorkflowSettings {
   httpProxy: string;
   /** VS Code's `http.noProxy`: hosts the proxy is not used for. */
   httpNoProxy: string[];
+  /** `cavra.approvals.clockSkewSeconds` (machine scope: a workspace must not lengthen approvals). */
+  approvalClockSkewSeconds: number;
 }
 
 export const defaultWorkflowSettings: WorkflowSettings = {
@@ -42,6 +44,7 @@ export const defaultWorkflowSettings: WorkflowSettings = {
   trusted: true,
   httpProxy: '',
   httpNoProxy: [],
+  approvalClockSkewSeconds: 0,
 };
 
 /** `raw`: the `cavra` section; `http`: VS Code's `http` section (`proxy`, `noProxy`), when the editor has one. */
@@ -57,6 +60,7 @@ export function readWorkflowSettings(
   const signing = (r.signing ?? {}) as Record<string, unknown>;
   const store = (r.store ?? {}) as Record<string, unknown>;
   const auth = (r.auth ?? {}) as Record<string, unknown>;
+  const approvals = (r.approvals ?? {}) as Record<string, unknown>;
   return {
     backend: r.backend === 'remote' ? 'remote' : 'local',
     remoteUrl: str(remote.url, ''),
@@ -77,6 +81,8 @@ export function readWorkflowSettings(
     trusted,
     httpProxy: typeof h.proxy === 'string' ? h.proxy.trim() : '',
     httpNoProxy: Array.isArray(h.noProxy) ? h.noProxy.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [],
+    approvalClockSkewSeconds:
+      typeof approvals.clockSkewSeconds === 'number' && approvals.clockSkewSeconds >= 0 ? approvals.clockSkewSeconds : 0,
   };
 }
 

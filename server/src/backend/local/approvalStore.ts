@@ -37,6 +37,33 @@ export class ApprovalStore {
   }
 
   /**
+   * Reads the latest store under its lock and replaces the records `change` returns (matched by id);
+   * nothing is written when it returns none. `afterWrite` runs still locked, with the replaced ones.
+   */
+  async mutateEach(
+    change: (items: readonly ApprovalRecord[]) => ApprovalRecord[],
+    afterWrite?: (records: ApprovalRecord[]) => void | Promise<void>,
+  ): Promise<ApprovalRecord[]> {
+    return updateJsonStore(
+      this.file,
+      ['items'],
+      (store) => {
+        const items = store.items as ApprovalRecord[];
+        const changed = change(items);
+        if (!changed.length) return { next: undefined, result: changed };
+        const byId = new Map(changed.map((r) => [r.approval_id, r]));
+        return { next: { ...store, items: items.map((item) => byId.get(item.approval_id) ?? item) }, result: changed };
+      },
+      {
+        lock: this.lock,
+        afterWrite: async (records) => {
+          if (records.length) await afterWrite?.(records);
+        },
+      },
+    );
+  }
+
+  /**
    * Reads the latest store under its lock, lets `change` build the new or updated record from it (it
    * may throw: nothing is written), upserts it, writes atomically, then runs `afterWrite` still locked.
    */

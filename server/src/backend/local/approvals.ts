@@ -20,6 +20,7 @@ import {
   createBreakGlassApproval,
   ttlHours,
 } from './approvalRecords';
+import { approvalTime, overdueFor, overdueReason } from '../../policy/approvalExpiry';
 import { loadRoutingRules } from './routingFile';
 import type { LocalWorkspace } from './workspace';
 
@@ -33,7 +34,51 @@ export async function getApproval(ws: LocalWorkspace, approvalId: string): Promi
   return approval;
 }
 
+/**
+ * Brings the store in line with the clock the CAVRA way: every `pending` approval past its
+ * `expires_at` (beyond the clock skew tolerance) gets CAVRA's own `expire` action, actor `system`,
+ * with the time it expired in the reason, so CAVRA's CLI reading the same store sees `expired` too.
+ * Reads never do this; it runs as part of the next change to the store and on explicit request.
+ */
+export async function expireOverdue(ws: LocalWorkspace): Promise<ApprovalRecord[]> {
+  const overdue = (r: ApprovalRecord) => r.state === 'pending' && approvalTime(r, ws.clock(), ws.clockSkewMs).kind !== 'current';
+  // Most changes find nothing overdue: decide that without taking the lock or writing.
+  if (!ws.approvals.items().some(overdue)) return [];
+  return ws.approvals.mutateEach(
+    (items) =>
+      items.filter(overdue).map((r) =>
+        applyApprovalDecision(
+          r,
+          {
+            state: 'expired',
+            actor: 'system',
+            reason: overdueReason(String(r.expires_at ?? 'an unreadable time'), ws.now()),
+            permissions: ws.permissions,
+          },
+          ws.records,
+        ),
+      ),
+    async (records) => {
+      for (const record of records) {
+        await ws.record({
+          event: 'expire',
+          actor: 'system',
+          approval_ids: [record.approval_id],
+          digests: typeof record.decision?.policy_digest === 'string' ? { policy_digest: record.decision.policy_digest } : {},
+          details: {
+            decision_id: record.decision_id,
+            state: record.state,
+            reason: record.history?.[record.history.length - 1]?.reason ?? 'approval expired',
+            overdue: true,
+          },
+        });
+      }
+    },
+  );
+}
+
 export async function createApproval(ws: LocalWorkspace, request: ApprovalCreateRequest): Promise<ApprovalRecord> {
+  await expireOverdue(ws);
   const routingRules = loadRoutingRules(ws.paths.routingFile);
   const requestedBy = String(request.requested_by ?? 'ai-agent');
   const ttl = ttlHours(request.ttl_hours, 24);
@@ -61,6 +106,21 @@ async function decide(
   request: ApprovalDecisionRequest,
 ): Promise<ApprovalRecord> {
   const ctx = await ws.actor(request);
+  const before = ws.approvals.get(approvalId);
+  const time = before ? approvalTime(before, ws.clock(), ws.clockSkewMs) : undefined;
+  if ((await expireOverdue(ws)).some((r) => r.approval_id === approvalId)) {
+    const expired = await getApproval(ws, approvalId);
+    // Asked to expire it: it is, by the system's action just taken.
+    if (state === 'expired') return expired;
+    const when =
+      time?.kind === 'overdue'
+        ? `expired at ${time.expiresAt} (${overdueFor(time.overdueMs)} ago by this machine's clock)`
+        : 'has no readable expires_at';
+    throw new BackendError(
+      400,
+      `approval ${approvalId} ${when}; it is now recorded as expired and can no longer be ${state === 'approved' ? 'approved' : 'denied'}. Request a new approval.`,
+    );
+  }
   const expire = state === 'expired';
   const actor = ctx ? ctx.actor : (request.actor ?? (expire ? 'system' : ''));
   const reason = request.reason ?? (expire ? 'approval expired' : '');
@@ -119,6 +179,7 @@ export async function attachDecision(ws: LocalWorkspace, approvalId: string, dec
 
 export async function breakGlass(ws: LocalWorkspace, request: BreakGlassRequest): Promise<ApprovalRecord> {
   const ctx = await ws.actor(request);
+  await expireOverdue(ws);
   const approverGroup = request.approver_group ?? CHANGE_ADVISORY_BOARD;
   if (ctx && !actorCanBreakGlass(ctx, { approver_group: approverGroup, decision: request.decision }, ws.permissions)) {
     throw new BackendError(403, 'actor is not authorized for break-glass');

@@ -126,6 +126,10 @@ export class LocalBackend implements Backend, WorkspaceOperations {
     return approvals.attachDecision(this.ws, approvalId, decision);
   }
 
+  expireOverdueApprovals(): Promise<ApprovalRecord[]> {
+    return approvals.expireOverdue(this.ws);
+  }
+
   breakGlass(request: BreakGlassRequest): Promise<ApprovalRecord> {
     return approvals.breakGlass(this.ws, request);
   }

@@ -26,6 +26,8 @@ export interface LocalBackendOptions {
   /** When OIDC or RBAC is configured (backend/actor), mutations need a verified actor. */
   actorVerifier?: ActorVerifier;
   clock?: Clock;
+  /** Clock skew tolerance for approval expiry (`cavra.approvals.clockSkewSeconds`, $CAVRA_APPROVAL_CLOCK_SKEW_SECONDS); default 0. */
+  approvalClockSkewMs?: number;
   randomHex?: RandomHex;
   lock?: LockOptions;
   /** Published policy files larger than this are not parsed (default 5 MB, the editor's cavra.maxFileSizeMb). */

@@ -33,7 +33,8 @@ import { buildDraft, resolveDraft } from './drafts';
 import { isSafePackId } from './policyRegistry';
 import { POLICY_FILE, recoverPolicyPair, SIGNATURE_FILE, writePolicyPair } from './publishPair';
 import { pyyamlSafeDump } from './pyyamlDump';
-import { parseIsoTimestamp } from './pythonTime';
+import { approvalTime } from '../../policy/approvalExpiry';
+import { expireOverdue } from './approvals';
 import type { LocalWorkspace } from './workspace';
 
 const PUBLISH_NOTES = [
@@ -45,6 +46,7 @@ export async function publish(ws: LocalWorkspace, request: PublishRequest): Prom
   const ctx = await ws.actor(request);
   const approvalId = request.approval_id;
   if (!approvalId) throw new BackendError(400, 'approval_id is required');
+  await expireOverdue(ws);
   const approval = ws.approvals.get(String(approvalId));
   if (!approval) throw new BackendError(404, 'approval not found');
   if (ctx && !actorCanDecide(ctx, approval, 'approved', ws.permissions)) {
@@ -173,14 +175,14 @@ function checkPublishApproval(ws: LocalWorkspace, approval: ApprovalRecord, poli
   ) {
     throw new BackendError(400, 'approval does not match policy draft digest');
   }
-  const expires = parseIsoTimestamp(approval.expires_at);
-  if (expires === undefined) {
+  const time = approvalTime(approval, ws.clock(), ws.clockSkewMs);
+  if (time.kind === 'unreadable') {
     throw new BackendError(
       400,
       `policy publish approval has no valid expires_at (${JSON.stringify(approval.expires_at ?? null)}): request a new approval`,
     );
   }
-  if (ws.clock() > expires) {
+  if (time.kind === 'overdue') {
     throw new BackendError(
       400,
       `policy publish approval expired at ${approval.expires_at}: request a new approval for this draft`,

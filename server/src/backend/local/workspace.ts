@@ -31,6 +31,11 @@ export class LocalWorkspace {
     this.signatures = options.signatureStates ?? new SignatureStates();
   }
 
+  /** How far past `expires_at` an approval may be before it counts as overdue (policy/approvalExpiry.ts). */
+  get clockSkewMs(): number {
+    return this.options.approvalClockSkewMs ?? 0;
+  }
+
   now(): string {
     return pyIsoformat(this.clock());
   }

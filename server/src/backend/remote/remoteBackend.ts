@@ -41,6 +41,7 @@ import * as decisions from './decisions';
 import { remoteEvidence, remotePackState, remotePublishedPack } from './packState';
 import * as policyPacks from './policyPacks';
 import * as rollouts from './rollouts';
+import { expireOverdueOnServer, refuseOverdue, type OverdueGuardOptions } from './overdueApprovals';
 
 export {
   DEFAULT_AUTH_HINT,
@@ -61,7 +62,7 @@ export interface BackendDescription {
 export class RemoteBackend implements Backend {
   private readonly connection: RemoteConnection;
 
-  constructor(options: RemoteBackendOptions) {
+  constructor(private readonly options: RemoteBackendOptions & OverdueGuardOptions) {
     this.connection = new RemoteConnection(options);
   }
 
@@ -102,7 +103,8 @@ export class RemoteBackend implements Backend {
     return policyPacks.publishRequest(this.connection, request);
   }
 
-  publish(request: PublishRequest): Promise<PublishResult> {
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    if (request.approval_id) await refuseOverdue(this.connection, this.options, String(request.approval_id), 'publish');
     return policyPacks.publish(this.connection, request);
   }
 
@@ -119,11 +121,17 @@ export class RemoteBackend implements Backend {
     return approvals.createApproval(this.connection, request);
   }
 
-  approve(approvalId: string, request: ApprovalDecisionRequest): Promise<ApprovalRecord> {
+  async approve(approvalId: string, request: ApprovalDecisionRequest): Promise<ApprovalRecord> {
+    await refuseOverdue(this.connection, this.options, approvalId, 'approve');
     return approvals.approve(this.connection, approvalId, request);
   }
 
-  deny(approvalId: string, request: ApprovalDecisionRequest): Promise<ApprovalRecord> {
+  expireOverdueApprovals(): Promise<ApprovalRecord[]> {
+    return expireOverdueOnServer(this.connection, this.options);
+  }
+
+  async deny(approvalId: string, request: ApprovalDecisionRequest): Promise<ApprovalRecord> {
+    await refuseOverdue(this.connection, this.options, approvalId, 'deny');
     return approvals.deny(this.connection, approvalId, request);
   }
 
