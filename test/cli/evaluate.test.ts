@@ -28,6 +28,71 @@ describe('cavra-policy evaluate', () => {
   });
   afterEach(() => ws.remove());
 
+  it('--policy-mode applies a runtime mode (SPEC 2.5): the table of base × mode, as text and as JSON beside the decision', () => {
+    // .env is blocked, iam/ needs approval, README.md is allowed by the baseline pack.
+    const cases: [string, string, string, string][] = [
+      ['read_file', '.env', 'audit_only', 'audit_only'],
+      ['read_file', 'README.md', 'audit_only', 'allow'],
+      ['read_file', '.env', 'enforce', 'block'],
+      ['read_file', 'README.md', 'strict', 'require_approval'],
+      ['write_file', 'iam/admin.json', 'strict', 'require_approval'],
+      ['read_file', 'README.md', 'break_glass', 'block'],
+    ];
+    for (const [action, target, mode, effective] of cases) {
+      const r = cliJson<{ decision: { decision: string; decision_id: string }; policy_mode: Record<string, unknown> }>(ws.root, [
+        'evaluate',
+        action,
+        target,
+        '--policy-mode',
+        mode,
+      ]);
+      assert.equal(r.policy_mode.effective_decision, effective, `${action} ${target} under ${mode}`);
+      assert.equal(r.policy_mode.base_decision, r.decision.decision);
+      assert.match(r.decision.decision_id, /^dec_[0-9a-f]{12}$/);
+    }
+    const text = cli(ws.root, ['evaluate', 'read_file', '.env', '--policy-mode', 'audit_only']);
+    assert.equal(text.status, 0, text.stderr);
+    assert.ok(
+      text.stdout.startsWith(
+        'AUDIT_ONLY  read_file .env  (mode audit_only; the rules say block)\n  mode: audit_only records this block without blocking the action; evidence required',
+      ),
+      text.stdout,
+    );
+  });
+
+  it('break_glass allows with attestation only with an actor and a reason; those flags need that mode', () => {
+    const args = ['evaluate', 'execute_command', 'terraform apply -auto-approve', '--policy-mode', 'break_glass'];
+    const half = cliJson<{ policy_mode: { effective_decision: string; mode_reason: string } }>(ws.root, [
+      ...args,
+      '--break-glass-actor',
+      'ic',
+    ]);
+    assert.equal(half.policy_mode.effective_decision, 'block');
+    assert.match(half.policy_mode.mode_reason, /without a reason/);
+    const full = cliJson<{ policy_mode: { effective_decision: string } }>(ws.root, [
+      ...args,
+      '--break-glass-actor',
+      'ic',
+      '--break-glass-reason',
+      'INC-7 outage',
+    ]);
+    assert.equal(full.policy_mode.effective_decision, 'allow_with_attestation');
+    const wrong = cli(ws.root, ['evaluate', 'read_file', '.env', '--break-glass-reason', 'x']);
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /apply to --policy-mode break_glass only/);
+    const unknown = cli(ws.root, ['evaluate', 'read_file', '.env', '--policy-mode', 'strict_regulated']);
+    assert.equal(unknown.status, 2);
+  });
+
+  it('the wrapped JSON of a mode is accepted by approval create', () => {
+    const out = cli(ws.root, ['evaluate', 'write_file', 'iam/admin.json', '--policy-mode', 'enforce', '--json']);
+    assert.equal(out.status, 0, out.stderr);
+    ws.write('decision.json', out.stdout);
+    const a = cliJson<{ decision_id: string; state: string }>(ws.root, ['approval', 'create', 'decision.json']);
+    assert.equal(a.state, 'pending');
+    assert.equal(a.decision_id, (JSON.parse(out.stdout) as { decision: { decision_id: string } }).decision.decision_id);
+  });
+
   it("prints CAVRA's decision: rule, severity, reason; JSON in CAVRA's decision shape", () => {
     const d = cliJson<Record<string, unknown>>(ws.root, ['evaluate', 'read_file', '.env']);
     assert.deepEqual(Object.keys(d), [

@@ -1,6 +1,7 @@
 // evaluate and test: what CAVRA would decide for an action (SPEC 2.3, 4.8), and the decision test
 // cases kept next to packs, run like a test suite.
 import type { ActionType, DecisionTestReport } from '../backend/backend';
+import { applyPolicyMode, isPolicyMode, POLICY_MODES, type PolicyMode } from '../policy/policyModes';
 import { UsageError } from './args';
 import { REMOTE_OPTIONS, type CommandContext, type CommandDef } from './command';
 import { openBackend, requireWorkspaceOperation } from './backendFactory';
@@ -20,6 +21,11 @@ async function evaluate(ctx: CommandContext): Promise<number> {
   if (!ACTION_TYPES.includes(action as ActionType)) {
     throw new UsageError(`unknown action type ${JSON.stringify(action)}; expected one of: ${ACTION_TYPES.join(', ')}`);
   }
+  const mode = ctx.opts.str('--policy-mode') as PolicyMode | undefined;
+  const claim = { actor: ctx.opts.str('--break-glass-actor'), reason: ctx.opts.str('--break-glass-reason') };
+  if ((claim.actor !== undefined || claim.reason !== undefined) && mode !== 'break_glass') {
+    throw new UsageError('--break-glass-actor and --break-glass-reason apply to --policy-mode break_glass only');
+  }
   const { backend } = await openBackend(ctx);
   const d = await backend.evaluate({
     action_type: action,
@@ -33,8 +39,15 @@ async function evaluate(ctx: CommandContext): Promise<number> {
     server: ctx.opts.str('--server'),
     tool: ctx.opts.str('--tool'),
   });
-  print(ctx, d, () => [
-    `${show(d.decision).toUpperCase()}  ${action} ${target}`,
+  const applied = mode && isPolicyMode(mode) ? applyPolicyMode(String(d.decision), mode, claim) : undefined;
+  // With a mode, --json wraps the decision (`approval create` reads the wrapper) beside what the mode does.
+  print(ctx, applied ? { decision: d, policy_mode: applied } : d, () => [
+    ...(applied
+      ? [
+          `${applied.effective_decision.toUpperCase()}  ${action} ${target}  (mode ${applied.mode}; the rules say ${show(d.decision)})`,
+          `  mode: ${applied.mode_reason}${applied.evidence_required ? '; evidence required' : ''}`,
+        ]
+      : [`${show(d.decision).toUpperCase()}  ${action} ${target}`]),
     ...fields([
       ['rule', d.rule_id],
       ['severity', d.severity],
@@ -43,7 +56,7 @@ async function evaluate(ctx: CommandContext): Promise<number> {
       ['policy pack', d.policy_pack],
       ['decision id', d.decision_id],
     ]).map((l) => `  ${l}`),
-    ...(d.decision === 'require_approval'
+    ...((applied?.effective_decision ?? d.decision) === 'require_approval'
       ? ['', 'To ask for approval: save this with --json and run cavra-policy approval create FILE']
       : []),
   ]);
@@ -97,7 +110,7 @@ with the pack's inheritance merged.`;
 export const evaluateCommands: CommandDef[] = [
   {
     name: 'evaluate',
-    synopsis: 'ACTION TARGET [--policy-pack PACK]',
+    synopsis: 'ACTION TARGET [--policy-pack PACK] [--policy-mode MODE]',
     summary: "What CAVRA would decide for an action on a target, with the pack's inheritance merged.",
     details:
       `ACTION is one of: ${ACTION_TYPES.join(', ')}. For mcp_tool_call, TARGET is server:tool.\n` +
@@ -123,6 +136,15 @@ export const evaluateCommands: CommandDef[] = [
       { name: '--operation', kind: 'string', value: 'OP', help: 'git_operation: the git operation (default: push)' },
       { name: '--server', kind: 'string', value: 'NAME', help: 'mcp_tool_call: the MCP server (default: from TARGET)' },
       { name: '--tool', kind: 'string', value: 'NAME', help: 'mcp_tool_call: the tool (default: from TARGET)' },
+      {
+        name: '--policy-mode',
+        kind: 'choice',
+        value: 'MODE',
+        choices: POLICY_MODES,
+        help: "Apply a runtime mode to the decision (CAVRA's evaluate --policy-mode): audit_only records without blocking, enforce keeps it, strict gates allowed actions behind approval, break_glass blocks unless an actor and a reason are given",
+      },
+      { name: '--break-glass-actor', kind: 'string', value: 'NAME', help: 'break_glass mode: who takes responsibility' },
+      { name: '--break-glass-reason', kind: 'string', value: 'TEXT', help: 'break_glass mode: why' },
     ],
     common: ['--root', '--policy-dir', ...REMOTE_OPTIONS],
     run: evaluate,
