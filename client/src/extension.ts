@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StoreChangedNotification } from '../../server/src/protocol';
+import { evaluateAction } from './commands/evaluateAction';
 import { decideApproval, expireApproval, expireOverdueApprovals, showApproval } from './commands/approvalCommands';
 import { breakGlass } from './commands/breakGlass';
 import type { CommandContext } from './commands/context';
@@ -116,6 +117,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('cavra.expireOverdue', () => expireOverdueApprovals(ctx));
   register('cavra.showApproval', (id?: string) => showApproval(ctx, id));
   register('cavra.breakGlass', (arg?: unknown) => breakGlass(ctx, arg));
+  register('cavra.evaluateAction', () => evaluateAction(ctx));
   register('cavra.planRolloutChange', (arg?: Parameters<typeof planRolloutChange>[1]) => planRolloutChange(ctx, arg));
   register('cavra.applyRolloutChange', (arg?: Parameters<typeof applyRolloutChange>[1]) => applyRolloutChange(ctx, arg));
   register(

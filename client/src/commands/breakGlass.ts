@@ -30,6 +30,10 @@ export function breakGlassProblems(f: Partial<BreakGlassFields>): string[] {
 async function pickDecision(ctx: CommandContext, arg: unknown): Promise<Decision | undefined> {
   const node = arg as ApprovalNode | undefined;
   if (node && typeof node === 'object' && 'kind' in node && node.kind === 'approval') return node.record.decision;
+  // A decision handed over by "What Would CAVRA Decide?".
+  const given = arg as { decision?: Decision } | undefined;
+  if (given && typeof given === 'object' && given.decision && typeof given.decision.decision_id === 'string')
+    return given.decision;
   const source = await vscode.window.showQuickPick(
     [
       { label: "$(clock) A pending approval's decision", id: 'pending' },

@@ -4,6 +4,7 @@
 export * from './approvalExpiry';
 export * from './document';
 export * from './notifications';
+export * from './policyModes';
 export * from './policyRoot';
 export type * from './types';
 export * from './workflows';

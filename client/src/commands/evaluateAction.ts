@@ -1,0 +1,240 @@
+// "What Would CAVRA Decide?": a developer picks an action and a target, optionally a runtime mode, and
+// sees the decision CAVRA would give with the pack's inheritance merged (the server's `evaluate`, the
+// same evaluator as `cavra-policy evaluate`), then acts on it: request approval, break glass, save it
+// as a decision test, or open the rule that decided.
+import * as vscode from 'vscode';
+import { applyPolicyMode, POLICY_MODES, type Decision, type PolicyMode } from '../../../server/src/protocol';
+import { policyRootOf } from '../policyRoot';
+import { requireTrust } from '../trust';
+import { showWorkflowError } from '../workflowClient';
+import type { CommandContext } from './context';
+
+const ACTIONS: { id: string; label: string; prompt: string }[] = [
+  { id: 'read_file', label: 'read_file', prompt: 'A path, e.g. .env or secrets/prod.pem' },
+  { id: 'write_file', label: 'write_file', prompt: 'A path, e.g. infra/iam/admin-role.tf' },
+  { id: 'execute_command', label: 'execute_command', prompt: 'A command line, e.g. terraform apply -auto-approve' },
+  { id: 'git_operation', label: 'git_operation (push)', prompt: 'The ref pushed to, e.g. origin/main' },
+  { id: 'mcp_tool_call', label: 'mcp_tool_call', prompt: 'server:tool, e.g. github:create_pull_request' },
+];
+
+const MODE_HELP: Record<PolicyMode, string> = {
+  enforce: 'keep the decision of the rules (default)',
+  audit_only: 'record, do not block',
+  strict: 'actions the rules allow need approval',
+  break_glass: 'block unless an actor and a reason are given, then allow only with attestation',
+};
+
+/** The pack of the active policy editor (`<root>/<id>/policy*.yaml`), if any. */
+function activePackId(): string | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || doc.languageId !== 'cavra-policy') return undefined;
+  const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+  if (!folder) return undefined;
+  const root = policyRootOf(folder.uri).path.replace(/\/+$/, '');
+  const rel = doc.uri.path.startsWith(`${root}/`) ? doc.uri.path.slice(root.length + 1).split('/') : [];
+  return rel.length === 2 ? rel[0] : undefined;
+}
+
+async function pickPack(ctx: CommandContext): Promise<string | undefined> {
+  const active = activePackId();
+  const catalog = await ctx.workflows.call('catalog', {});
+  const ids = catalog.items.map((i) => String(i.id));
+  if (!ids.length) {
+    void vscode.window.showWarningMessage('No policy packs to evaluate against: create one with "CAVRA: Create Policy Pack".');
+    return undefined;
+  }
+  if (active && ids.includes(active)) return active;
+  const pick = await vscode.window.showQuickPick(ids, { title: 'What would CAVRA decide? (1/4) pack', ignoreFocusOut: true });
+  return pick;
+}
+
+/** The matched pattern and its list, from the decision CAVRA gives (rule id + "Matched … policy: <pattern>"). */
+function matchedEntry(d: Decision): { list: string; pattern: string } | undefined {
+  const m = /^Matched [a-z -]+ policy: (.*)$/.exec(String(d.reason ?? ''));
+  if (!m) return undefined;
+  const lists: Record<string, string> = {
+    'filesystem.read.block': 'block_read',
+    'filesystem.write.block': 'block_write',
+    'filesystem.write.require_approval': 'require_approval_write',
+    'commands.block': 'block',
+    'commands.allow': 'allow',
+  };
+  const list = lists[String(d.rule_id)];
+  return list ? { list, pattern: m[1] } : undefined;
+}
+
+/**
+ * `metadata.inherits` as written in block style (`inherits: a`, `inherits: [a, b]`, or a dash list under
+ * it): enough to walk to the parents' files; the server's merge is what decides the policy.
+ */
+function parentsOf(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  const at = lines.findIndex((l) => /^\s+inherits:/.test(l));
+  if (at < 0) return [];
+  const clean = (v: string) =>
+    v
+      .replace(/\s+#.*$/, '')
+      .trim()
+      .replace(/^['"]|['"]$/g, '');
+  const inline = clean(lines[at].replace(/^\s+inherits:/, ''));
+  if (inline.startsWith('[')) return inline.slice(1, -1).split(',').map(clean).filter(Boolean);
+  if (inline) return [inline];
+  const out: string[] = [];
+  for (const line of lines.slice(at + 1)) {
+    const m = /^\s+-\s+(.+)$/.exec(line);
+    if (!m) break;
+    out.push(clean(m[1]));
+  }
+  return out.filter(Boolean);
+}
+
+/** Opens the first file of the pack and its parents whose list holds the pattern, at its line. */
+async function goToRule(pack: string, entry: { list: string; pattern: string }): Promise<boolean> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const seen = new Set<string>();
+  const queue = [pack];
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const folder of folders) {
+      const uri = vscode.Uri.joinPath(policyRootOf(folder.uri), id, 'policy.yaml');
+      let doc: vscode.TextDocument;
+      try {
+        doc = await vscode.workspace.openTextDocument(uri);
+      } catch {
+        continue;
+      }
+      const quoted = [entry.pattern, JSON.stringify(entry.pattern), `'${entry.pattern.replace(/'/g, "''")}'`];
+      for (let line = 0; line < doc.lineCount; line++) {
+        const text = doc.lineAt(line).text.trim();
+        if (
+          text.startsWith('- ') &&
+          quoted.includes(
+            text
+              .slice(2)
+              .replace(/\s+#.*$/, '')
+              .trim(),
+          )
+        ) {
+          const at = new vscode.Position(line, doc.lineAt(line).firstNonWhitespaceCharacterIndex);
+          await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at) });
+          return true;
+        }
+      }
+      queue.push(...parentsOf(doc.getText()).filter((p) => !seen.has(p)));
+    }
+  }
+  return false;
+}
+
+export async function evaluateAction(ctx: CommandContext): Promise<void> {
+  try {
+    const pack = await pickPack(ctx);
+    if (!pack) return;
+    const action = await vscode.window.showQuickPick(
+      ACTIONS.map((a) => ({ label: a.label, id: a.id, description: a.prompt })),
+      { title: `What would CAVRA decide? (2/4) action on ${pack}`, ignoreFocusOut: true },
+    );
+    if (!action) return;
+    const target = await vscode.window.showInputBox({
+      title: `What would CAVRA decide? (3/4) ${action.id} target`,
+      prompt: ACTIONS.find((a) => a.id === action.id)!.prompt,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'A target is required'),
+    });
+    if (!target?.trim()) return;
+    const modePick = await vscode.window.showQuickPick(
+      POLICY_MODES.map((m) => ({ label: m, description: MODE_HELP[m], picked: m === 'enforce' })).sort(
+        (a, b) => Number(b.label === 'enforce') - Number(a.label === 'enforce'),
+      ),
+      { title: 'What would CAVRA decide? (4/4) runtime policy mode (SPEC 2.5)', ignoreFocusOut: true },
+    );
+    if (!modePick) return;
+    const mode = modePick.label;
+    const claim: { actor?: string; reason?: string } = {};
+    if (mode === 'break_glass') {
+      claim.actor = await vscode.window.showInputBox({ title: 'break_glass: actor (empty: none)', ignoreFocusOut: true });
+      if (claim.actor === undefined) return;
+      claim.reason = await vscode.window.showInputBox({ title: 'break_glass: reason (empty: none)', ignoreFocusOut: true });
+      if (claim.reason === undefined) return;
+    }
+    const decision = await ctx.workflows.call('evaluate', { action_type: action.id, target: target.trim(), policy_pack: pack });
+    const applied = applyPolicyMode(String(decision.decision), mode, claim);
+    const entry = matchedEntry(decision);
+    const headline =
+      mode === 'enforce'
+        ? `${String(decision.decision).toUpperCase()}: ${action.id} ${target.trim()}`
+        : `${applied.effective_decision.toUpperCase()} under ${mode} (the rules say ${String(decision.decision)}): ${action.id} ${target.trim()}`;
+    const detail = [
+      `pack ${pack} (inheritance merged)`,
+      `rule ${String(decision.rule_id)} · severity ${String(decision.severity)}`,
+      String(decision.reason),
+      decision.approver_group ? `approver group ${String(decision.approver_group)}` : '',
+      mode === 'enforce' ? '' : `mode: ${applied.mode_reason}${applied.evidence_required ? '; evidence required' : ''}`,
+      `decision ${String(decision.decision_id)} · ${await ctx.backendName()}`,
+    ]
+      .filter(Boolean)
+      .join('\n');
+    ctx.log.info(`evaluate: ${headline}\n${detail}`);
+    const actions = [
+      ...(entry ? ['Go to Rule'] : []),
+      ...(decision.decision !== 'allow' ? ['Request Approval'] : []),
+      ...(decision.decision === 'block' ? ['Break Glass'] : []),
+      'Save as Decision Test',
+    ];
+    const choice = await vscode.window.showInformationMessage(headline, { modal: true, detail }, ...actions);
+    if (choice === 'Go to Rule' && entry) {
+      if (!(await goToRule(pack, entry)))
+        void vscode.window.showWarningMessage(`\`${entry.pattern}\` was not found as a list entry in ${pack} or its parents.`);
+    } else if (choice === 'Request Approval') {
+      if (!requireTrust('Requesting an approval')) return;
+      const requestedBy = vscode.workspace.getConfiguration('cavra').get<string>('actor') || undefined;
+      const approval = await ctx.workflows.call('createApproval', { decision, requested_by: requestedBy });
+      ctx.refreshAll();
+      void vscode.window.showInformationMessage(
+        `Approval ${approval.approval_id} requested from ${approval.approver_group} (CAVRA's routing rules, else the decision's group); expires ${approval.expires_at}.`,
+      );
+    } else if (choice === 'Break Glass') {
+      await vscode.commands.executeCommand('cavra.breakGlass', { decision });
+    } else if (choice === 'Save as Decision Test') {
+      await saveDecisionTest(pack, action.id, target.trim(), decision);
+    }
+  } catch (e) {
+    await showWorkflowError('What Would CAVRA Decide?', e, ctx.log);
+  }
+}
+
+/** Appends the case to `policies/<pack>/policy.tests.yaml` (created when missing) and opens it there. */
+async function saveDecisionTest(pack: string, action: string, target: string, d: Decision): Promise<void> {
+  if (!requireTrust('Saving a decision test')) return;
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return;
+  const uri = vscode.Uri.joinPath(policyRootOf(folder.uri), pack, 'policy.tests.yaml');
+  let text = 'cases:\n';
+  try {
+    text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+  } catch {
+    // no test file yet: this case starts it
+  }
+  const q = (s: string) => JSON.stringify(s);
+  const lines = [
+    `  - name: ${q(`${action} ${target}`)}`,
+    `    action: ${action}`,
+    `    target: ${q(target)}`,
+    `    expect: {decision: ${String(d.decision)}, rule_id: ${q(String(d.rule_id))}}`,
+  ];
+  // Appended under `cases:` when that is the file's last top-level key; any other shape is left to the author.
+  const topLevel = [...text.matchAll(/^([A-Za-z_][\w-]*):/gm)].map((m) => m[1]);
+  if (topLevel.at(-1) !== 'cases') {
+    await vscode.env.clipboard.writeText(lines.join('\n'));
+    void vscode.window.showWarningMessage(
+      `${vscode.workspace.asRelativePath(uri)} does not end with its \`cases:\` list; the case was copied to the clipboard to paste where it belongs.`,
+    );
+    return;
+  }
+  const next = `${text.replace(/\s*$/, '\n')}${lines.join('\n')}\n`;
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(next, 'utf8'));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(doc.lineCount - 5, 0, doc.lineCount - 5, 0) });
+}
