@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StoreChangedNotification } from '../../server/src/protocol';
 import { evaluateAction } from './commands/evaluateAction';
-import { decideApproval, expireApproval, expireOverdueApprovals, showApproval } from './commands/approvalCommands';
+import { attachDecision, decideApproval, expireApproval, expireOverdueApprovals, showApproval } from './commands/approvalCommands';
 import { breakGlass } from './commands/breakGlass';
 import type { CommandContext } from './commands/context';
 import { createPack } from './commands/createPack';
@@ -115,6 +115,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('cavra.deny', (arg?: unknown) => decideApproval(ctx, 'deny', arg));
   register('cavra.expire', (arg?: unknown) => expireApproval(ctx, arg));
   register('cavra.expireOverdue', () => expireOverdueApprovals(ctx));
+  register('cavra.attachDecision', (arg?: unknown) => attachDecision(ctx, arg));
   register('cavra.showApproval', (id?: string) => showApproval(ctx, id));
   register('cavra.breakGlass', (arg?: unknown) => breakGlass(ctx, arg));
   register('cavra.evaluateAction', () => evaluateAction(ctx));

@@ -1,6 +1,6 @@
 // IAM owner / change manager: Approve, Deny, Expire, shown the decision first; and Show Approval.
 import * as vscode from 'vscode';
-import type { ApprovalRecord } from '../../../server/src/protocol';
+import type { ApprovalRecord, Decision } from '../../../server/src/protocol';
 import { isOverdueNow, overdueNote } from '../approvalClock';
 import { requireTrust } from '../trust';
 import { approvalLabel, type ApprovalNode } from '../views/approvalsView';
@@ -152,6 +152,62 @@ export async function expireOverdueApprovals(ctx: CommandContext): Promise<void>
     );
   } catch (e) {
     await showWorkflowError('Expire Overdue Approvals', e, ctx.log);
+  }
+}
+
+/**
+ * Attach Decision: a decision JSON file, or the approval's own action evaluated again now. Only a
+ * decision of the approval's own request is accepted (same decision id, or same action and target);
+ * the server checks and says which rule matched.
+ */
+export async function attachDecision(ctx: CommandContext, arg?: unknown): Promise<void> {
+  if (!requireTrust('Attaching a decision')) return;
+  try {
+    const a = await pickPending(ctx, arg, 'Attach Decision');
+    if (!a) return;
+    const d = a.decision ?? {};
+    const source = await vscode.window.showQuickPick(
+      [
+        {
+          label: '$(refresh) Evaluate the same action again now',
+          detail: `${String(d.action_type ?? '')} ${String(d.target ?? '')} against ${String(d.policy_pack ?? 'the default pack')}`,
+          id: 'again',
+        },
+        { label: '$(file) A decision JSON file', detail: 'as printed by cavra-policy evaluate --json', id: 'file' },
+      ],
+      { ignoreFocusOut: true, title: `Attach a decision to ${a.approval_id}` },
+    );
+    if (!source) return;
+    let decision: Decision;
+    if (source.id === 'again') {
+      decision = await ctx.workflows.call('evaluate', {
+        action_type: String(d.action_type ?? ''),
+        target: String(d.target ?? ''),
+        policy_pack: typeof d.policy_pack === 'string' ? d.policy_pack : undefined,
+      });
+    } else {
+      const [file] =
+        (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Decision JSON': ['json'] } })) ?? [];
+      if (!file) return;
+      const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+      try {
+        const parsed = JSON.parse(text) as Record<string, unknown>;
+        // `evaluate --policy-mode … --json` wraps the decision; a bare decision has its own decision_id.
+        const wrapped = parsed.decision;
+        decision = (
+          !('decision_id' in parsed) && wrapped && typeof wrapped === 'object' ? wrapped : parsed
+        ) as Decision;
+      } catch (e) {
+        throw new Error(`${vscode.workspace.asRelativePath(file)} is not valid JSON: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    const result = await ctx.workflows.call('attachDecision', { approval_id: a.approval_id, decision });
+    ctx.refreshAll();
+    void vscode.window.showInformationMessage(
+      `Attached ${String(result.decision_id)} (${String(result.decision)}) to ${a.approval_id}. ${await ctx.backendName()}.`,
+    );
+  } catch (e) {
+    await showWorkflowError('Attach Decision', e, ctx.log);
   }
 }
 

@@ -1,7 +1,7 @@
 // Approvals grouped by state, pending first, optionally filtered by approver group; each approval
 // expands to its history, so an auditor sees who did what and when.
 import * as vscode from 'vscode';
-import type { ApprovalHistoryEntry, ApprovalRecord, ApprovalState } from '../../../server/src/protocol';
+import type { ApprovalHistoryEntry, ApprovalRecord, ApprovalState, AttachedDecision } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
 import { isOverdueNow, overdueNote } from '../approvalClock';
 import { RefreshableTree } from './refreshableTree';
@@ -10,6 +10,7 @@ export type ApprovalNode =
   | { kind: 'group'; state: ApprovalState; items: ApprovalRecord[] }
   | { kind: 'approval'; record: ApprovalRecord }
   | { kind: 'history'; entry: ApprovalHistoryEntry }
+  | { kind: 'attached'; entry: AttachedDecision }
   | { kind: 'error' };
 
 const ORDER: ApprovalState[] = ['pending', 'break_glass', 'approved', 'denied', 'expired'];
@@ -80,6 +81,14 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         t.command = { command: 'cavra.showApproval', title: 'Show approval', arguments: [r.approval_id] };
         return t;
       }
+      case 'attached': {
+        const x = node.entry;
+        const t = new vscode.TreeItem(`decision attached: ${x.decision_id}`, vscode.TreeItemCollapsibleState.None);
+        t.description = `${x.attached_at} — ${String(x.decision.decision ?? '')} ${String(x.decision.action_type ?? '')} ${String(x.decision.target ?? '')}`;
+        t.tooltip = x.why;
+        t.iconPath = new vscode.ThemeIcon('link');
+        return t;
+      }
       case 'history': {
         const h = node.entry;
         const t = new vscode.TreeItem(`${h.event} by ${h.actor}`, vscode.TreeItemCollapsibleState.None);
@@ -93,7 +102,17 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
 
   async getChildren(node?: ApprovalNode): Promise<ApprovalNode[]> {
     if (node?.kind === 'group') return node.items.map((record) => ({ kind: 'approval', record }));
-    if (node?.kind === 'approval') return (node.record.history ?? []).map((entry) => ({ kind: 'history', entry }));
+    if (node?.kind === 'approval') {
+      // History and attached decisions in time order: an auditor reads one story.
+      const events: { at: string; node: ApprovalNode }[] = [
+        ...(node.record.history ?? []).map((entry) => ({ at: entry.timestamp, node: { kind: 'history' as const, entry } })),
+        ...(node.record.attached_decisions ?? []).map((entry) => ({
+          at: entry.attached_at,
+          node: { kind: 'attached' as const, entry },
+        })),
+      ];
+      return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((e) => e.node);
+    }
     if (node) return [];
     try {
       const list = await this.workflows.call('listApprovals', { limit: 500, approver_group: this.approverGroup });

@@ -56,6 +56,14 @@ export function approvalLines(a: ApprovalRecord, nowMs = Date.now(), skewMs = 0)
       ['rule', d.rule_id ? `${d.rule_id} (${show(d.severity)})` : undefined],
       ['policy digest', typeof d.policy_digest === 'string' ? d.policy_digest : undefined],
     ]).map((l) => `  ${l}`),
+    ...(a.attached_decisions?.length
+      ? [
+          'Attached decisions:',
+          ...a.attached_decisions.map(
+            (x) => `  ${x.attached_at}  ${x.decision_id}  ${String(x.decision.decision ?? '')} (${x.matched_by.replace(/_/g, ' ')})`,
+          ),
+        ]
+      : []),
     'History:',
     ...(a.history ?? []).map(
       (h) =>
@@ -189,11 +197,14 @@ async function breakGlass(ctx: CommandContext): Promise<number> {
 async function attachDecision(ctx: CommandContext): Promise<number> {
   const [id, file] = ctx.opts.positionals;
   const decision = readDecision(file, ctx.cwd);
-  const { backend } = await openBackend(ctx);
+  const { backend, kind } = await openBackend(ctx);
   const result = await backend.attachDecision(id, decision);
   print(ctx, result, () => [
     `Attached decision ${result.decision_id} to approval ${result.approval.approval_id} (${result.approval.state})`,
     ...fields([['evidence', result.evidence_refs]]).map((l) => `  ${l}`),
+    kind === 'local'
+      ? '  kept with the approval (attached_decisions) and recorded in the evidence log'
+      : "  CAVRA's API answers with it but keeps no attached decision",
   ]);
   return 0;
 }

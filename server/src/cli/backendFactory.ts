@@ -115,7 +115,7 @@ export async function openBackend(ctx: CommandContext, workspaceOnly?: string): 
       timeoutMs: ctx.opts.int('--timeout-ms'),
       env: ctx.env,
       approvalClockSkewMs: clockSkewOf(ctx),
-      refuseOverdue: true,
+      checkBeforeSending: true,
     });
     const location = backend.describe().url;
     ctx.answeredBy = `CAVRA server ${location}${choice.why === '$CAVRA_URL' ? ', from $CAVRA_URL' : ''}`;

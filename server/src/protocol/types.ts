@@ -5,6 +5,7 @@ export type {
   ApprovalCreateRequest,
   ApprovalDecisionRequest,
   ApprovalHistoryEntry,
+  AttachedDecision,
   ApprovalList,
   ApprovalListQuery,
   ApprovalRecord,

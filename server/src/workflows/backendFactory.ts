@@ -52,7 +52,7 @@ export function workflowBackendConfig(
       authHint: 'run "CAVRA: Set Remote Token" to set or refresh the token',
       env: proxyEnvironment(s, env),
       approvalClockSkewMs: s.approvalClockSkewSeconds * 1000,
-      refuseOverdue: true,
+      checkBeforeSending: true,
     };
   }
   return {

@@ -195,12 +195,12 @@ describe('approval expiry: against a CAVRA server', () => {
   });
   afterEach(() => cavra.close());
 
-  const client = (hoursLater: number, extra: { refuseOverdue?: boolean; approvalClockSkewMs?: number } = {}) =>
+  const client = (hoursLater: number, extra: { checkBeforeSending?: boolean; approvalClockSkewMs?: number } = {}) =>
     new RemoteBackend({
       url: cavra.url,
       proxy: false,
       clock: () => serverClock.peek() + hoursLater * 3_600_000,
-      refuseOverdue: true,
+      checkBeforeSending: true,
       ...extra,
     });
 
@@ -222,7 +222,7 @@ describe('approval expiry: against a CAVRA server', () => {
   it("without the guard the same call reaches the server (the raw client sends exactly CAVRA's calls)", async () => {
     const a = await client(0).createApproval({ decision: decision(), ttl_hours: 1 });
     const before = cavra.server.hitsFor('POST', `/approvals/${a.approval_id}/approve`).length;
-    await client(2, { refuseOverdue: false })
+    await client(2, { checkBeforeSending: false })
       .approve(a.approval_id, { actor: 'iam', reason: 'ok' })
       .catch(() => undefined);
     assert.equal(cavra.server.hitsFor('POST', `/approvals/${a.approval_id}/approve`).length, before + 1);

@@ -34,7 +34,18 @@ export interface ApprovalRecord {
   external_ref?: string;
   break_glass?: boolean;
   break_glass_reason?: string;
+  /** Decisions attached locally (this project's field; CAVRA's approval schema allows extra fields). */
+  attached_decisions?: AttachedDecision[];
   [field: string]: unknown;
+}
+
+/** A decision kept with its approval by attach-decision, with the rule that let it in (policy/decisionMatch.ts). */
+export interface AttachedDecision {
+  decision_id: string;
+  matched_by: 'decision_id' | 'action_and_target';
+  why: string;
+  attached_at: string;
+  decision: Decision;
 }
 
 export interface ApprovalListQuery {

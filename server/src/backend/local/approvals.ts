@@ -9,6 +9,7 @@ import {
   type ApprovalList,
   type ApprovalListQuery,
   type ApprovalRecord,
+  type AttachedDecision,
   type BreakGlassRequest,
   type Decision,
   type DecisionWithApproval,
@@ -18,8 +19,10 @@ import {
   attachApprovalToDecision,
   createApprovalRequest,
   createBreakGlassApproval,
+  requireDecisionObject,
   ttlHours,
 } from './approvalRecords';
+import { decisionMatchesApproval, type DecisionMatch } from '../../policy/decisionMatch';
 import { approvalTime, overdueFor, overdueReason } from '../../policy/approvalExpiry';
 import { loadRoutingRules } from './routingFile';
 import type { LocalWorkspace } from './workspace';
@@ -165,16 +168,44 @@ export function expire(ws: LocalWorkspace, approvalId: string, request: Approval
   return decide(ws, approvalId, 'expired', request);
 }
 
+/**
+ * CAVRA's attach-decision answer (the decision with the approval's summary and refs), for a decision of
+ * the approval's own request only (policy/decisionMatch.ts), kept with the approval under
+ * `attached_decisions` (CAVRA's records allow extra fields) and recorded in the evidence log.
+ */
 export async function attachDecision(ws: LocalWorkspace, approvalId: string, decision: Decision): Promise<DecisionWithApproval> {
-  const approval = await getApproval(ws, approvalId);
-  const attached = attachApprovalToDecision(decision, approval);
-  await ws.record({
-    event: 'attach_decision',
-    actor: null,
-    approval_ids: [approval.approval_id],
-    details: { decision_id: attached.decision_id ?? null, approval_state: approval.state },
-  });
-  return attached;
+  const given = requireDecisionObject(decision);
+  let match: DecisionMatch | undefined;
+  const stored = await ws.approvals.mutate(
+    (get) => {
+      const current = get(approvalId);
+      if (!current) throw new BackendError(404, 'approval not found');
+      match = decisionMatchesApproval(given, current);
+      if (!match.matches) throw new BackendError(400, match.why);
+      const earlier = Array.isArray(current.attached_decisions) ? (current.attached_decisions) : [];
+      const entry: AttachedDecision = {
+        decision_id: String(given.decision_id),
+        matched_by: match.by,
+        why: match.why,
+        attached_at: ws.now(),
+        decision: given,
+      };
+      return { ...current, attached_decisions: [...earlier.filter((e) => e.decision_id !== entry.decision_id), entry] };
+    },
+    (record) =>
+      ws.record({
+        event: 'attach_decision',
+        actor: null,
+        approval_ids: [record.approval_id],
+        details: {
+          decision_id: given.decision_id ?? null,
+          approval_state: record.state,
+          matched_by: match?.matches ? match.by : null,
+          why: match?.why ?? null,
+        },
+      }),
+  );
+  return attachApprovalToDecision(given, stored);
 }
 
 export async function breakGlass(ws: LocalWorkspace, request: BreakGlassRequest): Promise<ApprovalRecord> {

@@ -11,10 +11,11 @@ import { expire, getApproval, listApprovals } from './approvals';
 
 export interface OverdueGuardOptions {
   /**
-   * Read the approval before approve, deny and publish, and refuse one past its time. Off by default so
-   * that the client sends exactly CAVRA's calls; the CLI and the editor turn it on.
+   * Read the approval before approve, deny, publish and attach-decision, and refuse what CAVRA would
+   * accept but the studio does not (an approval past its time, a decision of another request). Off by
+   * default so that the client sends exactly CAVRA's calls; the CLI and the editor turn it on.
    */
-  refuseOverdue?: boolean;
+  checkBeforeSending?: boolean;
   /** This machine's clock (epoch ms); default Date.now. */
   clock?: () => number;
   /** Clock skew tolerance (policy/approvalExpiry.ts); default 0. */
@@ -27,7 +28,7 @@ export async function refuseOverdue(
   approvalId: string,
   action: 'approve' | 'deny' | 'publish',
 ): Promise<void> {
-  if (!options.refuseOverdue) return;
+  if (!options.checkBeforeSending) return;
   let approval: ApprovalRecord;
   try {
     approval = await getApproval(connection, approvalId);

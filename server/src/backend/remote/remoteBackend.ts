@@ -41,6 +41,7 @@ import * as decisions from './decisions';
 import { remoteEvidence, remotePackState, remotePublishedPack } from './packState';
 import * as policyPacks from './policyPacks';
 import * as rollouts from './rollouts';
+import { refuseForeignDecision } from './attachCheck';
 import { expireOverdueOnServer, refuseOverdue, type OverdueGuardOptions } from './overdueApprovals';
 
 export {
@@ -139,9 +140,11 @@ export class RemoteBackend implements Backend {
     return approvals.expire(this.connection, approvalId, request);
   }
 
-  attachDecision(approvalId: string, decision: Decision): Promise<DecisionWithApproval> {
+  async attachDecision(approvalId: string, decision: Decision): Promise<DecisionWithApproval> {
+    await refuseForeignDecision(this.connection, this.options, approvalId, decision);
     return approvals.attachDecision(this.connection, approvalId, decision);
   }
+
 
   breakGlass(request: BreakGlassRequest): Promise<ApprovalRecord> {
     return approvals.breakGlass(this.connection, request);
