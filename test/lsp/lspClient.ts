@@ -117,6 +117,8 @@ export class LspClient {
             configuration: true,
             didChangeConfiguration: { dynamicRegistration: true },
             didChangeWatchedFiles: { dynamicRegistration: true },
+            // As VS Code: a pack rename moves its folder.
+            workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
           },
           textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] } },
         },
