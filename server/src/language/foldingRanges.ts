@@ -32,19 +32,30 @@ function walk(doc: PolicyDocument, node: Node | null | undefined, from: number |
   }
 }
 
-function commentBlocks(doc: PolicyDocument, out: FoldingRange[]): void {
-  let start = -1;
-  const close = (line: number) => {
-    if (start >= 0 && line - 1 > start) out.push({ startLine: start, endLine: line - 1, kind: FoldingRangeKind.Comment });
-    start = -1;
-  };
-  for (let line = 0; line < doc.lineCount; line++) {
-    const [s, e] = doc.lineBounds(line);
-    const isComment = /^\s*#/.test(doc.text.slice(s, Math.min(e, s + 200)));
-    if (isComment && start < 0) start = line;
-    else if (!isComment) close(line);
+/** Lines that are only a comment; found from each `#`, so a long list without comments costs one search. */
+function commentLines(doc: PolicyDocument): number[] {
+  const text = doc.text;
+  const lines: number[] = [];
+  for (let at = text.indexOf('#'); at >= 0; at = text.indexOf('#', at + 1)) {
+    const { line, character } = doc.positionAt(at);
+    if (/^[ \t]*$/.test(text.slice(at - character, at))) {
+      lines.push(line);
+      // The rest of this line is the comment: go on from the next line.
+      const next = doc.lineBounds(line)[1];
+      at = Math.max(at, next);
+    }
   }
-  close(doc.lineCount);
+  return lines;
+}
+
+function commentBlocks(doc: PolicyDocument, out: FoldingRange[]): void {
+  const lines = commentLines(doc);
+  for (let i = 0; i < lines.length;) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1] === lines[j] + 1) j++;
+    if (j > i) out.push({ startLine: lines[i], endLine: lines[j], kind: FoldingRangeKind.Comment });
+    i = j + 1;
+  }
 }
 
 export function foldingRanges(a: Analysis): FoldingRange[] {
