@@ -30,6 +30,8 @@ export class DiskPackDocuments implements PackDocuments {
       if (!stat.isFile()) return undefined;
       stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
     } catch {
+      // Gone (a pack renamed or deleted): keep nothing of it.
+      this.read.delete(file);
       return undefined;
     }
     const earlier = this.read.get(file);
