@@ -6,8 +6,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
+  LSPErrorCodes,
   ResponseError,
-  ErrorCodes,
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeResult,
@@ -250,8 +250,8 @@ const packDocuments = new DiskPackDocuments((file) => {
   return undefined;
 });
 const approvalLocations = new StoreApprovalLocations(() => ({ settings, folder: workflowFolder() }));
-/** A refused rename, as an error the editor shows to the user. */
-const refusal = (message: string) => new ResponseError(ErrorCodes.InvalidRequest, message);
+/** A refused rename, as an error the editor shows to the user (a valid request the server declines). */
+const refusal = (message: string) => new ResponseError(LSPErrorCodes.RequestFailed, message);
 
 connection.onDefinition((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.definition(a, p.position, packDocuments), []));
 connection.onReferences((p) =>
