@@ -11,6 +11,7 @@ import type { Analysis } from './languageService';
 import type { PackInfo } from './packCatalog';
 import type { PackDocuments } from './packDocuments';
 import { childrenOf, idMention, inheritsMentions, packIdAt } from './packIds';
+import type { PolicyDocument } from './parse/policyDocument';
 import { policySchema } from './policySchema';
 
 /** Either what the rename does, or why it cannot be done (shown to the user as it is). */
@@ -46,13 +47,18 @@ function target(a: Analysis, position: Position, packs: PackDocuments): RenameAn
   return { ok: { pack, range: mention.range } };
 }
 
-/** The policy files the rename rewrites: the pack's own and each child's whose `inherits` names it. */
+/**
+ * The policy files the rename rewrites: the pack's own and each child's whose `inherits` names it, plus
+ * the file asked from when it names the pack but is no pack of the root (a draft beside it).
+ */
 function touchedFiles(a: Analysis, pack: PackInfo, packs: PackDocuments): string[] {
-  const children = childrenOf(a.context.catalog, pack.id).filter((c) => {
-    const doc = packs.document(c.file);
-    return !!doc && inheritsMentions(doc).some((m) => m.id === pack.id);
-  });
-  return [pack.file, ...children.map((c) => c.file).filter((f) => f !== pack.file)];
+  const names = (doc: PolicyDocument | undefined) => !!doc && inheritsMentions(doc).some((m) => m.id === pack.id);
+  const files = [pack.file];
+  for (const c of childrenOf(a.context.catalog, pack.id))
+    if (c.file !== pack.file && names(packs.document(c.file))) files.push(c.file);
+  const asked = a.context.file;
+  if (asked && !files.includes(asked) && names(a.doc)) files.push(asked);
+  return files;
 }
 
 export function prepareRename(
@@ -80,14 +86,14 @@ export function rename(a: Analysis, position: Position, newId: string, packs: Pa
     return { refused: `The folder ${newFolder} already exists: the pack folder cannot be renamed to it.` };
   const changes: (TextDocumentEdit | RenameFile)[] = [];
   for (const file of touchedFiles(a, pack, packs)) {
-    const doc = packs.document(file);
+    const doc = file === a.context.file ? a.doc : packs.document(file);
     if (!doc) return { refused: `Cannot read ${file}; nothing was renamed.` };
     const edits = inheritsMentions(doc).filter((m) => m.id === pack.id);
     const own = file === pack.file ? idMention(doc) : undefined;
     if (own) edits.unshift(own);
     if (!edits.length) continue;
     changes.push({
-      textDocument: { uri: doc.uri, version: packs.openVersion(file) },
+      textDocument: { uri: doc.uri, version: doc === a.doc ? a.doc.version : packs.openVersion(file) },
       edits: edits.map((m) => ({ range: m.range, newText: newId })),
     });
   }
