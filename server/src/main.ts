@@ -6,6 +6,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
+  LSPErrorCodes,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeResult,
@@ -13,11 +15,13 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, languageFeatures, type Analysis } from './language/languageService';
 import { PackCatalog } from './language/packCatalog';
+import { DiskPackDocuments } from './language/packDocuments';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
 import { documentState } from './documentState';
 import { CredentialsNotification, DocumentStateRequest } from './protocol';
 import { createWorkflowBackend } from './workflows/backendFactory';
+import { StoreApprovalLocations } from './workflows/approvalLocations';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { signatureDiagnostics } from './workflows/signatureDiagnostics';
 import { WorkflowService, type SelectedBackend } from './workflows/workflowService';
@@ -39,6 +43,8 @@ const analyses = new Map<string, Analysis>();
 const timers = new Map<string, NodeJS.Timeout>();
 let workspaceFolders: string[] = [];
 let canPullConfig = false;
+/** The client applies a WorkspaceEdit's folder rename (a pack rename moves its folder). */
+let canRenameFiles = false;
 let trusted = true;
 let settings: WorkflowSettings = { ...defaultWorkflowSettings };
 let remoteToken: string | null = null;
@@ -158,6 +164,8 @@ connection.onInitialize((params): InitializeResult => {
   if (init?.trusted === false) trusted = false;
   settings = readWorkflowSettings(init, trusted);
   canPullConfig = !!params.capabilities.workspace?.configuration;
+  const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
+  canRenameFiles = !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('rename');
   catalog.scan(policyRoots());
   // Once the answer is out: compile the schema and warm every analysis pass before a document opens.
   setImmediate(warmUpLanguageService);
@@ -169,6 +177,13 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       codeLensProvider: { resolveProvider: false },
       documentSymbolProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      workspaceSymbolProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      foldingRangeProvider: true,
+      selectionRangeProvider: true,
       executeCommandProvider: { commands: WORKFLOW_COMMANDS },
     },
     serverInfo: { name: 'cavra-policy-language-server', version: '0.1.0' },
@@ -228,6 +243,42 @@ connection.onCodeAction((p) =>
 );
 connection.onCodeLens((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.codeLenses(a), []));
 connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.symbols(a), []));
+
+/** Other pack files for navigation: an open one as the editor holds it, else from disk. */
+const packDocuments = new DiskPackDocuments((file) => {
+  for (const d of documents.all()) if (fileOf(d.uri) === file) return analysisOf(d).doc;
+  return undefined;
+});
+const approvalLocations = new StoreApprovalLocations(() => ({ settings, folder: workflowFolder() }));
+/** A refused rename, as an error the editor shows to the user (a valid request the server declines). */
+const refusal = (message: string) => new ResponseError(LSPErrorCodes.RequestFailed, message);
+
+connection.onDefinition((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.definition(a, p.position, packDocuments), []));
+connection.onReferences((p) =>
+  withDoc(
+    p.textDocument.uri,
+    (a) => languageFeatures.references(a, p.position, p.context.includeDeclaration, packDocuments, approvalLocations),
+    [],
+  ),
+);
+connection.onPrepareRename((p) => {
+  const answer = withDoc(p.textDocument.uri, (a) => languageFeatures.prepareRename(a, p.position, packDocuments), undefined);
+  if (!answer) return null;
+  if ('refused' in answer) throw refusal(answer.refused);
+  return answer.ok;
+});
+connection.onRenameRequest((p) => {
+  const answer = withDoc(p.textDocument.uri, (a) => languageFeatures.rename(a, p.position, p.newName, packDocuments), undefined);
+  if (!answer) return null;
+  if ('refused' in answer) throw refusal(answer.refused);
+  if (!canRenameFiles && answer.ok.documentChanges?.some((c) => 'kind' in c && c.kind === 'rename'))
+    throw refusal('This editor cannot rename folders through a language server: rename the pack folder and its id by hand.');
+  return answer.ok;
+});
+connection.onWorkspaceSymbol((p) => languageFeatures.workspaceSymbols(p.query, catalog, packDocuments));
+connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.documentLinks(a), []));
+connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.foldingRanges(a), []));
+connection.onSelectionRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.selectionRanges(a, p.positions), []));
 
 connection.onRequest(DocumentStateRequest, (p) => withDoc(p.uri, (a) => documentState(p.uri, a), null));
 

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodeAction, Diagnostic, Position, Range } from 'vscode-languageserver-protocol';
+import { ResponseError, type CodeAction, type Diagnostic, type Position, type Range } from 'vscode-languageserver-protocol';
 import { caret } from '../lsp/caret';
 import { LspClient } from '../lsp/lspClient';
 import { repoRoot } from '../lsp/repoRoot';
@@ -21,8 +21,16 @@ const METHODS: Record<string, string | undefined> = {
   codeAction: 'textDocument/codeAction',
   codeLens: 'textDocument/codeLens',
   documentSymbol: 'textDocument/documentSymbol',
+  definition: 'textDocument/definition',
+  references: 'textDocument/references',
+  prepareRename: 'textDocument/prepareRename',
+  rename: 'textDocument/rename',
+  workspaceSymbol: 'workspace/symbol',
+  documentLink: 'textDocument/documentLink',
+  foldingRange: 'textDocument/foldingRange',
+  selectionRange: 'textDocument/selectionRange',
 };
-const NEEDS_POSITION = new Set(['hover', 'completion']);
+const NEEDS_POSITION = new Set(['hover', 'completion', 'definition', 'references', 'prepareRename', 'rename', 'selectionRange']);
 
 const overlaps = (a: Range, b: Range) =>
   !(
@@ -42,8 +50,10 @@ const toCase = (value: unknown, root: string): unknown =>
 const fromCase = (value: unknown, root: string): unknown =>
   JSON.parse(JSON.stringify(value).split(`file://${WORKSPACE}/`).join(`file://${root}/`));
 
-function targetOf(c: GoldenCase): string {
+/** The file the request is about (opened first); a workspace request without one opens `Open` files only. */
+function targetOf(c: GoldenCase): string | undefined {
   const uri = (c.when.textDocument as { uri?: string } | undefined)?.uri;
+  if (uri === undefined && !c.when.textDocument) return undefined;
   if (!uri?.startsWith(`file://${WORKSPACE}/`))
     throw new Error(`${c.file}: When.textDocument.uri must start with file://${WORKSPACE}/`);
   const rel = uri.slice(`file://${WORKSPACE}/`.length);
@@ -55,6 +65,7 @@ async function runCase(method: string, c: GoldenCase): Promise<void> {
   const target = targetOf(c);
   const files = new Map(c.given);
   let position = c.when.position as Position | undefined;
+  if (!target) return runWorkspaceCase(method, c);
   if (!position && (NEEDS_POSITION.has(method) || (method === 'codeAction' && !c.when.range))) {
     const marked = caret(files.get(target)!);
     files.set(target, marked.text);
@@ -71,14 +82,15 @@ async function runCase(method: string, c: GoldenCase): Promise<void> {
     if (method === 'publishDiagnostics') actual = publication;
     else {
       const params = fromCase(c.when, ws.root) as Record<string, unknown>;
-      if (position) params.position = position;
+      if (position && method === 'selectionRange') params.positions ??= [position];
+      else if (position) params.position = position;
       if (method === 'codeAction') {
         const range = (params.range as Range | undefined) ?? { start: position!, end: position! };
         params.range = range;
         params.context ??= { diagnostics: publication.diagnostics.filter((d) => overlaps(d.range, range)) };
         delete params.position;
       }
-      actual = await client.request(METHODS[method]!, params);
+      actual = await answerOrError(client, METHODS[method]!, params);
     }
     const normalized = toCase(actual, ws.root);
     let applied: string | undefined;
@@ -91,6 +103,30 @@ async function runCase(method: string, c: GoldenCase): Promise<void> {
     assert.deepStrictEqual(normalized, c.then, `${c.file}: the server's answer differs from ## Then`);
     if (c.applied !== undefined)
       assert.equal(applied, c.applied, `${c.file}: the text after the first quick fix differs from ## Applied`);
+  } finally {
+    await client.stop();
+    ws.remove();
+  }
+}
+
+/** The answer, or a refusal as `{"error": {code, message}}`: what the editor shows is part of the case. */
+async function answerOrError(client: LspClient, method: string, params: unknown): Promise<unknown> {
+  try {
+    return await client.request(method, params);
+  } catch (e) {
+    if (e instanceof ResponseError) return { error: { code: e.code, message: e.message } };
+    throw e;
+  }
+}
+
+/** A workspace request (`workspace/symbol`): no document is opened, the packs are read from disk. */
+async function runWorkspaceCase(method: string, c: GoldenCase): Promise<void> {
+  const ws = tempWorkspace(Object.fromEntries(c.given));
+  const client = await LspClient.start({ workspace: ws.root });
+  try {
+    const actual = toCase(await answerOrError(client, METHODS[method]!, fromCase(c.when, ws.root)), ws.root);
+    if (UPDATE) return updateCase(c, actual);
+    assert.deepStrictEqual(actual, c.then, `${c.file}: the server's answer differs from ## Then`);
   } finally {
     await client.stop();
     ws.remove();

@@ -59,7 +59,8 @@ export function readCase(file: string): GoldenCase {
   const title = /^# (.+)$/m.exec(md)?.[1].trim() ?? file;
   const given = new Map<string, string>();
   for (const f of fences(section(all, 'Given', file).body)) {
-    if (f.lang !== 'yaml') throw new Error(`${file}: Given holds yaml fences only, found \`${f.lang}\``);
+    // Files other than policies (an approval store, a signature) need their path line.
+    if (f.lang !== 'yaml' && !f.path) throw new Error(`${file}: a Given \`${f.lang}\` fence needs its path line`);
     given.set(f.path ?? DEFAULT_PATH, f.text);
   }
   if (!given.size) throw new Error(`${file}: Given has no yaml file`);

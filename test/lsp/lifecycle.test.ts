@@ -33,6 +33,14 @@ describe('language server lifecycle over stdio', () => {
     assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
     assert.deepEqual(caps.codeLensProvider, { resolveProvider: false });
     assert.equal(caps.documentSymbolProvider, true);
+    // Navigation across packs: without these VS Code never sends the requests.
+    assert.equal(caps.definitionProvider, true);
+    assert.equal(caps.referencesProvider, true);
+    assert.deepEqual(caps.renameProvider, { prepareProvider: true });
+    assert.equal(caps.workspaceSymbolProvider, true);
+    assert.deepEqual(caps.documentLinkProvider, { resolveProvider: false });
+    assert.equal(caps.foldingRangeProvider, true);
+    assert.equal(caps.selectionRangeProvider, true);
   });
 
   it('publishes diagnostics for each version and clears them when the problem is fixed', async () => {

@@ -37,6 +37,7 @@ import {
   type Range,
   type SymbolInformation,
   type TextDocumentContentChangeEvent,
+  type WorkspaceEditClientCapabilities,
 } from 'vscode-languageserver-protocol/node';
 import { DocumentStateRequest, type DocumentState } from '../../server/src/protocol';
 import type { ServerSettings } from '../../server/src/workflows/workspaceSettings';
@@ -56,6 +57,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Sent as `initializationOptions` (the VS Code client sends settings and workspace trust). */
   initializationOptions?: Record<string, unknown>;
+  /** What the client says it can apply in a WorkspaceEdit; default VS Code's (documentChanges, file operations). */
+  workspaceEdit?: WorkspaceEditClientCapabilities;
 }
 
 export class LspClient {
@@ -117,6 +120,8 @@ export class LspClient {
             configuration: true,
             didChangeConfiguration: { dynamicRegistration: true },
             didChangeWatchedFiles: { dynamicRegistration: true },
+            // As VS Code: a pack rename moves its folder.
+            workspaceEdit: options.workspaceEdit ?? { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
           },
           textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] } },
         },

@@ -10,25 +10,39 @@ import {
   type CodeLens,
   type CompletionList,
   type Diagnostic,
+  type DocumentLink,
   type DocumentSymbol,
+  type FoldingRange,
   type Hover,
+  type Location,
   type Position,
   type Range,
+  type SelectionRange,
+  type WorkspaceEdit,
+  type WorkspaceSymbol,
 } from 'vscode-languageserver-types';
 import { policySummary, type PolicySummary } from '../policy/summary';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { completion } from './completion';
+import { definition } from './definition';
+import { documentLinks } from './documentLinks';
+import { foldingRanges } from './foldingRanges';
 import { editPolicyDocument, isEditable } from './parse/documentEdit';
 import { hover } from './hover';
 import { lint } from './lint';
 import { makeDiagnostic } from './makeDiagnostic';
 import type { PackCatalog } from './packCatalog';
+import type { PackDocuments } from './packDocuments';
 import { PolicyDocument } from './parse/policyDocument';
 import { PolicyFindings } from './policyFindings';
+import { references, type ApprovalLocations } from './references';
+import { prepareRename, rename, type RenameAnswer } from './rename';
 import { schemaDiagnostics } from './schemaDiagnostics';
+import { selectionRanges } from './selectionRanges';
 import { documentSymbols } from './symbols';
 import { syntaxDiagnostics } from './syntaxDiagnostics';
+import { workspaceSymbols } from './workspaceSymbols';
 
 export interface LanguageSettings {
   /** Files larger than this are not analysed (bytes). */
@@ -153,4 +167,22 @@ export const languageFeatures = {
   codeActions: (a: Analysis, range: Range, diagnostics: Diagnostic[]): CodeAction[] => codeActions(a, range, diagnostics),
   codeLenses: (a: Analysis): CodeLens[] => codeLenses(a),
   symbols: (a: Analysis): DocumentSymbol[] => documentSymbols(a),
+  // Navigation across the policy root: `packs` reads the other pack files (open text, else disk).
+  definition: (a: Analysis, position: Position, packs: PackDocuments): Location[] => definition(a, position, packs),
+  references: (
+    a: Analysis,
+    position: Position,
+    includeDeclaration: boolean,
+    packs: PackDocuments,
+    approvals?: ApprovalLocations,
+  ): Location[] => references(a, position, includeDeclaration, packs, approvals),
+  prepareRename: (a: Analysis, position: Position, packs: PackDocuments): RenameAnswer<{ range: Range; placeholder: string }> =>
+    prepareRename(a, position, packs),
+  rename: (a: Analysis, position: Position, newId: string, packs: PackDocuments): RenameAnswer<WorkspaceEdit> =>
+    rename(a, position, newId, packs),
+  workspaceSymbols: (query: string, catalog: PackCatalog, packs: PackDocuments): WorkspaceSymbol[] =>
+    workspaceSymbols(query, catalog, packs),
+  documentLinks: (a: Analysis): DocumentLink[] => documentLinks(a),
+  foldingRanges: (a: Analysis): FoldingRange[] => foldingRanges(a),
+  selectionRanges: (a: Analysis, positions: Position[]): SelectionRange[] => selectionRanges(a, positions),
 };

@@ -24,6 +24,7 @@ import { isMap, isSeq, type Node } from 'yaml';
 import { evaluateAction, isEvaluateAction } from '../../policy/evaluate';
 import { parsePolicyYaml } from '../../policy/policyYaml';
 import { compareCodePoints } from '../../policy/policyDiff';
+import { DECISION_TESTS_FILE } from '../../policy/decisionTestsFile';
 import { isMapping, pyStr, type PyValue } from '../../policy/pythonValues';
 import {
   BackendError,
@@ -34,7 +35,7 @@ import {
 } from '../backend';
 import { isSafePackId, type PolicyRegistry } from './policyRegistry';
 
-export const DECISION_TESTS_FILE = 'policy.tests.yaml';
+export { DECISION_TESTS_FILE };
 const EXPECT_FIELDS = ['decision', 'rule_id', 'severity', 'approver_group'] as const;
 
 function lineOf(text: string, offset: number | undefined): number | undefined {
