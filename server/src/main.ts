@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  type ConfigurationItem,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
   TextDocuments,
@@ -12,7 +13,6 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, languageFeatures, type Analysis } from './language/languageService';
-import { PackCatalog } from './language/packCatalog';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
 import { documentState } from './documentState';
@@ -20,29 +20,22 @@ import { CredentialsNotification, DocumentStateRequest } from './protocol';
 import { createWorkflowBackend } from './workflows/backendFactory';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { signatureDiagnostics } from './workflows/signatureDiagnostics';
-import { WorkflowService, type SelectedBackend } from './workflows/workflowService';
-import {
-  defaultWorkflowSettings,
-  hmacKeyOf,
-  languagePolicyRoots,
-  readWorkflowSettings,
-  signingKeyDirectory,
-  type WorkflowSettings,
-} from './workflows/workspaceSettings';
+import { WorkflowService } from './workflows/workflowService';
+import { defaultWorkflowSettings, hmacKeyOf, readWorkflowSettings, signingKeyDirectory } from './workflows/workspaceSettings';
+import { WorkspaceFolders } from './workspaceFolders';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const catalog = new PackCatalog();
 /** Signature checks of published packs, kept until a watched file or a setting changes. */
 const signatures = new SignatureStates();
 const analyses = new Map<string, Analysis>();
 const timers = new Map<string, NodeJS.Timeout>();
-let workspaceFolders: string[] = [];
+/** Each workspace folder with its settings, packs and backend (one folder, or several in a multi-root workspace). */
+const folders = new WorkspaceFolders({ ...defaultWorkflowSettings });
 let canPullConfig = false;
+let canFollowFolders = false;
 let trusted = true;
-let settings: WorkflowSettings = { ...defaultWorkflowSettings };
 let remoteToken: string | null = null;
-let backend: SelectedBackend | undefined;
 /** Per document: how long analysing its last edit took. The debounce follows it (see schedule()). */
 const editCost = new Map<string, number>();
 
@@ -54,16 +47,14 @@ function fileOf(uri: string): string | undefined {
   }
 }
 
-function policyRoots(): string[] {
-  return languagePolicyRoots(settings, workspaceFolders);
-}
-
 function analysisOf(doc: TextDocument): Analysis {
   const cached = analyses.get(doc.uri);
   if (cached && cached.doc.version === doc.version) return cached;
   // The editor's copy works out its line offsets on first use: at the open, not on the first keystroke.
   if (!cached) void doc.lineCount;
   const file = fileOf(doc.uri);
+  // The document's own folder decides its policy root, packs and size limit.
+  const { catalog, settings } = folders.ofFile(file);
   // The previous version's analysis lets an edit inside a list be applied instead of re-read.
   const a = analyze(
     doc.uri,
@@ -78,20 +69,17 @@ function analysisOf(doc: TextDocument): Analysis {
   return a;
 }
 
-function workflowFolder(): string {
-  return workspaceFolders[0] ?? process.cwd();
-}
-
 function validate(doc: TextDocument): void {
   const a = analysisOf(doc);
   const file = fileOf(doc.uri);
+  const folder = folders.ofFile(file);
   const signature =
     file && a.packFolder
       ? signatureDiagnostics(
           file,
           doc.getText(),
-          signingKeyDirectory(settings, workflowFolder()),
-          hmacKeyOf(settings),
+          signingKeyDirectory(folder.settings, folder.path),
+          hmacKeyOf(folder.settings),
           signatures,
         )
       : [];
@@ -137,28 +125,27 @@ function revalidateAll(): void {
 
 async function pullSettings(): Promise<void> {
   if (!canPullConfig) return;
-  // VS Code's own `http` section too: its proxy settings apply to calls to a CAVRA server.
-  const [cfg, http] = (await connection.workspace.getConfiguration([{ section: 'cavra' }, { section: 'http' }])) as (Record<
-    string,
-    unknown
-  > | null)[];
-  settings = readWorkflowSettings(cfg, trusted, http);
-  backend = undefined;
+  // VS Code's own `http` section too: its proxy settings apply to calls to a CAVRA server. Then each
+  // folder's `cavra` section (its scopeUri): resource settings may differ from folder to folder.
+  const each = folders.all;
+  const items: ConfigurationItem[] = [
+    { section: 'cavra' },
+    { section: 'http' },
+    ...each.map((f) => ({ scopeUri: f.uri, section: 'cavra' })),
+  ];
+  const [cfg, http, ...own] = (await connection.workspace.getConfiguration(items)) as (Record<string, unknown> | null)[];
+  folders.configure(readWorkflowSettings(cfg, trusted, http), new Map(each.map((f, i) => [f.uri, own[i] ?? null])));
   signatures.invalidate();
-  catalog.scan(policyRoots());
 }
 
 connection.onInitialize((params): InitializeResult => {
-  workspaceFolders = (params.workspaceFolders ?? []).map((f) => fileOf(f.uri)).filter((f): f is string => !!f);
-  if (!workspaceFolders.length && params.rootUri) {
-    const f = fileOf(params.rootUri);
-    if (f) workspaceFolders.push(f);
-  }
   const init = params.initializationOptions as Record<string, unknown> | undefined;
   if (init?.trusted === false) trusted = false;
-  settings = readWorkflowSettings(init, trusted);
+  const editorFolders = params.workspaceFolders?.map((f) => f.uri) ?? [];
+  folders.setFolders(editorFolders.length ? editorFolders : params.rootUri ? [params.rootUri] : []);
+  folders.configure(readWorkflowSettings(init, trusted));
   canPullConfig = !!params.capabilities.workspace?.configuration;
-  catalog.scan(policyRoots());
+  canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
   // Once the answer is out: compile the schema and warm every analysis pass before a document opens.
   setImmediate(warmUpLanguageService);
   return {
@@ -170,12 +157,24 @@ connection.onInitialize((params): InitializeResult => {
       codeLensProvider: { resolveProvider: false },
       documentSymbolProvider: true,
       executeCommandProvider: { commands: WORKFLOW_COMMANDS },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'cavra-policy-language-server', version: '0.1.0' },
   };
 });
 
 connection.onInitialized(async () => {
+  if (canFollowFolders)
+    connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+      folders.change(
+        e.added.map((f) => f.uri),
+        e.removed.map((f) => f.uri),
+      );
+      // A client that fails to answer leaves the new folders on the window's settings, not a dead server.
+      if (canPullConfig) await pullSettings().catch((err: unknown) => connection.console.warn(`settings: ${String(err)}`));
+      folders.scan();
+      revalidateAll();
+    });
   if (canPullConfig) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: ['cavra', 'http'] });
     await pullSettings();
@@ -199,7 +198,7 @@ connection.onDidChangeConfiguration(async () => {
 
 connection.onDidChangeWatchedFiles(() => {
   signatures.invalidate();
-  catalog.scan(policyRoots());
+  folders.scan();
   revalidateAll();
 });
 
@@ -210,7 +209,7 @@ documents.onDidClose((e) => {
   analyses.delete(e.document.uri);
   editCost.delete(e.document.uri);
   const file = fileOf(e.document.uri);
-  if (file) catalog.closeOpen(file);
+  if (file) for (const f of folders.all) f.catalog.closeOpen(file);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
@@ -231,11 +230,12 @@ connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (a) => languageFe
 
 connection.onRequest(DocumentStateRequest, (p) => withDoc(p.uri, (a) => documentState(p.uri, a), null));
 
-const workflows = new WorkflowService(() => {
-  backend ??= createWorkflowBackend(settings, workflowFolder(), () => remoteToken, signatures);
-  return { folder: workflowFolder(), settings, backend, openText: (uri) => documents.get(uri)?.getText() };
+const workflows = new WorkflowService((target) => {
+  const f = folders.forRequest(target.folder, target.uri);
+  f.backend ??= createWorkflowBackend(f.settings, f.path, () => remoteToken, signatures);
+  return { folder: f.path, settings: f.settings, backend: f.backend, openText: (uri) => documents.get(uri)?.getText() };
 });
-registerWorkflows(connection, workflows, () => settings.backend);
+registerWorkflows(connection, workflows, () => folders.windowSettings.backend);
 connection.onNotification(CredentialsNotification, (p) => {
   remoteToken = typeof p?.token === 'string' && p.token ? p.token : null;
 });

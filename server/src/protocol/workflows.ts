@@ -1,7 +1,8 @@
 // Every workflow request (draft, publish, approvals, rollouts, evidence): one typed RequestType per
 // method, rust-analyzer style. The same methods are `workspace/executeCommand` commands named
 // `cavra.server.<method>` for other editors. Params name the policy file by URI; the server reads
-// the open document's text (or the file) so a draft is exactly what the editor shows.
+// the open document's text (or the file) so a draft is exactly what the editor shows. Every request
+// may name the workspace folder it acts on (`InFolder`): each folder has its own store and settings.
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
 import type {
   ApprovalCreateRequest,
@@ -32,8 +33,17 @@ import type {
   RolloutListQuery,
 } from './types';
 
-/** A request without parameters (send `{}`). */
-export type NoParams = Record<string, never>;
+/**
+ * Which workspace folder a request acts on (its policy root, store, keys and settings). Without it: the
+ * folder holding the request's `uri`, else the first folder. A URI that is not a workspace folder is refused.
+ */
+export interface FolderParams {
+  /** The workspace folder's URI, as the editor sent it in `workspaceFolders`. */
+  folder?: string;
+}
+
+/** A request's own params, plus the folder it acts on. */
+export type InFolder<P> = P & FolderParams;
 
 export interface PolicyFileParams {
   /** The policy file (an open document's URI, or a file URI on disk). */
@@ -85,31 +95,33 @@ export interface WorkflowErrorData {
 }
 
 const requests = {
-  backendInfo: new RequestType<NoParams, BackendInfo, WorkflowErrorData>('cavra/backendInfo'),
-  catalog: new RequestType<NoParams, PolicyPackCatalog, WorkflowErrorData>('cavra/catalog'),
-  packState: new RequestType<PolicyFileParams, PackState | null, WorkflowErrorData>('cavra/packState'),
-  publishedPack: new RequestType<PublishedPackParams, PublishedPack, WorkflowErrorData>('cavra/publishedPack'),
-  draftPreview: new RequestType<PolicyFileParams, PolicyPackDraft, WorkflowErrorData>('cavra/draftPreview'),
-  publishPlan: new RequestType<PolicyFileParams, PublishPlan, WorkflowErrorData>('cavra/publishPlan'),
-  publishRequest: new RequestType<PublishRequestParams, PublishRequestResult, WorkflowErrorData>('cavra/publishRequest'),
-  publish: new RequestType<PublishParams, PublishResult, WorkflowErrorData>('cavra/publish'),
-  listApprovals: new RequestType<ApprovalListQuery, ApprovalList, WorkflowErrorData>('cavra/approvals/list'),
-  getApproval: new RequestType<ApprovalIdParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/get'),
-  createApproval: new RequestType<ApprovalCreateRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/create'),
-  approve: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/approve'),
-  deny: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/deny'),
-  expire: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/expire'),
-  attachDecision: new RequestType<AttachDecisionParams, DecisionWithApproval, WorkflowErrorData>(
+  backendInfo: new RequestType<FolderParams, BackendInfo, WorkflowErrorData>('cavra/backendInfo'),
+  catalog: new RequestType<FolderParams, PolicyPackCatalog, WorkflowErrorData>('cavra/catalog'),
+  packState: new RequestType<InFolder<PolicyFileParams>, PackState | null, WorkflowErrorData>('cavra/packState'),
+  publishedPack: new RequestType<InFolder<PublishedPackParams>, PublishedPack, WorkflowErrorData>('cavra/publishedPack'),
+  draftPreview: new RequestType<InFolder<PolicyFileParams>, PolicyPackDraft, WorkflowErrorData>('cavra/draftPreview'),
+  publishPlan: new RequestType<InFolder<PolicyFileParams>, PublishPlan, WorkflowErrorData>('cavra/publishPlan'),
+  publishRequest: new RequestType<InFolder<PublishRequestParams>, PublishRequestResult, WorkflowErrorData>(
+    'cavra/publishRequest',
+  ),
+  publish: new RequestType<InFolder<PublishParams>, PublishResult, WorkflowErrorData>('cavra/publish'),
+  listApprovals: new RequestType<InFolder<ApprovalListQuery>, ApprovalList, WorkflowErrorData>('cavra/approvals/list'),
+  getApproval: new RequestType<InFolder<ApprovalIdParams>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/get'),
+  createApproval: new RequestType<InFolder<ApprovalCreateRequest>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/create'),
+  approve: new RequestType<InFolder<ApprovalDecisionParams>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/approve'),
+  deny: new RequestType<InFolder<ApprovalDecisionParams>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/deny'),
+  expire: new RequestType<InFolder<ApprovalDecisionParams>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/expire'),
+  attachDecision: new RequestType<InFolder<AttachDecisionParams>, DecisionWithApproval, WorkflowErrorData>(
     'cavra/approvals/attachDecision',
   ),
-  breakGlass: new RequestType<BreakGlassRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/breakGlass'),
-  rolloutPlan: new RequestType<RolloutChangeRequest, RolloutChangePlan, WorkflowErrorData>('cavra/rollouts/plan'),
-  rolloutApply: new RequestType<RolloutChangeRequest, RolloutChangeResult, WorkflowErrorData>('cavra/rollouts/apply'),
-  listRollouts: new RequestType<RolloutListQuery, RolloutList, WorkflowErrorData>('cavra/rollouts/list'),
-  evaluate: new RequestType<EvaluateRequest, Decision, WorkflowErrorData>('cavra/evaluate'),
-  decisionTests: new RequestType<DecisionTestRequest, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
-  listEvidence: new RequestType<EvidenceListQuery, EvidenceList, WorkflowErrorData>('cavra/evidence/list'),
-  verifyEvidence: new RequestType<NoParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
+  breakGlass: new RequestType<InFolder<BreakGlassRequest>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/breakGlass'),
+  rolloutPlan: new RequestType<InFolder<RolloutChangeRequest>, RolloutChangePlan, WorkflowErrorData>('cavra/rollouts/plan'),
+  rolloutApply: new RequestType<InFolder<RolloutChangeRequest>, RolloutChangeResult, WorkflowErrorData>('cavra/rollouts/apply'),
+  listRollouts: new RequestType<InFolder<RolloutListQuery>, RolloutList, WorkflowErrorData>('cavra/rollouts/list'),
+  evaluate: new RequestType<InFolder<EvaluateRequest>, Decision, WorkflowErrorData>('cavra/evaluate'),
+  decisionTests: new RequestType<InFolder<DecisionTestRequest>, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
+  listEvidence: new RequestType<InFolder<EvidenceListQuery>, EvidenceList, WorkflowErrorData>('cavra/evidence/list'),
+  verifyEvidence: new RequestType<FolderParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
 } as const;
 
 export type WorkflowMethod = keyof typeof requests;
