@@ -4,7 +4,14 @@ import type { ApprovalRecord } from '../../../server/src/protocol';
 import { requireTrust } from '../trust';
 import { approvalLabel, type ApprovalNode } from '../views/approvalsView';
 import { showWorkflowError } from '../workflowClient';
+import { chooseFolder, folderTarget, type FolderTarget } from '../workspaceFolder';
 import type { CommandContext } from './context';
+
+/** An approval and the workspace folder whose store holds it (decisions are sent there). */
+interface Picked {
+  a: ApprovalRecord;
+  target: FolderTarget;
+}
 
 function decisionLines(a: ApprovalRecord): string {
   const d = a.decision ?? {};
@@ -21,12 +28,22 @@ function decisionLines(a: ApprovalRecord): string {
     .join('\n');
 }
 
-async function pickPending(ctx: CommandContext, arg: unknown, verb: string): Promise<ApprovalRecord | undefined> {
+/** `folder`: the URI of the folder an approval id belongs to (a tree item's command passes it). */
+async function pickPending(ctx: CommandContext, arg: unknown, verb: string, folder?: string): Promise<Picked | undefined> {
   const node = arg as ApprovalNode | undefined;
-  if (node && typeof node === 'object' && 'kind' in node && node.kind === 'approval') return node.record;
-  if (typeof arg === 'string') return ctx.workflows.call('getApproval', { approval_id: arg });
+  if (node && typeof node === 'object' && 'kind' in node && node.kind === 'approval')
+    return { a: node.record, target: folderTarget(node.folder) };
+  const target = await chooseFolder(folder ? { folder } : undefined, verb);
+  if (!target) return undefined;
+  if (typeof arg === 'string')
+    return { a: await ctx.workflows.call('getApproval', { ...target.params, approval_id: arg }), target };
   const group = vscode.workspace.getConfiguration('cavra').get<string>('approvals.myApproverGroup') || undefined;
-  const list = await ctx.workflows.call('listApprovals', { state: 'pending', approver_group: group, limit: 500 });
+  const list = await ctx.workflows.call('listApprovals', {
+    ...target.params,
+    state: 'pending',
+    approver_group: group,
+    limit: 500,
+  });
   if (!list.items.length) {
     void vscode.window.showInformationMessage(`No pending approvals${group ? ` for ${group}` : ''}.`);
     return undefined;
@@ -40,7 +57,7 @@ async function pickPending(ctx: CommandContext, arg: unknown, verb: string): Pro
     })),
     { ignoreFocusOut: true, title: `${verb}: which approval?` },
   );
-  return pick?.a;
+  return pick ? { a: pick.a, target } : undefined;
 }
 
 async function askActor(title: string): Promise<string | undefined> {
@@ -59,8 +76,9 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
   const Verb = verb === 'approve' ? 'Approve' : 'Deny';
   if (!requireTrust(`${Verb} an approval`)) return;
   try {
-    const a = await pickPending(ctx, arg, Verb);
-    if (!a) return;
+    const picked = await pickPending(ctx, arg, Verb);
+    if (!picked) return;
+    const { a, target } = picked;
     if (a.state !== 'pending') {
       void vscode.window.showWarningMessage(`${a.approval_id} is ${a.state}: only pending approvals can be changed.`);
       return;
@@ -87,6 +105,7 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
     });
     if (ref === undefined) return;
     const updated = await ctx.workflows.call(verb, {
+      ...target.params,
       approval_id: a.approval_id,
       actor,
       reason: reason.trim(),
@@ -94,7 +113,7 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
     });
     ctx.refreshAll();
     void vscode.window.showInformationMessage(
-      `${updated.approval_id} is now ${updated.state} (by ${actor}). ${await ctx.backendName()}.`,
+      `${updated.approval_id} is now ${updated.state} (by ${actor}). ${await ctx.backendName(target)}.`,
     );
   } catch (e) {
     await showWorkflowError(Verb, e, ctx.log);
@@ -104,15 +123,16 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
 export async function expireApproval(ctx: CommandContext, arg?: unknown): Promise<void> {
   if (!requireTrust('Expiring an approval')) return;
   try {
-    const a = await pickPending(ctx, arg, 'Expire');
-    if (!a) return;
+    const picked = await pickPending(ctx, arg, 'Expire');
+    if (!picked) return;
+    const { a, target } = picked;
     const go = await vscode.window.showWarningMessage(
       `Expire ${a.approval_id}? It can no longer be approved.`,
       { modal: true, detail: decisionLines(a) },
       'Expire',
     );
     if (go !== 'Expire') return;
-    const updated = await ctx.workflows.call('expire', { approval_id: a.approval_id });
+    const updated = await ctx.workflows.call('expire', { ...target.params, approval_id: a.approval_id });
     ctx.refreshAll();
     void vscode.window.showInformationMessage(`${updated.approval_id} is now ${updated.state}.`);
   } catch (e) {
@@ -120,11 +140,9 @@ export async function expireApproval(ctx: CommandContext, arg?: unknown): Promis
   }
 }
 
-export async function showApproval(ctx: CommandContext, approvalId?: string): Promise<void> {
+export async function showApproval(ctx: CommandContext, approvalId?: string, folder?: string): Promise<void> {
   try {
-    const a = approvalId
-      ? await ctx.workflows.call('getApproval', { approval_id: approvalId })
-      : await pickPending(ctx, undefined, 'Show');
+    const a = (await pickPending(ctx, approvalId, 'Show', folder))?.a;
     if (!a) return;
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(a, null, 2)}\n` });
     await vscode.window.showTextDocument(doc, { preview: true });
