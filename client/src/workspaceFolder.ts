@@ -56,9 +56,13 @@ export async function chooseFolder(arg: unknown, what: string): Promise<FolderTa
   const active = vscode.window.activeTextEditor?.document.uri;
   const ofEditor = active && vscode.workspace.getWorkspaceFolder(active);
   if (ofEditor) return folderTarget(ofEditor);
-  const picked = await vscode.window.showWorkspaceFolderPick({
-    placeHolder: `${what}: in which workspace folder?`,
-    ignoreFocusOut: true,
-  });
-  return picked ? folderTarget(picked) : undefined;
+  const picked = await vscode.window.showQuickPick(
+    folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, folder })),
+    {
+      title: `${what}: which workspace folder?`,
+      placeHolder: 'Each folder has its own packs, store and settings',
+      ignoreFocusOut: true,
+    },
+  );
+  return picked ? folderTarget(picked.folder) : undefined;
 }
