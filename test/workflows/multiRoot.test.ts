@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ResponseError } from 'vscode-languageserver-protocol/node';
 import { WorkflowRequests, type WorkflowErrorData } from '../../server/src/protocol';
+import { generateKeyPair } from '../../server/src/signing';
 import { LspClient } from '../lsp/lspClient';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
 
@@ -104,6 +105,44 @@ describe('multi-root workspaces (two folders over LSP)', function () {
     assert.ok(!existsSync(join(first.root, 'packs')), 'nothing is written into the first folder');
   });
 
+  it("signs with the folder's own keys: a key of the second folder is not found from the first", async () => {
+    const c = (await start()).connection;
+    const keys = generateKeyPair();
+    second.write('.cavra/policy-signing/team-b.private.pem', keys.privateKeyPem);
+    second.write('.cavra/policy-signing/team-b.public.pem', keys.publicKeyPem);
+    const publishIn = async (ws: TempWorkspace, path: string) => {
+      const uri = uriIn(ws, path);
+      const request = await c.sendRequest(WorkflowRequests.publishRequest, { uri });
+      const folder = pathToFileURL(ws.root).href;
+      await c.sendRequest(WorkflowRequests.approve, {
+        folder,
+        approval_id: request.approval.approval_id,
+        actor: 'a',
+        reason: 'r',
+      });
+      return c.sendRequest(WorkflowRequests.publish, { uri, approval_id: request.approval.approval_id, key_id: 'team-b' });
+    };
+    const signed = await publishIn(second, 'packs/cavra-ops-guard/policy.yaml');
+    assert.equal(signed.signature_verified, true);
+    assert.match(readFileSync(signed.signature_path, 'utf8'), /"key_id": "team-b"/);
+    const refused = await failure(publishIn(first, 'policies/cavra-platform/policy.yaml'));
+    assert.equal(
+      refused.detail,
+      `cannot read the signing key ${join(first.root, '.cavra/policy-signing/team-b.private.pem')}: ENOENT`,
+    );
+    // The published pack is verified with the second folder's trusted public key, as the editor shows it.
+    const state = await c.sendRequest(WorkflowRequests.packState, { uri: uriIn(second, 'packs/cavra-ops-guard/policy.yaml') });
+    assert.equal(state?.signature, 'verified');
+    const published = uriIn(second, 'packs/cavra-ops-guard/policy.yaml');
+    await client.open(published, readFileSync(join(second.root, 'packs/cavra-ops-guard/policy.yaml'), 'utf8'));
+    assert.deepEqual(await client.diagnostics(published), [], 'no signature finding: the key is trusted in its folder');
+    await client.change(published, pack('cavra-ops-guard', 'Edited after signing.'));
+    assert.deepEqual(
+      (await client.diagnostics(published)).map((d) => d.code),
+      ['signature-mismatch'],
+    );
+  });
+
   it('refuses a folder that is not one of the workspace folders, naming the open ones', async () => {
     const c = (await start()).connection;
     const outside = tempWorkspace({ '.cavra/approvals.json': '{"items": []}' });
@@ -111,6 +150,15 @@ describe('multi-root workspaces (two folders over LSP)', function () {
       const refused = await failure(c.sendRequest(WorkflowRequests.listApprovals, { folder: pathToFileURL(outside.root).href }));
       assert.equal(refused.status, 400);
       assert.match(refused.detail, /is not a workspace folder \(open folders: file:.*, file:.*\)/);
+      // Untyped JSON from other editors (executeCommand): refused in words, the server keeps serving.
+      for (const folder of [42, 'policies', 'https://example.com/ws', '']) {
+        const odd = await failure(
+          c.sendRequest('workspace/executeCommand', { command: 'cavra.server.listApprovals', arguments: [{ folder }] }),
+        );
+        assert.equal(odd.status, 400, JSON.stringify(folder));
+        assert.match(odd.detail, /is not a workspace folder/);
+      }
+      assert.equal((await c.sendRequest(WorkflowRequests.backendInfo, {})).location, first.root);
     } finally {
       outside.remove();
     }
