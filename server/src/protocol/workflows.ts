@@ -2,7 +2,7 @@
 // method, rust-analyzer style. The same methods are `workspace/executeCommand` commands named
 // `cavra.server.<method>` for other editors. Params name the policy file by URI; the server reads
 // the open document's text (or the file) so a draft is exactly what the editor shows. Every request
-// may name the workspace folder it acts on (`InFolder`): each folder has its own store and settings.
+// may also name the workspace folder it acts on (`FolderParams`): each folder has its own store and settings.
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
 import type {
   ApprovalCreateRequest,
@@ -33,17 +33,20 @@ import type {
   RolloutListQuery,
 } from './types';
 
+/** A request without parameters (send `{}`). */
+export type NoParams = Record<string, never>;
+
 /**
  * Which workspace folder a request acts on (its policy root, store, keys and settings). Without it: the
- * folder holding the request's `uri`, else the first folder. A URI that is not a workspace folder is refused.
+ * folder holding the request's `uri`, else the first folder. A value that is not a workspace folder is refused.
  */
 export interface FolderParams {
   /** The workspace folder's URI, as the editor sent it in `workspaceFolders`. */
   folder?: string;
 }
 
-/** A request's own params, plus the folder it acts on. */
-export type InFolder<P> = P & FolderParams;
+/** A request's own params plus the folder it acts on (a request without params takes just the folder). */
+type InFolder<P> = (P extends NoParams ? unknown : P) & FolderParams;
 
 export interface PolicyFileParams {
   /** The policy file (an open document's URI, or a file URI on disk). */
@@ -95,44 +98,47 @@ export interface WorkflowErrorData {
 }
 
 const requests = {
-  backendInfo: new RequestType<FolderParams, BackendInfo, WorkflowErrorData>('cavra/backendInfo'),
-  catalog: new RequestType<FolderParams, PolicyPackCatalog, WorkflowErrorData>('cavra/catalog'),
-  packState: new RequestType<InFolder<PolicyFileParams>, PackState | null, WorkflowErrorData>('cavra/packState'),
-  publishedPack: new RequestType<InFolder<PublishedPackParams>, PublishedPack, WorkflowErrorData>('cavra/publishedPack'),
-  draftPreview: new RequestType<InFolder<PolicyFileParams>, PolicyPackDraft, WorkflowErrorData>('cavra/draftPreview'),
-  publishPlan: new RequestType<InFolder<PolicyFileParams>, PublishPlan, WorkflowErrorData>('cavra/publishPlan'),
-  publishRequest: new RequestType<InFolder<PublishRequestParams>, PublishRequestResult, WorkflowErrorData>(
-    'cavra/publishRequest',
-  ),
-  publish: new RequestType<InFolder<PublishParams>, PublishResult, WorkflowErrorData>('cavra/publish'),
-  listApprovals: new RequestType<InFolder<ApprovalListQuery>, ApprovalList, WorkflowErrorData>('cavra/approvals/list'),
-  getApproval: new RequestType<InFolder<ApprovalIdParams>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/get'),
-  createApproval: new RequestType<InFolder<ApprovalCreateRequest>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/create'),
-  approve: new RequestType<InFolder<ApprovalDecisionParams>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/approve'),
-  deny: new RequestType<InFolder<ApprovalDecisionParams>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/deny'),
-  expire: new RequestType<InFolder<ApprovalDecisionParams>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/expire'),
-  attachDecision: new RequestType<InFolder<AttachDecisionParams>, DecisionWithApproval, WorkflowErrorData>(
+  backendInfo: new RequestType<NoParams, BackendInfo, WorkflowErrorData>('cavra/backendInfo'),
+  catalog: new RequestType<NoParams, PolicyPackCatalog, WorkflowErrorData>('cavra/catalog'),
+  packState: new RequestType<PolicyFileParams, PackState | null, WorkflowErrorData>('cavra/packState'),
+  publishedPack: new RequestType<PublishedPackParams, PublishedPack, WorkflowErrorData>('cavra/publishedPack'),
+  draftPreview: new RequestType<PolicyFileParams, PolicyPackDraft, WorkflowErrorData>('cavra/draftPreview'),
+  publishPlan: new RequestType<PolicyFileParams, PublishPlan, WorkflowErrorData>('cavra/publishPlan'),
+  publishRequest: new RequestType<PublishRequestParams, PublishRequestResult, WorkflowErrorData>('cavra/publishRequest'),
+  publish: new RequestType<PublishParams, PublishResult, WorkflowErrorData>('cavra/publish'),
+  listApprovals: new RequestType<ApprovalListQuery, ApprovalList, WorkflowErrorData>('cavra/approvals/list'),
+  getApproval: new RequestType<ApprovalIdParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/get'),
+  createApproval: new RequestType<ApprovalCreateRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/create'),
+  approve: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/approve'),
+  deny: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/deny'),
+  expire: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/expire'),
+  attachDecision: new RequestType<AttachDecisionParams, DecisionWithApproval, WorkflowErrorData>(
     'cavra/approvals/attachDecision',
   ),
-  breakGlass: new RequestType<InFolder<BreakGlassRequest>, ApprovalRecord, WorkflowErrorData>('cavra/approvals/breakGlass'),
-  rolloutPlan: new RequestType<InFolder<RolloutChangeRequest>, RolloutChangePlan, WorkflowErrorData>('cavra/rollouts/plan'),
-  rolloutApply: new RequestType<InFolder<RolloutChangeRequest>, RolloutChangeResult, WorkflowErrorData>('cavra/rollouts/apply'),
-  listRollouts: new RequestType<InFolder<RolloutListQuery>, RolloutList, WorkflowErrorData>('cavra/rollouts/list'),
-  evaluate: new RequestType<InFolder<EvaluateRequest>, Decision, WorkflowErrorData>('cavra/evaluate'),
-  decisionTests: new RequestType<InFolder<DecisionTestRequest>, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
-  listEvidence: new RequestType<InFolder<EvidenceListQuery>, EvidenceList, WorkflowErrorData>('cavra/evidence/list'),
-  verifyEvidence: new RequestType<FolderParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
+  breakGlass: new RequestType<BreakGlassRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/breakGlass'),
+  rolloutPlan: new RequestType<RolloutChangeRequest, RolloutChangePlan, WorkflowErrorData>('cavra/rollouts/plan'),
+  rolloutApply: new RequestType<RolloutChangeRequest, RolloutChangeResult, WorkflowErrorData>('cavra/rollouts/apply'),
+  listRollouts: new RequestType<RolloutListQuery, RolloutList, WorkflowErrorData>('cavra/rollouts/list'),
+  evaluate: new RequestType<EvaluateRequest, Decision, WorkflowErrorData>('cavra/evaluate'),
+  decisionTests: new RequestType<DecisionTestRequest, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
+  listEvidence: new RequestType<EvidenceListQuery, EvidenceList, WorkflowErrorData>('cavra/evidence/list'),
+  verifyEvidence: new RequestType<NoParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
 } as const;
 
 export type WorkflowMethod = keyof typeof requests;
-type DeclaredParams<M extends WorkflowMethod> = (typeof requests)[M] extends RequestType<infer P, infer _R, infer _E> ? P : never;
+type OwnParams<M extends WorkflowMethod> = (typeof requests)[M] extends RequestType<infer P, infer _R, infer _E> ? P : never;
+/** What a request declares, with the folder every request may name. */
+type DeclaredParams<M extends WorkflowMethod> = InFolder<OwnParams<M>>;
 /** A request's params (in jsonrpc's words, `RequestParam`: what `sendRequest` takes for that type). */
 export type ParamsOf<M extends WorkflowMethod> = RequestParam<DeclaredParams<M>>;
 export type ResultOf<M extends WorkflowMethod> =
   (typeof requests)[M] extends RequestType<infer _P, infer R, infer _E> ? R : never;
 export type WorkflowRequest<M extends WorkflowMethod> = RequestType<DeclaredParams<M>, ResultOf<M>, WorkflowErrorData>;
 
-/** The contract. Typed as a mapped type so that `WorkflowRequests[method]` keeps its types for a generic method. */
+/**
+ * The contract. Typed as a mapped type so that `WorkflowRequests[method]` keeps its types for a generic
+ * method, and so that every request's params include the `folder` (the table above lists each request's own).
+ */
 export const WorkflowRequests: { readonly [M in WorkflowMethod]: WorkflowRequest<M> } = requests;
 
 export const WORKFLOW_METHODS = Object.keys(WorkflowRequests) as readonly WorkflowMethod[];
