@@ -1,19 +1,38 @@
 // Decision test cases (`policies/<id>/policy.tests.yaml`) in VS Code's Testing view: each pack is a
-// suite, each case a test, run through the server's `decisionTests` request (CAVRA's evaluator).
+// suite, each case a test, run through the server's `decisionTests` request (CAVRA's evaluator). In a
+// multi-root workspace each folder's packs are run in that folder (suite ids are then prefixed by it).
 import * as vscode from 'vscode';
 import type { DecisionTestReport } from '../../server/src/protocol';
 import type { WorkflowClient } from './workflowClient';
+import { folderTarget } from './workspaceFolder';
+
+/** A folder's report, with the id its suite has in the Testing view. */
+interface FolderReport {
+  suiteId: string;
+  report: DecisionTestReport;
+}
 
 export function registerDecisionTests(workflows: WorkflowClient, log: vscode.LogOutputChannel): vscode.Disposable {
   const controller = vscode.tests.createTestController('cavra.decisionTests', 'CAVRA decision tests');
-  const load = async (): Promise<DecisionTestReport[]> => {
-    const reports = await workflows.call('decisionTests', {});
+  const load = async (): Promise<FolderReport[]> => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const each = folders.length > 1 ? [...folders] : [folders[0]];
+    const reports = (
+      await Promise.all(
+        each.map(async (folder) =>
+          (await workflows.call('decisionTests', folderTarget(folder).params)).map((report) => ({
+            suiteId: folders.length > 1 && folder ? `${folder.name}/${report.policy_pack}` : report.policy_pack,
+            report,
+          })),
+        ),
+      )
+    ).flat();
     controller.items.replace(
-      reports.map((r) => {
+      reports.map(({ suiteId, report: r }) => {
         const uri = vscode.Uri.file(r.file);
-        const suite = controller.createTestItem(r.policy_pack, r.policy_pack, uri);
+        const suite = controller.createTestItem(suiteId, suiteId, uri);
         for (const [i, c] of r.cases.entries()) {
-          const item = controller.createTestItem(`${r.policy_pack}#${i}`, c.name, uri);
+          const item = controller.createTestItem(`${suiteId}#${i}`, c.name, uri);
           if (c.line) item.range = new vscode.Range(c.line - 1, 0, c.line - 1, 0);
           suite.children.add(item);
         }
@@ -35,11 +54,11 @@ export function registerDecisionTests(workflows: WorkflowClient, log: vscode.Log
       const run = controller.createTestRun(request);
       try {
         const reports = await load();
-        for (const r of reports) {
+        for (const { suiteId, report: r } of reports) {
           for (const [i, c] of r.cases.entries()) {
             if (token.isCancellationRequested) break;
-            const item = controller.items.get(r.policy_pack)?.children.get(`${r.policy_pack}#${i}`);
-            if (!item || (request.include && !request.include.some((t) => t === item || t.id === r.policy_pack))) continue;
+            const item = controller.items.get(suiteId)?.children.get(`${suiteId}#${i}`);
+            if (!item || (request.include && !request.include.some((t) => t === item || t.id === suiteId))) continue;
             if (c.passed) run.passed(item);
             else {
               const message = new vscode.TestMessage(c.message ?? 'the decision differs from what the case expects');

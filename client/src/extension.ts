@@ -4,7 +4,13 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StoreChangedNotification } from '../../server/src/protocol';
 import { evaluateAction } from './commands/evaluateAction';
-import { attachDecision, decideApproval, expireApproval, expireOverdueApprovals, showApproval } from './commands/approvalCommands';
+import {
+  attachDecision,
+  decideApproval,
+  expireApproval,
+  expireOverdueApprovals,
+  showApproval,
+} from './commands/approvalCommands';
 import { breakGlass } from './commands/breakGlass';
 import type { CommandContext } from './commands/context';
 import { createPack } from './commands/createPack';
@@ -55,10 +61,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const workflows = new WorkflowClient(lc, log);
   const panels = new ReportPanels(context.extensionUri);
   const virtualDocs = new VirtualDocuments();
-  const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri;
   const views = {
-    packs: new PacksView(workflows, (id) =>
-      folder() ? vscode.Uri.joinPath(policyRootOf(folder()!), id, 'policy.yaml') : undefined,
+    packs: new PacksView(workflows, (folder, id) =>
+      folder ? vscode.Uri.joinPath(policyRootOf(folder.uri), id, 'policy.yaml') : undefined,
     ),
     approvals: new ApprovalsView(workflows),
     rollouts: new RolloutsView(workflows),
@@ -77,8 +82,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log,
     views,
     refreshAll,
-    backendName: async () => {
-      const info = await workflows.call('backendInfo', {}).catch(() => null);
+    backendName: async (folder) => {
+      const info = await workflows.call('backendInfo', folder?.params ?? {}).catch(() => null);
       return info ? `${info.kind} backend (${info.location})` : 'backend unknown';
     },
   };
@@ -105,7 +110,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log.info('language server restarted');
   });
   register('cavra.refreshViews', refreshAll);
-  register('cavra.createPack', () => createPack());
+  register('cavra.createPack', (arg?: unknown) => createPack(arg));
   register('cavra.previewDraft', (arg?: unknown) => previewDraft(ctx, arg));
   register('cavra.planPublish', (arg?: unknown) => planPublish(ctx, arg));
   register('cavra.diffPublished', (arg?: unknown) => diffPublished(ctx, arg));
@@ -116,17 +121,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('cavra.expire', (arg?: unknown) => expireApproval(ctx, arg));
   register('cavra.expireOverdue', () => expireOverdueApprovals(ctx));
   register('cavra.attachDecision', (arg?: unknown) => attachDecision(ctx, arg));
-  register('cavra.showApproval', (id?: string) => showApproval(ctx, id));
+  register('cavra.showApproval', (id?: string, folder?: string) => showApproval(ctx, id, folder));
   register('cavra.breakGlass', (arg?: unknown) => breakGlass(ctx, arg));
   register('cavra.evaluateAction', () => evaluateAction(ctx));
-  register('cavra.planRolloutChange', (arg?: Parameters<typeof planRolloutChange>[1]) => planRolloutChange(ctx, arg));
+  register('cavra.planRolloutChange', (arg?: Parameters<typeof planRolloutChange>[1], folder?: unknown) =>
+    planRolloutChange(ctx, arg, folder),
+  );
   register('cavra.applyRolloutChange', (arg?: Parameters<typeof applyRolloutChange>[1]) => applyRolloutChange(ctx, arg));
   register(
     'cavra.diffRolloutPlan',
     (before: Parameters<typeof diffRolloutPlan>[1], after: Parameters<typeof diffRolloutPlan>[2]) =>
       diffRolloutPlan(ctx, before, after),
   );
-  register('cavra.verifyEvidence', () => verifyEvidence(ctx));
+  register('cavra.verifyEvidence', (arg?: unknown) => verifyEvidence(ctx, arg));
   register('cavra.setRemoteToken', () => setRemoteToken(context.secrets, lc));
   register('cavra.filterApprovals', async () => {
     const group = await vscode.window.showInputBox({
@@ -147,15 +154,39 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(refreshAll, 300);
   };
-  const watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => [
-    vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(policyRootOf(f.uri), '*/{policy.yaml,policy.yaml.sig.json}'),
-    ),
-    vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, '.cavra/**')),
-  ]);
-  for (const w of watchers)
-    context.subscriptions.push(w, w.onDidCreate(refreshSoon), w.onDidChange(refreshSoon), w.onDidDelete(refreshSoon));
+  // One pair of watchers per workspace folder (its own policy root and store), made again when folders
+  // are added or removed or a folder's policy root changes.
+  let watchers: vscode.Disposable[] = [];
+  const watchFolders = () => {
+    for (const d of watchers) d.dispose();
+    watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => {
+      const made = [
+        vscode.workspace.createFileSystemWatcher(
+          new vscode.RelativePattern(policyRootOf(f.uri), '*/{policy.yaml,policy.yaml.sig.json}'),
+        ),
+        vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, '.cavra/**')),
+      ];
+      return made.flatMap((w) => [w, w.onDidCreate(refreshSoon), w.onDidChange(refreshSoon), w.onDidDelete(refreshSoon)]);
+    });
+  };
+  watchFolders();
   context.subscriptions.push(
+    {
+      dispose: () => {
+        for (const d of watchers) d.dispose();
+      },
+    },
+    // The language client tells the server (workspace/didChangeWorkspaceFolders); the views follow here.
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      watchFolders();
+      refreshSoon();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('cavra.policyRoot')) {
+        watchFolders();
+        refreshSoon();
+      }
+    }),
     { dispose: () => clearTimeout(refreshTimer) },
     vscode.workspace.onDidSaveTextDocument((d) => {
       if (d.languageId === 'cavra-policy') refreshSoon();

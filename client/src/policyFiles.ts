@@ -7,8 +7,9 @@ import { policyRootOf, relativeInside } from './policyRoot';
 
 const LANGUAGE_ID = 'cavra-policy';
 
-export function policyPatterns(): vscode.GlobPattern[] {
-  const config = vscode.workspace.getConfiguration('cavra');
+/** `scope`: the document the patterns are for (`cavra.policyFiles` may differ per workspace folder). */
+export function policyPatterns(scope?: vscode.Uri): vscode.GlobPattern[] {
+  const config = vscode.workspace.getConfiguration('cavra', scope);
   const patterns: vscode.GlobPattern[] = [...(config.get<string[]>('policyFiles') ?? [])];
   // Without a folder, a relative root is read from the current folder, so it still names `<root>/*`.
   const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri) ?? [vscode.Uri.file(process.cwd())];
@@ -31,7 +32,7 @@ function matches(doc: vscode.TextDocument, patterns: vscode.GlobPattern[]): bool
 
 async function claim(doc: vscode.TextDocument): Promise<void> {
   if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return;
-  const patterns = policyPatterns();
+  const patterns = policyPatterns(doc.uri);
   const isPolicy = matches(doc, patterns);
   if (isPolicy && doc.languageId !== LANGUAGE_ID && (doc.languageId === 'yaml' || doc.languageId === 'plaintext')) {
     await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);

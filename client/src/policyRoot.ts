@@ -4,9 +4,9 @@ import { isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { resolvePolicyRoot } from '../../server/src/protocol';
 
-/** The policy root of a workspace folder. */
+/** The policy root of a workspace folder (its own `cavra.policyRoot`: folders of a multi-root workspace may differ). */
 export function policyRootOf(folder: vscode.Uri): vscode.Uri {
-  const setting = vscode.workspace.getConfiguration('cavra').get<string>('policyRoot');
+  const setting = vscode.workspace.getConfiguration('cavra', folder).get<string>('policyRoot');
   const root = resolvePolicyRoot({ workspace: folder.fsPath, setting, env: process.env });
   const inside = relativeInside(folder.fsPath, root);
   // Inside the folder the folder's scheme is kept (a remote or virtual workspace); outside it is a local path.

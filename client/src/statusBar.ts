@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DocumentStateRequest, type BackendInfo, type DocumentState, type PackState } from '../../server/src/protocol';
 import type { WorkflowClient } from './workflowClient';
+import { folderOfUri } from './workspaceFolder';
 
 const SIGNATURE_WORDS: Record<PackState['signature'], string> = {
   verified: 'signed',
@@ -51,7 +52,7 @@ export class PolicyStatusBar implements vscode.Disposable {
     [this.state, this.pack, this.backend] = await Promise.all([
       this.client.sendRequest(DocumentStateRequest, { uri }).catch(() => null),
       this.workflows.call('packState', { uri }).catch(() => null),
-      this.workflows.call('backendInfo', {}).catch(() => null),
+      this.workflows.call('backendInfo', folderOfUri(doc.uri).params).catch(() => null),
     ]);
     const s = this.state;
     if (!s) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  type ConfigurationItem,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
   LSPErrorCodes,
@@ -14,7 +15,6 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, languageFeatures, type Analysis } from './language/languageService';
-import { PackCatalog } from './language/packCatalog';
 import { DiskPackDocuments } from './language/packDocuments';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
@@ -24,31 +24,24 @@ import { createWorkflowBackend } from './workflows/backendFactory';
 import { StoreApprovalLocations } from './workflows/approvalLocations';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { signatureDiagnostics } from './workflows/signatureDiagnostics';
-import { WorkflowService, type SelectedBackend } from './workflows/workflowService';
-import {
-  defaultWorkflowSettings,
-  hmacKeyOf,
-  languagePolicyRoots,
-  readWorkflowSettings,
-  signingKeyDirectory,
-  type WorkflowSettings,
-} from './workflows/workspaceSettings';
+import { WorkflowService } from './workflows/workflowService';
+import { defaultWorkflowSettings, hmacKeyOf, readWorkflowSettings, signingKeyDirectory } from './workflows/workspaceSettings';
+import { WorkspaceFolders } from './workspaceFolders';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const catalog = new PackCatalog();
 /** Signature checks of published packs, kept until a watched file or a setting changes. */
 const signatures = new SignatureStates();
 const analyses = new Map<string, Analysis>();
 const timers = new Map<string, NodeJS.Timeout>();
-let workspaceFolders: string[] = [];
+/** Each workspace folder with its settings, packs and backend (one folder, or several in a multi-root workspace). */
+const folders = new WorkspaceFolders({ ...defaultWorkflowSettings });
 let canPullConfig = false;
 /** The client applies a WorkspaceEdit's folder rename (a pack rename moves its folder). */
 let canRenameFiles = false;
+let canFollowFolders = false;
 let trusted = true;
-let settings: WorkflowSettings = { ...defaultWorkflowSettings };
 let remoteToken: string | null = null;
-let backend: SelectedBackend | undefined;
 /** Per document: how long analysing its last edit took. The debounce follows it (see schedule()). */
 const editCost = new Map<string, number>();
 
@@ -60,16 +53,14 @@ function fileOf(uri: string): string | undefined {
   }
 }
 
-function policyRoots(): string[] {
-  return languagePolicyRoots(settings, workspaceFolders);
-}
-
 function analysisOf(doc: TextDocument): Analysis {
   const cached = analyses.get(doc.uri);
   if (cached && cached.doc.version === doc.version) return cached;
   // The editor's copy works out its line offsets on first use: at the open, not on the first keystroke.
   if (!cached) void doc.lineCount;
   const file = fileOf(doc.uri);
+  // The document's own folder decides its policy root, packs and size limit.
+  const { catalog, settings } = folders.ofFile(file);
   // The previous version's analysis lets an edit inside a list be applied instead of re-read.
   const a = analyze(
     doc.uri,
@@ -84,20 +75,17 @@ function analysisOf(doc: TextDocument): Analysis {
   return a;
 }
 
-function workflowFolder(): string {
-  return workspaceFolders[0] ?? process.cwd();
-}
-
 function validate(doc: TextDocument): void {
   const a = analysisOf(doc);
   const file = fileOf(doc.uri);
+  const folder = folders.ofFile(file);
   const signature =
     file && a.packFolder
       ? signatureDiagnostics(
           file,
           doc.getText(),
-          signingKeyDirectory(settings, workflowFolder()),
-          hmacKeyOf(settings),
+          signingKeyDirectory(folder.settings, folder.path),
+          hmacKeyOf(folder.settings),
           signatures,
         )
       : [];
@@ -143,30 +131,29 @@ function revalidateAll(): void {
 
 async function pullSettings(): Promise<void> {
   if (!canPullConfig) return;
-  // VS Code's own `http` section too: its proxy settings apply to calls to a CAVRA server.
-  const [cfg, http] = (await connection.workspace.getConfiguration([{ section: 'cavra' }, { section: 'http' }])) as (Record<
-    string,
-    unknown
-  > | null)[];
-  settings = readWorkflowSettings(cfg, trusted, http);
-  backend = undefined;
+  // VS Code's own `http` section too: its proxy settings apply to calls to a CAVRA server. Then each
+  // folder's `cavra` section (its scopeUri): resource settings may differ from folder to folder.
+  const each = folders.all;
+  const items: ConfigurationItem[] = [
+    { section: 'cavra' },
+    { section: 'http' },
+    ...each.map((f) => ({ scopeUri: f.uri, section: 'cavra' })),
+  ];
+  const [cfg, http, ...own] = (await connection.workspace.getConfiguration(items)) as (Record<string, unknown> | null)[];
+  folders.configure(readWorkflowSettings(cfg, trusted, http), new Map(each.map((f, i) => [f.uri, own[i] ?? null])));
   signatures.invalidate();
-  catalog.scan(policyRoots());
 }
 
 connection.onInitialize((params): InitializeResult => {
-  workspaceFolders = (params.workspaceFolders ?? []).map((f) => fileOf(f.uri)).filter((f): f is string => !!f);
-  if (!workspaceFolders.length && params.rootUri) {
-    const f = fileOf(params.rootUri);
-    if (f) workspaceFolders.push(f);
-  }
   const init = params.initializationOptions as Record<string, unknown> | undefined;
   if (init?.trusted === false) trusted = false;
-  settings = readWorkflowSettings(init, trusted);
+  const editorFolders = params.workspaceFolders?.map((f) => f.uri) ?? [];
+  folders.setFolders(editorFolders.length ? editorFolders : params.rootUri ? [params.rootUri] : []);
+  folders.configure(readWorkflowSettings(init, trusted));
   canPullConfig = !!params.capabilities.workspace?.configuration;
   const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
   canRenameFiles = !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('rename');
-  catalog.scan(policyRoots());
+  canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
   // Once the answer is out: compile the schema and warm every analysis pass before a document opens.
   setImmediate(warmUpLanguageService);
   return {
@@ -185,12 +172,24 @@ connection.onInitialize((params): InitializeResult => {
       foldingRangeProvider: true,
       selectionRangeProvider: true,
       executeCommandProvider: { commands: WORKFLOW_COMMANDS },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'cavra-policy-language-server', version: '0.1.0' },
   };
 });
 
 connection.onInitialized(async () => {
+  if (canFollowFolders)
+    connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+      folders.change(
+        e.added.map((f) => f.uri),
+        e.removed.map((f) => f.uri),
+      );
+      // A client that fails to answer leaves the new folders on the window's settings, not a dead server.
+      if (canPullConfig) await pullSettings().catch((err: unknown) => connection.console.warn(`settings: ${String(err)}`));
+      folders.scan();
+      revalidateAll();
+    });
   if (canPullConfig) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: ['cavra', 'http'] });
     await pullSettings();
@@ -214,7 +213,7 @@ connection.onDidChangeConfiguration(async () => {
 
 connection.onDidChangeWatchedFiles(() => {
   signatures.invalidate();
-  catalog.scan(policyRoots());
+  folders.scan();
   revalidateAll();
 });
 
@@ -225,7 +224,7 @@ documents.onDidClose((e) => {
   analyses.delete(e.document.uri);
   editCost.delete(e.document.uri);
   const file = fileOf(e.document.uri);
-  if (file) catalog.closeOpen(file);
+  if (file) for (const f of folders.all) f.catalog.closeOpen(file);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
@@ -249,7 +248,14 @@ const packDocuments = new DiskPackDocuments((file) => {
   for (const d of documents.all()) if (fileOf(d.uri) === file) return analysisOf(d).doc;
   return undefined;
 });
-const approvalLocations = new StoreApprovalLocations(() => ({ settings, folder: workflowFolder() }));
+/** Per workspace folder: the approvals of its own store (each keeps its read per file stamp). */
+const approvalStores = new Map<string, StoreApprovalLocations>();
+function approvalLocationsFor(uri: string): StoreApprovalLocations {
+  const f = folders.ofFile(fileOf(uri));
+  let store = approvalStores.get(f.path);
+  if (!store) approvalStores.set(f.path, (store = new StoreApprovalLocations(() => ({ settings: f.settings, folder: f.path }))));
+  return store;
+}
 /** A refused rename, as an error the editor shows to the user (a valid request the server declines). */
 const refusal = (message: string) => new ResponseError(LSPErrorCodes.RequestFailed, message);
 
@@ -257,7 +263,14 @@ connection.onDefinition((p) => withDoc(p.textDocument.uri, (a) => languageFeatur
 connection.onReferences((p) =>
   withDoc(
     p.textDocument.uri,
-    (a) => languageFeatures.references(a, p.position, p.context.includeDeclaration, packDocuments, approvalLocations),
+    (a) =>
+      languageFeatures.references(
+        a,
+        p.position,
+        p.context.includeDeclaration,
+        packDocuments,
+        approvalLocationsFor(p.textDocument.uri),
+      ),
     [],
   ),
 );
@@ -275,18 +288,25 @@ connection.onRenameRequest((p) => {
     throw refusal('This editor cannot rename folders through a language server: rename the pack folder and its id by hand.');
   return answer.ok;
 });
-connection.onWorkspaceSymbol((p) => languageFeatures.workspaceSymbols(p.query, catalog, packDocuments));
+connection.onWorkspaceSymbol((p) =>
+  languageFeatures.workspaceSymbols(
+    p.query,
+    folders.all.map((f) => f.catalog),
+    packDocuments,
+  ),
+);
 connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.documentLinks(a), []));
 connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.foldingRanges(a), []));
 connection.onSelectionRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.selectionRanges(a, p.positions), []));
 
 connection.onRequest(DocumentStateRequest, (p) => withDoc(p.uri, (a) => documentState(p.uri, a), null));
 
-const workflows = new WorkflowService(() => {
-  backend ??= createWorkflowBackend(settings, workflowFolder(), () => remoteToken, signatures);
-  return { folder: workflowFolder(), settings, backend, openText: (uri) => documents.get(uri)?.getText() };
+const workflows = new WorkflowService((target) => {
+  const f = folders.forRequest(target.folder, target.uri);
+  f.backend ??= createWorkflowBackend(f.settings, f.path, () => remoteToken, signatures);
+  return { folder: f.path, settings: f.settings, backend: f.backend, openText: (uri) => documents.get(uri)?.getText() };
 });
-registerWorkflows(connection, workflows, () => settings.backend);
+registerWorkflows(connection, workflows, () => folders.windowSettings.backend);
 connection.onNotification(CredentialsNotification, (p) => {
   remoteToken = typeof p?.token === 'string' && p.token ? p.token : null;
 });

@@ -261,6 +261,12 @@ export class Workbench {
     await this.waitForWorkbench(timeout);
   }
 
+  /** Opens a multi-root workspace (`.code-workspace` file, absolute path) and waits for the workbench. */
+  async openWorkspace(file: string, timeout = 60_000): Promise<void> {
+    await this.page.goto(`${this.baseUrl}/?workspace=${encodeURIComponent(file)}`, { timeout });
+    await this.waitForWorkbench(timeout);
+  }
+
   /** Waits for the workbench shell and its status bar to be rendered. */
   async waitForWorkbench(timeout = 60_000): Promise<void> {
     await this.visible('the workbench (.monaco-workbench)', this.page.locator('.monaco-workbench'), timeout);

@@ -2,6 +2,7 @@
 // stdio connection, as an editor would. Waits are bounded so a silent server fails the test instead
 // of hanging it; nothing here measures time.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
@@ -10,6 +11,7 @@ import {
   ConfigurationRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
+  DidChangeWorkspaceFoldersNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DocumentSymbolRequest,
@@ -59,6 +61,15 @@ export interface StartOptions {
   initializationOptions?: Record<string, unknown>;
   /** What the client says it can apply in a WorkspaceEdit; default VS Code's (documentChanges, file operations). */
   workspaceEdit?: WorkspaceEditClientCapabilities;
+  /** More workspace folders after `workspace` (a multi-root workspace), each with its own `cavra` settings. */
+  folders?: FolderOptions[];
+}
+
+export interface FolderOptions {
+  /** Absolute path. */
+  path: string;
+  /** Answered to `workspace/configuration` for the `cavra` section with this folder's `scopeUri` (over `settings`). */
+  settings?: Record<string, unknown>;
 }
 
 export class LspClient {
@@ -66,6 +77,8 @@ export class LspClient {
   private waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private versions = new Map<string, number>();
   private stderr = '';
+  /** Each extra folder's `cavra` settings, by folder URI (the `scopeUri` the server asks with). */
+  private folderSettings = new Map<string, Record<string, unknown>>();
   initializeResult!: InitializeResult;
 
   private constructor(
@@ -100,7 +113,7 @@ export class LspClient {
       setImmediate(configured);
       return p.items.map((item) =>
         item.section === 'cavra'
-          ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings }
+          ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings, ...client.folderSettings.get(item.scopeUri ?? '') }
           : item.section === 'http'
             ? (options.httpSettings ?? null)
             : null,
@@ -109,15 +122,20 @@ export class LspClient {
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.listen();
     const rootUri = pathToFileURL(options.workspace).href;
+    for (const f of options.folders ?? []) client.folderSettings.set(pathToFileURL(f.path).href, f.settings ?? {});
     client.initializeResult = await client.bounded(
       connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
         rootUri,
-        workspaceFolders: [{ uri: rootUri, name: 'workspace' }],
+        workspaceFolders: [
+          { uri: rootUri, name: 'workspace' },
+          ...(options.folders ?? []).map((f) => ({ uri: pathToFileURL(f.path).href, name: basename(f.path) })),
+        ],
         initializationOptions: options.initializationOptions,
         capabilities: {
           workspace: {
             configuration: true,
+            workspaceFolders: true,
             didChangeConfiguration: { dynamicRegistration: true },
             didChangeWatchedFiles: { dynamicRegistration: true },
             // As VS Code: a pack rename moves its folder.
@@ -132,6 +150,17 @@ export class LspClient {
     // The server pulls `cavra` settings once initialized; documents opened after that see them.
     await client.bounded(asked, 'workspace/configuration');
     return client;
+  }
+
+  /** Folders added (with their settings) and removed while the server runs, as VS Code sends them. */
+  async changeFolders(added: FolderOptions[], removed: string[] = []): Promise<void> {
+    for (const f of added) this.folderSettings.set(pathToFileURL(f.path).href, f.settings ?? {});
+    await this.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: {
+        added: added.map((f) => ({ uri: pathToFileURL(f.path).href, name: basename(f.path) })),
+        removed: removed.map((path) => ({ uri: pathToFileURL(path).href, name: basename(path) })),
+      },
+    });
   }
 
   uriOf(relativePath: string): string {

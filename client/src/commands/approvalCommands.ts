@@ -5,7 +5,14 @@ import { isOverdueNow, overdueNote } from '../approvalClock';
 import { requireTrust } from '../trust';
 import { approvalLabel, type ApprovalNode } from '../views/approvalsView';
 import { showWorkflowError } from '../workflowClient';
+import { chooseFolder, folderTarget, type FolderTarget } from '../workspaceFolder';
 import type { CommandContext } from './context';
+
+/** An approval and the workspace folder whose store holds it (decisions are sent there). */
+interface Picked {
+  a: ApprovalRecord;
+  target: FolderTarget;
+}
 
 function decisionLines(a: ApprovalRecord): string {
   const d = a.decision ?? {};
@@ -22,12 +29,22 @@ function decisionLines(a: ApprovalRecord): string {
     .join('\n');
 }
 
-async function pickPending(ctx: CommandContext, arg: unknown, verb: string): Promise<ApprovalRecord | undefined> {
+/** `folder`: the URI of the folder an approval id belongs to (a tree item's command passes it). */
+async function pickPending(ctx: CommandContext, arg: unknown, verb: string, folder?: string): Promise<Picked | undefined> {
   const node = arg as ApprovalNode | undefined;
-  if (node && typeof node === 'object' && 'kind' in node && node.kind === 'approval') return node.record;
-  if (typeof arg === 'string') return ctx.workflows.call('getApproval', { approval_id: arg });
+  if (node && typeof node === 'object' && 'kind' in node && node.kind === 'approval')
+    return { a: node.record, target: folderTarget(node.folder) };
+  const target = await chooseFolder(folder ? { folder } : undefined, verb);
+  if (!target) return undefined;
+  if (typeof arg === 'string')
+    return { a: await ctx.workflows.call('getApproval', { ...target.params, approval_id: arg }), target };
   const group = vscode.workspace.getConfiguration('cavra').get<string>('approvals.myApproverGroup') || undefined;
-  const list = await ctx.workflows.call('listApprovals', { state: 'pending', approver_group: group, limit: 500 });
+  const list = await ctx.workflows.call('listApprovals', {
+    ...target.params,
+    state: 'pending',
+    approver_group: group,
+    limit: 500,
+  });
   // Approving or denying an overdue approval is refused: offer only current ones (Expire offers all).
   const items = verb === 'Approve' || verb === 'Deny' ? list.items.filter((a) => !isOverdueNow(a)) : list.items;
   const hidden = list.items.length - items.length;
@@ -49,7 +66,7 @@ async function pickPending(ctx: CommandContext, arg: unknown, verb: string): Pro
       placeHolder: hidden ? `${hidden} past their expiry not shown (they can only be expired)` : undefined,
     },
   );
-  return pick?.a;
+  return pick ? { a: pick.a, target } : undefined;
 }
 
 async function askActor(title: string): Promise<string | undefined> {
@@ -68,8 +85,9 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
   const Verb = verb === 'approve' ? 'Approve' : 'Deny';
   if (!requireTrust(`${Verb} an approval`)) return;
   try {
-    const a = await pickPending(ctx, arg, Verb);
-    if (!a) return;
+    const picked = await pickPending(ctx, arg, Verb);
+    if (!picked) return;
+    const { a, target } = picked;
     if (a.state !== 'pending') {
       void vscode.window.showWarningMessage(`${a.approval_id} is ${a.state}: only pending approvals can be changed.`);
       return;
@@ -81,7 +99,7 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
         `${a.approval_id} ${overdue}. It can no longer be ${verb === 'approve' ? 'approved' : 'denied'}.`,
         expire,
       );
-      if (go === expire) await expireOverdueApprovals(ctx);
+      if (go === expire) await expireOverdueApprovals(ctx, target.folder);
       return;
     }
     const go = await vscode.window.showWarningMessage(
@@ -106,6 +124,7 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
     });
     if (ref === undefined) return;
     const updated = await ctx.workflows.call(verb, {
+      ...target.params,
       approval_id: a.approval_id,
       actor,
       reason: reason.trim(),
@@ -113,7 +132,7 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
     });
     ctx.refreshAll();
     void vscode.window.showInformationMessage(
-      `${updated.approval_id} is now ${updated.state} (by ${actor}). ${await ctx.backendName()}.`,
+      `${updated.approval_id} is now ${updated.state} (by ${actor}). ${await ctx.backendName(target)}.`,
     );
   } catch (e) {
     await showWorkflowError(Verb, e, ctx.log);
@@ -123,15 +142,16 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
 export async function expireApproval(ctx: CommandContext, arg?: unknown): Promise<void> {
   if (!requireTrust('Expiring an approval')) return;
   try {
-    const a = await pickPending(ctx, arg, 'Expire');
-    if (!a) return;
+    const picked = await pickPending(ctx, arg, 'Expire');
+    if (!picked) return;
+    const { a, target } = picked;
     const go = await vscode.window.showWarningMessage(
       `Expire ${a.approval_id}? It can no longer be approved.`,
       { modal: true, detail: decisionLines(a) },
       'Expire',
     );
     if (go !== 'Expire') return;
-    const updated = await ctx.workflows.call('expire', { approval_id: a.approval_id });
+    const updated = await ctx.workflows.call('expire', { ...target.params, approval_id: a.approval_id });
     ctx.refreshAll();
     void vscode.window.showInformationMessage(`${updated.approval_id} is now ${updated.state}.`);
   } catch (e) {
@@ -140,10 +160,12 @@ export async function expireApproval(ctx: CommandContext, arg?: unknown): Promis
 }
 
 /** CAVRA's `expire` (actor `system`) on every pending approval past its time, in this folder's backend. */
-export async function expireOverdueApprovals(ctx: CommandContext): Promise<void> {
+export async function expireOverdueApprovals(ctx: CommandContext, arg?: unknown): Promise<void> {
   if (!requireTrust('Expiring overdue approvals')) return;
   try {
-    const expired = await ctx.workflows.call('expireOverdue', {});
+    const target = await chooseFolder(arg, 'Expire Overdue Approvals');
+    if (!target) return;
+    const expired = await ctx.workflows.call('expireOverdue', { ...target.params });
     ctx.refreshAll();
     void vscode.window.showInformationMessage(
       expired.length
@@ -163,8 +185,9 @@ export async function expireOverdueApprovals(ctx: CommandContext): Promise<void>
 export async function attachDecision(ctx: CommandContext, arg?: unknown): Promise<void> {
   if (!requireTrust('Attaching a decision')) return;
   try {
-    const a = await pickPending(ctx, arg, 'Attach Decision');
-    if (!a) return;
+    const picked = await pickPending(ctx, arg, 'Attach Decision');
+    if (!picked) return;
+    const { a, target } = picked;
     const d = a.decision ?? {};
     const source = await vscode.window.showQuickPick(
       [
@@ -181,27 +204,25 @@ export async function attachDecision(ctx: CommandContext, arg?: unknown): Promis
     let decision: Decision;
     if (source.id === 'again') {
       decision = await ctx.workflows.call('evaluate', {
+        ...target.params,
         action_type: String(d.action_type ?? ''),
         target: String(d.target ?? ''),
         policy_pack: typeof d.policy_pack === 'string' ? d.policy_pack : undefined,
       });
     } else {
-      const [file] =
-        (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Decision JSON': ['json'] } })) ?? [];
+      const [file] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Decision JSON': ['json'] } })) ?? [];
       if (!file) return;
       const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
       try {
         const parsed = JSON.parse(text) as Record<string, unknown>;
         // `evaluate --policy-mode … --json` wraps the decision; a bare decision has its own decision_id.
         const wrapped = parsed.decision;
-        decision = (
-          !('decision_id' in parsed) && wrapped && typeof wrapped === 'object' ? wrapped : parsed
-        ) as Decision;
+        decision = (!('decision_id' in parsed) && wrapped && typeof wrapped === 'object' ? wrapped : parsed) as Decision;
       } catch (e) {
         throw new Error(`${vscode.workspace.asRelativePath(file)} is not valid JSON: ${(e as Error).message}`, { cause: e });
       }
     }
-    const result = await ctx.workflows.call('attachDecision', { approval_id: a.approval_id, decision });
+    const result = await ctx.workflows.call('attachDecision', { ...target.params, approval_id: a.approval_id, decision });
     ctx.refreshAll();
     void vscode.window.showInformationMessage(
       `Attached ${String(result.decision_id)} (${String(result.decision)}) to ${a.approval_id}. ${await ctx.backendName()}.`,
@@ -211,11 +232,9 @@ export async function attachDecision(ctx: CommandContext, arg?: unknown): Promis
   }
 }
 
-export async function showApproval(ctx: CommandContext, approvalId?: string): Promise<void> {
+export async function showApproval(ctx: CommandContext, approvalId?: string, folder?: string): Promise<void> {
   try {
-    const a = approvalId
-      ? await ctx.workflows.call('getApproval', { approval_id: approvalId })
-      : await pickPending(ctx, undefined, 'Show');
+    const a = (await pickPending(ctx, approvalId, 'Show', folder))?.a;
     if (!a) return;
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(a, null, 2)}\n` });
     await vscode.window.showTextDocument(doc, { preview: true });

@@ -6,6 +6,7 @@ import type { Decision } from '../../../server/src/protocol';
 import { requireTrust } from '../trust';
 import type { ApprovalNode } from '../views/approvalsView';
 import { showWorkflowError } from '../workflowClient';
+import { chooseFolder, type FolderTarget } from '../workspaceFolder';
 import type { CommandContext } from './context';
 
 export interface BreakGlassFields {
@@ -27,7 +28,7 @@ export function breakGlassProblems(f: Partial<BreakGlassFields>): string[] {
   return problems;
 }
 
-async function pickDecision(ctx: CommandContext, arg: unknown): Promise<Decision | undefined> {
+async function pickDecision(ctx: CommandContext, arg: unknown, target: FolderTarget): Promise<Decision | undefined> {
   const node = arg as ApprovalNode | undefined;
   if (node && typeof node === 'object' && 'kind' in node && node.kind === 'approval') return node.record.decision;
   // A decision handed over by "What Would CAVRA Decide?".
@@ -61,7 +62,7 @@ async function pickDecision(ctx: CommandContext, arg: unknown): Promise<Decision
       throw new Error(`${vscode.workspace.asRelativePath(file)}: decision must include decision_id`);
     return parsed as Decision;
   }
-  const list = await ctx.workflows.call('listApprovals', { state: 'pending', limit: 500 });
+  const list = await ctx.workflows.call('listApprovals', { ...target.params, state: 'pending', limit: 500 });
   const pick = await vscode.window.showQuickPick(
     list.items.map((a) => ({
       label: `${String(a.decision?.action_type ?? '')} ${String(a.decision?.target ?? '')}`,
@@ -77,9 +78,12 @@ async function pickDecision(ctx: CommandContext, arg: unknown): Promise<Decision
 export async function breakGlass(ctx: CommandContext, arg?: unknown): Promise<void> {
   if (!requireTrust('Break-glass')) return;
   try {
-    const decision = await pickDecision(ctx, arg);
+    // The break-glass approval is recorded in the store of the folder the decision belongs to.
+    const target = await chooseFolder(arg, 'Break Glass');
+    if (!target) return;
+    const decision = await pickDecision(ctx, arg, target);
     if (!decision) return;
-    const config = vscode.workspace.getConfiguration('cavra');
+    const config = target.config;
     const f: Partial<BreakGlassFields> = {};
     f.actor = (
       await vscode.window.showInputBox({
@@ -137,10 +141,10 @@ export async function breakGlass(ctx: CommandContext, arg?: unknown): Promise<vo
       'Break Glass',
     );
     if (go !== 'Break Glass') return;
-    const record = await ctx.workflows.call('breakGlass', { decision, ...(f as BreakGlassFields) });
+    const record = await ctx.workflows.call('breakGlass', { ...target.params, decision, ...(f as BreakGlassFields) });
     ctx.refreshAll();
     void vscode.window.showWarningMessage(
-      `Break-glass ${record.approval_id} recorded for ${decision.decision_id}; expires ${record.expires_at}. ${await ctx.backendName()}.`,
+      `Break-glass ${record.approval_id} recorded for ${decision.decision_id}; expires ${record.expires_at}. ${await ctx.backendName(target)}.`,
     );
   } catch (e) {
     await showWorkflowError('Break Glass', e, ctx.log);

@@ -7,6 +7,7 @@ import type { PacksView } from '../views/packsView';
 import type { RolloutsView } from '../views/rolloutsView';
 import type { ReportPanels } from '../webview/reportPanel';
 import type { WorkflowClient } from '../workflowClient';
+import type { FolderTarget } from '../workspaceFolder';
 
 export interface CommandContext {
   extension: vscode.ExtensionContext;
@@ -15,7 +16,7 @@ export interface CommandContext {
   virtualDocs: VirtualDocuments;
   log: vscode.LogOutputChannel;
   views: { packs: PacksView; approvals: ApprovalsView; rollouts: RolloutsView; evidence: EvidenceView };
-  /** "local backend (workspace)" or "remote backend https://…", for every result. */
-  backendName(): Promise<string>;
+  /** "local backend (folder)" or "remote backend https://…", for every result; of the folder a workflow acted on. */
+  backendName(folder?: FolderTarget): Promise<string>;
   refreshAll(): void;
 }

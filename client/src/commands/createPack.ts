@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { policyRootOf } from '../policyRoot';
 import { requireTrust } from '../trust';
+import { chooseFolder } from '../workspaceFolder';
 
 export function packTemplate(id: string, title: string): string {
   return `metadata:
@@ -21,13 +22,15 @@ commands:
 `;
 }
 
-export async function createPack(): Promise<void> {
+/** `arg`: what the command was run on (a folder, a file): the pack goes into that workspace folder's policy root. */
+export async function createPack(arg?: unknown): Promise<void> {
   if (!requireTrust('Creating a policy pack')) return;
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) {
+  if (!vscode.workspace.workspaceFolders?.length) {
     void vscode.window.showWarningMessage('Open a folder first: policy packs live in <folder>/policies/<id>/policy.yaml.');
     return;
   }
+  const folder = (await chooseFolder(arg, 'Create Policy Pack'))?.folder;
+  if (!folder) return;
   const id = await vscode.window.showInputBox({
     ignoreFocusOut: true,
     title: 'Create Policy Pack (1/2): id',

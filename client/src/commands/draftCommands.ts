@@ -5,6 +5,7 @@ import { renderDraftPreview } from '../webview/render/draftPreview';
 import { renderPublishPlan } from '../webview/render/publishPlan';
 import { requireTrust } from '../trust';
 import { showWorkflowError } from '../workflowClient';
+import { folderOfUri } from '../workspaceFolder';
 import { resolvePolicyUri } from './activePolicy';
 import type { CommandContext } from './context';
 
@@ -16,7 +17,7 @@ export async function previewDraft(ctx: CommandContext, arg?: unknown): Promise<
     ctx.panels.show(
       'draftPreview',
       `Draft: ${String(draft.policy_pack.metadata.id ?? '')}`,
-      renderDraftPreview(draft, vscode.workspace.asRelativePath(uri), await ctx.backendName()),
+      renderDraftPreview(draft, vscode.workspace.asRelativePath(uri), await ctx.backendName(folderOfUri(uri))),
       [{ command: 'cavra.planPublish', label: 'Plan Publish', args: [uri] }],
     );
   } catch (e) {
@@ -29,7 +30,8 @@ export async function planPublish(ctx: CommandContext, arg?: unknown): Promise<v
   if (!uri) return;
   try {
     const plan = await ctx.workflows.call('publishPlan', { uri: uri.toString() });
-    ctx.panels.show('publishPlan', `Publish plan: ${plan.policy_id}`, renderPublishPlan(plan, await ctx.backendName()), [
+    const backend = await ctx.backendName(folderOfUri(uri));
+    ctx.panels.show('publishPlan', `Publish plan: ${plan.policy_id}`, renderPublishPlan(plan, backend), [
       { command: 'cavra.requestPublishApproval', label: 'Request Publish Approval', args: [uri] },
       { command: 'cavra.diffPublished', label: 'Diff Published ↔ Draft', args: [uri], secondary: true },
     ]);
@@ -45,7 +47,8 @@ export async function diffPublished(ctx: CommandContext, arg?: unknown): Promise
     const doc = await vscode.workspace.openTextDocument(uri);
     const draft = await ctx.workflows.call('draftPreview', { uri: uri.toString() });
     const id = String(draft.policy_pack.metadata.id ?? '');
-    const published = await ctx.workflows.call('publishedPack', { policy_id: id });
+    // The published pack of the draft's own folder (each folder has its own store).
+    const published = await ctx.workflows.call('publishedPack', { ...folderOfUri(uri).params, policy_id: id });
     await ctx.virtualDocs.showDiff(
       { path: `published/${id}/policy.yaml`, content: published.text ?? `# ${published.unavailable ?? 'not published yet'}\n` },
       doc.uri,
@@ -60,7 +63,8 @@ export async function requestPublishApproval(ctx: CommandContext, arg?: unknown)
   if (!requireTrust('Requesting a publish approval')) return;
   const uri = await resolvePolicyUri(arg);
   if (!uri) return;
-  const config = vscode.workspace.getConfiguration('cavra');
+  const folder = folderOfUri(uri);
+  const config = folder.config;
   const group = await vscode.window.showInputBox({
     ignoreFocusOut: true,
     title: 'Request Publish Approval (1/2): approver group',
@@ -90,7 +94,7 @@ export async function requestPublishApproval(ctx: CommandContext, arg?: unknown)
     );
     ctx.refreshAll();
     const pick = await vscode.window.showInformationMessage(
-      `Approval ${result.approval.approval_id} requested from ${result.approval.approver_group} for ${result.plan.policy_id} (risk ${result.plan.risk}, digest ${result.plan.policy_digest.slice(0, 19)}…). ${await ctx.backendName()}.`,
+      `Approval ${result.approval.approval_id} requested from ${result.approval.approver_group} for ${result.plan.policy_id} (risk ${result.plan.risk}, digest ${result.plan.policy_digest.slice(0, 19)}…). ${await ctx.backendName(folder)}.`,
       'Show Approvals',
     );
     if (pick) void vscode.commands.executeCommand('cavra.approvals.focus');

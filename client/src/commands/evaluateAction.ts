@@ -7,6 +7,7 @@ import { applyPolicyMode, POLICY_MODES, type Decision, type PolicyMode } from '.
 import { policyRootOf } from '../policyRoot';
 import { requireTrust } from '../trust';
 import { showWorkflowError } from '../workflowClient';
+import { chooseFolder, type FolderTarget } from '../workspaceFolder';
 import type { CommandContext } from './context';
 
 const ACTIONS: { id: string; label: string; prompt: string }[] = [
@@ -35,9 +36,9 @@ function activePackId(): string | undefined {
   return rel.length === 2 ? rel[0] : undefined;
 }
 
-async function pickPack(ctx: CommandContext): Promise<string | undefined> {
+async function pickPack(ctx: CommandContext, target: FolderTarget): Promise<string | undefined> {
   const active = activePackId();
-  const catalog = await ctx.workflows.call('catalog', {});
+  const catalog = await ctx.workflows.call('catalog', { ...target.params });
   const ids = catalog.items.map((i) => String(i.id));
   if (!ids.length) {
     void vscode.window.showWarningMessage('No policy packs to evaluate against: create one with "CAVRA: Create Policy Pack".');
@@ -89,8 +90,8 @@ function parentsOf(text: string): string[] {
 }
 
 /** Opens the first file of the pack and its parents whose list holds the pattern, at its line. */
-async function goToRule(pack: string, entry: { list: string; pattern: string }): Promise<boolean> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
+async function goToRule(target: FolderTarget, pack: string, entry: { list: string; pattern: string }): Promise<boolean> {
+  const folders = target.folder ? [target.folder] : (vscode.workspace.workspaceFolders ?? []);
   const seen = new Set<string>();
   const queue = [pack];
   while (queue.length) {
@@ -130,20 +131,22 @@ async function goToRule(pack: string, entry: { list: string; pattern: string }):
 
 export async function evaluateAction(ctx: CommandContext): Promise<void> {
   try {
-    const pack = await pickPack(ctx);
+    const target = await chooseFolder(undefined, 'What Would CAVRA Decide?');
+    if (!target) return;
+    const pack = await pickPack(ctx, target);
     if (!pack) return;
     const action = await vscode.window.showQuickPick(
       ACTIONS.map((a) => ({ label: a.label, id: a.id, description: a.prompt })),
       { title: `What would CAVRA decide? (2/4) action on ${pack}`, ignoreFocusOut: true },
     );
     if (!action) return;
-    const target = await vscode.window.showInputBox({
+    const actionTarget = await vscode.window.showInputBox({
       title: `What would CAVRA decide? (3/4) ${action.id} target`,
       prompt: ACTIONS.find((a) => a.id === action.id)!.prompt,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? undefined : 'A target is required'),
     });
-    if (!target?.trim()) return;
+    if (!actionTarget?.trim()) return;
     const modePick = await vscode.window.showQuickPick(
       POLICY_MODES.map((m) => ({ label: m, description: MODE_HELP[m], picked: m === 'enforce' })).sort(
         (a, b) => Number(b.label === 'enforce') - Number(a.label === 'enforce'),
@@ -159,13 +162,18 @@ export async function evaluateAction(ctx: CommandContext): Promise<void> {
       claim.reason = await vscode.window.showInputBox({ title: 'break_glass: reason (empty: none)', ignoreFocusOut: true });
       if (claim.reason === undefined) return;
     }
-    const decision = await ctx.workflows.call('evaluate', { action_type: action.id, target: target.trim(), policy_pack: pack });
+    const decision = await ctx.workflows.call('evaluate', {
+      ...target.params,
+      action_type: action.id,
+      target: actionTarget.trim(),
+      policy_pack: pack,
+    });
     const applied = applyPolicyMode(String(decision.decision), mode, claim);
     const entry = matchedEntry(decision);
     const headline =
       mode === 'enforce'
-        ? `${String(decision.decision).toUpperCase()}: ${action.id} ${target.trim()}`
-        : `${applied.effective_decision.toUpperCase()} under ${mode} (the rules say ${String(decision.decision)}): ${action.id} ${target.trim()}`;
+        ? `${String(decision.decision).toUpperCase()}: ${action.id} ${actionTarget.trim()}`
+        : `${applied.effective_decision.toUpperCase()} under ${mode} (the rules say ${String(decision.decision)}): ${action.id} ${actionTarget.trim()}`;
     const detail = [
       `pack ${pack} (inheritance merged)`,
       `rule ${String(decision.rule_id)} · severity ${String(decision.severity)}`,
@@ -185,12 +193,12 @@ export async function evaluateAction(ctx: CommandContext): Promise<void> {
     ];
     const choice = await vscode.window.showInformationMessage(headline, { modal: true, detail }, ...actions);
     if (choice === 'Go to Rule' && entry) {
-      if (!(await goToRule(pack, entry)))
+      if (!(await goToRule(target, pack, entry)))
         void vscode.window.showWarningMessage(`\`${entry.pattern}\` was not found as a list entry in ${pack} or its parents.`);
     } else if (choice === 'Request Approval') {
       if (!requireTrust('Requesting an approval')) return;
-      const requestedBy = vscode.workspace.getConfiguration('cavra').get<string>('actor') || undefined;
-      const approval = await ctx.workflows.call('createApproval', { decision, requested_by: requestedBy });
+      const requestedBy = target.config.get<string>('actor') || undefined;
+      const approval = await ctx.workflows.call('createApproval', { ...target.params, decision, requested_by: requestedBy });
       ctx.refreshAll();
       void vscode.window.showInformationMessage(
         `Approval ${approval.approval_id} requested from ${approval.approver_group} (CAVRA's routing rules, else the decision's group); expires ${approval.expires_at}.`,
@@ -198,7 +206,7 @@ export async function evaluateAction(ctx: CommandContext): Promise<void> {
     } else if (choice === 'Break Glass') {
       await vscode.commands.executeCommand('cavra.breakGlass', { decision });
     } else if (choice === 'Save as Decision Test') {
-      await saveDecisionTest(pack, action.id, target.trim(), decision);
+      await saveDecisionTest(target, pack, action.id, actionTarget.trim(), decision);
     }
   } catch (e) {
     await showWorkflowError('What Would CAVRA Decide?', e, ctx.log);
@@ -206,9 +214,9 @@ export async function evaluateAction(ctx: CommandContext): Promise<void> {
 }
 
 /** Appends the case to `policies/<pack>/policy.tests.yaml` (created when missing) and opens it there. */
-async function saveDecisionTest(pack: string, action: string, target: string, d: Decision): Promise<void> {
+async function saveDecisionTest(where: FolderTarget, pack: string, action: string, target: string, d: Decision): Promise<void> {
   if (!requireTrust('Saving a decision test')) return;
-  const folder = vscode.workspace.workspaceFolders?.[0];
+  const folder = where.folder ?? vscode.workspace.workspaceFolders?.[0];
   if (!folder) return;
   const uri = vscode.Uri.joinPath(policyRootOf(folder.uri), pack, 'policy.tests.yaml');
   let text = 'cases:\n';

@@ -6,11 +6,18 @@ import { isOverdueNow } from '../approvalClock';
 import { requireTrust } from '../trust';
 import { renderPublishResult } from '../webview/render/publishResult';
 import { showWorkflowError } from '../workflowClient';
+import { folderOfUri, type FolderTarget } from '../workspaceFolder';
 import { resolvePolicyUri, saveIfDirty } from './activePolicy';
 import type { CommandContext } from './context';
 
-async function pickApproval(ctx: CommandContext, policyId: string, digest: string | null): Promise<string | undefined> {
-  const list = await ctx.workflows.call('listApprovals', { limit: 500 });
+async function pickApproval(
+  ctx: CommandContext,
+  target: FolderTarget,
+  policyId: string,
+  digest: string | null,
+): Promise<string | undefined> {
+  // The approvals of the draft's own folder: another folder's store cannot publish here.
+  const list = await ctx.workflows.call('listApprovals', { ...target.params, limit: 500 });
   const candidates = list.items.filter(
     (a: ApprovalRecord) => a.decision?.action_type === 'policy_publish' && a.decision?.policy_id === policyId,
   );
@@ -41,10 +48,9 @@ async function pickApproval(ctx: CommandContext, policyId: string, digest: strin
   return pick?.id;
 }
 
-async function pickKey(policyId: string): Promise<{ keyId?: string } | undefined> {
-  const config = vscode.workspace.getConfiguration('cavra');
+async function pickKey(target: FolderTarget, policyId: string): Promise<{ keyId?: string } | undefined> {
+  const { config, folder } = target;
   const dir = config.get<string>('signing.keyDirectory') ?? '.cavra/policy-signing';
-  const folder = vscode.workspace.workspaceFolders?.[0];
   const keys: string[] = [];
   if (folder) {
     try {
@@ -85,9 +91,10 @@ export async function publishSigned(ctx: CommandContext, arg?: unknown): Promise
     const draft = await ctx.workflows.call('draftPreview', { uri: uri.toString() });
     const policyId = String(draft.policy_pack.metadata.id ?? '');
     const plan = await ctx.workflows.call('publishPlan', { uri: uri.toString() });
-    const approvalId = await pickApproval(ctx, policyId, plan.policy_digest);
+    const target = folderOfUri(uri);
+    const approvalId = await pickApproval(ctx, target, policyId, plan.policy_digest);
     if (!approvalId) return;
-    const key = await pickKey(policyId);
+    const key = await pickKey(target, policyId);
     if (!key) return;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Publishing ${policyId}…`, cancellable: false },
@@ -97,12 +104,16 @@ export async function publishSigned(ctx: CommandContext, arg?: unknown): Promise
           uri: uri.toString(),
           approval_id: approvalId,
           key_id: key.keyId,
-          signer: vscode.workspace.getConfiguration('cavra').get<string>('actor') || undefined,
+          signer: target.config.get<string>('actor') || undefined,
         });
       },
     );
     ctx.refreshAll();
-    ctx.panels.show('publishResult', `Published: ${result.policy_id}`, renderPublishResult(result, await ctx.backendName()));
+    ctx.panels.show(
+      'publishResult',
+      `Published: ${result.policy_id}`,
+      renderPublishResult(result, await ctx.backendName(target)),
+    );
     void vscode.window.showInformationMessage(
       `Published ${result.policy_id}: ${result.signature_verified ? 'signature verified' : 'signature NOT verified'} (${result.signature_message}).`,
     );

@@ -4,12 +4,20 @@ import type { PolicyRolloutRecord, RolloutChangeRequest } from '../../../server/
 import { requireTrust } from '../trust';
 import { renderRolloutPlan } from '../webview/render/rolloutPlan';
 import { showWorkflowError } from '../workflowClient';
+import { chooseFolder, type FolderTarget } from '../workspaceFolder';
 import type { CommandContext } from './context';
 
 const MODES = ['audit_only', 'enforce', 'strict', 'break_glass'];
 const STATES = ['planned', 'active', 'paused', 'retired'];
 
-async function askChange(ctx: CommandContext, current?: PolicyRolloutRecord): Promise<RolloutChangeRequest | undefined> {
+/** A rollout change, with the workspace folder whose inventory it changes (`folder`, carried to Apply). */
+type FolderChange = RolloutChangeRequest & FolderTarget['params'];
+
+async function askChange(
+  ctx: CommandContext,
+  target: FolderTarget,
+  current?: PolicyRolloutRecord,
+): Promise<FolderChange | undefined> {
   const steps = 7;
   const title = (n: number, what: string) => `Rollout change (${n}/${steps}): ${what}`;
   const repository = await vscode.window.showInputBox({
@@ -20,7 +28,7 @@ async function askChange(ctx: CommandContext, current?: PolicyRolloutRecord): Pr
     validateInput: (v) => (v.trim() ? undefined : 'policy rollout must include repository'),
   });
   if (!repository) return undefined;
-  const catalog = await ctx.workflows.call('catalog', {}).catch(() => undefined);
+  const catalog = await ctx.workflows.call('catalog', target.params).catch(() => undefined);
   const packItems = (catalog?.items ?? []).map((p) => ({ label: String(p.id), description: String(p.title ?? '') }));
   const packPick = packItems.length
     ? await vscode.window.showQuickPick(packItems, {
@@ -67,6 +75,7 @@ async function askChange(ctx: CommandContext, current?: PolicyRolloutRecord): Pr
   });
   if (version === undefined) return undefined;
   return {
+    ...target.params,
     rollout_id: current?.rollout_id,
     repository: repository.trim(),
     policy_pack: packPick.label,
@@ -89,12 +98,18 @@ async function showPlanDiff(ctx: CommandContext, before: PolicyRolloutRecord | n
   );
 }
 
-export async function planRolloutChange(ctx: CommandContext, current?: PolicyRolloutRecord): Promise<void> {
+/** `current`: a rollout record (or its tree node); `folder`: the workspace folder it belongs to. */
+export async function planRolloutChange(ctx: CommandContext, current?: PolicyRolloutRecord, folder?: unknown): Promise<void> {
   try {
-    const request = await askChange(ctx, current && 'rollout_id' in current ? current : undefined);
+    const target = await chooseFolder(folder ?? current, 'Plan Rollout Change');
+    if (!target) return;
+    const node = current as unknown as { kind?: string; record?: PolicyRolloutRecord } | undefined;
+    const record = current && 'rollout_id' in current ? current : node?.kind === 'rollout' ? node.record : undefined;
+    const request = await askChange(ctx, target, record);
     if (!request) return;
     const plan = await ctx.workflows.call('rolloutPlan', request);
-    ctx.panels.show('rolloutPlan', `Rollout plan: ${plan.after.rollout_id}`, renderRolloutPlan(plan, await ctx.backendName()), [
+    const backend = await ctx.backendName(target);
+    ctx.panels.show('rolloutPlan', `Rollout plan: ${plan.after.rollout_id}`, renderRolloutPlan(plan, backend), [
       { command: 'cavra.applyRolloutChange', label: 'Apply Rollout Change', args: [request] },
       { command: 'cavra.diffRolloutPlan', label: 'Diff before ↔ after', args: [plan.before, plan.after], secondary: true },
     ]);
@@ -111,10 +126,14 @@ export async function diffRolloutPlan(
   await showPlanDiff(ctx, before, after);
 }
 
-export async function applyRolloutChange(ctx: CommandContext, request?: RolloutChangeRequest): Promise<void> {
+/** `request`: a planned change (the plan's Apply button passes it, with its folder). */
+export async function applyRolloutChange(ctx: CommandContext, request?: FolderChange): Promise<void> {
   if (!requireTrust('Applying a rollout change')) return;
   try {
-    const req = request ?? (await askChange(ctx));
+    // A planned change names its folder; without a plan, the user's choice.
+    const target = await chooseFolder(request?.folder ? { folder: request.folder } : undefined, 'Apply Rollout Change');
+    if (!target) return;
+    const req = request ? { ...request, ...target.params } : await askChange(ctx, target);
     if (!req) return;
     const plan = await ctx.workflows.call('rolloutPlan', req);
     const warn = plan.approval_required
@@ -130,13 +149,13 @@ export async function applyRolloutChange(ctx: CommandContext, request?: RolloutC
     );
     if (go !== 'Apply') return;
     // Who applied it goes into the evidence (a verified actor, when configured, wins on the server side).
-    const actor = vscode.workspace.getConfiguration('cavra').get<string>('actor')?.trim() || undefined;
+    const actor = target.config.get<string>('actor')?.trim() || undefined;
     const result = await ctx.workflows.call('rolloutApply', { ...req, ...(actor ? { actor } : {}) });
     ctx.refreshAll();
     ctx.panels.show(
       'rolloutPlan',
       `Rollout applied: ${result.rollout.rollout_id}`,
-      renderRolloutPlan(result.plan, await ctx.backendName(), result),
+      renderRolloutPlan(result.plan, await ctx.backendName(target), result),
     );
   } catch (e) {
     await showWorkflowError('Apply Rollout Change', e, ctx.log);

@@ -4,14 +4,20 @@ import * as vscode from 'vscode';
 import type { ApprovalHistoryEntry, ApprovalRecord, ApprovalState, AttachedDecision } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
 import { isOverdueNow, overdueNote } from '../approvalClock';
+import { folderTarget } from '../workspaceFolder';
+import { folderGroups, folderItem, idInFolder, onlyFolder, type FolderNode } from './folderGroups';
 import { RefreshableTree } from './refreshableTree';
 
+type Folder = vscode.WorkspaceFolder | undefined;
+
+/** `folder`: the workspace folder whose store holds the approval (commands on a node act there). */
 export type ApprovalNode =
-  | { kind: 'group'; state: ApprovalState; items: ApprovalRecord[] }
-  | { kind: 'approval'; record: ApprovalRecord }
+  | { kind: 'group'; state: ApprovalState; items: ApprovalRecord[]; folder: Folder }
+  | { kind: 'approval'; record: ApprovalRecord; folder: Folder }
   | { kind: 'history'; entry: ApprovalHistoryEntry }
   | { kind: 'attached'; entry: AttachedDecision }
-  | { kind: 'error' };
+  | { kind: 'error'; message: string }
+  | FolderNode;
 
 const ORDER: ApprovalState[] = ['pending', 'break_glass', 'approved', 'denied', 'expired'];
 const ICONS: Record<ApprovalState, string> = {
@@ -35,6 +41,8 @@ function groupOf(r: ApprovalRecord): ApprovalState {
 
 export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   approverGroup: string | undefined;
+  /** Which folders have approvals, for the `cavra.hasApprovals` context key. */
+  private counts = new Map<string, number>();
 
   constructor(private workflows: WorkflowClient) {
     super();
@@ -43,7 +51,9 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   getTreeItem(node: ApprovalNode): vscode.TreeItem {
     switch (node.kind) {
       case 'error':
-        return this.errorItem('approvals');
+        return this.errorItem('approvals', node.message);
+      case 'folder':
+        return folderItem('approvals', node);
       case 'group': {
         const t = new vscode.TreeItem(
           `${node.state.replace('_', '-')} (${node.items.length})`,
@@ -51,7 +61,7 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         );
         // A stable id keeps the group expanded or collapsed as the user left it across refreshes
         // (without one, VS Code derives it from the label, which has the count in it).
-        t.id = `approval-group:${node.state}`;
+        t.id = idInFolder(node.folder, `approval-group:${node.state}`);
         t.iconPath = new vscode.ThemeIcon(ICONS[node.state]);
         t.contextValue = `approvalGroup.${node.state}`;
         return t;
@@ -59,7 +69,7 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
       case 'approval': {
         const r = node.record;
         const t = new vscode.TreeItem(approvalLabel(r), vscode.TreeItemCollapsibleState.Collapsed);
-        t.id = r.approval_id;
+        t.id = idInFolder(node.folder, r.approval_id);
         t.description = `${r.approver_group} · ${r.approval_id}`;
         // Past its time, a pending approval is shown with the expired ones and offers only Expire: the
         // server refuses approving or denying it (policy/approvalExpiry.ts).
@@ -78,7 +88,11 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         const note = overdueNote(r);
         if (note) md.appendText(`\n\n${note}`);
         t.tooltip = md;
-        t.command = { command: 'cavra.showApproval', title: 'Show approval', arguments: [r.approval_id] };
+        t.command = {
+          command: 'cavra.showApproval',
+          title: 'Show approval',
+          arguments: [r.approval_id, ...(node.folder ? [node.folder.uri.toString()] : [])],
+        };
         return t;
       }
       case 'attached': {
@@ -101,7 +115,7 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   }
 
   async getChildren(node?: ApprovalNode): Promise<ApprovalNode[]> {
-    if (node?.kind === 'group') return node.items.map((record) => ({ kind: 'approval', record }));
+    if (node?.kind === 'group') return node.items.map((record) => ({ kind: 'approval', record, folder: node.folder }));
     if (node?.kind === 'approval') {
       // History and attached decisions in time order: an auditor reads one story.
       const events: { at: string; node: ApprovalNode }[] = [
@@ -113,20 +127,35 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
       ];
       return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((e) => e.node);
     }
+    if (node?.kind === 'folder') return this.load(node.folder);
     if (node) return [];
+    const groups = folderGroups();
+    if (groups) {
+      const open = new Set(groups.map((g) => g.folder.uri.toString()));
+      for (const key of this.counts.keys()) if (!open.has(key)) this.counts.delete(key);
+    } else this.counts.clear();
+    return groups ?? this.load(onlyFolder());
+  }
+
+  /** One folder's approvals, grouped by state. */
+  private async load(folder: Folder): Promise<ApprovalNode[]> {
     try {
-      const list = await this.workflows.call('listApprovals', { limit: 500, approver_group: this.approverGroup });
-      this.error = undefined;
+      const list = await this.workflows.call('listApprovals', {
+        ...folderTarget(folder).params,
+        limit: 500,
+        approver_group: this.approverGroup,
+      });
       const groups: ApprovalNode[] = [];
       for (const state of ORDER) {
         const items = list.items.filter((r) => groupOf(r) === state);
-        if (items.length) groups.push({ kind: 'group', state, items });
+        if (items.length) groups.push({ kind: 'group', state, items, folder });
       }
-      void vscode.commands.executeCommand('setContext', 'cavra.hasApprovals', list.items.length > 0);
+      this.counts.set(folder?.uri.toString() ?? '', list.items.length);
+      const any = [...this.counts.values()].some((n) => n > 0);
+      void vscode.commands.executeCommand('setContext', 'cavra.hasApprovals', any);
       return groups;
     } catch (e) {
-      this.error = (e as Error).message;
-      return [{ kind: 'error' }];
+      return [{ kind: 'error', message: (e as Error).message }];
     }
   }
 }

@@ -2,21 +2,29 @@
 import * as vscode from 'vscode';
 import type { EvidenceRecord } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
+import { folderTarget } from '../workspaceFolder';
+import { folderGroups, folderItem, idInFolder, onlyFolder, type FolderNode } from './folderGroups';
 import { RefreshableTree } from './refreshableTree';
 
+type Folder = vscode.WorkspaceFolder | undefined;
+
 export type EvidenceNode =
-  { kind: 'record'; record: EvidenceRecord; bad: boolean } | { kind: 'unavailable'; reason: string } | { kind: 'error' };
+  | { kind: 'record'; record: EvidenceRecord; bad: boolean; folder: Folder }
+  | { kind: 'unavailable'; reason: string }
+  | { kind: 'error'; message: string }
+  | FolderNode;
 
 export class EvidenceView extends RefreshableTree<EvidenceNode> {
-  /** Set by Verify Evidence Chain: the first record that failed, highlighted in the tree. */
-  firstBadSeq: number | undefined;
+  /** Set by Verify Evidence Chain, per folder URI: the first record that failed, highlighted in the tree. */
+  readonly firstBadSeq = new Map<string, number>();
 
   constructor(private workflows: WorkflowClient) {
     super();
   }
 
   getTreeItem(node: EvidenceNode): vscode.TreeItem {
-    if (node.kind === 'error') return this.errorItem('evidence');
+    if (node.kind === 'error') return this.errorItem('evidence', node.message);
+    if (node.kind === 'folder') return folderItem('evidence', node);
     if (node.kind === 'unavailable') {
       // A remote CAVRA server keeps no such log: say so rather than show an empty (or the local) log.
       const item = new vscode.TreeItem('Evidence log not available', vscode.TreeItemCollapsibleState.None);
@@ -38,21 +46,26 @@ export class EvidenceView extends RefreshableTree<EvidenceNode> {
     ].filter(Boolean);
     t.tooltip = lines.join('\n');
     t.contextValue = 'evidence';
+    t.id = idInFolder(node.folder, `evidence:${r.seq}`);
     return t;
   }
 
   async getChildren(node?: EvidenceNode): Promise<EvidenceNode[]> {
+    if (node?.kind === 'folder') return this.load(node.folder);
     if (node) return [];
+    return folderGroups() ?? this.load(onlyFolder());
+  }
+
+  private async load(folder: Folder): Promise<EvidenceNode[]> {
     try {
-      const list = await this.workflows.call('listEvidence', { limit: 500 });
-      this.error = undefined;
+      const list = await this.workflows.call('listEvidence', { ...folderTarget(folder).params, limit: 500 });
       if (list.unavailable) return [{ kind: 'unavailable', reason: list.unavailable }];
+      const firstBad = this.firstBadSeq.get(folder?.uri.toString() ?? '');
       return [...list.items]
         .reverse()
-        .map((record) => ({ kind: 'record', record, bad: this.firstBadSeq !== undefined && record.seq >= this.firstBadSeq }));
+        .map((record) => ({ kind: 'record', record, bad: firstBad !== undefined && record.seq >= firstBad, folder }));
     } catch (e) {
-      this.error = (e as Error).message;
-      return [{ kind: 'error' }];
+      return [{ kind: 'error', message: (e as Error).message }];
     }
   }
 }

@@ -2,10 +2,17 @@
 import * as vscode from 'vscode';
 import type { PackState, PolicyPackCatalogItem } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
+import { folderTarget } from '../workspaceFolder';
+import { folderGroups, folderItem, idInFolder, onlyFolder, type FolderNode } from './folderGroups';
 import { RefreshableTree } from './refreshableTree';
 
+type Folder = vscode.WorkspaceFolder | undefined;
+
 export type PackNode =
-  { kind: 'pack'; item: PolicyPackCatalogItem; state: PackState | null } | { kind: 'parent'; id: string } | { kind: 'error' };
+  | { kind: 'pack'; item: PolicyPackCatalogItem; state: PackState | null; folder: Folder }
+  | { kind: 'parent'; id: string }
+  | { kind: 'error'; message: string }
+  | FolderNode;
 
 const STATE_WORDS: Record<PackState['signature'], [string, string]> = {
   verified: ['signed', 'verified'],
@@ -18,13 +25,14 @@ const STATE_WORDS: Record<PackState['signature'], [string, string]> = {
 export class PacksView extends RefreshableTree<PackNode> {
   constructor(
     private workflows: WorkflowClient,
-    private policyFileUri: (id: string) => vscode.Uri | undefined,
+    private policyFileUri: (folder: Folder, id: string) => vscode.Uri | undefined,
   ) {
     super();
   }
 
   getTreeItem(node: PackNode): vscode.TreeItem {
-    if (node.kind === 'error') return this.errorItem('policy packs');
+    if (node.kind === 'error') return this.errorItem('policy packs', node.message);
+    if (node.kind === 'folder') return folderItem('packs', node);
     if (node.kind === 'parent') {
       const item = new vscode.TreeItem(`inherits ${node.id}`, vscode.TreeItemCollapsibleState.None);
       item.iconPath = new vscode.ThemeIcon('references');
@@ -43,6 +51,7 @@ export class PacksView extends RefreshableTree<PackNode> {
     t.description = `${String(pack.version ?? '')} · ${total} rules · ${words}`;
     t.iconPath = new vscode.ThemeIcon(icon);
     t.contextValue = `pack.${state?.signature ?? 'unknown'}`;
+    t.id = idInFolder(node.folder, `pack:${String(pack.id)}`);
     const md = new vscode.MarkdownString();
     // Pack text is data, never markdown: appendText escapes it (no links, images or command URIs).
     md.appendMarkdown('**');
@@ -62,7 +71,7 @@ export class PacksView extends RefreshableTree<PackNode> {
         );
     }
     t.tooltip = md;
-    const uri = this.policyFileUri(String(pack.id));
+    const uri = this.policyFileUri(node.folder, String(pack.id));
     if (uri) {
       t.resourceUri = uri;
       t.command = { command: 'vscode.open', title: 'Open policy', arguments: [uri] };
@@ -76,20 +85,24 @@ export class PacksView extends RefreshableTree<PackNode> {
       const parents = typeof inherits === 'string' ? [inherits] : Array.isArray(inherits) ? (inherits as string[]) : [];
       return parents.map((id) => ({ kind: 'parent', id }));
     }
+    if (node?.kind === 'folder') return this.load(node.folder);
     if (node) return [];
+    return folderGroups() ?? this.load(onlyFolder());
+  }
+
+  /** One folder's catalog, each pack with its publish state. */
+  private async load(folder: Folder): Promise<PackNode[]> {
     try {
-      const catalog = await this.workflows.call('catalog', {});
-      this.error = undefined;
+      const catalog = await this.workflows.call('catalog', folderTarget(folder).params);
       return Promise.all(
         catalog.items.map(async (item): Promise<PackNode> => {
-          const uri = this.policyFileUri(String(item.id));
+          const uri = this.policyFileUri(folder, String(item.id));
           const state = uri ? await this.workflows.call('packState', { uri: uri.toString() }).catch(() => null) : null;
-          return { kind: 'pack', item, state };
+          return { kind: 'pack', item, state, folder };
         }),
       );
     } catch (e) {
-      this.error = (e as Error).message;
-      return [{ kind: 'error' }];
+      return [{ kind: 'error', message: (e as Error).message }];
     }
   }
 }

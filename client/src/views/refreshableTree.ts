@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 export abstract class RefreshableTree<T> implements vscode.TreeDataProvider<T>, vscode.Disposable {
   private emitter = new vscode.EventEmitter<T | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  protected error: string | undefined;
 
   refresh(): void {
     this.emitter.fire(undefined);
@@ -14,10 +13,10 @@ export abstract class RefreshableTree<T> implements vscode.TreeDataProvider<T>, 
   abstract getTreeItem(element: T): vscode.TreeItem;
   abstract getChildren(element?: T): Promise<T[]>;
 
-  protected errorItem(what: string): vscode.TreeItem {
+  protected errorItem(what: string, message: string): vscode.TreeItem {
     const item = new vscode.TreeItem(`Could not load ${what}`, vscode.TreeItemCollapsibleState.None);
-    item.description = this.error;
-    item.tooltip = this.error;
+    item.description = message;
+    item.tooltip = message;
     item.iconPath = new vscode.ThemeIcon('error');
     return item;
   }

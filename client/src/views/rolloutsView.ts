@@ -2,9 +2,15 @@
 import * as vscode from 'vscode';
 import type { PolicyRolloutRecord } from '../../../server/src/protocol';
 import type { WorkflowClient } from '../workflowClient';
+import { folderTarget } from '../workspaceFolder';
+import { folderGroups, folderItem, idInFolder, onlyFolder, type FolderNode } from './folderGroups';
 import { RefreshableTree } from './refreshableTree';
 
-export type RolloutNode = { kind: 'rollout'; record: PolicyRolloutRecord } | { kind: 'error' };
+type Folder = vscode.WorkspaceFolder | undefined;
+
+/** `folder`: the workspace folder whose inventory holds the rollout. */
+export type RolloutNode =
+  { kind: 'rollout'; record: PolicyRolloutRecord; folder: Folder } | { kind: 'error'; message: string } | FolderNode;
 
 export class RolloutsView extends RefreshableTree<RolloutNode> {
   constructor(private workflows: WorkflowClient) {
@@ -12,26 +18,31 @@ export class RolloutsView extends RefreshableTree<RolloutNode> {
   }
 
   getTreeItem(node: RolloutNode): vscode.TreeItem {
-    if (node.kind === 'error') return this.errorItem('rollouts');
+    if (node.kind === 'error') return this.errorItem('rollouts', node.message);
+    if (node.kind === 'folder') return folderItem('rollouts', node);
     const r = node.record;
     const t = new vscode.TreeItem(r.rollout_id, vscode.TreeItemCollapsibleState.None);
     t.description = `${r.policy_pack} · ${r.mode} · ${r.state} · ${r.coverage_percent}%`;
     t.tooltip = `${r.repository} runs ${r.policy_pack}@${r.policy_version} in ${r.mode} mode (${r.state}), owner ${r.owner}, coverage ${r.coverage_percent}%. Updated ${r.updated_at}.`;
     t.iconPath = new vscode.ThemeIcon(r.mode === 'break_glass' ? 'flame' : r.state === 'active' ? 'play-circle' : 'debug-pause');
     t.contextValue = 'rollout';
-    t.command = { command: 'cavra.planRolloutChange', title: 'Plan a change', arguments: [r] };
+    t.id = idInFolder(node.folder, r.rollout_id);
+    t.command = { command: 'cavra.planRolloutChange', title: 'Plan a change', arguments: [r, node.folder] };
     return t;
   }
 
   async getChildren(node?: RolloutNode): Promise<RolloutNode[]> {
+    if (node?.kind === 'folder') return this.load(node.folder);
     if (node) return [];
+    return folderGroups() ?? this.load(onlyFolder());
+  }
+
+  private async load(folder: Folder): Promise<RolloutNode[]> {
     try {
-      const list = await this.workflows.call('listRollouts', {});
-      this.error = undefined;
-      return list.items.map((record) => ({ kind: 'rollout', record }));
+      const list = await this.workflows.call('listRollouts', folderTarget(folder).params);
+      return list.items.map((record) => ({ kind: 'rollout', record, folder }));
     } catch (e) {
-      this.error = (e as Error).message;
-      return [{ kind: 'error' }];
+      return [{ kind: 'error', message: (e as Error).message }];
     }
   }
 }

@@ -180,8 +180,8 @@ export const languageFeatures = {
     prepareRename(a, position, packs),
   rename: (a: Analysis, position: Position, newId: string, packs: PackDocuments): RenameAnswer<WorkspaceEdit> =>
     rename(a, position, newId, packs),
-  workspaceSymbols: (query: string, catalog: PackCatalog, packs: PackDocuments): WorkspaceSymbol[] =>
-    workspaceSymbols(query, catalog, packs),
+  workspaceSymbols: (query: string, catalogs: readonly PackCatalog[], packs: PackDocuments): WorkspaceSymbol[] =>
+    workspaceSymbols(query, catalogs, packs),
   documentLinks: (a: Analysis): DocumentLink[] => documentLinks(a),
   foldingRanges: (a: Analysis): FoldingRange[] => foldingRanges(a),
   selectionRanges: (a: Analysis, positions: Position[]): SelectionRange[] => selectionRanges(a, positions),

@@ -89,7 +89,8 @@ function symbolOf(f: Found): WorkspaceSymbol {
   };
 }
 
-export function workspaceSymbols(query: string, catalog: PackCatalog, packs: PackDocuments): WorkspaceSymbol[] {
+/** `catalogs`: one per workspace folder (a multi-root workspace searches them all). */
+export function workspaceSymbols(query: string, catalogs: readonly PackCatalog[], packs: PackDocuments): WorkspaceSymbol[] {
   const best: Found[] = [];
   const q = matchQuery(query);
   const consider = (score: number | undefined, doc: PolicyDocument, index: PackIndex, entry: number) => {
@@ -101,7 +102,7 @@ export function workspaceSymbols(query: string, catalog: PackCatalog, packs: Pac
     best.splice(i, 0, { score, doc, index, entry });
     if (best.length > WORKSPACE_SYMBOL_LIMIT) best.pop();
   };
-  for (const pack of catalog.all()) {
+  for (const pack of catalogs.flatMap((c) => c.all())) {
     const doc = packs.document(pack.file);
     if (!doc) continue;
     const index = indexOf(pack, doc);

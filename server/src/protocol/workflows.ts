@@ -1,7 +1,8 @@
 // Every workflow request (draft, publish, approvals, rollouts, evidence): one typed RequestType per
 // method, rust-analyzer style. The same methods are `workspace/executeCommand` commands named
 // `cavra.server.<method>` for other editors. Params name the policy file by URI; the server reads
-// the open document's text (or the file) so a draft is exactly what the editor shows.
+// the open document's text (or the file) so a draft is exactly what the editor shows. Every request
+// may also name the workspace folder it acts on (`FolderParams`): each folder has its own store and settings.
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
 import type {
   ApprovalCreateRequest,
@@ -34,6 +35,18 @@ import type {
 
 /** A request without parameters (send `{}`). */
 export type NoParams = Record<string, never>;
+
+/**
+ * Which workspace folder a request acts on (its policy root, store, keys and settings). Without it: the
+ * folder holding the request's `uri`, else the first folder. A value that is not a workspace folder is refused.
+ */
+export interface FolderParams {
+  /** The workspace folder's URI, as the editor sent it in `workspaceFolders`. */
+  folder?: string;
+}
+
+/** A request's own params plus the folder it acts on (a request without params takes just the folder). */
+type InFolder<P> = (P extends NoParams ? unknown : P) & FolderParams;
 
 export interface PolicyFileParams {
   /** The policy file (an open document's URI, or a file URI on disk). */
@@ -114,14 +127,19 @@ const requests = {
 } as const;
 
 export type WorkflowMethod = keyof typeof requests;
-type DeclaredParams<M extends WorkflowMethod> = (typeof requests)[M] extends RequestType<infer P, infer _R, infer _E> ? P : never;
+type OwnParams<M extends WorkflowMethod> = (typeof requests)[M] extends RequestType<infer P, infer _R, infer _E> ? P : never;
+/** What a request declares, with the folder every request may name. */
+type DeclaredParams<M extends WorkflowMethod> = InFolder<OwnParams<M>>;
 /** A request's params (in jsonrpc's words, `RequestParam`: what `sendRequest` takes for that type). */
 export type ParamsOf<M extends WorkflowMethod> = RequestParam<DeclaredParams<M>>;
 export type ResultOf<M extends WorkflowMethod> =
   (typeof requests)[M] extends RequestType<infer _P, infer R, infer _E> ? R : never;
 export type WorkflowRequest<M extends WorkflowMethod> = RequestType<DeclaredParams<M>, ResultOf<M>, WorkflowErrorData>;
 
-/** The contract. Typed as a mapped type so that `WorkflowRequests[method]` keeps its types for a generic method. */
+/**
+ * The contract. Typed as a mapped type so that `WorkflowRequests[method]` keeps its types for a generic
+ * method, and so that every request's params include the `folder` (the table above lists each request's own).
+ */
 export const WorkflowRequests: { readonly [M in WorkflowMethod]: WorkflowRequest<M> } = requests;
 
 export const WORKFLOW_METHODS = Object.keys(WorkflowRequests) as readonly WorkflowMethod[];

@@ -19,7 +19,7 @@ import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspa
 export type { SelectedBackend };
 
 export interface WorkflowEnvironment {
-  /** The first workspace folder (the local store lives there). */
+  /** The workspace folder the request acts on (its local store, keys and settings). */
   folder: string;
   settings: WorkflowSettings;
   backend: SelectedBackend;
@@ -45,7 +45,8 @@ export class WorkflowService {
   /** Who a remote server says we are, asked once per backend instance (GET /console/session). */
   private session: { backend: SelectedBackend; actor: Promise<string | null> } | undefined;
 
-  constructor(private env: () => WorkflowEnvironment) {}
+  /** `env`: the environment of the folder a request names (`folder`), else of the one holding its file (`uri`). */
+  constructor(private env: (target: { folder?: string; uri?: string }) => WorkflowEnvironment) {}
 
   private remoteActor(e: WorkflowEnvironment): Promise<string | null> {
     const b = e.backend as SelectedBackend & { session?: () => Promise<{ actor?: { actor?: string } | null }> };
@@ -98,7 +99,9 @@ export class WorkflowService {
 
   /** Answers one request; the restricted-mode refusal is checked here, for every method alike. */
   async handle<M extends WorkflowMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
-    const e = this.env();
+    // The folder picks the environment; the backend never sees it (a CAVRA server would reject the field).
+    const { folder, ...own } = (params ?? {}) as ParamsOf<M> & { folder?: string; uri?: unknown };
+    const e = this.env({ folder, uri: typeof own.uri === 'string' ? own.uri : undefined });
     if (!e.settings.trusted && (MUTATING_METHODS.has(method) || (e.settings.backend === 'remote' && method !== 'backendInfo'))) {
       throw new WorkflowError(
         403,
@@ -106,7 +109,7 @@ export class WorkflowService {
       );
     }
     const handler: WorkflowHandlers[M] = this.handlers(e)[method];
-    return handler(params);
+    return handler(own as ParamsOf<M>);
   }
 
   private handlers(e: WorkflowEnvironment): WorkflowHandlers {

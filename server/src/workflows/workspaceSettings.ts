@@ -86,6 +86,27 @@ export function readWorkflowSettings(
   };
 }
 
+/**
+ * Settings only the user decides, never a workspace or one of its folders (SECURITY.md, *Keys and tokens*):
+ * whether and where the remote token goes, the proxy it goes through, and which environment variable
+ * is read as a signing key. package.json scopes them `window`, `machine` or `application`; the server
+ * holds to it as well, for editors that do not.
+ */
+const USER_DECIDED = ['backend', 'remoteUrl', 'remoteTimeoutMs', 'hmacKeyEnv', 'trusted', 'httpProxy', 'httpNoProxy'] as const;
+
+/**
+ * One workspace folder's settings: its own `cavra` section (pulled with the folder's `scopeUri`:
+ * policy root, store, keys, limits), with the user-decided ones taken from the window's settings.
+ */
+export function readFolderSettings(window: WorkflowSettings, raw: Record<string, unknown> | null | undefined): WorkflowSettings {
+  const own = readWorkflowSettings(raw, window.trusted);
+  const user = Object.fromEntries(USER_DECIDED.map((k) => [k, window[k]])) as Pick<
+    WorkflowSettings,
+    (typeof USER_DECIDED)[number]
+  >;
+  return { ...own, ...user };
+}
+
 /** What the language service reads (and an LSP client may pass as initialization options). */
 export type ServerSettings = Pick<WorkflowSettings, 'policyRoot' | 'maxFileSizeMb'>;
 
@@ -96,15 +117,6 @@ export function inWorkspace(folder: string, path: string): string {
 /** The policy root of the workflows' settings ({@link resolvePolicyRoot} decides). */
 export function workflowPolicyRoot(s: WorkflowSettings, folder: string, env: NodeJS.ProcessEnv = process.env): string {
   return resolvePolicyRoot({ workspace: folder, setting: s.policyRoot, env });
-}
-
-/** The policy roots the language service indexes: one per workspace folder ({@link resolvePolicyRoot} decides). */
-export function languagePolicyRoots(
-  s: WorkflowSettings,
-  folders: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): string[] {
-  return [...new Set(folders.map((f) => workflowPolicyRoot(s, f, env)))];
 }
 
 /** The folder of trusted `*.public.pem` keys. */
