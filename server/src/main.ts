@@ -8,7 +8,10 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  type FormattingOptions,
   type InitializeResult,
+  type Range,
+  type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, languageFeatures, type Analysis } from './language/languageService';
@@ -20,6 +23,7 @@ import { CredentialsNotification, DocumentStateRequest } from './protocol';
 import { createWorkflowBackend } from './workflows/backendFactory';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { signatureDiagnostics } from './workflows/signatureDiagnostics';
+import { isSignedPolicy, SignedFormattingGuard, signedFormattingWarning } from './workflows/signedPolicyFormatting';
 import { WorkflowService, type SelectedBackend } from './workflows/workflowService';
 import {
   defaultWorkflowSettings,
@@ -169,6 +173,8 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       codeLensProvider: { resolveProvider: false },
       documentSymbolProvider: true,
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
       executeCommandProvider: { commands: WORKFLOW_COMMANDS },
     },
     serverInfo: { name: 'cavra-policy-language-server', version: '0.1.0' },
@@ -209,6 +215,7 @@ documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   analyses.delete(e.document.uri);
   editCost.delete(e.document.uri);
+  signedFormatting.forget(e.document.uri);
   const file = fileOf(e.document.uri);
   if (file) catalog.closeOpen(file);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -228,6 +235,20 @@ connection.onCodeAction((p) =>
 );
 connection.onCodeLens((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.codeLenses(a), []));
 connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.symbols(a), []));
+
+const signedFormatting = new SignedFormattingGuard();
+/** Formatting, except that a signed policy.yaml is formatted only when asked twice (signedPolicyFormatting.ts). */
+function format(uri: string, options: FormattingOptions, range?: Range): TextEdit[] {
+  const doc = documents.get(uri);
+  if (!doc) return [];
+  const edits = languageFeatures.formatting(analysisOf(doc), options, range);
+  const file = fileOf(uri);
+  if (!edits.length || !isSignedPolicy(file) || signedFormatting.confirmed(uri, doc.version)) return edits;
+  void connection.window.showWarningMessage(signedFormattingWarning(file));
+  return [];
+}
+connection.onDocumentFormatting((p) => format(p.textDocument.uri, p.options));
+connection.onDocumentRangeFormatting((p) => format(p.textDocument.uri, p.options, p.range));
 
 connection.onRequest(DocumentStateRequest, (p) => withDoc(p.uri, (a) => documentState(p.uri, a), null));
 

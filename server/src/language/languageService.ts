@@ -11,15 +11,18 @@ import {
   type CompletionList,
   type Diagnostic,
   type DocumentSymbol,
+  type FormattingOptions,
   type Hover,
   type Position,
   type Range,
+  type TextEdit,
 } from 'vscode-languageserver-types';
 import { policySummary, type PolicySummary } from '../policy/summary';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { completion } from './completion';
 import { editPolicyDocument, isEditable } from './parse/documentEdit';
+import { formatPolicy } from './formatting';
 import { hover } from './hover';
 import { lint } from './lint';
 import { makeDiagnostic } from './makeDiagnostic';
@@ -153,4 +156,5 @@ export const languageFeatures = {
   codeActions: (a: Analysis, range: Range, diagnostics: Diagnostic[]): CodeAction[] => codeActions(a, range, diagnostics),
   codeLenses: (a: Analysis): CodeLens[] => codeLenses(a),
   symbols: (a: Analysis): DocumentSymbol[] => documentSymbols(a),
+  formatting: (a: Analysis, options: FormattingOptions, range?: Range): TextEdit[] => formatPolicy(a.doc.text, options, range),
 };
