@@ -199,7 +199,8 @@ function blockSeq(seq: CST.BlockSequence, target: number, out: Layout, tab: numb
     const dash = item.start[dashAt];
     out.targets.set(dash.offset, target);
     const rest = item.start.slice(dashAt + 1);
-    if (rest.some(isProp) && !rest.some((t) => t.type === 'newline')) {
+    const collection = item.value?.type === 'block-map' || item.value?.type === 'block-seq';
+    if (collection && rest.some(isProp) && !rest.some((t) => t.type === 'newline')) {
       // `- &anchor key: v`: the collection's column depends on the props; kept as written.
       out.frozen.push({ start: dash.offset, end: itemEnd(item), ref: dash.offset });
       continue;
@@ -208,7 +209,7 @@ function blockSeq(seq: CST.BlockSequence, target: number, out: Layout, tab: numb
     if (lastBreak < 0) {
       oneSpace(item.start, dashAt, item.value, out);
       // `- key: v` / `- - x`: the nested collection sits right after `- `.
-      if (item.value) value(item.value, target + 2, dash.offset, false, out, tab);
+      if (item.value) value(item.value, target + 2, dash.offset, rest.some(isProp), out, tab);
     } else {
       const starts = rest.slice(lastBreak + 1).find((t) => !isBlank(t)) ?? item.value;
       if (starts) out.targets.set(starts.offset, target + tab);
