@@ -5,7 +5,9 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type FormattingOptions,
@@ -244,7 +246,11 @@ function format(uri: string, options: FormattingOptions, range?: Range): TextEdi
   const edits = languageFeatures.formatting(analysisOf(doc), options, range);
   const file = fileOf(uri);
   if (!edits.length || !isSignedPolicy(file) || signedFormatting.confirmed(uri, doc.version)) return edits;
-  void connection.window.showWarningMessage(signedFormattingWarning(file));
+  // A notification, not showWarningMessage (a request): nothing to answer, nothing left pending.
+  void connection.sendNotification(ShowMessageNotification.type, {
+    type: MessageType.Warning,
+    message: signedFormattingWarning(file),
+  });
   return [];
 }
 connection.onDocumentFormatting((p) => format(p.textDocument.uri, p.options));

@@ -299,7 +299,7 @@ function plan(source: string, lines: Line[], lay: Layout, options: FormattingOpt
     if (trim && !endsInsideFrozen(end)) body = body.replace(/[ \t]+$/, '');
     content[i] = ' '.repeat(newCol[i]) + body;
   }
-  placeComments(source, lines, comments, oldCol, newCol, content, trim, indentWidth(options));
+  placeComments(source, lines, comments, oldCol, newCol, content, trim);
   if (attempt.shiftInner) {
     const columnAfter = (offset: number): number => {
       const i = lineOf(offset);
@@ -329,7 +329,7 @@ function plan(source: string, lines: Line[], lay: Layout, options: FormattingOpt
 
 /**
  * A comment on its own line takes the column of the line it introduces. One indented deeper than the
- * next line closes the block above it: it keeps the column of the nearest earlier line it lines up with.
+ * next line closes the block above it: it takes the column of the nearest earlier line at or left of it.
  */
 function placeComments(
   source: string,
@@ -339,7 +339,6 @@ function placeComments(
   newCol: number[],
   content: (string | undefined)[],
   trim: boolean,
-  tab: number,
 ): void {
   if (!comments.length) return;
   const isComment = new Set(comments);
@@ -362,8 +361,9 @@ function placeComments(
     const nextNew = next >= 0 ? newCol[next] : 0;
     let col = nextNew;
     if (c > nextOld) {
+      // Deeper than the next line: it ends the block above, unless it sits between a line and its child.
       const prev = [...stack].reverse().find((s) => s.old <= c);
-      if (prev) col = prev.old === c ? prev.now : prev.now + tab;
+      if (prev && prev.old >= nextOld) col = prev.now;
     }
     const body = source.slice(lines[i].start + c, lines[i].end);
     content[i] = ' '.repeat(col) + (trim ? body.replace(/[ \t]+$/, '') : body);

@@ -120,11 +120,16 @@ export function formattingCase(seed: number): FormattingCase {
   };
   const tail = () => (chance(0.2) ? ' '.repeat(int(1, 3)) : '');
   /** The rest of a line after `key:` or `-` (value on the same line), or the lines below it. */
-  const value = (n: Node, head: string, chead: string, col: number, ccol: number, inSeq: boolean) => {
+  const value = (n: Node, head: string, chead: string, col: number, ccol: number, inSeq: boolean, compactHead = false) => {
     if (n.kind === 'scalar') {
       const comment = chance(0.15) ? '  # note' : '';
       odd.push(`${head}${' '.repeat(int(1, 3))}${n.odd}${comment || tail()}`);
       canonical.push(`${chead} ${n.canonical}${comment}`);
+      if (!compactHead && chance(0.1)) {
+        // A comment indented deeper than what follows closes the item above it: it takes that item's column.
+        odd.push(`${' '.repeat(col + int(1, 4))}# about the line above`);
+        canonical.push(`${' '.repeat(ccol)}# about the line above`);
+      }
     } else if (n.kind === 'literal') {
       odd.push(`${head}${' '.repeat(int(1, 2))}|${tail()}`);
       canonical.push(`${chead} |`);
@@ -150,7 +155,7 @@ export function formattingCase(seed: number): FormattingCase {
       const pad = compact ? firstHead[0] : ' '.repeat(col);
       const cpad = compact ? firstHead[1] : ' '.repeat(ccol);
       const head = `${pad}${k.odd}${k.odd.startsWith('"') || k.odd.startsWith("'") ? '' : chance(0.2) ? ' ' : ''}:`;
-      value(v, head, `${cpad}${k.canonical}:`, col, ccol, false);
+      value(v, head, `${cpad}${k.canonical}:`, col, ccol, false, !!compact);
     });
   };
   const seq = (n: SeqNode, col: number, ccol: number) => {
