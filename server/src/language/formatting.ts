@@ -506,26 +506,32 @@ function rangeChoices(lines: Line[], lay: Layout, range: Range): ((i: number) =>
 
 /**
  * The edits that format `source` (all of it, or the lines of `range`), or none when the text is not
- * one valid YAML document or no safe formatting exists.
+ * one valid YAML document or no safe formatting exists. `read` is the text already read as CAVRA reads
+ * it (the analysis of this version), which saves reading it again.
  */
-export function formatPolicy(source: string, options: FormattingOptions, range?: Range): TextEdit[] {
-  const parsed = parsePolicyYaml(source);
-  if (parsed.doc.errors.length || parsed.extraDocuments.length || parsed.value === undefined) return [];
+export function formatPolicy(source: string, options: FormattingOptions, range?: Range, read?: PolicyYaml): TextEdit[] {
   const lay = layout(source, indentWidth(options));
   if (!lay) return [];
   const lines = splitLines(source);
-  const before = meaningOf(source, parsed);
   const attempts: Attempt[] = [
     { shiftInner: true, ends: true },
     { shiftInner: true, ends: false },
     { shiftInner: false, ends: false },
   ];
   const choices = range ? rangeChoices(lines, lay, range) : [() => true];
+  // Read only once there is something to change: an already formatted file costs one CST pass.
+  let before: Meaning | null | undefined;
   for (const attempt of attempts) {
     const planned = plan(source, lines, lay, options, attempt);
     for (const chosen of choices) {
       const edits = editsFor(source, lines, planned, chosen);
       if (!edits.length) return [];
+      if (before === undefined) {
+        const parsed = read ?? parsePolicyYaml(source);
+        const valid = !parsed.doc.errors.length && !parsed.extraDocuments.length && parsed.value !== undefined;
+        before = valid ? meaningOf(source, parsed) : null;
+      }
+      if (!before) return [];
       if (sameMeaning(before, applyEdits(source, lines, edits))) return edits;
     }
   }

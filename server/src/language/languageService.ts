@@ -156,5 +156,6 @@ export const languageFeatures = {
   codeActions: (a: Analysis, range: Range, diagnostics: Diagnostic[]): CodeAction[] => codeActions(a, range, diagnostics),
   codeLenses: (a: Analysis): CodeLens[] => codeLenses(a),
   symbols: (a: Analysis): DocumentSymbol[] => documentSymbols(a),
-  formatting: (a: Analysis, options: FormattingOptions, range?: Range): TextEdit[] => formatPolicy(a.doc.text, options, range),
+  formatting: (a: Analysis, options: FormattingOptions, range?: Range): TextEdit[] =>
+    formatPolicy(a.doc.text, options, range, a.doc.yaml),
 };

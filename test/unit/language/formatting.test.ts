@@ -14,7 +14,7 @@ import { parsePolicyYaml } from '../../../server/src/policy/policyYaml';
 import { generatePolicy } from '../../bench/measure/policyGenerator';
 import { repoRoot } from '../../lsp/repoRoot';
 import { applyEdits } from '../../lsp/textEdits';
-import { mutatedPolicy, seedPolicies, structuredPolicy } from '../reliability/support/policyTexts';
+import { junkText, mutatedPolicy, seedPolicies, structuredPolicy } from '../reliability/support/policyTexts';
 import { formattingCase } from './formattingTexts';
 
 const TWO: FormattingOptions = { tabSize: 2, insertSpaces: true };
@@ -117,11 +117,15 @@ describe('formatting keeps what CAVRA loads', () => {
     }
   });
 
-  it("the fuzz suite's generated and mutated policies: same value, idempotent, no edits for broken YAML", () => {
+  it("the fuzz suite's generated, mutated and junk texts: no throw, same value, idempotent, no edits for broken YAML", () => {
     fc.assert(
-      fc.property(fc.oneof(structuredPolicy, mutatedPolicy(seedPolicies())), fc.constantFrom(TWO, FOUR), (text, options) => {
-        checkFormatting(text, options);
-      }),
+      fc.property(
+        fc.oneof(structuredPolicy, mutatedPolicy(seedPolicies()), junkText),
+        fc.constantFrom(TWO, FOUR),
+        (text, options) => {
+          checkFormatting(text, options);
+        },
+      ),
       { numRuns: 400, seed: 13 },
     );
   });
@@ -156,5 +160,38 @@ describe('formatting keeps what CAVRA loads', () => {
         }
       }
     }
+  });
+
+  describe("the editor's FormattingOptions", () => {
+    const text = 'metadata:\n    id: cavra-x   \n    title: T\n';
+
+    it('trimTrailingWhitespace: false keeps trailing spaces', () => {
+      assert.equal(
+        applyEdits(text, formatPolicy(text, { ...TWO, trimTrailingWhitespace: false })),
+        text.replace(/^ {4}/gm, '  '),
+      );
+    });
+
+    it("insertFinalNewline adds the line break a file lacks, in the file's own style", () => {
+      const crlf = 'metadata:\r\n  id: cavra-x';
+      assert.equal(applyEdits(crlf, formatPolicy(crlf, { ...TWO, insertFinalNewline: true })), `${crlf}\r\n`);
+      assert.deepEqual(formatPolicy(crlf, TWO), [], 'not asked: not added');
+    });
+
+    it('trimFinalNewlines leaves one line break after the last line', () => {
+      const extra = 'metadata:\n  id: cavra-x\n\n\n  \n';
+      assert.equal(applyEdits(extra, formatPolicy(extra, { ...TWO, trimFinalNewlines: true })), 'metadata:\n  id: cavra-x\n');
+    });
+
+    it('final newlines that are part of a kept block scalar (|+) stay: the value would change', () => {
+      const kept = 'metadata:\n    note: |+\n      text\n\n\n';
+      const after = applyEdits(kept, formatPolicy(kept, { ...TWO, trimFinalNewlines: true }));
+      assert.deepStrictEqual(parsePolicyYaml(after).value, parsePolicyYaml(kept).value);
+      assert.equal(after, 'metadata:\n  note: |+\n    text\n\n\n');
+    });
+
+    it('tab-indented YAML (which YAML forbids) gets no edits', () => {
+      assert.deepEqual(formatPolicy('metadata:\n\tid: x\n', TWO), []);
+    });
   });
 });
