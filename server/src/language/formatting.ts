@@ -88,7 +88,8 @@ function ownEnd(token: CST.Token): number {
 
 /** Reads the CST and records where each line-starting token belongs. Undefined: not one clean document. */
 function layout(text: string, tab: number): Layout | undefined {
-  const tokens = [...new Parser().parse(text)];
+  // A lone \r ends a line for PyYAML and editors, not for `yaml`: read it as \n (same length, same offsets).
+  const tokens = [...new Parser().parse(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text)];
   const docs = tokens.filter((t): t is CST.Document => t.type === 'document');
   if (docs.length !== 1 || tokens.some((t) => t.type === 'error')) return undefined;
   const out: Layout = { targets: new Map(), replacements: [], frozen: [], sections: [] };

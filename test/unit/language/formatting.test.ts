@@ -162,7 +162,7 @@ describe('formatting keeps what CAVRA loads', () => {
     }
   });
 
-  describe("the editor's FormattingOptions", () => {
+  describe("the editor's FormattingOptions and line ends", () => {
     const text = 'metadata:\n    id: cavra-x   \n    title: T\n';
 
     it('trimTrailingWhitespace: false keeps trailing spaces', () => {
@@ -188,6 +188,11 @@ describe('formatting keeps what CAVRA loads', () => {
       const after = applyEdits(kept, formatPolicy(kept, { ...TWO, trimFinalNewlines: true }));
       assert.deepStrictEqual(parsePolicyYaml(after).value, parsePolicyYaml(kept).value);
       assert.equal(after, 'metadata:\n  note: |+\n    text\n\n\n');
+    });
+
+    it('old Mac line ends (a lone \\r) are line ends, kept as they are', () => {
+      const cr = 'metadata:\r    id: cavra-x\r    title: T\r';
+      assert.equal(checkFormatting(cr, TWO), 'metadata:\r  id: cavra-x\r  title: T\r');
     });
 
     it('tab-indented YAML (which YAML forbids) gets no edits', () => {
