@@ -12,6 +12,7 @@ import { policyDigest } from '../../../server/src/policy/digest';
 import { buildPolicyPack } from '../../../server/src/policy/draft';
 import { parsePolicyYaml } from '../../../server/src/policy/policyYaml';
 import { generatePolicy } from '../../bench/measure/policyGenerator';
+import { readCase } from '../../golden/goldenCase';
 import { repoRoot } from '../../lsp/repoRoot';
 import { applyEdits } from '../../lsp/textEdits';
 import { junkText, mutatedPolicy, seedPolicies, structuredPolicy } from '../reliability/support/policyTexts';
@@ -106,6 +107,27 @@ describe('formatting keeps what CAVRA loads', () => {
   it('the fixtures that are valid already follow the style (formatting them changes nothing)', () => {
     const changed = fixtures.filter((f) => formatPolicy(readFileSync(f, 'utf8'), TWO).length);
     assert.deepEqual(changed, []);
+  });
+
+  it("every golden case's policies: same value, same digest, idempotent", () => {
+    const dir = join(repoRoot, 'test', 'golden');
+    let count = 0;
+    for (const method of readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory())) {
+      for (const name of readdirSync(join(dir, method)).filter((n) => n.endsWith('.md'))) {
+        for (const [path, given] of readCase(join(dir, method, name)).given) {
+          // As written, and without the first `|` (the caret of hover and completion cases).
+          for (const text of [given, given.replace('|', '')]) {
+            count++;
+            try {
+              checkFormatting(text, TWO);
+            } catch (e) {
+              throw explain(`${method}/${name} ${path}`, text, e);
+            }
+          }
+        }
+      }
+    }
+    assert.ok(count >= 100, `only ${count} golden policies found`);
   });
 
   it('the benchmark generator packs: same value, same digest, idempotent', () => {
