@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FormattingOptions, Range } from 'vscode-languageserver-types';
 import { formatPolicy } from '../../../server/src/language/formatting';
+import { analyze, languageFeatures } from '../../../server/src/language/languageService';
+import { PackCatalog } from '../../../server/src/language/packCatalog';
 import { policyDigest } from '../../../server/src/policy/digest';
 import { buildPolicyPack } from '../../../server/src/policy/draft';
 import { parsePolicyYaml } from '../../../server/src/policy/policyYaml';
@@ -182,6 +184,18 @@ describe('formatting keeps what CAVRA loads', () => {
         }
       }
     }
+  });
+
+  it("the server's path: an analysed version, edited inside a list, formats as its text does", () => {
+    const uri = 'file:///ws/policies/cavra-example/policy.yaml';
+    const context = { file: '/ws/policies/cavra-example/policy.yaml', catalog: new PackCatalog() };
+    const v1 = 'metadata:\n    id: cavra-example\ncommands:\n    block:\n        - "a*"\n        - "b*"\n';
+    const v2 = v1.replace('"b*"', "'c*'");
+    const first = analyze(uri, 1, v1, context);
+    const second = analyze(uri, 2, v2, context, undefined, first);
+    const edits = languageFeatures.formatting(second, TWO);
+    assert.deepEqual(edits, formatPolicy(v2, TWO));
+    assert.equal(applyEdits(v2, edits), 'metadata:\n  id: cavra-example\ncommands:\n  block:\n    - "a*"\n    - "c*"\n');
   });
 
   describe("the editor's FormattingOptions and line ends", () => {
