@@ -49,6 +49,13 @@ function indentWidth(options: FormattingOptions): number {
 const isBlank = (t: CST.SourceToken) => t.type === 'space' || t.type === 'newline' || t.type === 'comment';
 const isProp = (t: CST.Token) => t.type === 'anchor' || t.type === 'tag';
 
+/** The largest end among tokens (a loop, not a spread: a list may hold more entries than a call has arguments). */
+function maxEnd<T>(items: readonly T[] | undefined, end: (t: T) => number, from: number): number {
+  let max = from;
+  for (const t of items ?? []) max = Math.max(max, end(t));
+  return max;
+}
+
 function tokenEnd(token: CST.Token | null | undefined): number {
   if (!token) return -1;
   switch (token.type) {
@@ -56,16 +63,16 @@ function tokenEnd(token: CST.Token | null | undefined): number {
       return contentStart(token) + token.source.length;
     case 'block-map':
     case 'block-seq':
-      return Math.max(token.offset, ...token.items.map(itemEnd));
+      return maxEnd(token.items, itemEnd, token.offset);
     case 'flow-collection':
-      return Math.max(token.start.offset + 1, ...token.items.map(itemEnd), ...token.end.map(tokenEnd));
+      return maxEnd(token.end, tokenEnd, maxEnd(token.items, itemEnd, token.start.offset + 1));
     case 'document':
-      return Math.max(token.offset, ...token.start.map(tokenEnd), tokenEnd(token.value), ...(token.end ?? []).map(tokenEnd));
+      return maxEnd(token.end, tokenEnd, maxEnd(token.start, tokenEnd, Math.max(token.offset, tokenEnd(token.value))));
     case 'alias':
     case 'scalar':
     case 'single-quoted-scalar':
     case 'double-quoted-scalar':
-      return Math.max(token.offset + token.source.length, ...(token.end ?? []).map(tokenEnd));
+      return maxEnd(token.end, tokenEnd, token.offset + token.source.length);
     default:
       return (token as { offset: number }).offset + ((token as { source?: string }).source?.length ?? 0);
   }
@@ -73,11 +80,11 @@ function tokenEnd(token: CST.Token | null | undefined): number {
 
 /** Where a block scalar's content starts: after its header line. */
 function contentStart(token: CST.BlockScalar): number {
-  return Math.max(token.offset, ...token.props.map(tokenEnd));
+  return maxEnd(token.props, tokenEnd, token.offset);
 }
 
 function itemEnd(item: CST.CollectionItem): number {
-  return Math.max(-1, ...item.start.map(tokenEnd), tokenEnd(item.key), ...(item.sep ?? []).map(tokenEnd), tokenEnd(item.value));
+  return maxEnd(item.sep, tokenEnd, maxEnd(item.start, tokenEnd, Math.max(tokenEnd(item.key), tokenEnd(item.value))));
 }
 
 /** The scalar's own text span (its trailing comments and line breaks excluded). */
@@ -261,7 +268,12 @@ function plan(source: string, lines: Line[], lay: Layout, options: FormattingOpt
       }
     }
   }
-  const endsInsideFrozen = (offset: number) => lay.frozen.some((f) => f.start < offset && offset < f.end);
+  // Frozen tokens do not overlap and lines come in order: one pointer walks them.
+  let k = 0;
+  const endsInsideFrozen = (offset: number) => {
+    while (k < lay.frozen.length && lay.frozen[k].end <= offset) k++;
+    return k < lay.frozen.length && lay.frozen[k].start < offset;
+  };
   const trim = options.trimTrailingWhitespace !== false;
   // Per content line: where its first token was and is, and the replacements on it (for column mapping).
   const oldCol = new Array<number>(n).fill(-1);
