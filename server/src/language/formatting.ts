@@ -419,7 +419,8 @@ interface Meaning {
 
 function commentsOf(source: string): string[] {
   const out: string[] = [];
-  for (const token of new Lexer().lex(source)) if (CST.tokenType(token) === 'comment') out.push(token.trimEnd());
+  const text = source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
+  for (const token of new Lexer().lex(text)) if (CST.tokenType(token) === 'comment') out.push(token.trimEnd());
   return out;
 }
 

@@ -227,8 +227,8 @@ describe('formatting keeps what CAVRA loads', () => {
     });
 
     it('old Mac line ends (a lone \\r) are line ends, kept as they are', () => {
-      const cr = 'metadata:\r    id: cavra-x\r    title: T\r';
-      assert.equal(checkFormatting(cr, TWO), 'metadata:\r  id: cavra-x\r  title: T\r');
+      const cr = 'metadata:\r    # the id\r    id: cavra-x\r    title: T\r';
+      assert.equal(checkFormatting(cr, TWO), 'metadata:\r  # the id\r  id: cavra-x\r  title: T\r');
     });
 
     it('tab-indented YAML (which YAML forbids) gets no edits', () => {
