@@ -170,7 +170,7 @@ describe('formatting keeps what CAVRA loads', () => {
   it('range formatting of any one line keeps the value and the rest of the file', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const { odd, tabSize } = formattingCase(seed);
-      const lines = odd.split(/\r?\n/).length;
+      const lines = lineCount(odd);
       for (let line = 0; line < lines; line += 3) {
         const range = { start: { line, character: 0 }, end: { line, character: 0 } };
         try {

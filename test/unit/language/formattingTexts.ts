@@ -84,7 +84,7 @@ export function formattingCase(seed: number): FormattingCase {
   const pick = <T>(xs: T[]): T => xs[int(0, xs.length - 1)];
   const chance = (p: number) => random() < p;
   const tab = pick([2, 2, 4]);
-  const eol = chance(0.2) ? '\r\n' : '\n';
+  const eol = pick(['\n', '\n', '\n', '\r\n', '\r']);
 
   const node = (depth: number): Node => {
     const r = random();
