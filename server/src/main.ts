@@ -6,12 +6,17 @@ import {
   DidChangeConfigurationNotification,
   type ConfigurationItem,
   DidChangeWatchedFilesNotification,
+  MessageType,
   ProposedFeatures,
   LSPErrorCodes,
   ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
+  type FormattingOptions,
   type InitializeResult,
+  type Range,
+  type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, languageFeatures, type Analysis } from './language/languageService';
@@ -27,6 +32,7 @@ import { signatureDiagnostics } from './workflows/signatureDiagnostics';
 import { WorkflowService } from './workflows/workflowService';
 import { defaultWorkflowSettings, hmacKeyOf, readWorkflowSettings, signingKeyDirectory } from './workflows/workspaceSettings';
 import { WorkspaceFolders } from './workspaceFolders';
+import { isSignedPolicy, SignedFormattingGuard, signedFormattingWarning } from './workflows/signedPolicyFormatting';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -171,6 +177,8 @@ connection.onInitialize((params): InitializeResult => {
       documentLinkProvider: { resolveProvider: false },
       foldingRangeProvider: true,
       selectionRangeProvider: true,
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
       executeCommandProvider: { commands: WORKFLOW_COMMANDS },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -223,6 +231,7 @@ documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   analyses.delete(e.document.uri);
   editCost.delete(e.document.uri);
+  signedFormatting.forget(e.document.uri);
   const file = fileOf(e.document.uri);
   if (file) for (const f of folders.all) f.catalog.closeOpen(file);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -298,6 +307,23 @@ connection.onWorkspaceSymbol((p) =>
 connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.documentLinks(a), []));
 connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.foldingRanges(a), []));
 connection.onSelectionRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.selectionRanges(a, p.positions), []));
+const signedFormatting = new SignedFormattingGuard();
+/** Formatting, except that a signed policy.yaml is formatted only when asked twice (signedPolicyFormatting.ts). */
+function format(uri: string, options: FormattingOptions, range?: Range): TextEdit[] {
+  const doc = documents.get(uri);
+  if (!doc) return [];
+  const edits = languageFeatures.formatting(analysisOf(doc), options, range);
+  const file = fileOf(uri);
+  if (!edits.length || !isSignedPolicy(file) || signedFormatting.confirmed(uri, doc.version)) return edits;
+  // A notification, not showWarningMessage (a request): nothing to answer, nothing left pending.
+  void connection.sendNotification(ShowMessageNotification.type, {
+    type: MessageType.Warning,
+    message: signedFormattingWarning(file),
+  });
+  return [];
+}
+connection.onDocumentFormatting((p) => format(p.textDocument.uri, p.options));
+connection.onDocumentRangeFormatting((p) => format(p.textDocument.uri, p.options, p.range));
 
 connection.onRequest(DocumentStateRequest, (p) => withDoc(p.uri, (a) => documentState(p.uri, a), null));
 

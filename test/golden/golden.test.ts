@@ -4,7 +4,14 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResponseError, type CodeAction, type Diagnostic, type Position, type Range } from 'vscode-languageserver-protocol';
+import {
+  ResponseError,
+  type CodeAction,
+  type Diagnostic,
+  type Position,
+  type Range,
+  type TextEdit,
+} from 'vscode-languageserver-protocol';
 import { caret } from '../lsp/caret';
 import { LspClient } from '../lsp/lspClient';
 import { repoRoot } from '../lsp/repoRoot';
@@ -29,6 +36,8 @@ const METHODS: Record<string, string | undefined> = {
   documentLink: 'textDocument/documentLink',
   foldingRange: 'textDocument/foldingRange',
   selectionRange: 'textDocument/selectionRange',
+  // textDocument/rangeFormatting when the case's params hold a range.
+  formatting: 'textDocument/formatting',
 };
 const NEEDS_POSITION = new Set(['hover', 'completion', 'definition', 'references', 'prepareRename', 'rename', 'selectionRange']);
 
@@ -90,19 +99,31 @@ async function runCase(method: string, c: GoldenCase): Promise<void> {
         params.context ??= { diagnostics: publication.diagnostics.filter((d) => overlaps(d.range, range)) };
         delete params.position;
       }
-      actual = await answerOrError(client, METHODS[method]!, params);
+      actual = await answerOrError(client, formattingMethod(method, params) ?? METHODS[method]!, params);
     }
     const normalized = toCase(actual, ws.root);
     let applied: string | undefined;
+    if (method === 'formatting') {
+      const params = fromCase(c.when, ws.root) as Record<string, unknown>;
+      applied = await checkFormatting(client, uri, text, params, (actual ?? []) as TextEdit[]);
+    }
     if (method === 'codeAction')
       applied = await checkQuickFixes(client, uri, text, publication.diagnostics, (actual ?? []) as CodeAction[]);
     if (UPDATE) {
-      updateCase(c, normalized, c.applied !== undefined || method === 'codeAction' ? applied : undefined);
+      updateCase(
+        c,
+        normalized,
+        c.applied !== undefined || method === 'codeAction' || method === 'formatting' ? applied : undefined,
+      );
       return;
     }
     assert.deepStrictEqual(normalized, c.then, `${c.file}: the server's answer differs from ## Then`);
     if (c.applied !== undefined)
-      assert.equal(applied, c.applied, `${c.file}: the text after the first quick fix differs from ## Applied`);
+      assert.equal(
+        applied,
+        c.applied,
+        `${c.file}: the text after the first quick fix (or the formatting) differs from ## Applied`,
+      );
   } finally {
     await client.stop();
     ws.remove();
@@ -131,6 +152,28 @@ async function runWorkspaceCase(method: string, c: GoldenCase): Promise<void> {
     await client.stop();
     ws.remove();
   }
+}
+
+const formattingMethod = (method: string, params: Record<string, unknown>) =>
+  method !== 'formatting' ? undefined : params.range ? 'textDocument/rangeFormatting' : 'textDocument/formatting';
+
+/**
+ * Formatting is idempotent over the connection: the same request on the formatted text answers no
+ * edits. Returns the formatted text, for the case's `## Applied` section.
+ */
+async function checkFormatting(
+  client: LspClient,
+  uri: string,
+  text: string,
+  params: Record<string, unknown>,
+  edits: TextEdit[],
+): Promise<string> {
+  const after = applyEdits(text, edits);
+  if (!edits.length) return after;
+  await client.change(uri, after);
+  const again = await client.request(formattingMethod('formatting', params)!, params);
+  assert.deepEqual(again, [], `formatting the formatted text again should change nothing:\n${after}`);
+  return after;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type DocumentLink,
   type DocumentSymbol,
   type FoldingRange,
+  type FormattingOptions,
   type Hover,
   type Location,
   type Position,
@@ -20,6 +21,7 @@ import {
   type SelectionRange,
   type WorkspaceEdit,
   type WorkspaceSymbol,
+  type TextEdit,
 } from 'vscode-languageserver-types';
 import { policySummary, type PolicySummary } from '../policy/summary';
 import { codeActions } from './codeActions';
@@ -29,6 +31,7 @@ import { definition } from './definition';
 import { documentLinks } from './documentLinks';
 import { foldingRanges } from './foldingRanges';
 import { editPolicyDocument, isEditable } from './parse/documentEdit';
+import { formatPolicy } from './formatting';
 import { hover } from './hover';
 import { lint } from './lint';
 import { makeDiagnostic } from './makeDiagnostic';
@@ -185,4 +188,6 @@ export const languageFeatures = {
   documentLinks: (a: Analysis): DocumentLink[] => documentLinks(a),
   foldingRanges: (a: Analysis): FoldingRange[] => foldingRanges(a),
   selectionRanges: (a: Analysis, positions: Position[]): SelectionRange[] => selectionRanges(a, positions),
+  formatting: (a: Analysis, options: FormattingOptions, range?: Range): TextEdit[] =>
+    formatPolicy(a.doc.text, options, range, a.doc.yaml),
 };
