@@ -74,7 +74,7 @@ function analysisOf(doc: TextDocument): Analysis {
     cached,
   );
   analyses.set(doc.uri, a);
-  if (file && a.packFolder) catalog.setOpen(file, a.packFolder, a.doc.value);
+  if (file && a.packFolder) catalog.setOpen(file, a.packFolder, a.doc.value, a.doc);
   return a;
 }
 
