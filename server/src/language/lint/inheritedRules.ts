@@ -122,7 +122,7 @@ export class InheritedRules {
       } else if (v.kind === 'duplicate') {
         d = makeDiagnostic(
           range,
-          DiagnosticSeverity.Information,
+          DiagnosticSeverity.Hint,
           'inherited-duplicate',
           `Already inherited: \`${v.by.pack}\` lists ${quote(e.text)} in \`${key}\`${line}; CAVRA's merge drops this repeat, so it changes nothing.`,
           { path: [...e.list, e.index] },
