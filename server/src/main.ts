@@ -16,7 +16,8 @@ import { PackCatalog } from './language/packCatalog';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
 import { documentState } from './documentState';
-import { CredentialsNotification, DocumentStateRequest } from './protocol';
+import { CredentialsNotification, DocumentStateRequest, EffectivePolicyRequest } from './protocol';
+import { effectivePolicyView, effectivePolicyViewOfFile } from './language/effectivePolicyView';
 import { createWorkflowBackend } from './workflows/backendFactory';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { signatureDiagnostics } from './workflows/signatureDiagnostics';
@@ -169,6 +170,7 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       codeLensProvider: { resolveProvider: false },
       documentSymbolProvider: true,
+      definitionProvider: true,
       executeCommandProvider: { commands: WORKFLOW_COMMANDS },
     },
     serverInfo: { name: 'cavra-policy-language-server', version: '0.1.0' },
@@ -230,6 +232,12 @@ connection.onCodeLens((p) => withDoc(p.textDocument.uri, (a) => languageFeatures
 connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.symbols(a), []));
 
 connection.onRequest(DocumentStateRequest, (p) => withDoc(p.uri, (a) => documentState(p.uri, a), null));
+connection.onDefinition((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.coveringRule(a, p.position), null));
+connection.onRequest(EffectivePolicyRequest, (p) => {
+  const doc = documents.get(p.uri);
+  const a = doc && analysisOf(doc);
+  return a ? effectivePolicyView(catalog, a.doc, a.packFolder) : effectivePolicyViewOfFile(catalog, p.uri);
+});
 
 const workflows = new WorkflowService(() => {
   backend ??= createWorkflowBackend(settings, workflowFolder(), () => remoteToken, signatures);

@@ -58,7 +58,7 @@ describe('lint on the merged pack (language server over stdio)', () => {
     await client.open(uri, readFileSync(join(ws.root, CHILD), 'utf8'));
     const first = await client.diagnostics(uri);
     assert.deepEqual(summary(first), ['10 inherited-unreachable-rule -> cavra-base/policy.yaml:11']);
-    assert.match(inherited(first)[0].message, /of `cavra-base` \(line 11\)/);
+    assert.match(String(inherited(first)[0].message), /of `cavra-base` \(line 11\)/);
     // The parent, still unsaved, stops blocking pushes: the child's next version has no finding.
     await client.change(base, baseText.replace('"git push*"', '"git push --force*"'));
     await client.diagnostics(base, 2);
@@ -82,7 +82,7 @@ describe('lint on the merged pack (language server over stdio)', () => {
     ]);
     const after = await client.diagnostics(uri, version);
     assert.deepEqual(summary(after), ['10 inherited-unreachable-rule -> cavra-base/policy.yaml:8']);
-    assert.match(inherited(after)[0].message, /every target of "git push --tags"/);
+    assert.match(String(inherited(after)[0].message), /every target of "git push --tags"/);
   });
 
   it('a cycle keeps its inheritance-cycle error and no merged finding; the server keeps answering', async () => {

@@ -7,6 +7,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-typ
 import { matchesEverything } from '../policy/glob';
 import { POLICY_SECTIONS } from '../policy/draft';
 import { totalRules } from '../policy/summary';
+import { inheritedNote } from './inheritedHover';
 import type { Analysis } from './languageService';
 import { pathToString, type YamlPath } from './parse/policyDocument';
 import { isEnforced, schemaAt } from './policySchema';
@@ -125,6 +126,8 @@ export function hover(a: Analysis, position: Position): Hover | null {
       at.path.filter((s) => typeof s === 'string'),
       onValue && isScalar(at.node) ? at.node.value : undefined,
     );
+    const note = at.onKey ? inheritedNote(a, at.path) : undefined;
+    if (note) value = value ? `${value}\n\n${note}` : note;
   }
   if (!value) return null;
   // The range is what the cursor is over: the value when it is on a value, else the key.

@@ -12,6 +12,7 @@ import {
   type Diagnostic,
   type DocumentSymbol,
   type Hover,
+  type Location,
   type Position,
   type Range,
 } from 'vscode-languageserver-types';
@@ -22,6 +23,7 @@ import { completion } from './completion';
 import { editPolicyDocument, isEditable } from './parse/documentEdit';
 import { hover } from './hover';
 import { lint } from './lint';
+import { coveringRuleLocation } from './lint/inheritedCover';
 import { makeDiagnostic } from './makeDiagnostic';
 import type { PackCatalog } from './packCatalog';
 import { PolicyDocument } from './parse/policyDocument';
@@ -153,4 +155,6 @@ export const languageFeatures = {
   codeActions: (a: Analysis, range: Range, diagnostics: Diagnostic[]): CodeAction[] => codeActions(a, range, diagnostics),
   codeLenses: (a: Analysis): CodeLens[] => codeLenses(a),
   symbols: (a: Analysis): DocumentSymbol[] => documentSymbols(a),
+  /** Definition on a rule an inherited rule makes dead: that rule, in the parent's file. */
+  coveringRule: (a: Analysis, position: Position): Location | null => coveringRuleLocation(a, position),
 };
