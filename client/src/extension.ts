@@ -8,6 +8,7 @@ import { breakGlass } from './commands/breakGlass';
 import type { CommandContext } from './commands/context';
 import { createPack } from './commands/createPack';
 import { diffPublished, planPublish, previewDraft, requestPublishApproval } from './commands/draftCommands';
+import { EffectivePolicyDocuments, showEffectivePolicy } from './commands/effectivePolicy';
 import { verifyEvidence } from './commands/evidenceCommands';
 import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
@@ -54,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const workflows = new WorkflowClient(lc, log);
   const panels = new ReportPanels(context.extensionUri);
   const virtualDocs = new VirtualDocuments();
+  const effectiveDocs = new EffectivePolicyDocuments(lc, () => workflows.ready);
   const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri;
   const views = {
     packs: new PacksView(workflows, (id) =>
@@ -85,6 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     panels,
     virtualDocs,
+    effectiveDocs,
     statusBar,
     claimPolicyFiles(),
     ...Object.values(views),
@@ -105,6 +108,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   register('cavra.refreshViews', refreshAll);
   register('cavra.createPack', () => createPack());
+  register('cavra.showEffectivePolicy', (arg?: unknown) => showEffectivePolicy(effectiveDocs, arg));
   register('cavra.previewDraft', (arg?: unknown) => previewDraft(ctx, arg));
   register('cavra.planPublish', (arg?: unknown) => planPublish(ctx, arg));
   register('cavra.diffPublished', (arg?: unknown) => diffPublished(ctx, arg));
