@@ -2,7 +2,7 @@
 // (policy/effectivePolicy.ts), every entry located in its pack's document (open text wins over disk).
 // Built once per state of the ancestors' documents and shared by every pack with the same parents, so a
 // keystroke in a child costs a walk up its ancestors, not a merge, however many packs inherit.
-import { Scalar, type Node } from 'yaml';
+import { isNode, isSeq, Scalar, type Node } from 'yaml';
 import type { Range } from 'vscode-languageserver-types';
 import { effectivePolicy, inheritedPolicy, type EffectivePolicy } from '../policy/effectivePolicy';
 import { InheritanceError, type PolicyObject } from '../policy/inheritance';
@@ -66,6 +66,7 @@ export class InheritedPolicy {
   private byRule = new Map<RuleEntry, InheritedEntry>();
   private indexes = new Map<string, CoverIndex>();
   private texts = new Map<string, Map<string, InheritedEntry>>();
+  private matchAll = new Map<string, InheritedEntry[]>();
 
   constructor(
     readonly parents: string[],
@@ -82,10 +83,11 @@ export class InheritedPolicy {
       return;
     }
     for (const [key, list] of this.effective.lists) {
+      const path = key.split('.') as unknown as RuleListPath;
       const entries = list.map((e, i): InheritedEntry => {
         const text = typeof e.value === 'string' ? e.value : undefined;
         const node = this.nodeOf(e.origin.pack, key, e.origin.index) ?? new Scalar(e.value);
-        const rule: RuleEntry = { list: key.split('.') as unknown as RuleListPath, index: i, text, node };
+        const rule: RuleEntry = { list: path, index: i, text, node };
         const entry = { key, text, pack: e.origin.pack, index: e.origin.index, rule };
         this.byRule.set(rule, entry);
         return entry;
@@ -131,9 +133,14 @@ export class InheritedPolicy {
     return map.get(text);
   }
 
-  /** Inherited patterns of a list that match every target. */
+  /** Inherited patterns of a list that match every target (found once per list: lint asks per entry). */
   everything(key: string): InheritedEntry[] {
-    return this.entries(key).filter((e) => e.text?.charCodeAt(0) === 0x2a && matchesEverything(e.text));
+    let found = this.matchAll.get(key);
+    if (!found) {
+      found = this.entries(key).filter((e) => e.text?.charCodeAt(0) === 0x2a && matchesEverything(e.text));
+      this.matchAll.set(key, found);
+    }
+    return found;
   }
 
   /** The merged metadata value of a key, and the pack whose value the merge kept. */
@@ -160,10 +167,19 @@ export class InheritedPolicy {
     return doc && range ? { uri: doc.uri, range, line: range.start.line + 1 } : undefined;
   }
 
+  /** Each pack's list nodes, looked up once per list rather than once per entry. */
+  private seqs = new Map<string, Node | null | undefined>();
+
   private nodeOf(pack: string, key: string, index: number): Node | undefined {
-    const dot = key.indexOf('.');
-    const node = this.docs.get(pack)?.find([key.slice(0, dot), key.slice(dot + 1), index])?.node;
-    return node ?? undefined;
+    const at = `${pack}\n${key}`;
+    let seq = this.seqs.get(at);
+    if (seq === undefined && !this.seqs.has(at)) {
+      const dot = key.indexOf('.');
+      seq = this.docs.get(pack)?.find([key.slice(0, dot), key.slice(dot + 1)])?.node;
+      this.seqs.set(at, seq);
+    }
+    const item = isSeq(seq) ? seq.items[index] : undefined;
+    return isNode(item) ? item : undefined;
   }
 }
 

@@ -30,7 +30,9 @@ export interface EffectivePolicy {
 /** Lists that CAVRA's normalization turns into sorted `str(item)` lists: their entries compare by str(). */
 const NORMALIZED = /^(filesystem|commands)\.|^mcp\.(allowed|blocked)_servers$/;
 
-const markerOf = (key: string, value: PyValue) => (NORMALIZED.test(key) ? pyStr(value) : canonicalJson(value));
+/** How a list's entries are told apart: str() where CAVRA normalizes, else JSON identity (the merge's de-duplication). */
+const markerOf = (key: string): ((value: PyValue) => string) =>
+  NORMALIZED.test(key) ? (v) => (typeof v === 'string' ? v : pyStr(v)) : canonicalJson;
 
 /** resolveInheritance's load order, repeats kept: each pack after its parents, recursively. */
 function loadOrder(ids: string[], load: (id: string) => PolicyObject, out: string[] = []): string[] {
@@ -60,10 +62,11 @@ function withOrigins(policy: PolicyObject, order: string[], load: (id: string) =
     for (const [key, list] of listsOf(raw)) {
       let seen = first.get(key);
       if (!seen) first.set(key, (seen = new Map<string, EntryOrigin>()));
-      list.forEach((value, index) => {
-        const marker = markerOf(key, value);
-        if (!seen.has(marker)) seen.set(marker, { pack, index });
-      });
+      const marker = markerOf(key);
+      for (let index = 0; index < list.length; index++) {
+        const m = marker(list[index]);
+        if (!seen.has(m)) seen.set(m, { pack, index });
+      }
     }
     const meta = isMapping(raw.metadata) ? raw.metadata : {};
     for (const [key, value] of Object.entries(meta)) if (value !== null || key === 'inherits') metadata.set(key, pack);
@@ -71,13 +74,13 @@ function withOrigins(policy: PolicyObject, order: string[], load: (id: string) =
   const lists = new Map<string, EffectiveEntry[]>();
   for (const [key, list] of listsOf(policy)) {
     const seen = first.get(key);
-    lists.set(
-      key,
-      list.flatMap((value) => {
-        const origin = seen?.get(markerOf(key, value));
-        return origin ? [{ value, origin }] : [];
-      }),
-    );
+    const marker = markerOf(key);
+    const entries: EffectiveEntry[] = [];
+    for (const value of list) {
+      const origin = seen?.get(marker(value));
+      if (origin) entries.push({ value, origin });
+    }
+    lists.set(key, entries);
   }
   return { policy, packs: [...new Set(order)], lists, metadata };
 }
