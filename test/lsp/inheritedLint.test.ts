@@ -121,4 +121,38 @@ describe('lint on the merged pack (language server over stdio)', () => {
     assert.deepEqual(inherited(await client.diagnostics(uri)), []);
     assert.ok(await client.hover(uri, { line: 7, character: 14 }));
   });
+
+  it('malformed parents (not a mapping, a syntax error, odd list items, a numeric inherits) never crash the merge', async () => {
+    const meta = (id: string, extra = '') => `metadata:\n  id: ${id}\n  title: T\n  description: D\n  version: "1"\n${extra}`;
+    ws.write('policies/cavra-list/policy.yaml', '- just\n- a list\n');
+    ws.write('policies/cavra-broken/policy.yaml', 'metadata: [unclosed\n');
+    ws.write('policies/cavra-odd/policy.yaml', `${meta('cavra-odd')}commands:\n  block: [1, {a: b}, null, "git*"]\n`);
+    ws.write('policies/cavra-number/policy.yaml', meta('cavra-number', '  inherits: 5\n'));
+    ws.write('policies/cavra-empty/policy.yaml', '');
+    await client.stop();
+    client = await LspClient.start({ workspace: ws.root });
+    const found: string[] = [];
+    for (const parent of ['cavra-list', 'cavra-broken', 'cavra-odd', 'cavra-number', 'cavra-empty', '[cavra-odd, cavra-list]']) {
+      const uri = client.uriOf(`policies/cavra-kid/policy.yaml`);
+      await client.open(uri, `${meta('cavra-kid', `  inherits: ${parent}\n`)}commands:\n  allow: ["git status", 7]\n`);
+      found.push(
+        `${parent}: ${
+          inherited(await client.diagnostics(uri))
+            .map((d) => String(d.code))
+            .join(' ') || 'none'
+        }`,
+      );
+      assert.ok(await client.hover(uri, { line: 6, character: 2 }), parent);
+      await client.close(uri);
+    }
+    // Only a parent CAVRA can merge gives findings: the odd items are merged as CAVRA's str() reads them.
+    assert.deepEqual(found, [
+      'cavra-list: none',
+      'cavra-broken: none',
+      'cavra-odd: inherited-unreachable-rule',
+      'cavra-number: none',
+      'cavra-empty: none',
+      '[cavra-odd, cavra-list]: none',
+    ]);
+  });
 });
