@@ -148,6 +148,17 @@ describe('the effective policy in the editor (language server over stdio)', () =
     });
   });
 
+  it('hover on a pattern an inherited rule makes dead names that rule among what shadows it', async () => {
+    const { client, uri } = await openPack('two-levels', 'cavra-child');
+    const text = hoverText(await client.hover(uri, { line: 9, character: 10 }));
+    assert.ok(
+      text.endsWith(
+        '\n\nShadowed by:\n- "git push*" in `commands.block` of `cavra-base` (line 8), inherited — checked first, so this entry never fires',
+      ),
+      text,
+    );
+  });
+
   it('hover on a section or list key says how many entries are inherited, and from which packs', async () => {
     const { client, uri } = await openPack('three-levels', 'cavra-service');
     const commands = hoverText(await client.hover(uri, { line: 11, character: 2 }));

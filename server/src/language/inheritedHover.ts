@@ -3,6 +3,7 @@
 import { isMapping, type PyValue } from '../policy/pythonValues';
 import type { Analysis } from './languageService';
 import type { YamlPath } from './parse/policyDocument';
+import { ruleList } from './parse/ruleLists';
 
 const entries = (n: number) => `${n} ${n === 1 ? 'entry' : 'entries'}`;
 
@@ -51,4 +52,19 @@ export function inheritedNote(a: Analysis, path: YamlPath): string | undefined {
       : `**Inherited:** nothing here from ${parents}.`,
     `This pack adds ${entries(added)}${repeated ? `, and repeats ${entries(repeated)} already inherited (CAVRA's merge drops the repeats)` : ''}.`,
   ].join('\n\n');
+}
+
+/** On a pattern an inherited rule makes dead: that rule, its pack and line (the verdict lint holds). */
+export function inheritedShadow(a: Analysis, listKey: string, index: number): string | undefined {
+  const rules = a.findings?.inherited;
+  const entry = ruleList(a.doc, listKey)?.entries[index];
+  const verdict = entry && rules?.verdictOf(entry);
+  if (!rules || !verdict) return undefined;
+  const where = rules.inherited?.location(verdict.by);
+  const at = `in \`${verdict.strong ?? listKey}\` of \`${verdict.by.pack}\`${where ? ` (line ${where.line})` : ''}, inherited`;
+  if (verdict.kind === 'unreachable')
+    return `${JSON.stringify(verdict.by.text)} ${at} — checked first, so this entry never fires`;
+  if (verdict.kind === 'duplicate')
+    return `${JSON.stringify(verdict.by.text)} ${at} — the same entry; CAVRA's merge drops this one`;
+  return `${JSON.stringify(verdict.by.text)} ${at} — already matches every target of this entry`;
 }
