@@ -121,10 +121,26 @@ describe('the effective policy in the editor (language server over stdio)', () =
     assert.equal(v.text, `# CAVRA cannot build the policy it would evaluate for cavra-child:\n# ${v.error}\n`);
   });
 
-  it('a pack file not open in the editor is read from disk', async () => {
-    const { client } = await openPack('two-levels', 'cavra-base');
+  it('a pack file not open in the editor is read from disk; a pack without parents is shown as written', async () => {
+    const { client, uri } = await openPack('two-levels', 'cavra-base');
     const v = await view(client, client.uriOf('policies/cavra-child/policy.yaml'));
     assert.deepEqual(v.packs, ['cavra-base', 'cavra-child']);
+    assert.equal(
+      (await view(client, uri)).text,
+      [
+        '# The policy CAVRA evaluates for cavra-base (read-only).',
+        '# It inherits nothing: CAVRA evaluates it as written.',
+        'metadata:',
+        '  id: "cavra-base"  # from cavra-base',
+        '  title: "Base"  # from cavra-base',
+        '  description: "Shared guardrails."  # from cavra-base',
+        '  version: "1.0.0"  # from cavra-base',
+        'commands:',
+        '  block:',
+        '    - "git push*"  # from cavra-base',
+        '',
+      ].join('\n'),
+    );
   });
 
   it("go to definition on a dead rule jumps to the inherited rule that covers it, in the parent's (or grandparent's) file", async () => {

@@ -47,11 +47,14 @@ function renderEntry(k: string, v: PyValue, indent: string, out: string[], comme
 }
 
 export function renderEffectivePolicy(packId: string, effective: EffectivePolicy): string {
-  const out = [
-    `# The policy CAVRA evaluates for ${packId} (read-only).`,
-    `# Merged in CAVRA's order: ${effective.packs.join(', ')} (parents first, the pack itself last).`,
-    '# Lists are concatenated without repeats and sorted; each entry names the pack it comes from.',
-  ];
+  const out = [`# The policy CAVRA evaluates for ${packId} (read-only).`];
+  // A pack without parents is used as written (inheritance.ts): no merge, no sorting.
+  if (effective.packs.length > 1)
+    out.push(
+      `# Merged in CAVRA's order: ${effective.packs.join(', ')} (parents first, the pack itself last).`,
+      '# Lists are concatenated without repeats and sorted; each entry names the pack it comes from.',
+    );
+  else out.push('# It inherits nothing: CAVRA evaluates it as written.');
   for (const [section, value] of Object.entries(effective.policy)) {
     if (section === 'metadata' && isMapping(value)) {
       out.push('metadata:');
