@@ -15,6 +15,7 @@ import { breakGlass } from './commands/breakGlass';
 import type { CommandContext } from './commands/context';
 import { createPack } from './commands/createPack';
 import { diffPublished, planPublish, previewDraft, requestPublishApproval } from './commands/draftCommands';
+import { EffectivePolicyDocuments, showEffectivePolicy } from './commands/effectivePolicy';
 import { verifyEvidence } from './commands/evidenceCommands';
 import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
@@ -61,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const workflows = new WorkflowClient(lc, log);
   const panels = new ReportPanels(context.extensionUri);
   const virtualDocs = new VirtualDocuments();
+  const effectiveDocs = new EffectivePolicyDocuments(lc, () => workflows.ready);
   const views = {
     packs: new PacksView(workflows, (folder, id) =>
       folder ? vscode.Uri.joinPath(policyRootOf(folder.uri), id, 'policy.yaml') : undefined,
@@ -91,6 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     panels,
     virtualDocs,
+    effectiveDocs,
     statusBar,
     claimPolicyFiles(),
     ...Object.values(views),
@@ -111,6 +114,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   register('cavra.refreshViews', refreshAll);
   register('cavra.createPack', (arg?: unknown) => createPack(arg));
+  register('cavra.showEffectivePolicy', (arg?: unknown) => showEffectivePolicy(effectiveDocs, arg));
   register('cavra.previewDraft', (arg?: unknown) => previewDraft(ctx, arg));
   register('cavra.planPublish', (arg?: unknown) => planPublish(ctx, arg));
   register('cavra.diffPublished', (arg?: unknown) => diffPublished(ctx, arg));

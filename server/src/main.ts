@@ -24,7 +24,8 @@ import { DiskPackDocuments } from './language/packDocuments';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
 import { documentState } from './documentState';
-import { CredentialsNotification, DocumentStateRequest } from './protocol';
+import { CredentialsNotification, DocumentStateRequest, EffectivePolicyRequest } from './protocol';
+import { effectivePolicyView, effectivePolicyViewOfFile } from './language/effectivePolicyView';
 import { createWorkflowBackend } from './workflows/backendFactory';
 import { StoreApprovalLocations } from './workflows/approvalLocations';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
@@ -77,7 +78,7 @@ function analysisOf(doc: TextDocument): Analysis {
     cached,
   );
   analyses.set(doc.uri, a);
-  if (file && a.packFolder) catalog.setOpen(file, a.packFolder, a.doc.value);
+  if (file && a.packFolder) catalog.setOpen(file, a.packFolder, a.doc.value, a.doc);
   return a;
 }
 
@@ -326,6 +327,12 @@ connection.onDocumentFormatting((p) => format(p.textDocument.uri, p.options));
 connection.onDocumentRangeFormatting((p) => format(p.textDocument.uri, p.options, p.range));
 
 connection.onRequest(DocumentStateRequest, (p) => withDoc(p.uri, (a) => documentState(p.uri, a), null));
+connection.onRequest(EffectivePolicyRequest, (p) => {
+  const doc = documents.get(p.uri);
+  const a = doc && analysisOf(doc);
+  const catalog = folders.ofFile(fileOf(p.uri)).catalog;
+  return a ? effectivePolicyView(catalog, a.doc, a.packFolder) : effectivePolicyViewOfFile(catalog, p.uri);
+});
 
 const workflows = new WorkflowService((target) => {
   const f = folders.forRequest(target.folder, target.uri);

@@ -11,6 +11,7 @@ const NOT_FROM_A_PACK = new Set(['file-too-large', 'schema', 'signature-mismatch
 const CAVRA_SHIPPED = ['cavra-agentic-delivery', 'cavra-ai-agent-baseline', 'cavra-github-enterprise', 'cavra-mcp-enterprise'];
 
 interface Row {
+  line: number;
   code: string;
   severity: string;
   message: string;
@@ -41,10 +42,17 @@ describe('fixture packs through the CLI', () => {
     });
   }
 
+  // Once merged with its parents, cavra-agentic-delivery's `require_approval_write: .github/workflows/**`
+  // never fires: its parent cavra-ai-agent-baseline blocks that write, and `cavra-policy evaluate write_file
+  // .github/workflows/ci.yml --policy-pack cavra-agentic-delivery` answers block (filesystem.write.block).
+  const SHIPPED_WARNINGS: Record<string, string[]> = { 'cavra-agentic-delivery': ['18 inherited-unreachable-rule'] };
   for (const pack of CAVRA_SHIPPED) {
-    it(`CAVRA's shipped ${pack} has no error or warning`, () => {
+    it(`CAVRA's shipped ${pack} has no error, and no warning but those its merged parents prove`, () => {
       const loud = validate(pack).filter((d) => d.severity === 'error' || d.severity === 'warning');
-      assert.deepEqual(loud, []);
+      assert.deepEqual(
+        loud.map((d) => `${d.line} ${d.code}`),
+        SHIPPED_WARNINGS[pack] ?? [],
+      );
     });
   }
 

@@ -110,6 +110,16 @@ export function codeActions(a: Analysis, _range: Range, diagnostics: Diagnostic[
       case 'redundant-rule':
         action('Remove the redundant entry', d, removeEntry(a.doc, data.path), true);
         break;
+      // Found on the merged pack (lint/inheritedRules.ts): the parent's rule stays, this pack's entry goes.
+      case 'inherited-duplicate':
+        action('Remove the entry already inherited', d, removeEntry(a.doc, data.path), true);
+        break;
+      case 'inherited-unreachable-rule':
+        action('Remove the entry that never fires', d, removeEntry(a.doc, data.path), true);
+        break;
+      case 'inherited-redundant-rule':
+        action('Remove the redundant entry', d, removeEntry(a.doc, data.path), true);
+        break;
       case 'unknown-key':
       case 'dropped-by-draft':
         action(`Remove \`${data.path.join('.')}\``, d, removeKey(a.doc, data.path), d.code === 'unknown-key');

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Location, Position } from 'vscode-languageserver-types';
 import type { Analysis } from './languageService';
 import type { PackDocuments } from './packDocuments';
+import { coveringRuleLocation } from './lint/inheritedCover';
 import { declarationRange, packIdAt } from './packIds';
 
 export type DefinitionResolver = (a: Analysis, position: Position, packs: PackDocuments) => Location[] | undefined;
@@ -18,11 +19,14 @@ export function inheritsDefinition(a: Analysis, position: Position, packs: PackD
   return [{ uri: doc?.uri ?? pathToFileURL(parent.file).href, range: declarationRange(doc) }];
 }
 
-/**
- * Tried in order. The covering-rule resolver (a rule an inherited rule covers jumps to the covering
- * rule, issue 13's lint work) goes after this one: an `inherits` entry is never a rule.
- */
-export const DEFINITION_RESOLVERS: DefinitionResolver[] = [inheritsDefinition];
+/** A rule an inherited rule makes dead (or a list the merge makes match everything): the covering rule. */
+export function coveringRuleDefinition(a: Analysis, position: Position): Location[] | undefined {
+  const covering = coveringRuleLocation(a, position);
+  return covering ? [covering] : undefined;
+}
+
+/** Tried in order: an `inherits` entry is never a rule, so the two never compete. */
+export const DEFINITION_RESOLVERS: DefinitionResolver[] = [inheritsDefinition, coveringRuleDefinition];
 
 export function definition(a: Analysis, position: Position, packs: PackDocuments): Location[] {
   for (const resolve of DEFINITION_RESOLVERS) {

@@ -18,6 +18,13 @@ export const DIAGNOSTIC_CODES = {
   'matches-everything': 'A pattern that matches every target.',
   'unknown-inherits': '`inherits` names a pack that does not exist under the policy root.',
   'inheritance-cycle': 'Packs inherit from each other in a cycle.',
+  'inherited-unreachable-rule': 'A rule that never fires in the merged pack: a stronger list of a parent pack already covers it.',
+  'inherited-duplicate': "An entry a parent pack already lists; CAVRA's merge drops the repeat.",
+  'inherited-redundant-rule': 'A rule already covered by an entry a parent pack lists in the same list.',
+  'inherited-matches-everything':
+    'A list that matches every target once merged, because a parent pack lists a match-everything pattern.',
+  'inherited-mode':
+    "`metadata.mode` differs from the parents'; the merge keeps the child's, and CAVRA's runtime does not read it.",
   'id-folder-mismatch': '`metadata.id` differs from the pack folder name.',
   'wrong-mode-vocabulary': 'A mode from another vocabulary (`strict` is a rollout mode; policy packs use `strict_regulated`).',
   'yaml11-difference': 'CAVRA (YAML 1.1) reads this value differently from YAML 1.2 tools.',

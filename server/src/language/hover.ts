@@ -7,6 +7,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-typ
 import { matchesEverything } from '../policy/glob';
 import { POLICY_SECTIONS } from '../policy/draft';
 import { totalRules } from '../policy/summary';
+import { inheritedNote, inheritedShadow } from './inheritedHover';
 import type { Analysis } from './languageService';
 import { pathToString, type YamlPath } from './parse/policyDocument';
 import { isEnforced, schemaAt } from './policySchema';
@@ -101,6 +102,8 @@ function patternHover(a: Analysis, listKey: string, index: number, text: string)
     if (shadows.length >= 5) break;
     if (e.index !== index && e.text !== text) shadows.push(`${JSON.stringify(e.text)} (line ${line(e)}) in the same list`);
   }
+  const inherited = inheritedShadow(a, listKey, index);
+  if (inherited) shadows.push(inherited);
   if (shadows.length) lines.push('', 'Shadowed by:', ...shadows.map((s) => `- ${s}`));
   const enforced = isEnforced(listKey.split('.'));
   if (enforced === false) lines.push('', "_Declarative: CAVRA's runtime evaluator does not read this list._");
@@ -125,6 +128,8 @@ export function hover(a: Analysis, position: Position): Hover | null {
       at.path.filter((s) => typeof s === 'string'),
       onValue && isScalar(at.node) ? at.node.value : undefined,
     );
+    const note = at.onKey ? inheritedNote(a, at.path) : undefined;
+    if (note) value = value ? `${value}\n\n${note}` : note;
   }
   if (!value) return null;
   // The range is what the cursor is over: the value when it is on a value, else the key.

@@ -2,8 +2,10 @@
 // Open documents override what is on disk, so a pack being edited is seen as it is typed.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parsePolicyYaml } from '../policy/policyYaml';
 import { readBlockYaml } from './parse/blockYaml';
+import { PolicyDocument } from './parse/policyDocument';
 import { isMapping, pyTruthy, type PyValue } from '../policy/pythonValues';
 import { ruleCounts, type RuleCounts } from '../policy/summary';
 
@@ -52,11 +54,18 @@ export class PackCatalog {
   private roots: string[] = [];
   /** What each file held at its last scan (size and modification time), so an unchanged pack is not read again. */
   private scanned = new Map<string, { stamp: string; info: PackInfo }>();
+  /** The parsed document of each open pack file, as typed (what inheritance lint and the effective view read). */
+  private openDocs = new Map<string, PolicyDocument>();
+  /** Pack files on disk parsed on demand, kept per scan stamp. */
+  private diskDocs = new Map<string, { stamp: string; doc: PolicyDocument }>();
+  /** `get` by id without a pass over every pack: rebuilt only when a change can move an id. */
+  private byId?: Map<string, PackInfo>;
 
   /** Re-reads every `<root>/<pack>/policy.yaml` on disk that changed. Unreadable packs are skipped, not fatal. */
   scan(roots: string[]): void {
     this.roots = roots;
     this.disk.clear();
+    this.byId = undefined;
     const seen = new Map<string, { stamp: string; info: PackInfo }>();
     for (const root of roots) {
       let names: string[];
@@ -91,12 +100,21 @@ export class PackCatalog {
   }
 
   /** An open document that is a pack file (its text as typed wins over disk). */
-  setOpen(file: string, folder: string, value: PyValue | undefined): void {
-    this.open.set(file, packInfoFromValue(folder, file, value));
+  setOpen(file: string, folder: string, value: PyValue | undefined, doc?: PolicyDocument): void {
+    const before = this.open.get(file);
+    const info = packInfoFromValue(folder, file, value);
+    this.open.set(file, info);
+    if (doc) this.openDocs.set(file, doc);
+    else this.openDocs.delete(file);
+    // Typing in a pack keeps its id: the index is updated in place instead of rebuilt per keystroke.
+    if (this.byId && before?.id === info.id && this.byId.get(info.id) === before) this.byId.set(info.id, info);
+    else this.byId = undefined;
   }
 
   closeOpen(file: string): void {
     this.open.delete(file);
+    this.openDocs.delete(file);
+    this.byId = undefined;
   }
 
   all(): PackInfo[] {
@@ -106,7 +124,29 @@ export class PackCatalog {
   }
 
   get(id: string): PackInfo | undefined {
-    return this.all().find((p) => p.id === id);
+    if (!this.byId) {
+      this.byId = new Map();
+      for (const p of this.all()) if (!this.byId.has(p.id)) this.byId.set(p.id, p);
+    }
+    return this.byId.get(id);
+  }
+
+  /** A pack's parsed document: the open one as typed, else the file on disk (read once per scan stamp). */
+  document(id: string): PolicyDocument | undefined {
+    const info = this.get(id);
+    if (!info) return undefined;
+    const open = this.openDocs.get(info.file);
+    if (open) return open;
+    const stamp = this.scanned.get(info.file)?.stamp;
+    const cached = this.diskDocs.get(info.file);
+    if (cached && cached.stamp === stamp) return cached.doc;
+    try {
+      const doc = new PolicyDocument(pathToFileURL(info.file).href, 0, readFileSync(info.file, 'utf8').replace(/^\uFEFF/, ''));
+      this.diskDocs.set(info.file, { stamp: stamp ?? '', doc });
+      return doc;
+    } catch {
+      return undefined;
+    }
   }
 
   /** `<root>/<folder>/policy.yaml` exactly: not a draft, not a file deeper down or in a sibling folder. */

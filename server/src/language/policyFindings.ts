@@ -2,6 +2,7 @@
 // in part. The next version's analysis carries them over and updates them for the lines it re-read.
 import type { ListEdit } from './parse/documentEdit';
 import { DuplicateEntries } from './duplicateEntries';
+import { InheritedRules } from './lint/inheritedRules';
 import { ShadowedRules } from './lint/shadowedRules';
 import { Yaml11Findings } from './lint/yaml11';
 import type { PolicyDocument } from './parse/policyDocument';
@@ -13,6 +14,7 @@ export class PolicyFindings {
   private repeated?: DuplicateEntries;
   private yaml11Found?: Yaml11Findings;
   private schemaFound?: SchemaErrors;
+  private inheritedFound?: InheritedRules;
 
   constructor(private readonly doc: PolicyDocument) {}
 
@@ -27,6 +29,15 @@ export class PolicyFindings {
       this.shadowed = new ShadowedRules((key) => lists.find((l) => l.key === key));
     }
     return this.shadowed;
+  }
+
+  /** Entries that add nothing once the pack is merged with its parents (lint/inheritedRules.ts). */
+  get inherited(): InheritedRules {
+    if (!this.inheritedFound) {
+      const lists = this.lists;
+      this.inheritedFound = new InheritedRules(() => lists);
+    }
+    return this.inheritedFound;
   }
 
   get duplicates(): DuplicateEntries {
@@ -58,11 +69,13 @@ export class PolicyFindings {
     out.repeated = this.repeated;
     out.yaml11Found = this.yaml11Found;
     out.schemaFound = this.schemaFound;
+    out.inheritedFound = this.inheritedFound;
     const change = carryRuleLists(this.doc, next, edit?.seq, edit?.at ?? 0, edit?.removed ?? 0, edit?.added ?? 0);
     if (edit) {
       if (change) {
         out.shadowed?.update(change);
         out.repeated?.update(change);
+        out.inheritedFound?.update(change);
       }
       out.yaml11Found?.update(next, edit.removedNodes, edit.seq.items.slice(edit.at, edit.at + edit.added) as never, edit.at);
       if (out.schemaFound && !out.schemaFound.update(next.value, edit.path)) out.schemaFound = undefined;

@@ -3,6 +3,7 @@
 // the server's handlers are typed by it (see workflows.ts, `WorkflowHandlers`).
 export * from './approvalExpiry';
 export * from './document';
+export * from './effectivePolicy';
 export * from './notifications';
 export * from './policyModes';
 export * from './policyRoot';

@@ -9,8 +9,10 @@ import { packIdentityLint } from './packIdentity';
 import { runtimeCoverageLint } from './runtimeCoverage';
 
 export function lint(a: Analysis, findings: PolicyFindings): Diagnostic[] {
+  findings.inherited.refresh(a);
   return [
     ...findings.shadows.diagnostics(a.doc),
+    ...findings.inherited.diagnostics(a, findings.shadows),
     ...inheritanceLint(a),
     ...packIdentityLint(a),
     ...findings.yaml11.diagnostics(a.doc),

@@ -8,7 +8,7 @@ import { makeDiagnostic } from '../makeDiagnostic';
 import type { PolicyDocument } from '../parse/policyDocument';
 import type { RuleEntry, RuleList, RuleListChange } from '../parse/ruleLists';
 
-const EVERYTHING: Record<string, string> = {
+export const EVERYTHING: Record<string, string> = {
   'filesystem.block_read': 'blocks every file read',
   'filesystem.block_write': 'blocks every file write',
   'filesystem.require_approval_write': 'puts every file write behind approval',
@@ -16,10 +16,10 @@ const EVERYTHING: Record<string, string> = {
   'commands.allow': 'allows every command that is not blocked, so nothing ever needs approval',
   'commands.require_approval': "lists every command (this list is not read by CAVRA's runtime)",
 };
-const PATTERN_LISTS = Object.keys(EVERYTHING);
+export const PATTERN_LISTS = Object.keys(EVERYTHING);
 
 /** A stronger list checked first makes the weaker entry unreachable. */
-const CROSS_CHECKS: { strong: string; weak: string; why: string }[] = [
+export const CROSS_CHECKS: { strong: string; weak: string; why: string }[] = [
   {
     strong: 'commands.block',
     weak: 'commands.allow',
@@ -37,14 +37,14 @@ const CROSS_CHECKS: { strong: string; weak: string; why: string }[] = [
   },
 ];
 
-const MCP_ALLOWED = 'mcp.allowed_servers';
-const MCP_BLOCKED = 'mcp.blocked_servers';
+export const MCP_ALLOWED = 'mcp.allowed_servers';
+export const MCP_BLOCKED = 'mcp.blocked_servers';
 
 /** Entries judged: an entry and the one that shadows it. */
 type Verdicts = Map<RuleEntry, RuleEntry>;
 
 /** Entries judged for shadowing: strings, except patterns that match everything (reported as such). */
-const judged = (e: RuleEntry) => e.text !== undefined && !(e.text.charCodeAt(0) === 0x2a && matchesEverything(e.text));
+export const judged = (e: RuleEntry) => e.text !== undefined && !(e.text.charCodeAt(0) === 0x2a && matchesEverything(e.text));
 
 function inListOrder(v: Verdicts): [RuleEntry, RuleEntry][] {
   return [...v].sort((a, b) => a[0].index - b[0].index);
@@ -69,6 +69,11 @@ export class ShadowedRules {
       this.redundant.set(key, verdicts);
       for (const e of this.list(key)?.entries ?? []) this.judgeRedundant(key, e);
     }
+  }
+
+  /** Whether a stronger list of this same file already makes the entry unreachable. */
+  isUnreachable(e: RuleEntry): boolean {
+    return this.mcp.has(e) || this.unreachable.some((v) => v.has(e));
   }
 
   /** The cover index of a pattern list (hover asks it too). */
