@@ -1,6 +1,6 @@
 // LSP wiring only: connection, document sync, dispatch to the language service and the workflows.
 // Settings are read by workflows/workspaceSettings.ts; signature checks are kept by SignatureStates.
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -8,10 +8,11 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, languageFeatures, type Analysis } from './language/languageService';
+import { analyze, languageFeatures, relint, type Analysis } from './language/languageService';
 import { PackCatalog } from './language/packCatalog';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
@@ -21,6 +22,8 @@ import { createWorkflowBackend } from './workflows/backendFactory';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { signatureDiagnostics } from './workflows/signatureDiagnostics';
 import { WorkflowService, type SelectedBackend } from './workflows/workflowService';
+import { registerPackDiagnostics } from './packDiagnostics';
+import { ResultIds, WorkspaceDiagnostics } from './workspaceDiagnostics';
 import {
   defaultWorkflowSettings,
   hmacKeyOf,
@@ -45,6 +48,18 @@ let remoteToken: string | null = null;
 let backend: SelectedBackend | undefined;
 /** Per document: how long analysing its last edit took. The debounce follows it (see schedule()). */
 const editCost = new Map<string, number>();
+/** The client pulls diagnostics (textDocument/diagnostic, workspace/diagnostic); else they are pushed. */
+let pullDiagnostics = false;
+let refreshSupport = false;
+const resultIds = new ResultIds();
+const workspacePacks = new WorkspaceDiagnostics(
+  catalog,
+  {
+    settings: () => ({ maxFileSize: settings.maxFileSizeMb * 1024 * 1024 }),
+    extra: (file, text) => signatureOf(file, text),
+  },
+  resultIds,
+);
 
 function fileOf(uri: string): string | undefined {
   try {
@@ -60,7 +75,13 @@ function policyRoots(): string[] {
 
 function analysisOf(doc: TextDocument): Analysis {
   const cached = analyses.get(doc.uri);
-  if (cached && cached.doc.version === doc.version) return cached;
+  if (cached && cached.doc.version === doc.version) {
+    if (catalog.isCurrent(cached.dependsOn)) return cached;
+    // Same text, but a pack it inherits from changed: run the passes again on the same tree.
+    const again = relint(cached);
+    analyses.set(doc.uri, again);
+    return again;
+  }
   // The editor's copy works out its line offsets on first use: at the open, not on the first keystroke.
   if (!cached) void doc.lineCount;
   const file = fileOf(doc.uri);
@@ -74,8 +95,40 @@ function analysisOf(doc: TextDocument): Analysis {
     cached,
   );
   analyses.set(doc.uri, a);
-  if (file && a.packFolder) catalog.setOpen(file, a.packFolder, a.doc.value);
+  if (file && a.packFolder && catalog.setOpen(file, a.packFolder, a.doc.value)) packsChanged(doc.uri);
   return a;
+}
+
+/**
+ * A pack changed in the catalog (edited, closed, rescanned): the open documents whose analysis read
+ * it are analysed again at once, the packs not open on the next workspace pass.
+ */
+function packsChanged(except?: string): void {
+  const stale = documents.all().filter((d) => {
+    const a = analyses.get(d.uri);
+    return d.uri !== except && a !== undefined && !catalog.isCurrent(a.dependsOn);
+  });
+  if (pullDiagnostics) {
+    if (stale.length) packDiagnostics.changed();
+  } else {
+    // After the edited document's own diagnostics: set off to the next turn of the event loop.
+    setImmediate(() => {
+      for (const d of stale) if (documents.get(d.uri) === d) validate(d);
+    });
+  }
+  packDiagnostics.schedulePass();
+}
+
+function signatureOf(file: string, text: string): Diagnostic[] {
+  return signatureDiagnostics(file, text, signingKeyDirectory(settings, workflowFolder()), hmacKeyOf(settings), signatures);
+}
+
+/** An open document's diagnostics: the signature check of a published pack, then the analysis. */
+function documentDiagnostics(doc: TextDocument): Diagnostic[] {
+  const a = analysisOf(doc);
+  const file = fileOf(doc.uri);
+  const signature = file && a.packFolder ? signatureOf(file, doc.getText()) : [];
+  return signature.length ? [...signature, ...a.diagnostics] : a.diagnostics;
 }
 
 function workflowFolder(): string {
@@ -83,23 +136,9 @@ function workflowFolder(): string {
 }
 
 function validate(doc: TextDocument): void {
-  const a = analysisOf(doc);
-  const file = fileOf(doc.uri);
-  const signature =
-    file && a.packFolder
-      ? signatureDiagnostics(
-          file,
-          doc.getText(),
-          signingKeyDirectory(settings, workflowFolder()),
-          hmacKeyOf(settings),
-          signatures,
-        )
-      : [];
-  void connection.sendDiagnostics({
-    uri: doc.uri,
-    version: doc.version,
-    diagnostics: signature.length ? [...signature, ...a.diagnostics] : a.diagnostics,
-  });
+  const diagnostics = documentDiagnostics(doc);
+  // A client that pulls asks for them itself (packDiagnostics.ts); pushing too would list them twice.
+  if (!pullDiagnostics) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
 
 /**
@@ -132,8 +171,13 @@ function schedule(doc: TextDocument): void {
 
 function revalidateAll(): void {
   analyses.clear();
+  workspacePacks.invalidate();
   for (const d of documents.all()) validate(d);
+  if (pullDiagnostics) packDiagnostics.changed();
+  packDiagnostics.schedulePass();
 }
+
+const isOpenFile = (file: string) => documents.get(pathToFileURL(file).href) !== undefined;
 
 async function pullSettings(): Promise<void> {
   if (!canPullConfig) return;
@@ -158,6 +202,8 @@ connection.onInitialize((params): InitializeResult => {
   if (init?.trusted === false) trusted = false;
   settings = readWorkflowSettings(init, trusted);
   canPullConfig = !!params.capabilities.workspace?.configuration;
+  pullDiagnostics = !!params.capabilities.textDocument?.diagnostic;
+  refreshSupport = !!params.capabilities.workspace?.diagnostics?.refreshSupport;
   catalog.scan(policyRoots());
   // Once the answer is out: compile the schema and warm every analysis pass before a document opens.
   setImmediate(warmUpLanguageService);
@@ -170,6 +216,9 @@ connection.onInitialize((params): InitializeResult => {
       codeLensProvider: { resolveProvider: false },
       documentSymbolProvider: true,
       executeCommandProvider: { commands: WORKFLOW_COMMANDS },
+      ...(pullDiagnostics
+        ? { diagnosticProvider: { identifier: 'cavra', interFileDependencies: true, workspaceDiagnostics: true } }
+        : {}),
     },
     serverInfo: { name: 'cavra-policy-language-server', version: '0.1.0' },
   };
@@ -180,7 +229,7 @@ connection.onInitialized(async () => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: ['cavra', 'http'] });
     await pullSettings();
     revalidateAll();
-  }
+  } else packDiagnostics.schedulePass();
   void connection.client
     .register(DidChangeWatchedFilesNotification.type, {
       watchers: [
@@ -203,15 +252,20 @@ connection.onDidChangeWatchedFiles(() => {
   revalidateAll();
 });
 
-documents.onDidOpen((e) => validate(e.document));
+documents.onDidOpen((e) => {
+  packDiagnostics.opened(e.document.uri);
+  validate(e.document);
+});
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   analyses.delete(e.document.uri);
   editCost.delete(e.document.uri);
   const file = fileOf(e.document.uri);
-  if (file) catalog.closeOpen(file);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  // Its children see the file on disk again; the pack itself is reported from disk from now on.
+  if (file && catalog.closeOpen(file)) packsChanged();
+  else packDiagnostics.schedulePass();
 });
 
 const withDoc = <T>(uri: string, fn: (a: Analysis) => T, fallback: T): T => {
@@ -236,6 +290,16 @@ const workflows = new WorkflowService(() => {
   return { folder: workflowFolder(), settings, backend, openText: (uri) => documents.get(uri)?.getText() };
 });
 registerWorkflows(connection, workflows, () => settings.backend);
+const packDiagnostics = registerPackDiagnostics(connection, {
+  pull: () => pullDiagnostics,
+  refreshSupport: () => refreshSupport,
+  workspaceOn: () => settings.diagnostics.workspace,
+  document: (uri) => documents.get(uri),
+  isOpenFile,
+  documentDiagnostics,
+  workspace: workspacePacks,
+  resultIds,
+});
 connection.onNotification(CredentialsNotification, (p) => {
   remoteToken = typeof p?.token === 'string' && p.token ? p.token : null;
 });

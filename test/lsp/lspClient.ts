@@ -9,6 +9,14 @@ import {
   CompletionRequest,
   ConfigurationRequest,
   createProtocolConnection,
+  DiagnosticRefreshRequest,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticRequest,
+  FileChangeType,
+  WorkspaceDiagnosticRequest,
+  type DocumentDiagnosticReport,
+  type WorkspaceDiagnosticReport,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -56,6 +64,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Sent as `initializationOptions` (the VS Code client sends settings and workspace trust). */
   initializationOptions?: Record<string, unknown>;
+  /** Declare pull diagnostics (`textDocument.diagnostic`, `workspace.diagnostics.refreshSupport`), as VS Code does. */
+  pullDiagnostics?: boolean;
 }
 
 export class LspClient {
@@ -64,6 +74,11 @@ export class LspClient {
   private versions = new Map<string, number>();
   private stderr = '';
   initializeResult!: InitializeResult;
+  /** How many `workspace/diagnostic/refresh` requests the server sent. */
+  refreshes = 0;
+  private refreshWaiters: (() => void)[] = [];
+  /** What `workspace/configuration` answers for `cavra` (changeSettings replaces it). */
+  private cavraSettings: Record<string, unknown> = {};
 
   private constructor(
     private readonly proc: ChildProcess,
@@ -89,6 +104,7 @@ export class LspClient {
     });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, connection, options.workspace);
+    client.cavraSettings = { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings };
     let configured!: () => void;
     const asked = new Promise<void>((resolve) => {
       configured = resolve;
@@ -96,14 +112,14 @@ export class LspClient {
     connection.onRequest(ConfigurationRequest.type, (p) => {
       setImmediate(configured);
       return p.items.map((item) =>
-        item.section === 'cavra'
-          ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings }
-          : item.section === 'http'
-            ? (options.httpSettings ?? null)
-            : null,
+        item.section === 'cavra' ? client.cavraSettings : item.section === 'http' ? (options.httpSettings ?? null) : null,
       );
     });
     connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.onRequest(DiagnosticRefreshRequest.type, () => {
+      client.refreshes++;
+      for (const w of client.refreshWaiters.splice(0)) w();
+    });
     connection.listen();
     const rootUri = pathToFileURL(options.workspace).href;
     client.initializeResult = await client.bounded(
@@ -117,8 +133,14 @@ export class LspClient {
             configuration: true,
             didChangeConfiguration: { dynamicRegistration: true },
             didChangeWatchedFiles: { dynamicRegistration: true },
+            ...(options.pullDiagnostics ? { diagnostics: { refreshSupport: true } } : {}),
           },
-          textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] } },
+          textDocument: {
+            publishDiagnostics: { versionSupport: true },
+            hover: { contentFormat: ['markdown'] },
+            ...(options.pullDiagnostics ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
+          },
+          ...(options.pullDiagnostics ? { window: { workDoneProgress: true } } : {}),
         },
       }),
       'initialize',
@@ -184,6 +206,52 @@ export class LspClient {
       new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })),
       `cleared diagnostics for ${uri}`,
     );
+  }
+
+  /**
+   * The first publication for `uri` that satisfies `match`, looking at the last one received and
+   * those still to come: for diagnostics that change although the document did not (a parent changed).
+   */
+  publishedFor(uri: string, match: (p: PublishDiagnosticsParams) => boolean, what: string): Promise<PublishDiagnosticsParams> {
+    const last = this.published.filter((p) => p.uri === uri).at(-1);
+    if (last && match(last)) return Promise.resolve(last);
+    const full = (p: PublishDiagnosticsParams) => p.uri === uri && match(p);
+    return this.bounded(new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match: full, resolve })), what);
+  }
+
+  /** `textDocument/diagnostic` (pull). */
+  pullDiagnostics(uri: string, previousResultId?: string): Promise<DocumentDiagnosticReport> {
+    return this.bounded(
+      this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri }, previousResultId }),
+      'textDocument/diagnostic',
+    );
+  }
+
+  /** `workspace/diagnostic` (pull), with the result ids of the last answer. */
+  workspaceDiagnostics(previousResultIds: { uri: string; value: string }[] = []): Promise<WorkspaceDiagnosticReport> {
+    return this.bounded(
+      this.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds }),
+      'workspace/diagnostic',
+    );
+  }
+
+  /** Resolves at the next `workspace/diagnostic/refresh` the server sends (or at once if `after` were already exceeded). */
+  refreshed(after: number): Promise<void> {
+    if (this.refreshes > after) return Promise.resolve();
+    return this.bounded(new Promise<void>((resolve) => this.refreshWaiters.push(resolve)), 'workspace/diagnostic/refresh');
+  }
+
+  /** Changes the `cavra` settings the client answers and tells the server, as VS Code does. */
+  async changeSettings(settings: Partial<ServerSettings>): Promise<void> {
+    this.cavraSettings = { ...this.cavraSettings, ...settings };
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
+  /** Tells the server files changed on disk (VS Code's file watcher does after a save). */
+  async filesChanged(relativePaths: string[], type: FileChangeType = FileChangeType.Changed): Promise<void> {
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: relativePaths.map((p) => ({ uri: this.uriOf(p), type })),
+    });
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {

@@ -25,6 +25,8 @@ export interface WorkflowSettings {
   httpProxy: string;
   /** VS Code's `http.noProxy`: hosts the proxy is not used for. */
   httpNoProxy: string[];
+  /** `cavra.diagnostics.workspace`: report every pack under the policy root, not only open ones. */
+  diagnostics: { workspace: boolean };
 }
 
 export const defaultWorkflowSettings: WorkflowSettings = {
@@ -42,6 +44,7 @@ export const defaultWorkflowSettings: WorkflowSettings = {
   trusted: true,
   httpProxy: '',
   httpNoProxy: [],
+  diagnostics: { workspace: true },
 };
 
 /** `raw`: the `cavra` section; `http`: VS Code's `http` section (`proxy`, `noProxy`), when the editor has one. */
@@ -57,6 +60,7 @@ export function readWorkflowSettings(
   const signing = (r.signing ?? {}) as Record<string, unknown>;
   const store = (r.store ?? {}) as Record<string, unknown>;
   const auth = (r.auth ?? {}) as Record<string, unknown>;
+  const diagnostics = (r.diagnostics ?? {}) as Record<string, unknown>;
   return {
     backend: r.backend === 'remote' ? 'remote' : 'local',
     remoteUrl: str(remote.url, ''),
@@ -77,11 +81,12 @@ export function readWorkflowSettings(
     trusted,
     httpProxy: typeof h.proxy === 'string' ? h.proxy.trim() : '',
     httpNoProxy: Array.isArray(h.noProxy) ? h.noProxy.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [],
+    diagnostics: { workspace: diagnostics.workspace !== false },
   };
 }
 
 /** What the language service reads (and an LSP client may pass as initialization options). */
-export type ServerSettings = Pick<WorkflowSettings, 'policyRoot' | 'maxFileSizeMb'>;
+export type ServerSettings = Pick<WorkflowSettings, 'policyRoot' | 'maxFileSizeMb' | 'diagnostics'>;
 
 export function inWorkspace(folder: string, path: string): string {
   return isAbsolute(path) ? path : join(folder, path);

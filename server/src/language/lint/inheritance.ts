@@ -22,7 +22,6 @@ export function inheritanceLint(a: Analysis): Diagnostic[] {
     });
   }
   const out: Diagnostic[] = [];
-  const known = catalog.all();
   for (const e of entries) {
     const range = a.doc.nodeRange(e.node)!;
     if (e.id === selfId) {
@@ -41,7 +40,9 @@ export function inheritanceLint(a: Analysis): Diagnostic[] {
           DiagnosticSeverity.Warning,
           'unknown-inherits',
           `No pack \`${e.id}\` under the policy root (${roots}); CAVRA cannot load this parent. Known packs: ${
-            known
+            // Listed only here: an analysis that lists every pack is re-run whenever any pack changes.
+            catalog
+              .all()
               .filter((p) => p.id !== selfId)
               .map((p) => p.id)
               .slice(0, 8)

@@ -1,0 +1,109 @@
+// The findings of every pack under the policy root that is not open in the editor: what the
+// Problems panel lists for the whole root (LSP `workspace/diagnostic`, or pushed for clients
+// without pull diagnostics). A pack is read and analysed again only when its file changed (the
+// catalog keeps the same info while size and mtime stay), an ancestor it read changed, or the
+// signatures were invalidated; so asking again costs one look-up per pack, not one analysis.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { analyze, type Analysis, type LanguageSettings } from './language/languageService';
+import type { PackCatalog, PackInfo } from './language/packCatalog';
+
+/** The diagnostics of one pack and the id that names them (the same diagnostics keep the same id). */
+export interface PackReport {
+  uri: string;
+  file: string;
+  resultId: string;
+  diagnostics: Diagnostic[];
+}
+
+/** Result ids per document: a new id only when the diagnostics differ from the last ones reported. */
+export class ResultIds {
+  private last = new Map<string, { json: string; id: string }>();
+  private counter = 0;
+
+  of(uri: string, diagnostics: Diagnostic[]): string {
+    const json = JSON.stringify(diagnostics);
+    const last = this.last.get(uri);
+    if (last?.json === json) return last.id;
+    const id = String(++this.counter);
+    this.last.set(uri, { json, id });
+    return id;
+  }
+}
+
+export interface PackCheck {
+  settings(): LanguageSettings;
+  /** Diagnostics that are not the language service's (the signature check of a published pack). */
+  extra(file: string, text: string): Diagnostic[];
+}
+
+interface Entry {
+  info: PackInfo;
+  generation: number;
+  analysis: Analysis;
+  report: PackReport;
+}
+
+export class WorkspaceDiagnostics {
+  private entries = new Map<string, Entry>();
+  private generation = 0;
+
+  constructor(
+    private readonly catalog: PackCatalog,
+    private readonly check: PackCheck,
+    private readonly resultIds: ResultIds,
+  ) {}
+
+  /** Signatures, keys or settings changed: each pack is checked again on its next report. */
+  invalidate(): void {
+    this.generation++;
+  }
+
+  /** The pack files the workspace report covers: every pack on disk whose file is not open. */
+  files(isOpen: (file: string) => boolean): string[] {
+    const files = this.catalog
+      .diskPacks()
+      .map((p) => p.file)
+      .filter((f) => !isOpen(f));
+    const covered = new Set(files);
+    for (const file of this.entries.keys()) if (!covered.has(file) && !isOpen(file)) this.entries.delete(file);
+    return files.sort();
+  }
+
+  /** The current report of one pack on disk; undefined when it is no longer a pack (removed since the scan). */
+  report(file: string): PackReport | undefined {
+    const info = this.catalog.onDisk(file);
+    if (!info) {
+      this.entries.delete(file);
+      return undefined;
+    }
+    const entry = this.entries.get(file);
+    if (entry && entry.info === info && entry.generation === this.generation && this.catalog.isCurrent(entry.analysis.dependsOn))
+      return entry.report;
+    const uri = pathToFileURL(file).href;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      // Gone or unreadable since the scan: the next watched-file event rescans; nothing to report now.
+      this.entries.delete(file);
+      return undefined;
+    }
+    const analysis = analyze(uri, 0, text, { file, catalog: this.catalog }, this.check.settings());
+    const extra = this.check.extra(file, text);
+    const diagnostics = extra.length ? [...extra, ...analysis.diagnostics] : analysis.diagnostics;
+    const report = { uri, file, resultId: this.resultIds.of(uri, diagnostics), diagnostics };
+    this.entries.set(file, { info, generation: this.generation, analysis, report });
+    return report;
+  }
+
+  /** The last report of a pack, without checking it again (what was pushed or pulled). */
+  known(file: string): PackReport | undefined {
+    return this.entries.get(file)?.report;
+  }
+
+  forget(file: string): void {
+    this.entries.delete(file);
+  }
+}
