@@ -95,7 +95,7 @@ function analysisOf(doc: TextDocument): Analysis {
     cached,
   );
   analyses.set(doc.uri, a);
-  if (file && a.packFolder && catalog.setOpen(file, a.packFolder, a.doc.value)) packsChanged(doc.uri);
+  if (file && a.packFolder && catalog.setOpen(file, a.packFolder, a.doc.value, a.doc)) packsChanged(doc.uri);
   return a;
 }
 

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type {
   Diagnostic,
   FullDocumentDiagnosticReport,
+  Hover,
+  MarkupContent,
   PublishDiagnosticsParams,
   WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol';
@@ -20,6 +22,7 @@ const FIXTURE = join(repoRoot, 'test/fixtures/inheritance-root');
 const packPath = (id: string) => `policies/${id}/policy.yaml`;
 const fixtureText = (id: string) => readFileSync(join(FIXTURE, packPath(id)), 'utf8');
 const codes = (d: Diagnostic[]) => d.map((x) => x.code);
+const hoverText = (h: Hover | null) => (h?.contents as MarkupContent | undefined)?.value ?? '';
 const hasCode = (code: string) => (p: PublishDiagnosticsParams) => codes(p.diagnostics).includes(code);
 const lacksCode = (code: string) => (p: PublishDiagnosticsParams) => !codes(p.diagnostics).includes(code);
 
@@ -105,6 +108,26 @@ describe('the policy root as one project', () => {
       // The bottom inherits the sides, which still exist: no finding of its own.
       const bottom = client.published.filter((p) => p.uri === client!.uriOf(packPath('cavra-bottom'))).at(-1);
       assert.deepEqual(bottom?.diagnostics, []);
+    });
+
+    it("re-lints an open child after an edit inside its parent's list (an incremental edit), and its hover shows the parent's new counts", async () => {
+      client = await LspClient.start({ workspace: ws.root });
+      const base = client.uriOf(packPath('cavra-base'));
+      const app = client.uriOf(packPath('cavra-app'));
+      await client.open(base, fixtureText('cavra-base'));
+      await client.open(app, fixtureText('cavra-app'));
+      await client.diagnostics(app, 1);
+      const inherits = { line: 5, character: 14 };
+      assert.match(hoverText(await client.hover(app, inherits)), /1 rule: commands 1/);
+      const seen = client.published.length;
+      // A new entry after `- "rm -rf /"` (line 7): applied to the parent's tree in place, not re-read.
+      await client.change(base, [
+        { range: { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } }, text: '    - "curl | sh"\n' },
+      ]);
+      await client.diagnostics(base, 2);
+      const again = await client.publishedFor(app, (p) => client!.published.indexOf(p) >= seen, 'the app re-published');
+      assert.equal(again.version, 1, 'the child was not edited');
+      assert.match(hoverText(await client.hover(app, inherits)), /2 rules: commands 2/);
     });
 
     it('reads a parent saved on disk when the file watcher reports it', async () => {

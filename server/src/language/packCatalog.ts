@@ -60,8 +60,8 @@ export interface PackReads {
 export class PackCatalog {
   private disk = new Map<string, PackInfo>();
   private open = new Map<string, PackInfo>();
-  /** The loaded value each open info was made from: the same value again changes nothing. */
-  private openValues = new Map<string, PyValue | undefined>();
+  /** What each open info was made from (a document version): the same again changes nothing. */
+  private openSources = new Map<string, object>();
   private roots: string[] = [];
   /** Bumped on every change; a listing depends on all of it. */
   private revision = 0;
@@ -148,15 +148,17 @@ export class PackCatalog {
   }
 
   /**
-   * An open document that is a pack file (its text as typed wins over disk). True when the catalog
-   * changed: the same loaded value again (a re-lint of an unchanged document) changes nothing.
+   * An open document that is a pack file (its text as typed wins over disk). `source` names the
+   * version it was read from (its parsed document: an incremental edit changes the loaded value in
+   * place, so the value cannot tell). True when the catalog changed: the same source again (a
+   * re-lint of an unchanged document) changes nothing.
    */
-  setOpen(file: string, folder: string, value: PyValue | undefined): boolean {
+  setOpen(file: string, folder: string, value: PyValue | undefined, source: object = {}): boolean {
     const earlier = this.open.get(file);
-    if (earlier && earlier.folder === folder && this.openValues.get(file) === value) return false;
+    if (earlier && earlier.folder === folder && this.openSources.get(file) === source) return false;
     const info = packInfoFromValue(folder, file, value);
     this.open.set(file, info);
-    this.openValues.set(file, value);
+    this.openSources.set(file, source);
     // A keystroke that keeps the id updates the index in place: no rebuild that grows with the packs.
     const index = this.index;
     this.changed();
@@ -169,7 +171,7 @@ export class PackCatalog {
 
   /** True when the catalog changed (the file was open). */
   closeOpen(file: string): boolean {
-    this.openValues.delete(file);
+    this.openSources.delete(file);
     if (!this.open.delete(file)) return false;
     this.changed();
     return true;
