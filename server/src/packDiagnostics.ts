@@ -14,8 +14,10 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ResultIds, WorkspaceDiagnostics } from './workspaceDiagnostics';
 
-/** Packs looked at between two yields to the event loop (and per partial result). */
+/** Reports per partial result. */
 const CHUNK = 50;
+/** Work between two yields to the event loop: a keystroke waits at most about this long. */
+const SLICE_MS = 15;
 /** Result id of a workspace report while `cavra.diagnostics.workspace` is off: nothing listed. */
 const OFF = 'workspace-diagnostics-off';
 
@@ -42,6 +44,17 @@ function fileOf(uri: string): string | undefined {
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Yields to the event loop once a slice of work has taken SLICE_MS; true when it did. */
+function slicer(): () => Promise<boolean> {
+  let started = performance.now();
+  return async () => {
+    if (performance.now() - started < SLICE_MS) return false;
+    await nextTurn();
+    started = performance.now();
+    return true;
+  };
+}
 
 export interface PackDiagnostics {
   /** Some analysis went stale: pulling clients are asked to pull again. */
@@ -88,9 +101,10 @@ export function registerPackDiagnostics(connection: Connection, host: PackDiagno
       return { items };
     }
     const files = workspace.files(host.isOpenFile);
-    const large = files.length > CHUNK;
-    if (large) workDone.begin('CAVRA: checking policy packs', 0, `${files.length} packs`, true);
+    // Progress only once the work outlasts a slice: answering "unchanged" for a whole root shows none.
+    let shown = false;
     let items: WorkspaceDocumentDiagnosticReport[] = [];
+    const pause = slicer();
     for (let i = 0; i < files.length; i++) {
       if (token.isCancellationRequested) break;
       const r = workspace.report(files[i]);
@@ -101,16 +115,18 @@ export function registerPackDiagnostics(connection: Connection, host: PackDiagno
             : { kind: DocumentDiagnosticReportKind.Full, uri: r.uri, version: null, resultId: r.resultId, items: r.diagnostics },
         );
       }
-      if ((i + 1) % CHUNK === 0 && i + 1 < files.length) {
-        if (resultProgress && items.length) {
-          resultProgress.report({ items });
-          items = [];
-        }
-        if (large) workDone.report(Math.round((100 * (i + 1)) / files.length), `${i + 1} of ${files.length} packs`);
-        await nextTurn();
+      // Reports are sent in parts when the client takes partial results.
+      if (i + 1 < files.length && resultProgress && items.length >= CHUNK) {
+        resultProgress.report({ items });
+        items = [];
+      }
+      if (await pause()) {
+        if (!shown) workDone.begin('CAVRA: checking policy packs', 0, `${files.length} packs`, true);
+        shown = true;
+        workDone.report(Math.round((100 * (i + 1)) / files.length), `${i + 1} of ${files.length} packs`);
       }
     }
-    if (large) workDone.done();
+    if (shown) workDone.done();
     return { items };
   });
 
@@ -139,9 +155,9 @@ export function registerPackDiagnostics(connection: Connection, host: PackDiagno
   async function pushOnce(): Promise<void> {
     const files = host.workspaceOn() ? workspace.files(host.isOpenFile) : [];
     const current = new Set<string>();
-    const large = files.length > CHUNK;
-    const progress = large ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
-    progress?.begin('CAVRA: checking policy packs', 0, `${files.length} packs`);
+    let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
+    let shown = false;
+    const pause = slicer();
     for (let i = 0; i < files.length; i++) {
       const r = workspace.report(files[i]);
       if (r && !host.isOpenFile(r.file)) {
@@ -151,9 +167,14 @@ export function registerPackDiagnostics(connection: Connection, host: PackDiagno
           void connection.sendDiagnostics({ uri: r.uri, diagnostics: r.diagnostics });
         }
       }
-      if ((i + 1) % CHUNK === 0) {
+      if (await pause()) {
+        // Progress only once the pass outlasts a slice (a client without the capability gets none).
+        if (!shown) {
+          shown = true;
+          progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+          progress?.begin('CAVRA: checking policy packs', 0, `${files.length} packs`);
+        }
         progress?.report(Math.round((100 * (i + 1)) / files.length), `${i + 1} of ${files.length} packs`);
-        await nextTurn();
       }
     }
     progress?.done();

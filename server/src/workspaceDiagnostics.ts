@@ -1,8 +1,10 @@
 // The findings of every pack under the policy root that is not open in the editor: what the
 // Problems panel lists for the whole root (LSP `workspace/diagnostic`, or pushed for clients
-// without pull diagnostics). A pack is read and analysed again only when its file changed (the
-// catalog keeps the same info while size and mtime stay), an ancestor it read changed, or the
-// signatures were invalidated; so asking again costs one look-up per pack, not one analysis.
+// without pull diagnostics). They are checked against the packs on disk, as the CLI reads them
+// (an unsaved parent re-checks its open children; the rest follows on save). A pack is read and
+// analysed again only when its file changed (the catalog keeps the same info while size and mtime
+// stay), an ancestor it read changed, or the signatures were invalidated; so asking again costs one
+// look-up per pack, not one analysis.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
@@ -49,11 +51,15 @@ export class WorkspaceDiagnostics {
   private entries = new Map<string, Entry>();
   private generation = 0;
 
+  private readonly catalog: PackCatalog;
+
   constructor(
-    private readonly catalog: PackCatalog,
+    catalog: PackCatalog,
     private readonly check: PackCheck,
     private readonly resultIds: ResultIds,
-  ) {}
+  ) {
+    this.catalog = catalog.diskOnly();
+  }
 
   /** Signatures, keys or settings changed: each pack is checked again on its next report. */
   invalidate(): void {

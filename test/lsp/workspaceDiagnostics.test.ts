@@ -93,21 +93,59 @@ describe('the policy root as one project', () => {
       assert.deepEqual(healed.diagnostics, []);
     });
 
-    it("reports both sides of a diamond, unopened, when the top's id is renamed while typing", async () => {
+    it("checks a diamond's open bottom at once when its top is renamed while typing, and the unopened sides when it is saved", async () => {
       client = await LspClient.start({ workspace: ws.root });
       const left = client.uriOf(packPath('cavra-left'));
       const right = client.uriOf(packPath('cavra-right'));
       await client.publishedFor(left, (p) => p.diagnostics.length === 0, 'the left side, clean');
+      const bottom = client.uriOf(packPath('cavra-bottom'));
+      await client.open(bottom, fixtureText('cavra-bottom'));
+      await client.diagnostics(bottom, 1);
       const top = client.uriOf(packPath('cavra-top'));
       await client.open(top, fixtureText('cavra-top'));
-      await client.change(top, fixtureText('cavra-top').replace('id: cavra-top', 'id: cavra-apex'));
+      await client.diagnostics(top, 1);
+      // The bottom read the top through both sides: it is checked again at once (still clean, as the
+      // sides it names exist), although neither it nor the sides were touched.
+      const seen = client.published.length;
+      const renamed = fixtureText('cavra-top').replace('id: cavra-top', 'id: cavra-apex');
+      await client.change(top, renamed);
+      const again = await client.publishedFor(bottom, (p) => client!.published.indexOf(p) >= seen, 'the bottom re-checked');
+      assert.deepEqual([again.version, again.diagnostics], [1, []]);
+      // Saved: the sides, not open, now miss their parent.
+      ws.write(packPath('cavra-top'), renamed);
+      await client.filesChanged([packPath('cavra-top')]);
       for (const side of [left, right]) {
         const p = await client.publishedFor(side, hasCode('unknown-inherits'), `${side} missing its top`);
         assert.equal(p.version, undefined, 'an unopened pack is published without a version');
       }
-      // The bottom inherits the sides, which still exist: no finding of its own.
-      const bottom = client.published.filter((p) => p.uri === client!.uriOf(packPath('cavra-bottom'))).at(-1);
-      assert.deepEqual(bottom?.diagnostics, []);
+    });
+
+    it('leaves packs that are not open as they are on disk while a parent is typed, and reports them once it is saved (pull)', async () => {
+      client = await LspClient.start({ workspace: ws.root, pullDiagnostics: true });
+      const first = await client.workspaceDiagnostics();
+      const ids = first.items.map((i) => ({ uri: i.uri, value: (i as FullDocumentDiagnosticReport).resultId! }));
+      const top = client.uriOf(packPath('cavra-top'));
+      const renamed = fixtureText('cavra-top').replace('id: cavra-top', 'id: cavra-apex');
+      await client.open(top, fixtureText('cavra-top'));
+      await client.change(top, renamed);
+      await client.pullDiagnostics(top);
+      const typing = byPack((await client.workspaceDiagnostics(ids)).items);
+      assert.ok(!('cavra-top' in typing), 'an open pack is reported by textDocument/diagnostic, not in the workspace report');
+      assert.deepEqual(
+        Object.entries(typing).filter(([, v]) => v !== 'unchanged'),
+        [],
+      );
+      ws.write(packPath('cavra-top'), renamed);
+      await client.filesChanged([packPath('cavra-top')]);
+      const saved = byPack((await client.workspaceDiagnostics(ids)).items);
+      assert.deepEqual(
+        Object.entries(saved).filter(([, v]) => v !== 'unchanged'),
+        [
+          ['cavra-left', ['unknown-inherits']],
+          ['cavra-orphan', ['unknown-inherits']],
+          ['cavra-right', ['unknown-inherits']],
+        ],
+      );
     });
 
     it("re-lints an open child after an edit inside its parent's list (an incremental edit), and its hover shows the parent's new counts", async () => {

@@ -69,6 +69,7 @@ export class PackCatalog {
   private listing: readonly PackInfo[] | undefined;
   private index: Map<string, PackInfo> | undefined;
   private recording: PackReads | undefined;
+  private diskView: PackCatalog | undefined;
   /** What each file held at its last scan (size and modification time), so an unchanged pack is not read again. */
   private scanned = new Map<string, { stamp: string; info: PackInfo }>();
 
@@ -103,6 +104,27 @@ export class PackCatalog {
       }
     }
     this.scanned = seen;
+    this.changed();
+    this.diskView?.adopt(this);
+  }
+
+  /**
+   * The same packs without the open documents: what the CLI reads from disk, and what the packs that
+   * are not open are checked against, so typing in a parent re-checks its open children only and the
+   * rest of the root on save. Follows every scan of this catalog.
+   */
+  diskOnly(): PackCatalog {
+    if (!this.diskView) {
+      this.diskView = new PackCatalog();
+      this.diskView.adopt(this);
+    }
+    return this.diskView;
+  }
+
+  private adopt(from: PackCatalog): void {
+    this.roots = from.roots;
+    this.disk = new Map(from.disk);
+    this.scanned = from.scanned;
     this.changed();
   }
 
