@@ -42,8 +42,11 @@ export interface PackCheck {
 
 interface Entry {
   info: PackInfo;
-  generation: number;
+  text: string;
   analysis: Analysis;
+  maxFileSize: number;
+  /** The signatures generation its extra diagnostics were computed in. */
+  generation: number;
   report: PackReport;
 }
 
@@ -61,7 +64,7 @@ export class WorkspaceDiagnostics {
     this.catalog = catalog.diskOnly();
   }
 
-  /** Signatures, keys or settings changed: each pack is checked again on its next report. */
+  /** Signatures or keys may have changed: each pack's signature is checked again on its next report (its analysis is kept while current). */
   invalidate(): void {
     this.generation++;
   }
@@ -85,31 +88,31 @@ export class WorkspaceDiagnostics {
       return undefined;
     }
     const entry = this.entries.get(file);
-    if (entry && entry.info === info && entry.generation === this.generation && this.catalog.isCurrent(entry.analysis.dependsOn))
-      return entry.report;
+    const settings = this.check.settings();
+    const analysed =
+      entry &&
+      entry.info === info &&
+      entry.maxFileSize === settings.maxFileSize &&
+      this.catalog.isCurrent(entry.analysis.dependsOn);
+    if (analysed && entry.generation === this.generation) return entry.report;
     const uri = pathToFileURL(file).href;
     let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      // Gone or unreadable since the scan: the next watched-file event rescans; nothing to report now.
-      this.entries.delete(file);
-      return undefined;
+    let analysis: Analysis;
+    if (analysed) ({ text, analysis } = entry);
+    else {
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        // Gone or unreadable since the scan: the next watched-file event rescans; nothing to report now.
+        this.entries.delete(file);
+        return undefined;
+      }
+      analysis = analyze(uri, 0, text, { file, catalog: this.catalog }, settings);
     }
-    const analysis = analyze(uri, 0, text, { file, catalog: this.catalog }, this.check.settings());
     const extra = this.check.extra(file, text);
     const diagnostics = extra.length ? [...extra, ...analysis.diagnostics] : analysis.diagnostics;
     const report = { uri, file, resultId: this.resultIds.of(uri, diagnostics), diagnostics };
-    this.entries.set(file, { info, generation: this.generation, analysis, report });
+    this.entries.set(file, { info, text, analysis, maxFileSize: settings.maxFileSize, generation: this.generation, report });
     return report;
-  }
-
-  /** The last report of a pack, without checking it again (what was pushed or pulled). */
-  known(file: string): PackReport | undefined {
-    return this.entries.get(file)?.report;
-  }
-
-  forget(file: string): void {
-    this.entries.delete(file);
   }
 }

@@ -148,6 +148,22 @@ describe('workflow requests over LSP (local backend)', function () {
     assert.equal(state?.signature, 'modified');
   });
 
+  it('marks a published pack nobody opened that was modified on disk since signed', async () => {
+    const c = client.connection;
+    const request = await c.sendRequest(WorkflowRequests.publishRequest, { uri });
+    await c.sendRequest(WorkflowRequests.approve, { approval_id: request.approval.approval_id, actor: 'a', reason: 'r' });
+    await c.sendRequest(WorkflowRequests.publish, { uri, approval_id: request.approval.approval_id });
+    const file = join(ws.root, 'policies/cavra-platform/policy.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('.env', '.env.local'));
+    await client.filesChanged(['policies/cavra-platform/policy.yaml']);
+    const flagged = await client.publishedFor(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'signature-mismatch'),
+      'the tampered pack flagged',
+    );
+    assert.equal(flagged.version, undefined, 'published for a pack that is not open');
+  });
+
   it("refuses break-glass without a reason, with CAVRA's words", async () => {
     const decision = await client.connection.sendRequest(WorkflowRequests.evaluate, {
       action_type: 'execute_command',
