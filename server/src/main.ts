@@ -100,8 +100,8 @@ function analysisOf(doc: TextDocument): Analysis {
 }
 
 /**
- * A pack changed in the catalog (edited, closed, rescanned): the open documents whose analysis read
- * it are analysed again at once, the packs not open on the next workspace pass.
+ * An open pack changed in the catalog (edited, closed): the open documents whose analysis read it are
+ * analysed again at once. Packs that are not open read the disk, so a keystroke costs them nothing.
  */
 function packsChanged(except?: string): void {
   const stale = documents.all().filter((d) => {
@@ -116,7 +116,6 @@ function packsChanged(except?: string): void {
       for (const d of stale) if (documents.get(d.uri) === d) validate(d);
     });
   }
-  packDiagnostics.schedulePass();
 }
 
 function signatureOf(file: string, text: string): Diagnostic[] {
@@ -265,7 +264,7 @@ documents.onDidClose((e) => {
   if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   // Its children see the file on disk again; the pack itself is reported from disk from now on.
   if (file && catalog.closeOpen(file)) packsChanged();
-  else packDiagnostics.schedulePass();
+  packDiagnostics.schedulePass();
 });
 
 const withDoc = <T>(uri: string, fn: (a: Analysis) => T, fallback: T): T => {

@@ -17,7 +17,7 @@ import type { ResultIds, WorkspaceDiagnostics } from './workspaceDiagnostics';
 /** Reports per partial result. */
 const CHUNK = 50;
 /** Work between two yields to the event loop: a keystroke waits at most about this long. */
-const SLICE_MS = 15;
+const SLICE_MS = 5;
 /** Result id of a workspace report while `cavra.diagnostics.workspace` is off: nothing listed. */
 const OFF = 'workspace-diagnostics-off';
 
