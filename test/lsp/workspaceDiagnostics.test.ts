@@ -4,7 +4,7 @@
 // cavra.diagnostics.workspace setting turns the packs that are not open off.
 // Fixture: test/fixtures/inheritance-root (two levels, three levels, a diamond, a broken pack, an orphan).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   Diagnostic,
@@ -14,6 +14,7 @@ import type {
   PublishDiagnosticsParams,
   WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol';
+import { cli } from '../cli/cliProcess';
 import { LspClient } from './lspClient';
 import { repoRoot } from './repoRoot';
 import { tempWorkspace, type TempWorkspace } from './tempWorkspace';
@@ -235,6 +236,20 @@ describe('the policy root as one project', () => {
           ['cavra-top', ['id-folder-mismatch']],
         ],
       );
+    });
+
+    it('reports what `cavra-policy validate` finds in the same files', async () => {
+      client = await LspClient.start({ workspace: ws.root, pullDiagnostics: true });
+      const served = (await client.workspaceDiagnostics()).items.flatMap((i) =>
+        (i as FullDocumentDiagnosticReport).items.map(
+          (d) => `${i.uri.split('/').slice(-2, -1)[0]}:${d.range.start.line + 1} ${String(d.code)}`,
+        ),
+      );
+      const files = readdirSync(join(ws.root, 'policies')).map((id) => packPath(id));
+      const run = cli(ws.root, ['validate', ...files, '--json']);
+      const rows = JSON.parse(run.stdout) as { file: string; line: number; code: string }[];
+      assert.deepEqual(served.sort(), rows.map((r) => `${r.file.split('/').slice(-2, -1)[0]}:${r.line} ${r.code}`).sort());
+      assert.deepEqual(served.sort(), ['cavra-broken:4 yaml-syntax', 'cavra-orphan:6 unknown-inherits']);
     });
 
     it("pulls an open child's diagnostics, asks for a refresh when its unsaved parent changes, and says unchanged when nothing did", async () => {
