@@ -128,6 +128,22 @@ describe("cavra-policy plan: a parent's reach", () => {
     ]);
   });
 
+  it('says which descendants CAVRA could no longer load once the draft is published (a cycle through the diamond)', () => {
+    ws.write(
+      'drafts/top.yaml',
+      `metadata:\n  id: cavra-top\n  title: Top\n  description: x\n  version: "1.0.0"\n  inherits: cavra-bottom\n`,
+    );
+    assert.deepEqual(reachSection(cli(ws.root, ['plan', 'drafts/top.yaml']).stdout), [
+      'Reach: 3 packs inherit this one; 3 get a different effective policy',
+      '  cavra-bottom (via cavra-left → cavra-top)',
+      '    ! would not load once published: policy pack inheritance cycle: cavra-bottom -> cavra-left -> cavra-top -> cavra-bottom',
+      '  cavra-left (inherits cavra-top)',
+      '    ! would not load once published: policy pack inheritance cycle: cavra-left -> cavra-top -> cavra-bottom -> cavra-left',
+      '  cavra-right (inherits cavra-top)',
+      '    ! would not load once published: policy pack inheritance cycle: cavra-top -> cavra-bottom -> cavra-left -> cavra-top',
+    ]);
+  });
+
   it('a pack nobody inherits plans exactly as CAVRA does: no reach', () => {
     ws.write(
       'drafts/service.yaml',
