@@ -68,6 +68,16 @@ export interface PackDiagnostics {
 export function registerPackDiagnostics(connection: Connection, host: PackDiagnosticsHost): PackDiagnostics {
   const { workspace, resultIds } = host;
 
+  /** One pack's report; a pack that cannot be checked is logged and skipped, never the end of the pass. */
+  const reportOf = (file: string) => {
+    try {
+      return workspace.report(file);
+    } catch (e) {
+      connection.console.error(`CAVRA: could not check ${file}: ${(e as Error).stack ?? String(e)}`);
+      return undefined;
+    }
+  };
+
   connection.languages.diagnostics.on((params) => {
     const uri = params.textDocument.uri;
     const doc = host.document(uri);
@@ -77,7 +87,7 @@ export function registerPackDiagnostics(connection: Connection, host: PackDiagno
       report = { resultId: resultIds.of(uri, diagnostics), diagnostics };
     } else {
       const file = fileOf(uri);
-      report = file && host.workspaceOn() ? workspace.report(file) : undefined;
+      report = file && host.workspaceOn() ? reportOf(file) : undefined;
     }
     if (!report) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     if (params.previousResultId === report.resultId)
@@ -107,7 +117,7 @@ export function registerPackDiagnostics(connection: Connection, host: PackDiagno
     const pause = slicer();
     for (let i = 0; i < files.length; i++) {
       if (token.isCancellationRequested) break;
-      const r = workspace.report(files[i]);
+      const r = reportOf(files[i]);
       if (r) {
         items.push(
           previous.get(r.uri) === r.resultId
@@ -159,7 +169,7 @@ export function registerPackDiagnostics(connection: Connection, host: PackDiagno
     let shown = false;
     const pause = slicer();
     for (let i = 0; i < files.length; i++) {
-      const r = workspace.report(files[i]);
+      const r = reportOf(files[i]);
       if (r && !host.isOpenFile(r.file)) {
         current.add(r.uri);
         if (pushed.get(r.uri) !== r.resultId) {
@@ -198,7 +208,9 @@ export function registerPackDiagnostics(connection: Connection, host: PackDiagno
       if (host.pull()) return;
       clearTimeout(timer);
       // Coalesces the bursts (a keystroke in a parent, a save that is also a watched-file event).
-      timer = setTimeout(() => void pass(), 100);
+      timer = setTimeout(() => {
+        pass().catch((e: unknown) => connection.console.error(`CAVRA: checking the policy root failed: ${String(e)}`));
+      }, 100);
     },
   };
 }
