@@ -253,9 +253,13 @@ connection.onDidChangeWatchedFiles(() => {
 
 documents.onDidOpen((e) => {
   packDiagnostics.opened(e.document.uri);
+  packDiagnostics.busy();
   validate(e.document);
 });
-documents.onDidChangeContent((e) => schedule(e.document));
+documents.onDidChangeContent((e) => {
+  packDiagnostics.busy();
+  schedule(e.document);
+});
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   analyses.delete(e.document.uri);

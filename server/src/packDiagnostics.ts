@@ -14,6 +14,8 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ResultIds, WorkspaceDiagnostics } from './workspaceDiagnostics';
 
+/** How long the editor must be quiet before a pass for pushing clients starts. */
+const QUIET_MS = 300;
 /** Reports per partial result. */
 const CHUNK = 50;
 /** Work between two yields to the event loop: a keystroke waits at most about this long. */
@@ -63,6 +65,8 @@ export interface PackDiagnostics {
   schedulePass(): void;
   /** A pack was opened: its document publishes from now on, and is pushed again when it closes. */
   opened(uri: string): void;
+  /** The user is typing or opening: a pending pass waits for a pause (one large pack cannot be sliced). */
+  busy(): void;
 }
 
 export function registerPackDiagnostics(connection: Connection, host: PackDiagnosticsHost): PackDiagnostics {
@@ -143,6 +147,10 @@ export function registerPackDiagnostics(connection: Connection, host: PackDiagno
   /** uri -> result id last pushed for a pack that is not open. */
   const pushed = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
+  const startPass = () => {
+    timer = undefined;
+    pass().catch((e: unknown) => connection.console.error(`CAVRA: checking the policy root failed: ${String(e)}`));
+  };
   let running = false;
   let again = false;
 
@@ -207,10 +215,13 @@ export function registerPackDiagnostics(connection: Connection, host: PackDiagno
     schedulePass() {
       if (host.pull()) return;
       clearTimeout(timer);
-      // Coalesces the bursts (a keystroke in a parent, a save that is also a watched-file event).
-      timer = setTimeout(() => {
-        pass().catch((e: unknown) => connection.console.error(`CAVRA: checking the policy root failed: ${String(e)}`));
-      }, 100);
+      // Coalesces the bursts (a save that is also a watched-file event, several closes).
+      timer = setTimeout(startPass, QUIET_MS);
+    },
+    busy() {
+      if (!timer) return;
+      clearTimeout(timer);
+      timer = setTimeout(startPass, QUIET_MS);
     },
   };
 }

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { analyze, type Analysis, type LanguageSettings } from './language/languageService';
-import type { PackCatalog, PackInfo } from './language/packCatalog';
+import { analyze, type LanguageSettings } from './language/languageService';
+import type { PackCatalog, PackInfo, PackReads } from './language/packCatalog';
 
 /** The diagnostics of one pack and the id that names them (the same diagnostics keep the same id). */
 export interface PackReport {
@@ -40,10 +40,11 @@ export interface PackCheck {
   extra(file: string, text: string): Diagnostic[];
 }
 
+/** What is kept per pack: its findings and what they depend on, not its text or tree (a root can be large). */
 interface Entry {
   info: PackInfo;
-  text: string;
-  analysis: Analysis;
+  dependsOn: PackReads | undefined;
+  findings: Diagnostic[];
   maxFileSize: number;
   /** The signatures generation its extra diagnostics were computed in. */
   generation: number;
@@ -90,29 +91,33 @@ export class WorkspaceDiagnostics {
     const entry = this.entries.get(file);
     const settings = this.check.settings();
     const analysed =
-      entry &&
-      entry.info === info &&
-      entry.maxFileSize === settings.maxFileSize &&
-      this.catalog.isCurrent(entry.analysis.dependsOn);
+      entry && entry.info === info && entry.maxFileSize === settings.maxFileSize && this.catalog.isCurrent(entry.dependsOn);
     if (analysed && entry.generation === this.generation) return entry.report;
     const uri = pathToFileURL(file).href;
     let text: string;
-    let analysis: Analysis;
-    if (analysed) ({ text, analysis } = entry);
-    else {
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        // Gone or unreadable since the scan: the next watched-file event rescans; nothing to report now.
-        this.entries.delete(file);
-        return undefined;
-      }
-      analysis = analyze(uri, 0, text, { file, catalog: this.catalog }, settings);
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      // Gone or unreadable since the scan: the next watched-file event rescans; nothing to report now.
+      this.entries.delete(file);
+      return undefined;
     }
+    let findings: Diagnostic[];
+    let dependsOn: PackReads | undefined;
+    // Only the signature needs checking again: the analysis still holds.
+    if (analysed) ({ findings, dependsOn } = entry);
+    else ({ diagnostics: findings, dependsOn } = analyze(uri, 0, text, { file, catalog: this.catalog }, settings));
     const extra = this.check.extra(file, text);
-    const diagnostics = extra.length ? [...extra, ...analysis.diagnostics] : analysis.diagnostics;
+    const diagnostics = extra.length ? [...extra, ...findings] : findings;
     const report = { uri, file, resultId: this.resultIds.of(uri, diagnostics), diagnostics };
-    this.entries.set(file, { info, text, analysis, maxFileSize: settings.maxFileSize, generation: this.generation, report });
+    this.entries.set(file, {
+      info,
+      dependsOn,
+      findings,
+      maxFileSize: settings.maxFileSize,
+      generation: this.generation,
+      report,
+    });
     return report;
   }
 }
