@@ -235,6 +235,24 @@ export class LspClient {
     );
   }
 
+  /** `workspace/diagnostic` with a partial result token: the parts streamed by `$/progress`, then the final answer. */
+  async workspaceDiagnosticsInParts(): Promise<{ parts: WorkspaceDiagnosticReport[]; final: WorkspaceDiagnosticReport }> {
+    const token = `workspace-diagnostics-${Date.now()}`;
+    const parts: WorkspaceDiagnosticReport[] = [];
+    const listening = this.connection.onProgress(WorkspaceDiagnosticRequest.partialResult, token, (part) => {
+      parts.push(part);
+    });
+    try {
+      const final = await this.bounded(
+        this.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], partialResultToken: token }),
+        'workspace/diagnostic',
+      );
+      return { parts, final };
+    } finally {
+      listening.dispose();
+    }
+  }
+
   /** Resolves at the next `workspace/diagnostic/refresh` the server sends (or at once if `after` were already exceeded). */
   refreshed(after: number): Promise<void> {
     if (this.refreshes > after) return Promise.resolve();

@@ -238,6 +238,19 @@ describe('the policy root as one project', () => {
       );
     });
 
+    it('streams a large root in parts (partial results), every pack once', async () => {
+      for (let i = 0; i < 120; i++) {
+        const id = `cavra-gen-${String(i).padStart(3, '0')}`;
+        ws.write(packPath(id), fixtureText('cavra-app').replace('id: cavra-app', `id: ${id}`));
+      }
+      client = await LspClient.start({ workspace: ws.root, pullDiagnostics: true });
+      const { parts, final } = await client.workspaceDiagnosticsInParts();
+      const all = [...parts.flatMap((p) => p.items), ...final.items];
+      assert.ok(parts.length >= 2, `${parts.length} parts`);
+      assert.equal(all.length, 131);
+      assert.equal(new Set(all.map((i) => i.uri)).size, 131);
+    });
+
     it('reports what `cavra-policy validate` finds in the same files', async () => {
       client = await LspClient.start({ workspace: ws.root, pullDiagnostics: true });
       const served = (await client.workspaceDiagnostics()).items.flatMap((i) =>
