@@ -39,6 +39,7 @@ function serverSettings() {
   return {
     policyRoot: c.get('policyRoot'),
     maxFileSizeMb: c.get('maxFileSizeMb'),
+    diagnostics: { workspace: c.get('diagnostics.workspace') },
     trusted: vscode.workspace.isTrusted,
   };
 }
@@ -56,6 +57,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: log,
     initializationOptions: () => serverSettings(),
     synchronize: { configurationSection: ['cavra', 'http'] },
+    // Pull on every change and save: the server says a child depends on its parents
+    // (interFileDependencies) and asks for a refresh when a parent changes.
+    diagnosticPullOptions: { onChange: true, onSave: true },
   };
   client = new LanguageClient('cavraPolicy', 'CAVRA Policy Language Server', serverOptions, clientOptions);
   const lc = client;

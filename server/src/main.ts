@@ -1,6 +1,6 @@
 // LSP wiring only: connection, document sync, dispatch to the language service and the workflows.
 // Settings are read by workflows/workspaceSettings.ts; signature checks are kept by SignatureStates.
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -14,12 +14,13 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type FormattingOptions,
+  type Diagnostic,
   type InitializeResult,
   type Range,
   type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, languageFeatures, type Analysis } from './language/languageService';
+import { analyze, languageFeatures, relint, type Analysis } from './language/languageService';
 import { DiskPackDocuments } from './language/packDocuments';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
@@ -34,6 +35,8 @@ import { WorkflowService } from './workflows/workflowService';
 import { defaultWorkflowSettings, hmacKeyOf, readWorkflowSettings, signingKeyDirectory } from './workflows/workspaceSettings';
 import { WorkspaceFolders } from './workspaceFolders';
 import { isSignedPolicy, SignedFormattingGuard, signedFormattingWarning } from './workflows/signedPolicyFormatting';
+import { registerPackDiagnostics } from './packDiagnostics';
+import { FolderReports, ResultIds } from './workspaceDiagnostics';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -51,6 +54,24 @@ let trusted = true;
 let remoteToken: string | null = null;
 /** Per document: how long analysing its last edit took. The debounce follows it (see schedule()). */
 const editCost = new Map<string, number>();
+/** The client pulls diagnostics (textDocument/diagnostic, workspace/diagnostic); else they are pushed. */
+let pullDiagnostics = false;
+let refreshSupport = false;
+const resultIds = new ResultIds();
+/** The packs that are not open, per workspace folder (each against its own policy root and settings). */
+const reportFolder = (f: (typeof folders.all)[number]) => ({
+  catalog: f.catalog,
+  workspaceOn: f.settings.diagnostics.workspace,
+  check: {
+    settings: () => ({ maxFileSize: f.settings.maxFileSizeMb * 1024 * 1024 }),
+    extra: (file: string, text: string) => signatureOf(file, text),
+  },
+});
+const workspacePacks = new FolderReports(
+  () => folders.all.map(reportFolder),
+  (file) => reportFolder(folders.ofFile(file)),
+  resultIds,
+);
 
 function fileOf(uri: string): string | undefined {
   try {
@@ -62,12 +83,18 @@ function fileOf(uri: string): string | undefined {
 
 function analysisOf(doc: TextDocument): Analysis {
   const cached = analyses.get(doc.uri);
-  if (cached && cached.doc.version === doc.version) return cached;
-  // The editor's copy works out its line offsets on first use: at the open, not on the first keystroke.
-  if (!cached) void doc.lineCount;
   const file = fileOf(doc.uri);
   // The document's own folder decides its policy root, packs and size limit.
   const { catalog, settings } = folders.ofFile(file);
+  if (cached && cached.doc.version === doc.version && cached.context.catalog === catalog) {
+    if (catalog.isCurrent(cached.dependsOn)) return cached;
+    // Same text, but a pack it inherits from changed: run the passes again on the same tree.
+    const again = relint(cached);
+    analyses.set(doc.uri, again);
+    return again;
+  }
+  // The editor's copy works out its line offsets on first use: at the open, not on the first keystroke.
+  if (!cached) void doc.lineCount;
   // The previous version's analysis lets an edit inside a list be applied instead of re-read.
   const a = analyze(
     doc.uri,
@@ -78,29 +105,53 @@ function analysisOf(doc: TextDocument): Analysis {
     cached,
   );
   analyses.set(doc.uri, a);
-  if (file && a.packFolder) catalog.setOpen(file, a.packFolder, a.doc.value, a.doc);
+  if (file && a.packFolder && catalog.setOpen(file, a.packFolder, a.doc.value, a.doc)) packsChanged(doc.uri);
   return a;
 }
 
-function validate(doc: TextDocument): void {
+/**
+ * An open pack changed in the catalog (edited, closed): the open documents whose analysis read it are
+ * analysed again at once. Packs that are not open read the disk, so a keystroke costs them nothing.
+ */
+function packsChanged(except?: string): void {
+  const stale = documents.all().filter((d) => {
+    const a = analyses.get(d.uri);
+    return d.uri !== except && a !== undefined && !folders.ofFile(fileOf(d.uri)).catalog.isCurrent(a.dependsOn);
+  });
+  if (pullDiagnostics) {
+    if (stale.length) packDiagnostics.changed();
+  } else {
+    // After the edited document's own diagnostics: set off to the next turn of the event loop.
+    setImmediate(() => {
+      for (const d of stale) if (documents.get(d.uri) === d) validate(d);
+    });
+  }
+}
+
+/** The signature check of a published pack, with the keys of the folder it is in. */
+function signatureOf(file: string, text: string): Diagnostic[] {
+  const folder = folders.ofFile(file);
+  return signatureDiagnostics(
+    file,
+    text,
+    signingKeyDirectory(folder.settings, folder.path),
+    hmacKeyOf(folder.settings),
+    signatures,
+  );
+}
+
+/** An open document's diagnostics: the signature check of a published pack, then the analysis. */
+function documentDiagnostics(doc: TextDocument): Diagnostic[] {
   const a = analysisOf(doc);
   const file = fileOf(doc.uri);
-  const folder = folders.ofFile(file);
-  const signature =
-    file && a.packFolder
-      ? signatureDiagnostics(
-          file,
-          doc.getText(),
-          signingKeyDirectory(folder.settings, folder.path),
-          hmacKeyOf(folder.settings),
-          signatures,
-        )
-      : [];
-  void connection.sendDiagnostics({
-    uri: doc.uri,
-    version: doc.version,
-    diagnostics: signature.length ? [...signature, ...a.diagnostics] : a.diagnostics,
-  });
+  const signature = file && a.packFolder ? signatureOf(file, doc.getText()) : [];
+  return signature.length ? [...signature, ...a.diagnostics] : a.diagnostics;
+}
+
+function validate(doc: TextDocument): void {
+  const diagnostics = documentDiagnostics(doc);
+  // A client that pulls asks for them itself (packDiagnostics.ts); pushing too would list them twice.
+  if (!pullDiagnostics) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
 
 /**
@@ -133,8 +184,13 @@ function schedule(doc: TextDocument): void {
 
 function revalidateAll(): void {
   analyses.clear();
+  workspacePacks.invalidate();
   for (const d of documents.all()) validate(d);
+  if (pullDiagnostics) packDiagnostics.changed();
+  packDiagnostics.schedulePass();
 }
+
+const isOpenFile = (file: string) => documents.get(pathToFileURL(file).href) !== undefined;
 
 async function pullSettings(): Promise<void> {
   if (!canPullConfig) return;
@@ -161,6 +217,8 @@ connection.onInitialize((params): InitializeResult => {
   const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
   canRenameFiles = !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('rename');
   canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
+  pullDiagnostics = !!params.capabilities.textDocument?.diagnostic;
+  refreshSupport = !!params.capabilities.workspace?.diagnostics?.refreshSupport;
   // Once the answer is out: compile the schema and warm every analysis pass before a document opens.
   setImmediate(warmUpLanguageService);
   return {
@@ -182,6 +240,9 @@ connection.onInitialize((params): InitializeResult => {
       documentRangeFormattingProvider: true,
       executeCommandProvider: { commands: WORKFLOW_COMMANDS },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      ...(pullDiagnostics
+        ? { diagnosticProvider: { identifier: 'cavra', interFileDependencies: true, workspaceDiagnostics: true } }
+        : {}),
     },
     serverInfo: { name: 'cavra-policy-language-server', version: '0.1.0' },
   };
@@ -203,7 +264,7 @@ connection.onInitialized(async () => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: ['cavra', 'http'] });
     await pullSettings();
     revalidateAll();
-  }
+  } else packDiagnostics.schedulePass();
   void connection.client
     .register(DidChangeWatchedFilesNotification.type, {
       watchers: [
@@ -226,16 +287,27 @@ connection.onDidChangeWatchedFiles(() => {
   revalidateAll();
 });
 
-documents.onDidOpen((e) => validate(e.document));
-documents.onDidChangeContent((e) => schedule(e.document));
+documents.onDidOpen((e) => {
+  packDiagnostics.opened(e.document.uri);
+  packDiagnostics.busy();
+  validate(e.document);
+});
+documents.onDidChangeContent((e) => {
+  packDiagnostics.busy();
+  schedule(e.document);
+});
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   analyses.delete(e.document.uri);
   editCost.delete(e.document.uri);
   signedFormatting.forget(e.document.uri);
   const file = fileOf(e.document.uri);
-  if (file) for (const f of folders.all) f.catalog.closeOpen(file);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  // Its children see the file on disk again; the pack itself is reported from disk from now on.
+  let changed = false;
+  if (file) for (const f of folders.all) changed = f.catalog.closeOpen(file) || changed;
+  if (changed) packsChanged();
+  packDiagnostics.schedulePass();
 });
 
 const withDoc = <T>(uri: string, fn: (a: Analysis) => T, fallback: T): T => {
@@ -340,6 +412,16 @@ const workflows = new WorkflowService((target) => {
   return { folder: f.path, settings: f.settings, backend: f.backend, openText: (uri) => documents.get(uri)?.getText() };
 });
 registerWorkflows(connection, workflows, () => folders.windowSettings.backend);
+const packDiagnostics = registerPackDiagnostics(connection, {
+  pull: () => pullDiagnostics,
+  refreshSupport: () => refreshSupport,
+  workspaceOn: () => folders.all.some((f) => f.settings.diagnostics.workspace),
+  document: (uri) => documents.get(uri),
+  isOpenFile,
+  documentDiagnostics,
+  workspace: workspacePacks,
+  resultIds,
+});
 connection.onNotification(CredentialsNotification, (p) => {
   remoteToken = typeof p?.token === 'string' && p.token ? p.token : null;
 });

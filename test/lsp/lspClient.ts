@@ -10,6 +10,14 @@ import {
   CompletionRequest,
   ConfigurationRequest,
   createProtocolConnection,
+  DiagnosticRefreshRequest,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticRequest,
+  FileChangeType,
+  WorkspaceDiagnosticRequest,
+  type DocumentDiagnosticReport,
+  type WorkspaceDiagnosticReport,
   DidChangeTextDocumentNotification,
   DidChangeWorkspaceFoldersNotification,
   DidCloseTextDocumentNotification,
@@ -63,6 +71,8 @@ export interface StartOptions {
   workspaceEdit?: WorkspaceEditClientCapabilities;
   /** More workspace folders after `workspace` (a multi-root workspace), each with its own `cavra` settings. */
   folders?: FolderOptions[];
+  /** Declare pull diagnostics (`textDocument.diagnostic`, `workspace.diagnostics.refreshSupport`), as VS Code does. */
+  pullDiagnostics?: boolean;
 }
 
 export interface FolderOptions {
@@ -80,6 +90,11 @@ export class LspClient {
   /** Each extra folder's `cavra` settings, by folder URI (the `scopeUri` the server asks with). */
   private folderSettings = new Map<string, Record<string, unknown>>();
   initializeResult!: InitializeResult;
+  /** How many `workspace/diagnostic/refresh` requests the server sent. */
+  refreshes = 0;
+  private refreshWaiters: (() => void)[] = [];
+  /** What `workspace/configuration` answers for `cavra` (changeSettings replaces it). */
+  private cavraSettings: Record<string, unknown> = {};
 
   private constructor(
     private readonly proc: ChildProcess,
@@ -105,6 +120,7 @@ export class LspClient {
     });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, connection, options.workspace);
+    client.cavraSettings = { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings };
     let configured!: () => void;
     const asked = new Promise<void>((resolve) => {
       configured = resolve;
@@ -113,13 +129,17 @@ export class LspClient {
       setImmediate(configured);
       return p.items.map((item) =>
         item.section === 'cavra'
-          ? { policyRoot: 'policies', maxFileSizeMb: 5, ...options.settings, ...client.folderSettings.get(item.scopeUri ?? '') }
+          ? { ...client.cavraSettings, ...client.folderSettings.get(item.scopeUri ?? '') }
           : item.section === 'http'
             ? (options.httpSettings ?? null)
             : null,
       );
     });
     connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.onRequest(DiagnosticRefreshRequest.type, () => {
+      client.refreshes++;
+      for (const w of client.refreshWaiters.splice(0)) w();
+    });
     connection.listen();
     const rootUri = pathToFileURL(options.workspace).href;
     for (const f of options.folders ?? []) client.folderSettings.set(pathToFileURL(f.path).href, f.settings ?? {});
@@ -140,8 +160,14 @@ export class LspClient {
             didChangeWatchedFiles: { dynamicRegistration: true },
             // As VS Code: a pack rename moves its folder.
             workspaceEdit: options.workspaceEdit ?? { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
+            ...(options.pullDiagnostics ? { diagnostics: { refreshSupport: true } } : {}),
           },
-          textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] } },
+          textDocument: {
+            publishDiagnostics: { versionSupport: true },
+            hover: { contentFormat: ['markdown'] },
+            ...(options.pullDiagnostics ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
+          },
+          ...(options.pullDiagnostics ? { window: { workDoneProgress: true } } : {}),
         },
       }),
       'initialize',
@@ -218,6 +244,70 @@ export class LspClient {
       new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match, resolve })),
       `cleared diagnostics for ${uri}`,
     );
+  }
+
+  /**
+   * The first publication for `uri` that satisfies `match`, looking at the last one received and
+   * those still to come: for diagnostics that change although the document did not (a parent changed).
+   */
+  publishedFor(uri: string, match: (p: PublishDiagnosticsParams) => boolean, what: string): Promise<PublishDiagnosticsParams> {
+    const last = this.published.filter((p) => p.uri === uri).at(-1);
+    if (last && match(last)) return Promise.resolve(last);
+    const full = (p: PublishDiagnosticsParams) => p.uri === uri && match(p);
+    return this.bounded(new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match: full, resolve })), what);
+  }
+
+  /** `textDocument/diagnostic` (pull). */
+  pullDiagnostics(uri: string, previousResultId?: string): Promise<DocumentDiagnosticReport> {
+    return this.bounded(
+      this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri }, previousResultId }),
+      'textDocument/diagnostic',
+    );
+  }
+
+  /** `workspace/diagnostic` (pull), with the result ids of the last answer. */
+  workspaceDiagnostics(previousResultIds: { uri: string; value: string }[] = []): Promise<WorkspaceDiagnosticReport> {
+    return this.bounded(
+      this.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds }),
+      'workspace/diagnostic',
+    );
+  }
+
+  /** `workspace/diagnostic` with a partial result token: the parts streamed by `$/progress`, then the final answer. */
+  async workspaceDiagnosticsInParts(): Promise<{ parts: WorkspaceDiagnosticReport[]; final: WorkspaceDiagnosticReport }> {
+    const token = `workspace-diagnostics-${Date.now()}`;
+    const parts: WorkspaceDiagnosticReport[] = [];
+    const listening = this.connection.onProgress(WorkspaceDiagnosticRequest.partialResult, token, (part) => {
+      parts.push(part);
+    });
+    try {
+      const final = await this.bounded(
+        this.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], partialResultToken: token }),
+        'workspace/diagnostic',
+      );
+      return { parts, final };
+    } finally {
+      listening.dispose();
+    }
+  }
+
+  /** Resolves at the next `workspace/diagnostic/refresh` the server sends (or at once if `after` were already exceeded). */
+  refreshed(after: number): Promise<void> {
+    if (this.refreshes > after) return Promise.resolve();
+    return this.bounded(new Promise<void>((resolve) => this.refreshWaiters.push(resolve)), 'workspace/diagnostic/refresh');
+  }
+
+  /** Changes the `cavra` settings the client answers and tells the server, as VS Code does. */
+  async changeSettings(settings: Partial<ServerSettings>): Promise<void> {
+    this.cavraSettings = { ...this.cavraSettings, ...settings };
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
+  /** Tells the server files changed on disk (VS Code's file watcher does after a save). */
+  async filesChanged(relativePaths: string[], type: FileChangeType = FileChangeType.Changed): Promise<void> {
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: relativePaths.map((p) => ({ uri: this.uriOf(p), type })),
+    });
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {

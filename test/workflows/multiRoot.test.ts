@@ -196,7 +196,13 @@ describe('multi-root workspaces (two folders over LSP)', function () {
     );
     const inFirst = uriIn(first, 'policies/cavra-child/policy.yaml');
     await client.open(inFirst, child);
-    assert.deepEqual(await client.diagnostics(inFirst), []);
+    // Resolved in the first folder: no unknown parent, and the merged-pack lint reads that folder's parent.
+    const found = await client.diagnostics(inFirst);
+    assert.ok(!found.some((d) => d.code === 'unknown-inherits'), JSON.stringify(found));
+    assert.ok(
+      found.every((d) => d.code === 'inherited-duplicate' && String(d.message).includes('`cavra-platform`')),
+      JSON.stringify(found),
+    );
   });
 
   it('picks up a folder added while the server runs, with its own settings', async () => {

@@ -7,7 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { ExecuteCommandRequest, ResponseError } from 'vscode-languageserver-protocol/node';
 import { verifyPolicySignature } from '../../server/src/signing';
 import { WorkflowRequests, type WorkflowErrorData } from '../../server/src/protocol';
+import { renderPublishPlan } from '../../client/src/webview/render/publishPlan';
 import { LspClient } from '../lsp/lspClient';
+import { repoRoot } from '../lsp/repoRoot';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
 
 const DRAFT = `# the platform pack, as the author wrote it
@@ -146,6 +148,22 @@ describe('workflow requests over LSP (local backend)', function () {
     assert.equal(state?.signature, 'modified');
   });
 
+  it('marks a published pack nobody opened that was modified on disk since signed', async () => {
+    const c = client.connection;
+    const request = await c.sendRequest(WorkflowRequests.publishRequest, { uri });
+    await c.sendRequest(WorkflowRequests.approve, { approval_id: request.approval.approval_id, actor: 'a', reason: 'r' });
+    await c.sendRequest(WorkflowRequests.publish, { uri, approval_id: request.approval.approval_id });
+    const file = join(ws.root, 'policies/cavra-platform/policy.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('.env', '.env.local'));
+    await client.filesChanged(['policies/cavra-platform/policy.yaml']);
+    const flagged = await client.publishedFor(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'signature-mismatch'),
+      'the tampered pack flagged',
+    );
+    assert.equal(flagged.version, undefined, 'published for a pack that is not open');
+  });
+
   it("refuses break-glass without a reason, with CAVRA's words", async () => {
     const decision = await client.connection.sendRequest(WorkflowRequests.evaluate, {
       action_type: 'execute_command',
@@ -257,6 +275,48 @@ describe('workflow requests in Restricted Mode', function () {
       assert.equal(sweep.status, 403);
       const info = await client.connection.sendRequest(WorkflowRequests.backendInfo, {});
       assert.match(info.restricted ?? '', /Restricted Mode/);
+    } finally {
+      await client.stop();
+      ws.remove();
+    }
+  });
+});
+
+describe("workflow requests: a parent's reach in the publish plan", function () {
+  this.timeout(30_000);
+  it('plans an open, unsaved parent with the inheriting packs it changes; the plan webview and the approval request carry them', async () => {
+    // Fixture: test/fixtures/inheritance-root (cavra-base <- cavra-app, among others).
+    const ws = tempWorkspace({}, join(repoRoot, 'test/fixtures/inheritance-root'));
+    const client = await LspClient.start({ workspace: ws.root });
+    try {
+      const uri = pathToFileURL(join(ws.root, 'policies/cavra-base/policy.yaml')).href;
+      const published = readFileSync(join(ws.root, 'policies/cavra-base/policy.yaml'), 'utf8');
+      await client.open(uri, published.replace('    - "rm -rf /"\n', '    - "<script>alert(1)</script>"\n'));
+      const plan = await client.connection.sendRequest(WorkflowRequests.publishPlan, { uri });
+      assert.deepEqual(plan.reach, {
+        descendants: 1,
+        unchanged: 0,
+        changed: [
+          {
+            policy_id: 'cavra-app',
+            via: ['cavra-app', 'cavra-base'],
+            entries_added: [{ list: 'commands.block', entry: '<script>alert(1)</script>' }],
+            entries_removed: [{ list: 'commands.block', entry: 'rm -rf /' }],
+            scalars_changed: [],
+          },
+        ],
+      });
+      const page = renderPublishPlan(plan, 'local').toString();
+      assert.match(page, /<h2>Packs inheriting this one<\/h2>/);
+      assert.match(page, /cavra-app <span class="muted">\(inherits cavra-base\)<\/span>/);
+      assert.ok(page.includes('<code>+ commands.block: &lt;script&gt;alert(1)&lt;/script&gt;</code>'), page);
+      assert.ok(page.includes('<code>− commands.block: rm -rf /</code>'), page);
+
+      const request = await client.connection.sendRequest(WorkflowRequests.publishRequest, {
+        uri,
+        approver_group: 'Platform Security',
+      });
+      assert.deepEqual(request.plan.reach, plan.reach);
     } finally {
       await client.stop();
       ws.remove();

@@ -8,6 +8,14 @@ import { showWorkflowError } from '../workflowClient';
 import { folderOfUri } from '../workspaceFolder';
 import { resolvePolicyUri } from './activePolicy';
 import type { CommandContext } from './context';
+import type { PublishReach } from '../../../server/src/protocol';
+
+/** What the approver is asked to accept beyond this pack: the inheriting packs whose policy changes. */
+function reachNote(reach: PublishReach | undefined): string {
+  if (!reach) return '';
+  const ids = reach.changed.map((d) => d.policy_id).join(', ');
+  return `Changes the effective policy of ${reach.changed.length} of ${reach.descendants} inheriting pack${reach.descendants === 1 ? '' : 's'}${ids ? ` (${ids})` : ''}. `;
+}
 
 export async function previewDraft(ctx: CommandContext, arg?: unknown): Promise<void> {
   const uri = await resolvePolicyUri(arg);
@@ -94,7 +102,7 @@ export async function requestPublishApproval(ctx: CommandContext, arg?: unknown)
     );
     ctx.refreshAll();
     const pick = await vscode.window.showInformationMessage(
-      `Approval ${result.approval.approval_id} requested from ${result.approval.approver_group} for ${result.plan.policy_id} (risk ${result.plan.risk}, digest ${result.plan.policy_digest.slice(0, 19)}…). ${await ctx.backendName(folder)}.`,
+      `Approval ${result.approval.approval_id} requested from ${result.approval.approver_group} for ${result.plan.policy_id} (risk ${result.plan.risk}, digest ${result.plan.policy_digest.slice(0, 19)}…). ${reachNote(result.plan.reach)}${await ctx.backendName(folder)}.`,
       'Show Approvals',
     );
     if (pick) void vscode.commands.executeCommand('cavra.approvals.focus');

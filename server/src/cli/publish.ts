@@ -8,6 +8,7 @@ import { actorTokenFlag, credentialsFrom, draftFrom, openBackend, recordedActorL
 import { HMAC_KEY_FLAG, KEY_ID_FLAG, PRIVATE_KEY_FLAG, keyIdSource, signingFromFlags, strengthNote } from './keys';
 import { MAX_FILE_SIZE_FLAG } from './input';
 import { fields, list, print, table } from './output';
+import { reachLines, reachSummary } from './publishReach';
 
 const ruleTotal = (s: PolicySummary) => Object.values(s.rule_counts).reduce((a, b) => a + b, 0);
 
@@ -77,6 +78,7 @@ export function planLines(plan: PublishPlan): string[] {
     ]),
     ...validity(plan),
     ...(plan.operation === 'create' ? ['Diff: new pack'] : diff.length ? ['Diff:', ...diff] : ['Diff: no changes']),
+    ...(plan.reach ? reachLines(plan.reach) : []),
     ...list('Notes:', plan.operator_notes, '  - '),
   ];
 }
@@ -108,6 +110,7 @@ async function request(ctx: CommandContext): Promise<number> {
       ['expires', a.expires_at],
       ['risk', result.plan.risk],
       ['digest', result.plan.policy_digest],
+      ['reach', result.plan.reach ? reachSummary(result.plan.reach) : undefined],
     ]).map((l) => `  ${l}`),
     '',
     'The approval is bound to this digest: publishing a different draft with it is refused.',
@@ -235,7 +238,8 @@ export const publishCommands: CommandDef[] = [
   {
     name: 'plan',
     synopsis: '<file>',
-    summary: 'Publish plan for a draft: create or update, risk, digest, diff against the published pack.',
+    summary:
+      'Publish plan for a draft: create or update, risk, digest, diff against the published pack, and the packs inheriting it whose effective policy changes (local backend).',
     details: 'Exit 1 when the draft is not valid.',
     positionals: draftFile('plan'),
     flags: [MAX_FILE_SIZE_FLAG],

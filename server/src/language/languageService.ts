@@ -23,6 +23,7 @@ import {
   type WorkspaceSymbol,
   type TextEdit,
 } from 'vscode-languageserver-types';
+import { isMapping } from '../policy/pythonValues';
 import { policySummary, type PolicySummary } from '../policy/summary';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
@@ -35,7 +36,7 @@ import { formatPolicy } from './formatting';
 import { hover } from './hover';
 import { lint } from './lint';
 import { makeDiagnostic } from './makeDiagnostic';
-import type { PackCatalog } from './packCatalog';
+import { inheritsList, type PackCatalog, type PackReads } from './packCatalog';
 import type { PackDocuments } from './packDocuments';
 import { PolicyDocument } from './parse/policyDocument';
 import { PolicyFindings } from './policyFindings';
@@ -70,6 +71,11 @@ export interface Analysis {
   valid: boolean;
   /** Per-entry findings: what the next version's analysis updates instead of redoing (absent for a file not analysed). */
   findings?: PolicyFindings;
+  /**
+   * The other packs this analysis read (its ancestors at least): when one of them changes, the
+   * analysis is stale although its own text is not ({@link PackCatalog.isCurrent}, {@link relint}).
+   */
+  dependsOn?: PackReads;
 }
 
 export function packFolderOf(file: string | undefined, catalog: PackCatalog): string | undefined {
@@ -126,7 +132,50 @@ function edit(
   return edited && { doc: edited.doc, findings: findings.carry(edited.doc, edited.edit) };
 }
 
+/**
+ * The same version analysed again against the packs as they are now: for a document whose parent
+ * changed. Its tree and per-entry findings are reused; only the passes run again.
+ */
+export function relint(previous: Analysis): Analysis {
+  if (!previous.findings) return previous;
+  return finish(previous.doc, previous.context, previous.packFolder, previous.findings);
+}
+
 function finish(
+  doc: PolicyDocument,
+  context: AnalysisContext,
+  packFolder: string | undefined,
+  findings: PolicyFindings,
+): Analysis {
+  const { result, reads } = context.catalog.recordReads(() => {
+    const analysis = passes(doc, context, packFolder, findings);
+    readAncestors(doc, packFolder, context.catalog);
+    return analysis;
+  });
+  // A pack reading itself (a cycle) follows its own versions, not the catalog.
+  for (const [id, info] of reads.byId) if (info && info.file === context.file) reads.byId.delete(id);
+  result.dependsOn = reads;
+  return result;
+}
+
+/**
+ * Every ancestor is read, whether or not a pass looked at it, so any change up the chain (direct or
+ * transitive) makes this analysis stale: a lint that reads the merged pack needs no bookkeeping.
+ */
+function readAncestors(doc: PolicyDocument, packFolder: string | undefined, catalog: PackCatalog): void {
+  const value = doc.value;
+  const meta = isMapping(value) && isMapping(value.metadata) ? value.metadata : {};
+  const seen = new Set<string>([typeof meta.id === 'string' ? meta.id : (packFolder ?? '')]);
+  const queue = inheritsList(meta.inherits);
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    queue.push(...(catalog.get(id)?.inherits ?? []));
+  }
+}
+
+function passes(
   doc: PolicyDocument,
   context: AnalysisContext,
   packFolder: string | undefined,

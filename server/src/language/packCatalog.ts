@@ -1,5 +1,7 @@
 // The packs under the policy root that a document can refer to (inherits, hover, completion, lint).
 // Open documents override what is on disk, so a pack being edited is seen as it is typed.
+// A PackInfo is a snapshot: a changed pack gets a new object, so an analysis that recorded which
+// infos it read (recordReads) can tell whether a pack it depends on changed since (isCurrent).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,24 +50,39 @@ function packValue(text: string): PyValue | undefined {
   return (readBlockYaml(text)?.yaml ?? parsePolicyYaml(text)).value;
 }
 
+/**
+ * What an analysis read from the catalog: each pack id it looked up and the info it got (undefined:
+ * no such pack), and the catalog revision if it listed every pack.
+ */
+export interface PackReads {
+  byId: Map<string, PackInfo | undefined>;
+  listedAt?: number;
+}
+
 export class PackCatalog {
   private disk = new Map<string, PackInfo>();
   private open = new Map<string, PackInfo>();
-  private roots: string[] = [];
-  /** What each file held at its last scan (size and modification time), so an unchanged pack is not read again. */
-  private scanned = new Map<string, { stamp: string; info: PackInfo }>();
+  /** What each open info was made from (a document version): the same again changes nothing. */
+  private openSources = new Map<string, object>();
   /** The parsed document of each open pack file, as typed (what inheritance lint and the effective view read). */
   private openDocs = new Map<string, PolicyDocument>();
   /** Pack files on disk parsed on demand, kept per scan stamp. */
   private diskDocs = new Map<string, { stamp: string; doc: PolicyDocument }>();
-  /** `get` by id without a pass over every pack: rebuilt only when a change can move an id. */
-  private byId?: Map<string, PackInfo>;
+  private roots: string[] = [];
+  /** Bumped on every change; a listing depends on all of it. */
+  private revision = 0;
+  /** all() and the id index, rebuilt on first use after a change. */
+  private listing: readonly PackInfo[] | undefined;
+  private index: Map<string, PackInfo> | undefined;
+  private recording: PackReads | undefined;
+  private diskView: PackCatalog | undefined;
+  /** What each file held at its last scan (size and modification time), so an unchanged pack is not read again. */
+  private scanned = new Map<string, { stamp: string; info: PackInfo }>();
 
   /** Re-reads every `<root>/<pack>/policy.yaml` on disk that changed. Unreadable packs are skipped, not fatal. */
   scan(roots: string[]): void {
     this.roots = roots;
     this.disk.clear();
-    this.byId = undefined;
     const seen = new Map<string, { stamp: string; info: PackInfo }>();
     for (const root of roots) {
       let names: string[];
@@ -93,42 +110,118 @@ export class PackCatalog {
       }
     }
     this.scanned = seen;
+    this.changed();
+    this.diskView?.adopt(this);
+  }
+
+  /**
+   * The same packs without the open documents: what the CLI reads from disk, and what the packs that
+   * are not open are checked against, so typing in a parent re-checks its open children only and the
+   * rest of the root on save. Follows every scan of this catalog.
+   */
+  diskOnly(): PackCatalog {
+    if (!this.diskView) {
+      this.diskView = new PackCatalog();
+      this.diskView.adopt(this);
+    }
+    return this.diskView;
+  }
+
+  private adopt(from: PackCatalog): void {
+    this.roots = from.roots;
+    this.disk = new Map(from.disk);
+    this.scanned = from.scanned;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.revision++;
+    this.listing = undefined;
+    this.index = undefined;
+  }
+
+  /** Runs `fn` recording every pack it looks up (see {@link isCurrent}). */
+  recordReads<T>(fn: () => T): { result: T; reads: PackReads } {
+    const outer = this.recording;
+    const reads: PackReads = { byId: new Map() };
+    this.recording = reads;
+    try {
+      return { result: fn(), reads };
+    } finally {
+      this.recording = outer;
+    }
+  }
+
+  /** True when every lookup in `reads` would give the same answer now. Costs one map look-up per pack read. */
+  isCurrent(reads: PackReads | undefined): boolean {
+    if (!reads) return true;
+    if (reads.listedAt !== undefined && reads.listedAt !== this.revision) return false;
+    const index = this.byId();
+    for (const [id, info] of reads.byId) if (index.get(id) !== info) return false;
+    return true;
+  }
+
+  /** The packs on disk under the roots (what was scanned, open documents not applied). */
+  diskPacks(): PackInfo[] {
+    return [...this.disk.values()];
+  }
+
+  /** The pack scanned from this file, if it is one. */
+  onDisk(file: string): PackInfo | undefined {
+    return this.disk.get(file);
   }
 
   get policyRoots(): readonly string[] {
     return this.roots;
   }
 
-  /** An open document that is a pack file (its text as typed wins over disk). */
-  setOpen(file: string, folder: string, value: PyValue | undefined, doc?: PolicyDocument): void {
-    const before = this.open.get(file);
+  /**
+   * An open document that is a pack file (its text as typed wins over disk). `source` names the
+   * version it was read from (its parsed document: an incremental edit changes the loaded value in
+   * place, so the value cannot tell). True when the catalog changed: the same source again (a
+   * re-lint of an unchanged document) changes nothing.
+   */
+  setOpen(file: string, folder: string, value: PyValue | undefined, source: object = {}): boolean {
+    const earlier = this.open.get(file);
+    if (earlier && earlier.folder === folder && this.openSources.get(file) === source) return false;
     const info = packInfoFromValue(folder, file, value);
     this.open.set(file, info);
-    if (doc) this.openDocs.set(file, doc);
+    this.openSources.set(file, source);
+    if (source instanceof PolicyDocument) this.openDocs.set(file, source);
     else this.openDocs.delete(file);
-    // Typing in a pack keeps its id: the index is updated in place instead of rebuilt per keystroke.
-    if (this.byId && before?.id === info.id && this.byId.get(info.id) === before) this.byId.set(info.id, info);
-    else this.byId = undefined;
+    // A keystroke that keeps the id updates the index in place: no rebuild that grows with the packs.
+    const index = this.index;
+    this.changed();
+    if (index && earlier && earlier.id === info.id && earlier.folder === folder) {
+      if (index.get(info.id) === earlier) index.set(info.id, info);
+      this.index = index;
+    }
+    return true;
   }
 
-  closeOpen(file: string): void {
-    this.open.delete(file);
+  /** True when the catalog changed (the file was open). */
+  closeOpen(file: string): boolean {
+    this.openSources.delete(file);
     this.openDocs.delete(file);
-    this.byId = undefined;
+    if (!this.open.delete(file)) return false;
+    this.changed();
+    return true;
   }
 
-  all(): PackInfo[] {
-    const byFile = new Map(this.disk);
-    for (const [file, info] of this.open) if (byFile.has(file) || this.isPackFile(file)) byFile.set(file, info);
-    return [...byFile.values()].sort((a, b) => a.id.localeCompare(b.id));
+  all(): readonly PackInfo[] {
+    if (this.recording) this.recording.listedAt = this.revision;
+    if (!this.listing) {
+      const byFile = new Map(this.disk);
+      for (const [file, info] of this.open) if (byFile.has(file) || this.isPackFile(file)) byFile.set(file, info);
+      this.listing = [...byFile.values()].sort((a, b) => a.id.localeCompare(b.id));
+    }
+    return this.listing;
   }
 
   get(id: string): PackInfo | undefined {
-    if (!this.byId) {
-      this.byId = new Map();
-      for (const p of this.all()) if (!this.byId.has(p.id)) this.byId.set(p.id, p);
-    }
-    return this.byId.get(id);
+    const info = this.byId().get(id);
+    if (this.recording && !this.recording.byId.has(id)) this.recording.byId.set(id, info);
+    return info;
   }
 
   /** A pack's parsed document: the open one as typed, else the file on disk (read once per scan stamp). */
@@ -147,6 +240,19 @@ export class PackCatalog {
     } catch {
       return undefined;
     }
+  }
+
+  /** The first pack of each id in all()'s order, as a lookup of all() would find it. */
+  private byId(): Map<string, PackInfo> {
+    if (!this.index) {
+      const recording = this.recording;
+      this.recording = undefined;
+      const index = new Map<string, PackInfo>();
+      for (const p of this.all()) if (!index.has(p.id)) index.set(p.id, p);
+      this.index = index;
+      this.recording = recording;
+    }
+    return this.index;
   }
 
   /** `<root>/<folder>/policy.yaml` exactly: not a draft, not a file deeper down or in a sibling folder. */

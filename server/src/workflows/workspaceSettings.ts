@@ -27,6 +27,8 @@ export interface WorkflowSettings {
   httpNoProxy: string[];
   /** `cavra.approvals.clockSkewSeconds` (machine scope: a workspace must not lengthen approvals). */
   approvalClockSkewSeconds: number;
+  /** `cavra.diagnostics.workspace`: report every pack under the policy root, not only open ones. */
+  diagnostics: { workspace: boolean };
 }
 
 export const defaultWorkflowSettings: WorkflowSettings = {
@@ -45,6 +47,7 @@ export const defaultWorkflowSettings: WorkflowSettings = {
   httpProxy: '',
   httpNoProxy: [],
   approvalClockSkewSeconds: 0,
+  diagnostics: { workspace: true },
 };
 
 /** `raw`: the `cavra` section; `http`: VS Code's `http` section (`proxy`, `noProxy`), when the editor has one. */
@@ -61,6 +64,7 @@ export function readWorkflowSettings(
   const store = (r.store ?? {}) as Record<string, unknown>;
   const auth = (r.auth ?? {}) as Record<string, unknown>;
   const approvals = (r.approvals ?? {}) as Record<string, unknown>;
+  const diagnostics = (r.diagnostics ?? {}) as Record<string, unknown>;
   return {
     backend: r.backend === 'remote' ? 'remote' : 'local',
     remoteUrl: str(remote.url, ''),
@@ -83,6 +87,7 @@ export function readWorkflowSettings(
     httpNoProxy: Array.isArray(h.noProxy) ? h.noProxy.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [],
     approvalClockSkewSeconds:
       typeof approvals.clockSkewSeconds === 'number' && approvals.clockSkewSeconds >= 0 ? approvals.clockSkewSeconds : 0,
+    diagnostics: { workspace: diagnostics.workspace !== false },
   };
 }
 
@@ -108,7 +113,7 @@ export function readFolderSettings(window: WorkflowSettings, raw: Record<string,
 }
 
 /** What the language service reads (and an LSP client may pass as initialization options). */
-export type ServerSettings = Pick<WorkflowSettings, 'policyRoot' | 'maxFileSizeMb'>;
+export type ServerSettings = Pick<WorkflowSettings, 'policyRoot' | 'maxFileSizeMb' | 'diagnostics'>;
 
 export function inWorkspace(folder: string, path: string): string {
   return isAbsolute(path) ? path : join(folder, path);

@@ -1,4 +1,5 @@
 // Draft, plan, request, publish — POST /policy-packs/{draft,publish-plan,publish-request,publish}.
+import type { PublishReach } from '../../policy/publishReach';
 import type { ActorCredentials } from './actor';
 import type { ApprovalRecord, ApprovalSummary } from './approvals';
 import type { SCHEMA_VERSIONS } from './schemaVersions';
@@ -48,7 +49,15 @@ export interface PublishPlan {
   summary: PolicySummary;
   diff: PolicyDiffPaths;
   operator_notes: string[];
+  /**
+   * This project's addition, absent from CAVRA's answer: the packs under the policy root that inherit
+   * this one and how their effective policy changes. Present only when some pack inherits it, and
+   * only from the local backend (a CAVRA server does not report it).
+   */
+  reach?: PublishReach;
 }
+
+export type { DescendantReach, PublishReach, ReachEntry, ReachValueChange } from '../../policy/publishReach';
 
 export interface PublishRequestRequest extends DraftInput, ActorCredentials {
   /** Default "policy-authoring-console"; a verified actor replaces it. */

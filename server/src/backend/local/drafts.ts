@@ -5,6 +5,8 @@ import { buildPolicyPack, DraftError, type PolicyPack } from '../../policy/draft
 import { diffPolicies } from '../../policy/policyDiff';
 import { loadPolicyValue } from '../../policy/policyYaml';
 import { publishOperatorNotes, publishRisk } from '../../policy/publishRisk';
+import { publishReach } from '../../policy/publishReach';
+import type { PolicyObject } from '../../policy/inheritance';
 import { pyStr, pyTruthy, type PyValue } from '../../policy/pythonValues';
 import { policySummary } from '../../policy/summary';
 import {
@@ -80,6 +82,9 @@ async function buildPlan(ws: LocalWorkspace, payload: PyValue): Promise<PublishP
   const exists = current !== null && pyTruthy(current);
   const diff = exists ? diffPolicies(current, pack) : { added: [], removed: [], changed: [] };
   const risk = publishRisk(current !== null, diff);
+  // Every published pack, by the id CAVRA's loader finds it under (its folder), for the descendants' merges.
+  const published = new Map<string, PolicyObject>((await ws.registry.list()).map((p) => [p.folder, p.policy]));
+  const reach = publishReach(policyId, pack, published);
   return {
     schema_version: SCHEMA_VERSIONS.publishPlan,
     product: PRODUCT,
@@ -95,6 +100,8 @@ async function buildPlan(ws: LocalWorkspace, payload: PyValue): Promise<PublishP
     summary: draft.summary,
     diff,
     operator_notes: publishOperatorNotes(risk, draft.valid),
+    // Not in CAVRA's answer: only when other packs inherit this one, so a plan nobody inherits is CAVRA's exactly.
+    ...(reach ? { reach } : {}),
   };
 }
 

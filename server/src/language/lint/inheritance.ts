@@ -40,7 +40,8 @@ export function inheritanceLint(a: Analysis): Diagnostic[] {
           DiagnosticSeverity.Warning,
           'unknown-inherits',
           `No pack \`${e.id}\` under the policy root (${roots}); CAVRA cannot load this parent. Known packs: ${
-            // Listed only here: a pass over every pack, which a keystroke in a pack with known parents must not pay.
+            // Listed only here: a pass over every pack, which a keystroke in a pack with known parents must not
+            // pay; and an analysis that lists every pack is re-run whenever any pack changes.
             catalog
               .all()
               .filter((p) => p.id !== selfId)
