@@ -33,6 +33,8 @@ const METHODS: Record<string, string | undefined> = {
   prepareRename: 'textDocument/prepareRename',
   rename: 'textDocument/rename',
   workspaceSymbol: 'workspace/symbol',
+  // Pull diagnostics for every pack under the root, opened or not (the client declares pull support).
+  workspaceDiagnostic: 'workspace/diagnostic',
   documentLink: 'textDocument/documentLink',
   foldingRange: 'textDocument/foldingRange',
   selectionRange: 'textDocument/selectionRange',
@@ -140,10 +142,10 @@ async function answerOrError(client: LspClient, method: string, params: unknown)
   }
 }
 
-/** A workspace request (`workspace/symbol`): no document is opened, the packs are read from disk. */
+/** A workspace request (`workspace/symbol`, `workspace/diagnostic`): no document is opened, the packs are read from disk. */
 async function runWorkspaceCase(method: string, c: GoldenCase): Promise<void> {
   const ws = tempWorkspace(Object.fromEntries(c.given));
-  const client = await LspClient.start({ workspace: ws.root });
+  const client = await LspClient.start({ workspace: ws.root, pullDiagnostics: method === 'workspaceDiagnostic' });
   try {
     const actual = toCase(await answerOrError(client, METHODS[method]!, fromCase(c.when, ws.root)), ws.root);
     if (UPDATE) return updateCase(c, actual);
