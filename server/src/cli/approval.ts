@@ -60,7 +60,8 @@ export function approvalLines(a: ApprovalRecord, nowMs = Date.now(), skewMs = 0)
       ? [
           'Attached decisions:',
           ...a.attached_decisions.map(
-            (x) => `  ${x.attached_at}  ${x.decision_id}  ${String(x.decision.decision ?? '')} (${x.matched_by.replace(/_/g, ' ')})`,
+            (x) =>
+              `  ${x.attached_at}  ${x.decision_id}  ${String(x.decision.decision ?? '')} (${x.matched_by.replace(/_/g, ' ')})`,
           ),
         ]
       : []),

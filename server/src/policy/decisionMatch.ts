@@ -11,15 +11,21 @@ export interface DecisionLike {
 }
 
 export type DecisionMatch =
-  | { matches: true; by: 'decision_id' | 'action_and_target'; why: string }
-  | { matches: false; why: string };
+  { matches: true; by: 'decision_id' | 'action_and_target'; why: string } | { matches: false; why: string };
 
 const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v ?? null));
 
-export function decisionMatchesApproval(decision: DecisionLike, approval: { approval_id: string; decision_id?: unknown; decision?: DecisionLike }): DecisionMatch {
+export function decisionMatchesApproval(
+  decision: DecisionLike,
+  approval: { approval_id: string; decision_id?: unknown; decision?: DecisionLike },
+): DecisionMatch {
   const own = approval.decision ?? {};
   if (typeof decision.decision_id === 'string' && decision.decision_id === approval.decision_id) {
-    return { matches: true, by: 'decision_id', why: `same decision id ${decision.decision_id}: the decision the approval was requested for` };
+    return {
+      matches: true,
+      by: 'decision_id',
+      why: `same decision id ${decision.decision_id}: the decision the approval was requested for`,
+    };
   }
   if (
     typeof decision.action_type === 'string' &&

@@ -182,7 +182,7 @@ export async function attachDecision(ws: LocalWorkspace, approvalId: string, dec
       if (!current) throw new BackendError(404, 'approval not found');
       match = decisionMatchesApproval(given, current);
       if (!match.matches) throw new BackendError(400, match.why);
-      const earlier = Array.isArray(current.attached_decisions) ? (current.attached_decisions) : [];
+      const earlier = Array.isArray(current.attached_decisions) ? current.attached_decisions : [];
       const entry: AttachedDecision = {
         decision_id: String(given.decision_id),
         matched_by: match.by,

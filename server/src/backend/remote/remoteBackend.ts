@@ -145,7 +145,6 @@ export class RemoteBackend implements Backend {
     return approvals.attachDecision(this.connection, approvalId, decision);
   }
 
-
   breakGlass(request: BreakGlassRequest): Promise<ApprovalRecord> {
     return approvals.breakGlass(this.connection, request);
   }
