@@ -2,10 +2,9 @@
 // only a decision of the approval's own request (policy/decisionMatch.ts); CAVRA's API keeps no
 // attached decision, which the result says (the local store keeps them with the approval).
 import { decisionMatchesApproval } from '../../policy/decisionMatch';
-import { BackendError, type ApprovalRecord, type Decision } from '../backend';
-import { getApproval } from './approvals';
+import { BackendError, type Decision } from '../backend';
 import type { RemoteConnection } from './connection';
-import type { OverdueGuardOptions } from './overdueApprovals';
+import { approvalToCheck, type OverdueGuardOptions } from './overdueApprovals';
 
 export async function refuseForeignDecision(
   connection: RemoteConnection,
@@ -13,13 +12,8 @@ export async function refuseForeignDecision(
   approvalId: string,
   decision: Decision,
 ): Promise<void> {
-  if (!options.checkBeforeSending) return;
-  let approval: ApprovalRecord;
-  try {
-    approval = await getApproval(connection, approvalId);
-  } catch {
-    return; // the server's own answer to attach-decision says what is wrong
-  }
+  const approval = await approvalToCheck(connection, options, approvalId);
+  if (!approval) return;
   const match = decisionMatchesApproval(decision, approval);
   if (!match.matches) throw new BackendError(400, `${match.why}; the studio did not send it (CAVRA would accept any decision)`);
 }

@@ -22,20 +22,31 @@ export interface OverdueGuardOptions {
   approvalClockSkewMs?: number;
 }
 
+/**
+ * The approval a check before sending reads, or undefined when checks are off or it cannot be read
+ * (unknown id, no permission, server down): then the server's answer to the request itself says it.
+ */
+export async function approvalToCheck(
+  connection: RemoteConnection,
+  options: OverdueGuardOptions,
+  approvalId: string,
+): Promise<ApprovalRecord | undefined> {
+  if (!options.checkBeforeSending) return undefined;
+  try {
+    return await getApproval(connection, approvalId);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function refuseOverdue(
   connection: RemoteConnection,
   options: OverdueGuardOptions,
   approvalId: string,
   action: 'approve' | 'deny' | 'publish',
 ): Promise<void> {
-  if (!options.checkBeforeSending) return;
-  let approval: ApprovalRecord;
-  try {
-    approval = await getApproval(connection, approvalId);
-  } catch {
-    // Unknown id, no permission to read, server down: the server's answer to the request itself says it.
-    return;
-  }
+  const approval = await approvalToCheck(connection, options, approvalId);
+  if (!approval) return;
   // Only what can still change: a decided approval gets CAVRA's own answer.
   if (action !== 'publish' && approval.state !== 'pending') return;
   const time = approvalTime(approval, (options.clock ?? Date.now)(), options.approvalClockSkewMs ?? 0);
