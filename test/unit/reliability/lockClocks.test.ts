@@ -328,9 +328,15 @@ if (process.env.CAVRA_LOCK_CLOCK_WORKER) {
         );
         this.skip();
       }
+      // libfaketime's offsets count from the real clock, not from this suite's: under the clock-ahead
+      // pass (+400 d) a bare '-10m' would put a writer 400 days behind the unskewed ones, whose store
+      // mutations then rightly expire its approvals. So the skews are taken from this suite's clock.
+      const real = probe('+0');
+      const suiteOffsetS = Number.isFinite(Number(real.stdout)) ? Math.round((Date.now() - Number(real.stdout)) / 1000) : 0;
+      const at = (s: number) => (suiteOffsetS + s >= 0 ? '+' : '') + String(suiteOffsetS + s);
       const store = join(root, '.cavra', 'approvals.json');
       const ROUNDS = 5;
-      const skews: (string | undefined)[] = ['+10m', '-10m', undefined, '+10m', '-10m', undefined, '+10m', '-10m'];
+      const skews: (string | undefined)[] = [at(600), at(-600), undefined, at(600), at(-600), undefined, at(600), at(-600)];
       const lock = { timeoutMs: 60_000, foreignStaleMs: 200, unreadableStaleMs: 200 };
       const reader = sampler(store);
       let outcomes: Outcome[];
