@@ -195,6 +195,27 @@ describe('verified actors in local mode over LSP (cavra.auth.oidcConfig)', funct
     assert.equal(empty.status, 400);
   });
 
+  it('an RBAC file without an OIDC config: required, no issuer, and the refusal says to set the OIDC config', async () => {
+    ws.write('.cavra/rbac.yaml', 'approval_rbac:\n  group_mappings:\n    github-team:sec: Platform Security\n');
+    await client.stop();
+    client = await LspClient.start({ workspace: ws.root, settings: { auth: { rbacFile: '.cavra/rbac.yaml' } } as never });
+    const auth = await client.connection.sendRequest(WorkflowRequests.actorAuth, {});
+    assert.deepEqual(
+      [auth.required, auth.issuer, auth.audience, auth.rbacFile],
+      [true, null, null, join(ws.root, '.cavra/rbac.yaml')],
+    );
+    const refused = await failure(client.connection.sendRequest(WorkflowRequests.publishRequest, { uri }));
+    assert.deepEqual([refused.status, refused.actor?.reason, refused.actor?.fix], [401, 'no_oidc_config', 'configure_oidc']);
+    assert.match(refused.actor?.explanation ?? '', /set cavra\.auth\.oidcConfig/);
+    const withToken = await failure(
+      client.connection.sendRequest(WorkflowRequests.publishRequest, { uri, actor_token: await token() }),
+    );
+    assert.deepEqual(
+      [withToken.status, withToken.detail, withToken.actor?.reason],
+      [400, 'approval OIDC config is not configured', 'no_oidc_config'],
+    );
+  });
+
   it('without an OIDC config or RBAC file nothing is required and mutations need no token', async () => {
     await client.stop();
     client = await LspClient.start({ workspace: ws.root });

@@ -31,6 +31,8 @@ export interface ActorRefusalContext {
   issuer?: string | null;
   audience?: string | null;
   approverGroup?: string | null;
+  /** False when only an RBAC file is configured: no token can be verified, so the fix is the OIDC config. */
+  oidcConfigured?: boolean;
 }
 
 const TOKEN_DETAILS: readonly [RegExp, ActorRefusalReason][] = [
@@ -50,7 +52,7 @@ export function actorRefusal(status: number, detail: string, context: ActorRefus
   if (status !== 400 && status !== 401 && status !== 403) return null;
   const found = TOKEN_DETAILS.find(([pattern]) => pattern.test(detail));
   if (!found) return null;
-  const reason = found[1];
+  const reason = found[1] === 'missing' && context.oidcConfigured === false ? 'no_oidc_config' : found[1];
   const issuer = context.issuer ? ` from ${context.issuer}` : '';
   const audience = context.audience ? `"${context.audience}"` : 'the configured audience';
   const group = context.approverGroup ? `"${context.approverGroup}"` : "the approval's approver group";
@@ -59,7 +61,7 @@ export function actorRefusal(status: number, detail: string, context: ActorRefus
     expired: `Your actor token has expired: get a fresh token${issuer} and set it again.`,
     not_yet_valid: `Your actor token is not valid yet (its "nbf" is in the future): check this machine's clock, or set a current token${issuer}.`,
     wrong_audience: `Your actor token was issued for another audience; this workspace accepts tokens for ${audience}: set a token issued for it.`,
-    wrong_issuer: `Your actor token comes from another issuer; this workspace trusts only${issuer || ' the configured issuer'}: set a token from it.`,
+    wrong_issuer: `Your actor token comes from another issuer; this workspace trusts only tokens${issuer || ' from the configured issuer'}: set a token from it.`,
     invalid: `Your actor token was not accepted (${detail}): set a token${issuer} signed by a key in the configured JWKS.`,
     not_in_group: `The verified actor is not in ${group} (nor allowed by the RBAC file): set a token of a member of ${group}, or ask one to decide.`,
     not_break_glass: `Break glass needs a verified actor in "Change Advisory Board": set a token of a member of that group.`,

@@ -85,5 +85,10 @@ export function explainRefusal(
   } catch {
     auth = undefined; // A broken config is its own error; the refusal is still explained without names.
   }
-  return actorRefusal(status, detail, { issuer: auth?.issuer, audience: auth?.audience, approverGroup });
+  return actorRefusal(status, detail, {
+    issuer: auth?.issuer,
+    audience: auth?.audience,
+    approverGroup,
+    oidcConfigured: auth ? auth.issuer !== null : undefined,
+  });
 }
