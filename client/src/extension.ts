@@ -26,6 +26,7 @@ import { registerDecisionTests } from './decisionTests';
 import { claimPolicyFiles } from './policyFiles';
 import { policyRootOf } from './policyRoot';
 import { PolicyStatusBar } from './statusBar';
+import { maskedChannel } from './traceMask';
 import { ApprovalsView } from './views/approvalsView';
 import { EvidenceView } from './views/evidenceView';
 import { PacksView } from './views/packsView';
@@ -56,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'cavra-policy' }],
     outputChannel: log,
+    traceOutputChannel: maskedChannel(log),
     initializationOptions: () => serverSettings(),
     synchronize: { configurationSection: ['cavra', 'http'] },
     // Pull on every change and save: the server says a child depends on its parents
