@@ -2,7 +2,8 @@
 // break-glass) was refused for its actor, and what fixes it. CAVRA answers with a status and a detail
 // only (its messages: src/cavra/api.py, src/cavra/approvals.py validate_oidc_token); the editor needs
 // the reason in words and the one action that fixes it, so the rule that reads CAVRA's details is here,
-// once, for the server (error data) and the CLI alike. Never given, never repeating, a token.
+// once: the server puts it in a refused request's error data, the client words "Show Verified Actor"
+// with it. (The CLI keeps its own flag-shaped advice, cli/backendFactory.ts.) It never sees a token.
 
 /** What is wrong with the actor of a refused mutation. */
 export type ActorRefusalReason =
