@@ -2,6 +2,7 @@
 // request and notification with its params and result types. The client imports only this folder;
 // the server's handlers are typed by it (see workflows.ts, `WorkflowHandlers`).
 export * from './approvalExpiry';
+export * from './approvalInbox';
 export * from './document';
 export * from './effectivePolicy';
 export * from './notifications';
