@@ -88,6 +88,8 @@ export interface BackendInfo {
   actor: string | null;
   /** Mutations refused in an untrusted workspace, and why. */
   restricted: string | null;
+  /** Local: the approval store file (the client's inbox watches it); absent for a remote backend. */
+  approval_store?: string;
 }
 
 /** The error `data` of a failed workflow request: CAVRA's HTTP status and detail. */

@@ -14,6 +14,7 @@ import {
   type WorkflowHandlers,
   type WorkflowMethod,
 } from '../protocol';
+import { localApprovalStorePath } from './approvalStorePath';
 import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
 export type { SelectedBackend };
@@ -94,6 +95,7 @@ export class WorkflowService {
       restricted: e.settings.trusted
         ? null
         : 'Restricted Mode: publishing, signing, approvals, rollout changes and remote calls are disabled until the workspace is trusted.',
+      ...(e.settings.backend === 'local' ? { approval_store: localApprovalStorePath(e.settings, e.folder) } : {}),
     };
   }
 
