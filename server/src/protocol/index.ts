@@ -6,6 +6,7 @@ export * from './approvalInbox';
 export * from './document';
 export * from './effectivePolicy';
 export * from './notifications';
+export * from './policyEntryDiff';
 export * from './policyModes';
 export * from './policyRoot';
 export type * from './types';

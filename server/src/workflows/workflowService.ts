@@ -14,6 +14,7 @@ import {
   type WorkflowHandlers,
   type WorkflowMethod,
 } from '../protocol';
+import { approvalChanges } from './approvalChanges';
 import { localApprovalStorePath } from './approvalStorePath';
 import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
@@ -164,6 +165,8 @@ export class WorkflowService {
       },
       listApprovals: (q) => b.listApprovals(q ?? {}),
       getApproval: (p) => b.getApproval(p.approval_id),
+      approvalChanges: async (p) =>
+        approvalChanges({ ...e, draftOf: (uri) => this.draftText(e, uri) }, await b.getApproval(p.approval_id), p.uri),
       createApproval: (p) => b.createApproval(p),
       approve: ({ approval_id, ...request }) => b.approve(approval_id, request),
       deny: ({ approval_id, ...request }) => b.deny(approval_id, request),
