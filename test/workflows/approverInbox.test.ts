@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { newSinceLastLook, waitingForMe, WorkflowRequests } from '../../server/src/protocol';
+import { CredentialsNotification, newSinceLastLook, waitingForMe, WorkflowRequests } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
 import { repoRoot } from '../lsp/repoRoot';
 import { tempWorkspace } from '../lsp/tempWorkspace';
+import { startLocalCavraServer } from '../server/localCavraServer';
 
 describe("workflow requests: the approver's inbox", function () {
   this.timeout(30_000);
@@ -42,6 +43,36 @@ describe("workflow requests: the approver's inbox", function () {
       assert.equal([...third.seen].length, 1);
     } finally {
       await client.stop();
+      ws.remove();
+    }
+  });
+
+  it('against a CAVRA server names no store to watch (the client polls), and the poll sees a new request', async () => {
+    const cavra = await startLocalCavraServer();
+    const ws = tempWorkspace({}, join(repoRoot, 'test/fixtures/inheritance-root'));
+    const client = await LspClient.start({
+      workspace: ws.root,
+      settings: { backend: 'remote', remote: { url: cavra.url, timeoutMs: 5000 } } as never,
+    });
+    try {
+      const c = client.connection;
+      await c.sendNotification(CredentialsNotification, { token: 'tok-inbox-0123456789abcdef' });
+      const info = await c.sendRequest(WorkflowRequests.backendInfo, {});
+      assert.equal(info.kind, 'remote');
+      assert.equal(info.approval_store, undefined);
+
+      const pending = async () => (await c.sendRequest(WorkflowRequests.listApprovals, { state: 'pending', limit: 500 })).items;
+      const first = newSinceLastLook(waitingForMe(await pending(), ['IAM'], Date.now()), undefined);
+      const uri = pathToFileURL(join(ws.root, 'policies/cavra-top/policy.yaml')).href;
+      const made = await c.sendRequest(WorkflowRequests.publishRequest, { uri, approver_group: 'IAM' });
+      const second = newSinceLastLook(waitingForMe(await pending(), ['IAM'], Date.now()), first.seen);
+      assert.deepEqual(
+        second.fresh.map((a) => a.approval_id),
+        [made.approval.approval_id],
+      );
+    } finally {
+      await client.stop();
+      await cavra.close();
       ws.remove();
     }
   });
