@@ -50,6 +50,8 @@ export class ApproverInbox implements vscode.Disposable {
   /** Fires after a look changed what waits (the view refreshes its section and badge). */
   readonly onDidChange = this.changed.event;
   private subscriptions: vscode.Disposable[] = [];
+  /** Each start() counts; a start overtaken by a later one (settings changed meanwhile) stops. */
+  private generation = 0;
 
   constructor(
     private workflows: WorkflowClient,
@@ -91,6 +93,7 @@ export class ApproverInbox implements vscode.Disposable {
   /** (Re)starts watching or polling every folder; called at activation and when settings change. */
   async start(): Promise<void> {
     this.stopAll();
+    const generation = ++this.generation;
     const folders: Folder[] = vscode.workspace.workspaceFolders?.length ? [...vscode.workspace.workspaceFolders] : [undefined];
     for (const folder of folders) {
       const inbox: FolderInbox = { waiting: [], seen: undefined, failures: 0, remote: false };
@@ -108,6 +111,10 @@ export class ApproverInbox implements vscode.Disposable {
         }
       } catch (e) {
         inbox.error = (e as Error).message;
+      }
+      if (generation !== this.generation) {
+        inbox.watcher?.dispose();
+        return;
       }
       if (inbox.remote) this.schedule(folder, inbox, vscode.window.state.focused);
       else await this.look(folder);
