@@ -28,6 +28,7 @@ import { policyRootOf } from './policyRoot';
 import { PolicyStatusBar } from './statusBar';
 import { maskedChannel } from './traceMask';
 import { ApprovalsView } from './views/approvalsView';
+import { ApproverInbox, approvalsTreeWithInbox } from './approverInbox';
 import { EvidenceView } from './views/evidenceView';
 import { PacksView } from './views/packsView';
 import { RolloutsView } from './views/rolloutsView';
@@ -80,6 +81,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     rollouts: new RolloutsView(workflows),
     evidence: new EvidenceView(workflows),
   };
+  // The approver's inbox; verified-token groups plug in as its second argument (TokenGroups).
+  const inbox = new ApproverInbox(workflows);
   const statusBar = new PolicyStatusBar(lc, workflows);
   const refreshAll = () => {
     for (const v of Object.values(views)) v.refresh();
@@ -107,7 +110,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     claimPolicyFiles(),
     ...Object.values(views),
     vscode.window.registerTreeDataProvider('cavra.packs', views.packs),
-    vscode.window.registerTreeDataProvider('cavra.approvals', views.approvals),
+    approvalsTreeWithInbox(views.approvals, inbox),
+    inbox,
     vscode.window.registerTreeDataProvider('cavra.rollouts', views.rollouts),
     vscode.window.registerTreeDataProvider('cavra.evidence', views.evidence),
   );
@@ -218,6 +222,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     lc.onNotification(StoreChangedNotification, () => refreshAll());
     await sendStoredToken(context.secrets, lc);
     refreshAll();
+    void inbox.start();
   });
   workflows.ready.catch((e: unknown) => log.error(`The CAVRA language server did not start: ${(e as Error).message}`));
   context.subscriptions.push(registerDecisionTests(workflows, log));

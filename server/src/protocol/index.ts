@@ -3,9 +3,11 @@
 // the server's handlers are typed by it (see workflows.ts, `WorkflowHandlers`).
 export * from './actorAuth';
 export * from './approvalExpiry';
+export * from './approvalInbox';
 export * from './document';
 export * from './effectivePolicy';
 export * from './notifications';
+export * from './policyEntryDiff';
 export * from './policyModes';
 export * from './policyRoot';
 export type * from './types';

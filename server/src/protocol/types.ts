@@ -23,6 +23,7 @@ export type {
   EvidenceRecord,
   EvidenceVerifyResult,
   PackState,
+  PolicyEntryDiff,
   PolicyPackCatalog,
   PolicyPackCatalogItem,
   PolicyPackDraft,

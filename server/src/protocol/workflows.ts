@@ -81,6 +81,26 @@ export interface AttachDecisionParams extends ApprovalIdParams {
   decision: Decision;
 }
 
+/** The approval to review and, optionally, the draft file to review it against. */
+export interface ApprovalChangesParams extends ApprovalIdParams {
+  uri?: string;
+}
+
+/** What a publish approval changes, entry by entry, when its draft is in the workspace (workflows/approvalChanges.ts). */
+export interface ApprovalChanges {
+  approval_id: string;
+  /** `shown`: a draft with the approval's digest was found and planned; otherwise `message` says what can be shown. */
+  kind: 'shown' | 'not_a_publish' | 'draft_not_found';
+  message: string;
+  policy_digest?: string;
+  /** The file of the draft that matches the approval's digest. */
+  draft_file?: string;
+  /** That draft's publish plan (CAVRA's `diff`, and `entries` from the local backend). */
+  plan?: PublishPlan;
+  /** The files looked at, each with its digest or why it could not be read. */
+  tried?: { file: string; digest?: string; error?: string }[];
+}
+
 export interface PublishedPackParams {
   policy_id: string;
 }
@@ -93,6 +113,8 @@ export interface BackendInfo {
   actor: string | null;
   /** Mutations refused in an untrusted workspace, and why. */
   restricted: string | null;
+  /** Local: the approval store file (the client's inbox watches it); absent for a remote backend. */
+  approval_store?: string;
 }
 
 /** The error `data` of a failed workflow request: CAVRA's HTTP status and detail. */
@@ -115,6 +137,7 @@ const requests = {
   publish: new RequestType<PublishParams, PublishResult, WorkflowErrorData>('cavra/publish'),
   listApprovals: new RequestType<ApprovalListQuery, ApprovalList, WorkflowErrorData>('cavra/approvals/list'),
   getApproval: new RequestType<ApprovalIdParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/get'),
+  approvalChanges: new RequestType<ApprovalChangesParams, ApprovalChanges, WorkflowErrorData>('cavra/approvals/changes'),
   createApproval: new RequestType<ApprovalCreateRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/create'),
   approve: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/approve'),
   deny: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/deny'),

@@ -17,6 +17,8 @@ import {
   type WorkflowMethod,
 } from '../protocol';
 import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
+import { approvalChanges } from './approvalChanges';
+import { localApprovalStorePath } from './approvalStorePath';
 import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
 export type { SelectedBackend };
@@ -99,6 +101,7 @@ export class WorkflowService {
       restricted: e.settings.trusted
         ? null
         : 'Restricted Mode: publishing, signing, approvals, rollout changes and remote calls are disabled until the workspace is trusted.',
+      ...(e.settings.backend === 'local' ? { approval_store: localApprovalStorePath(e.settings, e.folder) } : {}),
     };
   }
 
@@ -188,6 +191,8 @@ export class WorkflowService {
       },
       listApprovals: (q) => b.listApprovals(q ?? {}),
       getApproval: (p) => b.getApproval(p.approval_id),
+      approvalChanges: async (p) =>
+        approvalChanges({ ...e, draftOf: (uri) => this.draftText(e, uri) }, await b.getApproval(p.approval_id), p.uri),
       createApproval: (p) => b.createApproval(p),
       approve: ({ approval_id, ...request }) => b.approve(approval_id, request),
       deny: ({ approval_id, ...request }) => b.deny(approval_id, request),
