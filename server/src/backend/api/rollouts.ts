@@ -44,7 +44,17 @@ export interface RolloutChangeRequest extends RolloutFields, ActorCredentials {
   changes?: RolloutFields;
   /** apply-change: who applies it when there is no verified actor (recorded in the evidence, not in the rollout). */
   actor?: string;
+  /**
+   * apply-change, the studio's field: the approval of this change (policy/rolloutApproval.ts). CAVRA's
+   * apply-change takes no approval id: the remote backend checks it before sending and does not send it.
+   */
+  approval_id?: string;
 }
+
+/** The studio's account of the approval an apply ran under (not part of CAVRA's result). */
+export type RolloutApplyApproval =
+  | { approval_id: string; state: string; decided_by: string | null; recorded_in: string }
+  | { approval_id: null; approval_required: boolean; note: string | null };
 
 export interface RolloutFieldChange {
   field: string;
@@ -71,6 +81,8 @@ export interface RolloutChangeResult {
   actor: ActorContext | null;
   plan: RolloutChangePlan;
   rollout: PolicyRolloutRecord;
+  /** Added by the studio: which approval the change was applied under, and where that is recorded. */
+  approval?: RolloutApplyApproval;
 }
 
 export interface RolloutListQuery {
