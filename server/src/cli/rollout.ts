@@ -228,9 +228,14 @@ export const rolloutCommands: CommandDef[] = [
   {
     name: 'rollout apply',
     synopsis:
-      '(--actor NAME | --actor-token PATH) [--approval ID] [--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
+      '(--actor NAME | --actor-token PATH) [--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V] [--approval ID]',
     summary: 'Apply a rollout change to the inventory (as CAVRA does, even when the plan says approval is required).',
-    details: 'Who applied it is recorded in the evidence log: the verified actor of --actor-token, else --actor.',
+    details:
+      'Who applied it is recorded in the evidence log: the verified actor of --actor-token, else --actor. ' +
+      'With --approval, the approval must be approved (or break_glass), not past its time, and for this exact change; ' +
+      'locally it is recorded in the rollout record (evidence_refs approval:ID) and the evidence; against a CAVRA server it is checked before sending ' +
+      "and named only in this command's result (CAVRA's apply-change takes no approval id). Without it, a change that requires approval " +
+      'still applies (CAVRA does not enforce it) and the evidence says so.',
     positionals: NO_ARGS('rollout apply'),
     flags: [
       ...CHANGE_FLAGS,
