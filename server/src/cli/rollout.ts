@@ -2,8 +2,7 @@
 // Mode and state are checked here against CAVRA's lists, so a typo is a usage error (exit 2) like any other.
 import type { RolloutChangePlan, RolloutChangeRequest, RolloutFields } from '../backend/backend';
 import { ROLLOUT_MODES, ROLLOUT_STATES } from '../policy/rollout';
-import { rolloutApprovalDecision } from '../policy/rolloutApproval';
-import { pyIsoformat } from '../policy/isoTimestamp';
+import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
 import type { FlagSpec } from './args';
 import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
 import { actorTokenFlag, credentialsFrom, openBackend, recordedActorLine, requireActor } from './backendFactory';
@@ -74,11 +73,12 @@ async function rolloutPlan(ctx: CommandContext): Promise<number> {
 /** A pending approval for this exact change (policy/rolloutApproval.ts: the digest ignores the plan's timestamps). */
 async function rolloutRequestApproval(ctx: CommandContext): Promise<number> {
   const { backend } = await openBackend(ctx);
-  const request = changeRequest(ctx);
-  const plan = await backend.rolloutChangePlan(request);
-  const decision = rolloutApprovalDecision(plan, request, pyIsoformat(Date.now()));
-  const a = await backend.createApproval({
-    decision: decision as never,
+  const {
+    approval: a,
+    plan,
+    change_digest,
+  } = await requestRolloutApproval(backend, {
+    ...changeRequest(ctx),
     approver_group: ctx.opts.str('--approver-group'),
     requested_by: ctx.opts.str('--requested-by'),
     ttl_hours: ctx.opts.int('--ttl-hours'),
@@ -87,7 +87,7 @@ async function rolloutRequestApproval(ctx: CommandContext): Promise<number> {
     `Created approval ${a.approval_id} for rollout ${plan.after.rollout_id} (${a.state}, approver group ${a.approver_group})`,
     ...fields([
       ['decision', a.decision_id],
-      ['change digest', String(decision.rollout_change_digest)],
+      ['change digest', change_digest],
       ['expires', a.expires_at],
     ]).map((l) => `  ${l}`),
     ...(plan.approval_required ? [] : ['Note: this plan does not require approval; the approval is recorded anyway.']),

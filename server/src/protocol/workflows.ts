@@ -26,6 +26,8 @@ import type {
   PublishPlan,
   PublishRequestResult,
   PublishResult,
+  RolloutApprovalRequest,
+  RolloutApprovalRequested,
   RolloutChangePlan,
   RolloutChangeRequest,
   RolloutChangeResult,
@@ -119,6 +121,9 @@ const requests = {
   breakGlass: new RequestType<BreakGlassRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/breakGlass'),
   rolloutPlan: new RequestType<RolloutChangeRequest, RolloutChangePlan, WorkflowErrorData>('cavra/rollouts/plan'),
   rolloutApply: new RequestType<RolloutChangeRequest, RolloutChangeResult, WorkflowErrorData>('cavra/rollouts/apply'),
+  rolloutRequestApproval: new RequestType<RolloutApprovalRequest, RolloutApprovalRequested, WorkflowErrorData>(
+    'cavra/rollouts/requestApproval',
+  ),
   listRollouts: new RequestType<RolloutListQuery, RolloutList, WorkflowErrorData>('cavra/rollouts/list'),
   evaluate: new RequestType<EvaluateRequest, Decision, WorkflowErrorData>('cavra/evaluate'),
   decisionTests: new RequestType<DecisionTestRequest, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
@@ -166,4 +171,5 @@ export const MUTATING_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMet
   'attachDecision',
   'breakGlass',
   'rolloutApply',
+  'rolloutRequestApproval',
 ]);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BackendError } from '../backend/backend';
 import type { SelectedBackend } from '../backend/createBackend';
+import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
 import {
   MUTATING_METHODS,
   type BackendInfo,
@@ -171,6 +172,7 @@ export class WorkflowService {
       breakGlass: (p) => b.breakGlass(p),
       rolloutPlan: (p) => b.rolloutChangePlan(p),
       rolloutApply: (p) => b.rolloutApplyChange(p),
+      rolloutRequestApproval: (p) => requestRolloutApproval(b, p),
       listRollouts: (q) => b.listRollouts(q ?? {}),
       evaluate: (p) => b.evaluate(p),
       decisionTests: async (p) => {

@@ -1,5 +1,6 @@
 // Rollouts — /policy-rollouts.
 import type { ActorContext, ActorCredentials } from './actor';
+import type { ApprovalRecord } from './approvals';
 import type { SCHEMA_VERSIONS } from './schemaVersions';
 import type { Risk, RolloutMode, RolloutState } from './vocabulary';
 
@@ -97,4 +98,20 @@ export interface RolloutListQuery {
 export interface RolloutList {
   items: PolicyRolloutRecord[];
   total: number;
+}
+
+/** The studio's "request an approval bound to this change": the change as for a plan, plus POST /approvals' fields. */
+export interface RolloutApprovalRequest extends RolloutChangeRequest {
+  requested_by?: string;
+  approver_group?: string;
+  ttl_hours?: number;
+}
+
+export interface RolloutApprovalRequested {
+  /** The pending approval, created through POST /approvals from a `policy_rollout` decision. */
+  approval: ApprovalRecord;
+  /** The plan it was requested for. */
+  plan: RolloutChangePlan;
+  /** What binds it to this change (policy/rolloutApproval.ts). */
+  change_digest: string;
 }
