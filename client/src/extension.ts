@@ -20,6 +20,7 @@ import { verifyEvidence } from './commands/evidenceCommands';
 import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
 import { applyRolloutChange, diffRolloutPlan, planRolloutChange } from './commands/rolloutCommands';
+import { requestRolloutApproval } from './commands/rolloutApproval';
 import { VirtualDocuments } from './diff/virtualDocuments';
 import { registerDecisionTests } from './decisionTests';
 import { claimPolicyFiles } from './policyFiles';
@@ -136,6 +137,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     planRolloutChange(ctx, arg, folder),
   );
   register('cavra.applyRolloutChange', (arg?: Parameters<typeof applyRolloutChange>[1]) => applyRolloutChange(ctx, arg));
+  register('cavra.requestRolloutApproval', (arg?: Parameters<typeof requestRolloutApproval>[1]) =>
+    requestRolloutApproval(ctx, arg),
+  );
   register(
     'cavra.diffRolloutPlan',
     (before: Parameters<typeof diffRolloutPlan>[1], after: Parameters<typeof diffRolloutPlan>[2]) =>
