@@ -27,6 +27,8 @@ export type {
   PolicyPackCatalogItem,
   PolicyPackDraft,
   PolicyRolloutRecord,
+  FilteredApprovals,
+  FilteredApprovalsQuery,
   PolicySummary,
   PublishedPack,
   PublishPlan,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { BackendError } from '../backend/backend';
 import type { SelectedBackend } from '../backend/createBackend';
 import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
+import { listFilteredApprovals } from '../backend/approvalPages';
 import {
   MUTATING_METHODS,
   type BackendInfo,
@@ -162,6 +163,7 @@ export class WorkflowService {
         });
       },
       listApprovals: (q) => b.listApprovals(q ?? {}),
+      findApprovals: (q) => listFilteredApprovals(b, q ?? {}),
       getApproval: (p) => b.getApproval(p.approval_id),
       createApproval: (p) => b.createApproval(p),
       approve: ({ approval_id, ...request }) => b.approve(approval_id, request),
