@@ -75,12 +75,15 @@ describe('workflow requests over LSP: rollout approval', function () {
     );
   });
 
-  it('apply without an approval: applied as CAVRA applies it, and the result says so', async () => {
+  it('apply without an approval: applied as CAVRA applies it, and the evidence says so', async () => {
     const applied = await client.connection.sendRequest(WorkflowRequests.rolloutApply, change);
-    assert.deepEqual(applied.approval, {
-      approval_id: null,
-      approval_required: true,
-      note: 'applied without approval although the plan requires one',
-    });
+    assert.equal(applied.plan.approval_required, true);
+    assert.equal(applied.approval, undefined);
+    const event = readFileSync(join(ws.root, '.cavra', 'evidence.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; details: { approval?: { note?: string } } })
+      .find((e) => e.event === 'rollout_apply');
+    assert.equal(event?.details.approval?.note, 'applied without approval although the plan requires one');
   });
 });

@@ -3,6 +3,7 @@
 import type { RolloutChangePlan, RolloutChangeRequest, RolloutFields } from '../backend/backend';
 import { ROLLOUT_MODES, ROLLOUT_STATES } from '../policy/rollout';
 import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
+import { APPLIED_WITHOUT_APPROVAL } from '../policy/rolloutApproval';
 import type { FlagSpec } from './args';
 import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
 import { actorTokenFlag, credentialsFrom, openBackend, recordedActorLine, requireActor } from './backendFactory';
@@ -119,8 +120,8 @@ async function rolloutApply(ctx: CommandContext): Promise<number> {
       ? [
           `Approval: ${approval.approval_id} (${approval.state}, decided by ${approval.decided_by ?? 'unknown'}), recorded in ${approval.recorded_in}`,
         ]
-      : approval && 'note' in approval && approval.note
-        ? [`Warning: ${approval.note} (CAVRA does not enforce it, SPEC 3.7); the evidence records this.`]
+      : result.plan.approval_required
+        ? [`Warning: ${APPLIED_WITHOUT_APPROVAL} (CAVRA does not enforce it, SPEC 3.7); the local evidence records this.`]
         : []),
   ]);
   return 0;

@@ -94,15 +94,13 @@ describe('local backend: rollout apply under an approval', () => {
 
   it('without an approval the change applies as CAVRA applies it, and the evidence says so in words', async () => {
     const result = await ws.backend.rolloutApplyChange({ ...change, actor: 'ops' });
-    assert.deepEqual(result.approval, {
-      approval_id: null,
-      approval_required: true,
-      note: 'applied without approval although the plan requires one',
-    });
+    assert.equal('approval' in result, false, "CAVRA's result as CAVRA gives it");
+    assert.equal(result.plan.approval_required, true);
     const applied = evidence().find((e) => e.event === 'rollout_apply')!;
     assert.equal((applied.details.approval as { note: string }).note, 'applied without approval although the plan requires one');
     const low = await ws.backend.rolloutApplyChange({ repository: 'payments/web', policy_pack: 'cavra-p', actor: 'ops' });
     assert.equal(low.plan.approval_required, false);
-    assert.deepEqual(low.approval, { approval_id: null, approval_required: false, note: null });
+    const lowEvent = evidence().filter((e) => e.event === 'rollout_apply')[1];
+    assert.deepEqual(lowEvent.details.approval, { approval_id: null, approval_required: false, note: null });
   });
 });

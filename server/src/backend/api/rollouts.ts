@@ -82,7 +82,7 @@ export interface RolloutChangeResult {
   actor: ActorContext | null;
   plan: RolloutChangePlan;
   rollout: PolicyRolloutRecord;
-  /** Added by the studio: which approval the change was applied under, and where that is recorded. */
+  /** Added by the studio when applied with `approval_id`: which approval, and where that is recorded (absent otherwise: CAVRA's result). */
   approval?: RolloutApplyApproval;
 }
 

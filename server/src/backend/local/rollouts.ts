@@ -74,7 +74,8 @@ export async function rolloutApplyChange(ws: LocalWorkspace, request: RolloutCha
         actor: ctx ? publicActor(ctx) : null,
         plan,
         rollout: record,
-        approval,
+        // CAVRA's result exactly, unless the studio's approval_id was used.
+        ...(approval.approval_id ? { approval } : {}),
       };
       return { record, result };
     },
@@ -93,10 +94,19 @@ export async function rolloutApplyChange(ws: LocalWorkspace, request: RolloutCha
           changed_fields: result.plan.changes.map((c) => c.field),
           mode: result.rollout.mode,
           state: result.rollout.state,
-          approval: result.approval ?? null,
+          approval: result.approval ?? withoutApproval(result.plan),
         },
       }),
   );
+}
+
+/** The evidence's words for a change applied without approval (CAVRA allows it, SPEC 3.7). */
+function withoutApproval(plan: RolloutChangePlan): RolloutApplyApproval {
+  return {
+    approval_id: null,
+    approval_required: plan.approval_required,
+    note: plan.approval_required ? APPLIED_WITHOUT_APPROVAL : null,
+  };
 }
 
 /**
@@ -110,13 +120,7 @@ function applyApproval(
   plan: RolloutChangePlan,
   requested: { [key: string]: PyValue | undefined },
 ): RolloutApplyApproval {
-  if (!request.approval_id) {
-    return {
-      approval_id: null,
-      approval_required: plan.approval_required,
-      note: plan.approval_required ? APPLIED_WITHOUT_APPROVAL : null,
-    };
-  }
+  if (!request.approval_id) return withoutApproval(plan);
   const stored = ws.approvals.get(String(request.approval_id));
   if (!stored) throw new BackendError(404, `approval ${request.approval_id} not found (rollout apply --approval)`);
   const check = checkRolloutApproval(stored, plan.after.rollout_id, requested, ws.clock(), ws.clockSkewMs);

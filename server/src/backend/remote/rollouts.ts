@@ -1,5 +1,5 @@
 // Rollout endpoints of a CAVRA server (SPEC 7): change plan, apply change, list, get.
-import { APPLIED_WITHOUT_APPROVAL, checkRolloutApproval, requestedRolloutFields } from '../../policy/rolloutApproval';
+import { checkRolloutApproval, requestedRolloutFields } from '../../policy/rolloutApproval';
 import {
   BackendError,
   type RolloutApplyApproval,
@@ -30,7 +30,7 @@ export async function rolloutApplyChange(
   options: OverdueGuardOptions = {},
 ): Promise<RolloutChangeResult> {
   const { approval_id: approvalId, ...cavraRequest } = request;
-  let approval: RolloutApplyApproval;
+  let approval: RolloutApplyApproval | undefined;
   if (approvalId) {
     const plan = await rolloutChangePlan(connection, cavraRequest);
     const stored = await getApproval(connection, approvalId);
@@ -55,12 +55,8 @@ export async function rolloutApplyChange(
     '/policy-rollouts/apply-change',
     bodies.rolloutChangeBody(cavraRequest),
   );
-  approval ??= {
-    approval_id: null,
-    approval_required: result.plan.approval_required,
-    note: result.plan.approval_required ? APPLIED_WITHOUT_APPROVAL : null,
-  };
-  return { ...result, approval };
+  // Without one, CAVRA's result as it came (the caller says when the plan required one).
+  return approval ? { ...result, approval } : result;
 }
 
 export async function listRollouts(connection: RemoteConnection, q?: RolloutListQuery): Promise<RolloutList> {
