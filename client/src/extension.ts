@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StoreChangedNotification } from '../../server/src/protocol';
+import { ActorTokens } from './commands/actorToken';
 import { evaluateAction } from './commands/evaluateAction';
 import {
   attachDecision,
@@ -27,6 +28,7 @@ import { registerDecisionTests } from './decisionTests';
 import { claimPolicyFiles } from './policyFiles';
 import { policyRootOf } from './policyRoot';
 import { PolicyStatusBar } from './statusBar';
+import { maskedChannel } from './traceMask';
 import { ApprovalsView } from './views/approvalsView';
 import { EvidenceView } from './views/evidenceView';
 import { PacksView } from './views/packsView';
@@ -57,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'cavra-policy' }],
     outputChannel: log,
+    traceOutputChannel: maskedChannel(log),
     initializationOptions: () => serverSettings(),
     synchronize: { configurationSection: ['cavra', 'http'] },
     // Pull on every change and save: the server says a child depends on its parents
@@ -66,6 +69,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('cavraPolicy', 'CAVRA Policy Language Server', serverOptions, clientOptions);
   const lc = client;
   const workflows = new WorkflowClient(lc, log);
+  const actorTokens = new ActorTokens(context.secrets, workflows);
+  workflows.actorGuard = actorTokens.guard;
   const panels = new ReportPanels(context.extensionUri);
   const virtualDocs = new VirtualDocuments();
   const effectiveDocs = new EffectivePolicyDocuments(lc, () => workflows.ready);
@@ -148,6 +153,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   register('cavra.verifyEvidence', (arg?: unknown) => verifyEvidence(ctx, arg));
   register('cavra.setRemoteToken', () => setRemoteToken(context.secrets, lc));
+  register('cavra.setActorToken', (arg?: unknown) => actorTokens.setToken(arg));
+  register('cavra.showVerifiedActor', (arg?: unknown) => actorTokens.showActor(arg));
   register('cavra.filterApprovals', () => filterApprovals(views.approvals));
 
   // The views also follow the files: a saved policy (its signature state may have changed), and

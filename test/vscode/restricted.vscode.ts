@@ -108,7 +108,9 @@ describe('Restricted Mode (extension host, untrusted workspace)', function () {
     const uri = vscode.Uri.file(join(folder(), 'policies', 'cavra-payments', 'policy.yaml'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await eventually('the cavra error on line 6', () =>
-      vscode.languages.getDiagnostics(uri).find((d) => d.source === 'cavra' && d.range.start.line === 5),
+      vscode.languages
+        .getDiagnostics(uri)
+        .find((d) => d.source === 'cavra' && d.range.start.line === 5 && d.severity === vscode.DiagnosticSeverity.Error),
     );
     const hovers = await eventually('a hover', async () => {
       const h = await vscode.commands.executeCommand<vscode.Hover[]>(

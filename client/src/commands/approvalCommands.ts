@@ -132,7 +132,7 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
     });
     ctx.refreshAll();
     void vscode.window.showInformationMessage(
-      `${updated.approval_id} is now ${updated.state} (by ${actor}). ${await ctx.backendName(target)}.`,
+      `${updated.approval_id} is now ${updated.state} (by ${updated.decided_by ?? actor}). ${await ctx.backendName(target)}.`,
     );
   } catch (e) {
     await showWorkflowError(Verb, e, ctx.log);

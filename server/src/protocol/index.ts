@@ -1,6 +1,7 @@
 // The one contract between the VS Code client (or any other editor) and the server: every custom
 // request and notification with its params and result types. The client imports only this folder;
 // the server's handlers are typed by it (see workflows.ts, `WorkflowHandlers`).
+export * from './actorAuth';
 export * from './approvalExpiry';
 export * from './document';
 export * from './effectivePolicy';

@@ -4,6 +4,7 @@
 // the open document's text (or the file) so a draft is exactly what the editor shows. Every request
 // may also name the workspace folder it acts on (`FolderParams`): each folder has its own store and settings.
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
+import type { ActorAuth, ActorRefusal, VerifiedActor, VerifyActorParams } from './actorAuth';
 import type {
   ApprovalCreateRequest,
   ApprovalDecisionRequest,
@@ -61,6 +62,8 @@ export interface PublishRequestParams extends PolicyFileParams {
   requested_by?: string;
   approver_group?: string;
   ttl_hours?: number;
+  /** The verified actor's OIDC token (CAVRA's `actor_token`), when the folder needs one (`actorAuth`). */
+  actor_token?: string;
 }
 
 export interface PublishParams extends PolicyFileParams {
@@ -68,6 +71,8 @@ export interface PublishParams extends PolicyFileParams {
   signer?: string;
   /** Key id of `<keyDirectory>/<keyId>.private.pem`; without it the local backend signs HS256/SHA256. */
   key_id?: string;
+  /** The verified actor's OIDC token (CAVRA's `actor_token`), when the folder needs one (`actorAuth`). */
+  actor_token?: string;
 }
 
 export interface ApprovalIdParams {
@@ -99,6 +104,8 @@ export interface WorkflowErrorData {
   status: number;
   detail: string;
   backend: 'local' | 'remote';
+  /** A refusal for the actor (no token, expired, wrong audience, not in the group): why, and the fix. */
+  actor?: ActorRefusal;
 }
 
 const requests = {
@@ -132,6 +139,8 @@ const requests = {
   decisionTests: new RequestType<DecisionTestRequest, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
   listEvidence: new RequestType<EvidenceListQuery, EvidenceList, WorkflowErrorData>('cavra/evidence/list'),
   verifyEvidence: new RequestType<NoParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
+  actorAuth: new RequestType<NoParams, ActorAuth, WorkflowErrorData>('cavra/actorAuth'),
+  verifyActor: new RequestType<VerifyActorParams, VerifiedActor, WorkflowErrorData>('cavra/actorAuth/verify'),
 } as const;
 
 export type WorkflowMethod = keyof typeof requests;
@@ -175,4 +184,18 @@ export const MUTATING_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMet
   'breakGlass',
   'rolloutApply',
   'rolloutRequestApproval',
+]);
+
+/**
+ * Mutations CAVRA guards with a verified actor (SPEC 3.8): with an OIDC config or RBAC file, the editor
+ * sends the actor's token (`actor_token`) with each of them.
+ */
+export const ACTOR_GUARDED_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMethod>([
+  'publishRequest',
+  'publish',
+  'approve',
+  'deny',
+  'expire',
+  'breakGlass',
+  'rolloutApply',
 ]);

@@ -9,13 +9,16 @@ import type { SelectedBackend } from '../backend/createBackend';
 import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
 import { listFilteredApprovals } from '../backend/approvalPages';
 import {
+  ACTOR_GUARDED_METHODS,
   MUTATING_METHODS,
+  type ActorRefusal,
   type BackendInfo,
   type ParamsOf,
   type ResultOf,
   type WorkflowHandlers,
   type WorkflowMethod,
 } from '../protocol';
+import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
 import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
 export type { SelectedBackend };
@@ -33,6 +36,8 @@ export class WorkflowError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
+    /** A refusal for the actor of a guarded mutation, explained (workflows/actorAuth.ts). */
+    readonly actor?: ActorRefusal,
   ) {
     super(detail);
   }
@@ -111,7 +116,26 @@ export class WorkflowService {
       );
     }
     const handler: WorkflowHandlers[M] = this.handlers(e)[method];
-    return handler(own as ParamsOf<M>);
+    if (!ACTOR_GUARDED_METHODS.has(method)) return handler(own as ParamsOf<M>);
+    try {
+      return await handler(own as ParamsOf<M>);
+    } catch (err) {
+      throw await this.explained(e, err, own as { approval_id?: unknown });
+    }
+  }
+
+  /** A guarded mutation refused for its actor, with the reason and the fix; any other failure unchanged. */
+  private async explained(e: WorkflowEnvironment, err: unknown, params: { approval_id?: unknown }): Promise<unknown> {
+    const { status, detail } = errorData(err);
+    if (!explainRefusal(e.settings, e.folder, status, detail)) return err;
+    const group =
+      typeof params.approval_id === 'string'
+        ? await e.backend.getApproval(params.approval_id).then(
+            (a) => a.approver_group,
+            () => undefined,
+          )
+        : undefined;
+    return new WorkflowError(status, detail, explainRefusal(e.settings, e.folder, status, detail, group) ?? undefined);
   }
 
   private handlers(e: WorkflowEnvironment): WorkflowHandlers {
@@ -136,6 +160,7 @@ export class WorkflowService {
           requested_by: p.requested_by,
           approver_group: p.approver_group,
           ttl_hours: p.ttl_hours,
+          actor_token: p.actor_token,
         }),
       publish: async (p) => {
         const keyDir = signingKeyDirectory(e.settings, e.folder);
@@ -160,6 +185,7 @@ export class WorkflowService {
           signer: p.signer,
           actor: p.signer,
           signing: { private_key_pem, key_id: p.key_id, hmac_key },
+          actor_token: p.actor_token,
         });
       },
       listApprovals: (q) => b.listApprovals(q ?? {}),
@@ -186,13 +212,16 @@ export class WorkflowService {
         if (!b.verifyEvidence) throw new WorkflowError(400, 'the evidence chain is kept by the local workspace backend');
         return b.verifyEvidence();
       },
+      actorAuth: async () => actorAuth(e.settings, e.folder),
+      verifyActor: (p) => verifyActor(e.settings, e.folder, p.actor_token),
     };
   }
 }
 
 /** Status and detail of any failure, for the client (token-free: backends never put it in messages). */
-export function errorData(e: unknown): { status: number; detail: string } {
-  if (e instanceof BackendError || e instanceof WorkflowError) return { status: e.status, detail: e.detail };
+export function errorData(e: unknown): { status: number; detail: string; actor?: ActorRefusal } {
+  if (e instanceof WorkflowError) return { status: e.status, detail: e.detail, ...(e.actor ? { actor: e.actor } : {}) };
+  if (e instanceof BackendError) return { status: e.status, detail: e.detail };
   const err = e as { status?: unknown; detail?: unknown; message?: string };
   if (typeof err?.status === 'number' && typeof err.detail === 'string') return { status: err.status, detail: err.detail };
   return { status: 500, detail: err?.message ?? String(e) };

@@ -21,7 +21,8 @@ describe('evidence: hash-chained log of every mutation', () => {
     await b.publish({ draft: RECORDED_DRAFT, approval_id: preq.approval.approval_id });
     const other = await b.createApproval({ decision: { decision_id: 'dec_1', approver_group: 'Ops' } });
     await b.deny(other.approval_id, { actor: 'ops', reason: 'no' });
-    await b.attachDecision(preq.approval.approval_id, { decision_id: 'dec_9' });
+    // A later evaluation of the same request (the approval's own decision): attach-decision takes only those.
+    await b.attachDecision(preq.approval.approval_id, { ...preq.approval.decision });
     await b.breakGlass({ decision: { decision_id: 'dec_2' }, actor: 'oncall', reason: 'outage' });
     const third = await b.createApproval({ decision: { decision_id: 'dec_3', approver_group: 'Ops' } });
     await b.expire(third.approval_id);
