@@ -21,6 +21,8 @@ import { verifyEvidence } from './commands/evidenceCommands';
 import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
 import { applyRolloutChange, diffRolloutPlan, planRolloutChange } from './commands/rolloutCommands';
+import { requestRolloutApproval } from './commands/rolloutApproval';
+import { filterApprovals } from './commands/filterApprovals';
 import { VirtualDocuments } from './diff/virtualDocuments';
 import { registerDecisionTests } from './decisionTests';
 import { claimPolicyFiles } from './policyFiles';
@@ -145,6 +147,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     planRolloutChange(ctx, arg, folder),
   );
   register('cavra.applyRolloutChange', (arg?: Parameters<typeof applyRolloutChange>[1]) => applyRolloutChange(ctx, arg));
+  register('cavra.requestRolloutApproval', (arg?: Parameters<typeof requestRolloutApproval>[1]) =>
+    requestRolloutApproval(ctx, arg),
+  );
   register(
     'cavra.diffRolloutPlan',
     (before: Parameters<typeof diffRolloutPlan>[1], after: Parameters<typeof diffRolloutPlan>[2]) =>
@@ -154,16 +159,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('cavra.setRemoteToken', () => setRemoteToken(context.secrets, lc));
   register('cavra.setActorToken', (arg?: unknown) => actorTokens.setToken(arg));
   register('cavra.showVerifiedActor', (arg?: unknown) => actorTokens.showActor(arg));
-  register('cavra.filterApprovals', async () => {
-    const group = await vscode.window.showInputBox({
-      title: 'Show approvals for approver group',
-      prompt: 'Leave empty to show every group',
-      value: views.approvals.approverGroup ?? '',
-    });
-    if (group === undefined) return;
-    views.approvals.approverGroup = group.trim() || undefined;
-    views.approvals.refresh();
-  });
+  register('cavra.filterApprovals', () => filterApprovals(views.approvals));
 
   // The views also follow the files: a saved policy (its signature state may have changed), and
   // changes made outside the editor (the CLI, git, another window) to packs, signatures or the stores.

@@ -46,6 +46,8 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   approverGroup: string | undefined;
   /** Set at activation: the source of the "Waiting for me" section. */
   inbox: ApproverInbox | undefined;
+  /** The rest of the filter (client/src/commands/filterApprovals.ts; the rule: server/src/policy/approvalFilter.ts). */
+  filter: { state?: string; requested_by?: string; text?: string } = {};
   /** Which folders have approvals, for the `cavra.hasApprovals` context key. */
   private counts = new Map<string, number>();
 
@@ -172,9 +174,10 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   /** One folder's approvals, grouped by state. */
   private async load(folder: Folder): Promise<ApprovalNode[]> {
     try {
-      const list = await this.workflows.call('listApprovals', {
+      // Every match, past CAVRA's 500-item page (the server pages with offset and applies what CAVRA cannot).
+      const list = await this.workflows.call('findApprovals', {
         ...folderTarget(folder).params,
-        limit: 500,
+        ...this.filter,
         approver_group: this.approverGroup,
       });
       const groups: ApprovalNode[] = [];

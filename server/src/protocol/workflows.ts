@@ -19,6 +19,8 @@ import type {
   EvaluateRequest,
   EvidenceList,
   EvidenceListQuery,
+  FilteredApprovals,
+  FilteredApprovalsQuery,
   EvidenceVerifyResult,
   PackState,
   PolicyPackCatalog,
@@ -27,6 +29,8 @@ import type {
   PublishPlan,
   PublishRequestResult,
   PublishResult,
+  RolloutApprovalRequest,
+  RolloutApprovalRequested,
   RolloutChangePlan,
   RolloutChangeRequest,
   RolloutChangeResult,
@@ -136,6 +140,7 @@ const requests = {
   publishRequest: new RequestType<PublishRequestParams, PublishRequestResult, WorkflowErrorData>('cavra/publishRequest'),
   publish: new RequestType<PublishParams, PublishResult, WorkflowErrorData>('cavra/publish'),
   listApprovals: new RequestType<ApprovalListQuery, ApprovalList, WorkflowErrorData>('cavra/approvals/list'),
+  findApprovals: new RequestType<FilteredApprovalsQuery, FilteredApprovals, WorkflowErrorData>('cavra/approvals/find'),
   getApproval: new RequestType<ApprovalIdParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/get'),
   approvalChanges: new RequestType<ApprovalChangesParams, ApprovalChanges, WorkflowErrorData>('cavra/approvals/changes'),
   createApproval: new RequestType<ApprovalCreateRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/create'),
@@ -149,6 +154,9 @@ const requests = {
   breakGlass: new RequestType<BreakGlassRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/breakGlass'),
   rolloutPlan: new RequestType<RolloutChangeRequest, RolloutChangePlan, WorkflowErrorData>('cavra/rollouts/plan'),
   rolloutApply: new RequestType<RolloutChangeRequest, RolloutChangeResult, WorkflowErrorData>('cavra/rollouts/apply'),
+  rolloutRequestApproval: new RequestType<RolloutApprovalRequest, RolloutApprovalRequested, WorkflowErrorData>(
+    'cavra/rollouts/requestApproval',
+  ),
   listRollouts: new RequestType<RolloutListQuery, RolloutList, WorkflowErrorData>('cavra/rollouts/list'),
   evaluate: new RequestType<EvaluateRequest, Decision, WorkflowErrorData>('cavra/evaluate'),
   decisionTests: new RequestType<DecisionTestRequest, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
@@ -198,6 +206,7 @@ export const MUTATING_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMet
   'attachDecision',
   'breakGlass',
   'rolloutApply',
+  'rolloutRequestApproval',
 ]);
 
 /**

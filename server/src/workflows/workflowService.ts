@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BackendError } from '../backend/backend';
 import type { SelectedBackend } from '../backend/createBackend';
+import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
+import { listFilteredApprovals } from '../backend/approvalPages';
 import {
   ACTOR_GUARDED_METHODS,
   MUTATING_METHODS,
@@ -190,6 +192,7 @@ export class WorkflowService {
         });
       },
       listApprovals: (q) => b.listApprovals(q ?? {}),
+      findApprovals: (q) => listFilteredApprovals(b, q ?? {}),
       getApproval: (p) => b.getApproval(p.approval_id),
       approvalChanges: async (p) =>
         approvalChanges({ ...e, draftOf: (uri) => this.draftText(e, uri) }, await b.getApproval(p.approval_id), p.uri),
@@ -202,6 +205,7 @@ export class WorkflowService {
       breakGlass: (p) => b.breakGlass(p),
       rolloutPlan: (p) => b.rolloutChangePlan(p),
       rolloutApply: (p) => b.rolloutApplyChange(p),
+      rolloutRequestApproval: (p) => requestRolloutApproval(b, p),
       listRollouts: (q) => b.listRollouts(q ?? {}),
       evaluate: (p) => b.evaluate(p),
       decisionTests: async (p) => {
