@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StoreChangedNotification } from '../../server/src/protocol';
+import { ActorTokens } from './commands/actorToken';
 import { evaluateAction } from './commands/evaluateAction';
 import {
   attachDecision,
@@ -20,12 +21,16 @@ import { verifyEvidence } from './commands/evidenceCommands';
 import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
 import { applyRolloutChange, diffRolloutPlan, planRolloutChange } from './commands/rolloutCommands';
+import { requestRolloutApproval } from './commands/rolloutApproval';
+import { filterApprovals } from './commands/filterApprovals';
 import { VirtualDocuments } from './diff/virtualDocuments';
 import { registerDecisionTests } from './decisionTests';
 import { claimPolicyFiles } from './policyFiles';
 import { policyRootOf } from './policyRoot';
 import { PolicyStatusBar } from './statusBar';
+import { maskedChannel } from './traceMask';
 import { ApprovalsView } from './views/approvalsView';
+import { ApproverInbox, approvalsTreeWithInbox } from './approverInbox';
 import { EvidenceView } from './views/evidenceView';
 import { PacksView } from './views/packsView';
 import { RolloutsView } from './views/rolloutsView';
@@ -55,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'cavra-policy' }],
     outputChannel: log,
+    traceOutputChannel: maskedChannel(log),
     initializationOptions: () => serverSettings(),
     synchronize: { configurationSection: ['cavra', 'http'] },
     // Pull on every change and save: the server says a child depends on its parents
@@ -64,6 +70,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('cavraPolicy', 'CAVRA Policy Language Server', serverOptions, clientOptions);
   const lc = client;
   const workflows = new WorkflowClient(lc, log);
+  const actorTokens = new ActorTokens(context.secrets, workflows);
+  workflows.actorGuard = actorTokens.guard;
   const panels = new ReportPanels(context.extensionUri);
   const virtualDocs = new VirtualDocuments();
   const effectiveDocs = new EffectivePolicyDocuments(lc, () => workflows.ready);
@@ -75,6 +83,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     rollouts: new RolloutsView(workflows),
     evidence: new EvidenceView(workflows),
   };
+  // The approver's inbox; verified-token groups plug in as its second argument (TokenGroups).
+  const inbox = new ApproverInbox(workflows);
   const statusBar = new PolicyStatusBar(lc, workflows);
   const refreshAll = () => {
     for (const v of Object.values(views)) v.refresh();
@@ -102,7 +112,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     claimPolicyFiles(),
     ...Object.values(views),
     vscode.window.registerTreeDataProvider('cavra.packs', views.packs),
-    vscode.window.registerTreeDataProvider('cavra.approvals', views.approvals),
+    approvalsTreeWithInbox(views.approvals, inbox),
+    inbox,
     vscode.window.registerTreeDataProvider('cavra.rollouts', views.rollouts),
     vscode.window.registerTreeDataProvider('cavra.evidence', views.evidence),
   );
@@ -136,6 +147,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     planRolloutChange(ctx, arg, folder),
   );
   register('cavra.applyRolloutChange', (arg?: Parameters<typeof applyRolloutChange>[1]) => applyRolloutChange(ctx, arg));
+  register('cavra.requestRolloutApproval', (arg?: Parameters<typeof requestRolloutApproval>[1]) =>
+    requestRolloutApproval(ctx, arg),
+  );
   register(
     'cavra.diffRolloutPlan',
     (before: Parameters<typeof diffRolloutPlan>[1], after: Parameters<typeof diffRolloutPlan>[2]) =>
@@ -143,16 +157,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   register('cavra.verifyEvidence', (arg?: unknown) => verifyEvidence(ctx, arg));
   register('cavra.setRemoteToken', () => setRemoteToken(context.secrets, lc));
-  register('cavra.filterApprovals', async () => {
-    const group = await vscode.window.showInputBox({
-      title: 'Show approvals for approver group',
-      prompt: 'Leave empty to show every group',
-      value: views.approvals.approverGroup ?? '',
-    });
-    if (group === undefined) return;
-    views.approvals.approverGroup = group.trim() || undefined;
-    views.approvals.refresh();
-  });
+  register('cavra.setActorToken', (arg?: unknown) => actorTokens.setToken(arg));
+  register('cavra.showVerifiedActor', (arg?: unknown) => actorTokens.showActor(arg));
+  register('cavra.filterApprovals', () => filterApprovals(views.approvals));
 
   // The views also follow the files: a saved policy (its signature state may have changed), and
   // changes made outside the editor (the CLI, git, another window) to packs, signatures or the stores.
@@ -211,6 +218,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     lc.onNotification(StoreChangedNotification, () => refreshAll());
     await sendStoredToken(context.secrets, lc);
     refreshAll();
+    void inbox.start();
   });
   workflows.ready.catch((e: unknown) => log.error(`The CAVRA language server did not start: ${(e as Error).message}`));
   context.subscriptions.push(registerDecisionTests(workflows, log));

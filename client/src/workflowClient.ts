@@ -2,7 +2,9 @@
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import {
+  ACTOR_GUARDED_METHODS,
   WorkflowRequests,
+  type ActorRefusal,
   type ParamsOf,
   type ResultOf,
   type WorkflowErrorData,
@@ -17,14 +19,27 @@ export class WorkflowError extends Error {
     message: string,
     readonly status: number | undefined,
     readonly detail: string,
+    /** A refusal for the actor of a guarded mutation: why, and the fix (the server's `data.actor`). */
+    readonly refusal?: ActorRefusal,
   ) {
     super(message);
   }
+  /** Already shown to the user with its fix (actorToken.ts): showWorkflowError stays silent. */
+  explained = false;
 }
+
+/** Sends a guarded mutation with the verified actor's token (actorToken.ts); `send` makes the request. */
+export type ActorGuard = <M extends WorkflowMethod>(
+  method: M,
+  params: ParamsOf<M>,
+  send: (params: ParamsOf<M>) => Promise<ResultOf<M>>,
+) => Promise<ResultOf<M>>;
 
 export class WorkflowClient {
   /** Resolves once the language server is running (activation does not wait for it). */
   ready: Promise<void> = Promise.resolve();
+  /** Set at activation: every guarded mutation (ACTOR_GUARDED_METHODS) goes through it. */
+  actorGuard?: ActorGuard;
 
   constructor(
     private client: LanguageClient,
@@ -32,6 +47,15 @@ export class WorkflowClient {
   ) {}
 
   async call<M extends WorkflowMethod>(method: M, params: ParamsOf<M>, token?: vscode.CancellationToken): Promise<ResultOf<M>> {
+    const send = (p: ParamsOf<M>) => this.send(method, p, token);
+    return this.actorGuard && ACTOR_GUARDED_METHODS.has(method) ? this.actorGuard(method, params, send) : send(params);
+  }
+
+  private async send<M extends WorkflowMethod>(
+    method: M,
+    params: ParamsOf<M>,
+    token?: vscode.CancellationToken,
+  ): Promise<ResultOf<M>> {
     await this.ready;
     const started = Date.now();
     try {
@@ -44,7 +68,13 @@ export class WorkflowClient {
         const data = e.data as WorkflowErrorData | undefined;
         const where = data ? ` (${data.backend}${data.status ? `, ${data.status}` : ''})` : '';
         this.log.warn(`${method}: failed${where}: ${data?.detail ?? e.message}`);
-        throw new WorkflowError(method, `${data?.detail ?? e.message}${where}`, data?.status, data?.detail ?? e.message);
+        throw new WorkflowError(
+          method,
+          `${data?.detail ?? e.message}${where}`,
+          data?.status,
+          data?.detail ?? e.message,
+          data?.actor,
+        );
       }
       this.log.error(`${method}: ${(e as Error).message}`);
       throw e;
@@ -54,11 +84,14 @@ export class WorkflowClient {
 
 /** An error notification that says what failed, with a way to the log. */
 export async function showWorkflowError(what: string, e: unknown, log: vscode.LogOutputChannel): Promise<void> {
+  if (e instanceof WorkflowError && e.explained) return;
   const message = e instanceof Error ? e.message : String(e);
   const actions = ['Show Log'];
   const status = e instanceof WorkflowError ? e.status : undefined;
-  if (status === 401) actions.unshift('Set Remote Token');
+  if (e instanceof WorkflowError && e.refusal?.fix === 'set_actor_token') actions.unshift('Set Actor Token');
+  else if (status === 401) actions.unshift('Set Remote Token');
   const pick = await vscode.window.showErrorMessage(`${what} failed: ${message}`, ...actions);
   if (pick === 'Show Log') log.show(true);
   if (pick === 'Set Remote Token') await vscode.commands.executeCommand('cavra.setRemoteToken');
+  if (pick === 'Set Actor Token') await vscode.commands.executeCommand('cavra.setActorToken');
 }

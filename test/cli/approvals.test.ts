@@ -1,12 +1,13 @@
 // approval list/get/create/approve/deny/expire/break-glass/attach-decision through the CLI process:
 // CAVRA's records and messages, usage errors, verified actors, and concurrent writers.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TempWorkspace } from '../lsp/tempWorkspace';
 import { AUDIENCE, ISSUER, makeKey, sign } from '../unit/actor/fixtures';
 import { cli, cliAsync, cliJson } from './cliProcess';
 import { cavraWorkspace } from './cavraWorkspace';
+import { approvalRecords } from '../unit/backend/approvalRecords';
 
 interface Approval {
   approval_id: string;
@@ -495,5 +496,36 @@ describe('cavra-policy approval with a verified actor (OIDC)', () => {
     ]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /oidc\.json/);
+  });
+});
+
+describe('cavra-policy approval list: filters that scale', () => {
+  let ws: TempWorkspace;
+  beforeEach(() => {
+    ws = cavraWorkspace();
+    // 1,200 records relative to now, past CAVRA's 500-item page.
+    mkdirSync(join(ws.root, '.cavra'), { recursive: true });
+    writeFileSync(join(ws.root, '.cavra', 'approvals.json'), JSON.stringify({ items: approvalRecords(1200) }));
+  });
+  afterEach(() => ws.remove());
+
+  it('--text finds the one approval past the first page, and says the studio filtered it', () => {
+    const r = cli(ws.root, ['approval', 'list', '--text', 'admin-role']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /dec_1111/);
+    assert.match(r.stdout, /1-1 of 1 matching text "admin-role"/);
+    assert.match(
+      r.stdout,
+      /applied by the studio to the 1200 approvals fetched in 3 pages: CAVRA's API filters only state and approver_group/,
+    );
+  });
+
+  it('--requested-by with --state, --limit and --offset over the filtered list (JSON)', () => {
+    const result = cliJson<{ items: { requested_by: string; state: string }[]; total: number; offset: number; fetched: number }>(
+      ws.root,
+      ['approval', 'list', '--requested-by', 'bot', '--state', 'approved', '--limit', '30', '--offset', '80'],
+    );
+    assert.deepEqual([result.total, result.items.length, result.offset, result.fetched], [100, 20, 80, 400]);
+    assert.ok(result.items.every((a) => a.requested_by === 'bot' && a.state === 'approved'));
   });
 });

@@ -34,6 +34,7 @@ export const COMMANDS = [
   'verify',
   'rollout plan',
   'rollout apply',
+  'rollout request-approval',
   'rollout list',
   'rollout get',
   'evaluate',

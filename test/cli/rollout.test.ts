@@ -189,7 +189,7 @@ describe('cavra-policy rollout', () => {
         ['rollout', 'apply', '--repository', 'r', '--policy-pack', 'p'],
         /rollout apply needs who acts: --actor NAME, or a verified actor with --actor-token PATH/,
       ],
-      [['rollout', 'launch'], /unknown rollout subcommand launch; expected one of: plan, apply, list, get/],
+      [['rollout', 'launch'], /unknown rollout subcommand launch; expected one of: plan, apply, request-approval, list, get/],
     ];
     for (const [args, message] of cases) {
       const r = cli(ws.root, args);

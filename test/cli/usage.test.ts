@@ -72,7 +72,7 @@ describe('cavra-policy command line', () => {
     assert.match(r.stdout, /Exit codes: 0 ok, 1 errors found or operation failed, 2 bad usage or unreadable input\.$/m);
     const family = cli(ws.root, ['rollout', '-h']);
     assert.equal(family.status, 0);
-    assert.match(family.stdout, /^Usage: cavra-policy rollout <plan\|apply\|list\|get> \[options\]/);
+    assert.match(family.stdout, /^Usage: cavra-policy rollout <plan\|apply\|request-approval\|list\|get> \[options\]/);
   });
 
   it("usage mistakes exit 2 with a message naming the mistake and the command's usage", () => {

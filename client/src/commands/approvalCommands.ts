@@ -6,6 +6,7 @@ import { requireTrust } from '../trust';
 import { approvalLabel, type ApprovalNode } from '../views/approvalsView';
 import { showWorkflowError } from '../workflowClient';
 import { chooseFolder, folderTarget, type FolderTarget } from '../workspaceFolder';
+import { approvalReviewLines } from './approvalReview';
 import type { CommandContext } from './context';
 
 /** An approval and the workspace folder whose store holds it (decisions are sent there). */
@@ -102,9 +103,10 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
       if (go === expire) await expireOverdueApprovals(ctx, target.folder);
       return;
     }
+    const review = await approvalReviewLines(ctx, a, target);
     const go = await vscode.window.showWarningMessage(
       `${Verb} ${a.approval_id}?`,
-      { modal: true, detail: decisionLines(a) },
+      { modal: true, detail: [decisionLines(a), ...review].join('\n') },
       Verb,
     );
     if (go !== Verb) return;
@@ -132,7 +134,7 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
     });
     ctx.refreshAll();
     void vscode.window.showInformationMessage(
-      `${updated.approval_id} is now ${updated.state} (by ${actor}). ${await ctx.backendName(target)}.`,
+      `${updated.approval_id} is now ${updated.state} (by ${updated.decided_by ?? actor}). ${await ctx.backendName(target)}.`,
     );
   } catch (e) {
     await showWorkflowError(Verb, e, ctx.log);

@@ -6,6 +6,7 @@ import { renderRolloutPlan } from '../webview/render/rolloutPlan';
 import { showWorkflowError } from '../workflowClient';
 import { chooseFolder, type FolderTarget } from '../workspaceFolder';
 import type { CommandContext } from './context';
+import { pickRolloutApproval, WITHOUT_APPROVAL } from './rolloutApproval';
 
 const MODES = ['audit_only', 'enforce', 'strict', 'break_glass'];
 const STATES = ['planned', 'active', 'paused', 'retired'];
@@ -110,6 +111,9 @@ export async function planRolloutChange(ctx: CommandContext, current?: PolicyRol
     const plan = await ctx.workflows.call('rolloutPlan', request);
     const backend = await ctx.backendName(target);
     ctx.panels.show('rolloutPlan', `Rollout plan: ${plan.after.rollout_id}`, renderRolloutPlan(plan, backend), [
+      ...(plan.approval_required
+        ? [{ command: 'cavra.requestRolloutApproval', label: 'Request Approval', args: [{ ...request, ...target.params }] }]
+        : []),
       { command: 'cavra.applyRolloutChange', label: 'Apply Rollout Change', args: [request] },
       { command: 'cavra.diffRolloutPlan', label: 'Diff before ↔ after', args: [plan.before, plan.after], secondary: true },
     ]);
@@ -136,8 +140,15 @@ export async function applyRolloutChange(ctx: CommandContext, request?: FolderCh
     const req = request ? { ...request, ...target.params } : await askChange(ctx, target);
     if (!req) return;
     const plan = await ctx.workflows.call('rolloutPlan', req);
+    // A change that requires approval is applied under one (the server checks it matches), or knowingly without.
+    const approval = plan.approval_required ? await pickRolloutApproval(ctx, target, plan.after.rollout_id) : WITHOUT_APPROVAL;
+    if (!approval) return;
+    const approvalId = approval === WITHOUT_APPROVAL ? undefined : approval;
     const warn = plan.approval_required
-      ? `Approval is required for this change (risk ${plan.risk}${plan.after.mode === 'strict' || plan.after.mode === 'break_glass' ? `, mode ${plan.after.mode}` : ''}). CAVRA records it anyway when applied; make sure the approval exists.`
+      ? `Approval is required for this change (risk ${plan.risk}${plan.after.mode === 'strict' || plan.after.mode === 'break_glass' ? `, mode ${plan.after.mode}` : ''}). ` +
+        (approvalId
+          ? `Applied under approval ${approvalId}.`
+          : 'Applying without approval: CAVRA allows it, and the evidence will say so.')
       : `Risk ${plan.risk}; no approval required.`;
     const go = await vscode.window.showWarningMessage(
       `Apply rollout change to ${plan.after.rollout_id}?`,
@@ -150,7 +161,11 @@ export async function applyRolloutChange(ctx: CommandContext, request?: FolderCh
     if (go !== 'Apply') return;
     // Who applied it goes into the evidence (a verified actor, when configured, wins on the server side).
     const actor = target.config.get<string>('actor')?.trim() || undefined;
-    const result = await ctx.workflows.call('rolloutApply', { ...req, ...(actor ? { actor } : {}) });
+    const result = await ctx.workflows.call('rolloutApply', {
+      ...req,
+      ...(actor ? { actor } : {}),
+      ...(approvalId ? { approval_id: approvalId } : {}),
+    });
     ctx.refreshAll();
     ctx.panels.show(
       'rolloutPlan',

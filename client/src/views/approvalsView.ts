@@ -2,6 +2,7 @@
 // expands to its history, so an auditor sees who did what and when.
 import * as vscode from 'vscode';
 import type { ApprovalHistoryEntry, ApprovalRecord, ApprovalState, AttachedDecision } from '../../../server/src/protocol';
+import type { ApproverInbox } from '../approverInbox';
 import type { WorkflowClient } from '../workflowClient';
 import { isOverdueNow, overdueNote } from '../approvalClock';
 import { folderTarget } from '../workspaceFolder';
@@ -17,6 +18,8 @@ export type ApprovalNode =
   | { kind: 'history'; entry: ApprovalHistoryEntry }
   | { kind: 'attached'; entry: AttachedDecision }
   | { kind: 'error'; message: string }
+  /** "Waiting for me": pending, current approvals of my approver groups (client/src/approverInbox.ts). */
+  | { kind: 'inbox'; items: ApprovalRecord[]; folder: Folder; error?: string }
   | FolderNode;
 
 const ORDER: ApprovalState[] = ['pending', 'break_glass', 'approved', 'denied', 'expired'];
@@ -41,6 +44,10 @@ function groupOf(r: ApprovalRecord): ApprovalState {
 
 export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   approverGroup: string | undefined;
+  /** Set at activation: the source of the "Waiting for me" section. */
+  inbox: ApproverInbox | undefined;
+  /** The rest of the filter (client/src/commands/filterApprovals.ts; the rule: server/src/policy/approvalFilter.ts). */
+  filter: { state?: string; requested_by?: string; text?: string } = {};
   /** Which folders have approvals, for the `cavra.hasApprovals` context key. */
   private counts = new Map<string, number>();
 
@@ -54,6 +61,18 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         return this.errorItem('approvals', node.message);
       case 'folder':
         return folderItem('approvals', node);
+      case 'inbox': {
+        const t = new vscode.TreeItem(
+          `Waiting for me (${node.items.length})`,
+          node.items.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+        );
+        t.id = idInFolder(node.folder, 'approval-inbox');
+        t.iconPath = new vscode.ThemeIcon(node.error ? 'warning' : 'inbox');
+        t.description = node.error ? 'could not look' : undefined;
+        t.tooltip = node.error ?? 'Pending, current approvals routed to my approver groups (cavra.approvals.myApproverGroups)';
+        t.contextValue = 'approvalInbox';
+        return t;
+      }
       case 'group': {
         const t = new vscode.TreeItem(
           `${node.state.replace('_', '-')} (${node.items.length})`,
@@ -115,7 +134,8 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   }
 
   async getChildren(node?: ApprovalNode): Promise<ApprovalNode[]> {
-    if (node?.kind === 'group') return node.items.map((record) => ({ kind: 'approval', record, folder: node.folder }));
+    if (node?.kind === 'group' || node?.kind === 'inbox')
+      return node.items.map((record) => ({ kind: 'approval', record, folder: node.folder }));
     if (node?.kind === 'approval') {
       // History and attached decisions in time order: an auditor reads one story.
       const events: { at: string; node: ApprovalNode }[] = [
@@ -137,15 +157,32 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
     return groups ?? this.load(onlyFolder());
   }
 
+  /** "Waiting for me", when I have approver groups (or my groups could not be read). */
+  private inboxNode(folder: Folder): ApprovalNode | undefined {
+    if (!this.inbox) return undefined;
+    let groups: string[];
+    try {
+      groups = this.inbox.groups(folder);
+    } catch (e) {
+      return { kind: 'inbox', items: [], folder, error: (e as Error).message };
+    }
+    if (!groups.length) return undefined;
+    const { items, error } = this.inbox.waiting(folder);
+    return { kind: 'inbox', items, folder, error };
+  }
+
   /** One folder's approvals, grouped by state. */
   private async load(folder: Folder): Promise<ApprovalNode[]> {
     try {
-      const list = await this.workflows.call('listApprovals', {
+      // Every match, past CAVRA's 500-item page (the server pages with offset and applies what CAVRA cannot).
+      const list = await this.workflows.call('findApprovals', {
         ...folderTarget(folder).params,
-        limit: 500,
+        ...this.filter,
         approver_group: this.approverGroup,
       });
       const groups: ApprovalNode[] = [];
+      const mine = this.inboxNode(folder);
+      if (mine) groups.push(mine);
       for (const state of ORDER) {
         const items = list.items.filter((r) => groupOf(r) === state);
         if (items.length) groups.push({ kind: 'group', state, items, folder });

@@ -4,6 +4,8 @@ import type { ApprovalRecord, Decision } from '../backend/backend';
 import { InputError, type FlagSpec } from './args';
 import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
 import { approvalTime, displayedState, overdueFor } from '../policy/approvalExpiry';
+import { describeApprovalFilter, filtersAfterFetching } from '../policy/approvalFilter';
+import { listFilteredApprovals } from '../backend/approvalPages';
 import { actorTokenFlag, clockSkewOf, credentialsFrom, openBackend, recordedActorLine, requireActor } from './backendFactory';
 import { readJsonFile } from './input';
 import { fields, print, shortTime, show, table } from './output';
@@ -80,12 +82,24 @@ function printApproval(ctx: CommandContext, a: ApprovalRecord, headline?: string
 
 async function listApprovals(ctx: CommandContext): Promise<number> {
   const { backend } = await openBackend(ctx);
-  const result = await backend.listApprovals({
+  const filter = {
     state: ctx.opts.str('--state'),
     approver_group: ctx.opts.str('--approver-group'),
-    limit: ctx.opts.int('--limit'),
-    offset: ctx.opts.int('--offset'),
-  });
+    requested_by: ctx.opts.str('--requested-by'),
+    text: ctx.opts.str('--text'),
+  };
+  // CAVRA filters state and group itself; requester and text need every page (backend/approvalPages.ts).
+  const filtered = filtersAfterFetching(filter)
+    ? await listFilteredApprovals(backend, { ...filter, limit: ctx.opts.int('--limit') ?? 50, offset: ctx.opts.int('--offset') })
+    : undefined;
+  const result = filtered
+    ? { ...filtered, limit: ctx.opts.int('--limit') ?? 50 }
+    : await backend.listApprovals({
+        state: filter.state,
+        approver_group: filter.approver_group,
+        limit: ctx.opts.int('--limit'),
+        offset: ctx.opts.int('--offset'),
+      });
   // JSON is CAVRA's records as stored; the table shows a pending approval past its time as expired.
   const now = Date.now();
   const skew = clockSkewOf(ctx);
@@ -108,7 +122,8 @@ async function listApprovals(ctx: CommandContext): Promise<number> {
         ]),
       ),
       '',
-      `${first}-${result.offset + result.items.length} of ${result.total}`,
+      `${first}-${result.offset + result.items.length} of ${result.total}${filtered ? ` matching ${describeApprovalFilter(filter)}` : ''}`,
+      ...(filtered?.note ? [`Note: ${filtered.note}.`] : []),
       ...(overdue
         ? [
             `* past its expires_at: the store still says pending until it is expired (cavra-policy approval expire-overdue); it can no longer be approved or denied.`,
@@ -260,7 +275,7 @@ const decisionFile = (command: string) => ({
 export const approvalCommands: CommandDef[] = [
   {
     name: 'approval list',
-    synopsis: '[--state STATE] [--approver-group GROUP] [--limit N] [--offset N]',
+    synopsis: '[--state STATE] [--approver-group GROUP] [--requested-by NAME] [--text WORDS] [--limit N] [--offset N]',
     summary: 'List approvals, newest first.',
     positionals: {
       names: [],
@@ -272,6 +287,18 @@ export const approvalCommands: CommandDef[] = [
     flags: [
       { name: '--state', kind: 'choice', value: 'STATE', choices: STATES, help: `Only this state (${STATES.join(', ')})` },
       { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Only this approver group' },
+      {
+        name: '--requested-by',
+        kind: 'string',
+        value: 'NAME',
+        help: "Only approvals this requester asked for (applied by the studio over every page: CAVRA's API does not filter it)",
+      },
+      {
+        name: '--text',
+        kind: 'string',
+        value: 'WORDS',
+        help: 'Only approvals whose ids, people, group, action, target or reason contain every word (applied by the studio, like --requested-by)',
+      },
       { name: '--limit', kind: 'int', value: 'N', min: 1, max: 500, help: 'At most N (default: 50; 1 to 500)' },
       { name: '--offset', kind: 'int', value: 'N', min: 0, help: 'Skip the first N (default: 0)' },
     ],

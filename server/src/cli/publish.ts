@@ -9,6 +9,7 @@ import { HMAC_KEY_FLAG, KEY_ID_FLAG, PRIVATE_KEY_FLAG, keyIdSource, signingFromF
 import { MAX_FILE_SIZE_FLAG } from './input';
 import { fields, list, print, table } from './output';
 import { reachLines, reachSummary } from './publishReach';
+import { entryDiffLines } from '../policy/policyEntryDiff';
 
 const ruleTotal = (s: PolicySummary) => Object.values(s.rule_counts).reduce((a, b) => a + b, 0);
 
@@ -78,6 +79,8 @@ export function planLines(plan: PublishPlan): string[] {
     ]),
     ...validity(plan),
     ...(plan.operation === 'create' ? ['Diff: new pack'] : diff.length ? ['Diff:', ...diff] : ['Diff: no changes']),
+    // Beside CAVRA's paths, what changes in them: the entries an approver actually approves.
+    ...(plan.entries ? ['Entries:', ...entryDiffLines(plan.entries).map((l) => `  ${l}`)] : []),
     ...(plan.reach ? reachLines(plan.reach) : []),
     ...list('Notes:', plan.operator_notes, '  - '),
   ];

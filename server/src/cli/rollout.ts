@@ -2,6 +2,8 @@
 // Mode and state are checked here against CAVRA's lists, so a typo is a usage error (exit 2) like any other.
 import type { RolloutChangePlan, RolloutChangeRequest, RolloutFields } from '../backend/backend';
 import { ROLLOUT_MODES, ROLLOUT_STATES } from '../policy/rollout';
+import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
+import { APPLIED_WITHOUT_APPROVAL } from '../policy/rolloutApproval';
 import type { FlagSpec } from './args';
 import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
 import { actorTokenFlag, credentialsFrom, openBackend, recordedActorLine, requireActor } from './backendFactory';
@@ -28,6 +30,17 @@ function changeRequest(ctx: CommandContext): RolloutChangeRequest {
   return { ...(rolloutId !== undefined ? { rollout_id: rolloutId } : {}), ...changeFields(ctx), ...credentialsFrom(ctx) };
 }
 
+/** The same change flags again, so the printed command requests approval for exactly this change. */
+function sameChangeArgs(ctx: CommandContext): string {
+  const args: string[] = [];
+  for (const flag of CHANGE_FLAGS) {
+    const values = flag.repeatable ? ctx.opts.list(flag.name) : [ctx.opts.str(flag.name) ?? ctx.opts.int(flag.name)];
+    for (const v of values)
+      if (v !== undefined) args.push(flag.name, /^[\w./:@-]+$/.test(String(v)) ? String(v) : JSON.stringify(String(v)));
+  }
+  return args.join(' ');
+}
+
 function planLines(plan: RolloutChangePlan): string[] {
   return [
     ...fields([
@@ -46,7 +59,41 @@ function planLines(plan: RolloutChangePlan): string[] {
 async function rolloutPlan(ctx: CommandContext): Promise<number> {
   const { backend } = await openBackend(ctx);
   const plan = await backend.rolloutChangePlan(changeRequest(ctx));
-  print(ctx, plan, () => planLines(plan));
+  print(ctx, plan, () => [
+    ...planLines(plan),
+    ...(plan.approval_required
+      ? [
+          `Request an approval bound to this change: cavra-policy rollout request-approval ${sameChangeArgs(ctx)}`,
+          'then apply with: cavra-policy rollout apply ... --approval APPROVAL_ID',
+        ]
+      : []),
+  ]);
+  return 0;
+}
+
+/** A pending approval for this exact change (policy/rolloutApproval.ts: the digest ignores the plan's timestamps). */
+async function rolloutRequestApproval(ctx: CommandContext): Promise<number> {
+  const { backend } = await openBackend(ctx);
+  const {
+    approval: a,
+    plan,
+    change_digest,
+  } = await requestRolloutApproval(backend, {
+    ...changeRequest(ctx),
+    approver_group: ctx.opts.str('--approver-group'),
+    requested_by: ctx.opts.str('--requested-by'),
+    ttl_hours: ctx.opts.int('--ttl-hours'),
+  });
+  print(ctx, a, () => [
+    `Created approval ${a.approval_id} for rollout ${plan.after.rollout_id} (${a.state}, approver group ${a.approver_group})`,
+    ...fields([
+      ['decision', a.decision_id],
+      ['change digest', change_digest],
+      ['expires', a.expires_at],
+    ]).map((l) => `  ${l}`),
+    ...(plan.approval_required ? [] : ['Note: this plan does not require approval; the approval is recorded anyway.']),
+    `Once approved: cavra-policy rollout apply ${sameChangeArgs(ctx)} --approval ${a.approval_id} --actor NAME`,
+  ]);
   return 0;
 }
 
@@ -54,7 +101,13 @@ async function rolloutApply(ctx: CommandContext): Promise<number> {
   requireActor(ctx, 'rollout apply');
   const { backend } = await openBackend(ctx);
   const actor = ctx.opts.str('--actor');
-  const result = await backend.rolloutApplyChange({ ...changeRequest(ctx), ...(actor !== undefined ? { actor } : {}) });
+  const approvalId = ctx.opts.str('--approval');
+  const result = await backend.rolloutApplyChange({
+    ...changeRequest(ctx),
+    ...(actor !== undefined ? { actor } : {}),
+    ...(approvalId !== undefined ? { approval_id: approvalId } : {}),
+  });
+  const approval = result.approval;
   const r = result.rollout;
   // CAVRA's result names the verified actor only; applied_by says who was recorded either way.
   const appliedBy = result.actor?.actor ?? actor ?? null;
@@ -63,6 +116,13 @@ async function rolloutApply(ctx: CommandContext): Promise<number> {
     ...planLines(result.plan),
     `Stored: ${r.repository} runs ${r.policy_pack}@${r.policy_version} in ${r.mode} mode, ${r.state}, ${r.coverage_percent}% coverage (owner ${r.owner})`,
     recordedActorLine(ctx, appliedBy),
+    ...(approval?.approval_id
+      ? [
+          `Approval: ${approval.approval_id} (${approval.state}, decided by ${approval.decided_by ?? 'unknown'}), recorded in ${approval.recorded_in}`,
+        ]
+      : result.plan.approval_required
+        ? [`Warning: ${APPLIED_WITHOUT_APPROVAL} (CAVRA does not enforce it, SPEC 3.7); the local evidence records this.`]
+        : []),
   ]);
   return 0;
 }
@@ -169,9 +229,14 @@ export const rolloutCommands: CommandDef[] = [
   {
     name: 'rollout apply',
     synopsis:
-      '(--actor NAME | --actor-token PATH) [--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
+      '(--actor NAME | --actor-token PATH) [--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V] [--approval ID]',
     summary: 'Apply a rollout change to the inventory (as CAVRA does, even when the plan says approval is required).',
-    details: 'Who applied it is recorded in the evidence log: the verified actor of --actor-token, else --actor.',
+    details:
+      'Who applied it is recorded in the evidence log: the verified actor of --actor-token, else --actor. ' +
+      'With --approval, the approval must be approved (or break_glass), not past its time, and for this exact change; ' +
+      'locally it is recorded in the rollout record (evidence_refs approval:ID) and the evidence; against a CAVRA server it is checked before sending ' +
+      "and named only in this command's result (CAVRA's apply-change takes no approval id). Without it, a change that requires approval " +
+      'still applies (CAVRA does not enforce it) and the evidence says so.',
     positionals: NO_ARGS('rollout apply'),
     flags: [
       ...CHANGE_FLAGS,
@@ -181,10 +246,34 @@ export const rolloutCommands: CommandDef[] = [
         value: 'NAME',
         help: 'Who applies the change (recorded in the evidence); required unless --actor-token names a verified actor',
       },
+      {
+        name: '--approval',
+        kind: 'string',
+        value: 'ID',
+        help: 'The approved approval of this change (from rollout request-approval); a mismatch refuses the apply',
+      },
       actorTokenFlag,
     ],
-    common: [...ROLLOUTS, ...ACTOR_OPTIONS],
+    common: [...ROLLOUTS, '--store', ...ACTOR_OPTIONS],
     run: rolloutApply,
+  },
+  {
+    name: 'rollout request-approval',
+    synopsis:
+      '[--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [...change flags] [--requested-by NAME] [--approver-group GROUP] [--ttl-hours H]',
+    summary:
+      'Request a pending approval bound to this rollout change (a policy_rollout decision; its digest covers the rollout id and fields).',
+    details:
+      'Apply the change later with rollout apply --approval ID and the same change flags: any other change, or an approval that is not approved (or break_glass), or past its time, is refused.',
+    positionals: NO_ARGS('rollout request-approval'),
+    flags: [
+      ...CHANGE_FLAGS,
+      { name: '--requested-by', kind: 'string', value: 'NAME', help: 'Who asks (default: ai-agent, as CAVRA)' },
+      { name: '--approver-group', kind: 'string', value: 'GROUP', help: 'Who must approve (default: Platform Security)' },
+      { name: '--ttl-hours', kind: 'int', value: 'HOURS', min: 1, help: 'Hours until it expires (default: 24)' },
+    ],
+    common: [...ROLLOUTS, '--store'],
+    run: rolloutRequestApproval,
   },
   {
     name: 'rollout list',

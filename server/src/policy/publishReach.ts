@@ -1,25 +1,13 @@
 // A parent's reach: publishing a pack that others inherit changes what their agents get. For each
 // descendant (direct or through other packs) the effective policy is merged with CAVRA's inheritance
 // (resolveInheritance) twice, over the published parent and over the draft, and compared entry by
-// entry: string-list entries added or removed, other values changed (CAVRA's flatten of both).
-import { canonicalJson, compareCodePoints } from './canonicalJson';
+// entry (policyEntryDiff.ts): string-list entries added or removed, other values changed.
+import { compareCodePoints } from './canonicalJson';
 import { inheritsOf, resolveInheritance, type PolicyObject } from './inheritance';
-import { flattenPolicy, pyEquals } from './policyDiff';
-import type { PyValue } from './pythonValues';
+import { policyEntryDiff, type ListEntryChange, type ValueChange } from './policyEntryDiff';
 
-export interface ReachEntry {
-  /** The list's dotted path, e.g. `commands.block`. */
-  list: string;
-  entry: string;
-}
-
-export interface ReachValueChange {
-  /** Dotted path, e.g. `metadata.mode` or `git.require_pull_request`. */
-  path: string;
-  /** The value as JSON text; null where there was none. */
-  before: string | null;
-  after: string | null;
-}
+export type ReachEntry = ListEntryChange;
+export type ReachValueChange = ValueChange;
 
 export interface DescendantReach {
   policy_id: string;
@@ -71,27 +59,8 @@ function descendantsOf(root: string, packs: ReadonlyMap<string, PolicyObject>): 
   return found;
 }
 
-const isStringList = (v: PyValue | undefined): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const json = (v: PyValue | undefined) => (v === undefined ? null : canonicalJson(v));
-
 function compare(policyId: string, via: string[], before: PolicyObject | undefined, after: PolicyObject): DescendantReach {
-  const b = flattenPolicy(before ?? {});
-  const a = flattenPolicy(after);
-  const out: DescendantReach = { policy_id: policyId, via, entries_added: [], entries_removed: [], scalars_changed: [] };
-  for (const path of [...new Set([...b.keys(), ...a.keys()])].sort(compareCodePoints)) {
-    const x = b.get(path);
-    const y = a.get(path);
-    if (isStringList(x) || isStringList(y)) {
-      const was = new Set(isStringList(x) ? x : []);
-      const is = new Set(isStringList(y) ? y : []);
-      for (const entry of is) if (!was.has(entry)) out.entries_added.push({ list: path, entry });
-      for (const entry of was) if (!is.has(entry)) out.entries_removed.push({ list: path, entry });
-      // A value that became a list (or stopped being one) is a change of its own.
-      if ((x !== undefined && !isStringList(x)) || (y !== undefined && !isStringList(y)))
-        out.scalars_changed.push({ path, before: json(x), after: json(y) });
-    } else if (!pyEquals(x, y)) out.scalars_changed.push({ path, before: json(x), after: json(y) });
-  }
-  return out;
+  return { policy_id: policyId, via, ...policyEntryDiff(before, after) };
 }
 
 /**

@@ -1,10 +1,13 @@
 // The one contract between the VS Code client (or any other editor) and the server: every custom
 // request and notification with its params and result types. The client imports only this folder;
 // the server's handlers are typed by it (see workflows.ts, `WorkflowHandlers`).
+export * from './actorAuth';
 export * from './approvalExpiry';
+export * from './approvalInbox';
 export * from './document';
 export * from './effectivePolicy';
 export * from './notifications';
+export * from './policyEntryDiff';
 export * from './policyModes';
 export * from './policyRoot';
 export type * from './types';

@@ -4,6 +4,7 @@
 // the open document's text (or the file) so a draft is exactly what the editor shows. Every request
 // may also name the workspace folder it acts on (`FolderParams`): each folder has its own store and settings.
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
+import type { ActorAuth, ActorRefusal, VerifiedActor, VerifyActorParams } from './actorAuth';
 import type {
   ApprovalCreateRequest,
   ApprovalDecisionRequest,
@@ -18,6 +19,8 @@ import type {
   EvaluateRequest,
   EvidenceList,
   EvidenceListQuery,
+  FilteredApprovals,
+  FilteredApprovalsQuery,
   EvidenceVerifyResult,
   PackState,
   PolicyPackCatalog,
@@ -26,6 +29,8 @@ import type {
   PublishPlan,
   PublishRequestResult,
   PublishResult,
+  RolloutApprovalRequest,
+  RolloutApprovalRequested,
   RolloutChangePlan,
   RolloutChangeRequest,
   RolloutChangeResult,
@@ -57,6 +62,8 @@ export interface PublishRequestParams extends PolicyFileParams {
   requested_by?: string;
   approver_group?: string;
   ttl_hours?: number;
+  /** The verified actor's OIDC token (CAVRA's `actor_token`), when the folder needs one (`actorAuth`). */
+  actor_token?: string;
 }
 
 export interface PublishParams extends PolicyFileParams {
@@ -64,6 +71,8 @@ export interface PublishParams extends PolicyFileParams {
   signer?: string;
   /** Key id of `<keyDirectory>/<keyId>.private.pem`; without it the local backend signs HS256/SHA256. */
   key_id?: string;
+  /** The verified actor's OIDC token (CAVRA's `actor_token`), when the folder needs one (`actorAuth`). */
+  actor_token?: string;
 }
 
 export interface ApprovalIdParams {
@@ -74,6 +83,26 @@ export type ApprovalDecisionParams = ApprovalIdParams & ApprovalDecisionRequest;
 
 export interface AttachDecisionParams extends ApprovalIdParams {
   decision: Decision;
+}
+
+/** The approval to review and, optionally, the draft file to review it against. */
+export interface ApprovalChangesParams extends ApprovalIdParams {
+  uri?: string;
+}
+
+/** What a publish approval changes, entry by entry, when its draft is in the workspace (workflows/approvalChanges.ts). */
+export interface ApprovalChanges {
+  approval_id: string;
+  /** `shown`: a draft with the approval's digest was found and planned; otherwise `message` says what can be shown. */
+  kind: 'shown' | 'not_a_publish' | 'draft_not_found';
+  message: string;
+  policy_digest?: string;
+  /** The file of the draft that matches the approval's digest. */
+  draft_file?: string;
+  /** That draft's publish plan (CAVRA's `diff`, and `entries` from the local backend). */
+  plan?: PublishPlan;
+  /** The files looked at, each with its digest or why it could not be read. */
+  tried?: { file: string; digest?: string; error?: string }[];
 }
 
 export interface PublishedPackParams {
@@ -88,6 +117,8 @@ export interface BackendInfo {
   actor: string | null;
   /** Mutations refused in an untrusted workspace, and why. */
   restricted: string | null;
+  /** Local: the approval store file (the client's inbox watches it); absent for a remote backend. */
+  approval_store?: string;
 }
 
 /** The error `data` of a failed workflow request: CAVRA's HTTP status and detail. */
@@ -95,6 +126,8 @@ export interface WorkflowErrorData {
   status: number;
   detail: string;
   backend: 'local' | 'remote';
+  /** A refusal for the actor (no token, expired, wrong audience, not in the group): why, and the fix. */
+  actor?: ActorRefusal;
 }
 
 const requests = {
@@ -107,7 +140,9 @@ const requests = {
   publishRequest: new RequestType<PublishRequestParams, PublishRequestResult, WorkflowErrorData>('cavra/publishRequest'),
   publish: new RequestType<PublishParams, PublishResult, WorkflowErrorData>('cavra/publish'),
   listApprovals: new RequestType<ApprovalListQuery, ApprovalList, WorkflowErrorData>('cavra/approvals/list'),
+  findApprovals: new RequestType<FilteredApprovalsQuery, FilteredApprovals, WorkflowErrorData>('cavra/approvals/find'),
   getApproval: new RequestType<ApprovalIdParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/get'),
+  approvalChanges: new RequestType<ApprovalChangesParams, ApprovalChanges, WorkflowErrorData>('cavra/approvals/changes'),
   createApproval: new RequestType<ApprovalCreateRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/create'),
   approve: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/approve'),
   deny: new RequestType<ApprovalDecisionParams, ApprovalRecord, WorkflowErrorData>('cavra/approvals/deny'),
@@ -119,11 +154,16 @@ const requests = {
   breakGlass: new RequestType<BreakGlassRequest, ApprovalRecord, WorkflowErrorData>('cavra/approvals/breakGlass'),
   rolloutPlan: new RequestType<RolloutChangeRequest, RolloutChangePlan, WorkflowErrorData>('cavra/rollouts/plan'),
   rolloutApply: new RequestType<RolloutChangeRequest, RolloutChangeResult, WorkflowErrorData>('cavra/rollouts/apply'),
+  rolloutRequestApproval: new RequestType<RolloutApprovalRequest, RolloutApprovalRequested, WorkflowErrorData>(
+    'cavra/rollouts/requestApproval',
+  ),
   listRollouts: new RequestType<RolloutListQuery, RolloutList, WorkflowErrorData>('cavra/rollouts/list'),
   evaluate: new RequestType<EvaluateRequest, Decision, WorkflowErrorData>('cavra/evaluate'),
   decisionTests: new RequestType<DecisionTestRequest, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
   listEvidence: new RequestType<EvidenceListQuery, EvidenceList, WorkflowErrorData>('cavra/evidence/list'),
   verifyEvidence: new RequestType<NoParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
+  actorAuth: new RequestType<NoParams, ActorAuth, WorkflowErrorData>('cavra/actorAuth'),
+  verifyActor: new RequestType<VerifyActorParams, VerifiedActor, WorkflowErrorData>('cavra/actorAuth/verify'),
 } as const;
 
 export type WorkflowMethod = keyof typeof requests;
@@ -164,6 +204,21 @@ export const MUTATING_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMet
   'expire',
   'expireOverdue',
   'attachDecision',
+  'breakGlass',
+  'rolloutApply',
+  'rolloutRequestApproval',
+]);
+
+/**
+ * Mutations CAVRA guards with a verified actor (SPEC 3.8): with an OIDC config or RBAC file, the editor
+ * sends the actor's token (`actor_token`) with each of them.
+ */
+export const ACTOR_GUARDED_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMethod>([
+  'publishRequest',
+  'publish',
+  'approve',
+  'deny',
+  'expire',
   'breakGlass',
   'rolloutApply',
 ]);

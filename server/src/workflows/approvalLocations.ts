@@ -5,9 +5,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Location } from 'vscode-languageserver-types';
-import { resolvePaths } from '../backend/local';
 import type { ApprovalLocations } from '../language/references';
-import { workflowBackendConfig } from './backendFactory';
+import { localApprovalStorePath } from './approvalStorePath';
 import type { WorkflowSettings } from './workspaceSettings';
 
 interface Bound {
@@ -28,9 +27,7 @@ export class StoreApprovalLocations implements ApprovalLocations {
 
   private storeFile(): string | undefined {
     const { settings, folder } = this.where();
-    const config = workflowBackendConfig(settings, folder, () => null);
-    if (typeof config === 'string' || config.kind !== 'local') return undefined;
-    return resolvePaths(config).approvalStore;
+    return localApprovalStorePath(settings, folder);
   }
 
   private records(): Bound[] {

@@ -29,8 +29,8 @@ export function registerWorkflows(connection: Connection, service: WorkflowServi
       if (MUTATING_METHODS.has(method)) void connection.sendNotification(StoreChangedNotification, { method });
       return result;
     } catch (e) {
-      const { status, detail } = errorData(e);
-      const data: WorkflowErrorData = { status, detail, backend: backendKind() };
+      const { status, detail, actor } = errorData(e);
+      const data: WorkflowErrorData = { status, detail, backend: backendKind(), ...(actor ? { actor } : {}) };
       connection.console.warn(`${method} failed (${status}): ${detail}`);
       return new ResponseError(WORKFLOW_ERROR_CODE, detail, data);
     }

@@ -6,14 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BackendError } from '../backend/backend';
 import type { SelectedBackend } from '../backend/createBackend';
+import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
+import { listFilteredApprovals } from '../backend/approvalPages';
 import {
+  ACTOR_GUARDED_METHODS,
   MUTATING_METHODS,
+  type ActorRefusal,
   type BackendInfo,
   type ParamsOf,
   type ResultOf,
   type WorkflowHandlers,
   type WorkflowMethod,
 } from '../protocol';
+import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
+import { approvalChanges } from './approvalChanges';
+import { localApprovalStorePath } from './approvalStorePath';
 import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
 export type { SelectedBackend };
@@ -31,6 +38,8 @@ export class WorkflowError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
+    /** A refusal for the actor of a guarded mutation, explained (workflows/actorAuth.ts). */
+    readonly actor?: ActorRefusal,
   ) {
     super(detail);
   }
@@ -94,6 +103,7 @@ export class WorkflowService {
       restricted: e.settings.trusted
         ? null
         : 'Restricted Mode: publishing, signing, approvals, rollout changes and remote calls are disabled until the workspace is trusted.',
+      ...(e.settings.backend === 'local' ? { approval_store: localApprovalStorePath(e.settings, e.folder) } : {}),
     };
   }
 
@@ -109,7 +119,26 @@ export class WorkflowService {
       );
     }
     const handler: WorkflowHandlers[M] = this.handlers(e)[method];
-    return handler(own as ParamsOf<M>);
+    if (!ACTOR_GUARDED_METHODS.has(method)) return handler(own as ParamsOf<M>);
+    try {
+      return await handler(own as ParamsOf<M>);
+    } catch (err) {
+      throw await this.explained(e, err, own as { approval_id?: unknown });
+    }
+  }
+
+  /** A guarded mutation refused for its actor, with the reason and the fix; any other failure unchanged. */
+  private async explained(e: WorkflowEnvironment, err: unknown, params: { approval_id?: unknown }): Promise<unknown> {
+    const { status, detail } = errorData(err);
+    if (!explainRefusal(e.settings, e.folder, status, detail)) return err;
+    const group =
+      typeof params.approval_id === 'string'
+        ? await e.backend.getApproval(params.approval_id).then(
+            (a) => a.approver_group,
+            () => undefined,
+          )
+        : undefined;
+    return new WorkflowError(status, detail, explainRefusal(e.settings, e.folder, status, detail, group) ?? undefined);
   }
 
   private handlers(e: WorkflowEnvironment): WorkflowHandlers {
@@ -134,6 +163,7 @@ export class WorkflowService {
           requested_by: p.requested_by,
           approver_group: p.approver_group,
           ttl_hours: p.ttl_hours,
+          actor_token: p.actor_token,
         }),
       publish: async (p) => {
         const keyDir = signingKeyDirectory(e.settings, e.folder);
@@ -158,10 +188,14 @@ export class WorkflowService {
           signer: p.signer,
           actor: p.signer,
           signing: { private_key_pem, key_id: p.key_id, hmac_key },
+          actor_token: p.actor_token,
         });
       },
       listApprovals: (q) => b.listApprovals(q ?? {}),
+      findApprovals: (q) => listFilteredApprovals(b, q ?? {}),
       getApproval: (p) => b.getApproval(p.approval_id),
+      approvalChanges: async (p) =>
+        approvalChanges({ ...e, draftOf: (uri) => this.draftText(e, uri) }, await b.getApproval(p.approval_id), p.uri),
       createApproval: (p) => b.createApproval(p),
       approve: ({ approval_id, ...request }) => b.approve(approval_id, request),
       deny: ({ approval_id, ...request }) => b.deny(approval_id, request),
@@ -171,6 +205,7 @@ export class WorkflowService {
       breakGlass: (p) => b.breakGlass(p),
       rolloutPlan: (p) => b.rolloutChangePlan(p),
       rolloutApply: (p) => b.rolloutApplyChange(p),
+      rolloutRequestApproval: (p) => requestRolloutApproval(b, p),
       listRollouts: (q) => b.listRollouts(q ?? {}),
       evaluate: (p) => b.evaluate(p),
       decisionTests: async (p) => {
@@ -182,13 +217,16 @@ export class WorkflowService {
         if (!b.verifyEvidence) throw new WorkflowError(400, 'the evidence chain is kept by the local workspace backend');
         return b.verifyEvidence();
       },
+      actorAuth: async () => actorAuth(e.settings, e.folder),
+      verifyActor: (p) => verifyActor(e.settings, e.folder, p.actor_token),
     };
   }
 }
 
 /** Status and detail of any failure, for the client (token-free: backends never put it in messages). */
-export function errorData(e: unknown): { status: number; detail: string } {
-  if (e instanceof BackendError || e instanceof WorkflowError) return { status: e.status, detail: e.detail };
+export function errorData(e: unknown): { status: number; detail: string; actor?: ActorRefusal } {
+  if (e instanceof WorkflowError) return { status: e.status, detail: e.detail, ...(e.actor ? { actor: e.actor } : {}) };
+  if (e instanceof BackendError) return { status: e.status, detail: e.detail };
   const err = e as { status?: unknown; detail?: unknown; message?: string };
   if (typeof err?.status === 'number' && typeof err.detail === 'string') return { status: err.status, detail: err.detail };
   return { status: 500, detail: err?.message ?? String(e) };

@@ -346,6 +346,64 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
     });
   });
 
+  it('the stdio server, local mode with an OIDC config: actor tokens sent by the editor stay out of answers, logs, stderr and files', async () => {
+    const good = readFileSync(join(ws, 'secrets', 'good.jwt'), 'utf8').trim();
+    const expired = readFileSync(join(ws, 'secrets', 'expired.jwt'), 'utf8').trim();
+    const client = await LspClient.start({ workspace: ws, settings: { auth: { oidcConfig: 'secrets/oidc.json' } } as never });
+    const logs: string[] = [];
+    client.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      logs.push(p.message);
+    });
+    const answers: string[] = [];
+    const send = async (method: keyof typeof WorkflowRequests, params: object) => {
+      try {
+        const r = await client.connection.sendRequest(WorkflowRequests[method] as never, params as never);
+        answers.push(JSON.stringify(r));
+        return r as unknown;
+      } catch (e) {
+        assert.ok(e instanceof ResponseError, String(e));
+        answers.push(`${e.message} ${JSON.stringify(e.data)}`);
+        return undefined;
+      }
+    };
+    try {
+      const uri = pathToFileURL(join(ws, 'draft.yaml')).href;
+      await send('actorAuth', {});
+      await send('verifyActor', { actor_token: good });
+      await send('verifyActor', { actor_token: expired });
+      await send('verifyActor', { actor_token: `${good}x` });
+      await send('publishRequest', { uri });
+      const request = (await send('publishRequest', { uri, actor_token: good })) as { approval: { approval_id: string } };
+      const approval_id = request.approval.approval_id;
+      for (const actor_token of [expired, `${good.slice(0, -4)}AAAA`, 'not-a-jwt', undefined])
+        await send('approve', { approval_id, actor: 'x', reason: 'r', actor_token });
+      await send('approve', { approval_id, actor: 'x', reason: 'r', actor_token: good });
+      await send('rolloutApply', { repository: 'a/b', policy_pack: 'cavra-secrets', actor_token: expired });
+      await send('rolloutApply', { repository: 'a/b', policy_pack: 'cavra-secrets', actor_token: good });
+      await send('listEvidence', {});
+    } finally {
+      await client.stop();
+    }
+    assert.ok(answers.length >= 14 && logs.length > 0, 'requests were answered and failures logged');
+    assert.ok(
+      answers.some((a) => a.includes('iam-lead@example.com')),
+      'the token was used: its actor is in the answers',
+    );
+    const files = filesUnder(ws, (rel) => rel.startsWith('secrets/'));
+    assertAbsent(secrets, [
+      ...answers.map((a, i) => [`answer ${i}`, a] as [string, string]),
+      ...logs.map((l, i) => [`log ${i}`, l] as [string, string]),
+      ['server stderr', (client as unknown as { stderr: string }).stderr],
+      ...files,
+    ]);
+    figures.add({
+      what: 'OIDC actor tokens (valid, expired, tampered) sent by the editor over the stdio server in local mode',
+      count: answers.length,
+      unit: `LSP answers (${logs.length} log messages, ${files.length} workspace files searched)`,
+      outcome: 'tokens verified and recorded as actors, 0 occurrences in answers, logs, stderr or files',
+    });
+  });
+
   it("the extension's settings hold no secret: the token is SecretStorage-only", () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
       contributes: { configuration: { properties: { [k: string]: { description?: string; markdownDescription?: string } } } };

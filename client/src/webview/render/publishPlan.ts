@@ -2,6 +2,7 @@ import type { PublishPlan } from '../../../../server/src/protocol';
 import { html, type Html } from '../html';
 import { errorsList, keyValues, notes, riskBadge, summaryTable, validity } from './common';
 import { reachSection } from './publishReach';
+import { entriesSection } from './publishEntries';
 
 function diffList(kind: 'added' | 'removed' | 'changed', paths: string[]): Html {
   if (!paths.length) return html``;
@@ -29,5 +30,5 @@ export function renderPublishPlan(p: PublishPlan, backend: string): Html {
     ${errorsList(p.errors)}
     <h2>Changes against the published pack</h2>
     ${changes === 0 ? html`<p class="muted">${p.operation === 'create' ? 'Nothing is published under this id yet: the whole pack is new.' : 'No rule changes.'}</p>` : html`${diffList('removed', p.diff.removed)}${diffList('changed', p.diff.changed)}${diffList('added', p.diff.added)}`}
-    ${reachSection(p.reach)} ${summaryTable(p.summary)} ${notes(p.operator_notes)}`;
+    ${entriesSection(p.entries)} ${reachSection(p.reach)} ${summaryTable(p.summary)} ${notes(p.operator_notes)}`;
 }

@@ -13,6 +13,7 @@ export function renderRolloutPlan(p: RolloutChangePlan, backend: string, applied
       <span class="muted">answered by ${backend}</span>
     </p>
     ${applied ? html`<p>Stored rollout record updated at ${applied.rollout.updated_at}${applied.actor ? html` by verified actor <strong>${applied.actor.actor}</strong>` : ''}.</p>` : ''}
+    ${applied ? appliedApproval(p, applied) : ''}
     <h2>Changed fields (${p.changes.length})</h2>
     <table>
       <tr>
@@ -30,4 +31,20 @@ export function renderRolloutPlan(p: RolloutChangePlan, backend: string, applied
       )}
     </table>
     ${notes(p.operator_notes)}`;
+}
+
+/** Which approval the change was applied under (the studio's field), or that it went without one. */
+function appliedApproval(p: RolloutChangePlan, applied: RolloutChangeResult): Html | string {
+  const a = applied.approval;
+  if (a && a.approval_id)
+    return html`<p>
+      Applied under approval <code>${a.approval_id}</code> (${a.state}, decided by ${a.decided_by ?? 'unknown'}); recorded in
+      ${a.recorded_in}.
+    </p>`;
+  return p.approval_required
+    ? html`<p class="risk-banner">
+        <span class="badge bad">applied without approval although the plan requires one</span> CAVRA allows it; the evidence says
+        so.
+      </p>`
+    : '';
 }

@@ -57,6 +57,34 @@ export interface ApprovalListQuery {
   offset?: number;
 }
 
+/**
+ * The studio's filtered listing (backend/approvalPages.ts): CAVRA's `state` and `approver_group`, plus
+ * `requested_by` and `text`, which CAVRA's API does not filter (policy/approvalFilter.ts).
+ */
+export interface FilteredApprovalsQuery {
+  state?: string;
+  approver_group?: string;
+  requested_by?: string;
+  text?: string;
+  /** How many matching approvals to return; default all. */
+  limit?: number;
+  /** Skip this many matching approvals; default 0. */
+  offset?: number;
+}
+
+export interface FilteredApprovals {
+  /** Newest first, as CAVRA sorts. */
+  items: ApprovalRecord[];
+  /** How many match the whole filter. */
+  total: number;
+  offset: number;
+  /** How many records CAVRA returned for its part of the filter, and in how many pages. */
+  fetched: number;
+  pages: number;
+  /** Set when requester or text were applied by the studio after fetching, saying so. */
+  note: string | null;
+}
+
 /** Sorted by requested_at, newest first. */
 export interface ApprovalList {
   items: ApprovalRecord[];

@@ -1,4 +1,5 @@
 // Draft, plan, request, publish — POST /policy-packs/{draft,publish-plan,publish-request,publish}.
+import type { PolicyEntryDiff } from '../../policy/policyEntryDiff';
 import type { PublishReach } from '../../policy/publishReach';
 import type { ActorCredentials } from './actor';
 import type { ApprovalRecord, ApprovalSummary } from './approvals';
@@ -55,8 +56,15 @@ export interface PublishPlan {
    * only from the local backend (a CAVRA server does not report it).
    */
   reach?: PublishReach;
+  /**
+   * This project's addition too: `diff` entry by entry (list entries added and removed, values changed
+   * from what to what; policy/policyEntryDiff.ts). Present only for an update that changes something,
+   * and only from the local backend; CAVRA's `diff` stays as CAVRA returns it.
+   */
+  entries?: PolicyEntryDiff;
 }
 
+export type { ListEntryChange, PolicyEntryDiff, ValueChange } from '../../policy/policyEntryDiff';
 export type { DescendantReach, PublishReach, ReachEntry, ReachValueChange } from '../../policy/publishReach';
 
 export interface PublishRequestRequest extends DraftInput, ActorCredentials {

@@ -1,5 +1,6 @@
 // Rollouts — /policy-rollouts.
 import type { ActorContext, ActorCredentials } from './actor';
+import type { ApprovalRecord } from './approvals';
 import type { SCHEMA_VERSIONS } from './schemaVersions';
 import type { Risk, RolloutMode, RolloutState } from './vocabulary';
 
@@ -44,7 +45,17 @@ export interface RolloutChangeRequest extends RolloutFields, ActorCredentials {
   changes?: RolloutFields;
   /** apply-change: who applies it when there is no verified actor (recorded in the evidence, not in the rollout). */
   actor?: string;
+  /**
+   * apply-change, the studio's field: the approval of this change (policy/rolloutApproval.ts). CAVRA's
+   * apply-change takes no approval id: the remote backend checks it before sending and does not send it.
+   */
+  approval_id?: string;
 }
+
+/** The studio's account of the approval an apply ran under (not part of CAVRA's result). */
+export type RolloutApplyApproval =
+  | { approval_id: string; state: string; decided_by: string | null; recorded_in: string }
+  | { approval_id: null; approval_required: boolean; note: string | null };
 
 export interface RolloutFieldChange {
   field: string;
@@ -71,6 +82,8 @@ export interface RolloutChangeResult {
   actor: ActorContext | null;
   plan: RolloutChangePlan;
   rollout: PolicyRolloutRecord;
+  /** Added by the studio when applied with `approval_id`: which approval, and where that is recorded (absent otherwise: CAVRA's result). */
+  approval?: RolloutApplyApproval;
 }
 
 export interface RolloutListQuery {
@@ -85,4 +98,20 @@ export interface RolloutListQuery {
 export interface RolloutList {
   items: PolicyRolloutRecord[];
   total: number;
+}
+
+/** The studio's "request an approval bound to this change": the change as for a plan, plus POST /approvals' fields. */
+export interface RolloutApprovalRequest extends RolloutChangeRequest {
+  requested_by?: string;
+  approver_group?: string;
+  ttl_hours?: number;
+}
+
+export interface RolloutApprovalRequested {
+  /** The pending approval, created through POST /approvals from a `policy_rollout` decision. */
+  approval: ApprovalRecord;
+  /** The plan it was requested for. */
+  plan: RolloutChangePlan;
+  /** What binds it to this change (policy/rolloutApproval.ts). */
+  change_digest: string;
 }

@@ -6,6 +6,7 @@ import { diffPolicies } from '../../policy/policyDiff';
 import { loadPolicyValue } from '../../policy/policyYaml';
 import { publishOperatorNotes, publishRisk } from '../../policy/publishRisk';
 import { publishReach } from '../../policy/publishReach';
+import { isEmptyEntryDiff, publishEntryDiff } from '../../policy/policyEntryDiff';
 import type { PolicyObject } from '../../policy/inheritance';
 import { pyStr, pyTruthy, type PyValue } from '../../policy/pythonValues';
 import { policySummary } from '../../policy/summary';
@@ -85,6 +86,7 @@ async function buildPlan(ws: LocalWorkspace, payload: PyValue): Promise<PublishP
   // Every published pack, by the id CAVRA's loader finds it under (its folder), for the descendants' merges.
   const published = new Map<string, PolicyObject>((await ws.registry.list()).map((p) => [p.folder, p.policy]));
   const reach = publishReach(policyId, pack, published);
+  const entries = exists ? publishEntryDiff(current, pack) : undefined;
   return {
     schema_version: SCHEMA_VERSIONS.publishPlan,
     product: PRODUCT,
@@ -102,6 +104,8 @@ async function buildPlan(ws: LocalWorkspace, payload: PyValue): Promise<PublishP
     operator_notes: publishOperatorNotes(risk, draft.valid),
     // Not in CAVRA's answer: only when other packs inherit this one, so a plan nobody inherits is CAVRA's exactly.
     ...(reach ? { reach } : {}),
+    // Not in CAVRA's answer either: CAVRA's diff path by path, entry by entry; only for an update that changes something.
+    ...(entries && !isEmptyEntryDiff(entries) ? { entries } : {}),
   };
 }
 

@@ -155,7 +155,7 @@ export class RemoteBackend implements Backend {
   }
 
   rolloutApplyChange(request: RolloutChangeRequest): Promise<RolloutChangeResult> {
-    return rollouts.rolloutApplyChange(this.connection, request);
+    return rollouts.rolloutApplyChange(this.connection, request, this.options);
   }
 
   listRollouts(q?: RolloutListQuery): Promise<RolloutList> {

@@ -1,0 +1,138 @@
+// Verified actors in local mode (SPEC 3.8): with `cavra.auth.oidcConfig` or `cavra.auth.rbacFile`, every
+// guarded mutation (approve, deny, expire, break glass, rollout apply, publish, publish request) needs
+// the actor's OIDC token. The editor asks for it once, keeps it in SecretStorage per issuer (the
+// server says which: `cavra/actorAuth`), sends it as CAVRA's `actor_token`, and explains a refusal with
+// its fix ("Set Actor Token" asks again and retries). The token never goes into a message or the log.
+//
+// Why not a VS Code AuthenticationProvider: a provider's contract is a sign-in flow that creates
+// sessions for scopes (createSession) and lists them in the Accounts menu as signed in. Here there is
+// no sign-in to run: the token is issued by the team's identity provider outside the editor and CAVRA
+// has no login endpoint, so createSession could only show the same input box; and whether a token is
+// good is decided per workspace folder by the language server against that folder's OIDC config
+// (issuer, audience, JWKS, clock), so an Accounts entry would say "signed in" for a token the server
+// then refuses as expired or for another audience. SecretStorage keyed by issuer, as the remote token
+// is kept, plus "CAVRA: Show Verified Actor" (the server's answer, not the token's claims) fits better.
+import * as vscode from 'vscode';
+import { actorRefusal, type ActorAuth, type ParamsOf, type ResultOf, type WorkflowMethod } from '../../../server/src/protocol';
+import { WorkflowError, type ActorGuard, type WorkflowClient } from '../workflowClient';
+import { chooseFolder } from '../workspaceFolder';
+
+const secretKey = (issuer: string) => `cavra.actor.token:${issuer}`;
+
+export class ActorTokens {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly workflows: WorkflowClient,
+  ) {}
+
+  /** The guard WorkflowClient sends guarded mutations through. */
+  readonly guard: ActorGuard = (method, params, send) => this.send(method, params, send);
+
+  private async send<M extends WorkflowMethod>(
+    method: M,
+    params: ParamsOf<M>,
+    send: (params: ParamsOf<M>) => Promise<ResultOf<M>>,
+  ): Promise<ResultOf<M>> {
+    const folder = (params as { folder?: string } | undefined)?.folder;
+    // Unanswered (a broken OIDC config, Restricted Mode): the mutation itself says what is wrong.
+    const auth = await this.workflows.call('actorAuth', folder ? { folder } : {}).catch(() => null);
+    if (!auth?.required) return send(params);
+    let token = auth.issuer ? ((await this.secrets.get(secretKey(auth.issuer))) ?? (await this.ask(auth))) : undefined;
+    for (;;) {
+      if (auth.issuer && !token) {
+        const e = new WorkflowError(method, 'no actor token was given', 401, 'console action requires verified actor context');
+        e.explained = true; // The user closed the prompt: nothing more to say.
+        throw e;
+      }
+      try {
+        return await send(token ? { ...params, actor_token: token } : params);
+      } catch (e) {
+        if (!(e instanceof WorkflowError) || !e.refusal) throw e;
+        token = await this.offerFix(e, auth);
+        if (token === undefined) throw e;
+      }
+    }
+  }
+
+  /** Shows why the actor was refused and its fix; a new token to retry with, or undefined. */
+  private async offerFix(e: WorkflowError, auth: ActorAuth): Promise<string | undefined> {
+    const refusal = e.refusal!;
+    e.explained = true;
+    if (refusal.fix === 'configure_oidc') {
+      const open = 'Open Settings';
+      if ((await vscode.window.showErrorMessage(refusal.explanation, open)) === open)
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'cavra.auth.oidcConfig');
+      return undefined;
+    }
+    const set = 'Set Actor Token';
+    if ((await vscode.window.showErrorMessage(refusal.explanation, set)) !== set) return undefined;
+    return this.ask(auth);
+  }
+
+  /** Asks for the token (password box) and keeps it for the issuer; undefined when the user cancels. */
+  async ask(auth: ActorAuth): Promise<string | undefined> {
+    if (!auth.issuer) return undefined;
+    const value = await vscode.window.showInputBox({
+      title: 'CAVRA actor token',
+      prompt: `OIDC token (RS256 JWT) from ${auth.issuer} for audience ${auth.audience ?? '?'}: it proves who approves, denies, publishes or applies. Kept in SecretStorage.`,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) =>
+        !v.trim() || v.trim().split('.').length === 3 ? undefined : 'A compact JWT has three dot-separated parts',
+    });
+    const token = value?.trim();
+    if (!token) return undefined;
+    await this.secrets.store(secretKey(auth.issuer), token);
+    return token;
+  }
+
+  /** "CAVRA: Set Actor Token": asks, keeps it for the folder's issuer and shows who it is. */
+  async setToken(arg?: unknown): Promise<void> {
+    const target = await chooseFolder(arg, 'Set the actor token for');
+    if (!target) return;
+    const auth = await this.workflows.call('actorAuth', target.params);
+    if (!auth.issuer) {
+      void vscode.window.showInformationMessage(
+        auth.required
+          ? 'An RBAC file is configured but no OIDC config, so no token can be verified: set cavra.auth.oidcConfig first.'
+          : 'No verified actor is needed here: neither cavra.auth.oidcConfig nor cavra.auth.rbacFile is set (local mode).',
+      );
+      return;
+    }
+    if (await this.ask(auth)) await this.showActor(arg, target.params.folder);
+  }
+
+  /** "CAVRA: Show Verified Actor": who the server says the stored token is, until when. */
+  async showActor(arg?: unknown, folder?: string): Promise<void> {
+    const target = await chooseFolder(folder ? { folder } : arg, 'Show the verified actor of');
+    if (!target) return;
+    const auth = await this.workflows.call('actorAuth', target.params);
+    const set = 'Set Actor Token';
+    const token = auth.issuer ? await this.secrets.get(secretKey(auth.issuer)) : undefined;
+    if (!auth.issuer || !token) {
+      const why = !auth.required
+        ? 'No verified actor is needed here (no cavra.auth.oidcConfig or cavra.auth.rbacFile).'
+        : auth.issuer
+          ? `No actor token is set for ${auth.issuer}.`
+          : 'An RBAC file is configured but no OIDC config: set cavra.auth.oidcConfig.';
+      if ((await vscode.window.showInformationMessage(why, ...(auth.issuer ? [set] : []))) === set) await this.setToken(arg);
+      return;
+    }
+    try {
+      const who = await this.workflows.call('verifyActor', { ...target.params, actor_token: token });
+      const minutes = Math.round((Date.parse(who.expires_at) - Date.now()) / 60_000);
+      const forget = 'Forget Token';
+      const pick = await vscode.window.showInformationMessage(
+        `Verified actor: ${who.actor}; groups: ${who.groups.join(', ') || 'none'}; issuer ${who.issuer ?? '?'}; token expires ${who.expires_at} (in ${minutes} min).`,
+        set,
+        forget,
+      );
+      if (pick === set) await this.setToken(arg);
+      if (pick === forget) await this.secrets.delete(secretKey(auth.issuer));
+    } catch (e) {
+      if (!(e instanceof WorkflowError)) throw e;
+      const refusal = actorRefusal(e.status ?? 0, e.detail, auth);
+      if ((await vscode.window.showErrorMessage(refusal?.explanation ?? e.message, set)) === set) await this.setToken(arg);
+    }
+  }
+}

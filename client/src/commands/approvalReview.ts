@@ -1,0 +1,45 @@
+// Before Approve / Deny of a policy publish: what the approver approves, entry by entry. The server
+// finds the draft whose digest is the approval's (workflows/approvalChanges.ts) and plans it; here
+// it becomes the text of the confirmation's detail, beside CAVRA's dotted paths.
+import { entryDiffLines, type ApprovalRecord } from '../../../server/src/protocol';
+import type { FolderTarget } from '../workspaceFolder';
+import type { CommandContext } from './context';
+
+/** At most this many entry lines in a modal; the rest are counted (the plan webview shows them all). */
+const MAX_LINES = 40;
+
+export async function approvalReviewLines(ctx: CommandContext, a: ApprovalRecord, target: FolderTarget): Promise<string[]> {
+  if (a.decision?.action_type !== 'policy_publish') return [];
+  let changes;
+  try {
+    changes = await ctx.workflows.call('approvalChanges', { ...target.params, approval_id: a.approval_id });
+  } catch (e) {
+    return ['', `What it changes could not be shown: ${(e as Error).message}`];
+  }
+  if (changes.kind !== 'shown' || !changes.plan) return ['', changes.message];
+  const plan = changes.plan;
+  const cavra = [
+    ...plan.diff.added.map((p) => `+ ${p}`),
+    ...plan.diff.removed.map((p) => `- ${p}`),
+    ...plan.diff.changed.map((p) => `~ ${p}`),
+  ];
+  const entries = plan.entries ? entryDiffLines(plan.entries) : [];
+  const shown = entries.slice(0, MAX_LINES);
+  return [
+    '',
+    `${plan.operation} ${plan.policy_id}, risk ${plan.risk}; draft: ${changes.draft_file ?? '?'}`,
+    plan.operation === 'create'
+      ? 'A new pack: every entry is new.'
+      : cavra.length
+        ? `CAVRA's diff: ${cavra.join(', ')}`
+        : 'No changes.',
+    ...(shown.length ? ['Entry by entry:', ...shown] : []),
+    ...(entries.length > shown.length ? [`… and ${entries.length - shown.length} more (Plan Publish shows them all)`] : []),
+    ...(plan.operation === 'update' && !plan.entries && cavra.length
+      ? ['(Entry by entry is computed by the local backend; a CAVRA server reports the paths only.)']
+      : []),
+    ...(plan.reach
+      ? [`Packs inheriting it that change: ${plan.reach.changed.map((d) => d.policy_id).join(', ') || 'none'}`]
+      : []),
+  ];
+}

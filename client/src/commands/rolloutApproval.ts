@@ -1,0 +1,77 @@
+// Rollouts that name their approval, in the editor: "Request Approval" after planning a change that
+// requires one, and the approval to apply it under. The server binds the approval to the change
+// (policy/rolloutApproval.ts) and refuses a mismatch with why; the picker here only offers candidates.
+import * as vscode from 'vscode';
+import type { ApprovalRecord, RolloutChangeRequest } from '../../../server/src/protocol';
+import { isOverdueNow } from '../approvalClock';
+import { requireTrust } from '../trust';
+import { showWorkflowError } from '../workflowClient';
+import { chooseFolder, type FolderTarget } from '../workspaceFolder';
+import type { CommandContext } from './context';
+
+type FolderChange = RolloutChangeRequest & FolderTarget['params'];
+
+/** `request`: the planned change (the plan's "Request Approval" button passes it, with its folder). */
+export async function requestRolloutApproval(ctx: CommandContext, request?: FolderChange): Promise<void> {
+  if (!requireTrust('Requesting a rollout approval')) return;
+  try {
+    if (!request) {
+      void vscode.window.showInformationMessage(
+        'Plan the rollout change first ("CAVRA: Plan Rollout Change"), then use its Request Approval button.',
+      );
+      return;
+    }
+    const target = await chooseFolder(request.folder ? { folder: request.folder } : undefined, 'Request Rollout Approval');
+    if (!target) return;
+    const requestedBy = target.config.get<string>('actor')?.trim() || undefined;
+    const result = await ctx.workflows.call('rolloutRequestApproval', {
+      ...request,
+      ...target.params,
+      ...(requestedBy ? { requested_by: requestedBy } : {}),
+    });
+    ctx.refreshAll();
+    void vscode.window.showInformationMessage(
+      `Approval ${result.approval.approval_id} requested for rollout ${result.plan.after.rollout_id} from ${result.approval.approver_group} ` +
+        `(bound to change ${result.change_digest}). Apply the change with it once approved.`,
+    );
+  } catch (e) {
+    await showWorkflowError('Request Rollout Approval', e, ctx.log);
+  }
+}
+
+export const WITHOUT_APPROVAL = 'without';
+
+/**
+ * The approval to apply a change under, when the plan requires one: an approval id, `WITHOUT_APPROVAL`
+ * (CAVRA does not enforce approval, SPEC 3.7; the evidence then says so), or undefined when cancelled.
+ */
+export async function pickRolloutApproval(
+  ctx: CommandContext,
+  target: FolderTarget,
+  rolloutId: string,
+): Promise<string | undefined> {
+  const list = await ctx.workflows.call('listApprovals', { ...target.params, limit: 500 });
+  const usable = (a: ApprovalRecord) => (a.state === 'approved' || a.state === 'break_glass') && !isOverdueNow(a);
+  const candidates = list.items
+    .filter((a) => a.decision?.action_type === 'policy_rollout' && a.decision?.target === rolloutId)
+    .sort((a, b) => Number(usable(b)) - Number(usable(a)));
+  const items: (vscode.QuickPickItem & { id: string })[] = [
+    ...candidates.map((a) => ({
+      id: a.approval_id,
+      label: `${usable(a) ? '$(pass)' : '$(circle-slash)'} ${a.approval_id}`,
+      description: `${a.state}${isOverdueNow(a) ? ' (expired)' : ''} · ${a.approver_group}${a.decided_by ? ` · by ${a.decided_by}` : ''}`,
+      detail: `change ${String(a.decision.rollout_change_digest)}: the server checks it is this exact change`,
+    })),
+    {
+      id: WITHOUT_APPROVAL,
+      label: '$(warning) Apply without approval',
+      detail: 'CAVRA allows it; the evidence records "applied without approval although the plan requires one"',
+    },
+  ];
+  const pick = await vscode.window.showQuickPick(items, {
+    ignoreFocusOut: true,
+    title: `Approval for rollout ${rolloutId}`,
+    placeHolder: candidates.length ? 'The approval this change is applied under' : 'No approval requested for this rollout yet',
+  });
+  return pick?.id;
+}
