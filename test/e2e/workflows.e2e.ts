@@ -526,11 +526,46 @@ describe('workflows: a security engineer plans and applies a rollout change', fu
     await wb.activateTab(`Rollout plan: ${ROLLOUT}`);
   });
 
-  it('applies it from the plan after the confirmation; the inventory has the record', async () => {
+  let rolloutApproval = '';
+
+  it('requests an approval bound to this change from the plan; the change manager approves it', async () => {
     const { wb, ws } = s;
+    await wb.clickWebviewButton(`Rollout plan: ${ROLLOUT}`, 'Request Approval');
+    const said = await wb.waitForNotification(
+      'the rollout approval requested',
+      /^Approval apr_\w+ requested for rollout payments\/api:cavra-baseline from /,
+    );
+    rolloutApproval = /Approval (apr_\w+)/.exec(said)![1];
+    const requested = approvals(ws).find((a) => a.approval_id === rolloutApproval);
+    assert.equal(requested.state, 'pending');
+    assert.equal(requested.decision.action_type, 'policy_rollout');
+    assert.equal(requested.decision.target, ROLLOUT);
+    assert.match(String(requested.decision.rollout_change_digest), /^sha256:[0-9a-f]{64}$/, 'bound to the change by its digest');
+    assert.equal(existsSync(join(ws, '.cavra', 'api', 'inventory.json')), false, 'requesting writes no rollout');
+
+    await wb.showView('Approvals');
+    await wb.waitForTreeRow('Approvals', `policy_rollout ${ROLLOUT}`, (r) => r.label === `policy_rollout ${ROLLOUT}`);
+    await wb.treeInlineAction('Approvals', `policy_rollout ${ROLLOUT}`, 'Approve');
+    await wb.waitForDialog(new RegExp(`^Approve ${rolloutApproval}\\?$`));
+    await wb.clickDialogButton('Approve');
+    await wb.answerInput(/\(1\/3\): actor/, 'carla.change');
+    await wb.answerInput(/\(2\/3\): reason/, 'Strict mode for payments/api at 25% as planned');
+    await wb.answerInput(/\(3\/3\): external reference/, 'CHG-2001');
+    await wb.waitForNotification('approved', new RegExp(`^${rolloutApproval} is now approved \\(by carla\\.change\\)`));
+  });
+
+  it('applies it from the plan under that approval after the confirmation; the inventory and the evidence name it', async () => {
+    const { wb, ws } = s;
+    await wb.activateTab(`Rollout plan: ${ROLLOUT}`);
     await wb.clickWebviewButton(`Rollout plan: ${ROLLOUT}`, 'Apply Rollout Change');
+    const offered = await wb.pickItem(/^Approval for rollout payments\/api:cavra-baseline$/, new RegExp(rolloutApproval));
+    assert.ok(
+      offered.items.some((label) => /Apply without approval/.test(label)),
+      `applying knowingly without approval is offered too: ${JSON.stringify(offered.items)}`,
+    );
     const dialog = await wb.waitForDialog(new RegExp(`^Apply rollout change to ${ROLLOUT.replace('/', '\\/')}\\?$`));
     assert.match(dialog.detail, /Approval is required for this change \(risk \w+, mode strict\)/);
+    assert.match(dialog.detail, new RegExp(`Applied under approval ${rolloutApproval}\\.`));
     assert.match(dialog.detail, /mode: null → "strict"/);
     await wb.clickDialogButton('Apply');
     await wb.webviewText(
@@ -561,7 +596,14 @@ describe('workflows: a security engineer plans and applies a rollout change', fu
         policy_version: '1.1.0',
       },
     );
-    assert.match(evidence(ws).at(-1)!.event, /rollout/);
+    assert.ok(
+      record.evidence_refs.includes(`approval:${rolloutApproval}`),
+      `the record names its approval: ${record.evidence_refs}`,
+    );
+    const applied = evidence(ws).at(-1)!;
+    assert.equal(applied.event, 'rollout_apply');
+    assert.deepEqual(applied.approval_ids, [rolloutApproval], 'the evidence names the approval it was applied under');
+    assert.equal(applied.actor, SETTINGS_ACTOR, 'who applied it (cavra.actor) is in the evidence, never null');
     await wb.showView('Rollouts');
     await wb.waitForTreeRow(
       'Rollouts',
