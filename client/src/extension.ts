@@ -83,8 +83,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     rollouts: new RolloutsView(workflows),
     evidence: new EvidenceView(workflows),
   };
-  // The approver's inbox; verified-token groups plug in as its second argument (TokenGroups).
-  const inbox = new ApproverInbox(workflows);
+  // The approver's inbox: my groups from the settings and from the verified actor token.
+  const inbox = new ApproverInbox(workflows, actorTokens.tokenGroups);
   const statusBar = new PolicyStatusBar(lc, workflows);
   const refreshAll = () => {
     for (const v of Object.values(views)) v.refresh();
@@ -114,6 +114,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.registerTreeDataProvider('cavra.packs', views.packs),
     approvalsTreeWithInbox(views.approvals, inbox),
     inbox,
+    actorTokens,
+    actorTokens.onDidChangeGroups(() => void inbox.start()),
     vscode.window.registerTreeDataProvider('cavra.rollouts', views.rollouts),
     vscode.window.registerTreeDataProvider('cavra.evidence', views.evidence),
   );
@@ -167,7 +169,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   let refreshTimer: NodeJS.Timeout | undefined;
   const refreshSoon = () => {
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(refreshAll, 300);
+    refreshTimer = setTimeout(() => {
+      refreshAll();
+      // A store written by another process (CAVRA's CLI, a teammate's pull) is news for the inbox too.
+      inbox.lookLocal();
+    }, 300);
   };
   // One pair of watchers per workspace folder (its own policy root and store), made again when folders
   // are added or removed or a folder's policy root changes.
@@ -209,6 +215,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidGrantWorkspaceTrust(() => void lc.restart().then(() => refreshAll())),
     context.secrets.onDidChange((e) => {
       if (e.key === 'cavra.remote.token') void sendStoredToken(context.secrets, lc);
+      if (e.key.startsWith('cavra.actor.token:')) void actorTokens.refreshGroups();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('cavra.auth')) void actorTokens.refreshGroups();
     }),
   );
 
@@ -219,6 +229,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await sendStoredToken(context.secrets, lc);
     refreshAll();
     void inbox.start();
+    // The stored actor tokens' verified groups join "Waiting for me" (the inbox looks again if any).
+    void actorTokens.refreshGroups();
   });
   workflows.ready.catch((e: unknown) => log.error(`The CAVRA language server did not start: ${(e as Error).message}`));
   context.subscriptions.push(registerDecisionTests(workflows, log));
