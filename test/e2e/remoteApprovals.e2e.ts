@@ -4,6 +4,7 @@
 // it (the server's record says so). An approval the server still calls pending but whose expires_at has
 // passed is refused before anything is sent (CAVRA would accept it: it expires only on an explicit
 // action, SPEC 4.5), and "Expire Overdue Approvals" makes the server record CAVRA's expire.
+// A developer then asks "What would CAVRA decide?" and requests the approval from the decision there.
 // The server's clock is moved back for one request, so the scenario holds on any day.
 import * as assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,6 +66,8 @@ describe('remote: an approver works a CAVRA server from the editor (inbox, appro
       'CAVRA_E2E_USER_SETTINGS names the profile settings (test/e2e/run.sh sets it)',
     );
     server = await startLocalCavraServer({ backendOptions: { clock: () => Date.now() + serverOffsetMs } });
+    // The server holds the same published packs as the repository (its registry answers the catalog).
+    cpSync(join(FIXTURE, 'policies'), join(server.root, 'policies'), { recursive: true });
     // cavra.remote.url is a user setting only (a workspace cannot redirect a token): set it in the profile.
     userSettingsBefore = readFileSync(userSettings, 'utf8');
     writeFileSync(userSettings, JSON.stringify({ ...JSON.parse(userSettingsBefore), 'cavra.remote.url': server.url }, null, 2));
@@ -155,5 +158,23 @@ describe('remote: an approver works a CAVRA server from the editor (inbox, appro
     assert.equal(expired.state, 'expired');
     assert.equal(expired.history.at(-1).event, 'expired');
     assert.match(String(expired.history.at(-1).reason), /expired at /);
+  });
+
+  it('a developer asks what CAVRA would decide and requests the approval from the decision, on the server', async () => {
+    await wb.clearNotifications();
+    await wb.activateTab('policy.yaml');
+    await wb.runCommand('CAVRA: What Would CAVRA Decide?');
+    await wb.pickItem(/^What would CAVRA decide\? \(2\/4\) action on cavra-baseline$/, 'write_file');
+    await wb.answerInput(/\(3\/4\) write_file target/, '.github/workflows/ci.yml');
+    await wb.pickItem(/\(4\/4\) runtime policy mode/, 'enforce');
+    const dialog = await wb.waitForDialog(/^REQUIRE_APPROVAL: write_file \.github\/workflows\/ci\.yml$/);
+    assert.match(dialog.detail, /rule filesystem\.write\.require_approval · severity high/);
+    await wb.clickDialogButton('Request Approval');
+    const note = await wb.waitForNotification('requested', /^Approval apr_\w+ requested from Platform Security/);
+    const id = note.match(/apr_\w+/)![0];
+    const onServer = await api(server, `/approvals/${id}`);
+    assert.equal(onServer.state, 'pending');
+    assert.equal(onServer.requested_by, 'pat.platform');
+    assert.equal(onServer.decision.target, '.github/workflows/ci.yml');
   });
 });
