@@ -93,6 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const ctx: CommandContext = {
     extension: context,
     workflows,
+    language: lc,
     panels,
     virtualDocs,
     log,

@@ -3,7 +3,7 @@
 // same evaluator as `cavra-policy evaluate`), then acts on it: request approval, break glass, save it
 // as a decision test, or open the rule that decided.
 import * as vscode from 'vscode';
-import { applyPolicyMode, POLICY_MODES, type Decision, type PolicyMode } from '../../../server/src/protocol';
+import { applyPolicyMode, POLICY_MODES, RuleLocationRequest, type Decision, type PolicyMode } from '../../../server/src/protocol';
 import { policyRootOf } from '../policyRoot';
 import { requireTrust } from '../trust';
 import { showWorkflowError } from '../workflowClient';
@@ -65,68 +65,24 @@ function matchedEntry(d: Decision): { list: string; pattern: string } | undefine
 }
 
 /**
- * `metadata.inherits` as written in block style (`inherits: a`, `inherits: [a, b]`, or a dash list under
- * it): enough to walk to the parents' files; the server's merge is what decides the policy.
+ * Opens the rule that decided: the server says which file of the pack or its ancestors writes the
+ * pattern (the merge lint and `evaluate` use, open text over disk), so nothing here re-reads `inherits`.
  */
-function parentsOf(text: string): string[] {
-  const lines = text.split(/\r?\n/);
-  const at = lines.findIndex((l) => /^\s+inherits:/.test(l));
-  if (at < 0) return [];
-  const clean = (v: string) =>
-    v
-      .replace(/\s+#.*$/, '')
-      .trim()
-      .replace(/^['"]|['"]$/g, '');
-  const inline = clean(lines[at].replace(/^\s+inherits:/, ''));
-  if (inline.startsWith('[')) return inline.slice(1, -1).split(',').map(clean).filter(Boolean);
-  if (inline) return [inline];
-  const out: string[] = [];
-  for (const line of lines.slice(at + 1)) {
-    const m = /^\s+-\s+(.+)$/.exec(line);
-    if (!m) break;
-    out.push(clean(m[1]));
-  }
-  return out.filter(Boolean);
-}
-
-/** Opens the first file of the pack and its parents whose list holds the pattern, at its line. */
-async function goToRule(target: FolderTarget, pack: string, entry: { list: string; pattern: string }): Promise<boolean> {
-  const folders = target.folder ? [target.folder] : (vscode.workspace.workspaceFolders ?? []);
-  const seen = new Set<string>();
-  const queue = [pack];
-  while (queue.length) {
-    const id = queue.shift()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const folder of folders) {
-      const uri = vscode.Uri.joinPath(policyRootOf(folder.uri), id, 'policy.yaml');
-      let doc: vscode.TextDocument;
-      try {
-        doc = await vscode.workspace.openTextDocument(uri);
-      } catch {
-        continue;
-      }
-      const quoted = [entry.pattern, JSON.stringify(entry.pattern), `'${entry.pattern.replace(/'/g, "''")}'`];
-      for (let line = 0; line < doc.lineCount; line++) {
-        const text = doc.lineAt(line).text.trim();
-        if (
-          text.startsWith('- ') &&
-          quoted.includes(
-            text
-              .slice(2)
-              .replace(/\s+#.*$/, '')
-              .trim(),
-          )
-        ) {
-          const at = new vscode.Position(line, doc.lineAt(line).firstNonWhitespaceCharacterIndex);
-          await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at) });
-          return true;
-        }
-      }
-      queue.push(...parentsOf(doc.getText()).filter((p) => !seen.has(p)));
-    }
-  }
-  return false;
+async function goToRule(
+  ctx: CommandContext,
+  target: FolderTarget,
+  pack: string,
+  entry: { list: string; pattern: string },
+): Promise<boolean> {
+  const folder = target.folder ?? vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return false;
+  const uri = vscode.Uri.joinPath(policyRootOf(folder.uri), pack, 'policy.yaml').toString();
+  const at = await ctx.language.sendRequest(RuleLocationRequest, { uri, packId: pack, list: entry.list, pattern: entry.pattern });
+  if (!at) return false;
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(at.uri));
+  const start = new vscode.Position(at.range.start.line, at.range.start.character);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, start) });
+  return true;
 }
 
 export async function evaluateAction(ctx: CommandContext): Promise<void> {
@@ -193,7 +149,7 @@ export async function evaluateAction(ctx: CommandContext): Promise<void> {
     ];
     const choice = await vscode.window.showInformationMessage(headline, { modal: true, detail }, ...actions);
     if (choice === 'Go to Rule' && entry) {
-      if (!(await goToRule(target, pack, entry)))
+      if (!(await goToRule(ctx, target, pack, entry)))
         void vscode.window.showWarningMessage(`\`${entry.pattern}\` was not found as a list entry in ${pack} or its parents.`);
     } else if (choice === 'Request Approval') {
       if (!requireTrust('Requesting an approval')) return;
