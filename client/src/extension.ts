@@ -66,6 +66,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Pull on every change and save: the server says a child depends on its parents
     // (interFileDependencies) and asks for a refresh when a parent changes.
     diagnosticPullOptions: { onChange: true, onSave: true },
+    // A rule's hover links to "What would CAVRA decide?" for a sample target: that one command, nothing else.
+    markdown: { isTrusted: { enabledCommands: ['cavra.evaluateAction'] } },
   };
   client = new LanguageClient('cavraPolicy', 'CAVRA Policy Language Server', serverOptions, clientOptions);
   const lc = client;
@@ -145,7 +147,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('cavra.attachDecision', (arg?: unknown) => attachDecision(ctx, arg));
   register('cavra.showApproval', (id?: string, folder?: string) => showApproval(ctx, id, folder));
   register('cavra.breakGlass', (arg?: unknown) => breakGlass(ctx, arg));
-  register('cavra.evaluateAction', () => evaluateAction(ctx));
+  register('cavra.evaluateAction', (arg?: unknown) => evaluateAction(ctx, arg));
   register('cavra.planRolloutChange', (arg?: Parameters<typeof planRolloutChange>[1], folder?: unknown) =>
     planRolloutChange(ctx, arg, folder),
   );

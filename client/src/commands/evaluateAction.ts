@@ -53,12 +53,13 @@ async function pickPack(ctx: CommandContext, target: FolderTarget): Promise<stri
 function matchedEntry(d: Decision): { list: string; pattern: string } | undefined {
   const m = /^Matched [a-z -]+ policy: (.*)$/.exec(String(d.reason ?? ''));
   if (!m) return undefined;
+  // CAVRA's rule id → the list (section.key) whose pattern decided.
   const lists: Record<string, string> = {
-    'filesystem.read.block': 'block_read',
-    'filesystem.write.block': 'block_write',
-    'filesystem.write.require_approval': 'require_approval_write',
-    'commands.block': 'block',
-    'commands.allow': 'allow',
+    'filesystem.read.block': 'filesystem.block_read',
+    'filesystem.write.block': 'filesystem.block_write',
+    'filesystem.write.require_approval': 'filesystem.require_approval_write',
+    'commands.block': 'commands.block',
+    'commands.allow': 'commands.allow',
   };
   const list = lists[String(d.rule_id)];
   return list ? { list, pattern: m[1] } : undefined;
@@ -85,20 +86,40 @@ async function goToRule(
   return true;
 }
 
-export async function evaluateAction(ctx: CommandContext): Promise<void> {
+/** What a rule's hover link fills in (server/src/language/hover.ts): the pack, the action and a sample target. */
+interface Preset {
+  pack?: string;
+  action_type?: string;
+  target?: string;
+}
+
+function presetOf(arg: unknown): Preset {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const p = arg as Record<string, unknown>;
+  const text = (k: string) => (typeof p[k] === 'string' && p[k] ? (p[k] as string) : undefined);
+  const action = text('action_type');
+  return { pack: text('pack'), action_type: ACTIONS.some((a) => a.id === action) ? action : undefined, target: text('target') };
+}
+
+/** `arg`: from a rule's hover, the pack, action and sample target to start from (the target stays editable). */
+export async function evaluateAction(ctx: CommandContext, arg?: unknown): Promise<void> {
   try {
+    const preset = presetOf(arg);
     const target = await chooseFolder(undefined, 'What Would CAVRA Decide?');
     if (!target) return;
-    const pack = await pickPack(ctx, target);
+    const pack = preset.pack ?? (await pickPack(ctx, target));
     if (!pack) return;
-    const action = await vscode.window.showQuickPick(
-      ACTIONS.map((a) => ({ label: a.label, id: a.id, description: a.prompt })),
-      { title: `What would CAVRA decide? (2/4) action on ${pack}`, ignoreFocusOut: true },
-    );
+    const action = preset.action_type
+      ? { id: preset.action_type }
+      : await vscode.window.showQuickPick(
+          ACTIONS.map((a) => ({ label: a.label, id: a.id, description: a.prompt })),
+          { title: `What would CAVRA decide? (2/4) action on ${pack}`, ignoreFocusOut: true },
+        );
     if (!action) return;
     const actionTarget = await vscode.window.showInputBox({
       title: `What would CAVRA decide? (3/4) ${action.id} target`,
       prompt: ACTIONS.find((a) => a.id === action.id)!.prompt,
+      value: preset.target,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? undefined : 'A target is required'),
     });
