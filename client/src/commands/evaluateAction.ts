@@ -96,7 +96,7 @@ interface Preset {
 function presetOf(arg: unknown): Preset {
   if (typeof arg !== 'object' || arg === null) return {};
   const p = arg as Record<string, unknown>;
-  const text = (k: string) => (typeof p[k] === 'string' && p[k] ? (p[k] as string) : undefined);
+  const text = (k: string) => (typeof p[k] === 'string' && p[k] ? p[k] : undefined);
   const action = text('action_type');
   return { pack: text('pack'), action_type: ACTIONS.some((a) => a.id === action) ? action : undefined, target: text('target') };
 }
