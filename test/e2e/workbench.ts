@@ -695,9 +695,10 @@ export class Workbench {
 
   /**
    * Answers the input box titled `title` with `value` and Enter, and waits until it is accepted
-   * (the box closed or the next step is shown). Fails when the box shows a validation error.
+   * (the box closed or the next step is shown). Fails when the box shows a validation error, or
+   * (with `message`) until the box's non-blocking message matches it.
    */
-  async answerInput(title: RegExp | string, value: string, timeout = this.timeout): Promise<QuickInputState> {
+  async answerInput(title: RegExp | string, value: string, timeout = this.timeout, message?: RegExp): Promise<QuickInputState> {
     const before = await this.waitForQuickInput(title, timeout);
     const input = this.quickInput().locator('input.input').first();
     await input.fill(value);
@@ -706,7 +707,7 @@ export class Workbench {
       `the input "${before.title}" to accept ${JSON.stringify(value)}`,
       async () => {
         const s = await this.quickInputState();
-        return s.value === value && !s.invalid ? s : undefined;
+        return s.value === value && !s.invalid && (!message || message.test(s.message)) ? s : undefined;
       },
       10_000,
     ).catch(async (e) => {

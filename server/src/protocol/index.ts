@@ -7,6 +7,7 @@ export * from './approvalInbox';
 export * from './document';
 export * from './effectivePolicy';
 export * from './notifications';
+export * from './packId';
 export * from './policyEntryDiff';
 export * from './policyModes';
 export * from './policyRoot';
