@@ -212,7 +212,7 @@ async function attest(ctx: CommandContext): Promise<number> {
     throw new InputError(
       base ? `no pack under ${policyRel || '.'} changed since ${base}: nothing to attest` : '--packs names no pack',
     );
-  const { backend } = await openBackend(ctx);
+  const { backend } = await openBackend(ctx, 'attest');
   const records = (await backend.listEvidence({ limit: Number.MAX_SAFE_INTEGER })).items;
   const packs: PackAttestation[] = [];
   for (const id of ids) packs.push(await attestPack(backend, ctx, id, records, base));
