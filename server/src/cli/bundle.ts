@@ -1,12 +1,10 @@
 // bundle export, bundle verify: a published pack version's provenance in one file, and its offline
 // check. Export reads the workspace (policy root, key directory, approval store, evidence log);
 // verify reads nothing but the file and the pin.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { writeFileAtomic } from '../backend/store';
-import { BundleExportError, buildEvidenceBundle, publishRecordFor, sha256Of } from '../provenance/evidenceBundle';
+import { relative, resolve } from 'node:path';
+import { exportEvidenceBundle } from '../provenance/bundleExport';
 import { verifyEvidenceBundle } from '../provenance/bundleVerify';
-import { normalizeFingerprint, publicKeyFingerprint, publicKeySha256, trustedPublicKeys } from '../signing';
+import { normalizeFingerprint } from '../signing';
 import { UsageError } from './args';
 import { openBackend, policyRootOf, requireWorkspaceOperation, workspaceRoot } from './backendFactory';
 import type { CommandContext, CommandDef } from './command';
@@ -14,88 +12,36 @@ import { readJsonFile, readText } from './input';
 import { DEFAULT_KEY_DIRECTORY } from './keys';
 import { fields, print } from './output';
 
-const SAFE_PACK_ID = /^[^/\\\0:]+$/;
-
-/** The public key of an Ed25519 sig.json: --public-key, else the key directory's file with its fingerprint. */
-function signingPublicKey(ctx: CommandContext, sigText: string): { file: string; pem: string; fingerprint: string } | null {
-  let sig: { algorithm?: unknown; public_key_sha256?: unknown; key_id?: unknown };
-  try {
-    sig = JSON.parse(sigText) as typeof sig;
-  } catch {
-    throw new BundleExportError('policy.yaml.sig.json is not valid JSON: run cavra-policy verify on the pack');
-  }
-  if (sig.algorithm !== 'Ed25519') return null;
-  const given = ctx.opts.str('--public-key');
-  const keyDir = resolve(workspaceRoot(ctx), ctx.opts.str('--key-dir') ?? DEFAULT_KEY_DIRECTORY);
-  const candidates = given ? [{ file: resolve(ctx.cwd, given), pem: readText(given, ctx.cwd) }] : trustedPublicKeys(keyDir);
-  const match = candidates.find((k) => publicKeySha256(k.pem) === sig.public_key_sha256);
-  if (!match) {
-    throw new BundleExportError(
-      `the signing key of the pack (public_key_sha256 ${String(sig.public_key_sha256)}${typeof sig.key_id === 'string' ? `, key_id "${sig.key_id}"` : ''}) is not ${given ? `the key in ${given}` : `among the *.public.pem in ${keyDir}`}: pass --public-key PEM`,
-    );
-  }
-  return {
-    file: relative(workspaceRoot(ctx), match.file) || match.file,
-    pem: match.pem,
-    fingerprint: publicKeyFingerprint(match.pem),
-  };
-}
-
 async function exportBundle(ctx: CommandContext): Promise<number> {
   const packId = ctx.opts.positionals[0];
-  if (!SAFE_PACK_ID.test(packId) || packId === '.' || packId === '..')
+  if (!/^[^/\\\0:]+$/.test(packId) || packId === '.' || packId === '..')
     throw new UsageError(`"${packId}" is not a pack id (a folder name under the policy root)`);
   const opened = await openBackend(ctx, 'bundle export');
-  const chain = await requireWorkspaceOperation(opened, 'verifyEvidence', 'bundle export')();
-  if (!chain.ok)
-    throw new BundleExportError(
-      `the evidence chain is broken (${chain.message}): a bundle is made only from an intact chain; run cavra-policy evidence verify`,
-    );
-  const policyPath = join(policyRootOf(ctx), packId, 'policy.yaml');
-  const sigPath = `${policyPath}.sig.json`;
-  if (!existsSync(policyPath)) throw new BundleExportError(`${packId} is not published: ${policyPath} does not exist`);
-  if (!existsSync(sigPath)) throw new BundleExportError(`${packId} has no signature: ${sigPath} does not exist`);
-  const policyBytes = new Uint8Array(readFileSync(policyPath));
-  const signatureText = readFileSync(sigPath, 'utf8');
-  const records = (await opened.backend.listEvidence({ limit: Number.MAX_SAFE_INTEGER })).items;
-  const publish = publishRecordFor(records, packId, sha256Of(policyBytes));
-  const approval = publish?.approval_ids[0] ? await opened.backend.getApproval(publish.approval_ids[0]) : undefined;
-  const bundle = buildEvidenceBundle({
-    packId,
-    exportedAt: new Date().toISOString(),
-    policyBytes,
-    signatureText,
-    publicKey: signingPublicKey(ctx, signatureText),
-    // buildEvidenceBundle names the missing publish record before the approval is needed.
-    approval: approval ?? ({ approval_id: '' } as never),
-    records,
-  });
+  requireWorkspaceOperation(opened, 'verifyEvidence', 'bundle export');
+  const given = ctx.opts.str('--public-key');
   const output = resolve(ctx.cwd, ctx.opts.str('--output') ?? `${packId}.evidence-bundle.json`);
-  writeFileAtomic(output, `${JSON.stringify(bundle, null, 2)}\n`);
-  const result = {
-    ok: true,
-    file: output,
-    pack_id: packId,
-    policy_file_digest: bundle.manifest.parts['policy.yaml'],
-    approval_id: bundle.approval.approval_id,
-    approval_state: bundle.approval.state,
-    key_fingerprint: bundle.public_key?.fingerprint ?? null,
-    evidence_records: bundle.evidence.records.map((r) => r.seq),
-    parts: Object.keys(bundle.manifest.parts).length,
-  };
-  print(ctx, result, () => [
-    `Wrote ${relative(ctx.cwd, output) || output}`,
+  const result = await exportEvidenceBundle(
+    opened.backend,
+    {
+      packId,
+      policyDir: policyRootOf(ctx),
+      keyDirectory: resolve(workspaceRoot(ctx), ctx.opts.str('--key-dir') ?? DEFAULT_KEY_DIRECTORY),
+      publicKey: given ? { file: resolve(ctx.cwd, given), pem: readText(given, ctx.cwd) } : undefined,
+      workspace: workspaceRoot(ctx),
+    },
+    output,
+  );
+  const shown = relative(ctx.cwd, output) || output;
+  print(ctx, { ok: true, ...result }, () => [
+    `Wrote ${shown}`,
     ...fields([
       ['pack', packId],
       ['policy.yaml', result.policy_file_digest],
       ['approval', `${result.approval_id} (${result.approval_state})`],
-      [
-        'signing key',
-        result.key_fingerprint ?? `none (${String((JSON.parse(signatureText) as { algorithm?: unknown }).algorithm)} signature)`,
-      ],
-      ['evidence', `records ${result.evidence_records.join(', ')} of ${bundle.evidence.head.seq}`],
+      ['signing key', result.key_fingerprint ?? `none (${result.signature_algorithm ?? 'unknown'} signature)`],
+      ['evidence', `records ${result.evidence_records.join(', ')} of ${result.chain_head}`],
     ]),
-    `Check it anywhere: cavra-policy bundle verify ${relative(ctx.cwd, output) || output} --trusted-key-fingerprint ${result.key_fingerprint ?? 'HEX'}`,
+    `Check it anywhere: cavra-policy bundle verify ${shown} --trusted-key-fingerprint ${result.key_fingerprint ?? 'HEX'}`,
   ]);
   return 0;
 }
