@@ -174,6 +174,24 @@ describe('cavra-policy attest / attest verify', () => {
     assert.match(r.stdout, /cavra-hotfix: apr_\w+ break_glass \(break-glass publish\)/);
   });
 
+  it('with --root, attest verify also compares each subject with the file under review', () => {
+    const ok = cli(ws.root, ['attest', 'verify', envelopeFile(), '--public-key', publicKey(), '--root', ws.root]);
+    assert.equal(ok.status, 0, ok.stderr);
+    const policy = join(ws.root, 'policies', 'cavra-hotfix', 'policy.yaml');
+    const original = readFileSync(policy);
+    try {
+      writeFileSync(policy, `${original.toString('utf8')}# one more line\n`);
+      const r = cli(ws.root, ['attest', 'verify', envelopeFile(), '--public-key', publicKey(), '--root', ws.root]);
+      assert.equal(r.status, 1);
+      assert.match(
+        r.stderr,
+        /the files under .* are not the attested ones: policies\/cavra-hotfix\/policy\.yaml is sha256:[0-9a-f]{64}, the attestation says sha256:[0-9a-f]{64}$/m,
+      );
+    } finally {
+      writeFileSync(policy, original);
+    }
+  });
+
   describe('tampering', () => {
     const tampered = (change: (e: Envelope) => void) => {
       const e = envelope();

@@ -281,6 +281,20 @@ function verifyAttestation(ctx: CommandContext): number {
   const problems = statementProblems(statement);
   if (problems.length) return fail(`the signed payload is not a valid policy attestation: ${problems.join('; ')}`);
   const s = statement as ReturnType<typeof buildStatement>;
+  // With --root, the subjects are checked against the files under review too (a missing file is a mismatch).
+  if (ctx.opts.has('--root')) {
+    const root = workspaceRoot(ctx);
+    const differing = s.subject.flatMap((x) => {
+      const path = resolve(root, x.name);
+      const actual = existsSync(path) ? sha256Of(new Uint8Array(readFileSync(path))).slice('sha256:'.length) : 'missing';
+      return actual === x.digest.sha256
+        ? []
+        : [
+            `${x.name} is ${actual === 'missing' ? 'missing' : `sha256:${actual}`}, the attestation says sha256:${x.digest.sha256}`,
+          ];
+    });
+    if (differing.length) return fail(`the files under ${root} are not the attested ones: ${differing.join('; ')}`);
+  }
   const result = {
     ok: true,
     file: resolve(ctx.cwd, file),
@@ -338,8 +352,9 @@ export const attestCommands: CommandDef[] = [
   },
   {
     name: 'attest verify',
-    synopsis: 'FILE --public-key PEM',
+    synopsis: 'FILE --public-key PEM [--root DIR]',
     summary: "Check an attestation: the DSSE signature with the key, and the in-toto statement's form.",
+    details: 'With --root, each subject (a policy.yaml by SHA-256) is also compared with the file under DIR.',
     positionals: {
       names: ['FILE'],
       min: 1,
@@ -356,7 +371,7 @@ export const attestCommands: CommandDef[] = [
         help: 'The Ed25519 public key the envelope must be signed with',
       },
     ],
-    common: [],
+    common: ['--root'],
     run: verifyAttestation,
   },
 ];
