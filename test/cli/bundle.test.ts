@@ -290,3 +290,29 @@ describe('cavra-policy bundle export refusals', () => {
     }
   });
 });
+
+describe('cavra-policy bundle of an HS256-signed pack', () => {
+  it('carries no public key: self-consistent at best, and a pin cannot be met', () => {
+    const ws = cavraWorkspace();
+    try {
+      const id = requestAndApprove(ws, 'drafts/a.yaml');
+      assert.equal(cli(ws.root, ['publish', 'drafts/a.yaml', '--approval', id, '--key', 'shared-secret']).status, 0);
+      const exported = cli(ws.root, ['bundle', 'export', PACK_ID, '--output', 'b.json']);
+      assert.equal(exported.status, 0, exported.stderr);
+      assert.match(exported.stdout, /signing key {2}none \(HS256 signature\)/);
+      const b = JSON.parse(readFileSync(join(ws.root, 'b.json'), 'utf8')) as Bundle;
+      assert.equal(b.public_key, null);
+      assert.match(cli(ws.root, ['bundle', 'verify', 'b.json']).stdout, /^SELF-CONSISTENT /);
+      const pinned = cli(ws.root, ['bundle', 'verify', 'b.json', '--trusted-key-fingerprint', 'a'.repeat(64), '--json']);
+      assert.equal(pinned.status, 1);
+      assert.deepEqual((JSON.parse(pinned.stdout) as Verdict).problems, [
+        {
+          part: 'public_key.pem',
+          message: `a key is pinned (${'a'.repeat(64)}) but the bundle has no Ed25519 public key: signed HS256`,
+        },
+      ]);
+    } finally {
+      ws.remove();
+    }
+  });
+});
