@@ -18,6 +18,7 @@ import { createPack } from './commands/createPack';
 import { diffPublished, planPublish, previewDraft, requestPublishApproval } from './commands/draftCommands';
 import { EffectivePolicyDocuments, showEffectivePolicy } from './commands/effectivePolicy';
 import { verifyEvidence } from './commands/evidenceCommands';
+import { exportEvidenceBundle } from './commands/exportEvidenceBundle';
 import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
 import { applyRolloutChange, diffRolloutPlan, planRolloutChange } from './commands/rolloutCommands';
@@ -161,6 +162,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       diffRolloutPlan(ctx, before, after),
   );
   register('cavra.verifyEvidence', (arg?: unknown) => verifyEvidence(ctx, arg));
+  register('cavra.exportEvidenceBundle', (arg?: unknown) => exportEvidenceBundle(ctx, arg));
   register('cavra.setRemoteToken', () => setRemoteToken(context.secrets, lc));
   register('cavra.setActorToken', (arg?: unknown) => actorTokens.setToken(arg));
   register('cavra.showVerifiedActor', (arg?: unknown) => actorTokens.showActor(arg));

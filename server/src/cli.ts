@@ -18,6 +18,8 @@ import {
   type CommandDef,
 } from './cli/command';
 import { approvalCommands } from './cli/approval';
+import { attestCommands } from './cli/attest';
+import { bundleCommands } from './cli/bundle';
 import { evaluateCommands } from './cli/evaluate';
 import { evidenceCommands } from './cli/evidence';
 import { keyCommands } from './cli/keys';
@@ -36,6 +38,8 @@ const COMMANDS: CommandDef[] = [
   ...rolloutCommands,
   ...evaluateCommands,
   ...evidenceCommands,
+  ...bundleCommands,
+  ...attestCommands,
 ];
 
 const FAMILIES = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]))];
@@ -110,9 +114,13 @@ function locate(argv: string[]): Located {
     }
     return { def, rest };
   }
-  if (words.length < 2) return { family: first, rest };
-  const sub = argv[words[1]];
+  const sub = words.length < 2 ? undefined : argv[words[1]];
   const def = COMMANDS.find((c) => c.name === `${first} ${sub}`);
+  // A family that is also a command (`attest`, `attest verify`): a word that names no subcommand is
+  // the command's own (a flag's value), not a subcommand.
+  const own = COMMANDS.find((c) => c.name === first);
+  if (own && !def) return { def: own, rest: argv.filter((_, i) => i !== words[0]) };
+  if (sub === undefined) return { family: first, rest };
   if (!def) {
     const names = COMMANDS.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name.split(' ')[1]);
     throw new FamilyUsage(first, `unknown ${first} subcommand ${sub}; expected one of: ${names.join(', ')}`);

@@ -40,8 +40,12 @@ export const COMMANDS = [
   'evaluate',
   'test',
   'evidence verify',
+  'bundle export',
+  'bundle verify',
+  'attest',
+  'attest verify',
 ];
-const FAMILIES = ['approval', 'rollout', 'evidence'];
+const FAMILIES = ['approval', 'rollout', 'evidence', 'bundle'];
 
 const fileFor = (words: string) => join(HELP_DIR, `${words ? words.replace(/ /g, '-') : 'cavra-policy'}.txt`);
 

@@ -6,6 +6,7 @@ export * from './approvalExpiry';
 export * from './approvalInbox';
 export * from './document';
 export * from './effectivePolicy';
+export type * from './evidenceBundle';
 export * from './notifications';
 export * from './packId';
 export * from './policyEntryDiff';

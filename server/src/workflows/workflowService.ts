@@ -21,6 +21,7 @@ import {
 import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
 import { approvalChanges } from './approvalChanges';
 import { localApprovalStorePath } from './approvalStorePath';
+import { exportBundle } from './evidenceBundleExport';
 import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
 export type { SelectedBackend };
@@ -217,6 +218,7 @@ export class WorkflowService {
         if (!b.verifyEvidence) throw new WorkflowError(400, 'the evidence chain is kept by the local workspace backend');
         return b.verifyEvidence();
       },
+      exportEvidenceBundle: (p) => exportBundle(e, p),
       actorAuth: async () => actorAuth(e.settings, e.folder),
       verifyActor: (p) => verifyActor(e.settings, e.folder, p.actor_token),
     };
