@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path';
 import type { EvidenceRecord, PackState } from '../api';
 import type { SignatureStates } from './signatureStates';
+import { packProvenance, type ProvenanceSources } from './packProvenance';
 
 export function publishedUnder(records: EvidenceRecord[], policyId: string): PackState['published_under'] {
   for (let i = records.length - 1; i >= 0; i--) {
@@ -19,6 +20,8 @@ export interface PackFiles {
   keyDirectory: string;
   hmacKey: string | undefined;
   evidence: EvidenceRecord[];
+  /** The approval store and actor configuration: given, the state says whether the whole chain holds. */
+  provenance?: Omit<ProvenanceSources, 'evidence'>;
 }
 
 /**
@@ -48,6 +51,9 @@ export function packState(policyId: string, policyPath: string, bytes: Uint8Arra
       signature_message: 'no policy.yaml.sig.json beside the policy',
       signed_at: null,
       signer: null,
+      ...(files.provenance
+        ? { provenance: packProvenance(policyId, bytes, null, { ...files.provenance, evidence: files.evidence }) }
+        : {}),
     };
   const { result } = check;
   const signature: PackState['signature'] = result.ok
@@ -64,5 +70,8 @@ export function packState(policyId: string, policyPath: string, bytes: Uint8Arra
     ...(result.problem ? { signature_problem: result.problem } : {}),
     signed_at: check.signedAt,
     signer: check.signer,
+    ...(files.provenance
+      ? { provenance: packProvenance(policyId, bytes, result, { ...files.provenance, evidence: files.evidence }) }
+      : {}),
   };
 }

@@ -24,6 +24,10 @@ export async function packState(ws: LocalWorkspace, request: PackStateRequest): 
     keyDirectory: ws.paths.keyDirectory,
     hmacKey: ws.options.signingKey,
     evidence: evidenceRecords(ws),
+    provenance: {
+      approval: (id) => ws.approvals.get(id),
+      approverVerificationRequired: ws.options.actorVerifier !== undefined,
+    },
   });
 }
 
