@@ -15,13 +15,16 @@ export function publishedUnder(records: EvidenceRecord[], policyId: string): Pac
   return null;
 }
 
+/** The rule stops at an unverified signature before it reads any source. */
+const NOTHING: ProvenanceSources = { evidence: [], approval: () => undefined, approverVerificationRequired: false };
+
 export interface PackFiles {
   signatures: SignatureStates;
   keyDirectory: string;
   hmacKey: string | undefined;
   evidence: EvidenceRecord[];
-  /** The approval store and actor configuration: given, the state says whether the whole chain holds. */
-  provenance?: Omit<ProvenanceSources, 'evidence'>;
+  /** Given, the state says whether the whole chain holds; read only when the signature verifies. */
+  chain?: () => ProvenanceSources;
 }
 
 /**
@@ -51,9 +54,7 @@ export function packState(policyId: string, policyPath: string, bytes: Uint8Arra
       signature_message: 'no policy.yaml.sig.json beside the policy',
       signed_at: null,
       signer: null,
-      ...(files.provenance
-        ? { provenance: packProvenance(policyId, bytes, null, { ...files.provenance, evidence: files.evidence }) }
-        : {}),
+      ...(files.chain ? { provenance: packProvenance(policyId, bytes, null, NOTHING) } : {}),
     };
   const { result } = check;
   const signature: PackState['signature'] = result.ok
@@ -70,8 +71,6 @@ export function packState(policyId: string, policyPath: string, bytes: Uint8Arra
     ...(result.problem ? { signature_problem: result.problem } : {}),
     signed_at: check.signedAt,
     signer: check.signer,
-    ...(files.provenance
-      ? { provenance: packProvenance(policyId, bytes, result, { ...files.provenance, evidence: files.evidence }) }
-      : {}),
+    ...(files.chain ? { provenance: packProvenance(policyId, bytes, result, result.ok ? files.chain() : NOTHING) } : {}),
   };
 }
