@@ -18,6 +18,7 @@ import {
   type CommandDef,
 } from './cli/command';
 import { approvalCommands } from './cli/approval';
+import { checkCommands } from './cli/check';
 import { evaluateCommands } from './cli/evaluate';
 import { evidenceCommands } from './cli/evidence';
 import { keyCommands } from './cli/keys';
@@ -36,6 +37,7 @@ const COMMANDS: CommandDef[] = [
   ...rolloutCommands,
   ...evaluateCommands,
   ...evidenceCommands,
+  ...checkCommands,
 ];
 
 const FAMILIES = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]))];

@@ -40,6 +40,7 @@ export const COMMANDS = [
   'evaluate',
   'test',
   'evidence verify',
+  'check',
 ];
 const FAMILIES = ['approval', 'rollout', 'evidence'];
 

@@ -180,11 +180,17 @@ export const DEFAULT_KEY_DIRECTORY = '.cavra/policy-signing';
 /** How a pack whose signature fails is published again, in CLI commands (never "sign it again"). */
 const REPUBLISH = 'cavra-policy plan, request, approval approve, publish';
 
-function verify(ctx: CommandContext): number {
-  const file = ctx.opts.positionals[0];
+/**
+ * The signature check of one policy file, with the keys `verify` trusts (--public-key, else the key
+ * directory) and the HMAC key; `check` runs the same for every published pack.
+ */
+export function checkFileSignature(
+  ctx: CommandContext,
+  file: string,
+  bytes: Uint8Array,
+  explicit?: string,
+): { result: VerifyResult & { signature_path: string }; matched?: string } {
   const policyPath = resolve(ctx.cwd, file);
-  const bytes = readBytes(file, ctx.cwd);
-  const explicit = ctx.opts.str('--signature');
   const sigPath = explicit ? resolve(ctx.cwd, explicit) : `${policyPath}.sig.json`;
   // --public-key names the trusted keys; else the key directory is trusted, as in the editor.
   const keyDir = resolve(resolve(ctx.cwd, ctx.opts.str('--root') ?? '.'), ctx.opts.str('--key-dir') ?? DEFAULT_KEY_DIRECTORY);
@@ -229,6 +235,15 @@ function verify(ctx: CommandContext): number {
       matched = trusted.find((k) => publicKeySha256(k.pem) === fingerprint)?.file;
     }
   }
+  return { result, matched };
+}
+
+function verify(ctx: CommandContext): number {
+  const file = ctx.opts.positionals[0];
+  const policyPath = resolve(ctx.cwd, file);
+  const bytes = readBytes(file, ctx.cwd);
+  const { result, matched } = checkFileSignature(ctx, file, bytes, ctx.opts.str('--signature'));
+  const shown = (p: string) => relative(ctx.cwd, p) || p;
   const advice = !result.ok && result.problem ? verifyFailureAdvice(result.problem, REPUBLISH) : undefined;
   const signatureFound = result.ok || result.problem !== undefined;
   const chain = ctx.opts.bool('--signature-only') ? undefined : fileProvenance(ctx, file, bytes, signatureFound ? result : null);

@@ -38,6 +38,14 @@ export function packIdOf(ctx: CommandContext, file: string): string | undefined 
   return rel && !rel.startsWith('..') && !/[\\/]/.test(rel) ? rel : undefined;
 }
 
+/** The evidence log records a publish of the pack this file is (so a missing signature is a finding, not a draft). */
+export function publishedInLog(ctx: CommandContext, file: string): boolean {
+  const policyId = packIdOf(ctx, file) ?? basename(dirname(resolve(ctx.cwd, file)));
+  return workspaceOf(ctx)
+    .evidence.read()
+    .some((r) => r.event === 'publish' && r.details.policy_id === policyId);
+}
+
 /** The chain of the file's bytes, from the signature check's verdict to the approval. */
 export function fileProvenance(
   ctx: CommandContext,
