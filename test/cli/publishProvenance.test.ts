@@ -7,6 +7,7 @@ import { createHash, createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EvidenceLog } from '../../server/src/backend/evidence';
+import { AUDIENCE, ISSUER, makeKey, sign } from '../unit/actor/fixtures';
 import { cli, cliJson } from './cliProcess';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
 
@@ -219,6 +220,31 @@ describe('cavra-policy verify: the whole chain from the bytes to the approval', 
       1,
     );
     assert.equal(verify().status, 0, 'without OIDC/RBAC a named approver is what CAVRA records');
+  });
+
+  it('approver verified: with OIDC configured, an approval decided by a verified actor (an OIDC token) verifies', async () => {
+    const key = await makeKey('k-approver');
+    const now = Math.floor(Date.now() / 1000);
+    ws.write(
+      '.cavra/approver.jwt',
+      await sign(key, { email: 'sec-lead@example.com', groups: ['Platform Security'], iat: now, exp: now + 3600 }),
+    );
+    ws.write('.cavra/jwks.json', JSON.stringify({ keys: [key.publicJwk] }));
+    ws.write('.cavra/oidc.json', JSON.stringify({ issuer: ISSUER, audience: AUDIENCE, jwks_path: 'jwks.json' }));
+    const actor = ['--oidc-config', '.cavra/oidc.json', '--actor-token', '.cavra/approver.jwt'];
+    const { approval_id } = cliJson<{ approval: { approval_id: string } }>(ws.root, [
+      'request',
+      'drafts/pay.yaml',
+      ...actor,
+    ]).approval;
+    cliJson(ws.root, ['approval', 'approve', approval_id, '--reason', 'reviewed', ...actor]);
+    publish(approval_id, '--private-key', 'keys/release.private.pem', '--key-id', 'release', ...actor);
+    const r = verify('--oidc-config', '.cavra/oidc.json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(`chain: verified: published \\(evidence seq \\d+\\) under approval ${approval_id} by sec-lead@example.com`),
+    );
   });
 
   it('signature not verified: a digest-only SHA256 publish proves no signer, so the chain does not hold', () => {
