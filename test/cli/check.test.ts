@@ -208,6 +208,43 @@ describe('cavra-policy check: the CI gate', function () {
     assert.match(allowed.stdout, /^OK: 1 pack \(1 valid\), 1 published \(0 verified, 0 break-glass, 1 outside the studio\)/m);
   });
 
+  it('a published pack whose signature file is gone fails: the log says it was published', () => {
+    rmSync(join(ws.root, `${POLICY}.sig.json`));
+    const r = cli(ws.root, ['check']);
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stdout,
+      new RegExp(`^${POLICY}:1:1: error signature: cavra-pay: the signature does not verify: no signature: `, 'm'),
+    );
+  });
+
+  it('a break-glass publish passes the gate with a warning annotation', () => {
+    const { decision } = cliJson<{ approval: { decision: object } }>(ws.root, ['request', 'drafts/pay.yaml']).approval;
+    ws.write('decision.json', JSON.stringify(decision));
+    // The same draft again: the request above has the same digest, so a break-glass approval of it may publish it.
+    const bg = cliJson<{ approval_id: string }>(ws.root, [
+      'approval',
+      'break-glass',
+      'decision.json',
+      '--actor',
+      'oncall',
+      '--reason',
+      'outage',
+    ]);
+    const key = ['--private-key', '.cavra/policy-signing/release.private.pem', '--key-id', 'release'];
+    assert.equal(cli(ws.root, ['publish', 'drafts/pay.yaml', '--approval', bg.approval_id, ...key]).status, 0);
+    const r = cli(ws.root, ['check', '--format', 'github']);
+    assert.equal(r.status, 0, r.stdout);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^::warning file=${POLICY},line=1,col=1,endLine=1,endColumn=1,title=cavra publish-provenance::cavra-pay: break-glass publish: `,
+        'm',
+      ),
+    );
+    assert.match(r.stdout, /^OK: 1 pack \(1 valid\), 1 published \(0 verified, 1 break-glass, 0 outside the studio\)/m);
+  });
+
   it('usage errors exit 2: an unknown format, an argument', () => {
     const format = cli(ws.root, ['check', '--format', 'xml']);
     assert.equal(format.status, 2);
