@@ -25,7 +25,8 @@ import { DiskPackDocuments } from './language/packDocuments';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
 import { documentState } from './documentState';
-import { CredentialsNotification, DocumentStateRequest, EffectivePolicyRequest } from './protocol';
+import { CredentialsNotification, DocumentStateRequest, EffectivePolicyRequest, RuleLocationRequest } from './protocol';
+import { ruleLocation } from './language/ruleLocation';
 import { effectivePolicyView, effectivePolicyViewOfFile } from './language/effectivePolicyView';
 import { createWorkflowBackend } from './workflows/backendFactory';
 import { StoreApprovalLocations } from './workflows/approvalLocations';
@@ -406,6 +407,9 @@ connection.onRequest(EffectivePolicyRequest, (p) => {
   const catalog = folders.ofFile(fileOf(p.uri)).catalog;
   return a ? effectivePolicyView(catalog, a.doc, a.packFolder) : effectivePolicyViewOfFile(catalog, p.uri);
 });
+connection.onRequest(RuleLocationRequest, (p) =>
+  ruleLocation(folders.ofFile(fileOf(p.uri)).catalog, p.packId, p.list, p.pattern),
+);
 
 const workflows = new WorkflowService((target) => {
   const f = folders.forRequest(target.folder, target.uri);

@@ -604,6 +604,30 @@ export class Workbench {
     return this.waitFor(`notification: ${what}`, async () => (await this.notifications()).find((t) => match.test(t)), timeout);
   }
 
+  /** Clicks the button `label` of the notification toast whose message matches `match`. */
+  async clickNotificationButton(match: RegExp, label: string, timeout = this.timeout): Promise<void> {
+    const toast = await this.waitFor(
+      `a notification ${match} with the button "${label}"`,
+      async () => {
+        const toasts = this.page.locator('.notifications-toasts .notification-list-item');
+        for (let i = 0; i < (await toasts.count()); i++) {
+          const t = toasts.nth(i);
+          const text = (
+            await t
+              .locator('.notification-list-item-message')
+              .innerText()
+              .catch(() => '')
+          ).trim();
+          if (match.test(text)) return t;
+        }
+        return undefined;
+      },
+      timeout,
+    );
+    await toast.hover();
+    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: label }).first().click();
+  }
+
   /** Clears every notification toast (so later waits and screenshots see only new ones). */
   async clearNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications');

@@ -10,5 +10,6 @@ export * from './notifications';
 export * from './policyEntryDiff';
 export * from './policyModes';
 export * from './policyRoot';
+export * from './ruleLocation';
 export type * from './types';
 export * from './workflows';

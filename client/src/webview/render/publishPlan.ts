@@ -30,5 +30,6 @@ export function renderPublishPlan(p: PublishPlan, backend: string): Html {
     ${errorsList(p.errors)}
     <h2>Changes against the published pack</h2>
     ${changes === 0 ? html`<p class="muted">${p.operation === 'create' ? 'Nothing is published under this id yet: the whole pack is new.' : 'No rule changes.'}</p>` : html`${diffList('removed', p.diff.removed)}${diffList('changed', p.diff.changed)}${diffList('added', p.diff.added)}`}
-    ${entriesSection(p.entries)} ${reachSection(p.reach)} ${summaryTable(p.summary)} ${notes(p.operator_notes)}`;
+    ${entriesSection(p.entries, p.entries_unavailable)} ${reachSection(p.reach)} ${summaryTable(p.summary)}
+    ${notes(p.operator_notes)}`;
 }
