@@ -20,6 +20,7 @@ import {
 import { approvalCommands } from './cli/approval';
 import { attestCommands } from './cli/attest';
 import { bundleCommands } from './cli/bundle';
+import { checkCommands } from './cli/check';
 import { evaluateCommands } from './cli/evaluate';
 import { evidenceCommands } from './cli/evidence';
 import { keyCommands } from './cli/keys';
@@ -40,6 +41,7 @@ const COMMANDS: CommandDef[] = [
   ...evidenceCommands,
   ...bundleCommands,
   ...attestCommands,
+  ...checkCommands,
 ];
 
 const FAMILIES = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]))];

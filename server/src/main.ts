@@ -31,7 +31,7 @@ import { effectivePolicyView, effectivePolicyViewOfFile } from './language/effec
 import { createWorkflowBackend } from './workflows/backendFactory';
 import { StoreApprovalLocations } from './workflows/approvalLocations';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
-import { signatureDiagnostics } from './workflows/signatureDiagnostics';
+import { chainSources, signatureDiagnostics } from './workflows/signatureDiagnostics';
 import { WorkflowService } from './workflows/workflowService';
 import { defaultWorkflowSettings, hmacKeyOf, readWorkflowSettings, signingKeyDirectory } from './workflows/workspaceSettings';
 import { WorkspaceFolders } from './workspaceFolders';
@@ -138,6 +138,7 @@ function signatureOf(file: string, text: string): Diagnostic[] {
     signingKeyDirectory(folder.settings, folder.path),
     hmacKeyOf(folder.settings),
     signatures,
+    chainSources(folder.settings, folder.path),
   );
 }
 

@@ -44,6 +44,7 @@ export const COMMANDS = [
   'bundle verify',
   'attest',
   'attest verify',
+  'check',
 ];
 const FAMILIES = ['approval', 'rollout', 'evidence', 'bundle'];
 

@@ -112,6 +112,35 @@ export class EvidenceLog {
     );
   }
 
+  /**
+   * Appends `entry`, first `preamble.entry` when `preamble.needed` says the log as it stands needs it:
+   * both under one lock, so two writers never record the preamble twice.
+   */
+  async appendWith(
+    entry: EvidenceEntry,
+    preamble: { needed: (records: EvidenceRecord[]) => boolean; entry: EvidenceEntry },
+  ): Promise<EvidenceRecord> {
+    return withLock(
+      this.file,
+      () => {
+        try {
+          if (preamble.needed(this.read())) this.appendLocked(preamble.entry);
+          return this.appendLocked(entry);
+        } catch (error) {
+          if (isDiskError(error))
+            throw diskFailure(
+              this.file,
+              'append the evidence record',
+              error,
+              `run cavra-policy evidence verify once it is fixed`,
+            );
+          throw error;
+        }
+      },
+      this.opts.lock,
+    );
+  }
+
   private appendLocked(entry: EvidenceEntry): EvidenceRecord {
     mkdirSync(dirname(this.file), { recursive: true });
     const fd = openSync(this.file, existsSync(this.file) ? 'r+' : 'w+');
