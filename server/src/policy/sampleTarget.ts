@@ -4,14 +4,16 @@
 // then shows what CAVRA does with it, which may be another rule's (one checked first, or inherited).
 import type { EvaluateAction } from './evaluate';
 
-/** The action type an agent performs for each enforced list (CAVRA's evaluation, SPEC 2.4). */
+/**
+ * The action type an agent performs for each list CAVRA's runtime reads (SPEC 2.4). A declarative list
+ * (`commands.require_approval`) gets no sample: whatever CAVRA decides would come from other rules.
+ */
 const ACTION_OF: Record<string, EvaluateAction> = {
   'filesystem.block_read': 'read_file',
   'filesystem.block_write': 'write_file',
   'filesystem.require_approval_write': 'write_file',
   'commands.block': 'execute_command',
   'commands.allow': 'execute_command',
-  'commands.require_approval': 'execute_command',
   'mcp.allowed_servers': 'mcp_tool_call',
   'mcp.blocked_servers': 'mcp_tool_call',
 };
