@@ -321,6 +321,27 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     await wb.screenshot('evidence-view');
   });
 
+  it('exports the evidence bundle from Policy Packs; it verifies offline against the key pin (cavra-policy bundle verify)', async () => {
+    const { wb, ws } = s;
+    await wb.showView('Policy Packs');
+    await wb.treeContextMenu('Policy Packs', 'cavra-baseline', 'Export Evidence Bundle');
+    // code-server's save dialog is VS Code's simple file dialog: a quick input holding the path.
+    const save = await wb.waitForQuickInput(/Export Evidence Bundle/);
+    assert.match(save.value, /cavra-baseline\.evidence-bundle\.json$/, 'the default file name');
+    await wb.answerInput(/Export Evidence Bundle/, save.value);
+    const note = await wb.waitForNotification(
+      'the bundle written',
+      new RegExp(
+        `^Evidence bundle of cavra-baseline \\(approval ${approvalId}, \\d+ evidence records\\) written to .*cavra-baseline\\.evidence-bundle\\.json\\. ` +
+          'Check it with: cavra-policy bundle verify FILE --trusted-key-fingerprint [0-9a-f]{64}',
+      ),
+    );
+    const pin = /--trusted-key-fingerprint ([0-9a-f]{64})/.exec(note)![1];
+    const bundle = join(ws, 'cavra-baseline.evidence-bundle.json');
+    assert.match(cli(ws, 'bundle', 'verify', bundle, '--trusted-key-fingerprint', pin), /^VERIFIED /m);
+    await wb.clearNotifications();
+  });
+
   it('editing the published file: "modified since signed" in Problems and the status bar', async () => {
     const { wb, ws } = s;
     await wb.openFile(PUBLISHED);
@@ -350,6 +371,28 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     assert.throws(
       () => cli(ws, 'verify', PUBLISHED, '--public-key', join(ws, '.cavra', 'policy-signing', 'studio.public.pem')),
       /digest mismatch|modified|changed/i,
+    );
+    // Signing the edit again with the same key makes the signature valid, but nobody approved these bytes:
+    // the chain says so in Problems and in Policy Packs, and verify fails.
+    cli(ws, 'sign', PUBLISHED, '--private-key', join(ws, '.cavra', 'policy-signing', 'studio.private.pem'), '--key-id', 'studio');
+    const chain = await wb.waitForProblem(
+      'publish-provenance on the re-signed policy.yaml',
+      (x) =>
+        x.code === 'publish-provenance' &&
+        x.file === 'policy.yaml' &&
+        x.severity === 'Error' &&
+        /signed outside an approval/.test(x.message),
+    );
+    assert.doesNotMatch(chain.message, /modified since it was signed/, 'the signature itself is valid again');
+    await wb.showView('Policy Packs');
+    await wb.waitForTreeRow(
+      'Policy Packs',
+      'cavra-baseline signed outside an approval',
+      (r) => r.label === 'cavra-baseline' && /signed outside an approval/.test(r.description),
+    );
+    assert.throws(
+      () => cli(ws, 'verify', PUBLISHED, '--public-key', join(ws, '.cavra', 'policy-signing', 'studio.public.pem')),
+      /signed outside an approval/,
     );
   });
 });
