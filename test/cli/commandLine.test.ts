@@ -161,17 +161,7 @@ describe('cavra-policy: one command line', () => {
       ],
       [
         ['verify', 'p/policy.yaml', '--key-dir', 'keys'],
-        [
-          '--policy-dir',
-          '--store',
-          '--inventory',
-          '--oidc-config',
-          '--rbac-file',
-          '--backend',
-          '--url',
-          '--token-env',
-          '--timeout-ms',
-        ],
+        ['--store', '--inventory', '--oidc-config', '--rbac-file', '--backend', '--url', '--token-env', '--timeout-ms'],
       ],
     ];
     for (const [args, ignored] of runs) {

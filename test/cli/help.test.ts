@@ -32,6 +32,10 @@ export const COMMANDS = [
   'keygen',
   'sign',
   'verify',
+  'keys fingerprint',
+  'keys pin',
+  'keys revoke',
+  'keys list',
   'rollout plan',
   'rollout apply',
   'rollout request-approval',
@@ -41,7 +45,7 @@ export const COMMANDS = [
   'test',
   'evidence verify',
 ];
-const FAMILIES = ['approval', 'rollout', 'evidence'];
+const FAMILIES = ['approval', 'rollout', 'evidence', 'keys'];
 
 const fileFor = (words: string) => join(HELP_DIR, `${words ? words.replace(/ /g, '-') : 'cavra-policy'}.txt`);
 
