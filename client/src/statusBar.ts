@@ -10,6 +10,7 @@ const SIGNATURE_WORDS: Record<PackState['signature'], string> = {
   verified: 'signed',
   modified: 'modified since signed',
   invalid: 'signature invalid',
+  'not-pinned': 'signed, signer not pinned',
   unsigned: 'unsigned',
   unknown: 'published (signature not reported)',
 };
@@ -67,13 +68,11 @@ export class PolicyStatusBar implements vscode.Disposable {
       this.item.command = 'workbench.actions.view.problems';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
-      const icon = this.pack?.signature === 'modified' || this.pack?.signature === 'invalid' ? '$(warning)' : '$(shield)';
+      const warn = ['modified', 'invalid', 'not-pinned'].includes(this.pack?.signature ?? '');
+      const icon = warn ? '$(warning)' : '$(shield)';
       this.item.text = `${icon} CAVRA ${rules} · ${sig}${where}`;
       this.item.command = this.pack?.signature === 'verified' ? 'cavra.showRuleCounts' : 'cavra.planPublish';
-      this.item.backgroundColor =
-        this.pack?.signature === 'modified' || this.pack?.signature === 'invalid'
-          ? new vscode.ThemeColor('statusBarItem.warningBackground')
-          : undefined;
+      this.item.backgroundColor = warn ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     }
     const md = new vscode.MarkdownString();
     // Everything here comes from the policy file: plain text only (appendText escapes markdown).

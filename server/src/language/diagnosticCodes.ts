@@ -32,6 +32,10 @@ export const DIAGNOSTIC_CODES = {
   'dropped-by-draft': 'CAVRA drops this key when it builds a draft, so it is never published.',
   'file-too-large': 'The file is larger than the configured limit and was not analysed.',
   'signature-mismatch': 'The published policy no longer matches its policy.yaml.sig.json.',
+  'signature-not-pinned':
+    "A valid signature by a key whose fingerprint is not pinned outside the repository (the user's settings, the key home).",
+  'private-key-in-workspace':
+    'A private key file inside the workspace, where a commit would publish it: anyone who can read it can sign.',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -69,8 +69,13 @@ export interface PublishRequestParams extends PolicyFileParams {
 export interface PublishParams extends PolicyFileParams {
   approval_id: string;
   signer?: string;
-  /** Key id of `<keyDirectory>/<keyId>.private.pem`; without it the local backend signs HS256/SHA256. */
+  /**
+   * Key id of `<keyId>.private.pem` in the key directory, else in the user's key home; without it (and
+   * without external_signer) the local backend signs HS256/SHA256.
+   */
   key_id?: string;
+  /** Sign through the user's `cavra.signing.externalSigner` (never a workspace setting; refused in Restricted Mode). */
+  external_signer?: boolean;
   /** The verified actor's OIDC token (CAVRA's `actor_token`), when the folder needs one (`actorAuth`). */
   actor_token?: string;
 }
