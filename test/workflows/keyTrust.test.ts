@@ -5,7 +5,7 @@
 // one from a workspace folder's settings and never in Restricted Mode.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -90,6 +90,48 @@ describe('keys in the editor (stdio language server)', function () {
     await client.filesChanged(['.cavra/policy-signing/release.private.pem'], FileChangeType.Deleted);
     const cleared = await client.publishedFor(key, (p) => p.diagnostics.length === 0, 'the warning cleared');
     assert.deepEqual(cleared.diagnostics, []);
+  });
+
+  it('"Move to Key Home" moves the key file out of the workspace (mode 600, never over a key), and the warning goes', async () => {
+    const pair = generateKeyPair();
+    ws = tempWorkspace({ '.cavra/policy-signing/release.private.pem': pair.privateKeyPem, 'notes.pem': 'not a key\n' });
+    const home = mkdtempSync(join(tmpdir(), 'cavra-key-home-'));
+    try {
+      client = await LspClient.start({ workspace: ws.root, env: { CAVRA_KEY_HOME: home } });
+      const key = client.uriOf('.cavra/policy-signing/release.private.pem');
+      await client.publishedFor(key, (p) => p.diagnostics.length > 0, 'the private key warning');
+      const moved = await client.connection.sendRequest(WorkflowRequests.movePrivateKey, { uri: key });
+      assert.deepEqual(moved, {
+        from: join(ws.root, '.cavra/policy-signing/release.private.pem'),
+        to: join(home, 'release.private.pem'),
+      });
+      assert.equal(readFileSync(moved.to, 'utf8'), pair.privateKeyPem);
+      assert.equal(statSync(moved.to).mode & 0o777, 0o600);
+      assert.ok(!existsSync(moved.from));
+      await client.filesChanged(['.cavra/policy-signing/release.private.pem'], FileChangeType.Deleted);
+      await client.publishedFor(key, (p) => p.diagnostics.length === 0, 'the warning cleared');
+
+      const again = ws.write('.cavra/policy-signing/release.private.pem', generateKeyPair().privateKeyPem);
+      const clash = await failure(client.connection.sendRequest(WorkflowRequests.movePrivateKey, { uri: key }));
+      assert.equal(clash.status, 409);
+      assert.ok(existsSync(again), 'nothing moved over the existing key');
+      assert.equal(readFileSync(moved.to, 'utf8'), pair.privateKeyPem);
+      const notKey = await failure(
+        client.connection.sendRequest(WorkflowRequests.movePrivateKey, { uri: client.uriOf('notes.pem') }),
+      );
+      assert.equal(notKey.status, 400);
+      assert.match(notKey.detail, /is not a private key file/);
+      await client.stop();
+      client = await LspClient.start({
+        workspace: ws.root,
+        env: { CAVRA_KEY_HOME: home },
+        initializationOptions: { trusted: false },
+      });
+      const restricted = await failure(client.connection.sendRequest(WorkflowRequests.movePrivateKey, { uri: key }));
+      assert.equal(restricted.status, 403);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('an unpinned signer is "signed, signer not pinned" (a warning), verified once the user pins it, invalid once revoked', async () => {

@@ -80,6 +80,17 @@ export interface PublishParams extends PolicyFileParams {
   actor_token?: string;
 }
 
+/** A private key file found under the workspace (the `private-key-in-workspace` warning). */
+export interface MovePrivateKeyParams {
+  uri: string;
+}
+
+export interface MovedPrivateKey {
+  from: string;
+  /** In the user's key home, outside every workspace. */
+  to: string;
+}
+
 export interface ApprovalIdParams {
   approval_id: string;
 }
@@ -169,6 +180,7 @@ const requests = {
   verifyEvidence: new RequestType<NoParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
   actorAuth: new RequestType<NoParams, ActorAuth, WorkflowErrorData>('cavra/actorAuth'),
   verifyActor: new RequestType<VerifyActorParams, VerifiedActor, WorkflowErrorData>('cavra/actorAuth/verify'),
+  movePrivateKey: new RequestType<MovePrivateKeyParams, MovedPrivateKey, WorkflowErrorData>('cavra/keys/movePrivateKey'),
 } as const;
 
 export type WorkflowMethod = keyof typeof requests;
@@ -212,6 +224,7 @@ export const MUTATING_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMet
   'breakGlass',
   'rolloutApply',
   'rolloutRequestApproval',
+  'movePrivateKey',
 ]);
 
 /**

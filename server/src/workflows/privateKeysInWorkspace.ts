@@ -1,11 +1,23 @@
 // The editor's warning about private keys under a workspace folder (issue 15 §2): a key there is one
 // `git add -A` away from the repository, and whoever can read the repository can then sign. Existing
 // workspaces keep working (publishing still reads the key); the warning says where to move it.
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic } from '../language/makeDiagnostic';
+import { BackendError } from '../backend/backend';
 import { keyHome, looksLikePrivateKey } from '../signing';
 
 /** Names a key file goes by; anything else is not opened. */
@@ -81,4 +93,26 @@ export class PrivateKeyWarnings {
     for (const uri of now) this.send(uri, [privateKeyDiagnostic()]);
     this.shown = now;
   }
+}
+
+/**
+ * "Move it": the key file goes to the user's key home (mode 600, never over an existing file), then
+ * leaves the workspace. Only a private key inside `folder` is moved.
+ */
+export function movePrivateKey(folder: string, file: string, env: NodeJS.ProcessEnv = process.env): { from: string; to: string } {
+  const inside = relative(folder, file);
+  if (!inside || inside.startsWith('..') || inside.startsWith('/')) {
+    throw new BackendError(400, `${file} is not inside the workspace folder ${folder}`);
+  }
+  if (!startsLikePrivateKey(file)) throw new BackendError(400, `${file} is not a private key file`);
+  const home = keyHome(env);
+  const to = join(home, basename(file));
+  if (existsSync(to)) {
+    throw new BackendError(409, `${to} already exists: move ${file} by hand under another name, or remove the one that is there`);
+  }
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  // 'wx' never replaces a key; the copy is complete before the workspace file goes.
+  writeFileSync(to, readFileSync(file), { flag: 'wx', mode: 0o600 });
+  rmSync(file);
+  return { from: file, to };
 }

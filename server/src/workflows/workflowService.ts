@@ -20,6 +20,7 @@ import {
 import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
 import { approvalChanges } from './approvalChanges';
 import { publishSigning } from './publishSigning';
+import { movePrivateKey } from './privateKeysInWorkspace';
 import { localApprovalStorePath } from './approvalStorePath';
 import type { WorkflowSettings } from './workspaceSettings';
 
@@ -202,6 +203,7 @@ export class WorkflowService {
       },
       actorAuth: async () => actorAuth(e.settings, e.folder),
       verifyActor: (p) => verifyActor(e.settings, e.folder, p.actor_token),
+      movePrivateKey: async (p) => movePrivateKey(e.folder, fileOf(p.uri)),
     };
   }
 }
