@@ -32,6 +32,7 @@ import { PolicyStatusBar } from './statusBar';
 import { maskedChannel } from './traceMask';
 import { ApprovalsView } from './views/approvalsView';
 import { ApproverInbox, approvalsTreeWithInbox } from './approverInbox';
+import { watchPrivateKeyWarnings } from './privateKeyWarnings';
 import { EvidenceView } from './views/evidenceView';
 import { PacksView } from './views/packsView';
 import { RolloutsView } from './views/rolloutsView';
@@ -239,6 +240,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   workflows.ready.catch((e: unknown) => log.error(`The CAVRA language server did not start: ${(e as Error).message}`));
   context.subscriptions.push(registerDecisionTests(workflows, log));
+  context.subscriptions.push(watchPrivateKeyWarnings(workflows, context.extensionUri));
 }
 
 export async function deactivate(): Promise<void> {

@@ -11,6 +11,7 @@ const SIGNATURE_WORDS: Record<PackState['signature'], string> = {
   verified: 'signed',
   modified: 'modified since signed',
   invalid: 'signature invalid',
+  'not-pinned': 'signed, signer not pinned',
   unsigned: 'unsigned',
   unknown: 'published (signature not reported)',
 };
@@ -65,7 +66,7 @@ export class PolicyStatusBar implements vscode.Disposable {
     const sig = chain ? chain.words : this.pack?.published ? SIGNATURE_WORDS[this.pack.signature] : 'not published';
     // A broken chain is as serious as a modified or invalid signature; a break-glass publish needs a look too.
     const attention =
-      this.pack?.signature === 'modified' || this.pack?.signature === 'invalid' || (chain && chain.attention !== 'none');
+      ['modified', 'invalid', 'not-pinned'].includes(this.pack?.signature ?? '') || (chain && chain.attention !== 'none');
     const where = this.backend ? ` · ${this.backend.kind}` : '';
     if (!s.valid) {
       this.item.text = `$(error) CAVRA invalid · ${rules}${where}`;

@@ -33,7 +33,14 @@ import { StoreApprovalLocations } from './workflows/approvalLocations';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { chainSources, signatureDiagnostics } from './workflows/signatureDiagnostics';
 import { WorkflowService } from './workflows/workflowService';
-import { defaultWorkflowSettings, hmacKeyOf, readWorkflowSettings, signingKeyDirectory } from './workflows/workspaceSettings';
+import { PrivateKeyWarnings } from './workflows/privateKeysInWorkspace';
+import {
+  defaultWorkflowSettings,
+  hmacKeyOf,
+  keyPinsOf,
+  readWorkflowSettings,
+  signingKeyDirectory,
+} from './workflows/workspaceSettings';
 import { WorkspaceFolders } from './workspaceFolders';
 import { isSignedPolicy, SignedFormattingGuard, signedFormattingWarning } from './workflows/signedPolicyFormatting';
 import { registerPackDiagnostics } from './packDiagnostics';
@@ -138,6 +145,7 @@ function signatureOf(file: string, text: string): Diagnostic[] {
     signingKeyDirectory(folder.settings, folder.path),
     hmacKeyOf(folder.settings),
     signatures,
+    keyPinsOf(folder.settings),
     chainSources(folder.settings, folder.path),
   );
 }
@@ -250,7 +258,12 @@ connection.onInitialize((params): InitializeResult => {
   };
 });
 
+// Private keys under a workspace folder get a warning on the key file (workflows/privateKeysInWorkspace).
+const privateKeys = new PrivateKeyWarnings((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }));
+const warnPrivateKeys = () => setImmediate(() => privateKeys.report(folders.all.map((f) => f.path)));
+
 connection.onInitialized(async () => {
+  warnPrivateKeys();
   if (canFollowFolders)
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       folders.change(
@@ -261,6 +274,7 @@ connection.onInitialized(async () => {
       if (canPullConfig) await pullSettings().catch((err: unknown) => connection.console.warn(`settings: ${String(err)}`));
       folders.scan();
       revalidateAll();
+      warnPrivateKeys();
     });
   if (canPullConfig) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: ['cavra', 'http'] });
@@ -273,6 +287,7 @@ connection.onInitialized(async () => {
         { globPattern: '**/policy.yaml' },
         { globPattern: '**/policy.yaml.sig.json' },
         { globPattern: '**/*.public.pem' },
+        { globPattern: '**/*.{pem,key,p8,pk8}' },
       ],
     })
     .catch(() => undefined);
@@ -287,6 +302,7 @@ connection.onDidChangeWatchedFiles(() => {
   signatures.invalidate();
   folders.scan();
   revalidateAll();
+  warnPrivateKeys();
 });
 
 documents.onDidOpen((e) => {

@@ -1,6 +1,8 @@
 // Runs `node dist/cli.js` as a child process in a throwaway workspace, with CAVRA's environment
 // variables cleared so the developer's own settings never leak into a test.
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../lsp/repoRoot';
 
@@ -12,14 +14,28 @@ export interface CliRun {
 
 export const CLI = join(repoRoot, 'dist', 'cli.js');
 
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+let keyHomes: string | undefined;
+
+/**
+ * The key home (private keys, pins) of a test's commands: one per working folder, so each throwaway
+ * workspace has its own user, and never the developer's real ~/.config (removed when the run ends).
+ */
+export function testKeyHome(cwd: string): string {
+  if (!keyHomes) {
+    const dir = (keyHomes = mkdtempSync(join(tmpdir(), 'cavra-key-homes-')));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return join(keyHomes, cwd.replace(/[^A-Za-z0-9]+/g, '_'));
+}
+
+function cleanEnv(extra: NodeJS.ProcessEnv = {}, cwd = repoRoot): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^CAVRA_/.test(k)) env[k] = v;
-  return { ...env, ...extra };
+  return { ...env, CAVRA_KEY_HOME: testKeyHome(cwd), ...extra };
 }
 
 export function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(env), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(env, cwd), encoding: 'utf8' });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -27,7 +43,7 @@ export function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): C
 /** The same, without blocking the event loop (for tests that also run an HTTP server in-process). */
 export function cliAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(env) });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(env, cwd) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -32,6 +32,10 @@ export const COMMANDS = [
   'keygen',
   'sign',
   'verify',
+  'keys fingerprint',
+  'keys pin',
+  'keys revoke',
+  'keys list',
   'rollout plan',
   'rollout apply',
   'rollout request-approval',
@@ -46,7 +50,7 @@ export const COMMANDS = [
   'attest verify',
   'check',
 ];
-const FAMILIES = ['approval', 'rollout', 'evidence', 'bundle'];
+const FAMILIES = ['approval', 'rollout', 'evidence', 'bundle', 'keys'];
 
 const fileFor = (words: string) => join(HELP_DIR, `${words ? words.replace(/ /g, '-') : 'cavra-policy'}.txt`);
 

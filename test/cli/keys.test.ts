@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
-import { cli, cliJson, hasOpenssl } from './cliProcess';
+import { cli, cliJson, hasOpenssl, testKeyHome } from './cliProcess';
 
 const POLICY = `metadata:
   id: cavra-keys-test
@@ -25,6 +25,7 @@ interface KeygenResult {
   private_key_path: string;
   public_key_path: string;
   public_key_sha256: string;
+  fingerprint: string;
 }
 
 describe('cavra-policy keygen, sign, verify', () => {
@@ -39,10 +40,10 @@ describe('cavra-policy keygen, sign, verify', () => {
     return cliJson<KeygenResult>(ws.root, ['keygen', '--output', 'keys', '--key-id', keyId]);
   }
 
-  it("keygen writes CAVRA's two PEM files, the private one readable by the owner only", () => {
+  it("keygen writes CAVRA's two PEM files, the private one readable by the owner only, in the key home", () => {
     const k = keygen();
     assert.equal(k.key_id, 'release');
-    assert.equal(k.private_key_path, join(ws.root, 'keys', 'release.private.pem'));
+    assert.equal(k.private_key_path, join(testKeyHome(ws.root), 'release.private.pem'));
     assert.equal(k.public_key_path, join(ws.root, 'keys', 'release.public.pem'));
     assert.match(readFileSync(k.private_key_path, 'utf8'), /^-----BEGIN PRIVATE KEY-----\n/);
     assert.match(readFileSync(k.public_key_path, 'utf8'), /^-----BEGIN PUBLIC KEY-----\n/);
@@ -115,7 +116,17 @@ describe('cavra-policy keygen, sign, verify', () => {
     assert.equal(gen.status, 0);
     spawnSync('openssl', ['pkey', '-in', join(ws.root, 'o.private.pem'), '-pubout', '-out', join(ws.root, 'o.public.pem')]);
     assert.equal(cli(ws.root, ['sign', policy, '--private-key', 'o.private.pem']).status, 0);
-    assert.equal(cli(ws.root, ['verify', '--signature-only', policy, '--public-key', 'o.public.pem']).status, 0);
+    const fingerprint = cliJson<{ fingerprint: string }>(ws.root, ['keys', 'fingerprint', 'o.public.pem']).fingerprint;
+    const pinned = cli(ws.root, [
+      'verify',
+      '--signature-only',
+      policy,
+      '--public-key',
+      'o.public.pem',
+      '--trusted-key-fingerprint',
+      fingerprint,
+    ]);
+    assert.equal(pinned.status, 0, pinned.stderr);
   });
 
   it('tampering with the policy after signing: exit 1, policy digest mismatch', () => {
@@ -178,16 +189,19 @@ describe('cavra-policy keygen, sign, verify', () => {
     assert.equal(cli(ws.root, ['sign', policy, '--private-key', k.private_key_path, '--key-id', 'release']).status, 0);
     const r = cli(ws.root, ['verify', '--signature-only', policy]);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, `OK ${policy}: verified Ed25519 signature (trusted key .cavra/policy-signing/release.public.pem)\n`);
+    const pins = join(testKeyHome(ws.root), 'trusted-key-fingerprints.txt');
+    assert.equal(
+      r.stdout,
+      `OK ${policy}: verified Ed25519 signature (trusted key .cavra/policy-signing/release.public.pem, pinned by ${pins})\n`,
+    );
     // From elsewhere, --root finds the same directory; --key-dir names another one.
-    const fromAbove = cli(join(ws.root, 'policies'), [
-      'verify',
-      '--signature-only',
-      join(ws.root, policy),
-      '--root',
-      ws.root,
-      '--json',
-    ]);
+    const fromAbove = cli(
+      join(ws.root, 'policies'),
+      ['verify', '--signature-only', join(ws.root, policy), '--root', ws.root, '--json'],
+      {
+        CAVRA_KEY_HOME: testKeyHome(ws.root),
+      },
+    );
     assert.equal(fromAbove.status, 0, fromAbove.stderr);
     assert.equal(JSON.parse(fromAbove.stdout).trusted_key, join(ws.root, '.cavra/policy-signing/release.public.pem'));
     const empty = cli(ws.root, ['verify', '--signature-only', policy, '--key-dir', 'nowhere']);

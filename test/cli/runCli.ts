@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../lsp/repoRoot';
+import { testKeyHome } from './cliProcess';
 
 export interface CliResult {
   status: number | null;
@@ -14,7 +15,8 @@ export const FIXTURE_POLICIES = join(repoRoot, 'test', 'fixtures', 'policies');
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
   const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: { ...process.env, CAVRA_POLICY_DIR: '', ...options.env },
+    // Never the developer's own key home and pins.
+    env: { ...process.env, CAVRA_POLICY_DIR: '', CAVRA_KEY_HOME: testKeyHome(options.cwd ?? repoRoot), ...options.env },
     input: options.input,
     encoding: 'utf8',
   });

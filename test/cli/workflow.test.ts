@@ -163,7 +163,7 @@ describe('cavra-policy authoring flow (local backend)', () => {
   });
 
   it("publish an approved draft with Ed25519: the author's bytes and a signature that verifies", () => {
-    cliJson(ws.root, ['keygen', '--output', 'keys', '--key-id', 'release']);
+    const key = cliJson<{ private_key_path: string }>(ws.root, ['keygen', '--output', 'keys', '--key-id', 'release']);
     const id = requestAndApprove(ws, 'drafts/a.yaml');
     const r = cliJson<{
       schema_version: string;
@@ -178,7 +178,7 @@ describe('cavra-policy authoring flow (local backend)', () => {
       '--approval',
       id,
       '--private-key',
-      'keys/release.private.pem',
+      key.private_key_path,
       '--key-id',
       'release',
       '--signer',

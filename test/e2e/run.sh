@@ -51,6 +51,9 @@ trap 'exit 130' INT TERM
 # A fresh profile: user data, extensions and XDG dirs all in the temp folder, never in $HOME.
 mkdir -p "$TMP/user/User" "$TMP/extensions" "$TMP/xdg-config" "$TMP/xdg-data"
 export XDG_CONFIG_HOME="$TMP/xdg-config" XDG_DATA_HOME="$TMP/xdg-data"
+# One key home (private keys, pins) for code-server, its language servers and the scenarios' CLI runs:
+# a key the CLI pins is then trusted by the editor too, and nothing touches the developer's own.
+export CAVRA_KEY_HOME="$TMP/key-home"
 # Quiet, deterministic workbench: no welcome page, no chat side bar, no tips or recommendations.
 cat > "$TMP/user/User/settings.json" <<'JSON'
 {

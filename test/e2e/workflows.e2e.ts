@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { verifyPolicySignature } from '../../server/src/signing';
 import { Workbench, repoRoot } from './workbench';
 
@@ -38,7 +38,9 @@ function copyWorkspace(): { tmp: string; ws: string } {
 
 /** The project's CLI (dist/cli.js, built by run.sh) in the workspace; throws with its output on failure. */
 function cli(ws: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ws, encoding: 'utf8', timeout: 30_000 });
+  // The key home (pins) code-server's language servers read too (run.sh); else one beside the workspace copy.
+  const env = { ...process.env, CAVRA_KEY_HOME: process.env.CAVRA_KEY_HOME || join(dirname(ws), 'cavra-key-home') };
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ws, encoding: 'utf8', timeout: 30_000, env });
   if (r.status !== 0) throw new Error(`cavra-policy ${args.join(' ')} exited ${r.status}: ${r.stderr || r.stdout}`);
   return r.stdout;
 }
@@ -95,7 +97,10 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
   const s = scenario(
     (ws) => {
       // The signing key the publisher picks, made as the docs say (cavra-policy keygen).
-      cli(ws, 'keygen', '--output', join(ws, '.cavra', 'policy-signing'), '--key-id', 'studio');
+      // The private key stays in the workspace's key folder, as an existing workspace has it (the
+      // editor warns about it); keygen pins it in the scenario's key home, which `verify` reads.
+      const keys = join(ws, '.cavra', 'policy-signing');
+      cli(ws, 'keygen', '--output', keys, '--key-id', 'studio', '--private-key-dir', keys);
     },
     async ({ wb }) => {
       await wb.openFile(DRAFT);

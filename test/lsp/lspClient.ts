@@ -2,6 +2,7 @@
 // stdio connection, as an editor would. Waits are bounded so a silent server fails the test instead
 // of hanging it; nothing here measures time.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { testKeyHome } from '../cli/cliProcess';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -115,7 +116,8 @@ export class LspClient {
   static async start(options: StartOptions): Promise<LspClient> {
     const proc = spawn(process.execPath, [`${repoRoot}/dist/server.js`, '--stdio'], {
       cwd: options.workspace,
-      env: { ...process.env, CAVRA_POLICY_DIR: '', ...options.env },
+      // The key home (pins, revocations) of this workspace's user: never the developer's own.
+      env: { ...process.env, CAVRA_POLICY_DIR: '', CAVRA_KEY_HOME: testKeyHome(options.workspace), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));

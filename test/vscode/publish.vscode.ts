@@ -67,25 +67,42 @@ describe('publish (extension host, trusted workspace)', function () {
     );
     draft = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.draft.yaml'));
     published = vscode.Uri.file(join(folder(), 'policies', 'cavra-baseline', 'policy.yaml'));
-    // A signing key made as the docs say, with the extension's own CLI.
-    if (!existsSync(join(folder(), '.cavra', 'policy-signing', 'exthost.private.pem'))) {
+    // A signing key made with the extension's own CLI, kept in the workspace as an existing workspace
+    // has it (never the developer's key home), and pinned in the user settings so its signatures count.
+    const keyDir = join(folder(), '.cavra', 'policy-signing');
+    if (!existsSync(join(keyDir, 'exthost.private.pem'))) {
       const r = spawnSync(
         process.execPath,
         [
           join(ext.extensionPath, 'dist', 'cli.js'),
           'keygen',
           '--output',
-          join(folder(), '.cavra', 'policy-signing'),
+          keyDir,
           '--key-id',
           'exthost',
+          '--private-key-dir',
+          keyDir,
+          '--allow-private-key-in-repository',
         ],
-        { encoding: 'utf8' },
+        { encoding: 'utf8', env: { ...process.env, CAVRA_KEY_HOME: join(keyDir, '.key-home') } },
       );
       assert.equal(r.status, 0, r.stderr);
     }
+    const fp = spawnSync(
+      process.execPath,
+      [join(ext.extensionPath, 'dist', 'cli.js'), 'keys', 'fingerprint', join(keyDir, 'exthost.public.pem')],
+      { encoding: 'utf8' },
+    );
+    assert.equal(fp.status, 0, fp.stderr);
+    await vscode.workspace
+      .getConfiguration('cavra')
+      .update('signing.trustedKeyFingerprints', [fp.stdout.trim()], vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
+    await vscode.workspace
+      .getConfiguration('cavra')
+      .update('signing.trustedKeyFingerprints', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

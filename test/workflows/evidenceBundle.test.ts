@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ResponseError } from 'vscode-languageserver-protocol/node';
 import { WorkflowRequests, type WorkflowErrorData } from '../../server/src/protocol';
 import { verifyEvidenceBundle } from '../../server/src/provenance/bundleVerify';
-import { publicKeyFingerprint } from '../../server/src/signing';
+import { keyFingerprint } from '../../server/src/signing';
 import { cli, cliJson } from '../cli/cliProcess';
 import { PACK_ID, cavraWorkspace, requestAndApprove } from '../cli/cavraWorkspace';
 import { LspClient } from '../lsp/lspClient';
@@ -48,7 +48,7 @@ describe('Export Evidence Bundle over LSP (local backend)', function () {
       policy_id: PACK_ID,
       output_path: output,
     });
-    const pin = publicKeyFingerprint(readFileSync(join(ws.root, '.cavra/policy-signing/release.public.pem'), 'utf8'));
+    const pin = keyFingerprint(readFileSync(join(ws.root, '.cavra/policy-signing/release.public.pem'), 'utf8'));
     assert.deepEqual(
       [
         r.file,

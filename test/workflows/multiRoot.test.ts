@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ResponseError } from 'vscode-languageserver-protocol/node';
 import { WorkflowRequests, type WorkflowErrorData } from '../../server/src/protocol';
-import { generateKeyPair } from '../../server/src/signing';
+import { generateKeyPair, keyFingerprint } from '../../server/src/signing';
+import { testKeyHome } from '../cli/cliProcess';
 import { LspClient } from '../lsp/lspClient';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
 
@@ -128,14 +129,15 @@ describe('multi-root workspaces (two folders over LSP)', function () {
     const refused = await failure(publishIn(first, 'policies/cavra-platform/policy.yaml'));
     assert.equal(
       refused.detail,
-      `cannot read the signing key ${join(first.root, '.cavra/policy-signing/team-b.private.pem')}: ENOENT`,
+      `cannot read the signing key ${join(first.root, '.cavra/policy-signing/team-b.private.pem')}: ENOENT (nor ${join(testKeyHome(first.root), 'team-b.private.pem')})`,
     );
-    // The published pack is verified with the second folder's trusted public key, as the editor shows it.
-    const state = await c.sendRequest(WorkflowRequests.packState, { uri: uriIn(second, 'packs/cavra-ops-guard/policy.yaml') });
-    assert.equal(state?.signature, 'verified');
+    // The published pack is verified with the second folder's public key once the user pins it, as the editor shows it.
     const published = uriIn(second, 'packs/cavra-ops-guard/policy.yaml');
     await client.open(published, readFileSync(join(second.root, 'packs/cavra-ops-guard/policy.yaml'), 'utf8'));
-    assert.deepEqual(await client.diagnostics(published), [], 'no signature finding: the key is trusted in its folder');
+    await client.changeSettings({ signing: { trustedKeyFingerprints: [keyFingerprint(keys.publicKeyPem)] } } as never);
+    await client.publishedFor(published, (p) => p.diagnostics.length === 0, 'no signature finding once the key is pinned');
+    const state = await c.sendRequest(WorkflowRequests.packState, { uri: published });
+    assert.equal(state?.signature, 'verified');
     await client.change(published, pack('cavra-ops-guard', 'Edited after signing.'));
     assert.deepEqual(
       (await client.diagnostics(published)).map((d) => d.code),

@@ -48,24 +48,33 @@ async function pickApproval(
   return pick?.id;
 }
 
-async function pickKey(target: FolderTarget, policyId: string): Promise<{ keyId?: string } | undefined> {
+async function pickKey(
+  target: FolderTarget,
+  policyId: string,
+): Promise<{ keyId?: string; externalSigner?: boolean } | undefined> {
   const { config, folder } = target;
   const dir = config.get<string>('signing.keyDirectory') ?? '.cavra/policy-signing';
-  const keys: string[] = [];
+  const keys = new Set<string>();
   if (folder) {
     try {
+      // A public key in the folder names a key whose private half may sit in the user's key home.
       for (const [name] of await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(folder.uri, dir))) {
-        if (name.endsWith('.private.pem')) keys.push(name.slice(0, -'.private.pem'.length));
+        const id = /^(.+)\.(private|public)\.pem$/.exec(name)?.[1];
+        if (id) keys.add(id);
       }
     } catch {
       // no key directory yet
     }
   }
   const preferred = config.get<string>('signing.keyId');
+  const external = config.get<string>('signing.externalSigner');
   const items = [
-    ...keys
+    ...(external
+      ? [{ label: '$(key) External signer', description: `${external} · Ed25519, key never read`, externalSigner: true }]
+      : []),
+    ...[...keys]
       .sort((a, b) => Number(b === preferred) - Number(a === preferred))
-      .map((k) => ({ label: `$(key) ${k}`, description: `${dir}/${k}.private.pem · Ed25519`, keyId: k })),
+      .map((k) => ({ label: `$(key) ${k}`, description: `${k}.private.pem (key home or ${dir}) · Ed25519`, keyId: k })),
     {
       label: '$(shield) No private key',
       description: "HS256 with cavra.signing.hmacKeyEnv, else CAVRA's digest-only SHA256 form",
@@ -75,11 +84,11 @@ async function pickKey(target: FolderTarget, policyId: string): Promise<{ keyId?
   const pick = await vscode.window.showQuickPick(items, {
     ignoreFocusOut: true,
     title: `Publish ${policyId} (2/2): signing key`,
-    placeHolder: keys.length
+    placeHolder: keys.size
       ? 'Ed25519 is what CAVRA recommends for GA signing'
       : `No keys in ${dir} (create one with: cavra-policy keygen --output ${dir} --key-id <id>)`,
   });
-  return pick ? { keyId: pick.keyId } : undefined;
+  return pick ? { keyId: 'keyId' in pick ? pick.keyId : undefined, externalSigner: 'externalSigner' in pick } : undefined;
 }
 
 export async function publishSigned(ctx: CommandContext, arg?: unknown): Promise<void> {
@@ -104,6 +113,7 @@ export async function publishSigned(ctx: CommandContext, arg?: unknown): Promise
           uri: uri.toString(),
           approval_id: approvalId,
           key_id: key.keyId,
+          external_signer: key.externalSigner || undefined,
           signer: target.config.get<string>('actor') || undefined,
         });
       },

@@ -19,6 +19,7 @@ const STATE_WORDS: Record<PackState['signature'], [string, string]> = {
   verified: ['signed', 'verified'],
   modified: ['modified since signed', 'warning'],
   invalid: ['signature invalid', 'error'],
+  'not-pinned': ['signed, signer not pinned', 'warning'],
   unsigned: ['unsigned', 'circle-outline'],
   unknown: ['published (signature not reported)', 'question'],
 };

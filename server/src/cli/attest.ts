@@ -22,7 +22,7 @@ import {
   type ApprovalOutcome,
   type PackAttestation,
 } from '../provenance/prAttestation';
-import { SigningKeyError, publicKeyFingerprint, publicKeyFromPrivate, publicKeySha256 } from '../signing';
+import { SigningKeyError, keyFingerprint, publicKeyFromPrivate, publicKeySha256 } from '../signing';
 import { InputError, UsageError } from './args';
 import { openBackend, policyRootOf, workspaceRoot } from './backendFactory';
 import type { CommandContext, CommandDef } from './command';
@@ -223,7 +223,7 @@ async function attest(ctx: CommandContext): Promise<number> {
   const key = attestationKey(ctx, packs);
   let fingerprint: string;
   try {
-    fingerprint = publicKeyFingerprint(dssePublicKeyPem(key.pem));
+    fingerprint = keyFingerprint(dssePublicKeyPem(key.pem));
   } catch (error) {
     if (error instanceof SigningKeyError) throw new InputError(`${key.source}: ${error.message}`);
     throw error;
@@ -298,7 +298,7 @@ function verifyAttestation(ctx: CommandContext): number {
   const result = {
     ok: true,
     file: resolve(ctx.cwd, file),
-    key_fingerprint: publicKeyFingerprint(pem),
+    key_fingerprint: keyFingerprint(pem),
     subjects: s.subject,
     packs: s.predicate.packs.map((p) => ({ policy_id: p.policy_id, approval: p.approval, concerns: packConcerns(p) })),
   };

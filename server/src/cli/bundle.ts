@@ -4,7 +4,7 @@
 import { relative, resolve } from 'node:path';
 import { exportEvidenceBundle } from '../provenance/bundleExport';
 import { verifyEvidenceBundle } from '../provenance/bundleVerify';
-import { normalizeFingerprint } from '../signing';
+import { normalizeFingerprint } from '../policy/keyPins';
 import { UsageError } from './args';
 import { openBackend, policyRootOf, requireWorkspaceOperation, workspaceRoot } from './backendFactory';
 import type { CommandContext, CommandDef } from './command';

@@ -5,7 +5,16 @@ import { BackendError, type PolicyPackDraft, type PolicySummary, type PublishPla
 import type { FlagSpec } from './args';
 import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
 import { actorTokenFlag, credentialsFrom, draftFrom, openBackend, recordedActorLine } from './backendFactory';
-import { HMAC_KEY_FLAG, KEY_ID_FLAG, PRIVATE_KEY_FLAG, keyIdSource, signingFromFlags, strengthNote } from './keys';
+import {
+  EXTERNAL_SIGNER_FLAG,
+  HMAC_KEY_FLAG,
+  KEY_ID_FLAG,
+  PRIVATE_KEY_FLAG,
+  SIGNER_PUBLIC_KEY_FLAG,
+  keyIdSource,
+  signingFromFlags,
+  strengthNote,
+} from './keys';
 import { MAX_FILE_SIZE_FLAG } from './input';
 import { fields, list, print, table } from './output';
 import { reachLines, reachSummary } from './publishReach';
@@ -126,8 +135,8 @@ async function request(ctx: CommandContext): Promise<number> {
 async function publish(ctx: CommandContext): Promise<number> {
   const signing = signingFromFlags(ctx);
   const { backend, kind } = await openBackend(ctx);
-  if (kind === 'remote' && (signing.privateKeyPem || ctx.opts.has('--key'))) {
-    ctx.err('cavra-policy: note: a CAVRA server signs with its own key; --private-key and --key are not sent');
+  if (kind === 'remote' && (signing.privateKeyPem || signing.external || ctx.opts.has('--key'))) {
+    ctx.err('cavra-policy: note: a CAVRA server signs with its own key; --private-key, --external-signer and --key are not sent');
   }
   let result: PublishResult;
   try {
@@ -143,6 +152,11 @@ async function publish(ctx: CommandContext): Promise<number> {
               private_key_pem: signing.privateKeyPem,
               key_id: signing.keyId,
               hmac_key: signing.hmacKey,
+              external_signer: signing.external && {
+                command: signing.external.command,
+                public_key_pem: signing.external.publicKeyPem,
+                cwd: ctx.cwd,
+              },
               allow_weaker_signature: ctx.opts.bool('--allow-weaker-signature'),
             }
           : undefined,
@@ -261,11 +275,12 @@ export const publishCommands: CommandDef[] = [
   },
   {
     name: 'publish',
-    synopsis: '<file> --approval ID [--private-key PEM] [--key-id ID] [--signer NAME] [--key HMAC]',
+    synopsis:
+      '<file> --approval ID [--private-key PEM | --external-signer CMD --public-key PEM] [--key-id ID] [--signer NAME] [--key HMAC]',
     summary: "Publish an approved draft: write policies/<id>/policy.yaml and its signature, after all of CAVRA's checks.",
     details:
       'The approval must be approved (or break-glass), unexpired, and for this exact draft digest.\n' +
-      'Locally the pair is signed with Ed25519 (--private-key), HS256 (--key or $CAVRA_POLICY_SIGNING_KEY), else the\n' +
+      'Locally the pair is signed with Ed25519 (--private-key, or --external-signer: see sign --help), HS256 (--key or $CAVRA_POLICY_SIGNING_KEY), else the\n' +
       'digest-only SHA256 form, which only detects accidental changes. The key_id written is --key-id, else the signer\n' +
       "(CAVRA's rule); the output says which. A pack signed with Ed25519 is not re-signed with a weaker form\n" +
       'unless --allow-weaker-signature is given.',
@@ -281,6 +296,8 @@ export const publishCommands: CommandDef[] = [
         help: 'signer in the signature (default: the verified actor, else policy-authoring-api)',
       },
       HMAC_KEY_FLAG,
+      EXTERNAL_SIGNER_FLAG,
+      SIGNER_PUBLIC_KEY_FLAG,
       {
         name: '--allow-weaker-signature',
         kind: 'bool',

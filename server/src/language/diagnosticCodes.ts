@@ -34,6 +34,10 @@ export const DIAGNOSTIC_CODES = {
   'signature-mismatch': 'The published policy no longer matches its policy.yaml.sig.json.',
   'publish-provenance':
     'The published policy verifies against its signature, but is not the one an approver approved (or was published by break-glass, or outside the studio).',
+  'signature-not-pinned':
+    "A valid signature by a key whose fingerprint is not pinned outside the repository (the user's settings, the key home).",
+  'private-key-in-workspace':
+    'A private key file inside the workspace, where a commit would publish it: anyone who can read it can sign.',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -70,10 +70,26 @@ export interface PublishRequestParams extends PolicyFileParams {
 export interface PublishParams extends PolicyFileParams {
   approval_id: string;
   signer?: string;
-  /** Key id of `<keyDirectory>/<keyId>.private.pem`; without it the local backend signs HS256/SHA256. */
+  /**
+   * Key id of `<keyId>.private.pem` in the key directory, else in the user's key home; without it (and
+   * without external_signer) the local backend signs HS256/SHA256.
+   */
   key_id?: string;
+  /** Sign through the user's `cavra.signing.externalSigner` (never a workspace setting; refused in Restricted Mode). */
+  external_signer?: boolean;
   /** The verified actor's OIDC token (CAVRA's `actor_token`), when the folder needs one (`actorAuth`). */
   actor_token?: string;
+}
+
+/** A private key file found under the workspace (the `private-key-in-workspace` warning). */
+export interface MovePrivateKeyParams {
+  uri: string;
+}
+
+export interface MovedPrivateKey {
+  from: string;
+  /** In the user's key home, outside every workspace. */
+  to: string;
 }
 
 export interface ApprovalIdParams {
@@ -168,6 +184,7 @@ const requests = {
   ),
   actorAuth: new RequestType<NoParams, ActorAuth, WorkflowErrorData>('cavra/actorAuth'),
   verifyActor: new RequestType<VerifyActorParams, VerifiedActor, WorkflowErrorData>('cavra/actorAuth/verify'),
+  movePrivateKey: new RequestType<MovePrivateKeyParams, MovedPrivateKey, WorkflowErrorData>('cavra/keys/movePrivateKey'),
 } as const;
 
 export type WorkflowMethod = keyof typeof requests;
@@ -211,6 +228,7 @@ export const MUTATING_METHODS: ReadonlySet<WorkflowMethod> = new Set<WorkflowMet
   'breakGlass',
   'rolloutApply',
   'rolloutRequestApproval',
+  'movePrivateKey',
 ]);
 
 /**

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Backend, WorkspaceOperations } from '../backend/backend';
 import { writeFileAtomic } from '../backend/store';
-import { publicKeyFingerprint, publicKeySha256, trustedPublicKeys } from '../signing';
+import { keyFingerprint, publicKeySha256, trustedPublicKeys } from '../signing';
 import { BundleExportError, buildEvidenceBundle, publishRecordFor, sha256Of, type EvidenceBundle } from './evidenceBundle';
 
 export interface BundleExportOptions {
@@ -55,7 +55,7 @@ function signingPublicKey(opts: BundleExportOptions, sigText: string): EvidenceB
   return {
     file: relative(opts.workspace, match.file) || match.file,
     pem: match.pem,
-    fingerprint: publicKeyFingerprint(match.pem),
+    fingerprint: keyFingerprint(match.pem),
   };
 }
 

@@ -5,7 +5,7 @@
 import { policyDigest } from '../policy/digest';
 import { loadPolicyValue } from '../policy/policyYaml';
 import { GENESIS_HASH as GENESIS, recordHash } from '../backend/evidence/recordHash';
-import { publicKeyFingerprint, verifyPolicySignature } from '../signing';
+import { keyFingerprint, verifyPolicySignature } from '../signing';
 import {
   EVIDENCE_BUNDLE_SCHEMA,
   bundlePartDigests,
@@ -132,7 +132,7 @@ export function verifyEvidenceBundle(input: unknown, pin?: string): BundleVerdic
   let fingerprint: string | null = null;
   if (b.public_key) {
     try {
-      fingerprint = publicKeyFingerprint(b.public_key.pem);
+      fingerprint = keyFingerprint(b.public_key.pem);
       if (b.public_key.fingerprint !== fingerprint)
         add('public_key.pem', `public_key.fingerprint says ${b.public_key.fingerprint}, the key's fingerprint is ${fingerprint}`);
     } catch (error) {

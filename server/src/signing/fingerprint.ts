@@ -1,19 +1,25 @@
-// A key's fingerprint for pins: hex SHA-256 over the raw 32-byte Ed25519 public key. Unlike CAVRA's
-// public_key_sha256 (over the PEM file bytes), it does not change with line endings or PEM wrapping, so
-// a pin written once in a setting or CI secret holds wherever the key file travels.
+// A key's fingerprint, the value people pin: SHA-256 of the raw 32-byte Ed25519 public key. Unlike
+// sig.json's public_key_sha256 (a hash of the PEM *file*), it does not change with line endings or PEM
+// wrapping, and OpenSSL gives the same: `openssl pkey -pubin -in k.public.pem -outform DER | tail -c 32 | sha256sum`.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { parsePublicKeyPem } from './keys';
+import type { KeyFingerprint } from '../policy/keyPins';
+import { parsePrivateKeyPem, parsePublicKeyPem, publicKeyFromPrivate } from './keys';
 
-export function publicKeyFingerprint(publicKeyPem: string): string {
-  return bytesToHex(sha256(parsePublicKeyPem(publicKeyPem)));
+export function fingerprintOfRawKey(publicKey: Uint8Array): KeyFingerprint {
+  return `sha256:${bytesToHex(sha256(publicKey))}`;
 }
 
-/** A pin as a user types it: hex, any case, an optional `sha256:` prefix; undefined when it is not one. */
-export function normalizeFingerprint(pin: string): string | undefined {
-  const hex = pin
-    .trim()
-    .toLowerCase()
-    .replace(/^sha256:/, '');
-  return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
+/** A public PEM; throws SigningKeyError (naming `source`) when it is not an Ed25519 public key. */
+export function keyFingerprint(publicKeyPem: string, source?: string): KeyFingerprint {
+  return fingerprintOfRawKey(parsePublicKeyPem(publicKeyPem, source));
+}
+
+/** Either half of a key pair: a private PEM gives its public key's fingerprint. */
+export function fingerprintOfPem(pem: string, source?: string): KeyFingerprint {
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    parsePrivateKeyPem(pem, source);
+    return keyFingerprint(publicKeyFromPrivate(pem, source), source);
+  }
+  return keyFingerprint(pem, source);
 }

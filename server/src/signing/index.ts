@@ -35,4 +35,17 @@ export type {
   VerifyProblem,
   VerifyResult,
 } from './signature';
-export { normalizeFingerprint, publicKeyFingerprint } from './fingerprint';
+export { fingerprintOfPem, fingerprintOfRawKey, keyFingerprint } from './fingerprint';
+export {
+  KEY_HOME_ENV,
+  PINNED_FILE,
+  REVOKED_FILE,
+  REVOKED_FINGERPRINTS_ENV,
+  TRUSTED_FINGERPRINTS_ENV,
+  keyHome,
+  readKeyPins,
+} from './keyHome';
+export type { GivenPins } from './keyHome';
+export { gitWorkTreeOf, looksLikePrivateKey } from './privateKeyLocation';
+export { EXTERNAL_SIGNER_ENV, EXTERNAL_SIGNER_PUBLIC_KEY_ENV, ExternalSignerError, runExternalSigner } from './externalSigner';
+export type { ExternalSignerOptions } from './externalSigner';

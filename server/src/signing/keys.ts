@@ -116,18 +116,25 @@ export function parsePublicKeyPem(pem: string, source?: string): Uint8Array {
 }
 
 /**
- * Writes `<keyId>.private.pem` (0600) and `<keyId>.public.pem` into `dir`, like
- * `cavra policy keygen --output <dir> --key-id <keyId>`, but never over existing files.
+ * Writes `<keyId>.private.pem` (0600) into `dir` and `<keyId>.public.pem` into `publicDir` (default the
+ * same folder, like `cavra policy keygen --output <dir> --key-id <keyId>`), never over existing files.
  */
-export function writeKeyPair(dir: string, keyId: string, pair: Ed25519KeyPair = generateKeyPair()): WrittenKeyPair {
+export function writeKeyPair(
+  dir: string,
+  keyId: string,
+  pair: Ed25519KeyPair = generateKeyPair(),
+  publicDir: string = dir,
+): WrittenKeyPair {
   checkKeyId(keyId);
   const privateKeyPath = join(dir, `${keyId}.private.pem`);
-  const publicKeyPath = join(dir, `${keyId}.public.pem`);
+  const publicKeyPath = join(publicDir, `${keyId}.public.pem`);
   for (const path of [privateKeyPath, publicKeyPath]) {
     if (existsSync(path))
       throw new SigningKeyError(`refusing to overwrite ${path}: choose another key id or move the existing key away`);
   }
-  mkdirSync(dir, { recursive: true });
+  // Only the owner may list the private key folder (a new one; an existing folder keeps its mode).
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(publicDir, { recursive: true });
   // 'wx' closes the gap between the check above and the write: an existing file is never replaced.
   writeFileSync(privateKeyPath, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
   try {

@@ -4,6 +4,9 @@ import * as ed from '@noble/ed25519';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { signerTrust, type KeyFingerprint, type KeyPins, type SignerTrust } from '../policy/keyPins';
+import { fingerprintOfRawKey } from './fingerprint';
+import { ExternalSignerError } from './externalSigner';
 import { encodePublicKeyPem, parsePrivateKeyPem, parsePublicKeyPem, publicKeySha256 } from './keys';
 import { pythonJsonDumps, pythonUtcIsoformat } from './pythonFormat';
 
@@ -36,6 +39,11 @@ export interface SignPolicyOptions {
   policyFile?: string;
   /** For tests; default now. */
   now?: Date;
+  /**
+   * A key the studio never reads (ssh-agent, HSM, KMS): its public PEM, and a function that returns
+   * the raw 64-byte Ed25519 signature of the bytes. Ed25519, like privateKeyPem; the two exclude each other.
+   */
+  externalSigner?: { publicKeyPem: string; sign(bytes: Uint8Array): Uint8Array };
 }
 
 /**
@@ -59,19 +67,31 @@ export function signPolicyBytes(bytes: Uint8Array, opts: SignPolicyOptions = {})
   const signedAt = pythonUtcIsoformat(opts.now ?? new Date());
   const policyFile = opts.policyFile ?? 'policy.yaml';
 
+  const ed25519 = (signature: Uint8Array, publicKeyPem: string): PolicySignature => ({
+    schema_version: SIGNATURE_SCHEMA_VERSION,
+    algorithm: 'Ed25519',
+    digest,
+    signature: toBase64(signature),
+    signed_at: signedAt,
+    signer,
+    key_id: signatureKeyId(opts.keyId, signer).keyId,
+    public_key_sha256: publicKeySha256(publicKeyPem),
+    policy_file: policyFile,
+  });
   if (opts.privateKeyPem !== undefined) {
     const seed = parsePrivateKeyPem(opts.privateKeyPem, 'policy signing private key');
-    return {
-      schema_version: SIGNATURE_SCHEMA_VERSION,
-      algorithm: 'Ed25519',
-      digest,
-      signature: toBase64(ed.sign(bytes, seed)),
-      signed_at: signedAt,
-      signer,
-      key_id: signatureKeyId(opts.keyId, signer).keyId,
-      public_key_sha256: publicKeySha256(encodePublicKeyPem(ed.getPublicKey(seed))),
-      policy_file: policyFile,
-    };
+    return ed25519(ed.sign(bytes, seed), encodePublicKeyPem(ed.getPublicKey(seed)));
+  }
+  if (opts.externalSigner) {
+    const publicKey = parsePublicKeyPem(opts.externalSigner.publicKeyPem, 'external signer public key');
+    const signature = opts.externalSigner.sign(bytes);
+    // Checked here so a signer holding another key, or answering garbage, never writes a sig.json.
+    if (signature.length !== 64 || !ed.verify(signature, bytes, publicKey, { zip215: false })) {
+      throw new ExternalSignerError(
+        'the external signer returned a signature that does not verify with its public key: check that the command signs with the key whose public PEM is given',
+      );
+    }
+    return ed25519(signature, opts.externalSigner.publicKeyPem);
   }
   return {
     schema_version: SIGNATURE_SCHEMA_VERSION,
@@ -100,7 +120,11 @@ export type VerifyProblem =
   | 'invalid-public-key'
   | 'malformed-signature'
   | 'signature-mismatch'
-  | 'hmac-mismatch';
+  | 'hmac-mismatch'
+  /** The Ed25519 signature is valid, but its key's fingerprint is pinned nowhere outside the repository. */
+  | 'signer-not-pinned'
+  /** The key that made the signature is on a revoked list: every signature it made fails. */
+  | 'revoked-key';
 
 export interface VerifyPolicyOptions {
   /** Trusted public PEMs (file text); the one whose fingerprint the sig.json names is used. */
@@ -108,6 +132,12 @@ export interface VerifyPolicyOptions {
   hmacKey?: string;
   /** Named in messages; default "policy.yaml.sig.json". */
   sigFile?: string;
+  /**
+   * Which keys count (policy/keyPins). Given, a valid Ed25519 signature is `ok` only when its key is
+   * pinned and not revoked. Omitted, every key in publicKeyPems counts: only for checking a signature
+   * just made with a key in hand (publish's own check), never for deciding whether to trust one.
+   */
+  pins?: KeyPins;
 }
 
 export interface VerifyResult {
@@ -119,6 +149,15 @@ export interface VerifyResult {
   problem?: VerifyProblem;
   /** False when only the digest was checked: HS256 without an HMAC key, which CAVRA accepts. */
   signatureChecked: boolean;
+  /**
+   * Ed25519 with pins, once the signature itself verified: whether its signer is pinned, not pinned
+   * (`ok` false, "valid signature, signer not pinned") or revoked (`ok` false, "revoked").
+   */
+  signerTrust?: SignerTrust;
+  /** The signing key's fingerprint (signing/fingerprint), when its public key was found. */
+  keyFingerprint?: KeyFingerprint;
+  /** The pin or revocation that decided signerTrust: its source (a flag, a setting, a file). */
+  trustSource?: string;
 }
 
 /** A sig.json read up to its digest: the first checks of `verifyPolicySignature`, in its order. */
@@ -185,7 +224,7 @@ export function verifyPolicySignature(bytes: Uint8Array, sigJsonText: string, op
   const signature = sig.signature as string;
   switch (algorithm) {
     case 'Ed25519':
-      return verifyEd25519(bytes, sig, signature, opts.publicKeyPems ?? [], sigFile);
+      return verifyEd25519(bytes, sig, signature, opts.publicKeyPems ?? [], sigFile, opts.pins);
     case 'HS256':
     case 'SHA256':
       return verifyHmac(bytes, algorithm, signature, opts.hmacKey, actual.slice('sha256:'.length));
@@ -203,6 +242,7 @@ function verifyEd25519(
   signature: string,
   trusted: string[],
   sigFile: string,
+  pins: KeyPins | undefined,
 ): VerifyResult {
   const fail = (problem: VerifyProblem, message: string): VerifyResult => ({
     ok: false,
@@ -245,7 +285,32 @@ function verifyEd25519(
   if (!ed.verify(raw, bytes, publicKey, { zip215: false })) {
     return fail('signature-mismatch', `Ed25519 signature mismatch: the signature does not verify with the trusted key${keyName}`);
   }
-  return { ok: true, algorithm: 'Ed25519', message: 'verified Ed25519 signature', signatureChecked: true };
+  const keyFingerprint = fingerprintOfRawKey(publicKey);
+  const valid = { algorithm: 'Ed25519', signatureChecked: true, keyFingerprint };
+  if (!pins) return { ok: true, ...valid, message: 'verified Ed25519 signature' };
+  const { trust, by } = signerTrust(keyFingerprint, pins);
+  const source = by ? { trustSource: by.source } : {};
+  if (trust === 'revoked') {
+    const note = by?.note ? `, "${by.note}"` : '';
+    return {
+      ok: false,
+      ...valid,
+      ...source,
+      signerTrust: trust,
+      problem: 'revoked-key',
+      message: `revoked: the signing key ${keyFingerprint}${keyName} is revoked (${by!.source}${note}); every signature it made is void`,
+    };
+  }
+  if (trust === 'not-pinned') {
+    return {
+      ok: false,
+      ...valid,
+      signerTrust: trust,
+      problem: 'signer-not-pinned',
+      message: `valid signature, signer not pinned: the key ${keyFingerprint}${keyName} is not pinned outside the repository`,
+    };
+  }
+  return { ok: true, ...valid, ...source, signerTrust: trust, message: 'verified Ed25519 signature' };
 }
 
 function verifyHmac(
@@ -314,6 +379,10 @@ export function verifyFailureAdvice(problem: VerifyProblem | undefined, republis
     case 'hmac-mismatch':
     case 'malformed-signature':
       return `The policy is as it was signed, but the signature does not match it: the signature file was altered, or made with another key. Do not sign it again: restore the published signature, or publish the pack again through an approval (${republish}).`;
+    case 'signer-not-pinned':
+      return `The signature is valid, but anyone who can commit can add a public key to the repository, so its key counts only when its fingerprint is pinned outside it. If you trust this signer, pin the fingerprint: cavra-policy keys pin <fingerprint>, the user setting cavra.signing.trustedKeyFingerprints, --trusted-key-fingerprint or $CAVRA_TRUSTED_KEY_FINGERPRINTS. Otherwise publish the pack again through an approval (${republish}).`;
+    case 'revoked-key':
+      return `The key that signed this pack is revoked, so its signature no longer proves anything. Publish the pack again through an approval with a current key (${republish}).`;
     case 'public-key-required':
     case 'untrusted-key':
     case 'invalid-public-key':

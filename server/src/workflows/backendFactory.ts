@@ -6,6 +6,7 @@ import type { SignatureStates } from '../backend/local';
 import {
   hmacKeyOf,
   inWorkspace,
+  keyPinsOf,
   proxyEnvironment,
   signingKeyDirectory,
   workflowPolicyRoot,
@@ -67,6 +68,7 @@ export function workflowBackendConfig(
     rbacPath: s.rbacFile ? inWorkspace(folder, s.rbacFile) : env.CAVRA_APPROVAL_RBAC_FILE || undefined,
     maxPolicyBytes: s.maxFileSizeMb * 1024 * 1024,
     keyDirectory: signingKeyDirectory(s, folder),
+    keyPins: () => keyPinsOf(s, env).pins,
     signatureStates: signatures,
     approvalClockSkewMs: s.approvalClockSkewSeconds * 1000,
   };

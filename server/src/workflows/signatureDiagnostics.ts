@@ -16,6 +16,7 @@ import type { Provenance } from '../policy/publishProvenance';
 import { verifyFailureAdvice, type VerifyProblem } from '../signing';
 import { workflowBackendConfig } from './backendFactory';
 import type { WorkflowSettings } from './workspaceSettings';
+import type { KeyPins } from '../policy/keyPins';
 
 /** The editor's way to publish a pack again, through an approval. */
 const REPUBLISH = 'Plan Publish → Request Publish Approval → Publish Signed';
@@ -26,6 +27,7 @@ export function signatureDiagnostics(
   keyDirectory: string,
   hmacKey: string | undefined,
   signatures: SignatureStates,
+  trust: { pins: KeyPins; problem?: string },
   chain?: () => ProvenanceSources,
 ): Diagnostic[] {
   if (basename(file) !== 'policy.yaml') return [];
@@ -33,6 +35,7 @@ export function signatureDiagnostics(
     signatures,
     keyDirectory,
     hmacKey,
+    pins: trust.pins,
     evidence: [],
     chain,
   });
@@ -40,6 +43,12 @@ export function signatureDiagnostics(
     start: { line: 0, character: 0 },
     end: { line: 0, character: Math.max(1, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')) },
   };
+  if (state.signature === 'not-pinned') {
+    // A warning, not an error: the bytes are exactly what was signed; what is missing is the trust.
+    const unreadable = trust.problem ? ` (your pins could not be read: ${trust.problem})` : '';
+    const message = `${state.signature_message}${unreadable}. ${verifyFailureAdvice('signer-not-pinned', REPUBLISH)}`;
+    return [makeDiagnostic(range, DiagnosticSeverity.Warning, 'signature-not-pinned', message, { path: [] })];
+  }
   // The chain is read only for the signed bytes: while the user types, the digest alone says "modified".
   if (state.signature === 'verified' && state.provenance) {
     return state.provenance.outcome === 'pass' ? [] : [provenanceDiagnostic(range, state.provenance)];

@@ -3,7 +3,6 @@
 // the LSP connection and as an executeCommand command; tests call `handle` directly.
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { BackendError } from '../backend/backend';
 import type { SelectedBackend } from '../backend/createBackend';
 import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
@@ -20,9 +19,11 @@ import {
 } from '../protocol';
 import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
 import { approvalChanges } from './approvalChanges';
+import { publishSigning } from './publishSigning';
+import { movePrivateKey } from './privateKeysInWorkspace';
 import { localApprovalStorePath } from './approvalStorePath';
 import { exportBundle } from './evidenceBundleExport';
-import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
+import type { WorkflowSettings } from './workspaceSettings';
 
 export type { SelectedBackend };
 
@@ -166,32 +167,15 @@ export class WorkflowService {
           ttl_hours: p.ttl_hours,
           actor_token: p.actor_token,
         }),
-      publish: async (p) => {
-        const keyDir = signingKeyDirectory(e.settings, e.folder);
-        let private_key_pem: string | undefined;
-        if (p.key_id) {
-          if (/[\\/]|\.\./.test(String(p.key_id)))
-            throw new WorkflowError(400, `key id ${JSON.stringify(p.key_id)} is not a plain name`);
-          const keyFile = join(keyDir, `${p.key_id}.private.pem`);
-          try {
-            private_key_pem = readFileSync(keyFile, 'utf8');
-          } catch (err) {
-            throw new WorkflowError(
-              400,
-              `cannot read the signing key ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`,
-            );
-          }
-        }
-        const hmac_key = private_key_pem ? undefined : hmacKeyOf(e.settings);
-        return b.publish({
+      publish: async (p) =>
+        b.publish({
           ...this.draftText(e, p.uri),
           approval_id: p.approval_id,
           signer: p.signer,
           actor: p.signer,
-          signing: { private_key_pem, key_id: p.key_id, hmac_key },
+          signing: publishSigning(e.settings, e.folder, p),
           actor_token: p.actor_token,
-        });
-      },
+        }),
       listApprovals: (q) => b.listApprovals(q ?? {}),
       findApprovals: (q) => listFilteredApprovals(b, q ?? {}),
       getApproval: (p) => b.getApproval(p.approval_id),
@@ -221,6 +205,7 @@ export class WorkflowService {
       exportEvidenceBundle: (p) => exportBundle(e, p),
       actorAuth: async () => actorAuth(e.settings, e.folder),
       verifyActor: (p) => verifyActor(e.settings, e.folder, p.actor_token),
+      movePrivateKey: async (p) => movePrivateKey(e.folder, fileOf(p.uri)),
     };
   }
 }

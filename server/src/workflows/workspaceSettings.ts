@@ -3,6 +3,8 @@
 // paths and keys with the environment CAVRA's own tools honour. Language and workflows read the same.
 import { isAbsolute, join } from 'node:path';
 import { DEFAULT_POLICY_ROOT, resolvePolicyRoot } from '../policy/policyRoot';
+import { KeyPinError, NO_PINS, type KeyPins } from '../policy/keyPins';
+import { readKeyPins } from '../signing';
 
 export interface WorkflowSettings {
   backend: 'local' | 'remote';
@@ -13,6 +15,14 @@ export interface WorkflowSettings {
   signingKeyDirectory: string;
   /** Name of the environment variable holding an HMAC signing key (HS256), if any. */
   hmacKeyEnv: string;
+  /** `cavra.signing.trustedKeyFingerprints` (machine scope): the keys whose signatures count. */
+  trustedKeyFingerprints: string[];
+  /** `cavra.signing.revokedKeyFingerprints` (machine scope): keys whose every signature fails. */
+  revokedKeyFingerprints: string[];
+  /** `cavra.signing.externalSigner` (machine scope; empty in Restricted Mode): a command that signs. */
+  externalSigner: string;
+  /** `cavra.signing.externalSignerPublicKey` (machine scope): the external signer's public PEM file. */
+  externalSignerPublicKey: string;
   approvalStore: string;
   inventoryStore: string;
   oidcConfig: string;
@@ -38,6 +48,10 @@ export const defaultWorkflowSettings: WorkflowSettings = {
   policyRoot: DEFAULT_POLICY_ROOT,
   signingKeyDirectory: '.cavra/policy-signing',
   hmacKeyEnv: 'CAVRA_POLICY_SIGNING_KEY',
+  trustedKeyFingerprints: [],
+  revokedKeyFingerprints: [],
+  externalSigner: '',
+  externalSignerPublicKey: '',
   approvalStore: '',
   inventoryStore: '',
   oidcConfig: '',
@@ -76,6 +90,11 @@ export function readWorkflowSettings(
     // An untrusted workspace may not pick an environment variable for the server to read as a key
     // (its settings could name any secret); HS256 signatures are then checked on their digest alone.
     hmacKeyEnv: trusted ? str(signing.hmacKeyEnv, defaultWorkflowSettings.hmacKeyEnv) : '',
+    trustedKeyFingerprints: strings(signing.trustedKeyFingerprints),
+    revokedKeyFingerprints: strings(signing.revokedKeyFingerprints),
+    // A cloned repository must never make the editor run a command: Restricted Mode runs no signer.
+    externalSigner: trusted ? str(signing.externalSigner, '').trim() : '',
+    externalSignerPublicKey: str(signing.externalSignerPublicKey, ''),
     approvalStore: str(store.approvals, ''),
     inventoryStore: str(store.inventory, ''),
     oidcConfig: str(auth.oidcConfig, ''),
@@ -97,7 +116,19 @@ export function readWorkflowSettings(
  * is read as a signing key. package.json scopes them `window`, `machine` or `application`; the server
  * holds to it as well, for editors that do not.
  */
-const USER_DECIDED = ['backend', 'remoteUrl', 'remoteTimeoutMs', 'hmacKeyEnv', 'trusted', 'httpProxy', 'httpNoProxy'] as const;
+const USER_DECIDED = [
+  'backend',
+  'remoteUrl',
+  'remoteTimeoutMs',
+  'hmacKeyEnv',
+  'trustedKeyFingerprints',
+  'revokedKeyFingerprints',
+  'externalSigner',
+  'externalSignerPublicKey',
+  'trusted',
+  'httpProxy',
+  'httpNoProxy',
+] as const;
 
 /**
  * One workspace folder's settings: its own `cavra` section (pulled with the folder's `scopeUri`:
@@ -132,6 +163,30 @@ export function signingKeyDirectory(s: WorkflowSettings, folder: string): string
 /** The HMAC key named by `cavra.signing.hmacKeyEnv` (never in an untrusted workspace: the setting is then empty). */
 export function hmacKeyOf(s: WorkflowSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
   return s.hmacKeyEnv ? env[s.hmacKeyEnv] || undefined : undefined;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/**
+ * The pins and revocations that apply in the editor: the user settings, the environment and the key
+ * home's files (policy/keyPins decides with them). A malformed entry gives no pins and the reason, so
+ * every Ed25519 signature reads "not pinned" with that reason rather than trusting a half-read list.
+ */
+export function keyPinsOf(s: WorkflowSettings, env: NodeJS.ProcessEnv = process.env): { pins: KeyPins; problem?: string } {
+  try {
+    return {
+      pins: readKeyPins(
+        {
+          pinned: { values: s.trustedKeyFingerprints, source: 'cavra.signing.trustedKeyFingerprints' },
+          revoked: { values: s.revokedKeyFingerprints, source: 'cavra.signing.revokedKeyFingerprints' },
+        },
+        env,
+      ),
+    };
+  } catch (e) {
+    if (e instanceof KeyPinError) return { pins: NO_PINS, problem: e.message };
+    throw e;
+  }
 }
 
 /**

@@ -5,8 +5,18 @@ import { join } from 'node:path';
 import { DIAGNOSTIC_CODES } from '../../../server/src/language/diagnosticCodes';
 import { repoRoot } from '../../lsp/repoRoot';
 
-/** Codes a golden case cannot show: they need a setting (lsp/settings.test.ts) or nothing emits them yet. */
-const ELSEWHERE = new Set(['file-too-large', 'schema', 'signature-mismatch', 'publish-provenance']);
+/**
+ * Codes a golden case cannot show: they need a setting (lsp/settings.test.ts), keys and pins
+ * (workflows/keyTrust.test.ts), or nothing emits them yet.
+ */
+const ELSEWHERE = new Set([
+  'file-too-large',
+  'schema',
+  'signature-mismatch',
+  'publish-provenance',
+  'signature-not-pinned',
+  'private-key-in-workspace',
+]);
 
 describe('golden cases cover the diagnostic codes', () => {
   it('has a publishDiagnostics case for every code', () => {

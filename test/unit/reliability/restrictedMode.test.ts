@@ -37,6 +37,7 @@ function paramsFor(method: WorkflowMethod, uri: string): unknown {
     attachDecision: { approval_id: 'apr_000000000001', decision: DECISION },
     breakGlass: { decision: DECISION, actor: 'a', reason: 'INC-1' },
     rolloutApply: { repository: 'a/b', policy_pack: 'cavra-platform', mode: 'strict' },
+    movePrivateKey: { uri },
   };
   return p[method] ?? {};
 }

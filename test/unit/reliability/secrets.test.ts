@@ -86,7 +86,8 @@ describe('reliability: secrets never appear in output, logs, errors, evidence or
       join(ws, 'secrets', 'oidc.json'),
       JSON.stringify({ issuer: ISSUER, audience: AUDIENCE, jwks_path: 'jwks.json' }),
     );
-    const gen = await runCli(['keygen', '--output', 'secrets', '--key-id', 'k1'], { cwd: ws });
+    // The key stays beside the other secrets of this throwaway workspace (not a git work tree).
+    const gen = await runCli(['keygen', '--output', 'secrets', '--key-id', 'k1', '--private-key-dir', 'secrets'], { cwd: ws });
     assert.equal(gen.status, 0, gen.stderr);
     const pem = readFileSync(join(ws, 'secrets', 'k1.private.pem'), 'utf8');
     const body = pem

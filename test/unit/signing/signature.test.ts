@@ -10,6 +10,7 @@ import {
   serializeSignature,
   signPolicyBytes,
   verifyPolicySignature,
+  keyFingerprint,
 } from '../../../server/src/signing';
 import { pythonJsonDumps, pythonUtcIsoformat } from '../../../server/src/signing/pythonFormat';
 import { recordedBytes, recordedText } from './recordedFixtures';
@@ -145,6 +146,7 @@ describe('signing: Ed25519 sig.json', () => {
       algorithm: 'Ed25519',
       message: 'verified Ed25519 signature',
       signatureChecked: true,
+      keyFingerprint: keyFingerprint(pair.publicKeyPem),
     });
   });
 

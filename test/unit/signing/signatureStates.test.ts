@@ -5,7 +5,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignatureStates } from '../../../server/src/backend/local';
-import { generateKeyPair, serializeSignature, signPolicyBytes, verifyPolicySignature } from '../../../server/src/signing';
+import {
+  generateKeyPair,
+  keyFingerprint,
+  serializeSignature,
+  signPolicyBytes,
+  verifyPolicySignature,
+} from '../../../server/src/signing';
+import type { KeyPins } from '../../../server/src/policy/keyPins';
 import { signatureDiagnostics } from '../../../server/src/workflows/signatureDiagnostics';
 
 const POLICY = `metadata:
@@ -24,6 +31,8 @@ describe('signature states: verified on change, not per keystroke', () => {
   let sigPath: string;
   let keyDir: string;
   let privateKeyPem: string;
+  /** The key is pinned, as a user setting would: these tests count verifications, not trust. */
+  let pins: KeyPins;
   const sign = (text: string, signer = 'release') => {
     writeFileSync(
       sigPath,
@@ -42,6 +51,7 @@ describe('signature states: verified on change, not per keystroke', () => {
     mkdirSync(keyDir, { recursive: true });
     const pair = generateKeyPair();
     privateKeyPem = pair.privateKeyPem;
+    pins = { pinned: [{ fingerprint: keyFingerprint(pair.publicKeyPem), source: 'test' }], revoked: [] };
     writeFileSync(join(keyDir, 'release.public.pem'), pair.publicKeyPem);
     writeFileSync(file, POLICY);
     sign(POLICY);
@@ -50,7 +60,7 @@ describe('signature states: verified on change, not per keystroke', () => {
 
   it('200 keystrokes in a signed policy.yaml run one verification (of the signed text), not 200', () => {
     const states = new SignatureStates();
-    const diagnose = (text: string) => signatureDiagnostics(file, text, keyDir, undefined, states);
+    const diagnose = (text: string) => signatureDiagnostics(file, text, keyDir, undefined, states, { pins });
 
     assert.deepEqual(diagnose(POLICY), [], 'the signed text verifies');
     assert.equal(states.verifications, 1);

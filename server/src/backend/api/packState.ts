@@ -18,13 +18,21 @@ export interface PackState {
   published: boolean;
   signature_path: string | null;
   /**
-   * `verified`, `modified` (bytes changed since signing), `invalid` (signature fails), `unsigned`, or
-   * `unknown` (a remote CAVRA server does not report signatures; `signature_message` says so).
+   * `verified`, `modified` (bytes changed since signing), `invalid` (signature fails), `not-pinned`
+   * (a valid signature, signer not pinned), `unsigned`, or `unknown` (a remote CAVRA server does not report signatures; `signature_message` says so).
    */
-  signature: 'verified' | 'modified' | 'invalid' | 'unsigned' | 'unknown';
+  signature: 'verified' | 'modified' | 'invalid' | 'unsigned' | 'unknown' | 'not-pinned';
   signature_message: string;
   /** Why verification failed (signing's VerifyProblem, e.g. `digest-mismatch`), when it did. */
   signature_problem?: string;
+  /**
+   * Ed25519, once the signature itself verified: `pinned` (counts), `not-pinned` (a valid signature by
+   * a key nobody pinned outside the repository: `signature` is then `not-pinned`, never `verified`), or
+   * `revoked` (`signature` is `invalid`, problem `revoked-key`).
+   */
+  signer_trust?: 'pinned' | 'not-pinned' | 'revoked';
+  /** The signing key's fingerprint (sha256 of the raw Ed25519 key), the value people pin. */
+  key_fingerprint?: string;
   signed_at: string | null;
   signer: string | null;
   /** From the evidence log: the approval and digest of the latest publish of this pack. */

@@ -99,6 +99,11 @@ export interface PublishSigning {
   hmac_key?: string;
   /** Replace the pack's Ed25519 signature with a weaker one (HS256, SHA256); refused (409) without it. */
   allow_weaker_signature?: boolean;
+  /**
+   * Local backend only (never sent to a CAVRA server): sign through a command that holds the key
+   * (signing/externalSigner). Only the user chooses it: a CLI flag, the environment, a user setting.
+   */
+  external_signer?: { command: string; public_key_pem: string; cwd: string };
 }
 
 export interface PublishRequest extends DraftInput, ActorCredentials {

@@ -2,6 +2,7 @@
 // CAVRA's environment variables into them) and the paths they resolve to.
 import { isAbsolute, join, resolve } from 'node:path';
 import { resolvePolicyRoot } from '../../policy/policyRoot';
+import type { KeyPins } from '../../policy/keyPins';
 import type { ActorVerifier } from '../backend';
 import type { LockOptions } from '../store';
 import type { PublishHooks } from './publishPair';
@@ -34,6 +35,11 @@ export interface LocalBackendOptions {
   maxPolicyBytes?: number;
   /** Trusted `*.public.pem` keys for pack state; default `<root>/.cavra/policy-signing` (CAVRA's keygen folder). */
   keyDirectory?: string;
+  /**
+   * The pins and revocations that decide which keys count (the editor's user settings, the CLI's
+   * flags; default: the environment and the key home's files, read when a pack state is asked).
+   */
+  keyPins?: () => KeyPins;
   /** Signature states kept between calls; the editor shares one with its diagnostics and invalidates it. */
   signatureStates?: SignatureStates;
   /** Tests only: observe or break a publish between its steps. */

@@ -1,6 +1,7 @@
 // A published pack's state in the workspace: is there a signature, do the bytes still match it, and
 // which approval and digest was it published under (from the evidence log).
 import { dirname, join } from 'node:path';
+import type { KeyPins } from '../../policy/keyPins';
 import type { EvidenceRecord, PackState } from '../api';
 import type { SignatureStates } from './signatureStates';
 import { packProvenance, type ProvenanceSources } from './packProvenance';
@@ -22,6 +23,8 @@ export interface PackFiles {
   signatures: SignatureStates;
   keyDirectory: string;
   hmacKey: string | undefined;
+  /** Which keys count (policy/keyPins); without pins, any key in the directory. */
+  pins?: KeyPins;
   evidence: EvidenceRecord[];
   /** Given, the state says whether the whole chain holds; read only when the signature verifies. */
   chain?: () => ProvenanceSources;
@@ -44,7 +47,7 @@ export function packState(policyId: string, policyPath: string, bytes: Uint8Arra
       signed_at: null,
       signer: null,
     };
-  const check = files.signatures.check(sigPath, bytes, files.keyDirectory, files.hmacKey);
+  const check = files.signatures.check(sigPath, bytes, files.keyDirectory, files.hmacKey, files.pins);
   if (!check)
     return {
       ...base,
@@ -61,7 +64,9 @@ export function packState(policyId: string, policyPath: string, bytes: Uint8Arra
     ? 'verified'
     : result.problem === 'digest-mismatch'
       ? 'modified'
-      : 'invalid';
+      : result.problem === 'signer-not-pinned'
+        ? 'not-pinned'
+        : 'invalid';
   return {
     ...base,
     published: true,
@@ -69,6 +74,8 @@ export function packState(policyId: string, policyPath: string, bytes: Uint8Arra
     signature,
     signature_message: result.message,
     ...(result.problem ? { signature_problem: result.problem } : {}),
+    ...(result.signerTrust ? { signer_trust: result.signerTrust } : {}),
+    ...(result.keyFingerprint ? { key_fingerprint: result.keyFingerprint } : {}),
     signed_at: check.signedAt,
     signer: check.signer,
     ...(files.chain ? { provenance: packProvenance(policyId, bytes, result, result.ok ? files.chain() : NOTHING) } : {}),

@@ -11,6 +11,7 @@ import {
   type PackStateRequest,
   type PublishedPack,
 } from '../backend';
+import { readKeyPins } from '../../signing';
 import { packState as statePack } from './packState';
 import { isSafePackId } from './policyRegistry';
 import { POLICY_FILE } from './publishPair';
@@ -24,6 +25,7 @@ export async function packState(ws: LocalWorkspace, request: PackStateRequest): 
     signatures: ws.signatures,
     keyDirectory: ws.paths.keyDirectory,
     hmacKey: ws.options.signingKey,
+    pins: ws.options.keyPins ? ws.options.keyPins() : readKeyPins(undefined),
     evidence,
     chain: () => ({
       evidence,

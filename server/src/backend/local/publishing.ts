@@ -10,6 +10,7 @@ import { isMapping, pyStr, type PyValue } from '../../policy/pythonValues';
 import { actorCanDecide } from '../../policy/approvalRouting';
 import {
   publicKeyFromPrivate,
+  runExternalSigner,
   serializeSignature,
   signPolicyBytes,
   signatureDowngrade,
@@ -68,6 +69,7 @@ export async function publish(ws: LocalWorkspace, request: PublishRequest): Prom
   const publishedBy = ctx ? ctx.actor : (request.actor ?? 'policy-authoring-api');
   const privateKeyPem = request.signing?.private_key_pem;
   const hmacKey = request.signing?.hmac_key ?? ws.options.signingKey;
+  const external = request.signing?.external_signer;
   let sigText: string;
   let publicKeyPems: string[] = [];
   try {
@@ -78,16 +80,21 @@ export async function publish(ws: LocalWorkspace, request: PublishRequest): Prom
       keyId: request.signing?.key_id,
       policyFile: POLICY_FILE,
       now: new Date(ws.clock()),
+      externalSigner: external && {
+        publicKeyPem: external.public_key_pem,
+        sign: (b) => runExternalSigner(b, { command: external.command, cwd: external.cwd }),
+      },
     });
     sigText = serializeSignature(sig);
     if (privateKeyPem !== undefined) publicKeyPems = [publicKeyFromPrivate(privateKeyPem)];
+    else if (external) publicKeyPems = [external.public_key_pem];
   } catch (error) {
     throw new BackendError(400, `policy signing failed: ${(error as Error).message}`);
   }
   // Verified before anything is written: a pair that would not verify is never published.
   const verified = verifyPolicySignature(bytes, sigText, {
     publicKeyPems,
-    hmacKey: privateKeyPem === undefined ? hmacKey : undefined,
+    hmacKey: privateKeyPem === undefined && !external ? hmacKey : undefined,
   });
   if (!verified.ok) throw new BackendError(400, `published policy signature verification failed: ${verified.message}`);
 

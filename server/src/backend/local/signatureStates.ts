@@ -4,6 +4,7 @@
 // verified once, and again only when the sig.json or the key folder changed (their stat, or
 // `invalidate()` on a watched-file or settings change, for editors that watch files).
 import { readFileSync, statSync } from 'node:fs';
+import type { KeyPins } from '../../policy/keyPins';
 import {
   trustedPublicKeys as trustedKeyFiles,
   digestMismatch,
@@ -51,8 +52,17 @@ export class SignatureStates {
     this.results.clear();
   }
 
-  /** The sig.json beside a policy file, or null when there is none. */
-  check(sigPath: string, bytes: Uint8Array, keyDirectory: string, hmacKey: string | undefined): SignatureCheck | null {
+  /**
+   * The sig.json beside a policy file, or null when there is none. `pins` decide which keys count
+   * (policy/keyPins); without them any key in the directory does, as before pins existed.
+   */
+  check(
+    sigPath: string,
+    bytes: Uint8Array,
+    keyDirectory: string,
+    hmacKey: string | undefined,
+    pins?: KeyPins,
+  ): SignatureCheck | null {
     const file = this.signatureFile(sigPath);
     if (!file) return null;
     const found = (result: VerifyResult): SignatureCheck => ({ sigPath, result, signedAt: file.signedAt, signer: file.signer });
@@ -60,11 +70,12 @@ export class SignatureStates {
     const digest = policyFileDigest(bytes);
     if (digest !== file.claim.digest) return found(digestMismatch(sigPath, file.claim.digest, digest, file.claim.algorithm));
     const keys = this.trustedKeys(keyDirectory);
-    const key = JSON.stringify([sigPath, file.stamp, digest, keyDirectory, keys.stamp, hmacKey ?? null]);
+    const pinned = pins && [pins.pinned.map((p) => p.fingerprint), pins.revoked.map((p) => p.fingerprint)];
+    const key = JSON.stringify([sigPath, file.stamp, digest, keyDirectory, keys.stamp, hmacKey ?? null, pinned ?? null]);
     let result = this.results.get(key);
     if (!result) {
       this.verifications++;
-      result = this.verify(bytes, file.text, { publicKeyPems: keys.pems, hmacKey, sigFile: sigPath });
+      result = this.verify(bytes, file.text, { publicKeyPems: keys.pems, hmacKey, sigFile: sigPath, pins });
       // Old stamps never match again; a bound keeps a long session's map small.
       if (this.results.size >= 256) this.results.clear();
       this.results.set(key, result);

@@ -2,6 +2,7 @@
 // (killed and reported when it does not end), CAVRA's environment variables cleared.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { testKeyHome } from '../../../cli/cliProcess';
 import { repoRoot } from '../../../lsp/repoRoot';
 
 export const CLI = join(repoRoot, 'dist', 'cli.js');
@@ -15,10 +16,11 @@ export interface Finished {
   timedOut: boolean;
 }
 
-export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}, cwd: string = repoRoot): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^CAVRA_/.test(k) && k !== 'NODE_OPTIONS') env[k] = v;
-  return { ...env, ...extra };
+  // Keys and pins go to a key home of the test's own, never the developer's.
+  return { ...env, CAVRA_KEY_HOME: testKeyHome(cwd), ...extra };
 }
 
 /** Waits for a started child, killing it after `waitMs`. */
@@ -56,7 +58,7 @@ export interface CliOptions {
 export function runCli(args: string[], o: CliOptions): Promise<Finished> {
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), CLI, ...args], {
     cwd: o.cwd,
-    env: cleanEnv(o.env),
+    env: cleanEnv(o.env, o.cwd),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return finished(child, o.waitMs ?? 30_000);
