@@ -95,7 +95,16 @@ describe('cavra-policy attest / attest verify', () => {
     git(ws.root, 'init', '-q');
     git(ws.root, 'add', '-A');
     git(ws.root, 'commit', '-qm', 'base');
-    cliJson(ws.root, ['keygen', '--output', '.cavra/policy-signing', '--key-id', 'release']);
+    cliJson(ws.root, [
+      'keygen',
+      '--output',
+      '.cavra/policy-signing',
+      '--private-key-dir',
+      '.cavra/policy-signing',
+      '--allow-private-key-in-repository',
+      '--key-id',
+      'release',
+    ]);
     normalId = requestAndApprove(ws, 'drafts/a.yaml');
     assert.equal(cli(ws.root, ['publish', 'drafts/a.yaml', '--approval', normalId, ...key]).status, 0);
     // The hotfix goes out under break-glass: its publish decision, overridden at once.
@@ -169,7 +178,7 @@ describe('cavra-policy attest / attest verify', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(
       r.stdout,
-      /^OK .*cavra-attestation\.intoto\.json: DSSE signature verified with key [0-9a-f]{64}; in-toto Statement v1, 2 subject\(s\)\n/,
+      /^OK .*cavra-attestation\.intoto\.json: DSSE signature verified with key sha256:[0-9a-f]{64}; in-toto Statement v1, 2 subject\(s\)\n/,
     );
     assert.match(r.stdout, /cavra-hotfix: apr_\w+ break_glass \(break-glass publish\)/);
   });
@@ -219,12 +228,21 @@ describe('cavra-policy attest / attest verify', () => {
     });
 
     it('another key is refused; a file that is not JSON is an input error', () => {
-      cliJson(ws.root, ['keygen', '--output', 'other-keys', '--key-id', 'mallory']);
+      cliJson(ws.root, [
+        'keygen',
+        '--output',
+        'other-keys',
+        '--private-key-dir',
+        'other-keys',
+        '--allow-private-key-in-repository',
+        '--key-id',
+        'mallory',
+      ]);
       const other = join(ws.root, 'other-keys', 'mallory.public.pem');
       assert.throws(() => sigstoreVerify(envelope(), readFileSync(other, 'utf8')), /signature verification failed/);
       const r = cli(ws.root, ['attest', 'verify', envelopeFile(), '--public-key', other]);
       assert.equal(r.status, 1);
-      assert.match(r.stderr, /no signature in the envelope verifies with the given key \(fingerprint [0-9a-f]{64}\)/);
+      assert.match(r.stderr, /no signature in the envelope verifies with the given key \(fingerprint sha256:[0-9a-f]{64}\)/);
       writeFileSync(join(ws.root, 'out', 'broken.json'), '{');
       assert.equal(cli(ws.root, ['attest', 'verify', 'out/broken.json', '--public-key', other]).status, 2);
       assert.equal(cli(ws.root, ['attest', 'verify', envelopeFile()]).status, 2);
@@ -267,7 +285,16 @@ describe('cavra-policy attest / attest verify', () => {
   });
 
   it('--attestation-key signs with a configured key when the packs have no publishing key at hand', () => {
-    cliJson(ws.root, ['keygen', '--output', 'attest-keys', '--key-id', 'attestor']);
+    cliJson(ws.root, [
+      'keygen',
+      '--output',
+      'attest-keys',
+      '--private-key-dir',
+      'attest-keys',
+      '--allow-private-key-in-repository',
+      '--key-id',
+      'attestor',
+    ]);
     const r = cli(ws.root, [
       'attest',
       '--packs',

@@ -30,7 +30,15 @@ interface Verdict {
 /** A workspace where PACK_ID is published from drafts/a.yaml under an approval, signed with Ed25519 key `release`. */
 function publishedWorkspace(): { ws: TempWorkspace; approvalId: string; fingerprint: string } {
   const ws = cavraWorkspace();
-  cliJson(ws.root, ['keygen', '--output', '.cavra/policy-signing', '--key-id', 'release']);
+  cliJson(ws.root, [
+    'keygen',
+    '--output',
+    '.cavra/policy-signing',
+    '--private-key-dir',
+    '.cavra/policy-signing',
+    '--key-id',
+    'release',
+  ]);
   const approvalId = requestAndApprove(ws, 'drafts/a.yaml');
   const key = ['--private-key', '.cavra/policy-signing/release.private.pem', '--key-id', 'release'];
   assert.equal(cli(ws.root, ['publish', 'drafts/a.yaml', '--approval', approvalId, ...key]).status, 0);
@@ -99,7 +107,7 @@ describe('cavra-policy bundle export / verify', () => {
     assert.equal(pinned.status, 0, pinned.stderr);
     assert.match(
       pinned.stdout,
-      /^VERIFIED bundle\.json: verified: the bundle is self-consistent and signed by the pinned key [0-9a-f]{64}\n/,
+      /^VERIFIED bundle\.json: verified: the bundle is self-consistent and signed by the pinned key sha256:[0-9a-f]{64}\n/,
     );
     const unpinned = verify();
     assert.equal(unpinned.status, 0, unpinned.stderr);
@@ -115,7 +123,7 @@ describe('cavra-policy bundle export / verify', () => {
     const pem = bundle().public_key!.pem;
     const der = Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s/g, ''), 'base64');
     const raw = der.subarray(der.length - 32);
-    assert.equal(fingerprint, createHash('sha256').update(raw).digest('hex'));
+    assert.equal(fingerprint, `sha256:${createHash('sha256').update(raw).digest('hex')}`);
   });
 
   it('a changed byte in policy.yaml is named: manifest, signature and the missing publish record', () => {
@@ -308,7 +316,7 @@ describe('cavra-policy bundle of an HS256-signed pack', () => {
       assert.deepEqual((JSON.parse(pinned.stdout) as Verdict).problems, [
         {
           part: 'public_key.pem',
-          message: `a key is pinned (${'a'.repeat(64)}) but the bundle has no Ed25519 public key: signed HS256`,
+          message: `a key is pinned (sha256:${'a'.repeat(64)}) but the bundle has no Ed25519 public key: signed HS256`,
         },
       ]);
     } finally {

@@ -65,7 +65,15 @@ describe('cavra-policy check: the CI gate', function () {
   beforeEach(() => {
     ws = tempWorkspace({ 'drafts/pay.yaml': DRAFT });
     // The default trusted key directory, as the editor and verify use it.
-    cliJson(ws.root, ['keygen', '--output', '.cavra/policy-signing', '--key-id', 'release']);
+    cliJson(ws.root, [
+      'keygen',
+      '--output',
+      '.cavra/policy-signing',
+      '--private-key-dir',
+      '.cavra/policy-signing',
+      '--key-id',
+      'release',
+    ]);
     const { approval_id } = cliJson<{ approval: { approval_id: string } }>(ws.root, ['request', 'drafts/pay.yaml']).approval;
     cliJson(ws.root, ['approval', 'approve', approval_id, '--actor', 'alice', '--reason', 'reviewed']);
     const key = ['--private-key', '.cavra/policy-signing/release.private.pem', '--key-id', 'release'];

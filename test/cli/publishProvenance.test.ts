@@ -34,7 +34,7 @@ describe('cavra-policy verify: the whole chain from the bytes to the approval', 
   let ws: TempWorkspace;
   beforeEach(() => {
     ws = tempWorkspace({ 'drafts/pay.yaml': DRAFT });
-    cliJson(ws.root, ['keygen', '--output', 'keys', '--key-id', 'release']);
+    cliJson(ws.root, ['keygen', '--output', 'keys', '--private-key-dir', 'keys', '--key-id', 'release']);
   });
   afterEach(() => ws.remove());
 

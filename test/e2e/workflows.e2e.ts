@@ -338,10 +338,10 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
       'the bundle written',
       new RegExp(
         `^Evidence bundle of cavra-baseline \\(approval ${approvalId}, \\d+ evidence records\\) written to .*cavra-baseline\\.evidence-bundle\\.json\\. ` +
-          'Check it with: cavra-policy bundle verify FILE --trusted-key-fingerprint [0-9a-f]{64}',
+          'Check it with: cavra-policy bundle verify FILE --trusted-key-fingerprint sha256:[0-9a-f]{64}',
       ),
     );
-    const pin = /--trusted-key-fingerprint ([0-9a-f]{64})/.exec(note)![1];
+    const pin = /--trusted-key-fingerprint (sha256:[0-9a-f]{64})/.exec(note)![1];
     const bundle = join(ws, 'cavra-baseline.evidence-bundle.json');
     assert.match(cli(ws, 'bundle', 'verify', bundle, '--trusted-key-fingerprint', pin), /^VERIFIED /m);
     await wb.clearNotifications();

@@ -31,7 +31,15 @@ describe('Export Evidence Bundle over LSP (local backend)', function () {
 
   before(async () => {
     ws = cavraWorkspace();
-    cliJson(ws.root, ['keygen', '--output', '.cavra/policy-signing', '--key-id', 'release']);
+    cliJson(ws.root, [
+      'keygen',
+      '--output',
+      '.cavra/policy-signing',
+      '--private-key-dir',
+      '.cavra/policy-signing',
+      '--key-id',
+      'release',
+    ]);
     approvalId = requestAndApprove(ws, 'drafts/a.yaml');
     const key = ['--private-key', '.cavra/policy-signing/release.private.pem', '--key-id', 'release'];
     assert.equal(cli(ws.root, ['publish', 'drafts/a.yaml', '--approval', approvalId, ...key]).status, 0);

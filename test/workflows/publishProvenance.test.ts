@@ -34,7 +34,15 @@ describe('the publish chain in the editor: diagnostic and pack state over LSP', 
   beforeEach(async () => {
     ws = tempWorkspace({ [FILE]: DRAFT });
     // The editor's default key directory: its public key is trusted, its private key signs.
-    cliJson(ws.root, ['keygen', '--output', '.cavra/policy-signing', '--key-id', 'release']);
+    cliJson(ws.root, [
+      'keygen',
+      '--output',
+      '.cavra/policy-signing',
+      '--private-key-dir',
+      '.cavra/policy-signing',
+      '--key-id',
+      'release',
+    ]);
     uri = pathToFileURL(join(ws.root, FILE)).href;
     client = await LspClient.start({ workspace: ws.root });
   });

@@ -2,8 +2,7 @@
 // covers PAE(payloadType, payload), never the payload alone, so a payload cannot be replayed under
 // another type. Signed with Ed25519; keyid is the key's fingerprint (signing/fingerprint.ts).
 import * as ed from '@noble/ed25519';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { fingerprintOfRawKey } from '../signing/fingerprint';
 import { encodePublicKeyPem, parsePrivateKeyPem, parsePublicKeyPem } from '../signing/keys';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -25,7 +24,7 @@ export function preAuthEncoding(payloadType: string, payload: Uint8Array): Uint8
 
 export function signDsse(payloadType: string, payload: Uint8Array, privateKeyPem: string): DsseEnvelope {
   const seed = parsePrivateKeyPem(privateKeyPem, 'attestation key');
-  const keyid = bytesToHex(sha256(ed.getPublicKey(seed)));
+  const keyid = fingerprintOfRawKey(ed.getPublicKey(seed));
   const sig = ed.sign(preAuthEncoding(payloadType, payload), seed);
   return {
     payloadType,
@@ -62,6 +61,6 @@ export function verifyDsse(envelope: unknown, publicKeyPem: string): DsseCheck {
       return { ok: true, payload, keyid: typeof s.keyid === 'string' ? s.keyid : '' };
   }
   return fail(
-    `no signature in the envelope verifies with the given key (fingerprint ${bytesToHex(sha256(key))}): the payload or its type was changed, or it was signed with another key`,
+    `no signature in the envelope verifies with the given key (fingerprint ${fingerprintOfRawKey(key)}): the payload or its type was changed, or it was signed with another key`,
   );
 }
