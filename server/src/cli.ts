@@ -20,6 +20,7 @@ import {
 import { approvalCommands } from './cli/approval';
 import { evaluateCommands } from './cli/evaluate';
 import { evidenceCommands } from './cli/evidence';
+import { impactCommands } from './cli/impact';
 import { keyCommands } from './cli/keys';
 import { publishCommands } from './cli/publish';
 import { rolloutCommands } from './cli/rollout';
@@ -36,6 +37,7 @@ const COMMANDS: CommandDef[] = [
   ...rolloutCommands,
   ...evaluateCommands,
   ...evidenceCommands,
+  ...impactCommands,
 ];
 
 const FAMILIES = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]))];
