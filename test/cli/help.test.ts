@@ -40,6 +40,7 @@ export const COMMANDS = [
   'evaluate',
   'test',
   'evidence verify',
+  'impact',
 ];
 const FAMILIES = ['approval', 'rollout', 'evidence'];
 

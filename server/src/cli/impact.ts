@@ -302,7 +302,7 @@ export const impactCommands: CommandDef[] = [
       "and named by line, never fatal; the newest CAVRA CLI's policy-mode summaries are named as unsupported.\n" +
       'A rollout change: --rollout-mode FROM:TO replays the published packs (or DRAFT) under mode TO against\n' +
       'the published packs under FROM, e.g. audit_only:enforce. break_glass is replayed without an actor or a\n' +
-      'reason (records carry none), so it blocks every action.',
+      'reason (records carry none), so it blocks every action. Exits 1 when no record could be replayed.',
     positionals: { names: ['[DRAFT]'], min: 0, max: 1, missing: '', extra: 'impact takes one draft file' },
     flags: [
       { name: '--decisions', kind: 'string', value: 'FILE', required: true, help: 'The decision log (JSON array or JSON Lines)' },
