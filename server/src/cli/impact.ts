@@ -5,7 +5,7 @@ import { relative, resolve } from 'node:path';
 import { BackendError } from '../backend/backend';
 import { DecisionLogReader, type DecisionLogSummary, type RecordedDecision } from '../policy/decisionLog';
 import {
-  computeImpact,
+  impactReplay,
   type EntryPlace,
   type GroupCounts,
   type ImpactCause,
@@ -37,22 +37,21 @@ export function parseRolloutModes(value: string): { from: PolicyMode; to: Policy
   return { from: from as PolicyMode, to: to as PolicyMode };
 }
 
-/** Streams the log through the reader: memory holds one record's text at a time, not the file. */
-async function readLog(file: string, cwd: string): Promise<{ records: RecordedDecision[]; summary: DecisionLogSummary }> {
+/** Streams the log through the reader into `onRecord`: memory holds one record's text at a time, not the file. */
+async function streamLog(file: string, cwd: string, onRecord: (r: RecordedDecision) => void): Promise<DecisionLogSummary> {
   const path = resolve(cwd, file);
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
   } catch (e) {
     throw cannotRead(file, e);
   }
-  const records: RecordedDecision[] = [];
-  const reader = new DecisionLogReader((r) => records.push(r));
+  const reader = new DecisionLogReader(onRecord);
   try {
     for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) reader.push(chunk as string);
   } catch (e) {
     throw cannotRead(file, e);
   }
-  return { records, summary: reader.end() };
+  return reader.end();
 }
 
 interface PackText {
@@ -225,12 +224,13 @@ async function impact(ctx: CommandContext): Promise<number> {
     draft = { packId: meta.id, policy: parsed.policy, text, file: draftFile };
   }
 
-  const { records, summary } = await readLog(logFile, ctx.cwd);
-
-  // The published packs the log names, with every pack they (and the draft) inherit, read once.
+  // Every published pack (and what the draft inherits) is read before the log streams through the replay.
   const { backend } = await openBackend(ctx, 'impact');
   const packs = new Map<string, PackText>();
-  const queue = [...new Set([...records.map((r) => r.policy_pack), ...(draft ? inheritsOfSafe(draft.policy) : [])])];
+  const queue: string[] = [
+    ...(await backend.catalog()).items.map((i) => String(i.id)),
+    ...(draft ? inheritsOfSafe(draft.policy) : []),
+  ];
   while (queue.length) {
     const id = queue.shift()!;
     if (packs.has(id)) continue;
@@ -252,7 +252,7 @@ async function impact(ctx: CommandContext): Promise<number> {
     if (pack.policy) queue.push(...inheritsOfSafe(pack.policy));
   }
 
-  const report = computeImpact(records, {
+  const replay = impactReplay({
     loadPublished: (id) => {
       const p = packs.get(id);
       if (!p?.policy) throw new Error(p?.error ?? 'not published under the policy root');
@@ -266,6 +266,8 @@ async function impact(ctx: CommandContext): Promise<number> {
       return source && line !== undefined ? { file: source.file, line } : undefined;
     },
   });
+  const summary = await streamLog(logFile, ctx.cwd, (r) => replay.add(r));
+  const report = replay.report();
   const limit = ctx.opts.int('--limit') ?? DEFAULT_LIMIT;
   const target = draft ? `${draft.file} (${draft.packId})` : 'the published packs';
   print(ctx, { log: { file: logFile, ...summary }, ...report }, () => reportLines(target, logFile, summary, report, limit));

@@ -145,9 +145,30 @@ function countGroup(groups: Record<string, GroupCounts>, key: string, transition
   }
 }
 
-const listValues = (eff: EffectivePolicy, list: string) => (eff.lists.get(list) ?? []).map((e) => pyStr(e.value));
+/** A merged list's entries as CAVRA compares them (str()), kept per policy: causes ask again and again. */
+const listSets = new WeakMap<EffectivePolicy, Map<string, Set<string>>>();
+function listValues(eff: EffectivePolicy, list: string): Set<string> {
+  let lists = listSets.get(eff);
+  if (!lists) listSets.set(eff, (lists = new Map<string, Set<string>>()));
+  let values = lists.get(list);
+  if (!values) lists.set(list, (values = new Set((eff.lists.get(list) ?? []).map((e) => pyStr(e.value)))));
+  return values;
+}
 
+/** The replay fed one record at a time (the CLI streams the log into it), then the report. */
+export interface ImpactReplay {
+  add(record: RecordedDecision): void;
+  report(): ImpactReport;
+}
+
+/** A whole log at once. */
 export function computeImpact(records: Iterable<RecordedDecision>, input: ImpactInput): ImpactReport {
+  const replay = impactReplay(input);
+  for (const r of records) replay.add(r);
+  return replay.report();
+}
+
+export function impactReplay(input: ImpactInput): ImpactReplay {
   const draftId = input.draft?.packId;
   const loadDraftWorld = (id: string): PolicyObject => (id === draftId ? input.draft!.policy : input.loadPublished(id));
   const worlds = new Map<string, { published: PackWorld; draft: PackWorld; changed: boolean }>();
@@ -211,15 +232,15 @@ export function computeImpact(records: Iterable<RecordedDecision>, input: Impact
     const [pubTrace, drTrace] = [pub[1], dr[1]];
     const pubEff = originsOf('published', packId);
     const drEff = originsOf('draft', packId);
-    if (drTrace && !listValues(pubEff, drTrace.list).includes(drTrace.pattern))
+    if (drTrace && !listValues(pubEff, drTrace.list).has(drTrace.pattern))
       return entryCause('entry_added', 'draft', packId, drTrace.list, drTrace.pattern);
-    if (pubTrace && !listValues(drEff, pubTrace.list).includes(pubTrace.pattern))
+    if (pubTrace && !listValues(drEff, pubTrace.list).has(pubTrace.pattern))
       return entryCause('entry_removed', 'published', packId, pubTrace.list, pubTrace.pattern);
     if (dr[0].action_type === 'mcp_tool_call') {
       const server = dr[0].target.slice(0, dr[0].target.indexOf(':'));
       for (const list of ['mcp.blocked_servers', 'mcp.allowed_servers']) {
-        const before = listValues(pubEff, list).includes(server);
-        const after = listValues(drEff, list).includes(server);
+        const before = listValues(pubEff, list).has(server);
+        const after = listValues(drEff, list).has(server);
         if (before !== after)
           return entryCause(after ? 'entry_added' : 'entry_removed', after ? 'draft' : 'published', packId, list, server);
       }
@@ -231,6 +252,19 @@ export function computeImpact(records: Iterable<RecordedDecision>, input: Impact
     }
     return { kind: 'unexplained', message: `${pub[0].rule_id} became ${dr[0].rule_id} with no list entry added or removed` };
   };
+
+  // Causes repeat across thousands of records: one per pack, deciding entries (or MCP server) and rules.
+  const causes = new Map<string, ImpactCause>();
+  const cachedCause = (packId: string, pub: [RuntimeDecision, Trace | undefined], dr: [RuntimeDecision, Trace | undefined]) => {
+    const server = dr[0].action_type === 'mcp_tool_call' ? dr[0].target.slice(0, dr[0].target.indexOf(':')) : '';
+    const key = [packId, pub[0].rule_id, pub[1]?.list, pub[1]?.pattern, dr[0].rule_id, dr[1]?.list, dr[1]?.pattern, server].join(
+      '\u0000',
+    );
+    let cause = causes.get(key);
+    if (!cause) causes.set(key, (cause = ruleCause(packId, pub, dr)));
+    return cause;
+  };
+  const modeCause: ImpactCause = { kind: 'mode', from: input.modes?.from ?? 'none', to: input.modes?.to ?? 'none' };
 
   const report: ImpactReport = {
     draft_pack: draftId ?? null,
@@ -254,19 +288,19 @@ export function computeImpact(records: Iterable<RecordedDecision>, input: Impact
   const from = input.modes?.from;
   const to = input.modes?.to;
 
-  for (const r of records) {
+  const add = (r: RecordedDecision): void => {
     if (!isEvaluateAction(r.action_type)) {
       skip(`action type ${r.action_type} is not one CAVRA's evaluator decides`);
-      continue;
+      return;
     }
     const w = worldsOf(r.policy_pack);
     if (!w.published.eff) {
       skip(`pack ${r.policy_pack}: ${w.published.error}`);
-      continue;
+      return;
     }
     if (!w.draft.eff) {
       skip(`pack ${r.policy_pack} with the draft: ${w.draft.error}`);
-      continue;
+      return;
     }
     const inp = inputOf(r);
     const pub = evaluate(w.published.eff.policy, inp);
@@ -283,12 +317,9 @@ export function computeImpact(records: Iterable<RecordedDecision>, input: Impact
     countGroup(report.by_action_type, r.action_type, changed ? transition : undefined);
     countGroup(report.by_repository, r.repository ?? '(none)', changed ? transition : undefined);
     countGroup(report.by_agent, r.agent_id ?? 'unknown-agent', changed ? transition : undefined);
-    if (!changed) continue;
+    if (!changed) return;
     report.changed++;
-    const cause: ImpactCause =
-      pub[0].decision !== dr[0].decision
-        ? ruleCause(r.policy_pack, pub, dr)
-        : { kind: 'mode', from: from ?? 'none', to: to ?? 'none' };
+    const cause: ImpactCause = pub[0].decision !== dr[0].decision ? cachedCause(r.policy_pack, pub, dr) : modeCause;
     const shown = (d: RuntimeDecision, mode: PolicyMode | undefined): ImpactDecision => ({
       decision: d.decision,
       rule_id: d.rule_id,
@@ -308,14 +339,17 @@ export function computeImpact(records: Iterable<RecordedDecision>, input: Impact
       draft: shown(dr[0], to),
       cause,
     });
-  }
-  report.transitions = [...transitions]
-    .map(([transition, count]) => {
-      const [f, t] = transition.split(TRANSITION_ARROW);
-      return { transition, from: f, to: t, count, changed: f !== t };
-    })
-    .sort((a, b) => Number(b.changed) - Number(a.changed) || b.count - a.count || a.transition.localeCompare(b.transition));
-  return report;
+  };
+  const finish = (): ImpactReport => {
+    report.transitions = [...transitions]
+      .map(([transition, count]) => {
+        const [f, t] = transition.split(TRANSITION_ARROW);
+        return { transition, from: f, to: t, count, changed: f !== t };
+      })
+      .sort((a, b) => Number(b.changed) - Number(a.changed) || b.count - a.count || a.transition.localeCompare(b.transition));
+    return report;
+  };
+  return { add, report: finish };
 }
 
 /** The published pack's answer against the record: CAVRA's decision and rule id, and what else the record keeps. */
