@@ -4,7 +4,7 @@
 // a preload that writes it on exit). Targets: under 3 s and under 300 MB; judged in the report, never in a test.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CATEGORIES, impactScenario } from '../../cli/impactScenario';
 import { describe, formatBytes, Samples } from './samples';
@@ -16,6 +16,10 @@ export interface ImpactReplayResults {
   logBytes: number;
   wall: Samples;
   peakRssBytes: number[];
+  /** User + system CPU time of each run: on a shared machine wall time also measures the neighbours. */
+  cpu: Samples;
+  /** The 1-minute load average before each run. */
+  load: number[];
   /** The changed decisions the last run reported, as a check that it replayed what it should. */
   summaryLine?: string;
 }
@@ -23,7 +27,9 @@ export interface ImpactReplayResults {
 /** Rules in the published impact-app pack besides the filler: block_write, require_approval_write, block, 2 allow, 1 server. */
 const SCENARIO_RULES = 6;
 
-const PEAK_RSS_HOOK = `process.on('exit', () => process.stderr.write('\\nPEAK_RSS_KB ' + process.resourceUsage().maxRSS + '\\n'));\n`;
+const USAGE_HOOK =
+  "process.on('exit', () => { const u = process.resourceUsage(); " +
+  "process.stderr.write('\\nPEAK_RSS_KB ' + u.maxRSS + ' CPU_US ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });\n";
 
 export function measureImpactReplay(cliJs: string, reps: number, decisions = 100_000, packRules = 1_000): ImpactReplayResults {
   const perCategory = Math.ceil(decisions / CATEGORIES.length);
@@ -35,19 +41,22 @@ export function measureImpactReplay(cliJs: string, reps: number, decisions = 100
     logBytes: 0,
     wall: new Samples(),
     peakRssBytes: [],
+    cpu: new Samples(),
+    load: [],
   };
   try {
-    for (const [path, text] of Object.entries({ ...scenario.files, 'peak-rss.cjs': PEAK_RSS_HOOK })) {
+    for (const [path, text] of Object.entries({ ...scenario.files, 'usage.cjs': USAGE_HOOK })) {
       mkdirSync(dirname(join(root, path)), { recursive: true });
       writeFileSync(join(root, path), text);
     }
     writeFileSync(join(root, 'decisions.jsonl'), `${scenario.logLines.join('\n')}\n`);
     results.logBytes = statSync(join(root, 'decisions.jsonl')).size;
     for (let i = 0; i < reps; i++) {
+      results.load.push(loadavg()[0]);
       const started = performance.now();
       const r = spawnSync(
         process.execPath,
-        ['-r', join(root, 'peak-rss.cjs'), cliJs, 'impact', scenario.draftPath, '--decisions', 'decisions.jsonl'],
+        ['-r', join(root, 'usage.cjs'), cliJs, 'impact', scenario.draftPath, '--decisions', 'decisions.jsonl'],
         { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
       );
       const ms = performance.now() - started;
@@ -57,8 +66,11 @@ export function measureImpactReplay(cliJs: string, reps: number, decisions = 100
         continue;
       }
       results.wall.add(ms);
-      const rss = /PEAK_RSS_KB (\d+)/.exec(r.stderr);
-      if (rss) results.peakRssBytes.push(Number(rss[1]) * 1024);
+      const usage = /PEAK_RSS_KB (\d+) CPU_US (\d+)/.exec(r.stderr);
+      if (usage) {
+        results.peakRssBytes.push(Number(usage[1]) * 1024);
+        results.cpu.add(Number(usage[2]) / 1000);
+      }
       results.summaryLine = /^Replayed .*$/m.exec(r.stdout)?.[0];
     }
   } finally {
@@ -93,5 +105,8 @@ export function impactReplayLines(r: ImpactReplayResults): string[] {
     '| --- | --- | --- |',
     `| ${wall.target} | ${wall.measured} (${describe(r.wall)}) | ${wall.verdict} |`,
     `| impact replay, same runs: peak memory < 300 MB | ${memory.measured} | ${memory.verdict} |`,
+    '',
+    `CPU time (user + system) of the same runs: ${describe(r.cpu)}; 1-minute load average before each run: ` +
+      `${r.load.map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores (wall time includes waiting for them).`,
   ];
 }
