@@ -1,21 +1,12 @@
 // impact: what a draft (or a rollout's mode change) would do to the agents' recorded work. The log is
-// streamed from disk (a week of decisions is large); the replay and the counting are policy/impact.ts.
-import { createReadStream, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+// streamed from disk (a week of decisions is large) by backend/impactReplay.ts; the counting is policy/impact.ts.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { BackendError } from '../backend/backend';
-import { DecisionLogReader, type DecisionLogSummary, type RecordedDecision } from '../policy/decisionLog';
-import {
-  impactReplay,
-  type EntryPlace,
-  type GroupCounts,
-  type ImpactCause,
-  type ImpactReport,
-  type ImpactSide,
-} from '../policy/impact';
-import { inheritsOf, type PolicyObject } from '../policy/inheritance';
+import { impactDraft, replayDecisionLog, type ImpactDraft } from '../backend/impactReplay';
+import type { DecisionLogSummary } from '../policy/decisionLog';
+import type { GroupCounts, ImpactCause, ImpactReport } from '../policy/impact';
 import { isPolicyMode, POLICY_MODES, type PolicyMode } from '../policy/policyModes';
-import { parsePolicyYaml, loadPolicyValue } from '../policy/policyYaml';
-import { isMapping } from '../policy/pythonValues';
 import { InputError, UsageError } from './args';
 import { openBackend } from './backendFactory';
 import type { CommandContext, CommandDef } from './command';
@@ -35,51 +26,6 @@ export function parseRolloutModes(value: string): { from: PolicyMode; to: Policy
     );
   }
   return { from: from as PolicyMode, to: to as PolicyMode };
-}
-
-/** Streams the log through the reader into `onRecord`: memory holds one record's text at a time, not the file. */
-async function streamLog(file: string, cwd: string, onRecord: (r: RecordedDecision) => void): Promise<DecisionLogSummary> {
-  const path = resolve(cwd, file);
-  try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
-  } catch (e) {
-    throw cannotRead(file, e);
-  }
-  const reader = new DecisionLogReader(onRecord);
-  try {
-    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) reader.push(chunk as string);
-  } catch (e) {
-    throw cannotRead(file, e);
-  }
-  return reader.end();
-}
-
-interface PackText {
-  text: string;
-  /** As shown to people: relative to the current folder. */
-  file: string;
-  policy?: PolicyObject;
-  error?: string;
-}
-
-function parsePack(text: string, file: string): Pick<PackText, 'policy' | 'error'> {
-  try {
-    const value = loadPolicyValue(text, file);
-    if (!isMapping(value)) return { error: `${file}: Policy must be a YAML object` };
-    return { policy: value };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
-
-/** The line of `list`'s entry `index` in a pack's text (1-based), from the YAML tree. */
-function entryLine(text: string, list: string, index: number): number | undefined {
-  const node = parsePolicyYaml(text).doc.getIn([...list.split('.'), index], true) as
-    { range?: [number, number, number] } | undefined;
-  if (!node?.range) return undefined;
-  let line = 1;
-  for (let i = 0; i < node.range[0]; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }
 
 function causeText(c: ImpactCause): string {
@@ -212,62 +158,31 @@ async function impact(ctx: CommandContext): Promise<number> {
   }
   const modes = rollout ?? (policyMode ? { from: policyMode, to: policyMode } : undefined);
 
-  let draft: { packId: string; policy: PolicyObject; text: string; file: string } | undefined;
+  let draft: ImpactDraft | undefined;
   if (draftFile !== undefined) {
     const text = readPolicyText(draftFile, ctx.cwd, ctx.opts.int('--max-file-size-mb'));
-    const parsed = parsePack(text, draftFile);
-    if (!parsed.policy) throw new InputError(parsed.error);
-    const meta = isMapping(parsed.policy.metadata) ? parsed.policy.metadata : {};
-    if (typeof meta.id !== 'string' || meta.id === '') {
-      throw new InputError(`${draftFile}: metadata.id is missing: impact needs the id of the pack the draft replaces`);
-    }
-    draft = { packId: meta.id, policy: parsed.policy, text, file: draftFile };
-  }
-
-  // Every published pack (and what the draft inherits) is read before the log streams through the replay.
-  const { backend } = await openBackend(ctx, 'impact');
-  const packs = new Map<string, PackText>();
-  const queue: string[] = [
-    ...(await backend.catalog()).items.map((i) => String(i.id)),
-    ...(draft ? inheritsOfSafe(draft.policy) : []),
-  ];
-  while (queue.length) {
-    const id = queue.shift()!;
-    if (packs.has(id)) continue;
-    let published;
     try {
-      published = await backend.publishedPack(id);
+      draft = impactDraft(text, draftFile);
     } catch (e) {
-      if (!(e instanceof BackendError)) throw e;
-      packs.set(id, { text: '', file: id, error: `${e.detail}` });
-      continue;
+      throw new InputError((e as Error).message);
     }
-    if (published.text === null) {
-      packs.set(id, { text: '', file: id, error: published.unavailable ?? 'not published under the policy root' });
-      continue;
-    }
-    const file = published.path ? relative(ctx.cwd, published.path) || published.path : id;
-    const pack: PackText = { text: published.text, file, ...parsePack(published.text, file) };
-    packs.set(id, pack);
-    if (pack.policy) queue.push(...inheritsOfSafe(pack.policy));
   }
-
-  const replay = impactReplay({
-    loadPublished: (id) => {
-      const p = packs.get(id);
-      if (!p?.policy) throw new Error(p?.error ?? 'not published under the policy root');
-      return p.policy;
-    },
-    draft,
-    modes,
-    locate: (side: ImpactSide, pack, list, index): EntryPlace | undefined => {
-      const source = side === 'draft' && draft && pack === draft.packId ? draft : packs.get(pack);
-      const line = source ? entryLine(source.text, list, index) : undefined;
-      return source && line !== undefined ? { file: source.file, line } : undefined;
-    },
-  });
-  const summary = await streamLog(logFile, ctx.cwd, (r) => replay.add(r));
-  const report = replay.report();
+  const logPath = resolve(ctx.cwd, logFile);
+  try {
+    if (statSync(logPath).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+  } catch (e) {
+    throw cannotRead(logFile, e);
+  }
+  const { backend } = await openBackend(ctx, 'impact');
+  let result;
+  try {
+    result = await replayDecisionLog(backend, { logPath, draft, modes, displayRoot: ctx.cwd });
+  } catch (e) {
+    if (e instanceof BackendError) throw e;
+    if ((e as NodeJS.ErrnoException).code) throw cannotRead(logFile, e);
+    throw e;
+  }
+  const { summary, report } = result;
   const limit = ctx.opts.int('--limit') ?? DEFAULT_LIMIT;
   const target = draft ? `${draft.file} (${draft.packId})` : 'the published packs';
   print(ctx, { log: { file: logFile, ...summary }, ...report }, () => reportLines(target, logFile, summary, report, limit));
@@ -277,15 +192,6 @@ async function impact(ctx: CommandContext): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-/** A pack's parents, or none when its `inherits` is malformed (the merge then names the problem). */
-function inheritsOfSafe(policy: PolicyObject): string[] {
-  try {
-    return inheritsOf(policy);
-  } catch {
-    return [];
-  }
 }
 
 export const impactCommands: CommandDef[] = [
