@@ -6,6 +6,7 @@ export * from './approvalExpiry';
 export * from './approvalInbox';
 export * from './document';
 export * from './effectivePolicy';
+export * from './impact';
 export * from './notifications';
 export * from './policyEntryDiff';
 export * from './policyModes';

@@ -5,6 +5,7 @@
 // may also name the workspace folder it acts on (`FolderParams`): each folder has its own store and settings.
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
 import type { ActorAuth, ActorRefusal, VerifiedActor, VerifyActorParams } from './actorAuth';
+import type { ImpactParams, ImpactResult } from './impact';
 import type {
   ApprovalCreateRequest,
   ApprovalDecisionRequest,
@@ -164,6 +165,7 @@ const requests = {
   verifyEvidence: new RequestType<NoParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
   actorAuth: new RequestType<NoParams, ActorAuth, WorkflowErrorData>('cavra/actorAuth'),
   verifyActor: new RequestType<VerifyActorParams, VerifiedActor, WorkflowErrorData>('cavra/actorAuth/verify'),
+  impact: new RequestType<ImpactParams, ImpactResult, WorkflowErrorData>('cavra/impact'),
 } as const;
 
 export type WorkflowMethod = keyof typeof requests;

@@ -20,6 +20,7 @@ import {
 } from '../protocol';
 import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
 import { approvalChanges } from './approvalChanges';
+import { impactOfDraft, ImpactRequestError } from './impact';
 import { localApprovalStorePath } from './approvalStorePath';
 import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
@@ -219,6 +220,14 @@ export class WorkflowService {
       },
       actorAuth: async () => actorAuth(e.settings, e.folder),
       verifyActor: (p) => verifyActor(e.settings, e.folder, p.actor_token),
+      impact: async (p) => {
+        try {
+          return await impactOfDraft(e, this.draftText(e, p.uri), p);
+        } catch (err) {
+          if (err instanceof ImpactRequestError) throw new WorkflowError(err.status, err.detail);
+          throw err;
+        }
+      },
     };
   }
 }
