@@ -138,15 +138,11 @@ export async function replayDecisionLog(
     },
   });
   const reader = new DecisionLogReader((r) => replay.add(r));
-  const stream = createReadStream(request.logPath, { highWaterMark: 1 << 20 });
-  const decoder = new TextDecoder('utf-8');
-  let read = 0;
+  // Node's own UTF-8 decoding of the stream (a character split across chunks is kept for the next one).
+  const stream = createReadStream(request.logPath, { encoding: 'utf8', highWaterMark: 1 << 20 });
   for await (const chunk of stream) {
-    const bytes = chunk as Buffer;
-    read += bytes.length;
-    reader.push(decoder.decode(bytes, { stream: true }));
-    request.onProgress?.(read, total);
+    reader.push(chunk as string);
+    request.onProgress?.(stream.bytesRead, total);
   }
-  reader.push(decoder.decode());
   return { summary: reader.end(), report: replay.report() };
 }

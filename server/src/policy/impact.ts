@@ -282,6 +282,15 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
     agreement: { compared: 0, agreed: 0, disagreed: 0, disagreements: [] },
   };
   const transitions = new Map<string, number>();
+  // One string per pair of decisions, not one per record (a log holds a hundred thousand).
+  const names = new Map<string, Map<string, string>>();
+  const transitionOf = (before: string, after: string): string => {
+    let byAfter = names.get(before);
+    if (!byAfter) names.set(before, (byAfter = new Map<string, string>()));
+    let name = byAfter.get(after);
+    if (name === undefined) byAfter.set(after, (name = `${before}${TRANSITION_ARROW}${after}`));
+    return name;
+  };
   const skip = (why: string) => (report.skipped[why] = (report.skipped[why] ?? 0) + 1);
   const effective = (decision: string, mode: PolicyMode | undefined) =>
     mode ? applyPolicyMode(decision, mode).effective_decision : decision;
@@ -310,7 +319,7 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
 
     const before = effective(pub[0].decision, from);
     const after = effective(dr[0].decision, to);
-    const transition = `${before}${TRANSITION_ARROW}${after}`;
+    const transition = transitionOf(before, after);
     transitions.set(transition, (transitions.get(transition) ?? 0) + 1);
     const changed = before !== after;
     if (!changed && pub[0].rule_id !== dr[0].rule_id) report.rule_changed++;
