@@ -363,18 +363,24 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
 
 /** The published pack's answer against the record: CAVRA's decision and rule id, and what else the record keeps. */
 function agree(report: ImpactReport, r: RecordedDecision, d: RuntimeDecision): void {
+  const a = report.agreement;
+  a.compared++;
+  // The common case first, without building anything: the record and the replay agree.
+  if (
+    r.decision === d.decision &&
+    r.rule_id === d.rule_id &&
+    (r.severity === undefined || r.severity === d.severity) &&
+    (r.approver_group === undefined || r.approver_group === d.approver_group)
+  ) {
+    a.agreed++;
+    return;
+  }
   const fields: Record<string, [string | null, string | null]> = {};
   if (r.decision !== d.decision) fields.decision = [r.decision, d.decision];
   if (r.rule_id !== d.rule_id) fields.rule_id = [r.rule_id, d.rule_id];
   if (r.severity !== undefined && r.severity !== d.severity) fields.severity = [r.severity, d.severity];
   if (r.approver_group !== undefined && r.approver_group !== d.approver_group)
     fields.approver_group = [r.approver_group, d.approver_group];
-  const a = report.agreement;
-  a.compared++;
-  if (Object.keys(fields).length === 0) {
-    a.agreed++;
-    return;
-  }
   a.disagreed++;
   a.disagreements.push({
     line: r.line,
