@@ -49,6 +49,8 @@ export interface DecisionLogSummary {
 export const MAX_LISTED_PROBLEMS = 20;
 /** Larger than any decision record by far; past it the text is junk, not a record. */
 export const MAX_RECORD_CHARS = 1024 * 1024;
+/** How many first lines tell JSON Lines from pretty-printed records. */
+const DETECT_LINES = 8;
 
 const REQUIRED = ['action_type', 'target', 'policy_pack', 'rule_id', 'decision'] as const;
 const OPTIONAL = ['decision_id', 'requested_operation', 'severity', 'agent_id', 'repository', 'session_id', 'timestamp'] as const;
@@ -138,12 +140,22 @@ export class DecisionLogReader {
       chunk = this.buf;
       this.buf = '';
     }
+    this.pushDecided(chunk);
+  }
+
+  private pushDecided(chunk: string): void {
     if (this.mode === 'lines') this.pushLines(chunk);
     else this.pushScanned(chunk);
   }
 
   end(): DecisionLogSummary {
-    if (this.mode === 'unknown' && this.buf.trim() !== '') this.mode = 'lines';
+    if (this.mode === 'unknown' && this.buf.trim() !== '') {
+      // A short log: decide on all of it, then read it as one chunk.
+      this.decideMode(true);
+      const text = this.buf;
+      this.buf = '';
+      this.pushDecided(text);
+    }
     if (this.mode === 'lines') {
       if (!this.skippingLongLine) this.lineDone(this.buf, this.bufLine);
     } else if (this.mode === 'array' && !this.summary.stopped && !this.closed) {
@@ -160,7 +172,12 @@ export class DecisionLogReader {
     return this.summary;
   }
 
-  private decideMode(): void {
+  /**
+   * JSON Lines when one of the first lines is a whole JSON object (so a torn first line does not turn a
+   * JSON Lines log into one long broken record); pretty-printed records when the log starts with `{` and no
+   * early line is an object on its own. `force`: decide on what has arrived (the end of the log).
+   */
+  private decideMode(force = false): void {
     const start = this.buf.search(/\S/);
     if (start < 0) return;
     if (this.buf[start] === '[') {
@@ -168,18 +185,22 @@ export class DecisionLogReader {
       this.summary.format = 'json_array';
       return;
     }
-    // JSON Lines when the first line is a whole value; pretty-printed records otherwise.
-    const nl = this.buf.indexOf('\n', start);
-    if (nl < 0 && this.buf.length < MAX_RECORD_CHARS) return;
-    const first = this.buf.slice(start, nl < 0 ? undefined : nl).trim();
-    let whole = true;
-    try {
-      JSON.parse(first);
-    } catch {
-      whole = !first.startsWith('{');
-    }
-    this.mode = whole ? 'lines' : 'stream';
-    this.summary.format = whole ? 'json_lines' : 'json_stream';
+    const lines = this.buf.slice(start).split('\n');
+    const complete = force ? lines : lines.slice(0, -1);
+    if (!force && complete.length < DETECT_LINES && this.buf.length < MAX_RECORD_CHARS) return;
+    const isObjectLine = (line: string) => {
+      const t = line.trim();
+      if (!t.startsWith('{')) return false;
+      try {
+        JSON.parse(t);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const jsonLines = complete.slice(0, DETECT_LINES).some(isObjectLine) || !this.buf[start].startsWith('{');
+    this.mode = jsonLines ? 'lines' : 'stream';
+    this.summary.format = jsonLines ? 'json_lines' : 'json_stream';
   }
 
   private pushLines(chunk: string): void {

@@ -48,6 +48,10 @@ describe('decision log reader', () => {
       JSON.stringify(records[2], null, 2),
     ].join('\n'),
     'a JSON array cut off': JSON.stringify(records, null, 1).slice(0, -40),
+    'JSON Lines whose first line is torn': [
+      JSON.stringify(records[0]).slice(0, 50),
+      ...records.slice(1).map((r) => JSON.stringify(r)),
+    ].join('\n'),
   };
 
   for (const [name, text] of Object.entries(logs)) {
@@ -73,6 +77,19 @@ describe('decision log reader', () => {
     );
     assert.equal(summary.first_timestamp, '2026-01-01T00:00:00+00:00');
     assert.equal(summary.last_timestamp, '2026-01-04T00:00:00+00:00');
+  });
+
+  it('a torn first line does not turn JSON Lines into one broken record', () => {
+    const { records: read, summary } = readDecisionLog(logs['JSON Lines whose first line is torn']);
+    assert.equal(summary.format, 'json_lines');
+    assert.deepEqual(
+      read.map((r) => r.line),
+      [2, 3, 4],
+    );
+    assert.deepEqual(
+      summary.listed.map((p) => [p.line, p.kind]),
+      [[1, 'malformed']],
+    );
   });
 
   it('pretty-printed records start on the line of their opening brace', () => {
