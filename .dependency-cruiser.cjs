@@ -26,6 +26,14 @@ module.exports = {
       to: { path: '^(server|client)/', pathNot: '^server/src/policy/' },
     },
     {
+      name: 'provenance-is-pure',
+      comment:
+        'provenance/ builds and checks bundles and attestations from what it is given; only bundleExport.ts, its edge, reads and writes files.',
+      severity: 'error',
+      from: { path: '^server/src/provenance/', pathNot: '^server/src/provenance/bundleExport\\.ts$' },
+      to: { path: '^(node:)?(fs|child_process)$|^server/src/(backend/store|cli|workflows)/' },
+    },
+    {
       name: 'local-and-remote-apart',
       comment: 'backend/local and backend/remote implement one interface and never import each other.',
       severity: 'error',

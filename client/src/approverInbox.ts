@@ -20,8 +20,8 @@ import { folderTarget } from './workspaceFolder';
 type Folder = vscode.WorkspaceFolder | undefined;
 
 /**
- * The groups a verified actor token says I am in, when one is configured for the folder. The
- * verified-actor work (another engineer's) plugs in here; until then the settings name my groups.
+ * The groups a verified actor token says I am in, when one is set for the folder (ActorTokens in
+ * client/src/commands/actorToken.ts: the server's verdict on the stored token, not its raw claims).
  */
 export type TokenGroups = (folder: Folder) => readonly string[] | undefined;
 
@@ -120,6 +120,11 @@ export class ApproverInbox implements vscode.Disposable {
       else await this.look(folder);
     }
     this.changed.fire();
+  }
+
+  /** Looks again at every local folder (a change under `.cavra/` seen by the extension's watcher). */
+  lookLocal(): void {
+    for (const [key, inbox] of this.folders) if (!inbox.remote) void this.look(this.folderOf(key));
   }
 
   /** Polls a remote folder when its time comes, if the window is focused. */

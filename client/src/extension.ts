@@ -18,6 +18,7 @@ import { createPack } from './commands/createPack';
 import { diffPublished, planPublish, previewDraft, requestPublishApproval } from './commands/draftCommands';
 import { EffectivePolicyDocuments, showEffectivePolicy } from './commands/effectivePolicy';
 import { verifyEvidence } from './commands/evidenceCommands';
+import { exportEvidenceBundle } from './commands/exportEvidenceBundle';
 import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
 import { applyRolloutChange, diffRolloutPlan, planRolloutChange } from './commands/rolloutCommands';
@@ -66,6 +67,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Pull on every change and save: the server says a child depends on its parents
     // (interFileDependencies) and asks for a refresh when a parent changes.
     diagnosticPullOptions: { onChange: true, onSave: true },
+    // A rule's hover links to "What would CAVRA decide?" for a sample target: that one command, nothing else.
+    markdown: { isTrusted: { enabledCommands: ['cavra.evaluateAction'] } },
   };
   client = new LanguageClient('cavraPolicy', 'CAVRA Policy Language Server', serverOptions, clientOptions);
   const lc = client;
@@ -83,8 +86,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     rollouts: new RolloutsView(workflows),
     evidence: new EvidenceView(workflows),
   };
-  // The approver's inbox; verified-token groups plug in as its second argument (TokenGroups).
-  const inbox = new ApproverInbox(workflows);
+  // The approver's inbox: my groups from the settings and from the verified actor token.
+  const inbox = new ApproverInbox(workflows, actorTokens.tokenGroups);
   const statusBar = new PolicyStatusBar(lc, workflows);
   const refreshAll = () => {
     for (const v of Object.values(views)) v.refresh();
@@ -93,6 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const ctx: CommandContext = {
     extension: context,
     workflows,
+    language: lc,
     panels,
     virtualDocs,
     log,
@@ -114,6 +118,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.registerTreeDataProvider('cavra.packs', views.packs),
     approvalsTreeWithInbox(views.approvals, inbox),
     inbox,
+    actorTokens,
+    actorTokens.onDidChangeGroups(() => void inbox.start()),
     vscode.window.registerTreeDataProvider('cavra.rollouts', views.rollouts),
     vscode.window.registerTreeDataProvider('cavra.evidence', views.evidence),
   );
@@ -142,7 +148,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('cavra.attachDecision', (arg?: unknown) => attachDecision(ctx, arg));
   register('cavra.showApproval', (id?: string, folder?: string) => showApproval(ctx, id, folder));
   register('cavra.breakGlass', (arg?: unknown) => breakGlass(ctx, arg));
-  register('cavra.evaluateAction', () => evaluateAction(ctx));
+  register('cavra.evaluateAction', (arg?: unknown) => evaluateAction(ctx, arg));
   register('cavra.planRolloutChange', (arg?: Parameters<typeof planRolloutChange>[1], folder?: unknown) =>
     planRolloutChange(ctx, arg, folder),
   );
@@ -156,6 +162,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       diffRolloutPlan(ctx, before, after),
   );
   register('cavra.verifyEvidence', (arg?: unknown) => verifyEvidence(ctx, arg));
+  register('cavra.exportEvidenceBundle', (arg?: unknown) => exportEvidenceBundle(ctx, arg));
   register('cavra.setRemoteToken', () => setRemoteToken(context.secrets, lc));
   register('cavra.setActorToken', (arg?: unknown) => actorTokens.setToken(arg));
   register('cavra.showVerifiedActor', (arg?: unknown) => actorTokens.showActor(arg));
@@ -167,7 +174,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   let refreshTimer: NodeJS.Timeout | undefined;
   const refreshSoon = () => {
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(refreshAll, 300);
+    refreshTimer = setTimeout(() => {
+      refreshAll();
+      // A store written by another process (CAVRA's CLI, a teammate's pull) is news for the inbox too.
+      inbox.lookLocal();
+    }, 300);
   };
   // One pair of watchers per workspace folder (its own policy root and store), made again when folders
   // are added or removed or a folder's policy root changes.
@@ -209,6 +220,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidGrantWorkspaceTrust(() => void lc.restart().then(() => refreshAll())),
     context.secrets.onDidChange((e) => {
       if (e.key === 'cavra.remote.token') void sendStoredToken(context.secrets, lc);
+      if (e.key.startsWith('cavra.actor.token:')) void actorTokens.refreshGroups();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('cavra.auth')) void actorTokens.refreshGroups();
     }),
   );
 
@@ -219,6 +234,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await sendStoredToken(context.secrets, lc);
     refreshAll();
     void inbox.start();
+    // The stored actor tokens' verified groups join "Waiting for me" (the inbox looks again if any).
+    void actorTokens.refreshGroups();
   });
   workflows.ready.catch((e: unknown) => log.error(`The CAVRA language server did not start: ${(e as Error).message}`));
   context.subscriptions.push(registerDecisionTests(workflows, log));

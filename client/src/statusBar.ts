@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DocumentStateRequest, type BackendInfo, type DocumentState, type PackState } from '../../server/src/protocol';
+import { chainLook } from './publishChain';
 import type { WorkflowClient } from './workflowClient';
 import { folderOfUri } from './workspaceFolder';
 
@@ -60,20 +61,22 @@ export class PolicyStatusBar implements vscode.Disposable {
       return;
     }
     const rules = `${s.totalRules} ${s.totalRules === 1 ? 'rule' : 'rules'}`;
-    const sig = this.pack?.published ? SIGNATURE_WORDS[this.pack.signature] : 'not published';
+    const chain = chainLook(this.pack);
+    const sig = chain ? chain.words : this.pack?.published ? SIGNATURE_WORDS[this.pack.signature] : 'not published';
+    // A broken chain is as serious as a modified or invalid signature; a break-glass publish needs a look too.
+    const attention =
+      this.pack?.signature === 'modified' || this.pack?.signature === 'invalid' || (chain && chain.attention !== 'none');
     const where = this.backend ? ` · ${this.backend.kind}` : '';
     if (!s.valid) {
       this.item.text = `$(error) CAVRA invalid · ${rules}${where}`;
       this.item.command = 'workbench.actions.view.problems';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
-      const icon = this.pack?.signature === 'modified' || this.pack?.signature === 'invalid' ? '$(warning)' : '$(shield)';
+      const icon = attention ? '$(warning)' : '$(shield)';
       this.item.text = `${icon} CAVRA ${rules} · ${sig}${where}`;
-      this.item.command = this.pack?.signature === 'verified' ? 'cavra.showRuleCounts' : 'cavra.planPublish';
-      this.item.backgroundColor =
-        this.pack?.signature === 'modified' || this.pack?.signature === 'invalid'
-          ? new vscode.ThemeColor('statusBarItem.warningBackground')
-          : undefined;
+      this.item.command =
+        this.pack?.signature === 'verified' && chain?.attention !== 'error' ? 'cavra.showRuleCounts' : 'cavra.planPublish';
+      this.item.backgroundColor = attention ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     }
     const md = new vscode.MarkdownString();
     // Everything here comes from the policy file: plain text only (appendText escapes markdown).
@@ -87,6 +90,7 @@ export class PolicyStatusBar implements vscode.Disposable {
     );
     if (s.policyDigest) md.appendText(`\n\nDraft digest: ${s.policyDigest}`);
     if (this.pack) md.appendText(`\n\nPublished pack: ${this.pack.signature_message}`);
+    if (this.pack?.provenance) md.appendText(`\nChain: ${this.pack.provenance.label}: ${this.pack.provenance.message}`);
     if (this.backend)
       md.appendText(
         `\nBackend: ${this.backend.kind} (${this.backend.location})${this.backend.restricted ? ` — ${this.backend.restricted}` : ''}`,

@@ -18,6 +18,9 @@ import {
   type CommandDef,
 } from './cli/command';
 import { approvalCommands } from './cli/approval';
+import { attestCommands } from './cli/attest';
+import { bundleCommands } from './cli/bundle';
+import { checkCommands } from './cli/check';
 import { evaluateCommands } from './cli/evaluate';
 import { evidenceCommands } from './cli/evidence';
 import { impactCommands } from './cli/impact';
@@ -37,6 +40,9 @@ const COMMANDS: CommandDef[] = [
   ...rolloutCommands,
   ...evaluateCommands,
   ...evidenceCommands,
+  ...bundleCommands,
+  ...attestCommands,
+  ...checkCommands,
   ...impactCommands,
 ];
 
@@ -112,9 +118,13 @@ function locate(argv: string[]): Located {
     }
     return { def, rest };
   }
-  if (words.length < 2) return { family: first, rest };
-  const sub = argv[words[1]];
+  const sub = words.length < 2 ? undefined : argv[words[1]];
   const def = COMMANDS.find((c) => c.name === `${first} ${sub}`);
+  // A family that is also a command (`attest`, `attest verify`): a word that names no subcommand is
+  // the command's own (a flag's value), not a subcommand.
+  const own = COMMANDS.find((c) => c.name === first);
+  if (own && !def) return { def: own, rest: argv.filter((_, i) => i !== words[0]) };
+  if (sub === undefined) return { family: first, rest };
   if (!def) {
     const names = COMMANDS.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name.split(' ')[1]);
     throw new FamilyUsage(first, `unknown ${first} subcommand ${sub}; expected one of: ${names.join(', ')}`);

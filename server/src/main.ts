@@ -25,12 +25,13 @@ import { DiskPackDocuments } from './language/packDocuments';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
 import { documentState } from './documentState';
-import { CredentialsNotification, DocumentStateRequest, EffectivePolicyRequest } from './protocol';
+import { CredentialsNotification, DocumentStateRequest, EffectivePolicyRequest, RuleLocationRequest } from './protocol';
+import { ruleLocation } from './language/ruleLocation';
 import { effectivePolicyView, effectivePolicyViewOfFile } from './language/effectivePolicyView';
 import { createWorkflowBackend } from './workflows/backendFactory';
 import { StoreApprovalLocations } from './workflows/approvalLocations';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
-import { signatureDiagnostics } from './workflows/signatureDiagnostics';
+import { chainSources, signatureDiagnostics } from './workflows/signatureDiagnostics';
 import { WorkflowService } from './workflows/workflowService';
 import { defaultWorkflowSettings, hmacKeyOf, readWorkflowSettings, signingKeyDirectory } from './workflows/workspaceSettings';
 import { WorkspaceFolders } from './workspaceFolders';
@@ -137,6 +138,7 @@ function signatureOf(file: string, text: string): Diagnostic[] {
     signingKeyDirectory(folder.settings, folder.path),
     hmacKeyOf(folder.settings),
     signatures,
+    chainSources(folder.settings, folder.path),
   );
 }
 
@@ -405,6 +407,9 @@ connection.onRequest(EffectivePolicyRequest, (p) => {
   const catalog = folders.ofFile(fileOf(p.uri)).catalog;
   return a ? effectivePolicyView(catalog, a.doc, a.packFolder) : effectivePolicyViewOfFile(catalog, p.uri);
 });
+connection.onRequest(RuleLocationRequest, (p) =>
+  ruleLocation(folders.ofFile(fileOf(p.uri)).catalog, p.packId, p.list, p.pattern),
+);
 
 const workflows = new WorkflowService((target) => {
   const f = folders.forRequest(target.folder, target.uri);

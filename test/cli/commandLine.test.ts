@@ -146,32 +146,11 @@ describe('cavra-policy: one command line', () => {
       ],
       [
         ['sign', 'p/policy.yaml', '--private-key', key.private_key_path],
-        [
-          '--root',
-          '--policy-dir',
-          '--store',
-          '--inventory',
-          '--oidc-config',
-          '--rbac-file',
-          '--backend',
-          '--url',
-          '--token-env',
-          '--timeout-ms',
-        ],
+        ['--store', '--inventory', '--oidc-config', '--rbac-file', '--backend', '--url', '--token-env', '--timeout-ms'],
       ],
       [
         ['verify', 'p/policy.yaml', '--key-dir', 'keys'],
-        [
-          '--policy-dir',
-          '--store',
-          '--inventory',
-          '--oidc-config',
-          '--rbac-file',
-          '--backend',
-          '--url',
-          '--token-env',
-          '--timeout-ms',
-        ],
+        ['--inventory', '--backend', '--url', '--token-env', '--timeout-ms'],
       ],
     ];
     for (const [args, ignored] of runs) {

@@ -7,7 +7,7 @@ import { DIAGNOSTIC_CODES } from '../../server/src/language/diagnosticCodes';
 import { fixture, FIXTURE_POLICIES, runCli } from './runCli';
 
 /** Codes no fixture pack can show: they need a setting, or no language file emits them. */
-const NOT_FROM_A_PACK = new Set(['file-too-large', 'schema', 'signature-mismatch']);
+const NOT_FROM_A_PACK = new Set(['file-too-large', 'schema', 'signature-mismatch', 'publish-provenance']);
 const CAVRA_SHIPPED = ['cavra-agentic-delivery', 'cavra-ai-agent-baseline', 'cavra-github-enterprise', 'cavra-mcp-enterprise'];
 
 interface Row {

@@ -40,9 +40,14 @@ export const COMMANDS = [
   'evaluate',
   'test',
   'evidence verify',
+  'bundle export',
+  'bundle verify',
+  'attest',
+  'attest verify',
+  'check',
   'impact',
 ];
-const FAMILIES = ['approval', 'rollout', 'evidence'];
+const FAMILIES = ['approval', 'rollout', 'evidence', 'bundle'];
 
 const fileFor = (words: string) => join(HELP_DIR, `${words ? words.replace(/ /g, '-') : 'cavra-policy'}.txt`);
 

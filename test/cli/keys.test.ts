@@ -1,5 +1,6 @@
 // keygen → sign → verify through the CLI process, checked independently by OpenSSL; tampering and
-// wrong keys exit 1; secrets never appear in any output.
+// wrong keys exit 1; secrets never appear in any output. verify checks the signature alone here
+// (--signature-only); the whole chain is test/cli/publishProvenance.test.ts.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -92,7 +93,7 @@ describe('cavra-policy keygen, sign, verify', () => {
     assert.equal(sig.public_key_sha256, k.public_key_sha256);
     assert.equal(sig.digest, `sha256:${createHash('sha256').update(POLICY).digest('hex')}`);
 
-    const verified = cli(ws.root, ['verify', policy, '--public-key', k.public_key_path]);
+    const verified = cli(ws.root, ['verify', '--signature-only', policy, '--public-key', k.public_key_path]);
     assert.equal(verified.status, 0, verified.stderr);
     assert.match(verified.stdout, /verified Ed25519 signature/);
 
@@ -114,14 +115,14 @@ describe('cavra-policy keygen, sign, verify', () => {
     assert.equal(gen.status, 0);
     spawnSync('openssl', ['pkey', '-in', join(ws.root, 'o.private.pem'), '-pubout', '-out', join(ws.root, 'o.public.pem')]);
     assert.equal(cli(ws.root, ['sign', policy, '--private-key', 'o.private.pem']).status, 0);
-    assert.equal(cli(ws.root, ['verify', policy, '--public-key', 'o.public.pem']).status, 0);
+    assert.equal(cli(ws.root, ['verify', '--signature-only', policy, '--public-key', 'o.public.pem']).status, 0);
   });
 
   it('tampering with the policy after signing: exit 1, policy digest mismatch', () => {
     const k = keygen();
     assert.equal(cli(ws.root, ['sign', policy, '--private-key', k.private_key_path]).status, 0);
     appendFileSync(join(ws.root, policy), '    - rm -rf /\n');
-    const r = cli(ws.root, ['verify', policy, '--public-key', k.public_key_path]);
+    const r = cli(ws.root, ['verify', '--signature-only', policy, '--public-key', k.public_key_path]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /verification failed for .*: policy digest mismatch/);
   });
@@ -134,7 +135,7 @@ describe('cavra-policy keygen, sign, verify', () => {
     const raw = Buffer.from(sig.signature, 'base64');
     raw[0] ^= 1;
     writeFileSync(sigPath, JSON.stringify({ ...sig, signature: raw.toString('base64') }, null, 2));
-    const r = cli(ws.root, ['verify', policy, '--public-key', k.public_key_path, '--json']);
+    const r = cli(ws.root, ['verify', '--signature-only', policy, '--public-key', k.public_key_path, '--json']);
     assert.equal(r.status, 1);
     const out = JSON.parse(r.stdout);
     assert.equal(out.ok, false);
@@ -146,11 +147,12 @@ describe('cavra-policy keygen, sign, verify', () => {
     const signer = keygen('signer');
     const other = keygen('other');
     assert.equal(cli(ws.root, ['sign', policy, '--private-key', signer.private_key_path]).status, 0);
-    const wrong = cli(ws.root, ['verify', policy, '--public-key', other.public_key_path]);
+    const wrong = cli(ws.root, ['verify', '--signature-only', policy, '--public-key', other.public_key_path]);
     assert.equal(wrong.status, 1);
     assert.match(wrong.stderr, new RegExp(`fingerprint mismatch: the signing key ${signer.public_key_sha256}`));
     const either = cli(ws.root, [
       'verify',
+      '--signature-only',
       policy,
       '--public-key',
       other.public_key_path,
@@ -163,7 +165,7 @@ describe('cavra-policy keygen, sign, verify', () => {
   it("an Ed25519 signature with no trusted key: exit 1, CAVRA's message and where keys are trusted from", () => {
     const k = keygen();
     assert.equal(cli(ws.root, ['sign', policy, '--private-key', k.private_key_path]).status, 0);
-    const r = cli(ws.root, ['verify', policy]);
+    const r = cli(ws.root, ['verify', '--signature-only', policy]);
     assert.equal(r.status, 1);
     assert.match(
       r.stderr,
@@ -174,19 +176,26 @@ describe('cavra-policy keygen, sign, verify', () => {
   it('verify trusts the key directory (.cavra/policy-signing under --root, as the editor does) without --public-key', () => {
     const k = cliJson<KeygenResult>(ws.root, ['keygen', '--output', '.cavra/policy-signing', '--key-id', 'release']);
     assert.equal(cli(ws.root, ['sign', policy, '--private-key', k.private_key_path, '--key-id', 'release']).status, 0);
-    const r = cli(ws.root, ['verify', policy]);
+    const r = cli(ws.root, ['verify', '--signature-only', policy]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, `OK ${policy}: verified Ed25519 signature (trusted key .cavra/policy-signing/release.public.pem)\n`);
     // From elsewhere, --root finds the same directory; --key-dir names another one.
-    const fromAbove = cli(join(ws.root, 'policies'), ['verify', join(ws.root, policy), '--root', ws.root, '--json']);
+    const fromAbove = cli(join(ws.root, 'policies'), [
+      'verify',
+      '--signature-only',
+      join(ws.root, policy),
+      '--root',
+      ws.root,
+      '--json',
+    ]);
     assert.equal(fromAbove.status, 0, fromAbove.stderr);
     assert.equal(JSON.parse(fromAbove.stdout).trusted_key, join(ws.root, '.cavra/policy-signing/release.public.pem'));
-    const empty = cli(ws.root, ['verify', policy, '--key-dir', 'nowhere']);
+    const empty = cli(ws.root, ['verify', '--signature-only', policy, '--key-dir', 'nowhere']);
     assert.equal(empty.status, 1);
     assert.match(empty.stderr, /no \*\.public\.pem in nowhere/);
     // An explicit --public-key is the only key trusted then.
     const other = keygen('other');
-    const explicit = cli(ws.root, ['verify', policy, '--public-key', other.public_key_path]);
+    const explicit = cli(ws.root, ['verify', '--signature-only', policy, '--public-key', other.public_key_path]);
     assert.equal(explicit.status, 1);
     assert.match(explicit.stderr, /fingerprint mismatch/);
   });
@@ -197,7 +206,7 @@ describe('cavra-policy keygen, sign, verify', () => {
     const sigPath = join(ws.root, `${policy}.sig.json`);
     const signedSig = readFileSync(sigPath, 'utf8');
     appendFileSync(join(ws.root, policy), '    - rm -rf /\n');
-    const edited = cli(ws.root, ['verify', policy, '--public-key', k.public_key_path, '--json']);
+    const edited = cli(ws.root, ['verify', '--signature-only', policy, '--public-key', k.public_key_path, '--json']);
     assert.equal(edited.status, 1);
     assert.match(
       edited.stderr,
@@ -211,7 +220,7 @@ describe('cavra-policy keygen, sign, verify', () => {
     writeFileSync(join(ws.root, policy), POLICY);
     const sig = JSON.parse(signedSig);
     writeFileSync(sigPath, JSON.stringify({ ...sig, signature: Buffer.alloc(64).toString('base64') }, null, 2));
-    const forged = cli(ws.root, ['verify', policy, '--public-key', k.public_key_path]);
+    const forged = cli(ws.root, ['verify', '--signature-only', policy, '--public-key', k.public_key_path]);
     assert.equal(forged.status, 1);
     assert.match(forged.stderr, /the signature file was altered, or made with another key\. Do not sign it again/);
     for (const r of [edited, forged]) assert.doesNotMatch(r.stdout + r.stderr, /sign it again(?!:)|re-sign|cavra-policy sign/i);
@@ -222,9 +231,9 @@ describe('cavra-policy keygen, sign, verify', () => {
     const signed = cli(ws.root, ['sign', policy, '--key', secret, '--json']);
     assert.equal(signed.status, 0, signed.stderr);
     assert.equal(JSON.parse(signed.stdout).signature.algorithm, 'HS256');
-    const ok = cli(ws.root, ['verify', policy], { CAVRA_POLICY_SIGNING_KEY: secret });
+    const ok = cli(ws.root, ['verify', '--signature-only', policy], { CAVRA_POLICY_SIGNING_KEY: secret });
     assert.equal(ok.status, 0, ok.stderr);
-    const bad = cli(ws.root, ['verify', policy, '--key', 'another-secret-value']);
+    const bad = cli(ws.root, ['verify', '--signature-only', policy, '--key', 'another-secret-value']);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /HMAC signature mismatch/);
     for (const r of [signed, ok, bad]) assert.ok(!(r.stdout + r.stderr).includes(secret));
@@ -233,9 +242,9 @@ describe('cavra-policy keygen, sign, verify', () => {
   it('no key at all: the digest-only SHA256 form, which still catches an edit', () => {
     const signed = cliJson<{ signature: { algorithm: string } }>(ws.root, ['sign', policy]);
     assert.equal(signed.signature.algorithm, 'SHA256');
-    assert.equal(cli(ws.root, ['verify', policy]).status, 0);
+    assert.equal(cli(ws.root, ['verify', '--signature-only', policy]).status, 0);
     appendFileSync(join(ws.root, policy), '# edited\n');
-    assert.equal(cli(ws.root, ['verify', policy]).status, 1);
+    assert.equal(cli(ws.root, ['verify', '--signature-only', policy]).status, 1);
   });
 
   it('the private key never appears in output, even in an error about it', () => {
@@ -244,13 +253,13 @@ describe('cavra-policy keygen, sign, verify', () => {
     const runs = [
       cli(ws.root, ['sign', policy, '--private-key', k.private_key_path, '--json']),
       cli(ws.root, ['sign', policy, '--private-key', k.private_key_path]),
-      cli(ws.root, ['verify', policy, '--public-key', k.private_key_path]),
+      cli(ws.root, ['verify', '--signature-only', policy, '--public-key', k.private_key_path]),
     ];
     for (const r of runs) assert.ok(!(r.stdout + r.stderr).includes(pemBody), r.stdout + r.stderr);
   });
 
   it('an unsigned policy exits 1 and says how to sign it; unreadable inputs exit 2', () => {
-    const unsigned = cli(ws.root, ['verify', policy]);
+    const unsigned = cli(ws.root, ['verify', '--signature-only', policy]);
     assert.equal(unsigned.status, 1);
     assert.match(
       unsigned.stderr,
@@ -259,7 +268,7 @@ describe('cavra-policy keygen, sign, verify', () => {
     const missingPolicy = cli(ws.root, ['verify', 'policies/none/policy.yaml']);
     assert.equal(missingPolicy.status, 2);
     assert.match(missingPolicy.stderr, /cannot read policies\/none\/policy\.yaml: ENOENT/);
-    const missingSig = cli(ws.root, ['verify', policy, '--signature', 'nope.sig.json']);
+    const missingSig = cli(ws.root, ['verify', '--signature-only', policy, '--signature', 'nope.sig.json']);
     assert.equal(missingSig.status, 2);
     assert.match(missingSig.stderr, /cannot read nope\.sig\.json: ENOENT/);
     const notAKey = cli(ws.root, ['sign', policy, '--private-key', policy]);

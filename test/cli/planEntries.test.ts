@@ -1,13 +1,18 @@
 // `cavra-policy plan` shows the change entry by entry beside CAVRA's dotted paths (text and --json),
 // for an update of a published pack; a new pack keeps CAVRA's plan exactly (no entries).
+// A CAVRA server's plan gets the same entries, computed from the server's own draft and registry
+// answers; a server without GET /policy-packs keeps CAVRA's plan and says why there are none.
 // Fixture: test/fixtures/inheritance-root (cavra-top is published there; written for these tests).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublishPlan } from '../../server/src/protocol';
 import { repoRoot } from '../lsp/repoRoot';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
-import { cli, cliJson } from './cliProcess';
+import { createLocalBackend } from '../../server/src/backend/local';
+import { CavraTestServer } from '../server/cavraTestServer';
+import { startLocalCavraServer } from '../server/localCavraServer';
+import { cli, cliAsync, cliJson } from './cliProcess';
 
 const FIXTURE = join(repoRoot, 'test/fixtures/inheritance-root');
 
@@ -82,5 +87,42 @@ describe('cavra-policy plan: entry by entry', () => {
     const created = cliJson<PublishPlan>(ws.root, ['plan', 'drafts/new.yaml']);
     assert.equal(created.operation, 'create');
     assert.equal(created.entries, undefined);
+  });
+
+  it('a CAVRA server: the same entries, from its own draft and registry answers', async () => {
+    const server = await startLocalCavraServer();
+    try {
+      cpSync(join(FIXTURE, 'policies'), join(server.root, 'policies'), { recursive: true });
+      ws.write('drafts/top.yaml', TOP_DRAFT);
+      const run = await cliAsync(ws.root, ['plan', 'drafts/top.yaml', '--json', '--backend', 'remote', '--url', server.url]);
+      assert.equal(run.status, 0, run.stderr);
+      const plan = JSON.parse(run.stdout) as PublishPlan;
+      assert.deepEqual(plan.diff, {
+        added: ['commands.block'],
+        removed: [],
+        changed: ['mcp.blocked_servers', 'metadata.version'],
+      });
+      assert.deepEqual(plan.entries, cliJson<PublishPlan>(ws.root, ['plan', 'drafts/top.yaml']).entries, 'the local plan');
+      assert.equal(plan.entries_unavailable, undefined);
+      const text = await cliAsync(ws.root, ['plan', 'drafts/top.yaml', '--backend', 'remote', '--url', server.url]);
+      assert.deepEqual(section(text.stdout, 'Entries:').slice(0, 2), ['Entries:', '  + commands.block: curl | sh']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a CAVRA server that does not list its packs: CAVRA's plan as it is, and why no entries", async () => {
+    const root = tempWorkspace({}, FIXTURE);
+    const server = await CavraTestServer.start({ engine: createLocalBackend({ root: root.root }) });
+    try {
+      ws.write('drafts/top.yaml', TOP_DRAFT);
+      const run = await cliAsync(ws.root, ['plan', 'drafts/top.yaml', '--backend', 'remote', '--url', server.url]);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /~ mcp\.blocked_servers/, "CAVRA's diff is still shown");
+      assert.match(run.stdout, /^Entries: unavailable \(the server did not give both sides: .*404.*\)$/m);
+    } finally {
+      await server.close();
+      root.remove();
+    }
   });
 });

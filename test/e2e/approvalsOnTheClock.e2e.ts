@@ -136,4 +136,20 @@ describe('approvals on the clock: a developer asks, an overdue approval cannot b
     assert.equal(record.decision.target, '.github/workflows/deploy.yml');
     assert.equal(record.requested_by, 'pat.platform');
   });
+
+  it("a rule's hover asks what CAVRA would decide for a sample target; Go to Rule returns to that rule", async () => {
+    await wb.clearNotifications();
+    await wb.activateTab('policy.yaml');
+    // Line 11: `    - ".github/workflows/**"` in filesystem.require_approval_write.
+    await wb.hoverAt(11, 10, /What would CAVRA decide for write_file/);
+    await wb.hoverWidget().locator('a', { hasText: 'What would CAVRA decide for write_file' }).click();
+    const input = await wb.waitForQuickInput(/\(3\/4\) write_file target/);
+    assert.equal(input.value, '.github/workflows/sample', 'the sample target is filled in, still editable');
+    await wb.answerInput(/\(3\/4\) write_file target/, '.github/workflows/sample');
+    await wb.pickItem(/\(4\/4\) runtime policy mode/, 'enforce');
+    const dialog = await wb.waitForDialog(/^REQUIRE_APPROVAL: write_file \.github\/workflows\/sample$/);
+    assert.match(dialog.detail, /Matched approval-required path policy: \.github\/workflows\/\*\*/);
+    await wb.clickDialogButton('Go to Rule');
+    await wb.waitForStatusBarItem('the cursor on the rule', (i) => /^Ln 11, Col 7$/.test(i.text));
+  });
 });

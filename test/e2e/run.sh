@@ -91,7 +91,7 @@ done
 
 step "running scenarios (out/test/e2e/*.e2e.js)"
 GREP_ARGS=(); [ -n "${CAVRA_E2E_GREP:-}" ] && GREP_ARGS=(--grep "$CAVRA_E2E_GREP")
-CAVRA_E2E_URL="$URL" CAVRA_REPO="$REPO" node_modules/.bin/mocha --timeout 180000 --slow 60000 \
+CAVRA_E2E_URL="$URL" CAVRA_REPO="$REPO" CAVRA_E2E_USER_SETTINGS="$TMP/user/User/settings.json" node_modules/.bin/mocha --timeout 180000 --slow 60000 \
   "${GREP_ARGS[@]}" out/test/e2e/*.e2e.js
 
 # Stop code-server before the extension-host run: less memory on small CI machines.

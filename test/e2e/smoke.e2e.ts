@@ -2,7 +2,7 @@
 // a policy with a schema error shows a `cavra` problem on the right line, keys have hovers, and the
 // CAVRA status bar item is there. Also refreshes the README screenshots in docs/images/.
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Workbench, repoRoot } from './workbench';
@@ -66,5 +66,21 @@ describe('smoke: a policy pack in VS Code', function () {
       ACTIVATION_TIMEOUT,
     );
     assert.ok(item.text || item.label);
+  });
+
+  it('Create Policy Pack: the cavra- prefix once, the id and folder shown before writing, an existing id refused', async () => {
+    await wb.runCommand('CAVRA: Create Policy Pack');
+    await wb.refusedInput(/\(1\/2\): id$/, 'baseline', /policies\/cavra-baseline already exists: choose another id/);
+    await wb.refusedInput(/\(1\/2\): id$/, 'New Team', /Use lowercase|is not allowed/);
+    await wb.answerInput(
+      /\(1\/2\): id$/,
+      'cavra-newteam',
+      undefined,
+      /^Creates policies\/cavra-newteam\/policy\.yaml with id cavra-newteam$/,
+    );
+    await wb.answerInput(/\(2\/2\): title of cavra-newteam$/, 'New team');
+    await wb.waitForEditor('policies/cavra-newteam/policy.yaml');
+    const text = readFileSync(join(workspace, 'policies', 'cavra-newteam', 'policy.yaml'), 'utf8');
+    assert.match(text, /^metadata:\n {2}id: cavra-newteam\n {2}title: "New team"\n/, 'starts with its metadata, no empty line');
   });
 });

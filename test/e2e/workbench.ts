@@ -604,6 +604,30 @@ export class Workbench {
     return this.waitFor(`notification: ${what}`, async () => (await this.notifications()).find((t) => match.test(t)), timeout);
   }
 
+  /** Clicks the button `label` of the notification toast whose message matches `match`. */
+  async clickNotificationButton(match: RegExp, label: string, timeout = this.timeout): Promise<void> {
+    const toast = await this.waitFor(
+      `a notification ${match} with the button "${label}"`,
+      async () => {
+        const toasts = this.page.locator('.notifications-toasts .notification-list-item');
+        for (let i = 0; i < (await toasts.count()); i++) {
+          const t = toasts.nth(i);
+          const text = (
+            await t
+              .locator('.notification-list-item-message')
+              .innerText()
+              .catch(() => '')
+          ).trim();
+          if (match.test(text)) return t;
+        }
+        return undefined;
+      },
+      timeout,
+    );
+    await toast.hover();
+    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: label }).first().click();
+  }
+
   /** Clears every notification toast (so later waits and screenshots see only new ones). */
   async clearNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications');
@@ -671,9 +695,10 @@ export class Workbench {
 
   /**
    * Answers the input box titled `title` with `value` and Enter, and waits until it is accepted
-   * (the box closed or the next step is shown). Fails when the box shows a validation error.
+   * (the box closed or the next step is shown). Fails when the box shows a validation error, or
+   * (with `message`) until the box's non-blocking message matches it.
    */
-  async answerInput(title: RegExp | string, value: string, timeout = this.timeout): Promise<QuickInputState> {
+  async answerInput(title: RegExp | string, value: string, timeout = this.timeout, message?: RegExp): Promise<QuickInputState> {
     const before = await this.waitForQuickInput(title, timeout);
     const input = this.quickInput().locator('input.input').first();
     await input.fill(value);
@@ -682,7 +707,7 @@ export class Workbench {
       `the input "${before.title}" to accept ${JSON.stringify(value)}`,
       async () => {
         const s = await this.quickInputState();
-        return s.value === value && !s.invalid ? s : undefined;
+        return s.value === value && !s.invalid && (!message || message.test(s.message)) ? s : undefined;
       },
       10_000,
     ).catch(async (e) => {

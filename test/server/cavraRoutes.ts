@@ -1,6 +1,7 @@
 // CAVRA's HTTP routes (SPEC 3, 4, 7) mapped onto a `Backend` engine: how each handler reads its body,
 // query and Authorization header, as CAVRA's api.py does, and which engine call answers it.
 import type { Backend, DraftPayload, PublishSigning } from '../../server/src/backend/backend';
+import { BackendError } from '../../server/src/backend/backendError';
 import { PyFloat } from '../../server/src/policy/pythonValues';
 import { readQueryInt } from './fastapiJson';
 
@@ -18,6 +19,8 @@ export interface RouteContext {
   signing: PublishSigning;
   consoleSession(): Promise<unknown>;
   consoleConfig(): unknown;
+  /** GET /policy-packs: CAVRA's raw registry list; a server given no registry answers 404 as an older CAVRA would. */
+  policyPacks?: () => Promise<unknown[]>;
 }
 
 export interface Route {
@@ -58,6 +61,15 @@ const id = (ctx: RouteContext) => ctx.params[0];
 
 export const CAVRA_ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/policy-pack-catalog$/, handle: (ctx) => ctx.engine.catalog() },
+  // CAVRA's raw registry list (SPEC 3.1: `[{id, title, description, version, policy}]`, the YAML as loaded).
+  {
+    method: 'GET',
+    pattern: /^\/policy-packs$/,
+    handle: async (ctx) => {
+      if (!ctx.policyPacks) throw new BackendError(404, 'Not Found');
+      return ctx.policyPacks();
+    },
+  },
   { method: 'POST', pattern: /^\/policy-packs\/draft$/, handle: (ctx) => ctx.engine.draft({ draft: ctx.body() }) },
   {
     method: 'POST',

@@ -20,6 +20,8 @@ export interface CavraTestServerOptions {
   consoleSession?: (authorization: string | undefined) => Promise<unknown> | unknown;
   /** GET /console/config; default: CAVRA's endpoint map, no OIDC/RBAC. */
   consoleConfig?: () => unknown;
+  /** GET /policy-packs (CAVRA's raw registry list); without it the route answers 404. */
+  policyPacks?: () => Promise<unknown[]>;
   /** Largest request body read (a CAVRA server behind a proxy has one too). Default 1 MiB. */
   maxRequestBytes?: number;
   /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
@@ -212,6 +214,7 @@ export class CavraTestServer {
       signing,
       consoleSession: async () => (this.options.consoleSession ?? defaultConsoleSession)(authorization),
       consoleConfig: () => (this.options.consoleConfig ?? defaultConsoleConfig)(),
+      ...(this.options.policyPacks ? { policyPacks: this.options.policyPacks } : {}),
     };
     try {
       const result = await route.handle(ctx);

@@ -73,6 +73,14 @@ export async function startLocalCavraServer(options: LocalCavraServerOptions = {
   const authRequired = verifier?.required === true;
   const server = await CavraTestServer.start({
     engine,
+    policyPacks: async () =>
+      (await engine.registry.list()).map((p) => ({
+        id: p.id,
+        title: p.title,
+        description: p.description,
+        version: p.version,
+        policy: p.policy,
+      })),
     signingKey: options.signingKey,
     consoleConfig: () => ({
       endpoints: CONSOLE_ENDPOINTS,

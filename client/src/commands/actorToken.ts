@@ -14,16 +14,55 @@
 // is kept, plus "CAVRA: Show Verified Actor" (the server's answer, not the token's claims) fits better.
 import * as vscode from 'vscode';
 import { actorRefusal, type ActorAuth, type ParamsOf, type ResultOf, type WorkflowMethod } from '../../../server/src/protocol';
+import type { TokenGroups } from '../approverInbox';
 import { WorkflowError, type ActorGuard, type WorkflowClient } from '../workflowClient';
-import { chooseFolder } from '../workspaceFolder';
+import { chooseFolder, folderTarget } from '../workspaceFolder';
 
 const secretKey = (issuer: string) => `cavra.actor.token:${issuer}`;
 
-export class ActorTokens {
+type Folder = vscode.WorkspaceFolder | undefined;
+const folderKey = (folder: Folder) => folder?.uri.toString() ?? '';
+
+export class ActorTokens implements vscode.Disposable {
+  /** The groups the server verified in each folder's stored token (never the token's unverified claims). */
+  private verified = new Map<string, string[]>();
+  private groupsChanged = new vscode.EventEmitter<void>();
+  /** Fires when a folder's verified groups changed (the approver's inbox then looks again). */
+  readonly onDidChangeGroups = this.groupsChanged.event;
+
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly workflows: WorkflowClient,
   ) {}
+
+  dispose(): void {
+    this.groupsChanged.dispose();
+  }
+
+  /** The inbox's source of "my groups" beside the settings: what the verified token says. */
+  readonly tokenGroups: TokenGroups = (folder) => this.verified.get(folderKey(folder));
+
+  /**
+   * Verifies each folder's stored token with the server and keeps its groups. A token that no longer
+   * verifies (expired, another audience) contributes no group: the inbox then shows what the settings
+   * name, and a mutation explains the refusal when it is tried.
+   */
+  async refreshGroups(): Promise<void> {
+    const folders: Folder[] = vscode.workspace.workspaceFolders?.length ? [...vscode.workspace.workspaceFolders] : [undefined];
+    const next = new Map<string, string[]>();
+    for (const folder of folders) {
+      const params = folderTarget(folder).params;
+      const auth = await this.workflows.call('actorAuth', params).catch(() => null);
+      const token = auth?.issuer ? await this.secrets.get(secretKey(auth.issuer)) : undefined;
+      if (!token) continue;
+      const who = await this.workflows.call('verifyActor', { ...params, actor_token: token }).catch(() => null);
+      if (who) next.set(folderKey(folder), [...who.groups]);
+    }
+    const same =
+      next.size === this.verified.size && [...next].every(([k, g]) => (this.verified.get(k) ?? []).join('\n') === g.join('\n'));
+    this.verified = next;
+    if (!same) this.groupsChanged.fire();
+  }
 
   /** The guard WorkflowClient sends guarded mutations through. */
   readonly guard: ActorGuard = (method, params, send) => this.send(method, params, send);
@@ -83,6 +122,7 @@ export class ActorTokens {
     const token = value?.trim();
     if (!token) return undefined;
     await this.secrets.store(secretKey(auth.issuer), token);
+    void this.refreshGroups();
     return token;
   }
 
@@ -128,7 +168,10 @@ export class ActorTokens {
         forget,
       );
       if (pick === set) await this.setToken(arg);
-      if (pick === forget) await this.secrets.delete(secretKey(auth.issuer));
+      if (pick === forget) {
+        await this.secrets.delete(secretKey(auth.issuer));
+        void this.refreshGroups();
+      }
     } catch (e) {
       if (!(e instanceof WorkflowError)) throw e;
       const refusal = actorRefusal(e.status ?? 0, e.detail, auth);

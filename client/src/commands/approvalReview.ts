@@ -35,9 +35,7 @@ export async function approvalReviewLines(ctx: CommandContext, a: ApprovalRecord
         : 'No changes.',
     ...(shown.length ? ['Entry by entry:', ...shown] : []),
     ...(entries.length > shown.length ? [`… and ${entries.length - shown.length} more (Plan Publish shows them all)`] : []),
-    ...(plan.operation === 'update' && !plan.entries && cavra.length
-      ? ['(Entry by entry is computed by the local backend; a CAVRA server reports the paths only.)']
-      : []),
+    ...(plan.entries_unavailable ? [`(Entry by entry unavailable: ${plan.entries_unavailable}.)`] : []),
     ...(plan.reach
       ? [`Packs inheriting it that change: ${plan.reach.changed.map((d) => d.policy_id).join(', ') || 'none'}`]
       : []),

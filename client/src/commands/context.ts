@@ -1,5 +1,6 @@
 // What every command needs, handed over once at activation.
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import type { VirtualDocuments } from '../diff/virtualDocuments';
 import type { ApprovalsView } from '../views/approvalsView';
 import type { EvidenceView } from '../views/evidenceView';
@@ -12,6 +13,8 @@ import type { FolderTarget } from '../workspaceFolder';
 export interface CommandContext {
   extension: vscode.ExtensionContext;
   workflows: WorkflowClient;
+  /** For the language side's own requests (protocol/ruleLocation.ts, effectivePolicy.ts). */
+  language: LanguageClient;
   panels: ReportPanels;
   virtualDocs: VirtualDocuments;
   log: vscode.LogOutputChannel;

@@ -1,5 +1,6 @@
 // Create Policy Pack: a new `<policy root>/<id>/policy.yaml` with valid metadata, opened for editing.
 import * as vscode from 'vscode';
+import { packIdFromInput } from '../../../server/src/protocol';
 import { policyRootOf } from '../policyRoot';
 import { requireTrust } from '../trust';
 import { chooseFolder } from '../workspaceFolder';
@@ -31,28 +32,50 @@ export async function createPack(arg?: unknown): Promise<void> {
   }
   const folder = (await chooseFolder(arg, 'Create Policy Pack'))?.folder;
   if (!folder) return;
-  const id = await vscode.window.showInputBox({
+  const root = policyRootOf(folder.uri);
+  const fileOf = (id: string) => vscode.Uri.joinPath(root, id, 'policy.yaml');
+  const exists = (uri: vscode.Uri) =>
+    vscode.workspace.fs.stat(uri).then(
+      () => true,
+      () => false,
+    );
+  // `newteam` or `cavra-newteam`: one id either way (policy/packId.ts); the box says what will be written.
+  const answer = await vscode.window.showInputBox({
     ignoreFocusOut: true,
     title: 'Create Policy Pack (1/2): id',
-    value: 'cavra-',
-    valueSelection: [6, 6],
-    validateInput: (v) =>
-      /^cavra-[a-z0-9-]+$/.test(v) ? undefined : 'An id is `cavra-` followed by lowercase letters, digits and hyphens',
+    placeHolder: 'cavra-payments (the cavra- prefix is added when missing)',
+    validateInput: async (v) => {
+      const parsed = packIdFromInput(v);
+      if ('error' in parsed) return v.trim() ? parsed.error : undefined;
+      const file = fileOf(parsed.id);
+      if (await exists(vscode.Uri.joinPath(root, parsed.id)))
+        return `${vscode.workspace.asRelativePath(vscode.Uri.joinPath(root, parsed.id))} already exists: choose another id.`;
+      return {
+        message: `Creates ${vscode.workspace.asRelativePath(file)} with id ${parsed.id}`,
+        severity: vscode.InputBoxValidationSeverity.Info,
+      };
+    },
   });
-  if (!id) return;
+  if (answer === undefined) return;
+  const parsed = packIdFromInput(answer);
+  if ('error' in parsed) {
+    void vscode.window.showErrorMessage(`Create Policy Pack: ${parsed.error}`);
+    return;
+  }
+  const id = parsed.id;
   const title = await vscode.window.showInputBox({
     ignoreFocusOut: true,
-    title: 'Create Policy Pack (2/2): title',
+    title: `Create Policy Pack (2/2): title of ${id}`,
     validateInput: (v) => (v.trim() ? undefined : 'A title is required'),
   });
   if (!title) return;
-  const file = vscode.Uri.joinPath(policyRootOf(folder.uri), id, 'policy.yaml');
-  try {
-    await vscode.workspace.fs.stat(file);
-    void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(file)} already exists; nothing was written.`);
+  const file = fileOf(id);
+  // Checked again: the folder may have appeared while the title was typed.
+  if (await exists(vscode.Uri.joinPath(root, id))) {
+    void vscode.window.showErrorMessage(
+      `${vscode.workspace.asRelativePath(vscode.Uri.joinPath(root, id))} already exists; nothing was written.`,
+    );
     return;
-  } catch {
-    // does not exist: good
   }
   await vscode.workspace.fs.writeFile(file, Buffer.from(packTemplate(id, title.trim()), 'utf8'));
   await vscode.window.showTextDocument(file);

@@ -3,7 +3,7 @@
 // same evaluator as `cavra-policy evaluate`), then acts on it: request approval, break glass, save it
 // as a decision test, or open the rule that decided.
 import * as vscode from 'vscode';
-import { applyPolicyMode, POLICY_MODES, type Decision, type PolicyMode } from '../../../server/src/protocol';
+import { applyPolicyMode, POLICY_MODES, RuleLocationRequest, type Decision, type PolicyMode } from '../../../server/src/protocol';
 import { policyRootOf } from '../policyRoot';
 import { requireTrust } from '../trust';
 import { showWorkflowError } from '../workflowClient';
@@ -53,96 +53,73 @@ async function pickPack(ctx: CommandContext, target: FolderTarget): Promise<stri
 function matchedEntry(d: Decision): { list: string; pattern: string } | undefined {
   const m = /^Matched [a-z -]+ policy: (.*)$/.exec(String(d.reason ?? ''));
   if (!m) return undefined;
+  // CAVRA's rule id → the list (section.key) whose pattern decided.
   const lists: Record<string, string> = {
-    'filesystem.read.block': 'block_read',
-    'filesystem.write.block': 'block_write',
-    'filesystem.write.require_approval': 'require_approval_write',
-    'commands.block': 'block',
-    'commands.allow': 'allow',
+    'filesystem.read.block': 'filesystem.block_read',
+    'filesystem.write.block': 'filesystem.block_write',
+    'filesystem.write.require_approval': 'filesystem.require_approval_write',
+    'commands.block': 'commands.block',
+    'commands.allow': 'commands.allow',
   };
   const list = lists[String(d.rule_id)];
   return list ? { list, pattern: m[1] } : undefined;
 }
 
 /**
- * `metadata.inherits` as written in block style (`inherits: a`, `inherits: [a, b]`, or a dash list under
- * it): enough to walk to the parents' files; the server's merge is what decides the policy.
+ * Opens the rule that decided: the server says which file of the pack or its ancestors writes the
+ * pattern (the merge lint and `evaluate` use, open text over disk), so nothing here re-reads `inherits`.
  */
-function parentsOf(text: string): string[] {
-  const lines = text.split(/\r?\n/);
-  const at = lines.findIndex((l) => /^\s+inherits:/.test(l));
-  if (at < 0) return [];
-  const clean = (v: string) =>
-    v
-      .replace(/\s+#.*$/, '')
-      .trim()
-      .replace(/^['"]|['"]$/g, '');
-  const inline = clean(lines[at].replace(/^\s+inherits:/, ''));
-  if (inline.startsWith('[')) return inline.slice(1, -1).split(',').map(clean).filter(Boolean);
-  if (inline) return [inline];
-  const out: string[] = [];
-  for (const line of lines.slice(at + 1)) {
-    const m = /^\s+-\s+(.+)$/.exec(line);
-    if (!m) break;
-    out.push(clean(m[1]));
-  }
-  return out.filter(Boolean);
+async function goToRule(
+  ctx: CommandContext,
+  target: FolderTarget,
+  pack: string,
+  entry: { list: string; pattern: string },
+): Promise<boolean> {
+  const folder = target.folder ?? vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return false;
+  const uri = vscode.Uri.joinPath(policyRootOf(folder.uri), pack, 'policy.yaml').toString();
+  const at = await ctx.language.sendRequest(RuleLocationRequest, { uri, packId: pack, list: entry.list, pattern: entry.pattern });
+  if (!at) return false;
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(at.uri));
+  const start = new vscode.Position(at.range.start.line, at.range.start.character);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, start) });
+  return true;
 }
 
-/** Opens the first file of the pack and its parents whose list holds the pattern, at its line. */
-async function goToRule(target: FolderTarget, pack: string, entry: { list: string; pattern: string }): Promise<boolean> {
-  const folders = target.folder ? [target.folder] : (vscode.workspace.workspaceFolders ?? []);
-  const seen = new Set<string>();
-  const queue = [pack];
-  while (queue.length) {
-    const id = queue.shift()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const folder of folders) {
-      const uri = vscode.Uri.joinPath(policyRootOf(folder.uri), id, 'policy.yaml');
-      let doc: vscode.TextDocument;
-      try {
-        doc = await vscode.workspace.openTextDocument(uri);
-      } catch {
-        continue;
-      }
-      const quoted = [entry.pattern, JSON.stringify(entry.pattern), `'${entry.pattern.replace(/'/g, "''")}'`];
-      for (let line = 0; line < doc.lineCount; line++) {
-        const text = doc.lineAt(line).text.trim();
-        if (
-          text.startsWith('- ') &&
-          quoted.includes(
-            text
-              .slice(2)
-              .replace(/\s+#.*$/, '')
-              .trim(),
-          )
-        ) {
-          const at = new vscode.Position(line, doc.lineAt(line).firstNonWhitespaceCharacterIndex);
-          await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at) });
-          return true;
-        }
-      }
-      queue.push(...parentsOf(doc.getText()).filter((p) => !seen.has(p)));
-    }
-  }
-  return false;
+/** What a rule's hover link fills in (server/src/language/hover.ts): the pack, the action and a sample target. */
+interface Preset {
+  pack?: string;
+  action_type?: string;
+  target?: string;
 }
 
-export async function evaluateAction(ctx: CommandContext): Promise<void> {
+function presetOf(arg: unknown): Preset {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const p = arg as Record<string, unknown>;
+  const text = (k: string) => (typeof p[k] === 'string' && p[k] ? p[k] : undefined);
+  const action = text('action_type');
+  return { pack: text('pack'), action_type: ACTIONS.some((a) => a.id === action) ? action : undefined, target: text('target') };
+}
+
+/** `arg`: from a rule's hover, the pack, action and sample target to start from (the target stays editable). */
+export async function evaluateAction(ctx: CommandContext, arg?: unknown): Promise<void> {
   try {
+    const preset = presetOf(arg);
     const target = await chooseFolder(undefined, 'What Would CAVRA Decide?');
     if (!target) return;
-    const pack = await pickPack(ctx, target);
+    const pack = preset.pack ?? (await pickPack(ctx, target));
     if (!pack) return;
-    const action = await vscode.window.showQuickPick(
-      ACTIONS.map((a) => ({ label: a.label, id: a.id, description: a.prompt })),
-      { title: `What would CAVRA decide? (2/4) action on ${pack}`, ignoreFocusOut: true },
-    );
+    const action = preset.action_type
+      ? { id: preset.action_type }
+      : await vscode.window.showQuickPick(
+          ACTIONS.map((a) => ({ label: a.label, id: a.id, description: a.prompt })),
+          { title: `What would CAVRA decide? (2/4) action on ${pack}`, ignoreFocusOut: true },
+        );
     if (!action) return;
     const actionTarget = await vscode.window.showInputBox({
       title: `What would CAVRA decide? (3/4) ${action.id} target`,
       prompt: ACTIONS.find((a) => a.id === action.id)!.prompt,
+      value: preset.target,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? undefined : 'A target is required'),
     });
@@ -193,7 +170,7 @@ export async function evaluateAction(ctx: CommandContext): Promise<void> {
     ];
     const choice = await vscode.window.showInformationMessage(headline, { modal: true, detail }, ...actions);
     if (choice === 'Go to Rule' && entry) {
-      if (!(await goToRule(target, pack, entry)))
+      if (!(await goToRule(ctx, target, pack, entry)))
         void vscode.window.showWarningMessage(`\`${entry.pattern}\` was not found as a list entry in ${pack} or its parents.`);
     } else if (choice === 'Request Approval') {
       if (!requireTrust('Requesting an approval')) return;

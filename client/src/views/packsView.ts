@@ -1,6 +1,7 @@
 // Policy Packs: the catalog (id, version, rule counts, inheritance) with each pack's publish state.
 import * as vscode from 'vscode';
 import type { PackState, PolicyPackCatalogItem } from '../../../server/src/protocol';
+import { chainLook } from '../publishChain';
 import type { WorkflowClient } from '../workflowClient';
 import { folderTarget } from '../workspaceFolder';
 import { folderGroups, folderItem, idInFolder, onlyFolder, type FolderNode } from './folderGroups';
@@ -47,7 +48,12 @@ export class PacksView extends RefreshableTree<PackNode> {
       String(pack.id),
       parents.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
-    const [words, icon] = state ? STATE_WORDS[state.signature] : ['not published', 'circle-outline'];
+    const chain = chainLook(state);
+    const [words, icon] = chain
+      ? [chain.words, chain.icon]
+      : state
+        ? STATE_WORDS[state.signature]
+        : ['not published', 'circle-outline'];
     t.description = `${String(pack.version ?? '')} · ${total} rules · ${words}`;
     t.iconPath = new vscode.ThemeIcon(icon);
     t.contextValue = `pack.${state?.signature ?? 'unknown'}`;
@@ -65,6 +71,7 @@ export class PacksView extends RefreshableTree<PackNode> {
     );
     if (state) {
       md.appendText(`\n\nSignature: ${state.signature_message}`);
+      if (state.provenance) md.appendText(`\nChain: ${state.provenance.label}: ${state.provenance.message}`);
       if (state.published_under)
         md.appendText(
           `\nPublished under approval ${state.published_under.approval_id} (${state.published_under.policy_digest}) at ${state.published_under.published_at}`,

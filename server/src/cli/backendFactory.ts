@@ -15,7 +15,7 @@ import { LOCAL_ONLY_OPTIONS, type CommandContext } from './command';
 import { readPolicyText, readText } from './input';
 
 /** A flag (relative to the current folder), else an environment variable (same), else undefined. */
-function pathOption(ctx: CommandContext, flag: string, env: string): string | undefined {
+export function pathOption(ctx: CommandContext, flag: string, env: string): string | undefined {
   const given = ctx.opts.str(flag) ?? (ctx.env[env] || undefined);
   return given !== undefined ? resolve(ctx.cwd, given) : undefined;
 }

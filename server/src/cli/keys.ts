@@ -20,6 +20,8 @@ import { InputError, UsageError, type FlagSpec } from './args';
 import type { CommandContext, CommandDef } from './command';
 import { readBytes, readText } from './input';
 import { fields, print } from './output';
+import { fileProvenance, recordSignOutsidePublish } from './provenance';
+import type { Provenance } from '../policy/publishProvenance';
 
 /** CAVRA reads the HMAC key from --key or $CAVRA_POLICY_SIGNING_KEY. */
 export const SIGNING_KEY_ENV = 'CAVRA_POLICY_SIGNING_KEY';
@@ -111,7 +113,7 @@ function keygen(ctx: CommandContext): number {
   return 0;
 }
 
-function sign(ctx: CommandContext): number {
+async function sign(ctx: CommandContext): Promise<number> {
   const file = ctx.opts.positionals[0];
   const bytes = readBytes(file, ctx.cwd);
   const choice = signingFromFlags(ctx);
@@ -126,8 +128,11 @@ function sign(ctx: CommandContext): number {
     }),
   );
   const sigPath = `${resolve(ctx.cwd, file)}.sig.json`;
-  writeFileAtomic(sigPath, serializeSignature(sig));
-  print(ctx, { policy_path: resolve(ctx.cwd, file), signature_path: sigPath, signature: sig }, () => [
+  const sigText = serializeSignature(sig);
+  writeFileAtomic(sigPath, sigText);
+  const log = await recordSignOutsidePublish(ctx, file, sig, sigText);
+  const recorded = { policy_path: resolve(ctx.cwd, file), signature_path: sigPath, signature: sig, evidence_log: log };
+  print(ctx, recorded, () => [
     `Signed ${file} → ${signatureFileFor(file)}`,
     ...fields([
       ['algorithm', sig.algorithm],
@@ -137,6 +142,11 @@ function sign(ctx: CommandContext): number {
       ['public_key_sha256', sig.public_key_sha256],
     ]).map((l) => `  ${l}`),
     ...strengthNote(sig.algorithm).map((l) => `  ${l}`),
+    ...(log
+      ? [
+          `  recorded in ${relative(ctx.cwd, log) || log} as a signature outside any publish: verify reports these bytes as "signed outside an approval"`,
+        ]
+      : []),
   ]);
   return 0;
 }
@@ -170,11 +180,17 @@ export const DEFAULT_KEY_DIRECTORY = '.cavra/policy-signing';
 /** How a pack whose signature fails is published again, in CLI commands (never "sign it again"). */
 const REPUBLISH = 'cavra-policy plan, request, approval approve, publish';
 
-function verify(ctx: CommandContext): number {
-  const file = ctx.opts.positionals[0];
+/**
+ * The signature check of one policy file, with the keys `verify` trusts (--public-key, else the key
+ * directory) and the HMAC key; `check` runs the same for every published pack.
+ */
+export function checkFileSignature(
+  ctx: CommandContext,
+  file: string,
+  bytes: Uint8Array,
+  explicit?: string,
+): { result: VerifyResult & { signature_path: string }; matched?: string } {
   const policyPath = resolve(ctx.cwd, file);
-  const bytes = readBytes(file, ctx.cwd);
-  const explicit = ctx.opts.str('--signature');
   const sigPath = explicit ? resolve(ctx.cwd, explicit) : `${policyPath}.sig.json`;
   // --public-key names the trusted keys; else the key directory is trusted, as in the editor.
   const keyDir = resolve(resolve(ctx.cwd, ctx.opts.str('--root') ?? '.'), ctx.opts.str('--key-dir') ?? DEFAULT_KEY_DIRECTORY);
@@ -219,9 +235,21 @@ function verify(ctx: CommandContext): number {
       matched = trusted.find((k) => publicKeySha256(k.pem) === fingerprint)?.file;
     }
   }
+  return { result, matched };
+}
+
+function verify(ctx: CommandContext): number {
+  const file = ctx.opts.positionals[0];
+  const policyPath = resolve(ctx.cwd, file);
+  const bytes = readBytes(file, ctx.cwd);
+  const { result, matched } = checkFileSignature(ctx, file, bytes, ctx.opts.str('--signature'));
+  const shown = (p: string) => relative(ctx.cwd, p) || p;
   const advice = !result.ok && result.problem ? verifyFailureAdvice(result.problem, REPUBLISH) : undefined;
+  const signatureFound = result.ok || result.problem !== undefined;
+  const chain = ctx.opts.bool('--signature-only') ? undefined : fileProvenance(ctx, file, bytes, signatureFound ? result : null);
   const json = {
-    ok: result.ok,
+    ok: result.ok && chain?.outcome !== 'fail',
+    signature_ok: result.ok,
     policy_path: policyPath,
     signature_path: result.signature_path,
     algorithm: result.algorithm ?? null,
@@ -230,19 +258,39 @@ function verify(ctx: CommandContext): number {
     ...(result.problem ? { problem: result.problem } : {}),
     ...(advice ? { advice } : {}),
     ...(matched ? { trusted_key: matched } : {}),
+    ...(chain ? { provenance: chain } : {}),
   };
+  if (result.ok && chain?.outcome === 'fail') {
+    if (ctx.opts.bool('--json')) print(ctx, json, () => '');
+    ctx.err(`cavra-policy: verification failed for ${file}: ${chain.label}: ${chain.message}\n${chainAdvice(chain)}`);
+    return 1;
+  }
   if (result.ok) {
     const digestOnly =
       result.algorithm === 'HS256' && !result.signatureChecked
         ? ' (digest only: no HMAC key given, the signature itself was not checked)'
         : '';
     const key = matched ? ` (trusted key ${shown(matched)})` : '';
-    print(ctx, json, () => `OK ${file}: ${result.message}${key}${digestOnly}`);
+    print(ctx, json, () => [`OK ${file}: ${result.message}${key}${digestOnly}`, ...chainLines(chain)]);
     return 0;
   }
   if (ctx.opts.bool('--json')) print(ctx, json, () => '');
   ctx.err(`cavra-policy: verification failed for ${file}: ${result.message}${advice ? `\n${advice}` : ''}`);
   return 1;
+}
+
+/** The chain's state under the signature line: what holds, and what must be looked at. */
+function chainLines(chain: Provenance | undefined): string[] {
+  if (!chain) return [];
+  const lead = chain.outcome === 'flag' ? 'warning: ' : chain.outcome === 'notice' ? 'note: ' : '';
+  return [`  chain: ${lead}${chain.label}: ${chain.message}`];
+}
+
+/** What to do when the chain fails: never sign again; publish through an approval. */
+function chainAdvice(chain: Provenance): string {
+  if (chain.state === 'approver-not-verified')
+    return `The approval was decided without a verified identity. Have a verified approver decide a new approval, and publish again (${REPUBLISH}).`;
+  return `The bytes in force were never approved as they are. Do not sign them again: revert to the published bytes, or publish the change through an approval (${REPUBLISH}).`;
 }
 
 /** CAVRA's legacy `policy.yaml.sig`: a text file holding `sha256:<hex>` of the policy bytes. */
@@ -287,8 +335,11 @@ export const keyCommands: CommandDef[] = [
     summary:
       "Write <policy.yaml>.sig.json in CAVRA's format: Ed25519 with --private-key, HS256 with an HMAC key, else the digest-only SHA256 form.",
     positionals: policyFile('sign'),
+    details:
+      'A pack under the policy root (<policy-dir>/<pack-id>/policy.yaml) signed here is recorded in the evidence log\n' +
+      'as signed outside any publish: verify then reports it as "signed outside an approval".',
     flags: SIGN_FLAGS,
-    common: [],
+    common: ['--root', '--policy-dir'],
     run: sign,
   },
   {
@@ -300,9 +351,23 @@ export const keyCommands: CommandDef[] = [
       `(--key-dir, default <root>/${DEFAULT_KEY_DIRECTORY}, the editor's cavra.signing.keyDirectory default), or only\n` +
       'the --public-key files when given (repeatable: any of them may match).\n' +
       `HS256 signatures are checked when an HMAC key is given (--key or $${SIGNING_KEY_ENV}); without one only the digest is.\n` +
-      'A signature that fails is never fixed by signing again: revert the change, or publish the pack again through an approval.',
+      'A signature that fails is never fixed by signing again: revert the change, or publish the pack again through an approval.\n' +
+      '\n' +
+      'Then the whole chain (unless --signature-only): the evidence log (<root>/.cavra/evidence.jsonl) must hold a\n' +
+      'publish of exactly these bytes, under an approved or break_glass approval (--store) for this pack, bound to\n' +
+      'the normalized digest of these bytes, decided by a verified approver when OIDC or RBAC is configured\n' +
+      '(--oidc-config, --rbac-file or their variables). The states: verified; break-glass publish (passes, flagged);\n' +
+      'published outside the studio (passes: no publish of this pack in the log, e.g. published by CAVRA itself);\n' +
+      'signature not verified, signed outside an approval, no publish record, approval not found, approval not\n' +
+      'approved, approval bound to another digest, approver not verified (all fail).\n' +
+      'Exit 0 when the signature verifies and the chain passes, 1 when either fails, 2 on bad usage.',
     positionals: policyFile('verify'),
     flags: [
+      {
+        name: '--signature-only',
+        kind: 'bool',
+        help: "Check the signature alone (CAVRA's verify), not the publish record and approval behind it",
+      },
       { name: '--signature', kind: 'string', value: 'FILE', help: 'Signature file (default: <policy.yaml>.sig.json)' },
       {
         name: '--key-dir',
@@ -319,7 +384,7 @@ export const keyCommands: CommandDef[] = [
       },
       { name: '--key', kind: 'string', value: 'HMAC', help: `HMAC key for HS256 (default: $${SIGNING_KEY_ENV}); never printed` },
     ],
-    common: ['--root'],
+    common: ['--root', '--policy-dir', '--store', '--oidc-config', '--rbac-file'],
     run: verify,
   },
 ];

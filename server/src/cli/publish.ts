@@ -81,6 +81,7 @@ export function planLines(plan: PublishPlan): string[] {
     ...(plan.operation === 'create' ? ['Diff: new pack'] : diff.length ? ['Diff:', ...diff] : ['Diff: no changes']),
     // Beside CAVRA's paths, what changes in them: the entries an approver actually approves.
     ...(plan.entries ? ['Entries:', ...entryDiffLines(plan.entries).map((l) => `  ${l}`)] : []),
+    ...(plan.entries_unavailable ? [`Entries: unavailable (${plan.entries_unavailable})`] : []),
     ...(plan.reach ? reachLines(plan.reach) : []),
     ...list('Notes:', plan.operator_notes, '  - '),
   ];

@@ -20,7 +20,7 @@ const SEVERITY: Record<number, string> = {
   [DiagnosticSeverity.Hint]: 'hint',
 };
 
-interface Finding {
+export interface Finding {
   file: string;
   line: number;
   column: number;
@@ -31,20 +31,18 @@ interface Finding {
   message: string;
 }
 
-function validate(ctx: CommandContext): number {
-  const catalog = new PackCatalog();
-  catalog.scan([policyRootOf(ctx)]);
-  const rows: Finding[] = [];
+/** One file's findings as `validate` reports them (`check` runs the same on every pack). */
+export function fileFindings(ctx: CommandContext, file: string, catalog: PackCatalog): Finding[] {
   const maxMb = ctx.opts.int('--max-file-size-mb');
-  for (const file of ctx.opts.positionals) {
-    let text: string;
-    try {
-      // Editors do not count a byte-order mark as a column, so neither do the positions printed here.
-      text = readPolicyText(file, ctx.cwd, maxMb).replace(/^\uFEFF/, '');
-    } catch (e) {
-      // A file that was not checked must not pass: too large or not UTF-8 is an error finding (exit 1).
-      if (!(e instanceof PolicyInputRefused)) throw e;
-      rows.push({
+  let text: string;
+  try {
+    // Editors do not count a byte-order mark as a column, so neither do the positions printed here.
+    text = readPolicyText(file, ctx.cwd, maxMb).replace(/^\uFEFF/, '');
+  } catch (e) {
+    // A file that was not checked must not pass: too large or not UTF-8 is an error finding (exit 1).
+    if (!(e instanceof PolicyInputRefused)) throw e;
+    return [
+      {
         file,
         line: e.line,
         column: 1,
@@ -53,30 +51,33 @@ function validate(ctx: CommandContext): number {
         severity: 'error',
         code: e.code,
         message: e.message,
-      });
-      continue;
-    }
-    const abs = resolve(ctx.cwd, file);
-    const a = analyze(
-      pathToFileURL(abs).href,
-      0,
-      text,
-      { file: abs, catalog },
-      { maxFileSize: (maxMb ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024 },
-    );
-    for (const d of a.diagnostics) {
-      rows.push({
-        file,
-        line: d.range.start.line + 1,
-        column: d.range.start.character + 1,
-        endLine: d.range.end.line + 1,
-        endColumn: d.range.end.character + 1,
-        severity: SEVERITY[d.severity ?? 1],
-        code: String(d.code),
-        message: typeof d.message === 'string' ? d.message : d.message.value,
-      });
-    }
+      },
+    ];
   }
+  const abs = resolve(ctx.cwd, file);
+  const a = analyze(
+    pathToFileURL(abs).href,
+    0,
+    text,
+    { file: abs, catalog },
+    { maxFileSize: (maxMb ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024 },
+  );
+  return a.diagnostics.map((d) => ({
+    file,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    severity: SEVERITY[d.severity ?? 1],
+    code: String(d.code),
+    message: typeof d.message === 'string' ? d.message : d.message.value,
+  }));
+}
+
+function validate(ctx: CommandContext): number {
+  const catalog = new PackCatalog();
+  catalog.scan([policyRootOf(ctx)]);
+  const rows = ctx.opts.positionals.flatMap((file) => fileFindings(ctx, file, catalog));
   const failed = rows.some((r) => r.severity === 'error');
   if (ctx.opts.bool('--json')) printJson(ctx, rows);
   else {

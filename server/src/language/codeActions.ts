@@ -1,6 +1,7 @@
 // Quick fixes for the diagnostics that carry FixData: add missing metadata, fix an id, remove a
 // duplicate or unreachable entry, remove a forbidden key, replace a value CAVRA would misread.
 // The edits themselves live in yamlEdits.ts.
+import { isPackId } from '../policy/packId';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import type { FixData } from './diagnosticCodes';
 import type { Analysis } from './languageService';
@@ -75,7 +76,7 @@ export function codeActions(a: Analysis, _range: Range, diagnostics: Diagnostic[
       case 'invalid-id': {
         const node = a.doc.find(data.path)?.node as { value?: unknown } | undefined;
         const candidates = new Set<string>();
-        if (a.packFolder && /^cavra-[a-z0-9-]+$/.test(a.packFolder)) candidates.add(a.packFolder);
+        if (a.packFolder && isPackId(a.packFolder)) candidates.add(a.packFolder);
         candidates.add(`cavra-${slug(String(node?.value ?? ''))}`);
         [...candidates].forEach((c, i) => action(`Change the id to ${c}`, d, replaceValue(a.doc, data.path, d, c), i === 0));
         break;

@@ -1,6 +1,7 @@
 // Completion from the schema and the pack catalog: keys valid at the cursor (snippets for sections),
 // enum and boolean values, and pack ids for `inherits`. Works on half-typed lines, so the context is
 // read from the text (indentation), with the cached tree used for keys already present.
+import { isPackId } from '../policy/packId';
 import { isMap } from 'yaml';
 import {
   CompletionItemKind,
@@ -66,7 +67,7 @@ function keyItems(a: Analysis, path: YamlPath, flow = false): CompletionItem[] {
     .map(([k, s], i): CompletionItem => {
       const sub = schemaAt([...path, k]);
       // A new pack's id is its folder name (CAVRA publishes to policies/<id>/), when that is a valid id.
-      const folderId = a.packFolder && /^cavra-[a-z0-9-]+$/.test(a.packFolder) ? a.packFolder : 'cavra-';
+      const folderId = a.packFolder && isPackId(a.packFolder) ? a.packFolder : 'cavra-';
       const snippet = path.length === 0 ? SECTION_SNIPPETS[k]?.replace('${1:cavra-}', `\${1:${folderId}}`) : undefined;
       const isList = sub?.type === 'array';
       const isObject = sub?.type === 'object';

@@ -32,6 +32,8 @@ export const DIAGNOSTIC_CODES = {
   'dropped-by-draft': 'CAVRA drops this key when it builds a draft, so it is never published.',
   'file-too-large': 'The file is larger than the configured limit and was not analysed.',
   'signature-mismatch': 'The published policy no longer matches its policy.yaml.sig.json.',
+  'publish-provenance':
+    'The published policy verifies against its signature, but is not the one an approver approved (or was published by break-glass, or outside the studio).',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

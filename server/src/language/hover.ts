@@ -6,6 +6,7 @@ import { isScalar } from 'yaml';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { matchesEverything } from '../policy/glob';
 import { POLICY_SECTIONS } from '../policy/draft';
+import { sampleAction } from '../policy/sampleTarget';
 import { totalRules } from '../policy/summary';
 import { inheritedNote, inheritedShadow } from './inheritedHover';
 import type { Analysis } from './languageService';
@@ -107,7 +108,21 @@ function patternHover(a: Analysis, listKey: string, index: number, text: string)
   if (shadows.length) lines.push('', 'Shadowed by:', ...shadows.map((s) => `- ${s}`));
   const enforced = isEnforced(listKey.split('.'));
   if (enforced === false) lines.push('', "_Declarative: CAVRA's runtime evaluator does not read this list._");
+  const ask = askLink(a, listKey, text);
+  if (ask) lines.push('', ask);
   return lines.join('\n');
+}
+
+/**
+ * A link that asks "What would CAVRA decide?" for a sample action this entry names (policy/sampleTarget.ts),
+ * against this pack with its inheritance merged. A `command:` link: the VS Code client trusts this one
+ * command in hovers (client/src/extension.ts); another editor shows it as a plain link.
+ */
+function askLink(a: Analysis, listKey: string, text: string): string | undefined {
+  const sample = a.packFolder ? sampleAction(listKey, text) : undefined;
+  if (!sample) return undefined;
+  const args = encodeURIComponent(JSON.stringify([{ pack: a.packFolder, ...sample }]));
+  return `[What would CAVRA decide for ${sample.action_type} \`${sample.target.replace(/`/g, "'")}\`?](command:cavra.evaluateAction?${args})`;
 }
 
 export function hover(a: Analysis, position: Position): Hover | null {

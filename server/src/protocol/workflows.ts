@@ -5,6 +5,7 @@
 // may also name the workspace folder it acts on (`FolderParams`): each folder has its own store and settings.
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
 import type { ActorAuth, ActorRefusal, VerifiedActor, VerifyActorParams } from './actorAuth';
+import type { ExportEvidenceBundleParams, ExportEvidenceBundleResult } from './evidenceBundle';
 import type { ImpactParams, ImpactResult } from './impact';
 import type {
   ApprovalCreateRequest,
@@ -163,6 +164,9 @@ const requests = {
   decisionTests: new RequestType<DecisionTestRequest, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
   listEvidence: new RequestType<EvidenceListQuery, EvidenceList, WorkflowErrorData>('cavra/evidence/list'),
   verifyEvidence: new RequestType<NoParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
+  exportEvidenceBundle: new RequestType<ExportEvidenceBundleParams, ExportEvidenceBundleResult, WorkflowErrorData>(
+    'cavra/evidence/exportBundle',
+  ),
   actorAuth: new RequestType<NoParams, ActorAuth, WorkflowErrorData>('cavra/actorAuth'),
   verifyActor: new RequestType<VerifyActorParams, VerifiedActor, WorkflowErrorData>('cavra/actorAuth/verify'),
   impact: new RequestType<ImpactParams, ImpactResult, WorkflowErrorData>('cavra/impact'),

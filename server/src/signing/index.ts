@@ -35,3 +35,4 @@ export type {
   VerifyProblem,
   VerifyResult,
 } from './signature';
+export { normalizeFingerprint, publicKeyFingerprint } from './fingerprint';

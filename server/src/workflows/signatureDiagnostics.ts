@@ -3,11 +3,19 @@
 // an approval. Never "sign it again", which would bless a change nobody approved.
 // The check itself is kept in `signatures` (see SignatureStates): a keystroke costs a digest, not a
 // verification.
+// A pack whose signature verifies is then followed along the whole chain (policy/publishProvenance.ts):
+// bytes signed outside an approval, or under an approval bound to other bytes, are flagged the same way.
 import { basename, dirname } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { packState, type SignatureStates } from '../backend/local';
+import { packState, resolvePaths, type SignatureStates } from '../backend/local';
+import { ApprovalStore } from '../backend/local/approvalStore';
+import type { ProvenanceSources } from '../backend/local/packProvenance';
+import { EvidenceLog } from '../backend/evidence';
 import { makeDiagnostic } from '../language/makeDiagnostic';
+import type { Provenance } from '../policy/publishProvenance';
 import { verifyFailureAdvice, type VerifyProblem } from '../signing';
+import { workflowBackendConfig } from './backendFactory';
+import type { WorkflowSettings } from './workspaceSettings';
 
 /** The editor's way to publish a pack again, through an approval. */
 const REPUBLISH = 'Plan Publish → Request Publish Approval → Publish Signed';
@@ -18,6 +26,7 @@ export function signatureDiagnostics(
   keyDirectory: string,
   hmacKey: string | undefined,
   signatures: SignatureStates,
+  chain?: () => ProvenanceSources,
 ): Diagnostic[] {
   if (basename(file) !== 'policy.yaml') return [];
   const state = packState(basename(dirname(file)), file, Buffer.from(text, 'utf8'), {
@@ -25,15 +34,52 @@ export function signatureDiagnostics(
     keyDirectory,
     hmacKey,
     evidence: [],
+    chain,
   });
-  if (state.signature === 'verified' || state.signature === 'unsigned') return [];
   const range = {
     start: { line: 0, character: 0 },
     end: { line: 0, character: Math.max(1, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')) },
   };
+  // The chain is read only for the signed bytes: while the user types, the digest alone says "modified".
+  if (state.signature === 'verified' && state.provenance) {
+    return state.provenance.outcome === 'pass' ? [] : [provenanceDiagnostic(range, state.provenance)];
+  }
+  if (state.signature === 'verified' || state.signature === 'unsigned') return [];
   const message =
     state.signature === 'modified'
       ? `This published policy was modified since it was signed (${state.signature_message}). CAVRA will refuse it at verification. Do not sign it again: that would bless a change nobody approved. Revert the edit, or publish the change through an approval: ${REPUBLISH} (a draft in policy.draft.yaml keeps the signed pack intact meanwhile).`
       : `The signature of this published policy does not verify: ${state.signature_message}. ${verifyFailureAdvice(state.signature_problem as VerifyProblem | undefined, REPUBLISH)}`;
   return [makeDiagnostic(range, DiagnosticSeverity.Error, 'signature-mismatch', message, { path: [] })];
+}
+
+const SEVERITY = { flag: DiagnosticSeverity.Warning, notice: DiagnosticSeverity.Information, fail: DiagnosticSeverity.Error };
+
+function provenanceDiagnostic(range: Diagnostic['range'], found: Provenance): Diagnostic {
+  const advice =
+    found.outcome === 'fail'
+      ? ` The bytes in force are not the ones an approver approved. Do not sign them again: revert to the published bytes, or publish the change through an approval: ${REPUBLISH}.`
+      : '';
+  return makeDiagnostic(
+    range,
+    SEVERITY[found.outcome as keyof typeof SEVERITY],
+    'publish-provenance',
+    `Published pack: ${found.label}: ${found.message}.${advice}`,
+    { path: [] },
+  );
+}
+
+/**
+ * The chain's sources for a workspace folder on the local backend (its evidence log, approval store and
+ * whether OIDC/RBAC is configured); undefined on a CAVRA server, which keeps no publish log.
+ */
+export function chainSources(settings: WorkflowSettings, folder: string): (() => ProvenanceSources) | undefined {
+  const config = workflowBackendConfig(settings, folder, () => null);
+  if (typeof config === 'string' || config.kind !== 'local') return undefined;
+  const paths = resolvePaths(config);
+  const approvals = new ApprovalStore(paths.approvalStore);
+  return () => ({
+    evidence: new EvidenceLog(paths.evidenceLog, { now: () => '' }).read(),
+    approval: (id) => approvals.get(id),
+    approverVerificationRequired: Boolean(config.oidcConfigPath || config.rbacPath),
+  });
 }

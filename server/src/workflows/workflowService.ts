@@ -22,6 +22,7 @@ import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
 import { approvalChanges } from './approvalChanges';
 import { impactOfDraft, ImpactRequestError } from './impact';
 import { localApprovalStorePath } from './approvalStorePath';
+import { exportBundle } from './evidenceBundleExport';
 import { hmacKeyOf, signingKeyDirectory, type WorkflowSettings } from './workspaceSettings';
 
 export type { SelectedBackend };
@@ -218,6 +219,7 @@ export class WorkflowService {
         if (!b.verifyEvidence) throw new WorkflowError(400, 'the evidence chain is kept by the local workspace backend');
         return b.verifyEvidence();
       },
+      exportEvidenceBundle: (p) => exportBundle(e, p),
       actorAuth: async () => actorAuth(e.settings, e.folder),
       verifyActor: (p) => verifyActor(e.settings, e.folder, p.actor_token),
       impact: async (p) => {

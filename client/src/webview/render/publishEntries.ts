@@ -3,8 +3,12 @@
 import type { PolicyEntryDiff } from '../../../../server/src/protocol';
 import { html, type Html } from '../html';
 
-export function entriesSection(entries: PolicyEntryDiff | undefined): Html {
-  if (!entries) return html``;
+export function entriesSection(entries: PolicyEntryDiff | undefined, unavailable?: string): Html {
+  if (!entries)
+    return unavailable
+      ? html`<h2>Entry by entry</h2>
+          <p class="note">Unavailable: ${unavailable}.</p>`
+      : html``;
   return html`<h2>Entry by entry</h2>
     <ul>
       ${entries.entries_removed.map((e) => html`<li class="removed"><code>− ${e.list}: ${e.entry}</code></li>`)}

@@ -32,6 +32,6 @@ export function renderPublishPlan(p: PublishPlan, backend: string, impact?: Impa
     ${errorsList(p.errors)}
     <h2>Changes against the published pack</h2>
     ${changes === 0 ? html`<p class="muted">${p.operation === 'create' ? 'Nothing is published under this id yet: the whole pack is new.' : 'No rule changes.'}</p>` : html`${diffList('removed', p.diff.removed)}${diffList('changed', p.diff.changed)}${diffList('added', p.diff.added)}`}
-    ${entriesSection(p.entries)} ${reachSection(p.reach)} ${impactSection(impact)} ${summaryTable(p.summary)}
-    ${notes(p.operator_notes)}`;
+    ${entriesSection(p.entries, p.entries_unavailable)} ${reachSection(p.reach)} ${impactSection(impact)}
+    ${summaryTable(p.summary)} ${notes(p.operator_notes)}`;
 }

@@ -1,6 +1,7 @@
 // What a backend can tell about a published pack: is it published, is its signature good, under which
 // approval was it published, and its published text. Not CAVRA endpoints: the local backend reads the
 // workspace's files; a remote backend answers from what the server reports and says what it cannot.
+import type { Provenance } from '../../policy/publishProvenance';
 
 export interface PackStateRequest {
   policy_id: string;
@@ -28,6 +29,12 @@ export interface PackState {
   signer: string | null;
   /** From the evidence log: the approval and digest of the latest publish of this pack. */
   published_under: { approval_id: string; policy_digest: string; published_at: string } | null;
+  /**
+   * Whether the bytes in force are the ones an approver approved (policy/publishProvenance.ts): the
+   * whole chain from the signature to the approval. Absent when the backend cannot follow it (a CAVRA
+   * server keeps no publish log) or the pack is not published.
+   */
+  provenance?: Provenance;
 }
 
 export interface PublishedPack {

@@ -58,10 +58,13 @@ export interface PublishPlan {
   reach?: PublishReach;
   /**
    * This project's addition too: `diff` entry by entry (list entries added and removed, values changed
-   * from what to what; policy/policyEntryDiff.ts). Present only for an update that changes something,
-   * and only from the local backend; CAVRA's `diff` stays as CAVRA returns it.
+   * from what to what; policy/policyEntryDiff.ts). Present only for an update that changes something;
+   * from a CAVRA server it is computed from the server's own draft and registry answers. CAVRA's
+   * `diff` stays as CAVRA returns it.
    */
   entries?: PolicyEntryDiff;
+  /** Why a CAVRA server's plan has no `entries` although it is an update (a read failed). */
+  entries_unavailable?: string;
 }
 
 export type { ListEntryChange, PolicyEntryDiff, ValueChange } from '../../policy/policyEntryDiff';

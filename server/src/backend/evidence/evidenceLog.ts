@@ -26,7 +26,9 @@ import { removeStaleTemporaries, writeFileAtomic } from '../store/atomicFile';
 import { diskFailure, isDiskError } from '../store/diskError';
 import { withLock, type LockOptions } from '../store/lock';
 
-export const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
+import { GENESIS_HASH, recordHash } from './recordHash';
+
+export { GENESIS_HASH, recordHash };
 
 /** What a mutation tells the log; seq, time and hashes are added by the log. */
 export interface EvidenceEntry {
@@ -46,11 +48,6 @@ export interface EvidenceLogOptions {
 
 export function headPathFor(file: string): string {
   return file.replace(/\.jsonl$/, '') + '.head.json';
-}
-
-export function recordHash(record: Omit<EvidenceRecord, 'record_hash'> | { [key: string]: unknown }): string {
-  const { record_hash: _ignored, ...rest } = record as { [key: string]: unknown };
-  return `sha256:${bytesToHex(sha256(utf8ToBytes(canonicalJson(rest as PyValue))))}`;
 }
 
 /** The last complete line of the file and the file's length; torn tail bytes (no final newline) apart. */
@@ -99,6 +96,35 @@ export class EvidenceLog {
       this.file,
       () => {
         try {
+          return this.appendLocked(entry);
+        } catch (error) {
+          if (isDiskError(error))
+            throw diskFailure(
+              this.file,
+              'append the evidence record',
+              error,
+              `run cavra-policy evidence verify once it is fixed`,
+            );
+          throw error;
+        }
+      },
+      this.opts.lock,
+    );
+  }
+
+  /**
+   * Appends `entry`, first `preamble.entry` when `preamble.needed` says the log as it stands needs it:
+   * both under one lock, so two writers never record the preamble twice.
+   */
+  async appendWith(
+    entry: EvidenceEntry,
+    preamble: { needed: (records: EvidenceRecord[]) => boolean; entry: EvidenceEntry },
+  ): Promise<EvidenceRecord> {
+    return withLock(
+      this.file,
+      () => {
+        try {
+          if (preamble.needed(this.read())) this.appendLocked(preamble.entry);
           return this.appendLocked(entry);
         } catch (error) {
           if (isDiskError(error))

@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path';
 import type { EvidenceRecord, PackState } from '../api';
 import type { SignatureStates } from './signatureStates';
+import { packProvenance, type ProvenanceSources } from './packProvenance';
 
 export function publishedUnder(records: EvidenceRecord[], policyId: string): PackState['published_under'] {
   for (let i = records.length - 1; i >= 0; i--) {
@@ -14,11 +15,16 @@ export function publishedUnder(records: EvidenceRecord[], policyId: string): Pac
   return null;
 }
 
+/** The rule stops at an unverified signature before it reads any source. */
+const NOTHING: ProvenanceSources = { evidence: [], approval: () => undefined, approverVerificationRequired: false };
+
 export interface PackFiles {
   signatures: SignatureStates;
   keyDirectory: string;
   hmacKey: string | undefined;
   evidence: EvidenceRecord[];
+  /** Given, the state says whether the whole chain holds; read only when the signature verifies. */
+  chain?: () => ProvenanceSources;
 }
 
 /**
@@ -48,6 +54,7 @@ export function packState(policyId: string, policyPath: string, bytes: Uint8Arra
       signature_message: 'no policy.yaml.sig.json beside the policy',
       signed_at: null,
       signer: null,
+      ...(files.chain ? { provenance: packProvenance(policyId, bytes, null, NOTHING) } : {}),
     };
   const { result } = check;
   const signature: PackState['signature'] = result.ok
@@ -64,5 +71,6 @@ export function packState(policyId: string, policyPath: string, bytes: Uint8Arra
     ...(result.problem ? { signature_problem: result.problem } : {}),
     signed_at: check.signedAt,
     signer: check.signer,
+    ...(files.chain ? { provenance: packProvenance(policyId, bytes, result, result.ok ? files.chain() : NOTHING) } : {}),
   };
 }

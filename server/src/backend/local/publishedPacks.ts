@@ -19,11 +19,17 @@ import type { LocalWorkspace } from './workspace';
 export async function packState(ws: LocalWorkspace, request: PackStateRequest): Promise<PackState> {
   const path = request.policy_path ?? join(ws.paths.policyDir, request.policy_id, POLICY_FILE);
   const bytes = request.text !== undefined ? Buffer.from(request.text, 'utf8') : existsSync(path) ? readFileSync(path) : null;
+  const evidence = evidenceRecords(ws);
   return statePack(request.policy_id, path, bytes, {
     signatures: ws.signatures,
     keyDirectory: ws.paths.keyDirectory,
     hmacKey: ws.options.signingKey,
-    evidence: evidenceRecords(ws),
+    evidence,
+    chain: () => ({
+      evidence,
+      approval: (id) => ws.approvals.get(id),
+      approverVerificationRequired: ws.options.actorVerifier !== undefined,
+    }),
   });
 }
 

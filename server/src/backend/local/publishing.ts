@@ -128,7 +128,7 @@ export async function publish(ws: LocalWorkspace, request: PublishRequest): Prom
           },
           details: {
             policy_id: policyId,
-            policy_path: join(dir, POLICY_FILE),
+            policy_path: ws.evidencePath(join(dir, POLICY_FILE)),
             signer,
             algorithm: verified.algorithm,
             approval_state: approval.state,

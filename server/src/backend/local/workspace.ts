@@ -2,6 +2,7 @@
 // verified actor of a mutation (CAVRA's 401 when one is required and missing).
 import { BackendError, type ActorContext, type ActorCredentials } from '../backend';
 import { EvidenceLog, type EvidenceEntry } from '../evidence';
+import { evidencePath, needsPathsSwitch, pathsSwitchEntry } from './evidencePaths';
 import { ApprovalStore } from './approvalStore';
 import { InventoryStore } from './inventoryStore';
 import { resolvePaths, type LocalBackendOptions, type ResolvedPaths } from './options';
@@ -71,8 +72,21 @@ export class LocalWorkspace {
     return this.options.actorVerifier?.repositoryPermissions ?? [];
   }
 
+  /** Set once this workspace has made sure the log records the switch to relative paths (evidencePaths.ts). */
+  private pathsSwitchChecked = false;
+
   async record(entry: EvidenceEntry): Promise<void> {
-    await this.evidence.append(entry);
+    if (this.pathsSwitchChecked) {
+      await this.evidence.append(entry);
+      return;
+    }
+    await this.evidence.appendWith(entry, { needed: needsPathsSwitch, entry: pathsSwitchEntry(this.paths.root) });
+    this.pathsSwitchChecked = true;
+  }
+
+  /** A path as evidence records name it: relative to the workspace. */
+  evidencePath(file: string): string {
+    return evidencePath(this.paths.root, file);
   }
 
   /** Records a change already made; a failure says the change stands but is not in the evidence log. */

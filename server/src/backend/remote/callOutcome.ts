@@ -48,6 +48,8 @@ export interface CallDescription {
   /** Texts to replace by `***` wherever they appear. */
   secrets: string[];
   attempts: number;
+  /** The JSON shape CAVRA answers on this endpoint (default: an object). */
+  answer?: 'object' | 'list';
 }
 
 const TLS_CODES = new Set([
@@ -226,13 +228,21 @@ export function interpretAnswer(answer: Answer, call: CallDescription): unknown 
       `The server at ${server} answered ${endpoint} with ${answer.status} but the body is not JSON (${answer.contentType || 'no content type'}; ${parseError})${quoted}. Is the URL CAVRA's API?`,
     );
   }
-  if (!isObject(parsed)) {
-    const what = Array.isArray(parsed) ? 'a list' : parsed === null ? 'null' : `a ${typeof parsed}`;
+  const list = call.answer === 'list';
+  if (list ? !Array.isArray(parsed) : !isObject(parsed)) {
+    const what = Array.isArray(parsed)
+      ? 'a list'
+      : parsed === null
+        ? 'null'
+        : isObject(parsed)
+          ? 'an object'
+          : `a ${typeof parsed}`;
+    const expected = list ? 'a JSON list' : 'a JSON object';
     throw fail(
       'bad_response',
       502,
-      `the answer is ${what}, not a JSON object`,
-      `The server at ${server} answered ${endpoint} with ${what} where CAVRA sends a JSON object. Is the URL CAVRA's API?`,
+      `the answer is ${what}, not ${expected}`,
+      `The server at ${server} answered ${endpoint} with ${what} where CAVRA sends ${expected}. Is the URL CAVRA's API?`,
     );
   }
   return parsed;

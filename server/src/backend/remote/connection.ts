@@ -168,6 +168,12 @@ export class RemoteConnection {
     return (await this.transport.call(spec)) as T;
   }
 
+  /** A GET whose answer is a raw JSON list (CAVRA's `GET /policy-packs`), not the usual object. */
+  async getList<T>(path: string): Promise<T[]> {
+    const spec: CallSpec = { method: 'GET', path, authorization: await this.authorization(), answer: 'list' };
+    return (await this.transport.call(spec)) as T[];
+  }
+
   async post<T>(path: string, body: unknown): Promise<T> {
     const spec: CallSpec = { method: 'POST', path, body: encodeJson(body), authorization: await this.authorization() };
     return (await this.transport.call(spec)) as T;

@@ -48,6 +48,8 @@ export interface CallSpec {
   body?: string;
   /** The Authorization header value (`Bearer <token>`), when there is a token. */
   authorization?: string;
+  /** CAVRA answers a JSON object, except a few raw lists (`GET /policy-packs`): say which is expected. */
+  answer?: 'object' | 'list';
 }
 
 export class HttpTransport {
@@ -71,6 +73,7 @@ export class HttpTransport {
       authHint: this.options.authHint,
       secrets: this.secrets(spec, proxy),
       attempts,
+      answer: spec.answer ?? 'object',
     };
   }
 

@@ -1,0 +1,34 @@
+// The inputs of the provenance rule (policy/publishProvenance.ts) as the workspace holds them: the
+// bytes in force, the signature check's verdict, the evidence log and the approval store.
+import {
+  publishProvenance,
+  type Provenance,
+  type ProvenanceApproval,
+  type ProvenanceRecord,
+  type SignatureVerdict,
+} from '../../policy/publishProvenance';
+import { policyFileDigest } from '../../signing';
+
+export interface ProvenanceSources {
+  evidence: readonly ProvenanceRecord[];
+  approval: (id: string) => ProvenanceApproval | undefined;
+  /** OIDC or RBAC is configured for this workspace. */
+  approverVerificationRequired: boolean;
+}
+
+export function packProvenance(
+  policyId: string,
+  bytes: Uint8Array,
+  signature: SignatureVerdict | null,
+  sources: ProvenanceSources,
+): Provenance {
+  return publishProvenance({
+    policyId,
+    text: Buffer.from(bytes).toString('utf8'),
+    fileDigest: policyFileDigest(bytes),
+    signature,
+    evidence: sources.evidence,
+    approval: sources.approval,
+    approverVerificationRequired: sources.approverVerificationRequired,
+  });
+}
