@@ -23,6 +23,7 @@ import { bundleCommands } from './cli/bundle';
 import { checkCommands } from './cli/check';
 import { evaluateCommands } from './cli/evaluate';
 import { evidenceCommands } from './cli/evidence';
+import { impactCommands } from './cli/impact';
 import { keyCommands } from './cli/keys';
 import { publishCommands } from './cli/publish';
 import { rolloutCommands } from './cli/rollout';
@@ -42,6 +43,7 @@ const COMMANDS: CommandDef[] = [
   ...bundleCommands,
   ...attestCommands,
   ...checkCommands,
+  ...impactCommands,
 ];
 
 const FAMILIES = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]))];

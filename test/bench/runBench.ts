@@ -11,6 +11,7 @@ import { emptyResults, runEditorSession, type SessionPlan } from './measure/edit
 import { LspSession, type ServerSpec } from './measure/lspSession';
 import { currentLoad, describeMachine, nodeVersion, sourceRevision } from './measure/machine';
 import { signingTimes } from './measure/packSigning';
+import { impactReplayLines, measureImpactReplay } from './measure/impactReplay';
 import { coldParse, warmParse } from './measure/parserFloor';
 import { generatePolicy, type GeneratedPolicy } from './measure/policyGenerator';
 import { renderReport, type BenchReport, type SizeResults } from './measure/report';
@@ -25,6 +26,9 @@ function option(name: string, fallback: string): string {
 }
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+/** Impact replay runs: --reps, at most 3 (each run reads a 60 MB log). */
+const reps3 = () => Math.min(3, Number(option('reps', '3')));
 
 /** Bounds and repetition counts per size: fewer and longer-bounded sessions for the biggest file. */
 function planFor(rules: number, reps: number): SessionPlan & { sessions: number; parses: number } {
@@ -78,6 +82,12 @@ async function main(): Promise<void> {
   const loadAtStart = currentLoad();
   const repo = resolve(option('repo', process.cwd()));
   const artifacts = resolve(option('artifacts', join(repo, 'dist')));
+  if (process.argv.includes('--only-impact')) {
+    // Impact replay alone: its section printed, nothing written (the full run writes it into the report).
+    log('impact replay: 100,000 decisions against a 1,000-rule pack');
+    process.stdout.write(`${impactReplayLines(measureImpactReplay(join(artifacts, 'cli.js'), reps3())).join('\n')}\n`);
+    return;
+  }
   const sizes = option('sizes', '100,1000,20000,100000').split(',').map(Number);
   const reps = Number(option('reps', '5'));
   const budgetMs = Number(option('budget-s', '480')) * 1000;
@@ -156,6 +166,8 @@ async function main(): Promise<void> {
         ...process.argv.flatMap((a, i) => (a === '--note' && process.argv[i + 1] ? [`**Note:** ${process.argv[i + 1]}`] : [])),
       ],
     };
+    log('impact replay: 100,000 decisions against a 1,000-rule pack');
+    report.impact = measureImpactReplay(join(artifacts, 'cli.js'), reps3());
     if (signingPolicy) report.signing = { rules: signingPolicy.rules, times: signingTimes(signingPolicy.text, reps) };
     if (process.argv.includes('--profile')) {
       const devServer = join(artifacts, 'server.dev.js');

@@ -49,6 +49,7 @@ export const COMMANDS = [
   'attest',
   'attest verify',
   'check',
+  'impact',
 ];
 const FAMILIES = ['approval', 'rollout', 'evidence', 'bundle', 'keys'];
 

@@ -8,7 +8,7 @@ import { showWorkflowError } from '../workflowClient';
 import { folderOfUri } from '../workspaceFolder';
 import { resolvePolicyUri } from './activePolicy';
 import type { CommandContext } from './context';
-import type { PublishReach } from '../../../server/src/protocol';
+import type { ImpactResult, PublishReach } from '../../../server/src/protocol';
 
 /** What the approver is asked to accept beyond this pack: the inheriting packs whose policy changes. */
 function reachNote(reach: PublishReach | undefined): string {
@@ -33,13 +33,32 @@ export async function previewDraft(ctx: CommandContext, arg?: unknown): Promise<
   }
 }
 
+/**
+ * The draft replayed against `cavra.impact.decisionLog` (a week of decisions can take seconds: a progress
+ * notification says so). A failed replay is shown in its section, never in place of the plan.
+ */
+async function impactOfPlan(ctx: CommandContext, uri: vscode.Uri): Promise<ImpactResult | string | undefined> {
+  const folder = folderOfUri(uri);
+  if (!folder.config.get<string>('impact.decisionLog')) return undefined;
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Replaying recorded decisions against the draft…' },
+      () => ctx.workflows.call('impact', { ...folder.params, uri: uri.toString() }),
+    );
+  } catch (e) {
+    ctx.log.warn(`impact replay failed: ${e instanceof Error ? e.message : String(e)}`);
+    return `The decision log could not be replayed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
 export async function planPublish(ctx: CommandContext, arg?: unknown): Promise<void> {
   const uri = await resolvePolicyUri(arg);
   if (!uri) return;
   try {
     const plan = await ctx.workflows.call('publishPlan', { uri: uri.toString() });
     const backend = await ctx.backendName(folderOfUri(uri));
-    ctx.panels.show('publishPlan', `Publish plan: ${plan.policy_id}`, renderPublishPlan(plan, backend), [
+    const impact = await impactOfPlan(ctx, uri);
+    ctx.panels.show('publishPlan', `Publish plan: ${plan.policy_id}`, renderPublishPlan(plan, backend, impact), [
       { command: 'cavra.requestPublishApproval', label: 'Request Publish Approval', args: [uri] },
       { command: 'cavra.diffPublished', label: 'Diff Published ↔ Draft', args: [uri], secondary: true },
     ]);

@@ -12,7 +12,7 @@ const REASONS: Record<string, string> = {
   ENOTDIR: 'a parent is not a folder',
 };
 
-function cannotRead(file: string, e: unknown): InputError {
+export function cannotRead(file: string, e: unknown): InputError {
   const code = (e as NodeJS.ErrnoException).code;
   const reason = code && REASONS[code] ? ` (${REASONS[code]})` : '';
   return new InputError(`cannot read ${file}: ${code ?? (e as Error).message}${reason}`);

@@ -81,7 +81,7 @@ export function pyStrip(s: string): string {
 }
 
 /** RuntimeGuard._patterns: `policy[section][key]` as strings, or nothing when it is not a list. */
-function patterns(policy: { [key: string]: PyValue }, section: string, key: string): string[] {
+export function policyPatterns(policy: { [key: string]: PyValue }, section: string, key: string): string[] {
   const s = policy[section];
   const items = isMapping(s) ? s[key] : undefined;
   if (!Array.isArray(items)) return [];
@@ -97,12 +97,26 @@ function mcpServerAndTool(input: EvaluateInput): { server: string; tool: string 
   return colon < 0 ? { server: target, tool: 'unknown' } : { server: target.slice(0, colon), tool: target.slice(colon + 1) };
 }
 
+/**
+ * The first pattern of `policy[section][key]` that matches `value`, in list order. Evaluation asks this
+ * for each list in CAVRA's order; impact replay passes an indexed one (same answers, fewer comparisons).
+ */
+export type PatternScan = (policy: { [key: string]: PyValue }, section: string, key: string, value: string) => string | undefined;
+
+export const scanPatterns: PatternScan = (policy, section, key, value) =>
+  policyPatterns(policy, section, key).find((pattern) => cavraPatternMatches(pattern, value));
+
 export function isEvaluateAction(action: string): action is EvaluateAction {
   return (EVALUATE_ACTIONS as readonly string[]).includes(action);
 }
 
 /** Evaluates one action. Unknown action types are MCP calls, as in CAVRA's POST /decisions. */
-export function evaluateAction(policy: { [key: string]: PyValue }, input: EvaluateInput, ctx: EvaluateContext): RuntimeDecision {
+export function evaluateAction(
+  policy: { [key: string]: PyValue },
+  input: EvaluateInput,
+  ctx: EvaluateContext,
+  scan: PatternScan = scanPatterns,
+): RuntimeDecision {
   const sessionId = input.session_id ?? 'local';
   const make = (
     decision: string,
@@ -143,42 +157,36 @@ export function evaluateAction(policy: { [key: string]: PyValue }, input: Evalua
     const mode = action === 'read_file' ? 'read' : 'write';
     const target = pythonPathStr(input.target ?? '');
     const base = { action_type: `${mode}_file`, target, requested_operation: mode };
-    for (const pattern of patterns(policy, 'filesystem', mode === 'read' ? 'block_read' : 'block_write')) {
-      if (cavraPatternMatches(pattern, target)) {
-        return make('block', `Matched sensitive path policy: ${pattern}`, {
-          ...base,
-          rule_id: `filesystem.${mode}.block`,
-          severity: 'high',
-        });
-      }
+    const blocked = scan(policy, 'filesystem', mode === 'read' ? 'block_read' : 'block_write', target);
+    if (blocked !== undefined) {
+      return make('block', `Matched sensitive path policy: ${blocked}`, {
+        ...base,
+        rule_id: `filesystem.${mode}.block`,
+        severity: 'high',
+      });
     }
-    if (mode === 'write') {
-      for (const pattern of patterns(policy, 'filesystem', 'require_approval_write')) {
-        if (cavraPatternMatches(pattern, target)) {
-          return make('require_approval', `Matched approval-required path policy: ${pattern}`, {
-            ...base,
-            rule_id: 'filesystem.write.require_approval',
-            severity: 'high',
-            approver_group: 'Platform Security',
-          });
-        }
-      }
+    const gated = mode === 'write' ? scan(policy, 'filesystem', 'require_approval_write', target) : undefined;
+    if (gated !== undefined) {
+      return make('require_approval', `Matched approval-required path policy: ${gated}`, {
+        ...base,
+        rule_id: 'filesystem.write.require_approval',
+        severity: 'high',
+        approver_group: 'Platform Security',
+      });
     }
     return make('allow', 'No sensitive path policy matched.', { ...base, rule_id: `filesystem.${mode}.allow` });
   }
   if (action === 'execute_command') {
     const cleaned = pyStrip(input.target ?? '');
     const base = { action_type: 'execute_command', target: cleaned, requested_operation: cleaned };
-    for (const pattern of patterns(policy, 'commands', 'block')) {
-      if (cavraPatternMatches(pattern, cleaned)) {
-        const severity = cleaned.includes('apply') || cleaned.includes('delete') ? 'critical' : 'high';
-        return make('block', `Matched blocked command policy: ${pattern}`, { ...base, rule_id: 'commands.block', severity });
-      }
+    const blocked = scan(policy, 'commands', 'block', cleaned);
+    if (blocked !== undefined) {
+      const severity = cleaned.includes('apply') || cleaned.includes('delete') ? 'critical' : 'high';
+      return make('block', `Matched blocked command policy: ${blocked}`, { ...base, rule_id: 'commands.block', severity });
     }
-    for (const pattern of patterns(policy, 'commands', 'allow')) {
-      if (cavraPatternMatches(pattern, cleaned)) {
-        return make('allow', `Matched allowed command policy: ${pattern}`, { ...base, rule_id: 'commands.allow' });
-      }
+    const allowed = scan(policy, 'commands', 'allow', cleaned);
+    if (allowed !== undefined) {
+      return make('allow', `Matched allowed command policy: ${allowed}`, { ...base, rule_id: 'commands.allow' });
     }
     return make('require_approval', 'No allow rule matched; review required.', {
       ...base,

@@ -7,6 +7,7 @@ export * from './approvalInbox';
 export * from './document';
 export * from './effectivePolicy';
 export type * from './evidenceBundle';
+export * from './impact';
 export * from './notifications';
 export * from './packId';
 export * from './policyEntryDiff';

@@ -6,6 +6,7 @@
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
 import type { ActorAuth, ActorRefusal, VerifiedActor, VerifyActorParams } from './actorAuth';
 import type { ExportEvidenceBundleParams, ExportEvidenceBundleResult } from './evidenceBundle';
+import type { ImpactParams, ImpactResult } from './impact';
 import type {
   ApprovalCreateRequest,
   ApprovalDecisionRequest,
@@ -185,6 +186,7 @@ const requests = {
   actorAuth: new RequestType<NoParams, ActorAuth, WorkflowErrorData>('cavra/actorAuth'),
   verifyActor: new RequestType<VerifyActorParams, VerifiedActor, WorkflowErrorData>('cavra/actorAuth/verify'),
   movePrivateKey: new RequestType<MovePrivateKeyParams, MovedPrivateKey, WorkflowErrorData>('cavra/keys/movePrivateKey'),
+  impact: new RequestType<ImpactParams, ImpactResult, WorkflowErrorData>('cavra/impact'),
 } as const;
 
 export type WorkflowMethod = keyof typeof requests;

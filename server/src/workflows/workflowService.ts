@@ -21,6 +21,7 @@ import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
 import { approvalChanges } from './approvalChanges';
 import { publishSigning } from './publishSigning';
 import { movePrivateKey } from './privateKeysInWorkspace';
+import { impactOfDraft, ImpactRequestError } from './impact';
 import { localApprovalStorePath } from './approvalStorePath';
 import { exportBundle } from './evidenceBundleExport';
 import type { WorkflowSettings } from './workspaceSettings';
@@ -206,6 +207,14 @@ export class WorkflowService {
       actorAuth: async () => actorAuth(e.settings, e.folder),
       verifyActor: (p) => verifyActor(e.settings, e.folder, p.actor_token),
       movePrivateKey: async (p) => movePrivateKey(e.folder, fileOf(p.uri)),
+      impact: async (p) => {
+        try {
+          return await impactOfDraft(e, this.draftText(e, p.uri), p);
+        } catch (err) {
+          if (err instanceof ImpactRequestError) throw new WorkflowError(err.status, err.detail);
+          throw err;
+        }
+      },
     };
   }
 }

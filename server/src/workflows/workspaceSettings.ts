@@ -39,6 +39,8 @@ export interface WorkflowSettings {
   approvalClockSkewSeconds: number;
   /** `cavra.diagnostics.workspace`: report every pack under the policy root, not only open ones. */
   diagnostics: { workspace: boolean };
+  /** `cavra.impact.decisionLog`: the decision log the publish plan replays (relative to the folder unless absolute; empty: none). */
+  impactDecisionLog: string;
 }
 
 export const defaultWorkflowSettings: WorkflowSettings = {
@@ -62,6 +64,7 @@ export const defaultWorkflowSettings: WorkflowSettings = {
   httpNoProxy: [],
   approvalClockSkewSeconds: 0,
   diagnostics: { workspace: true },
+  impactDecisionLog: '',
 };
 
 /** `raw`: the `cavra` section; `http`: VS Code's `http` section (`proxy`, `noProxy`), when the editor has one. */
@@ -107,6 +110,7 @@ export function readWorkflowSettings(
     approvalClockSkewSeconds:
       typeof approvals.clockSkewSeconds === 'number' && approvals.clockSkewSeconds >= 0 ? approvals.clockSkewSeconds : 0,
     diagnostics: { workspace: diagnostics.workspace !== false },
+    impactDecisionLog: str(((r.impact ?? {}) as Record<string, unknown>).decisionLog, '').trim(),
   };
 }
 

@@ -1,6 +1,7 @@
 // docs/benchmarks.md: the run's machine and settings, the targets judged, and every number measured.
 import type { ArtifactSizes } from './artifacts';
 import type { ProfileSummary } from './cpuProfile';
+import { impactReplayLines, type ImpactReplayResults } from './impactReplay';
 import type { ServerResults } from './editorSession';
 import type { Machine } from './machine';
 import { describe, formatBytes, formatMs, type Samples } from './samples';
@@ -27,6 +28,7 @@ export interface BenchReport {
   ylsVersion: string;
   sizes: SizeResults[];
   signing?: { rules: number; times: SigningTimes };
+  impact?: ImpactReplayResults;
   artifacts: ArtifactSizes;
   stubLoad: Samples;
   profile?: ProfileSummary | string;
@@ -182,6 +184,7 @@ export function renderReport(r: BenchReport): string {
   const [vt, vv] = targetCells(judgements.get('vsix'));
   lines.push(`| dist/cavra-policy-studio.vsix | ${formatBytes(r.artifacts.vsix)} | ${vt} | ${vv} |`);
 
+  if (r.impact) lines.push('', ...impactReplayLines(r.impact));
   if (r.profile) {
     lines.push('', "## Where the CAVRA server's time goes (CPU profile, 20k rules, edit case)", '');
     if (typeof r.profile === 'string') lines.push(r.profile);

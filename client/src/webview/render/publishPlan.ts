@@ -1,8 +1,9 @@
-import type { PublishPlan } from '../../../../server/src/protocol';
+import type { ImpactResult, PublishPlan } from '../../../../server/src/protocol';
 import { html, type Html } from '../html';
 import { errorsList, keyValues, notes, riskBadge, summaryTable, validity } from './common';
 import { reachSection } from './publishReach';
 import { entriesSection } from './publishEntries';
+import { impactSection } from './publishImpact';
 
 function diffList(kind: 'added' | 'removed' | 'changed', paths: string[]): Html {
   if (!paths.length) return html``;
@@ -13,7 +14,8 @@ function diffList(kind: 'added' | 'removed' | 'changed', paths: string[]): Html 
     </ul>`;
 }
 
-export function renderPublishPlan(p: PublishPlan, backend: string): Html {
+/** `impact`: the replay of the decision log (a message when it failed; undefined: not asked). */
+export function renderPublishPlan(p: PublishPlan, backend: string, impact?: ImpactResult | string): Html {
   const changes = p.diff.added.length + p.diff.removed.length + p.diff.changed.length;
   return html`<h1>Publish plan: ${p.policy_id}</h1>
     <p class="risk-banner">
@@ -30,6 +32,6 @@ export function renderPublishPlan(p: PublishPlan, backend: string): Html {
     ${errorsList(p.errors)}
     <h2>Changes against the published pack</h2>
     ${changes === 0 ? html`<p class="muted">${p.operation === 'create' ? 'Nothing is published under this id yet: the whole pack is new.' : 'No rule changes.'}</p>` : html`${diffList('removed', p.diff.removed)}${diffList('changed', p.diff.changed)}${diffList('added', p.diff.added)}`}
-    ${entriesSection(p.entries, p.entries_unavailable)} ${reachSection(p.reach)} ${summaryTable(p.summary)}
-    ${notes(p.operator_notes)}`;
+    ${entriesSection(p.entries, p.entries_unavailable)} ${reachSection(p.reach)} ${impactSection(impact)}
+    ${summaryTable(p.summary)} ${notes(p.operator_notes)}`;
 }

@@ -1,0 +1,24 @@
+// `cavra/impact`: the draft open in the editor replayed against the decision log named by the setting
+// `cavra.impact.decisionLog` (policy/impact.ts; the same replay as `cavra-policy impact`).
+export type { DecisionLogSummary, LogProblem } from '../policy/decisionLog';
+export type { GroupCounts, ImpactCause, ImpactChange, ImpactDecision, ImpactReport } from '../policy/impact';
+import type { DecisionLogSummary } from '../policy/decisionLog';
+import type { ImpactReport } from '../policy/impact';
+
+export interface ImpactParams {
+  /** The draft policy file. */
+  uri: string;
+  /** One runtime mode on both sides (SPEC 2.5), as `--policy-mode`. */
+  policy_mode?: string;
+}
+
+export interface ImpactResult {
+  /** The log replayed, as the setting names it; null when `cavra.impact.decisionLog` is not set. */
+  decision_log: string | null;
+  summary?: DecisionLogSummary;
+  /** `changes` and `agreement.disagreements` are cut to the first `IMPACT_LIST_LIMIT` (the counts are whole). */
+  report?: ImpactReport;
+}
+
+/** How many changed decisions and disagreements travel to the editor; the CLI's --json lists all. */
+export const IMPACT_LIST_LIMIT = 200;

@@ -1,0 +1,62 @@
+// `cavra/impact`: the draft in the editor replayed against the decision log of `cavra.impact.decisionLog`,
+// for the publish plan's "Impact on recorded activity". The replay is the CLI's (backend/impactReplay.ts);
+// only the lists are cut for the webview (the counts stay whole).
+import { relative } from 'node:path';
+import { impactDraft, replayDecisionLog } from '../backend/impactReplay';
+import { isPolicyMode } from '../policy/policyModes';
+import { IMPACT_LIST_LIMIT, type ImpactParams, type ImpactResult } from '../protocol';
+import type { WorkflowEnvironment } from './workflowService';
+import { inWorkspace } from './workspaceSettings';
+
+export class ImpactRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export async function impactOfDraft(
+  e: Pick<WorkflowEnvironment, 'folder' | 'settings' | 'backend'>,
+  draft: { draft_yaml: string; draft_file: string },
+  params: ImpactParams,
+): Promise<ImpactResult> {
+  const setting = e.settings.impactDecisionLog;
+  if (!setting) return { decision_log: null };
+  const mode = params.policy_mode;
+  if (mode !== undefined && !isPolicyMode(mode)) {
+    throw new ImpactRequestError(
+      400,
+      `policy_mode ${JSON.stringify(mode)} is not one of audit_only, enforce, strict, break_glass`,
+    );
+  }
+  let parsed;
+  try {
+    // Shown as the editor shows it: relative to the workspace folder.
+    parsed = impactDraft(draft.draft_yaml, relative(e.folder, draft.draft_file) || draft.draft_file);
+  } catch (err) {
+    throw new ImpactRequestError(400, (err as Error).message);
+  }
+  try {
+    const { summary, report } = await replayDecisionLog(e.backend, {
+      logPath: inWorkspace(e.folder, setting),
+      draft: parsed,
+      modes: mode ? { from: mode, to: mode } : undefined,
+      displayRoot: e.folder,
+    });
+    return {
+      decision_log: setting,
+      summary,
+      report: {
+        ...report,
+        changes: report.changes.slice(0, IMPACT_LIST_LIMIT),
+        agreement: { ...report.agreement, disagreements: report.agreement.disagreements.slice(0, IMPACT_LIST_LIMIT) },
+      },
+    };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!code) throw err;
+    throw new ImpactRequestError(404, `cannot read the decision log ${setting} (setting cavra.impact.decisionLog): ${code}`);
+  }
+}
