@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { Position } from 'vscode-languageserver-types';
 import { analyze, languageFeatures, type Analysis } from '../../../server/src/language/languageService';
 import { PackCatalog } from '../../../server/src/language/packCatalog';
-import { generatePolicy } from '../../bench/measure/policyGenerator';
+import { generatePolicy, SHAPES } from '../../bench/measure/policyGenerator';
 import { anyEdit, applyAnyEdit, blockPolicy, treeShape, valueShape } from './incrementalTexts';
 
 /** CAVRA_FUZZ_RUNS raises the number of edit sequences for a longer search; CAVRA_FUZZ_SEED replays a run. */
@@ -33,6 +33,8 @@ function packsUnder(dir: string): string[] {
 
 /** Big enough lists for the cover index and duplicates to matter, small enough for thousands of edits. */
 const BENCH_LIKE = [generatePolicy(300, 1).text, generatePolicy(120, 2).text];
+/** Every shape the bench measures (issue 14), so the edits it times are edits proven equal to a fresh analysis. */
+const SHAPED = SHAPES.map((shape) => generatePolicy(300, 3, shape).text);
 /** Trees `yaml` reads (a flow list, a block scalar, a flow mapping): edits inside lists still apply to them. */
 const YAML_READ = [
   `${BENCH_LIKE[1].replace('  version: "1.0.0"\n', '  version: "1.0.0"\n  inherits: [cavra-a, cavra-b]\n  notes: >\n    folded\n    text\n')}`,
@@ -97,6 +99,7 @@ describe('incremental analysis equals a fresh analysis', () => {
         fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom(...BENCH_LIKE, ...YAML_READ, ...CRLF) },
           { weight: 2, arbitrary: fc.constantFrom(...SEEDS) },
+          { weight: 2, arbitrary: fc.constantFrom(...SHAPED) },
           { weight: 2, arbitrary: blockPolicy },
         ),
         fc.array(anyEdit, { minLength: 1, maxLength: 25 }),

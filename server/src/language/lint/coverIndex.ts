@@ -80,6 +80,32 @@ class Bucket {
   ) {}
 }
 
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/**
+ * Packs generated from an inventory (`**\/team-4512/**\/*.pem`, `*terraform apply*module.m77*`) share
+ * every literal but a number, so a key taken from the suffix or the longest part puts the whole list
+ * behind one key and judging the list turns quadratic. The number tells them apart: the pattern is
+ * filed under the window of its literal parts (after the prefix) holding the most digits, the last
+ * such. Any literal part of a covering pattern appears in the covered one after the prefix, so the
+ * question's scan of the inner's windows still finds it. Undefined when no part holds a digit.
+ */
+function numberedKey(afterPrefix: string): [string, string] | undefined {
+  let best: [string, string] | undefined;
+  let most = 0;
+  for (const part of afterPrefix.split(/\*+/)) {
+    for (let end = Math.min(KEY_LENGTH, part.length); end <= part.length; end++) {
+      let digits = 0;
+      for (let i = Math.max(0, end - KEY_LENGTH); i < end; i++) if (isDigit(part.charCodeAt(i))) digits++;
+      if (digits && digits >= most) {
+        most = digits;
+        best = [part, part.slice(Math.max(0, end - KEY_LENGTH), end)];
+      }
+    }
+  }
+  return best;
+}
+
 /** How the index files a pattern: the outer and the length of its literal prefix. */
 function describe(entry: RuleEntry): [Outer, number] {
   const text = entry.text!;
@@ -87,6 +113,8 @@ function describe(entry: RuleEntry): [Outer, number] {
   if (first < 0) return [{ entry, kind: EXACT, literal: text, key: '', seen: 0 }, text.length];
   const last = text.lastIndexOf('*');
   const suffix = text.slice(last + 1);
+  const numbered = numberedKey(text.slice(first + 1));
+  if (numbered) return [{ entry, kind: MIDDLE, literal: numbered[0], key: numbered[1], seen: 0 }, first];
   if (suffix) return [{ entry, kind: SUFFIX, literal: suffix, key: suffix.slice(-KEY_LENGTH), seen: 0 }, first];
   let middle = '';
   for (const part of text.slice(first + 1, last).split(/\*+/)) if (part.length > middle.length) middle = part;
