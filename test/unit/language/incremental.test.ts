@@ -165,6 +165,28 @@ describe('incremental analysis equals a fresh analysis', () => {
     assert.equal(reused, states.length, 'every keystroke is applied incrementally');
   });
 
+  it('duplicates follow edits that make, move and undo repeats (re-counted per touched text only)', () => {
+    const versions = [
+      ['a', 'b', 'a', 'c', 'a'],
+      ['b', 'b', 'a', 'c', 'a'],
+      ['b', 'b', 'b', 'c', 'a'],
+      ['b', 'a', 'b', 'c', 'a'],
+      ['b', 'a', 'b', 'c', 'ab'],
+      ['b', 'a', 'c', 'ab'],
+      ['a', 'b', 'a', 'c', 'ab'],
+    ].map((items) => `commands:\n  block:\n${items.map((i) => `    - "${i}"\n`).join('')}`);
+    let a = analyze(URI, 1, versions[0], context);
+    let reused = 0;
+    versions.slice(1).forEach((text, i) => {
+      const previous = a;
+      a = analyze(URI, i + 2, text, context, undefined, previous);
+      if (a.doc.yaml === previous.doc.yaml) reused++;
+      sameAsFresh(a, i + 2, text, [0, 20, 30]);
+    });
+    assert.ok(reused >= 4, `${reused} edits applied incrementally`);
+    assert.ok(a.diagnostics.some((d) => d.code === 'duplicate-entry'));
+  });
+
   it('an analysis whose tree was taken over by an edit is not edited again', () => {
     const text = BENCH_LIKE[1];
     const first = analyze(URI, 1, text, context);
