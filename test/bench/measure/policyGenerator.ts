@@ -1,6 +1,11 @@
 // CAVRA-shaped policy packs of a given rule count: one rule per line, spread over the rule lists,
 // realistic globs and command strings, and a few deliberate mistakes both servers should report.
-// Deterministic (seeded), so every run measures the same text.
+// Deterministic (seeded), so every run measures the same text. Several shapes (issue 14): real packs
+// are often generated from an inventory, and then their entries share long prefixes, or nearly all
+// hold `**`, which the first generator's random spread never showed.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 export interface GeneratedPolicy {
   id: string;
@@ -19,7 +24,22 @@ export interface GeneratedPolicy {
     /** A key line under `git`, after the big command lists (key completion at its indentation). */
     completionLine: number;
     completionColumn: number;
+    /** Entries spread over every list, each with a column inside its pattern: where the bench edits. */
+    edits: { list: string; line: number; column: number }[];
   };
+}
+
+/**
+ * The shapes a pack can have: `spread` (entries over many random prefixes, the easy case for the cover
+ * index), `prefix` (long shared prefixes with a number inside, as generated from an inventory), `globstar`
+ * (nearly every entry holds `**`, most start with it) and `examples` (CAVRA's own example packs repeated
+ * with renamed entries).
+ */
+export const SHAPES = ['spread', 'prefix', 'globstar', 'examples'] as const;
+export type Shape = (typeof SHAPES)[number];
+
+export function isShape(s: string): s is Shape {
+  return (SHAPES as readonly string[]).includes(s);
 }
 
 /** Share of the rules each list gets; the rest of the sections are small and fixed. */
@@ -79,7 +99,9 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function entryFor(list: string, i: number, pick: <T>(xs: T[]) => T): string {
+type EntryMaker = (list: string, i: number, pick: <T>(xs: T[]) => T) => string;
+
+function spreadEntry(list: string, i: number, pick: <T>(xs: T[]) => T): string {
   const t = pick(TEAMS);
   const fill = (s: string) => s.replace(/\{t\}/g, t).replace(/\{n\}/g, String(i));
   switch (list) {
@@ -102,12 +124,106 @@ function entryFor(list: string, i: number, pick: <T>(xs: T[]) => T): string {
   }
 }
 
-export function generatePolicy(rules: number, seed = 7): GeneratedPolicy {
+/** The issue's table: per-team paths, roles, modules and servers numbered from an inventory. */
+function prefixEntry(list: string, i: number, pick: <T>(xs: T[]) => T): string {
+  switch (list) {
+    case 'block_read':
+      return `secrets/team-${i}/**/${pick(['*.pem', '*.key', '*.p12'])}`;
+    case 'block_write':
+      return `infra/iam/role-${i}/**`;
+    case 'require_approval_write':
+      return `deploy/environments/env-${i}/${pick(['**', '*.yaml', 'values.yaml'])}`;
+    case 'block':
+      return `terraform apply -target=module.m${i}*`;
+    case 'allow':
+      return `terraform plan -target=module.m${i}*`;
+    case 'require_approval':
+      return `kubectl rollout restart deployment/service-${i}*`;
+    case 'allowed_servers':
+      return `server-${i}`;
+    default:
+      return `server-ext-${i}`;
+  }
+}
+
+/** Nearly every entry holds `**` (most start with it): every pattern lands in the index's empty prefix. */
+function globstarEntry(list: string, i: number, pick: <T>(xs: T[]) => T): string {
+  const t = pick(TEAMS);
+  switch (list) {
+    case 'block_read':
+      return `**/${t}${i}/**/${pick(FILES)}`;
+    case 'block_write':
+      return `**/${t}-${i}/prod/**`;
+    case 'require_approval_write':
+      return i % 10 === 0 ? `${pick(ROOTS)}/${t}${i}/**` : `**/${t}${i}/**/${pick(WRITE_FILES)}`;
+    case 'block':
+      return `**terraform apply**${t}${i}**`;
+    case 'allow':
+      return `**git diff**svc/${t}-${i}**`;
+    case 'require_approval':
+      return `**kubectl rollout**${t}-${i}**`;
+    case 'allowed_servers':
+      return `${pick(MCP_KINDS)}-${t}-${i}`;
+    default:
+      return `${pick(MCP_KINDS)}-ext-${t}-${i}`;
+  }
+}
+
+/** Where the example packs copied from CAVRA are (the tests and the bench run from the repository root). */
+export const EXAMPLE_PACKS = resolve('test/bench/fixtures/examplePacks');
+
+let examples: Map<string, string[]> | undefined;
+
+/** The entries of CAVRA's example packs, per list (`block_read`, `allowed_servers`, …). */
+function exampleEntries(): Map<string, string[]> {
+  if (examples) return examples;
+  examples = new Map();
+  for (const name of readdirSync(EXAMPLE_PACKS)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort()) {
+    const pack = parse(readFileSync(join(EXAMPLE_PACKS, name), 'utf8')) as Record<string, Record<string, unknown>>;
+    for (const [, section] of Object.entries(pack)) {
+      for (const [list, value] of Object.entries(section ?? {})) {
+        if (!Array.isArray(value)) continue;
+        // Once each: several packs share `.env`, and a pack has no duplicate by design.
+        const known = new Set(examples.get(list));
+        for (const v of value) if (typeof v === 'string') known.add(v);
+        examples.set(list, [...known]);
+      }
+    }
+  }
+  return examples;
+}
+
+/** An example pack's entry, renamed: the number joins its last word (`**\/secrets.*` -> `**\/secrets.7*`). */
+function examplesEntry(list: string, i: number): string {
+  const all = exampleEntries().get(list) ?? exampleEntries().get('block_read')!;
+  const text = all[i % all.length];
+  const copy = Math.floor(i / all.length);
+  const words = [...text.matchAll(/[A-Za-z0-9]+/g)];
+  const last = words[words.length - 1];
+  if (!last) return `${text}${copy}`;
+  const end = last.index + last[0].length;
+  return `${text.slice(0, end)}${copy}${text.slice(end)}`;
+}
+
+const MAKERS: Record<Shape, EntryMaker> = {
+  spread: spreadEntry,
+  prefix: prefixEntry,
+  globstar: globstarEntry,
+  examples: (list, i) => examplesEntry(list, i),
+};
+
+/** How many entries of each list the bench edits (spread evenly over the list). */
+const EDIT_PLACES_PER_LIST = 16;
+
+export function generatePolicy(rules: number, seed = 7, shape: Shape = 'spread'): GeneratedPolicy {
   const random = mulberry32(seed + rules);
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
+  const entryFor = MAKERS[shape];
   const id = `cavra-bench-${rules}`;
   const lines: string[] = [
-    `# Benchmark pack: ${rules} rules, generated by test/bench. Contains deliberate mistakes.`,
+    `# Benchmark pack: ${rules} rules (${shape}), generated by test/bench. Contains deliberate mistakes.`,
     'metadata:',
     `  id: ${id}`,
     `  title: Benchmark pack with ${rules} rules`,
@@ -125,6 +241,7 @@ export function generatePolicy(rules: number, seed = 7): GeneratedPolicy {
     keyColumn: 2,
     completionLine: 0,
     completionColumn: 2,
+    edits: [] as GeneratedPolicy['places']['edits'],
   };
   let section = '';
   let n = 0;
@@ -141,8 +258,13 @@ export function generatePolicy(rules: number, seed = 7): GeneratedPolicy {
     }
     if (list === 'block_read') places.keyLine = lines.length;
     lines.push(`  ${list}:`);
+    const every = Math.max(1, Math.floor(counts[k] / EDIT_PLACES_PER_LIST));
     for (let j = 0; j < counts[k]; j++, n++) {
       const text = entryFor(list, n, pick);
+      const quoted = !list.endsWith('_servers');
+      // Inside the pattern, in its middle: where a user fixes or extends one.
+      if (j % every === every >> 1)
+        places.edits.push({ list, line: lines.length, column: 6 + (quoted ? 1 : 0) + (text.length >> 1) });
       if (list === 'block_read' && j === Math.floor(counts[k] / 2)) {
         places.middleEntryLine = lines.length;
         places.middleEntryColumn = 8; // inside the quotes: `    - "ab|c`

@@ -7,12 +7,13 @@ import { CoverIndex } from '../../../server/src/language/lint/coverIndex';
 import type { RuleEntry } from '../../../server/src/language/parse/ruleLists';
 import { globCovers } from '../../../server/src/policy/glob';
 
-const pattern = fc.stringMatching(/^[ab/.*x]{0,7}$/);
+// Digits too: a pattern with a number in its literal parts is filed under that number.
+const pattern = fc.stringMatching(/^[ab/.*x12]{0,7}$/);
 /** Lists long enough for prefixes shared by more than 16 patterns (filed by key rather than scanned). */
 const patterns = (max: number) =>
   fc.oneof(
     fc.array(pattern, { maxLength: 12 }),
-    fc.array(fc.stringMatching(/^(?:\*|a\*?)[ab/.*x]{0,5}$/), { minLength: 17, maxLength: max }),
+    fc.array(fc.stringMatching(/^(?:\*|a\*?)[ab/.*x12]{0,5}$/), { minLength: 17, maxLength: max }),
   );
 const entries = (texts: string[]): RuleEntry[] =>
   texts.map((text, index) => ({ list: ['commands', 'block'], index, text, node: {} as never }));

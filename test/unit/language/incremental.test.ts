@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { Position } from 'vscode-languageserver-types';
 import { analyze, languageFeatures, type Analysis } from '../../../server/src/language/languageService';
 import { PackCatalog } from '../../../server/src/language/packCatalog';
-import { generatePolicy } from '../../bench/measure/policyGenerator';
+import { generatePolicy, SHAPES } from '../../bench/measure/policyGenerator';
 import { anyEdit, applyAnyEdit, blockPolicy, treeShape, valueShape } from './incrementalTexts';
 
 /** CAVRA_FUZZ_RUNS raises the number of edit sequences for a longer search; CAVRA_FUZZ_SEED replays a run. */
@@ -33,6 +33,8 @@ function packsUnder(dir: string): string[] {
 
 /** Big enough lists for the cover index and duplicates to matter, small enough for thousands of edits. */
 const BENCH_LIKE = [generatePolicy(300, 1).text, generatePolicy(120, 2).text];
+/** Every shape the bench measures (issue 14), so the edits it times are edits proven equal to a fresh analysis. */
+const SHAPED = SHAPES.map((shape) => generatePolicy(300, 3, shape).text);
 /** Trees `yaml` reads (a flow list, a block scalar, a flow mapping): edits inside lists still apply to them. */
 const YAML_READ = [
   `${BENCH_LIKE[1].replace('  version: "1.0.0"\n', '  version: "1.0.0"\n  inherits: [cavra-a, cavra-b]\n  notes: >\n    folded\n    text\n')}`,
@@ -99,6 +101,7 @@ describe('incremental analysis equals a fresh analysis', () => {
         fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom(...BENCH_LIKE, ...YAML_READ, ...CRLF) },
           { weight: 2, arbitrary: fc.constantFrom(...SEEDS) },
+          { weight: 2, arbitrary: fc.constantFrom(...SHAPED) },
           { weight: 2, arbitrary: blockPolicy },
         ),
         fc.array(anyEdit, { minLength: 1, maxLength: 25 }),
@@ -162,6 +165,28 @@ describe('incremental analysis equals a fresh analysis', () => {
       sameAsFresh(a, i + 2, text, [at, at + 7, text.length - 1]);
     });
     assert.equal(reused, states.length, 'every keystroke is applied incrementally');
+  });
+
+  it('duplicates follow edits that make, move and undo repeats (re-counted per touched text only)', () => {
+    const versions = [
+      ['a', 'b', 'a', 'c', 'a'],
+      ['b', 'b', 'a', 'c', 'a'],
+      ['b', 'b', 'b', 'c', 'a'],
+      ['b', 'a', 'b', 'c', 'a'],
+      ['b', 'a', 'b', 'c', 'ab'],
+      ['b', 'a', 'c', 'ab'],
+      ['a', 'b', 'a', 'c', 'ab'],
+    ].map((items) => `commands:\n  block:\n${items.map((i) => `    - "${i}"\n`).join('')}`);
+    let a = analyze(URI, 1, versions[0], context);
+    let reused = 0;
+    versions.slice(1).forEach((text, i) => {
+      const previous = a;
+      a = analyze(URI, i + 2, text, context, undefined, previous);
+      if (a.doc.yaml === previous.doc.yaml) reused++;
+      sameAsFresh(a, i + 2, text, [0, 20, 30]);
+    });
+    assert.ok(reused >= 4, `${reused} edits applied incrementally`);
+    assert.ok(a.diagnostics.some((d) => d.code === 'duplicate-entry'));
   });
 
   it('an analysis whose tree was taken over by an edit is not edited again', () => {

@@ -16,14 +16,16 @@ const EXACT = 0;
 const ANY = 1;
 const SUFFIX = 2;
 const MIDDLE = 3;
+/** Filed under a number of its literal parts (numberedKey). */
+const NUMBER = 4;
 
 /** A pattern of the list as the index files it (its prefix is its bucket's). */
 interface Outer {
   entry: RuleEntry;
   kind: number;
-  /** EXACT: the text; SUFFIX: the suffix; MIDDLE: the longest middle part. */
+  /** EXACT: the text; SUFFIX: the suffix; MIDDLE: the longest middle part; NUMBER: the part holding the key. */
   literal: string;
-  /** The key it is filed under: the last (up to 3) characters of `literal`. */
+  /** The key it is filed under: the last (up to 3) characters of `literal`; NUMBER: see numberedKey. */
   key: string;
   /** The last question that looked at it (each candidate is weighed once per question). */
   seen: number;
@@ -40,6 +42,7 @@ class Keyed {
   any: Outer[] = [];
   suffix = new Map<string, Outer[]>();
   middle = new Map<string, Outer[]>();
+  numbers = new Map<string, Outer[]>();
   /** How many middle keys there are of each length (1..3), so a question tries only those. */
   middleLengths = [0, 0, 0, 0];
 
@@ -47,7 +50,7 @@ class Keyed {
     if (o.kind === EXACT) this.exact.push(o);
     else if (o.kind === ANY) this.any.push(o);
     else {
-      const map = o.kind === SUFFIX ? this.suffix : this.middle;
+      const map = o.kind === SUFFIX ? this.suffix : o.kind === NUMBER ? this.numbers : this.middle;
       const list = map.get(o.key);
       if (list) list.push(o);
       else map.set(o.key, [o]);
@@ -59,7 +62,7 @@ class Keyed {
     if (o.kind === EXACT) removeFrom(this.exact, o);
     else if (o.kind === ANY) removeFrom(this.any, o);
     else {
-      const map = o.kind === SUFFIX ? this.suffix : this.middle;
+      const map = o.kind === SUFFIX ? this.suffix : o.kind === NUMBER ? this.numbers : this.middle;
       const list = map.get(o.key);
       removeFrom(list, o);
       if (list && !list.length) map.delete(o.key);
@@ -80,6 +83,42 @@ class Bucket {
   ) {}
 }
 
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/** Numbers longer than this are not used as keys (a question tries every run of digits up to it). */
+const NUMBER_LENGTH = 12;
+
+/**
+ * Packs generated from an inventory (`**\/team-4512/**\/*.pem`, `*terraform apply*module.m77*`) share
+ * every literal but a number, so a key taken from the suffix or the longest part puts most of the list
+ * behind a few keys and judging the list turns quadratic. The number tells them apart: such a pattern
+ * is filed under the longest run of digits in its literal parts after the prefix (the last of equal
+ * ones), with the character before and after it where the part has one (`-4512/`, so `-45124/` does not
+ * share its key). Every literal part of a covering pattern appears in the covered one after the prefix,
+ * so a question that tries every run of digits of the inner (with a character on either side) finds it.
+ * Undefined when no part holds a number short enough.
+ */
+function numberedKey(afterPrefix: string): [string, string] | undefined {
+  let best: [string, string] | undefined;
+  let longest = 0;
+  for (const part of afterPrefix.split(/\*+/)) {
+    for (let i = 0; i < part.length;) {
+      if (!isDigit(part.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < part.length && isDigit(part.charCodeAt(j))) j++;
+      if (j - i <= NUMBER_LENGTH && j - i >= longest) {
+        longest = j - i;
+        best = [part, part.slice(Math.max(0, i - 1), Math.min(part.length, j + 1))];
+      }
+      i = j;
+    }
+  }
+  return best;
+}
+
 /** How the index files a pattern: the outer and the length of its literal prefix. */
 function describe(entry: RuleEntry): [Outer, number] {
   const text = entry.text!;
@@ -87,6 +126,8 @@ function describe(entry: RuleEntry): [Outer, number] {
   if (first < 0) return [{ entry, kind: EXACT, literal: text, key: '', seen: 0 }, text.length];
   const last = text.lastIndexOf('*');
   const suffix = text.slice(last + 1);
+  const numbered = numberedKey(text.slice(first + 1));
+  if (numbered) return [{ entry, kind: NUMBER, literal: numbered[0], key: numbered[1], seen: 0 }, first];
   if (suffix) return [{ entry, kind: SUFFIX, literal: suffix, key: suffix.slice(-KEY_LENGTH), seen: 0 }, first];
   let middle = '';
   for (const part of text.slice(first + 1, last).split(/\*+/)) if (part.length > middle.length) middle = part;
@@ -107,7 +148,7 @@ function weighs(o: Outer, inner: string, tail: string, len: number): boolean {
       return true;
     case SUFFIX:
       return tail.endsWith(o.key);
-    default:
+    default: // MIDDLE and NUMBER
       return inner.indexOf(o.key, len) >= 0;
   }
 }
@@ -141,6 +182,8 @@ export class CoverIndex {
   /** How many buckets have a prefix of each length. */
   private prefixLengths: number[] = [];
   private question = 0;
+  /** Candidates weighed by every question so far: the work a test counts (issue 14), not time. */
+  weighed = 0;
 
   constructor(entries: Iterable<RuleEntry> = []) {
     for (const e of entries) this.add(e);
@@ -214,6 +257,22 @@ export class CoverIndex {
     }
   }
 
+  /**
+   * The NUMBER outers whose key occurs in `inner` from `len` on: at every place, an optional non-digit,
+   * a run of digits (up to NUMBER_LENGTH), and a non-digit after it where the inner's run ends there.
+   */
+  private takeNumbers(numbers: Map<string, Outer[]>, inner: string, len: number, stamp: number): void {
+    for (let q = len; q < inner.length; q++) {
+      const s = isDigit(inner.charCodeAt(q)) ? q : q + 1;
+      let j = s;
+      while (j < inner.length && j - s < NUMBER_LENGTH && isDigit(inner.charCodeAt(j))) {
+        j++;
+        this.take(numbers.get(inner.slice(q, j)), stamp);
+        if (j < inner.length && !isDigit(inner.charCodeAt(j))) this.take(numbers.get(inner.slice(q, j + 1)), stamp);
+      }
+    }
+  }
+
   /** The candidate outers of `inner` in the bucket with prefix length `len` (hash `h`), into `candidates`. */
   private gather(inner: string, prefix: string, tail: string, len: number, h: number, stamp: number): void {
     this.count = 0;
@@ -232,6 +291,7 @@ export class CoverIndex {
     if (len === inner.length) this.take(keyed.exact, stamp);
     this.take(keyed.any, stamp);
     for (let k = 1; k <= KEY_LENGTH && k <= tail.length; k++) this.take(keyed.suffix.get(tail.slice(-k)), stamp);
+    if (keyed.numbers.size) this.takeNumbers(keyed.numbers, inner, len, stamp);
     if (keyed.middle.size) {
       const lengths = keyed.middleLengths;
       for (let q = len; q < inner.length; q++) {
@@ -267,6 +327,7 @@ export class CoverIndex {
       const n = this.count;
       if (!n) continue;
       count += n;
+      this.weighed += n;
       if (!all && count > limit) return undefined;
       for (let i = 0; i < n; i++) {
         const o = this.candidates[i];
@@ -313,6 +374,7 @@ function quickCheck(o: Outer, inner: string, tail: string, len: number): boolean
     case SUFFIX:
       return tail.endsWith(o.literal);
     case MIDDLE:
+    case NUMBER:
       return inner.includes(o.literal, len);
     default:
       return true;

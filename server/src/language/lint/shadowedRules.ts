@@ -57,6 +57,8 @@ export class ShadowedRules {
   private redundant = new Map<string, Verdicts>();
   /** Per pattern list: its entries that match every target. */
   private everything = new Map<string, RuleEntry[]>();
+  /** Entries judged so far (built or re-judged after an edit): the work a test counts, not time. */
+  judgedCount = 0;
 
   constructor(private readonly list: (key: string) => RuleList | undefined) {
     for (const key of PATTERN_LISTS) this.findEverything(key);
@@ -74,6 +76,13 @@ export class ShadowedRules {
   /** Whether a stronger list of this same file already makes the entry unreachable. */
   isUnreachable(e: RuleEntry): boolean {
     return this.mcp.has(e) || this.unreachable.some((v) => v.has(e));
+  }
+
+  /** Candidates weighed by the cover indexes so far (counted work, see judgedCount). */
+  get weighedCount(): number {
+    let n = 0;
+    for (const index of this.indexes.values()) n += index.weighed;
+    return n;
   }
 
   /** The cover index of a pattern list (hover asks it too). */
@@ -96,12 +105,14 @@ export class ShadowedRules {
   }
 
   private judgeUnreachable(check: number, e: RuleEntry): void {
+    this.judgedCount++;
     const by = judged(e) ? this.index(CROSS_CHECKS[check].strong)?.find(e.text!, () => true) : undefined;
     if (by) this.unreachable[check].set(e, by);
     else this.unreachable[check].delete(e);
   }
 
   private judgeRedundant(key: string, e: RuleEntry): void {
+    this.judgedCount++;
     const text = e.text!;
     const by = judged(e)
       ? this.index(key)?.find(text, (o) => o.text !== text && (o.index < e.index || !globCovers(text, o.text!)))
