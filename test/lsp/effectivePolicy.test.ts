@@ -173,10 +173,15 @@ describe('the effective policy in the editor (language server over stdio)', () =
     const { client, uri } = await openPack('two-levels', 'cavra-child');
     const text = hoverText(await client.hover(uri, { line: 9, character: 10 }));
     assert.ok(
-      text.endsWith(
-        '\n\nShadowed by:\n- "git push*" in `commands.block` of `cavra-base` (line 8), inherited — checked first, so this entry never fires',
+      text.includes(
+        '\n\nShadowed by:\n- "git push*" in `commands.block` of `cavra-base` (line 8), inherited — checked first, so this entry never fires\n\n',
       ),
       text,
+    );
+    // Then the link that asks CAVRA about a sample action of this rule (it will say: blocked by that parent).
+    assert.match(
+      text,
+      /\n\n\[What would CAVRA decide for execute_command `git push origin main`\?\]\(command:cavra\.evaluateAction\?[^)]+\)$/,
     );
   });
 
