@@ -2,6 +2,8 @@
 // out of git work trees and in the key home; a signature counts only when its key is pinned outside the
 // repository; rotation keeps old signatures, revocation voids them and names the packs to publish
 // again; an external signer (a script around OpenSSL) signs without the studio reading the key.
+// verify runs with --signature-only here: these cases are about key trust alone (the whole chain from the
+// bytes to an approval is test/cli/publishProvenance.test.ts).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -129,7 +131,7 @@ describe('cavra-policy keys: private keys, pins, rotation, revocation, external 
     assert.equal(cli(ws.root, ['sign', policy('pay'), '--private-key', k.private_key_path, '--key-id', 'release']).status, 0);
     // Another user (another key home) has the workspace's public key, but pinned nothing.
     const other = { CAVRA_KEY_HOME: join(elsewhere, 'other-user') };
-    const unpinned = cli(ws.root, ['verify', policy('pay'), '--json'], other);
+    const unpinned = cli(ws.root, ['verify', '--signature-only', policy('pay'), '--json'], other);
     assert.equal(unpinned.status, 1);
     const out = JSON.parse(unpinned.stdout);
     assert.equal(out.ok, false);
@@ -144,13 +146,13 @@ describe('cavra-policy keys: private keys, pins, rotation, revocation, external 
     assert.match(unpinned.stderr, /If you trust this signer, pin the fingerprint: cavra-policy keys pin <fingerprint>/);
     assert.doesNotMatch(unpinned.stdout + unpinned.stderr, /verified Ed25519/);
 
-    const byFlag = cli(ws.root, ['verify', policy('pay'), '--trusted-key-fingerprint', k.fingerprint], other);
+    const byFlag = cli(ws.root, ['verify', '--signature-only', policy('pay'), '--trusted-key-fingerprint', k.fingerprint], other);
     assert.equal(byFlag.status, 0, byFlag.stderr);
     assert.match(
       byFlag.stdout,
       /verified Ed25519 signature \(trusted key .*release\.public\.pem, pinned by --trusted-key-fingerprint\)/,
     );
-    const byEnv = cli(ws.root, ['verify', policy('pay')], {
+    const byEnv = cli(ws.root, ['verify', '--signature-only', policy('pay')], {
       ...other,
       CAVRA_TRUSTED_KEY_FINGERPRINTS: `sha256:${'0'.repeat(64)}, ${k.fingerprint.toUpperCase().replace('SHA256:', '')}`,
     });
@@ -162,7 +164,7 @@ describe('cavra-policy keys: private keys, pins, rotation, revocation, external 
       other,
     );
     assert.equal(pin.status, 0, pin.stderr);
-    assert.equal(cli(ws.root, ['verify', policy('pay')], other).status, 0);
+    assert.equal(cli(ws.root, ['verify', '--signature-only', policy('pay')], other).status, 0);
     const listed = cliJson<{ pinned: { fingerprint: string; note?: string }[] }>(ws.root, ['keys', 'list'], other);
     assert.deepEqual(
       listed.pinned.map((p) => [p.fingerprint, p.note]),
@@ -175,11 +177,11 @@ describe('cavra-policy keys: private keys, pins, rotation, revocation, external 
   it('a malformed pin is an error naming where it is: a flag exits 2 with usage, a pins file names its line', () => {
     const k = keygen('release');
     assert.equal(cli(ws.root, ['sign', policy('pay'), '--private-key', k.private_key_path]).status, 0);
-    const flag = cli(ws.root, ['verify', policy('pay'), '--trusted-key-fingerprint', 'abc123']);
+    const flag = cli(ws.root, ['verify', '--signature-only', policy('pay'), '--trusted-key-fingerprint', 'abc123']);
     assert.equal(flag.status, 2);
     assert.match(flag.stderr, /--trusted-key-fingerprint: "abc123" is not a key fingerprint: expected sha256: and 64 hex digits/);
     writeFileSync(k.pinned_in, `${k.fingerprint}\nnot-a-fingerprint # typo\n`);
-    const file = cli(ws.root, ['verify', policy('pay')]);
+    const file = cli(ws.root, ['verify', '--signature-only', policy('pay')]);
     assert.equal(file.status, 2);
     assert.match(file.stderr, new RegExp(`${k.pinned_in}:2: "not-a-fingerprint" is not a key fingerprint`));
     const env = cli(ws.root, ['keys', 'list'], { CAVRA_REVOKED_KEY_FINGERPRINTS: 'sha256:xyz' });
@@ -201,11 +203,11 @@ describe('cavra-policy keys: private keys, pins, rotation, revocation, external 
       cli(ws.root, ['sign', policy('audit'), '--private-key', next.private_key_path, '--key-id', 'release-2026']).status,
       0,
     );
-    for (const id of packs) assert.equal(cli(ws.root, ['verify', policy(id)]).status, 0, id);
+    for (const id of packs) assert.equal(cli(ws.root, ['verify', '--signature-only', policy(id)]).status, 0, id);
 
     const revoke = cli(ws.root, ['keys', 'revoke', old.fingerprint, '--note', 'laptop stolen 2026-12-01']);
     assert.equal(revoke.status, 0, revoke.stderr);
-    const r = cli(ws.root, ['verify', policy('pay'), '--json']);
+    const r = cli(ws.root, ['verify', '--signature-only', policy('pay'), '--json']);
     assert.equal(r.status, 1);
     const out = JSON.parse(r.stdout);
     assert.equal(out.problem, 'revoked-key');
@@ -223,8 +225,14 @@ describe('cavra-policy keys: private keys, pins, rotation, revocation, external 
     );
     assert.match(r.stderr, /Publish the pack again through an approval with a current key/);
     // The new key's pack is untouched; the revocation wins over a pin given on the command line too.
-    assert.equal(cli(ws.root, ['verify', policy('audit')]).status, 0);
-    const pinnedAnyway = cli(ws.root, ['verify', policy('ledger'), '--trusted-key-fingerprint', old.fingerprint]);
+    assert.equal(cli(ws.root, ['verify', '--signature-only', policy('audit')]).status, 0);
+    const pinnedAnyway = cli(ws.root, [
+      'verify',
+      '--signature-only',
+      policy('ledger'),
+      '--trusted-key-fingerprint',
+      old.fingerprint,
+    ]);
     assert.equal(pinnedAnyway.status, 1);
     assert.match(pinnedAnyway.stderr, /revoked: the signing key/);
     // CI revokes by flag or secret, with no key home at all.
@@ -232,8 +240,12 @@ describe('cavra-policy keys: private keys, pins, rotation, revocation, external 
       CAVRA_KEY_HOME: join(elsewhere, 'ci'),
       CAVRA_TRUSTED_KEY_FINGERPRINTS: `${old.fingerprint},${next.fingerprint}`,
     };
-    assert.equal(cli(ws.root, ['verify', policy('pay')], ci).status, 0);
-    const ciRevoked = cli(ws.root, ['verify', policy('pay'), '--revoked-key-fingerprint', old.fingerprint], ci);
+    assert.equal(cli(ws.root, ['verify', '--signature-only', policy('pay')], ci).status, 0);
+    const ciRevoked = cli(
+      ws.root,
+      ['verify', '--signature-only', policy('pay'), '--revoked-key-fingerprint', old.fingerprint],
+      ci,
+    );
     assert.equal(ciRevoked.status, 1);
     assert.match(ciRevoked.stderr, /is revoked \(--revoked-key-fingerprint\)/);
   });
@@ -268,7 +280,7 @@ describe('cavra-policy keys: private keys, pins, rotation, revocation, external 
       assert.doesNotMatch(signed.stdout + signed.stderr, new RegExp(readFileSync(signerKey, 'utf8').split('\n')[1]));
 
       const fp = opensslFingerprint(signerPublic);
-      const verified = cli(ws.root, ['verify', policy('pay'), '--trusted-key-fingerprint', fp]);
+      const verified = cli(ws.root, ['verify', '--signature-only', policy('pay'), '--trusted-key-fingerprint', fp]);
       assert.equal(verified.status, 0, verified.stderr);
       assert.match(verified.stdout, /verified Ed25519 signature \(trusted key .*hsm\.public\.pem/);
       const sigBin = join(elsewhere, 'sig.bin');
@@ -298,7 +310,7 @@ describe('cavra-policy keys: private keys, pins, rotation, revocation, external 
         CAVRA_EXTERNAL_SIGNER_PUBLIC_KEY: signerPublic,
       });
       assert.equal(byEnv.status, 0, byEnv.stderr);
-      assert.equal(cli(ws.root, ['verify', policy('ledger'), '--trusted-key-fingerprint', fp]).status, 0);
+      assert.equal(cli(ws.root, ['verify', '--signature-only', policy('ledger'), '--trusted-key-fingerprint', fp]).status, 0);
     });
 
     it('a signer with another key, a failing signer or garbage output: exit 1, the reason, no sig.json', () => {
