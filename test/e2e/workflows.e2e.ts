@@ -354,10 +354,16 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     const text = await wb.webviewText('History: cavra-baseline', /In time order \(3\)/);
     assert.match(text, /chain: verified/);
     assert.match(text, /evidence log intact/);
-    const order = ['approval requested (publish)', 'approved', 'publish'].map((t) => text.indexOf(t));
-    assert.ok(
-      order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])),
+    // The table's rows: when, what, who, details (tab-separated in the webview's text).
+    const rows = text.split('\n').filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
+    assert.deepEqual(
+      rows.map((r) => r.split('\t')[1].replace(/ apr_\w+.*$/, '')),
+      ['approval requested (publish)', 'approved', 'publish'],
       `in time order: ${text}`,
+    );
+    assert.deepEqual(
+      rows.map((r) => r.split('\t')[2]),
+      [SETTINGS_ACTOR, 'ian.owner', SETTINGS_ACTOR],
     );
     assert.match(text, /reason: Reviewed the diff: blocks key files and terraform destroy · ref CHG-1234/);
     await wb.clickWebviewButton('History: cavra-baseline', 'Copy PR Summary');
