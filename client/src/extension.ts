@@ -19,6 +19,7 @@ import { diffPublished, planPublish, previewDraft, requestPublishApproval } from
 import { EffectivePolicyDocuments, showEffectivePolicy } from './commands/effectivePolicy';
 import { verifyEvidence } from './commands/evidenceCommands';
 import { exportEvidenceBundle } from './commands/exportEvidenceBundle';
+import { copyPackSummary, showPackHistory } from './commands/packHistory';
 import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
 import { applyRolloutChange, diffRolloutPlan, planRolloutChange } from './commands/rolloutCommands';
@@ -164,6 +165,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   register('cavra.verifyEvidence', (arg?: unknown) => verifyEvidence(ctx, arg));
   register('cavra.exportEvidenceBundle', (arg?: unknown) => exportEvidenceBundle(ctx, arg));
+  register('cavra.showPackHistory', (arg?: unknown) => showPackHistory(ctx, arg));
+  register('cavra.copyPackSummary', (markdown?: unknown) => copyPackSummary(markdown));
   register('cavra.setRemoteToken', () => setRemoteToken(context.secrets, lc));
   register('cavra.setActorToken', (arg?: unknown) => actorTokens.setToken(arg));
   register('cavra.showVerifiedActor', (arg?: unknown) => actorTokens.showActor(arg));

@@ -347,6 +347,30 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     await wb.clearNotifications();
   });
 
+  it("an auditor opens the pack's history: every event in order, the chain verified, the PR summary copied", async () => {
+    const { wb } = s;
+    await wb.showView('Policy Packs');
+    await wb.treeContextMenu('Policy Packs', 'cavra-baseline', 'Show Pack History');
+    const text = await wb.webviewText('History: cavra-baseline', /In time order \(3\)/);
+    assert.match(text, /chain: verified/);
+    assert.match(text, /evidence log intact/);
+    // The table's rows: when, what, who, details (tab-separated in the webview's text).
+    const rows = text.split('\n').filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
+    assert.deepEqual(
+      rows.map((r) => r.split('\t')[1].replace(/ apr_\w+.*$/, '')),
+      ['approval requested (publish)', 'approved', 'publish'],
+      `in time order: ${text}`,
+    );
+    assert.deepEqual(
+      rows.map((r) => r.split('\t')[2]),
+      [SETTINGS_ACTOR, 'ian.owner', SETTINGS_ACTOR],
+    );
+    assert.match(text, /reason: Reviewed the diff: blocks key files and terraform destroy · ref CHG-1234/);
+    await wb.clickWebviewButton('History: cavra-baseline', 'Copy PR Summary');
+    await wb.waitForNotification('the summary copied', /^Pull-request summary copied \(Markdown\)\.$/);
+    await wb.clearNotifications();
+  });
+
   it('editing the published file: "modified since signed" in Problems and the status bar', async () => {
     const { wb, ws } = s;
     await wb.openFile(PUBLISHED);

@@ -9,6 +9,7 @@ export * from './effectivePolicy';
 export type * from './evidenceBundle';
 export * from './impact';
 export * from './notifications';
+export * from './packHistory';
 export * from './packId';
 export * from './policyEntryDiff';
 export * from './policyModes';

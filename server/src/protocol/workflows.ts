@@ -6,6 +6,7 @@
 import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
 import type { ActorAuth, ActorRefusal, VerifiedActor, VerifyActorParams } from './actorAuth';
 import type { ExportEvidenceBundleParams, ExportEvidenceBundleResult } from './evidenceBundle';
+import type { PackHistory, PackHistoryParams } from './packHistory';
 import type { ImpactParams, ImpactResult } from './impact';
 import type {
   ApprovalCreateRequest,
@@ -180,6 +181,7 @@ const requests = {
   decisionTests: new RequestType<DecisionTestRequest, DecisionTestReport[], WorkflowErrorData>('cavra/decisionTests'),
   listEvidence: new RequestType<EvidenceListQuery, EvidenceList, WorkflowErrorData>('cavra/evidence/list'),
   verifyEvidence: new RequestType<NoParams, EvidenceVerifyResult, WorkflowErrorData>('cavra/evidence/verify'),
+  packHistory: new RequestType<InFolder<PackHistoryParams>, PackHistory, WorkflowErrorData>('cavra/packHistory'),
   exportEvidenceBundle: new RequestType<ExportEvidenceBundleParams, ExportEvidenceBundleResult, WorkflowErrorData>(
     'cavra/evidence/exportBundle',
   ),

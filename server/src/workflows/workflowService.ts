@@ -24,6 +24,7 @@ import { movePrivateKey } from './privateKeysInWorkspace';
 import { impactOfDraft, ImpactRequestError } from './impact';
 import { localApprovalStorePath } from './approvalStorePath';
 import { exportBundle } from './evidenceBundleExport';
+import { packHistory } from './packHistory';
 import type { WorkflowSettings } from './workspaceSettings';
 
 export type { SelectedBackend };
@@ -204,6 +205,7 @@ export class WorkflowService {
         return b.verifyEvidence();
       },
       exportEvidenceBundle: (p) => exportBundle(e, p),
+      packHistory: (p) => packHistory(e, p.policy_id),
       actorAuth: async () => actorAuth(e.settings, e.folder),
       verifyActor: (p) => verifyActor(e.settings, e.folder, p.actor_token),
       movePrivateKey: async (p) => movePrivateKey(e.folder, fileOf(p.uri)),

@@ -1,0 +1,48 @@
+// Auditor: Show Pack History: one pack's requests, approvals, publishes, signatures and rollouts in time
+// order with the chain's state (the server builds it: cavra/packHistory), with Export Evidence Bundle and
+// Copy PR Summary beside it.
+import * as vscode from 'vscode';
+import { packHistoryMarkdown } from '../../../server/src/protocol';
+import { showWorkflowError } from '../workflowClient';
+import { chooseFolder } from '../workspaceFolder';
+import { renderPackHistory } from '../webview/render/packHistory';
+import type { CommandContext } from './context';
+
+/** The pack id a Packs view node carries, when invoked from it. */
+function packOfArg(arg: unknown): string | undefined {
+  const node = arg as { kind?: unknown; item?: { id?: unknown } } | undefined;
+  return node?.kind === 'pack' && typeof node.item?.id === 'string' ? node.item.id : undefined;
+}
+
+export async function showPackHistory(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const title = 'Show Pack History';
+  try {
+    const target = await chooseFolder(arg, title);
+    if (!target) return;
+    let packId = packOfArg(arg);
+    if (!packId) {
+      const catalog = await ctx.workflows.call('catalog', target.params);
+      const picked = await vscode.window.showQuickPick(
+        catalog.items.map((i) => ({ label: String(i.id), description: String(i.title ?? '') })),
+        { title: `${title}: which pack?`, ignoreFocusOut: true },
+      );
+      if (!picked) return;
+      packId = picked.label;
+    }
+    const history = await ctx.workflows.call('packHistory', { ...target.params, policy_id: packId });
+    const packNode = { kind: 'pack', item: { id: packId }, folder: target.params.folder };
+    ctx.panels.show('packHistory', `History: ${packId}`, renderPackHistory(history, await ctx.backendName(target)), [
+      { command: 'cavra.exportEvidenceBundle', label: 'Export Evidence Bundle', args: [packNode] },
+      { command: 'cavra.copyPackSummary', label: 'Copy PR Summary', args: [packHistoryMarkdown(history)], secondary: true },
+    ]);
+  } catch (e) {
+    await showWorkflowError(title, e, ctx.log);
+  }
+}
+
+/** The PR summary of a pack's history, to paste into a pull-request comment. */
+export async function copyPackSummary(markdown?: unknown): Promise<void> {
+  if (typeof markdown !== 'string') return;
+  await vscode.env.clipboard.writeText(markdown);
+  void vscode.window.showInformationMessage('Pull-request summary copied (Markdown).');
+}
