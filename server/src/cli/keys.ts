@@ -202,8 +202,10 @@ async function sign(ctx: CommandContext): Promise<number> {
   );
   const sigPath = `${resolve(ctx.cwd, file)}.sig.json`;
   const sigText = serializeSignature(sig);
-  writeFileAtomic(sigPath, sigText);
+  // Recorded before the signature file appears: whoever sees the new sig.json (the editor's watcher, a
+  // concurrent verify) finds the record that says it was signed outside a publish, never a gap between them.
   const log = await recordSignOutsidePublish(ctx, file, sig, sigText);
+  writeFileAtomic(sigPath, sigText);
   const recorded = { policy_path: resolve(ctx.cwd, file), signature_path: sigPath, signature: sig, evidence_log: log };
   print(ctx, recorded, () => [
     `Signed ${file} → ${signatureFileFor(file)}`,
