@@ -359,17 +359,21 @@ export class Workbench {
    * The labels the command palette lists for `filter` (e.g. "CAVRA:"), then closes it. Commands whose
    * `commandPalette` menu `when` clause is false are not listed.
    */
-  async paletteCommands(filter: string): Promise<string[]> {
+  async paletteCommands(filter: string, opts: { allowEmpty?: boolean } = {}): Promise<string[]> {
     const widget = await this.quickOpen(`>${filter}`);
     const rows = widget.locator('.quick-input-list .monaco-list-row');
-    // The list is filtered as it renders: wait until it holds rows and stops changing.
+    // The list is filtered as it renders: wait until it holds rows and stops changing. An empty answer
+    // (allowEmpty) counts only once it has stayed empty for a second: the list starts empty too.
+    // Note: the list is virtualized, so a broad filter shows only the first rows: filter narrowly.
     let last = '';
+    let since = Date.now();
     const labels = await this.waitFor(
       `the command palette's list for "${filter}"`,
       async () => {
         const now = await rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
         const key = JSON.stringify(now);
-        const stable = now.length > 0 && key === last;
+        if (key !== last) since = Date.now();
+        const stable = key === last && (now.length > 0 || (opts.allowEmpty === true && Date.now() - since >= 1_000));
         last = key;
         return stable ? now : undefined;
       },
