@@ -132,9 +132,16 @@ describe('lint on the merged pack (language server over stdio)', () => {
     await client.stop();
     client = await LspClient.start({ workspace: ws.root });
     const found: string[] = [];
-    for (const parent of ['cavra-list', 'cavra-broken', 'cavra-odd', 'cavra-number', 'cavra-empty', '[cavra-odd, cavra-list]']) {
+    const parents = ['cavra-list', 'cavra-broken', 'cavra-odd', 'cavra-number', 'cavra-empty', '[cavra-odd, cavra-list]'];
+    for (const [i, parent] of parents.entries()) {
       const uri = client.uriOf(`policies/cavra-kid/policy.yaml`);
-      await client.open(uri, `${meta('cavra-kid', `  inherits: ${parent}\n`)}commands:\n  allow: ["git status", 7]\n`);
+      // A new version each time: the diagnostics awaited are this opening's, never the previous one's.
+      await client.open(
+        uri,
+        `${meta('cavra-kid', `  inherits: ${parent}\n`)}commands:\n  allow: ["git status", 7]\n`,
+        'cavra-policy',
+        i + 1,
+      );
       found.push(
         `${parent}: ${
           inherited(await client.diagnostics(uri))
