@@ -4,28 +4,15 @@ import * as vscode from 'vscode';
 import { showWorkflowError } from '../workflowClient';
 import { chooseFolder } from '../workspaceFolder';
 import type { CommandContext } from './context';
-
-/** The pack id a Packs view node carries, when invoked from it. */
-function packOfArg(arg: unknown): string | undefined {
-  const node = arg as { kind?: unknown; item?: { id?: unknown } } | undefined;
-  return node?.kind === 'pack' && typeof node.item?.id === 'string' ? node.item.id : undefined;
-}
+import { packOfCommand } from './packOfCommand';
 
 export async function exportEvidenceBundle(ctx: CommandContext, arg?: unknown): Promise<void> {
   const title = 'Export Evidence Bundle';
   try {
     const target = await chooseFolder(arg, title);
     if (!target) return;
-    let packId = packOfArg(arg);
-    if (!packId) {
-      const catalog = await ctx.workflows.call('catalog', target.params);
-      const picked = await vscode.window.showQuickPick(
-        catalog.items.map((i) => ({ label: String(i.id), description: String(i.title ?? '') })),
-        { title: `${title}: which published pack?`, ignoreFocusOut: true },
-      );
-      if (!picked) return;
-      packId = picked.label;
-    }
+    const packId = await packOfCommand(ctx, target, arg, `${title}: which published pack?`);
+    if (!packId) return;
     const base = target.folder?.uri ?? vscode.Uri.file(process.cwd());
     const output = await vscode.window.showSaveDialog({
       title,

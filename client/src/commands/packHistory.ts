@@ -7,28 +7,15 @@ import { showWorkflowError } from '../workflowClient';
 import { chooseFolder } from '../workspaceFolder';
 import { renderPackHistory } from '../webview/render/packHistory';
 import type { CommandContext } from './context';
-
-/** The pack id a Packs view node carries, when invoked from it. */
-function packOfArg(arg: unknown): string | undefined {
-  const node = arg as { kind?: unknown; item?: { id?: unknown } } | undefined;
-  return node?.kind === 'pack' && typeof node.item?.id === 'string' ? node.item.id : undefined;
-}
+import { packOfCommand } from './packOfCommand';
 
 export async function showPackHistory(ctx: CommandContext, arg?: unknown): Promise<void> {
   const title = 'Show Pack History';
   try {
     const target = await chooseFolder(arg, title);
     if (!target) return;
-    let packId = packOfArg(arg);
-    if (!packId) {
-      const catalog = await ctx.workflows.call('catalog', target.params);
-      const picked = await vscode.window.showQuickPick(
-        catalog.items.map((i) => ({ label: String(i.id), description: String(i.title ?? '') })),
-        { title: `${title}: which pack?`, ignoreFocusOut: true },
-      );
-      if (!picked) return;
-      packId = picked.label;
-    }
+    const packId = await packOfCommand(ctx, target, arg, `${title}: which pack?`);
+    if (!packId) return;
     const history = await ctx.workflows.call('packHistory', { ...target.params, policy_id: packId });
     const packNode = { kind: 'pack', item: { id: packId }, folder: target.params.folder };
     ctx.panels.show('packHistory', `History: ${packId}`, renderPackHistory(history, await ctx.backendName(target)), [
