@@ -30,14 +30,22 @@ interface FolderInbox {
   seen: Set<string> | undefined;
   /** Why the last look failed, shown in the view instead of a stale list. */
   error?: string;
+  /** When the last successful look ended; until the first, "(0)" would be a guess, so the view says it is looking. */
+  lookedAt?: number;
   watcher?: vscode.Disposable;
   timer?: NodeJS.Timeout;
   lastPoll?: number;
   failures: number;
   remote: boolean;
+  /** backendInfo failed: the next scheduled look starts the inbox over instead of looking. */
+  unknownBackend?: boolean;
 }
 
 const keyOf = (folder: Folder) => folder?.uri.toString() ?? '';
+
+/** What the view shows of a folder's inbox: whether it has looked, why it failed, which approvals wait. */
+const shape = (inbox: FolderInbox) =>
+  JSON.stringify([inbox.lookedAt === undefined, inbox.error ?? null, inbox.waiting.map((a) => `${a.approval_id}:${a.state}`)]);
 
 function skewMs(folder: Folder): number {
   const s = vscode.workspace.getConfiguration('cavra', folder?.uri).get<number>('approvals.clockSkewSeconds') ?? 0;
@@ -80,9 +88,9 @@ export class ApproverInbox implements vscode.Disposable {
   }
 
   /** What waits for me in a folder (as of the last look), or why it could not be looked at. */
-  waiting(folder: Folder): { items: ApprovalRecord[]; error?: string } {
+  waiting(folder: Folder): { items: ApprovalRecord[]; error?: string; lookedAt?: number } {
     const inbox = this.folders.get(keyOf(folder));
-    return { items: inbox?.waiting ?? [], error: inbox?.error };
+    return { items: inbox?.waiting ?? [], error: inbox?.error, lookedAt: inbox?.lookedAt };
   }
 
   /** How many approvals wait for me across all folders (the view's badge). */
@@ -110,7 +118,13 @@ export class ApproverInbox implements vscode.Disposable {
           inbox.watcher = vscode.Disposable.from(w, w.onDidCreate(look), w.onDidChange(look), w.onDidDelete(look));
         }
       } catch (e) {
+        // Not knowing the backend, the folder is neither watched nor polled: ask again later (backing
+        // off like a failed poll) instead of settling on a guess.
         inbox.error = (e as Error).message;
+        inbox.failures = 1;
+        inbox.remote = true;
+        inbox.unknownBackend = true;
+        inbox.lastPoll = Date.now();
       }
       if (generation !== this.generation) {
         inbox.watcher?.dispose();
@@ -143,6 +157,10 @@ export class ApproverInbox implements vscode.Disposable {
     const wait = Math.max(0, nextPollAt(inbox.lastPoll, interval, inbox.failures) - Date.now());
     inbox.timer = setTimeout(() => {
       inbox.timer = undefined;
+      if (inbox.unknownBackend) {
+        void this.start();
+        return;
+      }
       inbox.lastPoll = Date.now();
       void this.look(folder).then((ok) => {
         inbox.failures = ok ? 0 : inbox.failures + 1;
@@ -155,26 +173,32 @@ export class ApproverInbox implements vscode.Disposable {
   async look(folder: Folder): Promise<boolean> {
     const inbox = this.folders.get(keyOf(folder));
     if (!inbox) return false;
+    const before = shape(inbox);
+    // Only a look that changed what the view shows refreshes it: a refresh re-creates the rows, and a
+    // click on a row's inline action that lands during one reaches the command without its approval.
+    const settle = (ok: boolean) => {
+      if (shape(inbox) !== before) this.changed.fire();
+      return ok;
+    };
     try {
       const groups = this.groups(folder);
       if (!groups.length) {
         inbox.waiting = [];
         inbox.error = undefined;
-        this.changed.fire();
-        return true;
+        inbox.lookedAt = Date.now();
+        return settle(true);
       }
       const list = await this.workflows.call('listApprovals', { ...folderTarget(folder).params, state: 'pending', limit: 500 });
       inbox.waiting = waitingForMe(list.items, groups, Date.now(), skewMs(folder));
       inbox.error = undefined;
+      inbox.lookedAt = Date.now();
       const { fresh, seen } = newSinceLastLook(inbox.waiting, inbox.seen);
       inbox.seen = seen;
       for (const a of fresh) void this.announce(folder, a);
-      this.changed.fire();
-      return true;
+      return settle(true);
     } catch (e) {
       inbox.error = (e as Error).message;
-      this.changed.fire();
-      return false;
+      return settle(false);
     }
   }
 

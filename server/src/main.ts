@@ -55,6 +55,13 @@ const timers = new Map<string, NodeJS.Timeout>();
 /** Each workspace folder with its settings, packs and backend (one folder, or several in a multi-root workspace). */
 const folders = new WorkspaceFolders({ ...defaultWorkflowSettings });
 let canPullConfig = false;
+/**
+ * Settles once the first settings pull after `initialized` is done (or failed, or impossible). Workflow
+ * requests wait for it: one answered on the defaults would say "local" for a remote workspace, and the
+ * client would keep believing it (the inbox watched a store instead of polling the server).
+ */
+let settingsPulled!: () => void;
+const firstSettings = new Promise<void>((resolve) => (settingsPulled = resolve));
 /** The client applies a WorkspaceEdit's folder rename (a pack rename moves its folder). */
 let canRenameFiles = false;
 let canFollowFolders = false;
@@ -278,9 +285,14 @@ connection.onInitialized(async () => {
     });
   if (canPullConfig) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: ['cavra', 'http'] });
-    await pullSettings();
+    await pullSettings()
+      .catch((err: unknown) => connection.console.warn(`settings: ${String(err)}`))
+      .finally(settingsPulled);
     revalidateAll();
-  } else packDiagnostics.schedulePass();
+  } else {
+    settingsPulled();
+    packDiagnostics.schedulePass();
+  }
   void connection.client
     .register(DidChangeWatchedFilesNotification.type, {
       watchers: [
@@ -432,7 +444,12 @@ const workflows = new WorkflowService((target) => {
   f.backend ??= createWorkflowBackend(f.settings, f.path, () => remoteToken, signatures);
   return { folder: f.path, settings: f.settings, backend: f.backend, openText: (uri) => documents.get(uri)?.getText() };
 });
-registerWorkflows(connection, workflows, () => folders.windowSettings.backend);
+registerWorkflows(
+  connection,
+  workflows,
+  () => folders.windowSettings.backend,
+  () => firstSettings,
+);
 const packDiagnostics = registerPackDiagnostics(connection, {
   pull: () => pullDiagnostics,
   refreshSupport: () => refreshSupport,

@@ -72,6 +72,11 @@ export interface StartOptions {
   workspaceEdit?: WorkspaceEditClientCapabilities;
   /** More workspace folders after `workspace` (a multi-root workspace), each with its own `cavra` settings. */
   folders?: FolderOptions[];
+  /**
+   * Answer `workspace/configuration` only after this long, and return from start() without waiting for
+   * it (an editor busy at startup: requests arrive before the settings do).
+   */
+  slowConfigurationMs?: number;
   /** Declare pull diagnostics (`textDocument.diagnostic`, `workspace.diagnostics.refreshSupport`), as VS Code does. */
   pullDiagnostics?: boolean;
 }
@@ -127,8 +132,9 @@ export class LspClient {
     const asked = new Promise<void>((resolve) => {
       configured = resolve;
     });
-    connection.onRequest(ConfigurationRequest.type, (p) => {
+    connection.onRequest(ConfigurationRequest.type, async (p) => {
       setImmediate(configured);
+      if (options.slowConfigurationMs) await new Promise((r) => setTimeout(r, options.slowConfigurationMs));
       return p.items.map((item) =>
         item.section === 'cavra'
           ? { ...client.cavraSettings, ...client.folderSettings.get(item.scopeUri ?? '') }
@@ -176,7 +182,7 @@ export class LspClient {
     );
     await connection.sendNotification(InitializedNotification.type, {});
     // The server pulls `cavra` settings once initialized; documents opened after that see them.
-    await client.bounded(asked, 'workspace/configuration');
+    if (!options.slowConfigurationMs) await client.bounded(asked, 'workspace/configuration');
     return client;
   }
 

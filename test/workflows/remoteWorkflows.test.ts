@@ -73,6 +73,23 @@ describe('workflow requests over LSP (remote backend)', function () {
     for (const h of hits) assert.equal(h.headers.authorization, `Bearer ${TOKEN}`);
   });
 
+  it('a request sent before the editor has answered with its settings waits for them (never answered as local)', async () => {
+    const slow = await LspClient.start({
+      workspace: ws.root,
+      settings: { backend: 'remote', remote: { url: cavra.url, timeoutMs: 5000 } } as never,
+      slowConfigurationMs: 400,
+    });
+    try {
+      // Sent at once, as the extension's inbox and views ask at activation.
+      const info = await slow.connection.sendRequest(WorkflowRequests.backendInfo, {});
+      assert.equal(info.kind, 'remote');
+      assert.equal(info.location, cavra.url);
+      assert.equal(info.approval_store, undefined);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it("shows CAVRA's detail and status, without the token, when the server refuses", async () => {
     const refused = await client.connection.sendRequest(WorkflowRequests.getApproval, { approval_id: 'apr_000000000000' }).then(
       () => assert.fail('should fail'),

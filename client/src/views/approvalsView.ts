@@ -19,7 +19,7 @@ export type ApprovalNode =
   | { kind: 'attached'; entry: AttachedDecision }
   | { kind: 'error'; message: string }
   /** "Waiting for me": pending, current approvals of my approver groups (client/src/approverInbox.ts). */
-  | { kind: 'inbox'; items: ApprovalRecord[]; folder: Folder; error?: string }
+  | { kind: 'inbox'; items: ApprovalRecord[]; folder: Folder; error?: string; lookedAt?: number }
   | FolderNode;
 
 const ORDER: ApprovalState[] = ['pending', 'break_glass', 'approved', 'denied', 'expired'];
@@ -62,13 +62,15 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
       case 'folder':
         return folderItem('approvals', node);
       case 'inbox': {
+        // Before the first look there is no count to show: an empty "(0)" would tell an approver nothing waits.
+        const looking = !node.error && node.lookedAt === undefined;
         const t = new vscode.TreeItem(
-          `Waiting for me (${node.items.length})`,
+          looking ? 'Waiting for me' : `Waiting for me (${node.items.length})`,
           node.items.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
         );
         t.id = idInFolder(node.folder, 'approval-inbox');
-        t.iconPath = new vscode.ThemeIcon(node.error ? 'warning' : 'inbox');
-        t.description = node.error ? 'could not look' : undefined;
+        t.iconPath = new vscode.ThemeIcon(node.error ? 'warning' : looking ? 'loading~spin' : 'inbox');
+        t.description = node.error ? 'could not look' : looking ? 'looking…' : undefined;
         t.tooltip = node.error ?? 'Pending, current approvals routed to my approver groups (cavra.approvals.myApproverGroups)';
         t.contextValue = 'approvalInbox';
         return t;
@@ -167,8 +169,8 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
       return { kind: 'inbox', items: [], folder, error: (e as Error).message };
     }
     if (!groups.length) return undefined;
-    const { items, error } = this.inbox.waiting(folder);
-    return { kind: 'inbox', items, folder, error };
+    const { items, error, lookedAt } = this.inbox.waiting(folder);
+    return { kind: 'inbox', items, folder, error, lookedAt };
   }
 
   /** One folder's approvals, grouped by state. */

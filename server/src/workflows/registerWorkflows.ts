@@ -19,12 +19,22 @@ export const WORKFLOW_COMMANDS = WORKFLOW_METHODS.map((m) => `cavra.server.${m}`
 /** A workflow error code in the LSP "server defined" range; the HTTP-like status travels in `data`. */
 const WORKFLOW_ERROR_CODE = -32099;
 
-export function registerWorkflows(connection: Connection, service: WorkflowService, backendKind: () => 'local' | 'remote'): void {
+/**
+ * `settingsLoaded` settles when the editor's settings have been read: a request that comes sooner (the
+ * client asks at activation) waits for them rather than being answered on the defaults.
+ */
+export function registerWorkflows(
+  connection: Connection,
+  service: WorkflowService,
+  backendKind: () => 'local' | 'remote',
+  settingsLoaded: () => Promise<void> = () => Promise.resolve(),
+): void {
   const run = async <M extends WorkflowMethod>(
     method: M,
     params: ParamsOf<M>,
   ): Promise<ResultOf<M> | ResponseError<WorkflowErrorData>> => {
     try {
+      await settingsLoaded();
       const result = await service.handle(method, params);
       if (MUTATING_METHODS.has(method)) void connection.sendNotification(StoreChangedNotification, { method });
       return result;
