@@ -2,7 +2,7 @@
 // Everything that does work lives in the server; this file only wires the pieces together.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { StoreChangedNotification } from '../../server/src/protocol';
+import { KeyTrustChangedNotification, StoreChangedNotification } from '../../server/src/protocol';
 import { ActorTokens } from './commands/actorToken';
 import { evaluateAction } from './commands/evaluateAction';
 import {
@@ -235,6 +235,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   workflows.ready = lc.start().then(async () => {
     void vscode.commands.executeCommand('setContext', 'cavra.active', true);
     lc.onNotification(StoreChangedNotification, () => refreshAll());
+    // Pins changed in the key home (cavra-policy keys pin|revoke): the packs' signature states did too.
+    lc.onNotification(KeyTrustChangedNotification, () => refreshAll());
     await sendStoredToken(context.secrets, lc);
     refreshAll();
     void inbox.start();

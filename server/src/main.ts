@@ -25,11 +25,18 @@ import { DiskPackDocuments } from './language/packDocuments';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
 import { documentState } from './documentState';
-import { CredentialsNotification, DocumentStateRequest, EffectivePolicyRequest, RuleLocationRequest } from './protocol';
+import {
+  CredentialsNotification,
+  DocumentStateRequest,
+  EffectivePolicyRequest,
+  KeyTrustChangedNotification,
+  RuleLocationRequest,
+} from './protocol';
 import { ruleLocation } from './language/ruleLocation';
 import { effectivePolicyView, effectivePolicyViewOfFile } from './language/effectivePolicyView';
 import { createWorkflowBackend } from './workflows/backendFactory';
 import { StoreApprovalLocations } from './workflows/approvalLocations';
+import { watchKeyHome } from './workflows/keyHomeWatch';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { chainSources, signatureDiagnostics } from './workflows/signatureDiagnostics';
 import { WorkflowService } from './workflows/workflowService';
@@ -271,6 +278,12 @@ const warnPrivateKeys = () => setImmediate(() => privateKeys.report(folders.all.
 
 connection.onInitialized(async () => {
   warnPrivateKeys();
+  // A pin or revocation made in a terminal (cavra-policy keys pin|revoke) changes every signature's state.
+  watchKeyHome((home) => {
+    signatures.invalidate();
+    revalidateAll();
+    void connection.sendNotification(KeyTrustChangedNotification, { keyHome: home });
+  });
   if (canFollowFolders)
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       folders.change(

@@ -512,31 +512,41 @@ export class Workbench {
   /** Reads the rows of the Problems panel (markers; file rows are skipped). */
   async problems(): Promise<Problem[]> {
     const panel = await this.showProblems();
-    const rows = panel.locator('.monaco-list-row');
+    // One snapshot read in the page: row by row through locators, a row the list re-renders meanwhile
+    // (a diagnostic goes) left a locator waiting 30 s for a node that no longer exists.
+    // Note: the list is virtualized; only rows on screen are read (plenty for a scenario's few files).
+    const rows = await panel.evaluate((el) =>
+      [...el.querySelectorAll('.monaco-list-row')].map((row) => {
+        const text = (sel: string) =>
+          ((row.querySelector(sel) as { innerText?: string } | null)?.innerText ?? '').trim() || undefined;
+        return {
+          label: row.getAttribute('aria-label') ?? '',
+          message: text('.marker-message'),
+          name: text('.label-name'),
+          line: text('.marker-line'),
+          source: text('.marker-source'),
+          code: text('.marker-code'),
+        };
+      }),
+    );
     const out: Problem[] = [];
     let file: string | undefined;
-    const text = async (l: Locator) => ((await l.count()) ? (await l.first().innerText()).trim() || undefined : undefined);
-    // Note: the list is virtualized; only rows on screen are read (plenty for a scenario's few files).
-    const n = await rows.count();
-    for (let i = 0; i < n; i++) {
-      const row = rows.nth(i);
-      const label = (await row.getAttribute('aria-label')) ?? '';
-      const message = await text(row.locator('.marker-message'));
-      if (message === undefined) {
+    for (const row of rows) {
+      if (row.message === undefined) {
         // a file row: "N problems in file X of folder Y"
-        file = await text(row.locator('.label-name'));
+        file = row.name;
         continue;
       }
-      const pos = ((await text(row.locator('.marker-line'))) ?? label).match(/(\d+)\D+(\d+)/);
+      const pos = (row.line ?? row.label).match(/(\d+)\D+(\d+)/);
       out.push({
-        message,
-        source: await text(row.locator('.marker-source')),
-        code: await text(row.locator('.marker-code')),
-        severity: label.match(/^(Error|Warning|Info)\b/)?.[1],
+        message: row.message,
+        source: row.source,
+        code: row.code,
+        severity: row.label.match(/^(Error|Warning|Info)\b/)?.[1],
         file,
         line: pos ? Number(pos[1]) : undefined,
         column: pos ? Number(pos[2]) : undefined,
-        label,
+        label: row.label,
       });
     }
     return out;

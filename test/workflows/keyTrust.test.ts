@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { ResponseError } from 'vscode-languageserver-protocol/node';
-import { WorkflowRequests, type WorkflowErrorData } from '../../server/src/protocol';
+import { KeyTrustChangedNotification, WorkflowRequests, type WorkflowErrorData } from '../../server/src/protocol';
 import {
   generateKeyPair,
   keyFingerprint,
@@ -19,7 +19,7 @@ import {
   signPolicyBytes,
   verifyPolicySignature,
 } from '../../server/src/signing';
-import { hasOpenssl } from '../cli/cliProcess';
+import { cli, hasOpenssl, testKeyHome } from '../cli/cliProcess';
 import { LspClient } from '../lsp/lspClient';
 import { repoRoot } from '../lsp/repoRoot';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';
@@ -189,6 +189,62 @@ describe('keys in the editor (stdio language server)', function () {
     const revoked = await c.sendRequest(WorkflowRequests.packState, { uri });
     assert.equal(revoked?.signature, 'invalid');
     assert.equal(revoked?.signature_problem, 'revoked-key');
+  });
+
+  it('a pin or revocation made in a terminal (cavra-policy keys pin|revoke) is noticed: diagnostics and views follow', async () => {
+    const pair = generateKeyPair();
+    const text = pack('cavra-term');
+    const sig = signPolicyBytes(Buffer.from(text), { privateKeyPem: pair.privateKeyPem, keyId: 'term' });
+    ws = tempWorkspace({
+      'policies/cavra-term/policy.yaml': text,
+      'policies/cavra-term/policy.yaml.sig.json': serializeSignature(sig),
+      '.cavra/policy-signing/term.public.pem': pair.publicKeyPem,
+    });
+    client = await LspClient.start({ workspace: ws.root });
+    const told: string[] = [];
+    let heard: () => void = () => undefined;
+    client.connection.onNotification(KeyTrustChangedNotification.method, (p: { keyHome: string }) => {
+      told.push(p.keyHome);
+      heard();
+    });
+    /** The next KeyTrustChanged notification, within 10 s (the key home is polled every second). */
+    const nextNotice = (what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no cavra/keyTrustChanged after ${what} within 10 s`)), 10_000);
+        heard = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    const uri = client.uriOf('policies/cavra-term/policy.yaml');
+    await client.open(uri, text);
+    const [warning] = await client.diagnostics(uri);
+    assert.equal(warning.code, 'signature-not-pinned');
+
+    // The CLI as a process, with the same user's key home as the server (nothing in the workspace changes).
+    const fingerprint = keyFingerprint(pair.publicKeyPem);
+    const pinNoticed = nextNotice('keys pin');
+    const pinned = cli(ws.root, ['keys', 'pin', fingerprint]);
+    assert.equal(pinned.status, 0, pinned.stderr);
+    await pinNoticed;
+    await client.publishedFor(
+      uri,
+      (p) => p.diagnostics.every((d) => d.code !== 'signature-not-pinned' && d.code !== 'signature-mismatch'),
+      'no signature finding once pinned in the key home',
+    );
+    assert.deepEqual(told, [testKeyHome(ws.root)], 'the client is told, with the key home');
+    assert.equal((await client.connection.sendRequest(WorkflowRequests.packState, { uri }))?.signature, 'verified');
+
+    const revokeNoticed = nextNotice('keys revoke');
+    const revoked = cli(ws.root, ['keys', 'revoke', fingerprint, '--note', 'laptop lost']);
+    assert.equal(revoked.status, 0, revoked.stderr);
+    await revokeNoticed;
+    const after = await client.publishedFor(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'signature-mismatch'),
+      'the revoked finding',
+    );
+    assert.match(String(after.diagnostics.find((d) => d.code === 'signature-mismatch')!.message), /revoked/);
   });
 
   it("a workspace folder's settings cannot pin a key (user settings only)", async () => {

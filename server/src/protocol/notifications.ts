@@ -16,3 +16,14 @@ export interface StoreChangedParams {
 
 /** Sent by the server after any mutation so views refresh. */
 export const StoreChangedNotification = new NotificationType<StoreChangedParams>('cavra/storeChanged');
+
+export interface KeyTrustChangedParams {
+  /** The key home whose pin or revocation file changed. */
+  keyHome: string;
+}
+
+/**
+ * Sent by the server when the key home's pins or revocations change outside the editor (`cavra-policy
+ * keys pin|revoke`): signature states changed though no workspace file did, so views refresh.
+ */
+export const KeyTrustChangedNotification = new NotificationType<KeyTrustChangedParams>('cavra/keyTrustChanged');
