@@ -13,6 +13,7 @@ import { LspSession, type ServerSpec } from './measure/lspSession';
 import { currentLoad, describeMachine, nodeVersion, sourceRevision } from './measure/machine';
 import { signingTimes } from './measure/packSigning';
 import { impactReplayLines, measureImpactReplay } from './measure/impactReplay';
+import { measureWorkspaceScale, workspaceScaleLines } from './measure/workspaceScale';
 import { coldParse, warmParse } from './measure/parserFloor';
 import { generatePolicy, isShape, SHAPES, type GeneratedPolicy } from './measure/policyGenerator';
 import { renderReport, type BenchReport, type SizeResults } from './measure/report';
@@ -88,6 +89,13 @@ async function main(): Promise<void> {
     // Impact replay alone: its section printed, nothing written (the full run writes it into the report).
     log('impact replay: 100,000 decisions against a 1,000-rule pack');
     process.stdout.write(`${impactReplayLines(measureImpactReplay(join(artifacts, 'cli.js'), reps3())).join('\n')}\n`);
+    return;
+  }
+  if (process.argv.includes('--only-workspace')) {
+    // The 500-pack workspace alone: its section printed, nothing written.
+    log('a whole workspace: 500 packs of 200 rules, four levels of inheritance');
+    const r = await measureWorkspaceScale(cavraServer(join(artifacts, 'server.js')), join(artifacts, 'cli.js'), reps3());
+    process.stdout.write(`${workspaceScaleLines(r).join('\n')}\n`);
     return;
   }
   const sizes = option('sizes', '100,1000,20000,100000').split(',').map(Number);
@@ -194,6 +202,8 @@ async function main(): Promise<void> {
     };
     log('impact replay: 100,000 decisions against a 1,000-rule pack');
     report.impact = measureImpactReplay(join(artifacts, 'cli.js'), reps3());
+    log('a whole workspace: 500 packs of 200 rules, four levels of inheritance');
+    report.workspace = await measureWorkspaceScale(ours, join(artifacts, 'cli.js'), reps3());
     if (signingPolicy) report.signing = { rules: signingPolicy.rules, times: signingTimes(signingPolicy.text, reps) };
     if (process.argv.includes('--profile')) {
       const devServer = join(artifacts, 'server.dev.js');

@@ -23,6 +23,8 @@ import {
   type Position,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  WorkspaceDiagnosticRequest,
+  type WorkspaceDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
 
 export interface ServerSpec {
@@ -77,6 +79,7 @@ export class LspSession {
     // What else these servers send; any other request gets the protocol's MethodNotFound answer.
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('client/unregisterCapability', () => null);
+    connection.onRequest('workspace/diagnostic/refresh', () => null);
     for (const method of ['window/logMessage', 'window/showMessage', 'telemetry/event', '$/progress'])
       connection.onNotification(method, () => undefined);
     connection.onError(() => undefined);
@@ -86,8 +89,17 @@ export class LspSession {
     return this.proc.pid ?? -1;
   }
 
-  /** `quiet: false` returns right after `initialized`, as the extension opens its files (issue 14). */
-  static async start(spec: ServerSpec, workspace: string, limitMs: number, quiet = true): Promise<LspSession> {
+  /**
+   * `quiet: false` returns right after `initialized`, as the extension opens its files (issue 14).
+   * `pullDiagnostics` declares what VS Code declares for `workspace/diagnostic` (the whole-workspace run).
+   */
+  static async start(
+    spec: ServerSpec,
+    workspace: string,
+    limitMs: number,
+    quiet = true,
+    pullDiagnostics = false,
+  ): Promise<LspSession> {
     const proc = spawn(spec.node, spec.args, {
       cwd: workspace,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -104,8 +116,14 @@ export class LspSession {
           rootUri,
           workspaceFolders: [{ uri: rootUri, name: 'bench' }],
           capabilities: {
-            workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
+            workspace: {
+              configuration: true,
+              workspaceFolders: true,
+              didChangeConfiguration: { dynamicRegistration: true },
+              ...(pullDiagnostics ? { diagnostics: { refreshSupport: true } } : {}),
+            },
             textDocument: {
+              ...(pullDiagnostics ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
               synchronization: { dynamicRegistration: false },
               publishDiagnostics: { versionSupport: true },
               hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -148,6 +166,31 @@ export class LspSession {
       contentChanges: [{ range: { start: at, end: at }, text }],
     });
     return next;
+  }
+
+  /** `workspace/diagnostic` with no previous results: every pack under the policy root. */
+  workspaceDiagnostics(limitMs: number): Promise<WorkspaceDiagnosticReport> {
+    return this.bounded(
+      this.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] }),
+      'workspace/diagnostic',
+      limitMs,
+    );
+  }
+
+  /** The next publication for `uri`, whatever its version (a child re-linted after its parent changed). */
+  nextPublicationFor(uri: string, limitMs: number): Promise<PublishDiagnosticsParams> {
+    return this.bounded(
+      new Promise<PublishDiagnosticsParams>((resolve) => this.waiters.push({ match: (p) => p.uri === uri, resolve })),
+      `diagnostics for ${uri}`,
+      limitMs,
+    );
+  }
+
+  /** didOpen without waiting for its diagnostics (many files opened at once). */
+  async openQuietly(uri: string, text: string): Promise<void> {
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: this.spec.languageId, version: 1, text },
+    });
   }
 
   hover(uri: string, position: Position, limitMs: number): Promise<unknown> {

@@ -2,6 +2,7 @@
 import type { ArtifactSizes } from './artifacts';
 import type { ProfileSummary } from './cpuProfile';
 import { impactReplayLines, type ImpactReplayResults } from './impactReplay';
+import { workspaceScaleLines, type WorkspaceScaleResults } from './workspaceScale';
 import type { ServerResults } from './editorSession';
 import type { Machine } from './machine';
 import { describe, formatBytes, formatMs, type Samples } from './samples';
@@ -29,6 +30,7 @@ export interface BenchReport {
   sizes: SizeResults[];
   signing?: { rules: number; times: SigningTimes };
   impact?: ImpactReplayResults;
+  workspace?: WorkspaceScaleResults;
   artifacts: ArtifactSizes;
   stubLoad: Samples;
   profile?: ProfileSummary | string;
@@ -185,6 +187,7 @@ export function renderReport(r: BenchReport): string {
   lines.push(`| dist/cavra-policy-studio.vsix | ${formatBytes(r.artifacts.vsix)} | ${vt} | ${vv} |`);
 
   if (r.impact) lines.push('', ...impactReplayLines(r.impact));
+  if (r.workspace) lines.push('', ...workspaceScaleLines(r.workspace));
   if (r.profile) {
     lines.push('', "## Where the CAVRA server's time goes (CPU profile, 20k rules, edit case)", '');
     if (typeof r.profile === 'string') lines.push(r.profile);
