@@ -169,6 +169,50 @@ describe('the policy root as one project', () => {
       assert.match(hoverText(await client.hover(app, inherits)), /2 rules: commands 2/);
     });
 
+    it("publishes the edited parent's diagnostics before re-linting any of its 30 open children", async () => {
+      // The order on the wire. (How soon the parent's answer leaves is the bench's: with 135 large open
+      // children, see test/bench/measure/workspaceScale.ts, it once waited seconds behind their re-lint.)
+      const children = Array.from({ length: 30 }, (_, i) => `cavra-kid-${i}`);
+      const files: Record<string, string> = {
+        [packPath('cavra-hub')]:
+          'metadata:\n  id: cavra-hub\n  title: Hub\n  description: Inherited by many.\ncommands:\n  block:\n    - "git push*"\n',
+      };
+      for (const id of children)
+        files[packPath(id)] =
+          `metadata:\n  id: ${id}\n  title: Kid\n  description: A child.\n  inherits: cavra-hub\ncommands:\n  allow:\n    - "git push origin ${id}"\n`;
+      ws.remove();
+      ws = tempWorkspace(files);
+      client = await LspClient.start({ workspace: ws.root });
+      // The hub first: children opened after it read it at once (no re-lint of theirs is still on the way).
+      const hub = client.uriOf(packPath('cavra-hub'));
+      await client.open(hub, files[packPath('cavra-hub')]);
+      await client.diagnostics(hub, 1);
+      for (const id of children) await client.open(client.uriOf(packPath(id)), files[packPath(id)]);
+      for (const id of children) await client.publication(client.uriOf(packPath(id)), 1);
+      // Quiet first (bounded): what the opens set off is not the edit's.
+      for (let quiet = 0, n = -1, tries = 0; quiet < 3 && tries < 100; tries++) {
+        quiet = client.published.length === n ? quiet + 1 : 0;
+        n = client.published.length;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const seen = client.published.length;
+      await client.change(hub, files[packPath('cavra-hub')].replace('"git push*"', '"git pus*"'));
+      await client.diagnostics(hub, 2);
+      const last = client.uriOf(packPath(children.at(-1)!));
+      await client.publishedFor(last, (p) => client!.published.indexOf(p) >= seen, 'the last child re-linted');
+      const after = client.published.slice(seen);
+      const hubAt = after.findIndex((p) => p.uri === hub && p.version === 2);
+      const firstChildAt = after.findIndex((p) => p.uri !== hub && p.version === 1);
+      assert.ok(hubAt >= 0 && firstChildAt >= 0, `both published: ${after.map((p) => p.uri.split('/').at(-2)).join(', ')}`);
+      assert.ok(
+        hubAt < firstChildAt,
+        `the hub first, at ${hubAt}; a child came at ${firstChildAt}: ${after
+          .slice(0, 5)
+          .map((p) => `${p.uri.split('/').at(-2)}@${p.version}`)
+          .join(', ')}`,
+      );
+    });
+
     it('reads a parent saved on disk when the file watcher reports it', async () => {
       client = await LspClient.start({ workspace: ws.root });
       const app = client.uriOf(packPath('cavra-app'));
