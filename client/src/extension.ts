@@ -19,6 +19,7 @@ import { diffPublished, planPublish, previewDraft, requestPublishApproval } from
 import { EffectivePolicyDocuments, showEffectivePolicy } from './commands/effectivePolicy';
 import { verifyEvidence } from './commands/evidenceCommands';
 import { exportEvidenceBundle } from './commands/exportEvidenceBundle';
+import { openWalkthrough } from './commands/openWalkthrough';
 import { copyPackSummary, showPackHistory } from './commands/packHistory';
 import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
@@ -130,6 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- registerCommand's own callback type
   const register = (id: string, fn: (...args: any[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  register('cavra.openWalkthrough', () => openWalkthrough(context));
   register('cavra.showRuleCounts', () => statusBar.showDetails());
   register('cavra.restartServer', async () => {
     await lc.restart();

@@ -1153,6 +1153,123 @@ export class Workbench {
       10_000,
     );
   }
+
+  // ---------- walkthroughs (Getting Started) ----------
+
+  /** The open walkthrough page (the Welcome editor showing one walkthrough's steps). */
+  walkthroughPage(): Locator {
+    return this.page.locator('.gettingStartedContainer .gettingStartedSlideDetails');
+  }
+
+  /** A walkthrough step's header button; VS Code's step ids end with `#<the step id of package.json>`. */
+  walkthroughStep(stepId: string): Locator {
+    return this.walkthroughPage().locator(`button.getting-started-step[data-step-id$="#${stepId}"]`).first();
+  }
+
+  /** Waits for the walkthrough titled `title` and returns its steps: id (as in package.json), title, done. */
+  async waitForWalkthrough(
+    title: RegExp | string,
+    timeout = this.timeout,
+  ): Promise<{ id: string; title: string; done: boolean }[]> {
+    const page = this.walkthroughPage();
+    return this.waitFor(
+      `the walkthrough "${title}"`,
+      async () => {
+        if (!(await page.isVisible())) return undefined;
+        const heading = (
+          await page
+            .locator('.category-title')
+            .first()
+            .innerText()
+            .catch(() => '')
+        ).trim();
+        if (!matches(heading, title)) return undefined;
+        const steps = await page.locator('button.getting-started-step').evaluateAll((els) =>
+          els.map((el) => ({
+            id: (el.getAttribute('data-step-id') ?? '').split('#').pop() ?? '',
+            title: (el.querySelector('.step-title')?.textContent ?? '').trim(),
+            done: el.getAttribute('aria-checked') === 'true',
+          })),
+        );
+        return steps.length ? steps : undefined;
+      },
+      timeout,
+    );
+  }
+
+  /** Expands a walkthrough step (its description, buttons and media) and waits until it shows. */
+  async expandWalkthroughStep(stepId: string): Promise<Locator> {
+    const step = this.walkthroughStep(stepId);
+    await this.visible(`the walkthrough step ${stepId}`, step, 10_000);
+    if ((await step.getAttribute('aria-expanded')) !== 'true') await step.click();
+    await this.waitFor(
+      `the walkthrough step ${stepId} to expand`,
+      async () => (await step.getAttribute('aria-expanded')) === 'true',
+      5_000,
+    );
+    await this.focusOutOfWebviews();
+    return step;
+  }
+
+  /**
+   * Takes the keyboard focus back from a webview (a walkthrough step's media takes it when it loads), by
+   * clicking the active editor's tab: keys pressed in a webview's frame (F1) never reach the workbench.
+   */
+  async focusOutOfWebviews(): Promise<void> {
+    await this.waitFor(
+      'the keyboard focus outside any webview',
+      async () => {
+        if ((await this.page.evaluate('document.activeElement?.tagName')) !== 'IFRAME') return true;
+        await this.page.locator('.editor-group-container.active .tabs-container .tab.active').first().click();
+        return false;
+      },
+      5_000,
+    );
+  }
+
+  /**
+   * Clicks the button (a command link alone on its line) or the inline link labelled `label` in an
+   * expanded walkthrough step's description.
+   */
+  async clickWalkthroughAction(stepId: string, label: string): Promise<void> {
+    const step = await this.expandWalkthroughStep(stepId);
+    const exact = new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`);
+    const action = step.locator('.button-container .monaco-button, a').filter({ hasText: exact }).first();
+    await this.visible(`"${label}" in the walkthrough step ${stepId}`, action, 5_000);
+    await action.click();
+  }
+
+  /**
+   * Waits until the expanded step's media (a markdown page, rendered in a webview beside the steps) shows
+   * text matching `expect`; returns that text.
+   */
+  async walkthroughMediaText(expect: RegExp, timeout = this.timeout): Promise<string> {
+    return this.waitFor(
+      `the walkthrough media showing ${expect}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (!frame.parentFrame()?.url().includes('/webview/')) continue;
+          const text = await frame
+            .locator('body')
+            .innerText({ timeout: 1_000 })
+            .catch(() => '');
+          if (expect.test(text)) return text;
+        }
+        return undefined;
+      },
+      timeout,
+    );
+  }
+
+  /** Waits until a walkthrough step is checked off (its completion event fired). */
+  async waitForWalkthroughStepDone(stepId: string, timeout = 10_000): Promise<void> {
+    const step = this.walkthroughStep(stepId);
+    await this.waitFor(
+      `the walkthrough step ${stepId} to be checked off`,
+      async () => (await step.getAttribute('aria-checked')) === 'true',
+      timeout,
+    );
+  }
 }
 
 /** Matches `text` against a RegExp, or a string (exactly, or when `contains`, as a substring). */

@@ -37,18 +37,18 @@ async function pickDecision(ctx: CommandContext, arg: unknown, target: FolderTar
     return given.decision;
   const source = await vscode.window.showQuickPick(
     [
-      { label: "$(clock) A pending approval's decision", id: 'pending' },
-      { label: '$(file) A decision JSON file', id: 'file' },
+      { label: `$(clock) ${vscode.l10n.t("A pending approval's decision")}`, id: 'pending' },
+      { label: `$(file) ${vscode.l10n.t('A decision JSON file')}`, id: 'file' },
     ],
-    { ignoreFocusOut: true, title: 'Break Glass: which decision?' },
+    { ignoreFocusOut: true, title: vscode.l10n.t('Break Glass: which decision?') },
   );
   if (!source) return undefined;
   if (source.id === 'file') {
     const [file] =
       (await vscode.window.showOpenDialog({
         canSelectMany: false,
-        filters: { 'Decision JSON': ['json'] },
-        title: 'Decision to break glass on',
+        filters: { [vscode.l10n.t('Decision JSON')]: ['json'] },
+        title: vscode.l10n.t('Decision to break glass on'),
       })) ?? [];
     if (!file) return undefined;
     const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
@@ -56,10 +56,12 @@ async function pickDecision(ctx: CommandContext, arg: unknown, target: FolderTar
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      throw new Error(`${vscode.workspace.asRelativePath(file)} is not valid JSON: ${(e as Error).message}`, { cause: e });
+      throw new Error(vscode.l10n.t('{0} is not valid JSON: {1}', vscode.workspace.asRelativePath(file), (e as Error).message), {
+        cause: e,
+      });
     }
     if (!parsed || typeof parsed !== 'object' || typeof (parsed as Decision).decision_id !== 'string')
-      throw new Error(`${vscode.workspace.asRelativePath(file)}: decision must include decision_id`);
+      throw new Error(vscode.l10n.t('{0}: decision must include decision_id', vscode.workspace.asRelativePath(file)));
     return parsed as Decision;
   }
   const list = await ctx.workflows.call('listApprovals', { ...target.params, state: 'pending', limit: 500 });
@@ -70,16 +72,16 @@ async function pickDecision(ctx: CommandContext, arg: unknown, target: FolderTar
       detail: `${String(a.decision?.rule_id ?? '')} · ${String(a.decision?.severity ?? '')}`,
       d: a.decision,
     })),
-    { ignoreFocusOut: true, title: 'Break Glass: pending decision' },
+    { ignoreFocusOut: true, title: vscode.l10n.t('Break Glass: pending decision') },
   );
   return pick?.d;
 }
 
 export async function breakGlass(ctx: CommandContext, arg?: unknown): Promise<void> {
-  if (!requireTrust('Break-glass')) return;
+  if (!requireTrust(vscode.l10n.t('Break-glass'))) return;
   try {
     // The break-glass approval is recorded in the store of the folder the decision belongs to.
-    const target = await chooseFolder(arg, 'Break Glass');
+    const target = await chooseFolder(arg, vscode.l10n.t('Break Glass'));
     if (!target) return;
     const decision = await pickDecision(ctx, arg, target);
     if (!decision) return;
@@ -88,65 +90,74 @@ export async function breakGlass(ctx: CommandContext, arg?: unknown): Promise<vo
     f.actor = (
       await vscode.window.showInputBox({
         ignoreFocusOut: true,
-        title: 'Break Glass (1/5): actor',
+        title: vscode.l10n.t('Break Glass (1/5): actor'),
         value: config.get<string>('actor') ?? '',
-        prompt: 'The incident commander taking responsibility',
-        validateInput: (v) => (v.trim() ? undefined : 'The actor is required'),
+        prompt: vscode.l10n.t('The incident commander taking responsibility'),
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('The actor is required')),
       })
     )?.trim();
     if (!f.actor) return;
     f.reason = (
       await vscode.window.showInputBox({
         ignoreFocusOut: true,
-        title: 'Break Glass (2/5): reason',
-        prompt: 'Why this override is needed now (mandatory evidence)',
-        validateInput: (v) => (v.trim() ? undefined : 'A reason is required'),
+        title: vscode.l10n.t('Break Glass (2/5): reason'),
+        prompt: vscode.l10n.t('Why this override is needed now (mandatory evidence)'),
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A reason is required')),
       })
     )?.trim();
     if (!f.reason) return;
     f.approver_group = (
       await vscode.window.showInputBox({
         ignoreFocusOut: true,
-        title: 'Break Glass (3/5): approver group',
+        title: vscode.l10n.t('Break Glass (3/5): approver group'),
         value: 'Change Advisory Board',
-        validateInput: (v) => (v.trim() ? undefined : 'An approver group is required'),
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('An approver group is required')),
       })
     )?.trim();
     if (!f.approver_group) return;
     const ttl = await vscode.window.showInputBox({
       ignoreFocusOut: true,
-      title: 'Break Glass (4/5): expiry in hours',
+      title: vscode.l10n.t('Break Glass (4/5): expiry in hours'),
       value: String(config.get<number>('approvals.breakGlassTtlHours') ?? 4),
       validateInput: (v) =>
-        breakGlassProblems({ ...f, ttl_hours: Number(v) }).length ? 'A whole number of hours from 1 to 72' : undefined,
+        breakGlassProblems({ ...f, ttl_hours: Number(v) }).length
+          ? vscode.l10n.t('A whole number of hours from 1 to 72')
+          : undefined,
     });
     if (ttl === undefined) return;
     f.ttl_hours = Number(ttl);
     const ref = await vscode.window.showInputBox({
       ignoreFocusOut: true,
-      title: 'Break Glass (5/5): incident or change reference (optional)',
-      prompt: 'e.g. INC-777; leave empty for none',
+      title: vscode.l10n.t('Break Glass (5/5): incident or change reference (optional)'),
+      prompt: vscode.l10n.t('e.g. INC-777; leave empty for none'),
     });
     if (ref === undefined) return;
     f.external_ref = ref.trim() || undefined;
     const problems = breakGlassProblems(f);
     if (problems.length) {
-      void vscode.window.showErrorMessage(`Break-glass not sent: ${problems.join('; ')}.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Break-glass not sent: {0}.', problems.join('; ')));
       return;
     }
     const detail = `decision ${decision.decision_id}\n${String(decision.action_type ?? '')} ${String(decision.target ?? '')}\nactor: ${f.actor}\nreason: ${f.reason}\napprover group: ${f.approver_group}\nexpires in: ${f.ttl_hours} h\nreference: ${f.external_ref ?? '—'}`;
+    const confirm = vscode.l10n.t('Break Glass');
     const go = await vscode.window.showWarningMessage(
-      'Break glass? This overrides the policy decision and is recorded as evidence.',
+      vscode.l10n.t('Break glass? This overrides the policy decision and is recorded as evidence.'),
       { modal: true, detail },
-      'Break Glass',
+      confirm,
     );
-    if (go !== 'Break Glass') return;
+    if (go !== confirm) return;
     const record = await ctx.workflows.call('breakGlass', { ...target.params, decision, ...(f as BreakGlassFields) });
     ctx.refreshAll();
     void vscode.window.showWarningMessage(
-      `Break-glass ${record.approval_id} recorded for ${decision.decision_id}; expires ${record.expires_at}. ${await ctx.backendName(target)}.`,
+      vscode.l10n.t(
+        'Break-glass {0} recorded for {1}; expires {2}. {3}.',
+        record.approval_id,
+        decision.decision_id,
+        record.expires_at,
+        await ctx.backendName(target),
+      ),
     );
   } catch (e) {
-    await showWorkflowError('Break Glass', e, ctx.log);
+    await showWorkflowError(vscode.l10n.t('Break Glass'), e, ctx.log);
   }
 }

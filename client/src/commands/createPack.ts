@@ -27,10 +27,12 @@ commands:
 export async function createPack(arg?: unknown): Promise<void> {
   if (!requireTrust('Creating a policy pack')) return;
   if (!vscode.workspace.workspaceFolders?.length) {
-    void vscode.window.showWarningMessage('Open a folder first: policy packs live in <folder>/policies/<id>/policy.yaml.');
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Open a folder first: policy packs live in <folder>/policies/<id>/policy.yaml.'),
+    );
     return;
   }
-  const folder = (await chooseFolder(arg, 'Create Policy Pack'))?.folder;
+  const folder = (await chooseFolder(arg, vscode.l10n.t('Create Policy Pack')))?.folder;
   if (!folder) return;
   const root = policyRootOf(folder.uri);
   const fileOf = (id: string) => vscode.Uri.joinPath(root, id, 'policy.yaml');
@@ -42,16 +44,19 @@ export async function createPack(arg?: unknown): Promise<void> {
   // `newteam` or `cavra-newteam`: one id either way (policy/packId.ts); the box says what will be written.
   const answer = await vscode.window.showInputBox({
     ignoreFocusOut: true,
-    title: 'Create Policy Pack (1/2): id',
-    placeHolder: 'cavra-payments (the cavra- prefix is added when missing)',
+    title: vscode.l10n.t('Create Policy Pack (1/2): id'),
+    placeHolder: vscode.l10n.t('cavra-payments (the cavra- prefix is added when missing)'),
     validateInput: async (v) => {
       const parsed = packIdFromInput(v);
       if ('error' in parsed) return v.trim() ? parsed.error : undefined;
       const file = fileOf(parsed.id);
       if (await exists(vscode.Uri.joinPath(root, parsed.id)))
-        return `${vscode.workspace.asRelativePath(vscode.Uri.joinPath(root, parsed.id))} already exists: choose another id.`;
+        return vscode.l10n.t(
+          '{0} already exists: choose another id.',
+          vscode.workspace.asRelativePath(vscode.Uri.joinPath(root, parsed.id)),
+        );
       return {
-        message: `Creates ${vscode.workspace.asRelativePath(file)} with id ${parsed.id}`,
+        message: vscode.l10n.t('Creates {0} with id {1}', vscode.workspace.asRelativePath(file), parsed.id),
         severity: vscode.InputBoxValidationSeverity.Info,
       };
     },
@@ -59,21 +64,21 @@ export async function createPack(arg?: unknown): Promise<void> {
   if (answer === undefined) return;
   const parsed = packIdFromInput(answer);
   if ('error' in parsed) {
-    void vscode.window.showErrorMessage(`Create Policy Pack: ${parsed.error}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Create Policy Pack: {0}', parsed.error));
     return;
   }
   const id = parsed.id;
   const title = await vscode.window.showInputBox({
     ignoreFocusOut: true,
-    title: `Create Policy Pack (2/2): title of ${id}`,
-    validateInput: (v) => (v.trim() ? undefined : 'A title is required'),
+    title: vscode.l10n.t('Create Policy Pack (2/2): title of {0}', id),
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A title is required')),
   });
   if (!title) return;
   const file = fileOf(id);
   // Checked again: the folder may have appeared while the title was typed.
   if (await exists(vscode.Uri.joinPath(root, id))) {
     void vscode.window.showErrorMessage(
-      `${vscode.workspace.asRelativePath(vscode.Uri.joinPath(root, id))} already exists; nothing was written.`,
+      vscode.l10n.t('{0} already exists; nothing was written.', vscode.workspace.asRelativePath(vscode.Uri.joinPath(root, id))),
     );
     return;
   }

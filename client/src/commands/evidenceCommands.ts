@@ -6,7 +6,7 @@ import type { CommandContext } from './context';
 
 export async function verifyEvidence(ctx: CommandContext, arg?: unknown): Promise<void> {
   try {
-    const target = await chooseFolder(arg, 'Verify Evidence Chain');
+    const target = await chooseFolder(arg, vscode.l10n.t('Verify Evidence Chain'));
     if (!target) return;
     const r = await ctx.workflows.call('verifyEvidence', target.params);
     const key = target.folder?.uri.toString() ?? '';
@@ -15,13 +15,20 @@ export async function verifyEvidence(ctx: CommandContext, arg?: unknown): Promis
     ctx.views.evidence.refresh();
     if (r.ok)
       void vscode.window.showInformationMessage(
-        `Evidence chain intact: ${r.records} records in ${vscode.workspace.asRelativePath(r.file)}.`,
+        vscode.l10n.t('Evidence chain intact: {0} records in {1}.', r.records, vscode.workspace.asRelativePath(r.file)),
       );
     else
       void vscode.window.showErrorMessage(
-        `Evidence chain broken at line ${r.first_bad_line ?? '?'}${r.first_bad_seq !== undefined ? ` (record #${r.first_bad_seq})` : ''}: ${r.message}`,
+        r.first_bad_seq !== undefined
+          ? vscode.l10n.t(
+              'Evidence chain broken at line {0} (record #{1}): {2}',
+              r.first_bad_line ?? '?',
+              r.first_bad_seq,
+              r.message,
+            )
+          : vscode.l10n.t('Evidence chain broken at line {0}: {1}', r.first_bad_line ?? '?', r.message),
       );
   } catch (e) {
-    await showWorkflowError('Verify Evidence Chain', e, ctx.log);
+    await showWorkflowError(vscode.l10n.t('Verify Evidence Chain'), e, ctx.log);
   }
 }
