@@ -6,12 +6,21 @@
 # out/test/e2e/extensionHost.js drives chromium and returns the tests' exit code. No VSIX needed,
 # but dist/ must be built. The server is always stopped on exit.
 set -euo pipefail
+# --code-server <version> (or CAVRA_CODE_SERVER_VERSION): which code-server / VS Code to test on
+# (default: install-vscode.sh's, the newest); exported so install-vscode.sh and nested runs see it.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --code-server) [ $# -ge 2 ] || { echo "[exthost] --code-server needs a version, e.g. 4.93.1" >&2; exit 2; }
+      export CAVRA_CODE_SERVER_VERSION="$2"; shift 2 ;;
+    *) echo "[exthost] unknown argument '$1' (usage: extension-host.sh [--code-server <version>])" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/../.."
 REPO="$PWD"
 t0=$SECONDS
 
 TOOLS="$(bash test/e2e/install-vscode.sh)"   # (an assignment keeps set -e working; eval "$(...)" would not)
-eval "$TOOLS"                                # sets CAVRA_E2E_NODE, CAVRA_E2E_CODE_SERVER
+eval "$TOOLS"                                # sets CAVRA_E2E_NODE, CAVRA_E2E_CODE_SERVER, CAVRA_E2E_*_VERSION
 [ -f out/test/vscode/index.js ] && [ -f out/test/e2e/extensionHost.js ] && [ -f dist/client.js ] \
   || { echo "[exthost] building"; node scripts/build.mjs; }
 
@@ -57,7 +66,7 @@ for _ in $(seq 120); do
   sleep 0.5
 done
 [ -n "$up" ] || { echo "[exthost] VS Code server did not answer $URL within 60 s" >&2; cat "$TMP/server.log" >&2; exit 1; }
-echo "[exthost] server up on $URL after $(( SECONDS - t0 ))s"
+echo "[exthost] VS Code $CAVRA_E2E_VSCODE_VERSION (code-server $CAVRA_E2E_CODE_SERVER_VERSION) up on $URL after $(( SECONDS - t0 ))s"
 
 # CAVRA_E2E_DEV_PATH: another extension folder to load (default: this repo).
 CAVRA_REPO="$REPO" node out/test/e2e/extensionHost.js "$URL" "$TMP/workspace" "${CAVRA_E2E_DEV_PATH:-$REPO}" "$REPO/out/test/vscode/index.js"
