@@ -21,7 +21,7 @@ t0=$SECONDS
 
 TOOLS="$(bash test/e2e/install-vscode.sh)"   # (an assignment keeps set -e working; eval "$(...)" would not)
 eval "$TOOLS"                                # sets CAVRA_E2E_NODE, CAVRA_E2E_CODE_SERVER, CAVRA_E2E_*_VERSION
-[ -f out/test/vscode/index.js ] && [ -f out/test/e2e/extensionHost.js ] && [ -f dist/client.js ] \
+[ -f out/test/vscode/index.js ] && [ -f out/test/e2e/extensionHost.js ] && [ -f out/test/e2e/vscodeServer.js ] && [ -f dist/client.js ] \
   || { echo "[exthost] building"; node scripts/build.mjs; }
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/cavra-exthost.XXXXXX")"
@@ -52,7 +52,13 @@ cp -r test/fixtures/e2e-workspace/. "$TMP/workspace/"
 
 PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 URL="http://127.0.0.1:$PORT"
-setsid "$CAVRA_E2E_NODE" "$CAVRA_E2E_CODE_SERVER/lib/vscode/out/server-main.js" --host 127.0.0.1 --port "$PORT" \
+# Newer code-server releases keep upstream's server-main.js, which listens by itself; older ones (4.93)
+# only export its loader, so out/test/e2e/vscodeServer.js does the listening for them.
+# The suites check they run in the VS Code asked for (test/vscode/activation.vscode.ts).
+export CAVRA_E2E_VSCODE_VERSION
+SERVER_MAIN=("$CAVRA_E2E_CODE_SERVER/lib/vscode/out/server-main.js")
+grep -q 'createServer' "${SERVER_MAIN[0]}" || SERVER_MAIN=("$REPO/out/test/e2e/vscodeServer.js" "$CAVRA_E2E_CODE_SERVER")
+setsid "$CAVRA_E2E_NODE" "${SERVER_MAIN[@]}" --host 127.0.0.1 --port "$PORT" \
   --without-connection-token --accept-server-license-terms --enable-smoke-test-driver \
   --user-data-dir "$TMP/user" --server-data-dir "$TMP/server" --extensions-dir "$TMP/extensions" \
   ${CAVRA_EXTHOST_TRUSTED:+--disable-workspace-trust} >"$TMP/server.log" 2>&1 &
