@@ -102,7 +102,10 @@ if [ "$(cat "$MARKER" 2>/dev/null)" = "$CODE_SERVER_VERSION" ]; then
   exit 0
 fi
 
-# System packages: chromium for playwright, libkrb5-dev etc. for code-server's native modules.
+# System packages: chromium for playwright, libkrb5-dev etc. for code-server's native modules. One apt
+# at a time: npm test installs the oldest code-server while the newest installs (dpkg's lock would fail).
+exec 7>"$CACHE/.install-apt.lock"
+flock -w 900 7 || { log "another install held $CACHE/.install-apt.lock for 15 minutes"; exit 1; }
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -f /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
@@ -114,6 +117,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get update -q >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need_apt[@]}" >&2
 fi
+exec 7>&-
 
 NODE_MAJOR="$(node_major)"
 [ -n "$NODE_MAJOR" ] || { log "npm does not know code-server@$CODE_SERVER_VERSION (npm view code-server versions)"; exit 1; }
