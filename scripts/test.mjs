@@ -1,11 +1,15 @@
 // `npm test`: build, type-check, then every suite, then the non-browser suites again with the clock
 // moved 400 days ahead (a recorded date in a fixture is data, never a deadline: this run proves it).
 //
-//   --only <suite>      one suite (static, unit, lsp, golden, cli, workflows, e2e, clock-ahead)
+// The real-VS Code suites run on two VS Codes (test/e2e/code-server-versions.env): the UI scenarios and
+// the extension-host suites on the newest (e2e), the extension-host suites on the oldest that
+// engines.vscode allows (e2e-oldest); the oldest code-server installs in the background meanwhile.
+//
+//   --only <suite>      one suite (static, unit, lsp, golden, cli, workflows, e2e, e2e-oldest, clock-ahead)
 //   --skip-e2e          leave out the real-VS Code suite (also CAVRA_SKIP_E2E=1)
 //   --skip-clock-ahead  leave out the clock-ahead run (also CAVRA_SKIP_CLOCK_AHEAD=1)
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -21,6 +25,44 @@ function run(cmd, cmdArgs, label, env = process.env) {
   const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', env });
   console.log(`=== ${label}: ${r.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+/** The oldest code-server (VS Code) the extension-host suites run on: see test/e2e/code-server-versions.env. */
+const OLDEST_CODE_SERVER = /^CAVRA_CODE_SERVER_OLDEST=(\S+)$/m.exec(
+  readFileSync('test/e2e/code-server-versions.env', 'utf8'),
+)?.[1];
+
+/**
+ * Installs the oldest code-server in the background (a cold cache takes minutes, mostly download and
+ * native builds) while the newest runs its suites; resolves to install-vscode.sh's exit code.
+ */
+function installOldestInBackground() {
+  mkdirSync('out', { recursive: true });
+  const log = 'out/install-oldest-vscode.log';
+  const started = Date.now();
+  console.log(`\n=== installing code-server ${OLDEST_CODE_SERVER} in the background (log: ${log})`);
+  const fd = openSync(log, 'w');
+  // Its own process group, so a failing run stops the whole install (npm and its builds), not only bash;
+  // a stopped install leaves no marker and starts over next time.
+  const child = spawn('bash', ['test/e2e/install-vscode.sh', OLDEST_CODE_SERVER], { stdio: ['ignore', fd, fd], detached: true });
+  let done = false;
+  process.on('exit', () => {
+    if (!done) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  });
+  return new Promise((resolve) => {
+    const finish = (status) => {
+      done = true;
+      resolve({ status, log, seconds: (Date.now() - started) / 1000 });
+    };
+    child.on('error', () => finish(1));
+    child.on('exit', (code) => finish(code ?? 1));
+  });
 }
 
 function mocha(suite, label, prefix = [], env = process.env) {
@@ -76,7 +118,27 @@ if (!only || only === 'static') {
 }
 
 for (const suite of MOCHA_SUITES.filter((s) => !only || only === s)) mocha(suite, `mocha ${suite}`);
+const oldest = (!only || only === 'e2e-oldest') && !skipE2e;
+const oldestInstalled = oldest ? installOldestInBackground() : undefined;
 if ((!only || only === 'e2e') && !skipE2e) run('bash', ['test/e2e/run.sh'], 'e2e (real VS Code)');
+if (oldestInstalled) {
+  const installed = await oldestInstalled;
+  console.log(
+    `\n=== code-server ${OLDEST_CODE_SERVER} install: ${installed.status === 0 ? 'ok' : 'FAILED'} (${installed.seconds.toFixed(1)} s)`,
+  );
+  if (installed.status !== 0) {
+    console.error(readFileSync(installed.log, 'utf8'));
+    process.exit(installed.status);
+  }
+  // Only the extension-host suites (about 2 minutes): the UI scenarios pass on the oldest too but take
+  // 6 minutes more and rewrite docs/images; run them with `bash test/e2e/run.sh --code-server <oldest>`.
+  const oldestArgs = ['test/e2e/extension-host.sh', '--code-server', OLDEST_CODE_SERVER];
+  run('bash', oldestArgs, `e2e-oldest: extension-host suites on code-server ${OLDEST_CODE_SERVER} (untrusted)`);
+  run('bash', oldestArgs, `e2e-oldest: extension-host suites on code-server ${OLDEST_CODE_SERVER} (trusted)`, {
+    ...process.env,
+    CAVRA_EXTHOST_TRUSTED: '1',
+  });
+}
 
 if ((!only && !skipClockAhead) || only === 'clock-ahead') {
   if (ensureFaketime()) {

@@ -68,6 +68,9 @@ class TrustingCodeServer {
           'telemetry.telemetryLevel': 'off',
           'update.mode': 'none',
           'git.enabled': false,
+          // The folder stays untrusted without the startup trust dialog, which VS Code 1.93 shows as a
+          // modal over the workbench (the newest does not) and which would swallow F1.
+          'security.workspace.trust.startupPrompt': 'never',
         },
         null,
         2,

@@ -9,14 +9,25 @@
 #   CAVRA_E2E_GREP=<text>   run only the scenarios whose title matches
 #   CAVRA_E2E_SKIP_EXTHOST=1  skip step 4
 #   CAVRA_E2E_KEEP=1        keep the temp folder (profile, logs) for debugging
+#   CAVRA_CODE_SERVER_VERSION=<v> or --code-server <v>  test on that code-server (default: the newest)
 set -euo pipefail
+# --code-server <version> (or CAVRA_CODE_SERVER_VERSION): which code-server / VS Code to test on
+# (default: install-vscode.sh's, the newest); exported so install-vscode.sh and nested runs see it.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --code-server) [ $# -ge 2 ] || { echo "[e2e] --code-server needs a version, e.g. 4.93.1" >&2; exit 2; }
+      export CAVRA_CODE_SERVER_VERSION="$2"; shift 2 ;;
+    *) echo "[e2e] unknown argument '$1' (usage: run.sh [--code-server <version>])" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/../.."
 REPO="$PWD"
 t0=$SECONDS
 step() { echo "[e2e] $(( SECONDS - t0 ))s: $*"; }
 
 TOOLS="$(bash test/e2e/install-vscode.sh)"   # (an assignment keeps set -e working; eval "$(...)" would not)
-eval "$TOOLS"                                # sets CAVRA_E2E_NODE, CAVRA_E2E_CODE_SERVER
+eval "$TOOLS"                                # sets CAVRA_E2E_NODE, CAVRA_E2E_CODE_SERVER, CAVRA_E2E_*_VERSION
+step "VS Code $CAVRA_E2E_VSCODE_VERSION (code-server $CAVRA_E2E_CODE_SERVER_VERSION, Node $("$CAVRA_E2E_NODE" --version))"
 # Rebuild (≈1 s) so a standalone run never tests stale bundles; `npm run package` then redoes dist/.
 step "building"
 node scripts/build.mjs

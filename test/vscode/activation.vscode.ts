@@ -16,6 +16,13 @@ describe('activation', () => {
     assert.equal(ext.isActive, true);
   });
 
+  it('runs in the VS Code the runner installed (the oldest or the newest we test)', () => {
+    // extension-host.sh exports the version of the code-server it started; the server passes it on.
+    const expected = process.env.CAVRA_E2E_VSCODE_VERSION;
+    assert.ok(expected, 'CAVRA_E2E_VSCODE_VERSION is not set: run this suite through test/e2e/extension-host.sh');
+    assert.equal(vscode.version, expected);
+  });
+
   it('policies/<id>/policy.yaml opens as cavra-policy', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the test run must open a workspace folder');
