@@ -1,10 +1,13 @@
 // Impact replay over a Backend, for the CLI (`impact`) and the editor (`cavra/impact`) alike: the published
 // packs read through the backend, the log streamed from disk into the replay (policy/impact.ts), and each
 // deciding list entry located (file and line) for the report.
+import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { relative } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { DecisionLogReader, type DecisionLogSummary } from '../policy/decisionLog';
 import { impactReplay, type EntryPlace, type ImpactReport, type ImpactSide } from '../policy/impact';
+import { summarizeImpact, type ImpactSummary } from '../policy/impactSummary';
 import { inheritsOf, type PolicyObject } from '../policy/inheritance';
 import type { PolicyMode } from '../policy/policyModes';
 import { loadPolicyValue, parsePolicyYaml } from '../policy/policyYaml';
@@ -30,7 +33,8 @@ export interface ImpactReplayRequest {
   onProgress?: (read: number, total: number) => void;
 }
 
-interface PackText {
+/** A pack's text as the replay reads it: the file shown, its policy or why it cannot be loaded. */
+export interface PackText {
   text: string;
   file: string;
   policy?: PolicyObject;
@@ -79,7 +83,7 @@ function parentsOf(policy: PolicyObject): string[] {
 }
 
 /** Every published pack (and what the draft inherits), read once through the backend. */
-async function publishedPacks(
+export async function publishedPacks(
   backend: Backend,
   draft: ImpactDraft | undefined,
   displayRoot: string,
@@ -119,9 +123,16 @@ async function publishedPacks(
 export async function replayDecisionLog(
   backend: Backend,
   request: ImpactReplayRequest,
-): Promise<{ summary: DecisionLogSummary; report: ImpactReport }> {
+): Promise<{ summary: DecisionLogSummary; report: ImpactReport; log_sha256: string }> {
+  return replayOverPacks(await publishedPacks(backend, request.draft, request.displayRoot), request);
+}
+
+/** The replay against packs already read (the attestation's: the packs at a git base, the change as the draft). */
+export async function replayOverPacks(
+  packs: ReadonlyMap<string, PackText>,
+  request: ImpactReplayRequest,
+): Promise<{ summary: DecisionLogSummary; report: ImpactReport; log_sha256: string }> {
   const total = statSync(request.logPath).size;
-  const packs = await publishedPacks(backend, request.draft, request.displayRoot);
   const { draft } = request;
   const replay = impactReplay({
     loadPublished: (id) => {
@@ -138,11 +149,29 @@ export async function replayDecisionLog(
     },
   });
   const reader = new DecisionLogReader((r) => replay.add(r));
-  // Node's own UTF-8 decoding of the stream (a character split across chunks is kept for the next one).
-  const stream = createReadStream(request.logPath, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  // Node's own UTF-8 decoding (a character split across chunks is kept for the next one); the digest is of
+  // the bytes, so a record of the impact names exactly which log it was measured on (sha256sum agrees).
+  const stream = createReadStream(request.logPath, { highWaterMark: 1 << 20 });
+  const decoder = new StringDecoder('utf8');
+  const hash = createHash('sha256');
   for await (const chunk of stream) {
-    reader.push(chunk as string);
+    hash.update(chunk as Buffer);
+    reader.push(decoder.write(chunk as Buffer));
     request.onProgress?.(stream.bytesRead, total);
   }
-  return { summary: reader.end(), report: replay.report() };
+  const rest = decoder.end();
+  if (rest) reader.push(rest);
+  return { summary: reader.end(), report: replay.report(), log_sha256: `sha256:${hash.digest('hex')}` };
+}
+
+/**
+ * The impact summary that travels with a publish request, its evidence and the PR attestation: the same
+ * replay, cut by policy/impactSummary.ts. `logName` is the log as the user named it (flag or setting).
+ */
+export async function impactSummaryOfLog(
+  backend: Backend,
+  request: ImpactReplayRequest & { logName: string },
+): Promise<ImpactSummary> {
+  const { summary, report, log_sha256 } = await replayDecisionLog(backend, request);
+  return summarizeImpact(request.logName, log_sha256, summary, report);
 }

@@ -2,6 +2,9 @@
 // `cavra.impact.decisionLog` (policy/impact.ts; the same replay as `cavra-policy impact`).
 export type { DecisionLogSummary, LogProblem } from '../policy/decisionLog';
 export type { GroupCounts, ImpactCause, ImpactChange, ImpactDecision, ImpactReport } from '../policy/impact';
+export type { ImpactSummary } from '../policy/impactSummary';
+// The summary a publish request carries, as lines (the approver's review shows them beside the decision).
+export { impactSummaryLines, impactSummaryOf } from '../policy/impactSummary';
 import type { DecisionLogSummary } from '../policy/decisionLog';
 import type { ImpactReport } from '../policy/impact';
 

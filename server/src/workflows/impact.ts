@@ -2,7 +2,8 @@
 // for the publish plan's "Impact on recorded activity". The replay is the CLI's (backend/impactReplay.ts);
 // only the lists are cut for the webview (the counts stay whole).
 import { relative } from 'node:path';
-import { impactDraft, replayDecisionLog } from '../backend/impactReplay';
+import { impactDraft, impactSummaryOfLog, replayDecisionLog } from '../backend/impactReplay';
+import type { ImpactSummary } from '../policy/impactSummary';
 import { isPolicyMode } from '../policy/policyModes';
 import { IMPACT_LIST_LIMIT, type ImpactParams, type ImpactResult } from '../protocol';
 import type { WorkflowEnvironment } from './workflowService';
@@ -58,5 +59,40 @@ export async function impactOfDraft(
     const code = (err as NodeJS.ErrnoException).code;
     if (!code) throw err;
     throw new ImpactRequestError(404, `cannot read the decision log ${setting} (setting cavra.impact.decisionLog): ${code}`);
+  }
+}
+
+/**
+ * The impact summary a publish request carries (policy/impactSummary.ts), when `cavra.impact.decisionLog`
+ * is set and the backend is local (a CAVRA server keeps no such field). A set log that cannot be read
+ * refuses the request: an approver must not read a missing impact as "no impact".
+ */
+export async function impactForPublishRequest(
+  e: Pick<WorkflowEnvironment, 'folder' | 'settings' | 'backend'>,
+  draft: { draft_yaml: string; draft_file: string },
+): Promise<ImpactSummary | undefined> {
+  const setting = e.settings.impactDecisionLog;
+  if (!setting || e.settings.backend !== 'local') return undefined;
+  let parsed;
+  try {
+    parsed = impactDraft(draft.draft_yaml, relative(e.folder, draft.draft_file) || draft.draft_file);
+  } catch {
+    // A draft without metadata.id is refused by the publish request itself, with CAVRA's words.
+    return undefined;
+  }
+  try {
+    return await impactSummaryOfLog(e.backend, {
+      logPath: inWorkspace(e.folder, setting),
+      logName: setting,
+      draft: parsed,
+      displayRoot: e.folder,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!code) throw err;
+    throw new ImpactRequestError(
+      404,
+      `cannot read the decision log ${setting} (setting cavra.impact.decisionLog) for the request's impact: ${code}; fix the setting or clear it`,
+    );
   }
 }
