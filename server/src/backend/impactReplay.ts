@@ -9,7 +9,7 @@ import { DecisionLogReader, type DecisionLogSummary } from '../policy/decisionLo
 import { impactReplay, type EntryPlace, type ImpactReport, type ImpactSide } from '../policy/impact';
 import { summarizeImpact, type ImpactSummary } from '../policy/impactSummary';
 import { inheritsOf, type PolicyObject } from '../policy/inheritance';
-import type { PolicyMode } from '../policy/policyModes';
+import { isPolicyMode, POLICY_MODES, type PolicyMode } from '../policy/policyModes';
 import { loadPolicyValue, parsePolicyYaml } from '../policy/policyYaml';
 import { isMapping } from '../policy/pythonValues';
 import { BackendError, type Backend } from './backend';
@@ -31,6 +31,44 @@ export interface ImpactReplayRequest {
   displayRoot: string;
   /** Bytes read so far and the log's size, as the log streams (for a progress bar). */
   onProgress?: (read: number, total: number) => void;
+  /** Only the records of this pack and repository are replayed (a rollout's); the others are counted. */
+  scope?: ImpactScope;
+}
+
+/** What a rollout covers: one repository's use of one pack (SPEC 3.7). */
+export interface ImpactScope {
+  policy_pack: string;
+  repository: string;
+}
+
+/** A replay's answer: the log read, the report, the log's digest and how many records lay outside the scope. */
+export interface ReplayResult {
+  summary: DecisionLogSummary;
+  report: ImpactReport;
+  log_sha256: string;
+  /** Records of other packs or repositories than the scope's (0 without a scope). */
+  out_of_scope: number;
+}
+
+/**
+ * A rollout change plan as a replay: its pack and repository's recorded decisions under the mode before
+ * (none for a new rollout: the rules' own decision) against the mode after. Throws when a mode is not one
+ * of SPEC 2.5's (CAVRA's rollout modes are the same four).
+ */
+export function rolloutReplay(plan: {
+  before: { mode: string } | null;
+  after: { mode: string; policy_pack: string; repository: string };
+}): { modes: { from?: PolicyMode; to: PolicyMode }; scope: ImpactScope } {
+  const from = plan.before?.mode;
+  const to = plan.after.mode;
+  for (const m of [from, to]) {
+    if (m !== undefined && !isPolicyMode(m))
+      throw new Error(`rollout mode ${JSON.stringify(m)} is not one of ${POLICY_MODES.join(', ')}`);
+  }
+  return {
+    modes: { from: from as PolicyMode | undefined, to: to as PolicyMode },
+    scope: { policy_pack: plan.after.policy_pack, repository: plan.after.repository },
+  };
 }
 
 /** A pack's text as the replay reads it: the file shown, its policy or why it cannot be loaded. */
@@ -120,18 +158,12 @@ export async function publishedPacks(
  * The replay of one log. The log streams through the reader into the replay: memory holds one record's text
  * at a time, never the file. Throws the file system's error when the log cannot be read.
  */
-export async function replayDecisionLog(
-  backend: Backend,
-  request: ImpactReplayRequest,
-): Promise<{ summary: DecisionLogSummary; report: ImpactReport; log_sha256: string }> {
+export async function replayDecisionLog(backend: Backend, request: ImpactReplayRequest): Promise<ReplayResult> {
   return replayOverPacks(await publishedPacks(backend, request.draft, request.displayRoot), request);
 }
 
 /** The replay against packs already read (the attestation's: the packs at a git base, the change as the draft). */
-export async function replayOverPacks(
-  packs: ReadonlyMap<string, PackText>,
-  request: ImpactReplayRequest,
-): Promise<{ summary: DecisionLogSummary; report: ImpactReport; log_sha256: string }> {
+export async function replayOverPacks(packs: ReadonlyMap<string, PackText>, request: ImpactReplayRequest): Promise<ReplayResult> {
   const total = statSync(request.logPath).size;
   const { draft } = request;
   const replay = impactReplay({
@@ -148,7 +180,16 @@ export async function replayOverPacks(
       return source && line !== undefined ? { file: source.file, line } : undefined;
     },
   });
-  const reader = new DecisionLogReader((r) => replay.add(r));
+  const { scope } = request;
+  let outOfScope = 0;
+  const reader = new DecisionLogReader(
+    scope
+      ? (r) => {
+          if (r.policy_pack === scope.policy_pack && r.repository === scope.repository) replay.add(r);
+          else outOfScope++;
+        }
+      : (r) => replay.add(r),
+  );
   // Node's own UTF-8 decoding (a character split across chunks is kept for the next one); the digest is of
   // the bytes, so a record of the impact names exactly which log it was measured on (sha256sum agrees).
   const stream = createReadStream(request.logPath, { highWaterMark: 1 << 20 });
@@ -161,7 +202,12 @@ export async function replayOverPacks(
   }
   const rest = decoder.end();
   if (rest) reader.push(rest);
-  return { summary: reader.end(), report: replay.report(), log_sha256: `sha256:${hash.digest('hex')}` };
+  return {
+    summary: reader.end(),
+    report: replay.report(),
+    log_sha256: `sha256:${hash.digest('hex')}`,
+    out_of_scope: outOfScope,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BackendError } from '../backend/backend';
 import type { Backend } from '../backend/backend';
-import { impactDraft, impactSummaryOfLog, replayDecisionLog, type ImpactDraft } from '../backend/impactReplay';
+import { impactDraft, impactSummaryOfLog, replayDecisionLog, rolloutReplay, type ImpactDraft } from '../backend/impactReplay';
 import type { DecisionLogSummary } from '../policy/decisionLog';
 import type { GroupCounts, ImpactReport } from '../policy/impact';
 import { impactCauseText, type ImpactSummary } from '../policy/impactSummary';
@@ -64,7 +64,7 @@ function logLines(file: string, log: DecisionLogSummary): string[] {
   return lines;
 }
 
-function reportLines(target: string, logFile: string, log: DecisionLogSummary, r: ImpactReport, limit: number): string[] {
+export function reportLines(target: string, logFile: string, log: DecisionLogSummary, r: ImpactReport, limit: number): string[] {
   const mode =
     r.mode_from === null
       ? ''
@@ -222,6 +222,44 @@ export async function impactSummaryFromFlag(
     if ((e as NodeJS.ErrnoException).code) throw cannotRead(logFile, e);
     throw e;
   }
+}
+
+/**
+ * `rollout plan --decisions FILE`: the plan's mode change replayed over its pack and repository's recorded
+ * decisions (backend/impactReplay.ts `rolloutReplay`). Undefined without the flag, or when the mode stays.
+ */
+export async function rolloutImpactFromFlag(
+  ctx: CommandContext,
+  backend: Backend,
+  plan: { before: { mode: string } | null; after: { mode: string; policy_pack: string; repository: string } },
+): Promise<{ json: Record<string, unknown>; lines: string[] } | undefined> {
+  const logFile = ctx.opts.str('--decisions');
+  if (logFile === undefined) return undefined;
+  const logPath = decisionLogPath(ctx, logFile);
+  let replay;
+  try {
+    replay = rolloutReplay(plan);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  let result;
+  try {
+    result = await replayDecisionLog(backend, { logPath, modes: replay.modes, scope: replay.scope, displayRoot: ctx.cwd });
+  } catch (e) {
+    if (e instanceof BackendError) throw e;
+    if ((e as NodeJS.ErrnoException).code) throw cannotRead(logFile, e);
+    throw e;
+  }
+  const { summary, report, out_of_scope, log_sha256 } = result;
+  const scope = `${replay.scope.policy_pack} in ${replay.scope.repository}`;
+  const limit = ctx.opts.int('--limit') ?? DEFAULT_LIMIT;
+  return {
+    json: { log: { file: logFile, sha256: log_sha256, ...summary }, scope: replay.scope, out_of_scope, ...report },
+    lines: [
+      ...reportLines(`the rollout of ${scope}`, logFile, summary, report, limit),
+      `(${n(out_of_scope)} recorded decisions of other packs or repositories are not part of this rollout)`,
+    ],
+  };
 }
 
 export const impactCommands: CommandDef[] = [

@@ -25,3 +25,17 @@ export interface ImpactResult {
 
 /** How many changed decisions and disagreements travel to the editor; the CLI's --json lists all. */
 export const IMPACT_LIST_LIMIT = 200;
+
+/** `cavra/rollouts/impact`: a rollout change plan's mode change replayed over its pack and repository's decisions. */
+export interface RolloutImpactParams {
+  /** The rollout's mode before (null for a new rollout: the rules' own decision) and after. */
+  mode_from: string | null;
+  mode_to: string;
+  policy_pack: string;
+  repository: string;
+}
+
+export interface RolloutImpactResult extends ImpactResult {
+  /** Recorded decisions of other packs or repositories (not part of this rollout). */
+  out_of_scope?: number;
+}

@@ -21,7 +21,7 @@ import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
 import { approvalChanges } from './approvalChanges';
 import { publishSigning } from './publishSigning';
 import { movePrivateKey } from './privateKeysInWorkspace';
-import { impactForPublishRequest, impactOfDraft, ImpactRequestError } from './impact';
+import { impactForPublishRequest, impactOfDraft, impactOfRollout, ImpactRequestError } from './impact';
 import { localApprovalStorePath } from './approvalStorePath';
 import { exportBundle } from './evidenceBundleExport';
 import { packHistory } from './packHistory';
@@ -225,6 +225,14 @@ export class WorkflowService {
       impact: async (p) => {
         try {
           return await impactOfDraft(e, this.draftText(e, p.uri), p);
+        } catch (err) {
+          if (err instanceof ImpactRequestError) throw new WorkflowError(err.status, err.detail);
+          throw err;
+        }
+      },
+      rolloutImpact: async (p) => {
+        try {
+          return await impactOfRollout(e, p);
         } catch (err) {
           if (err instanceof ImpactRequestError) throw new WorkflowError(err.status, err.detail);
           throw err;
