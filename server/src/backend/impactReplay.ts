@@ -33,6 +33,8 @@ export interface ImpactReplayRequest {
   onProgress?: (read: number, total: number) => void;
   /** Only the records of this pack and repository are replayed (a rollout's); the others are counted. */
   scope?: ImpactScope;
+  /** Count the recorded actions each published entry decided (the editor's rule activity). */
+  countRules?: boolean;
 }
 
 /** What a rollout covers: one repository's use of one pack (SPEC 3.7). */
@@ -174,6 +176,7 @@ export async function replayOverPacks(packs: ReadonlyMap<string, PackText>, requ
     },
     draft,
     modes: request.modes,
+    countRules: request.countRules,
     locate: (side: ImpactSide, pack, list, index): EntryPlace | undefined => {
       const source = side === 'draft' && draft && pack === draft.packId ? draft : packs.get(pack);
       const line = source ? entryLine(source.text, list, index) : undefined;

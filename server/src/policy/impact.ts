@@ -9,6 +9,7 @@ import type { PolicyObject } from './inheritance';
 import { indexedPatternScan } from './patternIndex';
 import { applyPolicyMode, type PolicyMode } from './policyModes';
 import { isMapping, pyStr, pyTruthy } from './pythonValues';
+import { countRule, type RuleCounts } from './ruleActivity';
 
 /** Which side of the replay an entry comes from: the published packs, or the packs with the draft published. */
 export type ImpactSide = 'published' | 'draft';
@@ -27,6 +28,8 @@ export interface ImpactInput {
   modes?: { from?: PolicyMode; to?: PolicyMode };
   /** Where a pack's list entry is written (file and line), for attributing a change; the edge reads files. */
   locate?: (side: ImpactSide, pack: string, list: string, index: number) => EntryPlace | undefined;
+  /** Count, per published list entry (with the pack that lists it), the recorded actions it decided. */
+  countRules?: boolean;
 }
 
 /** What made a decision change. */
@@ -101,6 +104,8 @@ export interface ImpactReport {
   changes: ImpactChange[];
   /** The published packs' answers against what was recorded (decision, rule id, and severity and approver group when recorded). */
   agreement: { compared: number; agreed: number; disagreed: number; disagreements: Disagreement[] };
+  /** With `countRules`: the recorded actions each published entry decided (policy/ruleActivity.ts). */
+  rule_counts?: RuleCounts;
 }
 
 export const TRANSITION_ARROW = ' → ';
@@ -297,6 +302,35 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
   const from = input.modes?.from;
   const to = input.modes?.to;
 
+  // The pack that lists each deciding entry, per merged policy (asked once per entry, not per record).
+  const listedBy = new WeakMap<EffectivePolicy, Map<string, string>>();
+  const packOf = (eff: EffectivePolicy, list: string, entry: string): string => {
+    let packs = listedBy.get(eff);
+    if (!packs) listedBy.set(eff, (packs = new Map<string, string>()));
+    const key = `${list}\u0000${entry}`;
+    let pack = packs.get(key);
+    if (pack === undefined) {
+      pack = eff.lists.get(list)?.find((e) => pyStr(e.value) === entry)?.origin.pack ?? eff.packs[0] ?? '';
+      packs.set(key, pack);
+    }
+    return pack;
+  };
+  const ruleCounts: RuleCounts | undefined = input.countRules ? {} : undefined;
+  if (ruleCounts) report.rule_counts = ruleCounts;
+  /** The published entry that decided this record: the pattern the scan found, else the MCP server's list. */
+  const countDecidingEntry = (counts: RuleCounts, eff: EffectivePolicy, [d, t]: [RuntimeDecision, Trace | undefined]) => {
+    if (t) return countRule(counts, packOf(eff, t.list, t.pattern), t.list, t.pattern);
+    if (d.action_type !== 'mcp_tool_call') return;
+    const server = d.target.slice(0, d.target.indexOf(':'));
+    const list =
+      d.decision === 'block' && listValues(eff, 'mcp.blocked_servers').has(server)
+        ? 'mcp.blocked_servers'
+        : d.decision === 'allow' && listValues(eff, 'mcp.allowed_servers').has(server)
+          ? 'mcp.allowed_servers'
+          : undefined;
+    if (list) countRule(counts, packOf(eff, list, server), list, server);
+  };
+
   const add = (r: RecordedDecision): void => {
     if (!isEvaluateAction(r.action_type)) {
       skip(`action type ${r.action_type} is not one CAVRA's evaluator decides`);
@@ -316,6 +350,7 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
     const dr = w.changed ? evaluate(w.draft.eff.policy, inp) : pub;
     report.replayed++;
     agree(report, r, pub[0]);
+    if (ruleCounts) countDecidingEntry(ruleCounts, w.published.eff, pub);
 
     const before = effective(pub[0].decision, from);
     const after = effective(dr[0].decision, to);
