@@ -375,8 +375,8 @@ export function entryLineOf(text: string, entry: string): number {
 /** CAVRA's schema wants pack ids `cavra-…`: the scenario with its ids so named, for a publish request and a publish. */
 export const PUBLISHABLE_APP = `cavra-${APP}`;
 
-export function publishableScenario(perCategory: number): Scenario {
-  const s = impactScenario(perCategory);
+export function publishableScenario(perCategory: number, options: { extraRules?: number } = {}): Scenario {
+  const s = impactScenario(perCategory, options);
   const rename = (text: string) => text.replace(/(?<![\w-])impact-(app|parent|child|other)\b/g, 'cavra-impact-$1');
   return {
     files: Object.fromEntries(Object.entries(s.files).map(([path, text]) => [rename(path), rename(text)])),
