@@ -4,7 +4,7 @@
 // order, rule ids, severities) and the modes are policyModes.ts: this file only compares and counts.
 import type { RecordedDecision } from './decisionLog';
 import { effectivePolicy, type EffectivePolicy } from './effectivePolicy';
-import { evaluateAction, isEvaluateAction, type EvaluateInput, type PatternScan, type RuntimeDecision } from './evaluate';
+import { decideAction, isEvaluateAction, type EvaluateInput, type PatternScan, type RuleDecision } from './evaluate';
 import type { PolicyObject } from './inheritance';
 import { indexedPatternScan } from './patternIndex';
 import { applyPolicyMode, type PolicyMode } from './policyModes';
@@ -123,8 +123,6 @@ interface Trace {
   pattern: string;
 }
 
-const FIXED_CONTEXT = { timestamp: '', randomHex12: () => '000000000000' };
-
 function inputOf(r: RecordedDecision): EvaluateInput {
   // CAVRA's record holds the normalized target and the requested operation: a git operation's name, an MCP
   // call's capability (or tool); replaying them gives the same answer as the original request.
@@ -184,9 +182,9 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
     if (m !== undefined) trace = { list: `${section}.${key}`, pattern: m };
     return m;
   };
-  const evaluate = (policy: PolicyObject, inp: EvaluateInput): [RuntimeDecision, Trace | undefined] => {
+  const evaluate = (policy: PolicyObject, inp: EvaluateInput): [RuleDecision, Trace | undefined] => {
     trace = undefined;
-    const d = evaluateAction(policy, inp, FIXED_CONTEXT, traced);
+    const d = decideAction(policy, inp, traced);
     return [d, trace];
   };
 
@@ -231,8 +229,8 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
   /** The list entry or setting whose difference between the two sides changes this decision. */
   const ruleCause = (
     packId: string,
-    pub: [RuntimeDecision, Trace | undefined],
-    dr: [RuntimeDecision, Trace | undefined],
+    pub: [RuleDecision, Trace | undefined],
+    dr: [RuleDecision, Trace | undefined],
   ): ImpactCause => {
     const [pubTrace, drTrace] = [pub[1], dr[1]];
     const pubEff = originsOf('published', packId);
@@ -260,7 +258,7 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
 
   // Causes repeat across thousands of records: one per pack, deciding entries (or MCP server) and rules.
   const causes = new Map<string, ImpactCause>();
-  const cachedCause = (packId: string, pub: [RuntimeDecision, Trace | undefined], dr: [RuntimeDecision, Trace | undefined]) => {
+  const cachedCause = (packId: string, pub: [RuleDecision, Trace | undefined], dr: [RuleDecision, Trace | undefined]) => {
     const server = dr[0].action_type === 'mcp_tool_call' ? dr[0].target.slice(0, dr[0].target.indexOf(':')) : '';
     const key = [packId, pub[0].rule_id, pub[1]?.list, pub[1]?.pattern, dr[0].rule_id, dr[1]?.list, dr[1]?.pattern, server].join(
       '\u0000',
@@ -318,7 +316,7 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
   const ruleCounts: RuleCounts | undefined = input.countRules ? {} : undefined;
   if (ruleCounts) report.rule_counts = ruleCounts;
   /** The published entry that decided this record: the pattern the scan found, else the MCP server's list. */
-  const countDecidingEntry = (counts: RuleCounts, eff: EffectivePolicy, [d, t]: [RuntimeDecision, Trace | undefined]) => {
+  const countDecidingEntry = (counts: RuleCounts, eff: EffectivePolicy, [d, t]: [RuleDecision, Trace | undefined]) => {
     if (t) return countRule(counts, packOf(eff, t.list, t.pattern), t.list, t.pattern);
     if (d.action_type !== 'mcp_tool_call') return;
     const server = d.target.slice(0, d.target.indexOf(':'));
@@ -364,7 +362,7 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
     if (!changed) return;
     report.changed++;
     const cause: ImpactCause = pub[0].decision !== dr[0].decision ? cachedCause(r.policy_pack, pub, dr) : modeCause;
-    const shown = (d: RuntimeDecision, mode: PolicyMode | undefined): ImpactDecision => ({
+    const shown = (d: RuleDecision, mode: PolicyMode | undefined): ImpactDecision => ({
       decision: d.decision,
       rule_id: d.rule_id,
       severity: d.severity,
@@ -397,7 +395,7 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
 }
 
 /** The published pack's answer against the record: CAVRA's decision and rule id, and what else the record keeps. */
-function agree(report: ImpactReport, r: RecordedDecision, d: RuntimeDecision): void {
+function agree(report: ImpactReport, r: RecordedDecision, d: RuleDecision): void {
   const a = report.agreement;
   a.compared++;
   // The common case first, without building anything: the record and the replay agree.
