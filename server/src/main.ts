@@ -39,6 +39,8 @@ import { StoreApprovalLocations } from './workflows/approvalLocations';
 import { watchKeyHome } from './workflows/keyHomeWatch';
 import { registerWorkflows, WORKFLOW_COMMANDS } from './workflows/registerWorkflows';
 import { chainSources, signatureDiagnostics } from './workflows/signatureDiagnostics';
+import { RuleActivities } from './workflows/ruleActivity';
+import type { RuleActivity } from './policy/ruleActivity';
 import { WorkflowService } from './workflows/workflowService';
 import { PrivateKeyWarnings } from './workflows/privateKeysInWorkspace';
 import {
@@ -170,7 +172,26 @@ function documentDiagnostics(doc: TextDocument): Diagnostic[] {
   const a = analysisOf(doc);
   const file = fileOf(doc.uri);
   const signature = file && a.packFolder ? signatureOf(file, doc.getText()) : [];
-  return signature.length ? [...signature, ...a.diagnostics] : a.diagnostics;
+  const unused = a.packFolder ? languageFeatures.unusedRuleHints(a, activityOf(file)) : [];
+  return signature.length || unused.length ? [...signature, ...a.diagnostics, ...unused] : a.diagnostics;
+}
+
+/** The decision log's counts per rule for a file's folder (workflows/ruleActivity.ts), when the log is set. */
+const ruleActivities = new RuleActivities(
+  () => {
+    for (const d of documents.all()) validate(d);
+    if (pullDiagnostics) packDiagnostics.changed();
+  },
+  (m) => connection.console.warn(m),
+);
+function activityOf(file: string | undefined): RuleActivity | undefined {
+  if (!file) return undefined;
+  const f = folders.ofFile(file);
+  return ruleActivities.get(
+    f.path,
+    f.settings,
+    () => (f.backend ??= createWorkflowBackend(f.settings, f.path, () => remoteToken, signatures)),
+  );
 }
 
 /** Open documents whose parents changed, re-linted once the edited document's diagnostics are out. */
@@ -377,7 +398,9 @@ const withDoc = <T>(uri: string, fn: (a: Analysis) => T, fallback: T): T => {
   return doc ? fn(analysisOf(doc)) : fallback;
 };
 
-connection.onHover((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.hover(a, p.position), null));
+connection.onHover((p) =>
+  withDoc(p.textDocument.uri, (a) => languageFeatures.hover(a, p.position, activityOf(fileOf(p.textDocument.uri))), null),
+);
 connection.onCompletion((p) =>
   withDoc(p.textDocument.uri, (a) => languageFeatures.completion(a, p.position), { isIncomplete: false, items: [] }),
 );

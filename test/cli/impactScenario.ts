@@ -371,3 +371,17 @@ export function entryLineOf(text: string, entry: string): number {
   if (i < 0) throw new Error(`entry ${entry} not in the pack text`);
   return i + 1;
 }
+
+/** CAVRA's schema wants pack ids `cavra-…`: the scenario with its ids so named, for a publish request and a publish. */
+export const PUBLISHABLE_APP = `cavra-${APP}`;
+
+export function publishableScenario(perCategory: number, options: { extraRules?: number } = {}): Scenario {
+  const s = impactScenario(perCategory, options);
+  const rename = (text: string) => text.replace(/(?<![\w-])impact-(app|parent|child|other)\b/g, 'cavra-impact-$1');
+  return {
+    files: Object.fromEntries(Object.entries(s.files).map(([path, text]) => [rename(path), rename(text)])),
+    draftPath: rename(s.draftPath),
+    logLines: s.logLines.map(rename),
+    records: s.records.map((r) => ({ ...r, category: { ...r.category, pack: rename(r.category.pack) } })),
+  };
+}

@@ -1,22 +1,29 @@
 // Before Approve / Deny of a policy publish: what the approver approves, entry by entry. The server
 // finds the draft whose digest is the approval's (workflows/approvalChanges.ts) and plans it; here
 // it becomes the text of the confirmation's detail, beside CAVRA's dotted paths.
-import { entryDiffLines, type ApprovalRecord } from '../../../server/src/protocol';
+import { entryDiffLines, impactSummaryLines, impactSummaryOf, type ApprovalRecord } from '../../../server/src/protocol';
 import type { FolderTarget } from '../workspaceFolder';
 import type { CommandContext } from './context';
 
 /** At most this many entry lines in a modal; the rest are counted (the plan webview shows them all). */
 const MAX_LINES = 40;
 
+/** The publish request's impact on recorded activity, as the requester's replay measured it (kept on the approval). */
+export function approvalImpactLines(a: ApprovalRecord): string[] {
+  const impact = impactSummaryOf(a.impact_summary);
+  return impact ? ['', ...impactSummaryLines(impact)] : [];
+}
+
 export async function approvalReviewLines(ctx: CommandContext, a: ApprovalRecord, target: FolderTarget): Promise<string[]> {
   if (a.decision?.action_type !== 'policy_publish') return [];
+  const impact = approvalImpactLines(a);
   let changes;
   try {
     changes = await ctx.workflows.call('approvalChanges', { ...target.params, approval_id: a.approval_id });
   } catch (e) {
-    return ['', `What it changes could not be shown: ${(e as Error).message}`];
+    return ['', `What it changes could not be shown: ${(e as Error).message}`, ...impact];
   }
-  if (changes.kind !== 'shown' || !changes.plan) return ['', changes.message];
+  if (changes.kind !== 'shown' || !changes.plan) return ['', changes.message, ...impact];
   const plan = changes.plan;
   const cavra = [
     ...plan.diff.added.map((p) => `+ ${p}`),
@@ -39,5 +46,6 @@ export async function approvalReviewLines(ctx: CommandContext, a: ApprovalRecord
     ...(plan.reach
       ? [`Packs inheriting it that change: ${plan.reach.changed.map((d) => d.policy_id).join(', ') || 'none'}`]
       : []),
+    ...impact,
   ];
 }

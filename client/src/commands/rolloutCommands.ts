@@ -1,6 +1,11 @@
 // Security engineer: Plan Rollout Change (before/after, changed fields, risk, approval) and Apply.
 import * as vscode from 'vscode';
-import type { PolicyRolloutRecord, RolloutChangeRequest } from '../../../server/src/protocol';
+import type {
+  PolicyRolloutRecord,
+  RolloutChangePlan,
+  RolloutChangeRequest,
+  RolloutImpactResult,
+} from '../../../server/src/protocol';
 import { requireTrust } from '../trust';
 import { renderRolloutPlan } from '../webview/render/rolloutPlan';
 import { showWorkflowError } from '../workflowClient';
@@ -99,6 +104,35 @@ async function showPlanDiff(ctx: CommandContext, before: PolicyRolloutRecord | n
   );
 }
 
+/**
+ * The plan's mode change replayed over its pack and repository's recorded decisions (`cavra.impact.decisionLog`;
+ * a progress notification: a week of decisions can take seconds). A failure is shown in its section, never
+ * in place of the plan; no log set: nothing.
+ */
+async function impactOfRollout(
+  ctx: CommandContext,
+  target: FolderTarget,
+  plan: RolloutChangePlan,
+): Promise<RolloutImpactResult | string | undefined> {
+  if (!target.config.get<string>('impact.decisionLog')) return undefined;
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Replaying recorded decisions under the new mode…' },
+      () =>
+        ctx.workflows.call('rolloutImpact', {
+          ...target.params,
+          mode_from: plan.before?.mode ?? null,
+          mode_to: plan.after.mode,
+          policy_pack: plan.after.policy_pack,
+          repository: plan.after.repository,
+        }),
+    );
+  } catch (e) {
+    ctx.log.warn(`rollout impact replay failed: ${e instanceof Error ? e.message : String(e)}`);
+    return `The decision log could not be replayed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
 /** `current`: a rollout record (or its tree node); `folder`: the workspace folder it belongs to. */
 export async function planRolloutChange(ctx: CommandContext, current?: PolicyRolloutRecord, folder?: unknown): Promise<void> {
   try {
@@ -110,13 +144,19 @@ export async function planRolloutChange(ctx: CommandContext, current?: PolicyRol
     if (!request) return;
     const plan = await ctx.workflows.call('rolloutPlan', request);
     const backend = await ctx.backendName(target);
-    ctx.panels.show('rolloutPlan', `Rollout plan: ${plan.after.rollout_id}`, renderRolloutPlan(plan, backend), [
-      ...(plan.approval_required
-        ? [{ command: 'cavra.requestRolloutApproval', label: 'Request Approval', args: [{ ...request, ...target.params }] }]
-        : []),
-      { command: 'cavra.applyRolloutChange', label: 'Apply Rollout Change', args: [request] },
-      { command: 'cavra.diffRolloutPlan', label: 'Diff before ↔ after', args: [plan.before, plan.after], secondary: true },
-    ]);
+    const impact = await impactOfRollout(ctx, target, plan);
+    ctx.panels.show(
+      'rolloutPlan',
+      `Rollout plan: ${plan.after.rollout_id}`,
+      renderRolloutPlan(plan, backend, undefined, impact),
+      [
+        ...(plan.approval_required
+          ? [{ command: 'cavra.requestRolloutApproval', label: 'Request Approval', args: [{ ...request, ...target.params }] }]
+          : []),
+        { command: 'cavra.applyRolloutChange', label: 'Apply Rollout Change', args: [request] },
+        { command: 'cavra.diffRolloutPlan', label: 'Diff before ↔ after', args: [plan.before, plan.after], secondary: true },
+      ],
+    );
   } catch (e) {
     await showWorkflowError('Plan Rollout Change', e, ctx.log);
   }

@@ -1,5 +1,6 @@
 // approval list|get|create|approve|deny|expire|expire-overdue|break-glass|attach-decision: CAVRA's approvals API
 // (SPEC 4) with the flags of CAVRA's `cavra approval` commands.
+import { impactSummaryLines, impactSummaryOf } from '../policy/impactSummary';
 import type { ApprovalRecord, Decision } from '../backend/backend';
 import { InputError, type FlagSpec } from './args';
 import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
@@ -38,6 +39,12 @@ function overdueLine(a: ApprovalRecord, nowMs: number, skewMs: number): string |
   return `past its time: ${when}; the record still says ${a.state}${record}. It can no longer be ${a.state === 'pending' ? 'approved or denied' : 'used to publish'}.`;
 }
 
+/** A publish request's impact on recorded activity, when it was requested with a decision log. */
+function impactLines(a: ApprovalRecord): string[] {
+  const s = impactSummaryOf(a.impact_summary);
+  return s ? impactSummaryLines(s).map((l) => `  ${l}`) : [];
+}
+
 export function approvalLines(a: ApprovalRecord, nowMs = Date.now(), skewMs = 0): string[] {
   const d = a.decision ?? {};
   const overdue = overdueLine(a, nowMs, skewMs);
@@ -67,6 +74,7 @@ export function approvalLines(a: ApprovalRecord, nowMs = Date.now(), skewMs = 0)
           ),
         ]
       : []),
+    ...impactLines(a),
     'History:',
     ...(a.history ?? []).map(
       (h) =>

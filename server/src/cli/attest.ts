@@ -26,7 +26,10 @@ import { SigningKeyError, keyFingerprint, publicKeyFromPrivate, publicKeySha256 
 import { InputError, UsageError } from './args';
 import { openBackend, policyRootOf, workspaceRoot } from './backendFactory';
 import type { CommandContext, CommandDef } from './command';
-import { readJsonFile, readText } from './input';
+import { cannotRead, readJsonFile, readText } from './input';
+import { DECISIONS_FLAG, decisionLogPath } from './impact';
+import { impactDraft, parseImpactPack, publishedPacks, replayOverPacks } from '../backend/impactReplay';
+import { impactSummaryOf, summarizeImpact } from '../policy/impactSummary';
 import { DEFAULT_KEY_DIRECTORY } from './keys';
 import { fields, print } from './output';
 
@@ -137,7 +140,51 @@ async function attestPack(
     publish_record_seq: publish?.seq ?? null,
     risk,
     changes,
+    ...recordedImpact(publish),
   };
+}
+
+/** The impact the approver saw, kept with the publish record (backend/local/publishing.ts). */
+function recordedImpact(publish: EvidenceRecord | undefined): Pick<PackAttestation, 'impact' | 'impact_source'> {
+  const impact = impactSummaryOf(publish?.details.impact_summary);
+  return impact ? { impact, impact_source: 'publish_record' } : {};
+}
+
+/**
+ * `--decisions`: each attested pack's change replayed against the log, the pack at --base as published and
+ * its bytes here as the draft (other changed packs stay at the base: each pack's own impact).
+ */
+async function measureImpact(ctx: CommandContext, backend: Backend, packs: PackAttestation[], base: string): Promise<void> {
+  const logFile = ctx.opts.str('--decisions')!;
+  const logPath = decisionLogPath(ctx, logFile);
+  const root = workspaceRoot(ctx);
+  const atBase = new Map(await publishedPacks(backend, undefined, root));
+  for (const p of packs) {
+    const text = baseText(root, p.path, base);
+    const file = `${base}:${p.path}`;
+    atBase.set(
+      p.policy_id,
+      text === undefined ? { text: '', file, error: `not in ${base}` } : { text, file, ...parseImpactPack(text, file) },
+    );
+  }
+  for (const p of packs) {
+    if (p.policy_file_digest === null) continue;
+    let draft;
+    try {
+      draft = impactDraft(readFileSync(join(root, p.path), 'utf8'), p.path);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+    let replayed;
+    try {
+      replayed = await replayOverPacks(atBase, { logPath, draft, displayRoot: root });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code) throw cannotRead(logFile, e);
+      throw e;
+    }
+    p.impact = summarizeImpact(logFile, replayed.log_sha256, replayed.summary, replayed.report);
+    p.impact_source = 'attest';
+  }
 }
 
 function algorithmOf(policyFile: string): string | null {
@@ -198,6 +245,8 @@ async function attest(ctx: CommandContext): Promise<number> {
   if (base === undefined && listed === undefined)
     throw new UsageError('attest needs --base GITREF (what changed since) or --packs a,b');
   if (base !== undefined && listed !== undefined) throw new UsageError('--base and --packs both given: choose one');
+  if (ctx.opts.has('--decisions') && base === undefined)
+    throw new UsageError('--decisions needs --base GITREF: the impact is the change from the base to these bytes');
   const root = workspaceRoot(ctx);
   const policyRel = relative(root, policyRootOf(ctx));
   const ids =
@@ -216,6 +265,7 @@ async function attest(ctx: CommandContext): Promise<number> {
   const records = (await backend.listEvidence({ limit: Number.MAX_SAFE_INTEGER })).items;
   const packs: PackAttestation[] = [];
   for (const id of ids) packs.push(await attestPack(backend, ctx, id, records, base));
+  if (ctx.opts.has('--decisions')) await measureImpact(ctx, backend, packs, base!);
   if (listed !== undefined) {
     const missing = packs.filter((p) => p.policy_file_digest === null).map((p) => p.policy_id);
     if (missing.length) throw new InputError(`--packs: ${missing.join(', ')} not found under ${policyRootOf(ctx)}`);
@@ -241,12 +291,15 @@ async function attest(ctx: CommandContext): Promise<number> {
     envelope_file: join(dir, ENVELOPE_FILE),
     key_fingerprint: fingerprint,
     key_source: key.source,
-    packs: packs.map((p) => ({ policy_id: p.policy_id, concerns: packConcerns(p) })),
+    packs: packs.map((p) => ({ policy_id: p.policy_id, concerns: packConcerns(p), impact_changed: p.impact?.changed ?? null })),
     statement,
   };
   print(ctx, result, () => [
     `Wrote ${relative(ctx.cwd, result.markdown_file) || result.markdown_file} and ${relative(ctx.cwd, result.envelope_file) || result.envelope_file}`,
-    ...packs.map((p) => `  ${p.policy_id}: ${packConcerns(p).join(', ') || 'approved, signed, verified'}`),
+    ...packs.map(
+      (p) =>
+        `  ${p.policy_id}: ${packConcerns(p).join(', ') || 'approved, signed, verified'}${p.impact ? `; ${p.impact.changed} of ${p.impact.replayed} recorded decisions change` : ''}`,
+    ),
     `Signed by Ed25519 key ${fingerprint}${attention.length ? `; ${attention.length} pack(s) need attention` : ''}`,
   ]);
   return 0;
@@ -316,14 +369,17 @@ function verifyAttestation(ctx: CommandContext): number {
 export const attestCommands: CommandDef[] = [
   {
     name: 'attest',
-    synopsis: '[--base GITREF | --packs a,b] [--output-dir DIR] [--attestation-key PEM]',
+    synopsis: '[--base GITREF [--decisions FILE] | --packs a,b] [--output-dir DIR] [--attestation-key PEM]',
     summary: 'Attest a policy change: a Markdown summary for the PR and a signed in-toto statement.',
     details:
       `Writes ${MARKDOWN_FILE} (each changed pack: rule changes against --base, risk, the approval that\n` +
       `published it, signature status, break-glass marked loudly) and ${ENVELOPE_FILE}: an in-toto\n` +
       'Statement v1 (subjects: the published policy.yaml files by SHA-256; predicate: the approval outcome)\n' +
       'in a DSSE envelope signed with Ed25519: --attestation-key, else the publishing key found in the key\n' +
-      'directory. The packs: those whose policy.yaml or signature changed since --base (git), or --packs.',
+      'directory. The packs: those whose policy.yaml or signature changed since --base (git), or --packs.\n' +
+      "Each pack's impact on recorded activity is attested when known: with --decisions FILE (needs --base),\n" +
+      'the log replayed against the pack at the base and its bytes here; else the impact kept with its publish\n' +
+      'record (publish request --decisions, or the editor with cavra.impact.decisionLog).',
     positionals: { names: [], min: 0, max: 0, missing: '', extra: 'attest takes no arguments (use --packs a,b)' },
     flags: [
       {
@@ -339,6 +395,10 @@ export const attestCommands: CommandDef[] = [
         kind: 'string',
         value: 'PEM',
         help: 'Ed25519 private key (PKCS#8) to sign the attestation with',
+      },
+      {
+        ...DECISIONS_FLAG,
+        help: "A decision log: each pack's change (from --base) replayed against it, attested with the pack",
       },
       {
         name: '--key-dir',

@@ -3,13 +3,16 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BackendError } from '../backend/backend';
-import { impactDraft, replayDecisionLog, type ImpactDraft } from '../backend/impactReplay';
+import type { Backend } from '../backend/backend';
+import { impactDraft, impactSummaryOfLog, replayDecisionLog, rolloutReplay, type ImpactDraft } from '../backend/impactReplay';
 import type { DecisionLogSummary } from '../policy/decisionLog';
-import type { GroupCounts, ImpactCause, ImpactReport } from '../policy/impact';
+import type { GroupCounts, ImpactReport } from '../policy/impact';
+import { impactCauseText, type ImpactSummary } from '../policy/impactSummary';
 import { isPolicyMode, POLICY_MODES, type PolicyMode } from '../policy/policyModes';
 import { InputError, UsageError } from './args';
 import { openBackend } from './backendFactory';
 import type { CommandContext, CommandDef } from './command';
+import type { FlagSpec } from './args';
 import { cannotRead, MAX_FILE_SIZE_FLAG, readPolicyText } from './input';
 import { print, table } from './output';
 
@@ -26,22 +29,6 @@ export function parseRolloutModes(value: string): { from: PolicyMode; to: Policy
     );
   }
   return { from: from as PolicyMode, to: to as PolicyMode };
-}
-
-function causeText(c: ImpactCause): string {
-  switch (c.kind) {
-    case 'entry_added':
-    case 'entry_removed': {
-      const where = c.file ? `${c.file}:${c.line ?? '?'}` : c.pack;
-      return `${c.list} ${JSON.stringify(c.entry)} ${c.kind === 'entry_added' ? 'added' : 'removed'} (${where})`;
-    }
-    case 'setting':
-      return `${c.key} ${c.from} -> ${c.to}`;
-    case 'mode':
-      return `mode ${c.from} -> ${c.to}`;
-    case 'unexplained':
-      return c.message;
-  }
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -77,7 +64,7 @@ function logLines(file: string, log: DecisionLogSummary): string[] {
   return lines;
 }
 
-function reportLines(target: string, logFile: string, log: DecisionLogSummary, r: ImpactReport, limit: number): string[] {
+export function reportLines(target: string, logFile: string, log: DecisionLogSummary, r: ImpactReport, limit: number): string[] {
   const mode =
     r.mode_from === null
       ? ''
@@ -123,7 +110,7 @@ function reportLines(target: string, logFile: string, log: DecisionLogSummary, r
     for (const c of r.changes.slice(0, limit)) {
       lines.push(
         `  line ${c.line}  ${c.action_type} ${JSON.stringify(c.target)}  ${c.transition}  (${c.published.rule_id} -> ${c.draft.rule_id})`,
-        `    because ${causeText(c.cause)}`,
+        `    because ${impactCauseText(c.cause)}`,
       );
     }
   }
@@ -167,12 +154,7 @@ async function impact(ctx: CommandContext): Promise<number> {
       throw new InputError((e as Error).message);
     }
   }
-  const logPath = resolve(ctx.cwd, logFile);
-  try {
-    if (statSync(logPath).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
-  } catch (e) {
-    throw cannotRead(logFile, e);
-  }
+  const logPath = decisionLogPath(ctx, logFile);
   const { backend } = await openBackend(ctx, 'impact');
   let result;
   try {
@@ -192,6 +174,92 @@ async function impact(ctx: CommandContext): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** `--decisions FILE` on `publish request` and `attest`: the impact summary that travels with them. */
+export const DECISIONS_FLAG: FlagSpec = {
+  name: '--decisions',
+  kind: 'string',
+  value: 'FILE',
+  help: 'A decision log: its replay (as impact does) is kept with the request and its evidence',
+};
+
+/** The log of --decisions, checked readable (exit 2 otherwise): its absolute path. */
+export function decisionLogPath(ctx: CommandContext, logFile: string): string {
+  const logPath = resolve(ctx.cwd, logFile);
+  try {
+    if (statSync(logPath).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+  } catch (e) {
+    throw cannotRead(logFile, e);
+  }
+  return logPath;
+}
+
+/**
+ * The impact summary of `--decisions` for a draft (policy/impactSummary.ts), or undefined without the flag.
+ * Local backend only: a CAVRA server keeps no impact with a request (usage error, exit 2).
+ */
+export async function impactSummaryFromFlag(
+  ctx: CommandContext,
+  backend: Backend,
+  kind: 'local' | 'remote',
+  draft: { draft_yaml?: string; draft_file?: string },
+): Promise<ImpactSummary | undefined> {
+  const logFile = ctx.opts.str('--decisions');
+  if (logFile === undefined) return undefined;
+  if (kind !== 'local') throw new UsageError('--decisions is kept by the local backend only: a CAVRA server stores no impact');
+  const logPath = decisionLogPath(ctx, logFile);
+  let parsed: ImpactDraft;
+  try {
+    parsed = impactDraft(draft.draft_yaml ?? '', ctx.opts.positionals[0] ?? draft.draft_file ?? 'draft');
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  try {
+    return await impactSummaryOfLog(backend, { logPath, logName: logFile, draft: parsed, displayRoot: ctx.cwd });
+  } catch (e) {
+    if (e instanceof BackendError) throw e;
+    if ((e as NodeJS.ErrnoException).code) throw cannotRead(logFile, e);
+    throw e;
+  }
+}
+
+/**
+ * `rollout plan --decisions FILE`: the plan's mode change replayed over its pack and repository's recorded
+ * decisions (backend/impactReplay.ts `rolloutReplay`). Undefined without the flag, or when the mode stays.
+ */
+export async function rolloutImpactFromFlag(
+  ctx: CommandContext,
+  backend: Backend,
+  plan: { before: { mode: string } | null; after: { mode: string; policy_pack: string; repository: string } },
+): Promise<{ json: Record<string, unknown>; lines: string[] } | undefined> {
+  const logFile = ctx.opts.str('--decisions');
+  if (logFile === undefined) return undefined;
+  const logPath = decisionLogPath(ctx, logFile);
+  let replay;
+  try {
+    replay = rolloutReplay(plan);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  let result;
+  try {
+    result = await replayDecisionLog(backend, { logPath, modes: replay.modes, scope: replay.scope, displayRoot: ctx.cwd });
+  } catch (e) {
+    if (e instanceof BackendError) throw e;
+    if ((e as NodeJS.ErrnoException).code) throw cannotRead(logFile, e);
+    throw e;
+  }
+  const { summary, report, out_of_scope, log_sha256 } = result;
+  const scope = `${replay.scope.policy_pack} in ${replay.scope.repository}`;
+  const limit = ctx.opts.int('--limit') ?? DEFAULT_LIMIT;
+  return {
+    json: { log: { file: logFile, sha256: log_sha256, ...summary }, scope: replay.scope, out_of_scope, ...report },
+    lines: [
+      ...reportLines(`the rollout of ${scope}`, logFile, summary, report, limit),
+      `(${n(out_of_scope)} recorded decisions of other packs or repositories are not part of this rollout)`,
+    ],
+  };
 }
 
 export const impactCommands: CommandDef[] = [

@@ -18,6 +18,8 @@ import {
 import { MAX_FILE_SIZE_FLAG } from './input';
 import { fields, list, print, table } from './output';
 import { reachLines, reachSummary } from './publishReach';
+import { DECISIONS_FLAG, impactSummaryFromFlag } from './impact';
+import { impactSummaryLines } from '../policy/impactSummary';
 import { entryDiffLines } from '../policy/policyEntryDiff';
 
 const ruleTotal = (s: PolicySummary) => Object.values(s.rule_counts).reduce((a, b) => a + b, 0);
@@ -104,9 +106,12 @@ async function plan(ctx: CommandContext): Promise<number> {
 }
 
 async function request(ctx: CommandContext): Promise<number> {
-  const { backend } = await openBackend(ctx);
+  const { backend, kind } = await openBackend(ctx);
+  const draft = draftFrom(ctx);
+  const impact = await impactSummaryFromFlag(ctx, backend, kind, draft);
   const result = await backend.publishRequest({
-    ...draftFrom(ctx),
+    ...draft,
+    impact,
     ...credentialsFrom(ctx),
     requested_by: ctx.opts.str('--requested-by'),
     approver_group: ctx.opts.str('--approver-group'),
@@ -125,6 +130,7 @@ async function request(ctx: CommandContext): Promise<number> {
       ['digest', result.plan.policy_digest],
       ['reach', result.plan.reach ? reachSummary(result.plan.reach) : undefined],
     ]).map((l) => `  ${l}`),
+    ...(impact ? ['', ...impactSummaryLines(impact).map((l) => `  ${l}`)] : []),
     '',
     'The approval is bound to this digest: publishing a different draft with it is refused.',
     `Next: cavra-policy approval approve ${a.approval_id} --actor NAME --reason TEXT`,
@@ -266,10 +272,14 @@ export const publishCommands: CommandDef[] = [
   },
   {
     name: 'request',
-    synopsis: '<file> [--requested-by NAME] [--approver-group GROUP] [--ttl-hours HOURS]',
+    synopsis: '<file> [--requested-by NAME] [--approver-group GROUP] [--ttl-hours HOURS] [--decisions FILE]',
     summary: "Request approval to publish a draft; the approval is bound to the draft's digest.",
+    details:
+      'With --decisions FILE (local backend), the draft is replayed against that decision log as impact does,\n' +
+      'and the summary (transitions, first changed decisions with their cause, the log and its SHA-256) is\n' +
+      "kept on the approval (impact_summary) and in the request's evidence record, then in the publish's.",
     positionals: draftFile('request'),
-    flags: [...REQUEST_FLAGS, MAX_FILE_SIZE_FLAG, actorTokenFlag],
+    flags: [...REQUEST_FLAGS, DECISIONS_FLAG, MAX_FILE_SIZE_FLAG, actorTokenFlag],
     common: WRITE_PACKS,
     run: request,
   },

@@ -4,7 +4,8 @@ import type { RolloutChangePlan, RolloutChangeRequest, RolloutFields } from '../
 import { ROLLOUT_MODES, ROLLOUT_STATES } from '../policy/rollout';
 import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
 import { APPLIED_WITHOUT_APPROVAL } from '../policy/rolloutApproval';
-import type { FlagSpec } from './args';
+import { UsageError, type FlagSpec } from './args';
+import { rolloutImpactFromFlag } from './impact';
 import { ACTOR_OPTIONS, REMOTE_OPTIONS, type CommandContext, type CommandDef, type CommonOption } from './command';
 import { actorTokenFlag, credentialsFrom, openBackend, recordedActorLine, requireActor } from './backendFactory';
 import { fields, list, print, show, table } from './output';
@@ -57,10 +58,14 @@ function planLines(plan: RolloutChangePlan): string[] {
 }
 
 async function rolloutPlan(ctx: CommandContext): Promise<number> {
-  const { backend } = await openBackend(ctx);
+  const { backend, kind } = await openBackend(ctx);
   const plan = await backend.rolloutChangePlan(changeRequest(ctx));
-  print(ctx, plan, () => [
+  if (ctx.opts.has('--decisions') && kind !== 'local')
+    throw new UsageError('--decisions replays the log against the local workspace packs: use the local backend');
+  const impact = await rolloutImpactFromFlag(ctx, backend, plan);
+  print(ctx, impact ? { ...plan, impact: impact.json } : plan, () => [
     ...planLines(plan),
+    ...(impact ? ['', ...impact.lines, ''] : []),
     ...(plan.approval_required
       ? [
           `Request an approval bound to this change: cavra-policy rollout request-approval ${sameChangeArgs(ctx)}`,
@@ -218,11 +223,30 @@ export const rolloutCommands: CommandDef[] = [
   {
     name: 'rollout plan',
     synopsis:
-      '[--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V]',
+      '[--rollout-id ID] --repository REPO --policy-pack PACK [--mode MODE] [--state STATE] [--owner OWNER] [--coverage-percent N] [--policy-version V] [--decisions FILE]',
     summary:
       'Plan a rollout change: the record before and after, changed fields, risk and whether approval is required. Writes nothing.',
     positionals: NO_ARGS('rollout plan'),
-    flags: CHANGE_FLAGS,
+    details:
+      'With --decisions FILE (local backend), the mode change (the current mode, none for a new rollout, to\n' +
+      "--mode) is replayed over the recorded decisions of the rollout's pack and repository, as impact\n" +
+      '--rollout-mode does over the whole log: what enforcing (or gating) would do to that real activity.',
+    flags: [
+      ...CHANGE_FLAGS,
+      {
+        name: '--decisions',
+        kind: 'string',
+        value: 'FILE',
+        help: "A decision log: the mode change replayed over the rollout's recorded decisions",
+      },
+      {
+        name: '--limit',
+        kind: 'int',
+        value: 'N',
+        min: 1,
+        help: 'With --decisions: changed decisions and rows listed per section (default: 20; --json lists all)',
+      },
+    ],
     common: ROLLOUTS,
     run: rolloutPlan,
   },

@@ -36,6 +36,8 @@ export const DIAGNOSTIC_CODES = {
     'The published policy verifies against its signature, but is not the one an approver approved (or was published by break-glass, or outside the studio).',
   'signature-not-pinned':
     "A valid signature by a key whose fingerprint is not pinned outside the repository (the user's settings, the key home).",
+  'unused-rule':
+    "An enforced rule of a published pack that decided no action in the decision log of cavra.impact.decisionLog (a hint, with the log's time span).",
   'private-key-in-workspace':
     'A private key file inside the workspace, where a commit would publish it: anyone who can read it can sign.',
 } as const;

@@ -13,6 +13,8 @@ import type { Analysis } from './languageService';
 import { pathToString, type YamlPath } from './parse/policyDocument';
 import { isEnforced, schemaAt } from './policySchema';
 import { RULE_LIST_PATHS, type RuleEntry } from './parse/ruleLists';
+import type { RuleActivity } from '../policy/ruleActivity';
+import { ruleActivityHover } from './ruleActivity';
 
 const STRONGER: Record<string, string[]> = {
   'commands.allow': ['commands.block'],
@@ -125,7 +127,8 @@ function askLink(a: Analysis, listKey: string, text: string): string | undefined
   return `[What would CAVRA decide for ${sample.action_type} \`${sample.target.replace(/`/g, "'")}\`?](command:cavra.evaluateAction?${args})`;
 }
 
-export function hover(a: Analysis, position: Position): Hover | null {
+/** `activity`: the decision log's counts per rule (language/ruleActivity.ts), when a log is set. */
+export function hover(a: Analysis, position: Position, activity?: RuleActivity): Hover | null {
   const offset = a.doc.offsetAt(position);
   const at = a.doc.at(offset);
   if (at.path.length === 0) return null;
@@ -136,6 +139,8 @@ export function hover(a: Analysis, position: Position): Hover | null {
   const onValue = !at.onKey && !!at.node?.range && offset >= at.node.range[0] && offset <= at.node.range[1];
   if (isListEntry && isScalar(at.node) && typeof at.node.value === 'string') {
     value = patternHover(a, listPath, last, at.node.value);
+    const recorded = ruleActivityHover(a, activity, listPath, at.node.value);
+    if (recorded) value = `${value}\n\n${recorded}`;
   } else if (onValue && at.path.join('.') === 'metadata.inherits' && isScalar(at.node) && typeof at.node.value === 'string') {
     value = patternHover(a, 'metadata.inherits', 0, at.node.value);
   } else {

@@ -34,6 +34,8 @@ import { foldingRanges } from './foldingRanges';
 import { editPolicyDocument, isEditable } from './parse/documentEdit';
 import { formatPolicy } from './formatting';
 import { hover } from './hover';
+import type { RuleActivity } from '../policy/ruleActivity';
+import { unusedRuleHints } from './ruleActivity';
 import { lint } from './lint';
 import { makeDiagnostic } from './makeDiagnostic';
 import { inheritsList, type PackCatalog, type PackReads } from './packCatalog';
@@ -214,7 +216,9 @@ function passes(
 }
 
 export const languageFeatures = {
-  hover: (a: Analysis, position: Position): Hover | null => hover(a, position),
+  // `activity`: the decision log's counts per rule, computed outside (workflows/ruleActivity.ts) and passed in.
+  hover: (a: Analysis, position: Position, activity?: RuleActivity): Hover | null => hover(a, position, activity),
+  unusedRuleHints: (a: Analysis, activity: RuleActivity | undefined): Diagnostic[] => unusedRuleHints(a, activity),
   completion: (a: Analysis, position: Position): CompletionList => completion(a, position),
   codeActions: (a: Analysis, range: Range, diagnostics: Diagnostic[]): CodeAction[] => codeActions(a, range, diagnostics),
   codeLenses: (a: Analysis): CodeLens[] => codeLenses(a),

@@ -110,6 +110,12 @@ export function isEvaluateAction(action: string): action is EvaluateAction {
   return (EVALUATE_ACTIONS as readonly string[]).includes(action);
 }
 
+/** What the rules decide for an action: the part of CAVRA's record that depends on the policy. */
+export type RuleDecision = Pick<
+  RuntimeDecision,
+  'decision' | 'reason' | 'action_type' | 'target' | 'requested_operation' | 'rule_id' | 'severity' | 'approver_group'
+>;
+
 /** Evaluates one action. Unknown action types are MCP calls, as in CAVRA's POST /decisions. */
 export function evaluateAction(
   policy: { [key: string]: PyValue },
@@ -117,7 +123,39 @@ export function evaluateAction(
   ctx: EvaluateContext,
   scan: PatternScan = scanPatterns,
 ): RuntimeDecision {
+  const d = decideAction(policy, input, scan);
   const sessionId = input.session_id ?? 'local';
+  const decisionId = `dec_${ctx.randomHex12()}`;
+  return {
+    decision_id: decisionId,
+    session_id: sessionId,
+    agent_id: input.agent_id ?? 'unknown-agent',
+    actor: input.actor ?? 'ai-agent',
+    action_type: d.action_type,
+    target: d.target,
+    requested_operation: d.requested_operation,
+    policy_pack: input.policy_pack,
+    policy_id: input.policy_pack,
+    rule_id: d.rule_id,
+    decision: d.decision,
+    severity: d.severity,
+    reason: d.reason,
+    evidence_refs: [`evidence://${sessionId}/${decisionId}`],
+    approver_group: d.approver_group,
+    timestamp: ctx.timestamp,
+    correlation_id: `corr_${ctx.randomHex12()}`,
+  };
+}
+
+/**
+ * The rules' decision alone, in CAVRA's order (block before allow): what evaluateAction wraps into CAVRA's
+ * record. Impact replay asks this a hundred thousand times and needs no ids, evidence or timestamps.
+ */
+export function decideAction(
+  policy: { [key: string]: PyValue },
+  input: EvaluateInput,
+  scan: PatternScan = scanPatterns,
+): RuleDecision {
   const make = (
     decision: string,
     reason: string,
@@ -129,28 +167,16 @@ export function evaluateAction(
       severity?: string;
       approver_group?: string | null;
     },
-  ): RuntimeDecision => {
-    const decisionId = `dec_${ctx.randomHex12()}`;
-    return {
-      decision_id: decisionId,
-      session_id: sessionId,
-      agent_id: input.agent_id ?? 'unknown-agent',
-      actor: input.actor ?? 'ai-agent',
-      action_type: f.action_type,
-      target: f.target,
-      requested_operation: f.requested_operation,
-      policy_pack: input.policy_pack,
-      policy_id: input.policy_pack,
-      rule_id: f.rule_id,
-      decision,
-      severity: f.severity ?? 'low',
-      reason,
-      evidence_refs: [`evidence://${sessionId}/${decisionId}`],
-      approver_group: f.approver_group ?? null,
-      timestamp: ctx.timestamp,
-      correlation_id: `corr_${ctx.randomHex12()}`,
-    };
-  };
+  ): RuleDecision => ({
+    decision,
+    reason,
+    action_type: f.action_type,
+    target: f.target,
+    requested_operation: f.requested_operation,
+    rule_id: f.rule_id,
+    severity: f.severity ?? 'low',
+    approver_group: f.approver_group ?? null,
+  });
 
   const action = input.action_type;
   if (action === 'read_file' || action === 'write_file') {

@@ -4,11 +4,12 @@
 // order, rule ids, severities) and the modes are policyModes.ts: this file only compares and counts.
 import type { RecordedDecision } from './decisionLog';
 import { effectivePolicy, type EffectivePolicy } from './effectivePolicy';
-import { evaluateAction, isEvaluateAction, type EvaluateInput, type PatternScan, type RuntimeDecision } from './evaluate';
+import { decideAction, isEvaluateAction, type EvaluateInput, type PatternScan, type RuleDecision } from './evaluate';
 import type { PolicyObject } from './inheritance';
 import { indexedPatternScan } from './patternIndex';
 import { applyPolicyMode, type PolicyMode } from './policyModes';
 import { isMapping, pyStr, pyTruthy } from './pythonValues';
+import { countRule, type RuleCounts } from './ruleActivity';
 
 /** Which side of the replay an entry comes from: the published packs, or the packs with the draft published. */
 export type ImpactSide = 'published' | 'draft';
@@ -27,6 +28,8 @@ export interface ImpactInput {
   modes?: { from?: PolicyMode; to?: PolicyMode };
   /** Where a pack's list entry is written (file and line), for attributing a change; the edge reads files. */
   locate?: (side: ImpactSide, pack: string, list: string, index: number) => EntryPlace | undefined;
+  /** Count, per published list entry (with the pack that lists it), the recorded actions it decided. */
+  countRules?: boolean;
 }
 
 /** What made a decision change. */
@@ -101,6 +104,8 @@ export interface ImpactReport {
   changes: ImpactChange[];
   /** The published packs' answers against what was recorded (decision, rule id, and severity and approver group when recorded). */
   agreement: { compared: number; agreed: number; disagreed: number; disagreements: Disagreement[] };
+  /** With `countRules`: the recorded actions each published entry decided (policy/ruleActivity.ts). */
+  rule_counts?: RuleCounts;
 }
 
 export const TRANSITION_ARROW = ' → ';
@@ -117,8 +122,6 @@ interface Trace {
   list: string;
   pattern: string;
 }
-
-const FIXED_CONTEXT = { timestamp: '', randomHex12: () => '000000000000' };
 
 function inputOf(r: RecordedDecision): EvaluateInput {
   // CAVRA's record holds the normalized target and the requested operation: a git operation's name, an MCP
@@ -179,9 +182,9 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
     if (m !== undefined) trace = { list: `${section}.${key}`, pattern: m };
     return m;
   };
-  const evaluate = (policy: PolicyObject, inp: EvaluateInput): [RuntimeDecision, Trace | undefined] => {
+  const evaluate = (policy: PolicyObject, inp: EvaluateInput): [RuleDecision, Trace | undefined] => {
     trace = undefined;
-    const d = evaluateAction(policy, inp, FIXED_CONTEXT, traced);
+    const d = decideAction(policy, inp, traced);
     return [d, trace];
   };
 
@@ -226,8 +229,8 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
   /** The list entry or setting whose difference between the two sides changes this decision. */
   const ruleCause = (
     packId: string,
-    pub: [RuntimeDecision, Trace | undefined],
-    dr: [RuntimeDecision, Trace | undefined],
+    pub: [RuleDecision, Trace | undefined],
+    dr: [RuleDecision, Trace | undefined],
   ): ImpactCause => {
     const [pubTrace, drTrace] = [pub[1], dr[1]];
     const pubEff = originsOf('published', packId);
@@ -255,7 +258,7 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
 
   // Causes repeat across thousands of records: one per pack, deciding entries (or MCP server) and rules.
   const causes = new Map<string, ImpactCause>();
-  const cachedCause = (packId: string, pub: [RuntimeDecision, Trace | undefined], dr: [RuntimeDecision, Trace | undefined]) => {
+  const cachedCause = (packId: string, pub: [RuleDecision, Trace | undefined], dr: [RuleDecision, Trace | undefined]) => {
     const server = dr[0].action_type === 'mcp_tool_call' ? dr[0].target.slice(0, dr[0].target.indexOf(':')) : '';
     const key = [packId, pub[0].rule_id, pub[1]?.list, pub[1]?.pattern, dr[0].rule_id, dr[1]?.list, dr[1]?.pattern, server].join(
       '\u0000',
@@ -297,6 +300,35 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
   const from = input.modes?.from;
   const to = input.modes?.to;
 
+  // The pack that lists each deciding entry, per merged policy (asked once per entry, not per record).
+  const listedBy = new WeakMap<EffectivePolicy, Map<string, string>>();
+  const packOf = (eff: EffectivePolicy, list: string, entry: string): string => {
+    let packs = listedBy.get(eff);
+    if (!packs) listedBy.set(eff, (packs = new Map<string, string>()));
+    const key = `${list}\u0000${entry}`;
+    let pack = packs.get(key);
+    if (pack === undefined) {
+      pack = eff.lists.get(list)?.find((e) => pyStr(e.value) === entry)?.origin.pack ?? eff.packs[0] ?? '';
+      packs.set(key, pack);
+    }
+    return pack;
+  };
+  const ruleCounts: RuleCounts | undefined = input.countRules ? {} : undefined;
+  if (ruleCounts) report.rule_counts = ruleCounts;
+  /** The published entry that decided this record: the pattern the scan found, else the MCP server's list. */
+  const countDecidingEntry = (counts: RuleCounts, eff: EffectivePolicy, [d, t]: [RuleDecision, Trace | undefined]) => {
+    if (t) return countRule(counts, packOf(eff, t.list, t.pattern), t.list, t.pattern);
+    if (d.action_type !== 'mcp_tool_call') return;
+    const server = d.target.slice(0, d.target.indexOf(':'));
+    const list =
+      d.decision === 'block' && listValues(eff, 'mcp.blocked_servers').has(server)
+        ? 'mcp.blocked_servers'
+        : d.decision === 'allow' && listValues(eff, 'mcp.allowed_servers').has(server)
+          ? 'mcp.allowed_servers'
+          : undefined;
+    if (list) countRule(counts, packOf(eff, list, server), list, server);
+  };
+
   const add = (r: RecordedDecision): void => {
     if (!isEvaluateAction(r.action_type)) {
       skip(`action type ${r.action_type} is not one CAVRA's evaluator decides`);
@@ -316,6 +348,7 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
     const dr = w.changed ? evaluate(w.draft.eff.policy, inp) : pub;
     report.replayed++;
     agree(report, r, pub[0]);
+    if (ruleCounts) countDecidingEntry(ruleCounts, w.published.eff, pub);
 
     const before = effective(pub[0].decision, from);
     const after = effective(dr[0].decision, to);
@@ -329,7 +362,7 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
     if (!changed) return;
     report.changed++;
     const cause: ImpactCause = pub[0].decision !== dr[0].decision ? cachedCause(r.policy_pack, pub, dr) : modeCause;
-    const shown = (d: RuntimeDecision, mode: PolicyMode | undefined): ImpactDecision => ({
+    const shown = (d: RuleDecision, mode: PolicyMode | undefined): ImpactDecision => ({
       decision: d.decision,
       rule_id: d.rule_id,
       severity: d.severity,
@@ -362,7 +395,7 @@ export function impactReplay(input: ImpactInput): ImpactReplay {
 }
 
 /** The published pack's answer against the record: CAVRA's decision and rule id, and what else the record keeps. */
-function agree(report: ImpactReport, r: RecordedDecision, d: RuntimeDecision): void {
+function agree(report: ImpactReport, r: RecordedDecision, d: RuleDecision): void {
   const a = report.agreement;
   a.compared++;
   // The common case first, without building anything: the record and the replay agree.

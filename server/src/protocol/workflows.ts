@@ -7,7 +7,7 @@ import { RequestType, type RequestParam } from 'vscode-languageserver-protocol';
 import type { ActorAuth, ActorRefusal, VerifiedActor, VerifyActorParams } from './actorAuth';
 import type { ExportEvidenceBundleParams, ExportEvidenceBundleResult } from './evidenceBundle';
 import type { PackHistory, PackHistoryParams } from './packHistory';
-import type { ImpactParams, ImpactResult } from './impact';
+import type { ImpactParams, ImpactResult, RolloutImpactParams, RolloutImpactResult } from './impact';
 import type {
   ApprovalCreateRequest,
   ApprovalDecisionRequest,
@@ -189,6 +189,7 @@ const requests = {
   verifyActor: new RequestType<VerifyActorParams, VerifiedActor, WorkflowErrorData>('cavra/actorAuth/verify'),
   movePrivateKey: new RequestType<MovePrivateKeyParams, MovedPrivateKey, WorkflowErrorData>('cavra/keys/movePrivateKey'),
   impact: new RequestType<ImpactParams, ImpactResult, WorkflowErrorData>('cavra/impact'),
+  rolloutImpact: new RequestType<RolloutImpactParams, RolloutImpactResult, WorkflowErrorData>('cavra/rollouts/impact'),
 } as const;
 
 export type WorkflowMethod = keyof typeof requests;

@@ -2,6 +2,7 @@
 // published, and whether its signature holds. One in-toto Statement v1 for machines (subjects: the
 // published policy.yaml files by SHA-256; predicate: the approval outcome) and one Markdown summary for
 // the people reviewing the PR. Pure: the CLI gathers the facts.
+import { impactSummaryLines, type ImpactSummary } from '../policy/impactSummary';
 import { entryDiffLines, type PolicyEntryDiff } from '../policy/policyEntryDiff';
 
 export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
@@ -35,6 +36,14 @@ export interface PackAttestation {
   risk: string | null;
   /** Entry by entry against the base; null without a base. */
   changes: PolicyEntryDiff | null;
+  /**
+   * The change's impact on recorded agent activity (policy/impactSummary.ts): replayed by `attest --decisions`
+   * (the pack at the base against these bytes), else the one the approver saw (kept with the publish
+   * record); absent when neither exists.
+   */
+  impact?: ImpactSummary;
+  /** Where `impact` comes from: `attest` (measured now) or `publish_record` (as requested and approved). */
+  impact_source?: 'attest' | 'publish_record';
 }
 
 export interface PolicyApprovalPredicate {
@@ -114,6 +123,18 @@ export function renderMarkdown(predicate: PolicyApprovalPredicate, keyFingerprin
       const changes = entryDiffLines(p.changes);
       if (!changes.length) lines.push('- rule changes: none');
       else lines.push('- rule changes:', '', '```diff', ...changes, '```');
+    }
+    if (p.impact) {
+      const [headline, ...rest] = impactSummaryLines(p.impact);
+      const source = p.impact_source === 'attest' ? 'replayed for this attestation' : 'as requested and approved';
+      // Targets come from agents' logs: fenced, so none of them is read as Markdown.
+      lines.push(
+        `- ${cell(headline.replace(/^Impact/, 'impact'))} (${source}):`,
+        '',
+        '```text',
+        ...rest.map((l) => l.replace(/```/g, "'''")),
+        '```',
+      );
     }
   }
   lines.push(

@@ -21,7 +21,7 @@ import { actorAuth, explainRefusal, verifyActor } from './actorAuth';
 import { approvalChanges } from './approvalChanges';
 import { publishSigning } from './publishSigning';
 import { movePrivateKey } from './privateKeysInWorkspace';
-import { impactOfDraft, ImpactRequestError } from './impact';
+import { impactForPublishRequest, impactOfDraft, impactOfRollout, ImpactRequestError } from './impact';
 import { localApprovalStorePath } from './approvalStorePath';
 import { exportBundle } from './evidenceBundleExport';
 import { packHistory } from './packHistory';
@@ -145,6 +145,16 @@ export class WorkflowService {
     return new WorkflowError(status, detail, explainRefusal(e.settings, e.folder, status, detail, group) ?? undefined);
   }
 
+  /** The publish request's impact on recorded activity (workflows/impact.ts), its refusal as a WorkflowError. */
+  private async impactOrError(e: WorkflowEnvironment, draft: { draft_yaml: string; draft_file: string }) {
+    try {
+      return await impactForPublishRequest(e, draft);
+    } catch (err) {
+      if (err instanceof ImpactRequestError) throw new WorkflowError(err.status, err.detail);
+      throw err;
+    }
+  }
+
   private handlers(e: WorkflowEnvironment): WorkflowHandlers {
     const b = e.backend;
     return {
@@ -161,14 +171,17 @@ export class WorkflowService {
       publishedPack: (p) => b.publishedPack(String(p.policy_id ?? '')),
       draftPreview: async (p) => b.draft(this.draftText(e, p.uri)),
       publishPlan: async (p) => b.publishPlan(this.draftText(e, p.uri)),
-      publishRequest: async (p) =>
-        b.publishRequest({
-          ...this.draftText(e, p.uri),
+      publishRequest: async (p) => {
+        const draft = this.draftText(e, p.uri);
+        return b.publishRequest({
+          ...draft,
           requested_by: p.requested_by,
           approver_group: p.approver_group,
           ttl_hours: p.ttl_hours,
           actor_token: p.actor_token,
-        }),
+          impact: await this.impactOrError(e, draft),
+        });
+      },
       publish: async (p) =>
         b.publish({
           ...this.draftText(e, p.uri),
@@ -212,6 +225,14 @@ export class WorkflowService {
       impact: async (p) => {
         try {
           return await impactOfDraft(e, this.draftText(e, p.uri), p);
+        } catch (err) {
+          if (err instanceof ImpactRequestError) throw new WorkflowError(err.status, err.detail);
+          throw err;
+        }
+      },
+      rolloutImpact: async (p) => {
+        try {
+          return await impactOfRollout(e, p);
         } catch (err) {
           if (err instanceof ImpactRequestError) throw new WorkflowError(err.status, err.detail);
           throw err;

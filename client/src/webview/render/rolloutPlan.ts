@@ -1,10 +1,17 @@
-import type { RolloutChangePlan, RolloutChangeResult } from '../../../../server/src/protocol';
+import type { RolloutChangePlan, RolloutChangeResult, RolloutImpactResult } from '../../../../server/src/protocol';
 import { html, type Html } from '../html';
 import { notes, riskBadge } from './common';
+import { impactSection } from './publishImpact';
 
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-export function renderRolloutPlan(p: RolloutChangePlan, backend: string, applied?: RolloutChangeResult): Html {
+/** `impact`: the mode change replayed over the rollout's recorded decisions (a message when it failed; undefined: not asked). */
+export function renderRolloutPlan(
+  p: RolloutChangePlan,
+  backend: string,
+  applied?: RolloutChangeResult,
+  impact?: RolloutImpactResult | string,
+): Html {
   return html`<h1>${applied ? 'Rollout change applied' : 'Rollout change plan'}: ${p.after.rollout_id}</h1>
     <p class="risk-banner">
       ${riskBadge(p.risk)}
@@ -30,7 +37,17 @@ export function renderRolloutPlan(p: RolloutChangePlan, backend: string, applied
           </tr>`,
       )}
     </table>
-    ${notes(p.operator_notes)}`;
+    ${impactSection(impact)} ${rolloutScope(p, impact)} ${notes(p.operator_notes)}`;
+}
+
+/** Which recorded decisions the rollout's replay covers: its pack in its repository, under which modes. */
+function rolloutScope(p: RolloutChangePlan, impact: RolloutImpactResult | string | undefined): Html | string {
+  if (typeof impact !== 'object' || !impact.report) return '';
+  return html`<p class="muted">
+    Replayed: the recorded decisions of <code>${p.after.policy_pack}</code> in <code>${p.after.repository}</code>, under mode
+    ${p.before?.mode ?? 'none (a new rollout)'} and then ${p.after.mode}; ${(impact.out_of_scope ?? 0).toLocaleString('en-US')}
+    decisions of other packs or repositories are not part of this rollout.
+  </p>`;
 }
 
 /** Which approval the change was applied under (the studio's field), or that it went without one. */

@@ -1,4 +1,5 @@
 // Approvals — /approvals.
+import type { ImpactSummary } from '../../policy/impactSummary';
 import type { ActorCredentials } from './actor';
 import type { Decision } from './decisions';
 import type { SCHEMA_VERSIONS } from './schemaVersions';
@@ -36,6 +37,8 @@ export interface ApprovalRecord {
   break_glass_reason?: string;
   /** Decisions attached locally (this project's field; CAVRA's approval schema allows extra fields). */
   attached_decisions?: AttachedDecision[];
+  /** A publish request's impact on recorded activity (this project's field, local backend; policy/impactSummary.ts). */
+  impact_summary?: ImpactSummary;
   [field: string]: unknown;
 }
 

@@ -1,4 +1,5 @@
 // Draft, plan, request, publish — POST /policy-packs/{draft,publish-plan,publish-request,publish}.
+import type { ImpactSummary } from '../../policy/impactSummary';
 import type { PolicyEntryDiff } from '../../policy/policyEntryDiff';
 import type { PublishReach } from '../../policy/publishReach';
 import type { ActorCredentials } from './actor';
@@ -79,6 +80,12 @@ export interface PublishRequestRequest extends DraftInput, ActorCredentials {
   repository?: string;
   /** Default 24. */
   ttl_hours?: number;
+  /**
+   * This project's addition: the draft's impact on recorded activity (policy/impactSummary.ts), kept by the
+   * local backend on the approval (`impact_summary`) and in the request's evidence record, so the approver
+   * sees it beside the decision. Never sent to a CAVRA server (its publish request has no such field).
+   */
+  impact?: ImpactSummary;
 }
 
 export interface PublishRequestResult {

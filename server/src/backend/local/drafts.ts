@@ -163,7 +163,12 @@ export async function publishRequest(ws: LocalWorkspace, request: PublishRequest
   const routingRules = loadRoutingRules(ws.paths.routingFile);
   const ttl = ttlHours(request.ttl_hours, 24);
   const approval = await ws.approvals.mutate(
-    () => createApprovalRequest(decision, { approverGroup, requestedBy, ttlHours: ttl, routingRules }, ws.records),
+    () => {
+      const record = createApprovalRequest(decision, { approverGroup, requestedBy, ttlHours: ttl, routingRules }, ws.records);
+      // The impact on recorded activity rides with the approval, so the approver reads it beside the decision.
+      if (request.impact) record.impact_summary = request.impact;
+      return record;
+    },
     (record) =>
       ws.record({
         event: 'publish_request',
@@ -177,6 +182,7 @@ export async function publishRequest(ws: LocalWorkspace, request: PublishRequest
           risk: plan.risk,
           approver_group: record.approver_group,
           expires_at: record.expires_at,
+          ...(request.impact ? { impact_summary: request.impact } : {}),
         },
       }),
   );

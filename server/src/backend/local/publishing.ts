@@ -139,6 +139,8 @@ export async function publish(ws: LocalWorkspace, request: PublishRequest): Prom
             signer,
             algorithm: verified.algorithm,
             approval_state: approval.state,
+            // What the approver saw of the draft's impact on recorded activity, kept with the publish.
+            ...(approval.impact_summary !== undefined ? { impact_summary: approval.impact_summary } : {}),
           },
         });
       },

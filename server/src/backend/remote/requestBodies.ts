@@ -113,7 +113,8 @@ export function publishPlanBody(input: DraftInput): unknown {
 
 /** POST /policy-packs/publish-request: `{draft, requested_by?, approver_group?, repository?, ttl_hours?, actor_token?}`. */
 export function publishRequestBody(request: PublishRequestRequest): unknown {
-  return { draft: draftPayload(request), ...wireFields(request, ['draft']) };
+  // `impact` is this project's, kept by the local backend only.
+  return { draft: draftPayload(request), ...wireFields(request, ['draft', 'impact']) };
 }
 
 /** POST /policy-packs/publish: `{draft, approval_id, signer?, actor?, actor_token?}`. */
