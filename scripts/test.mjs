@@ -1,7 +1,7 @@
 // `npm test`: build, type-check, then every suite, then the non-browser suites again with the clock
 // moved 400 days ahead (a recorded date in a fixture is data, never a deadline: this run proves it).
 //
-//   --only <suite>      one suite (static, unit, lsp, golden, cli, workflows, e2e, clock-ahead)
+//   --only <suite>      one suite (static, unit, lsp, golden, cli, workflows, browser, e2e, clock-ahead)
 //   --skip-e2e          leave out the real-VS Code suite (also CAVRA_SKIP_E2E=1)
 //   --skip-clock-ahead  leave out the clock-ahead run (also CAVRA_SKIP_CLOCK_AHEAD=1)
 import { spawnSync } from 'node:child_process';
@@ -76,6 +76,9 @@ if (!only || only === 'static') {
 }
 
 for (const suite of MOCHA_SUITES.filter((s) => !only || only === s)) mocha(suite, `mocha ${suite}`);
+// The browser build of the server in a Web Worker in Chromium, against the golden cases (not in the
+// clock-ahead pass: it starts a browser, and the golden cases hold no dates).
+if (!only || only === 'browser') mocha('browser', 'mocha browser (server in a Web Worker, Chromium)');
 if ((!only || only === 'e2e') && !skipE2e) run('bash', ['test/e2e/run.sh'], 'e2e (real VS Code)');
 
 if ((!only && !skipClockAhead) || only === 'clock-ahead') {
