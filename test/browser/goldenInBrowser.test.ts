@@ -1,6 +1,10 @@
 // The browser build of the language server (dist/browserServer.js) in a Web Worker in Chromium answers
-// the same golden cases as the Node server over stdio (test/golden/): same cases, same expected answers.
+// the same golden cases as the Node server over stdio (test/golden/): same cases, same expected answers;
+// and the workflow requests it cannot run say where they do.
+import { strict as assert } from 'node:assert';
+import { ResponseError } from 'vscode-languageserver-protocol';
 import { goldenSuite } from '../golden/goldenRunner';
+import { tempWorkspace } from '../lsp/tempWorkspace';
 import { WorkerHost, WorkerLspClient } from './workerClient';
 
 let host: WorkerHost | undefined;
@@ -29,3 +33,27 @@ goldenSuite(
     'references/from-inherits-entry': 'lists approvals from the local approval store: desktop server only',
   },
 );
+
+describe('browser server: workflows need the desktop or a remote workspace', () => {
+  it('answers a workflow request with where it runs and the CORS condition of a CAVRA server', async () => {
+    if (!server) throw new Error('Chromium or the worker did not start');
+    const ws = tempWorkspace({ 'policies/cavra-example/policy.yaml': 'metadata:\n  id: cavra-example\n' });
+    const client = await server.enter(ws.root);
+    try {
+      const uri = client.uriOf('policies/cavra-example/policy.yaml');
+      const refusal = await client.request('cavra/publishPlan', { uri }).then(
+        () => assert.fail('the browser server ran a publish plan'),
+        (e: unknown) => e,
+      );
+      assert.ok(refusal instanceof ResponseError, `not an LSP error: ${String(refusal)}`);
+      assert.equal(refusal.code, -32099);
+      assert.match(refusal.message, /^cavra\/publishPlan does not run in the browser build/);
+      assert.match(refusal.message, /VS Code on the desktop/);
+      assert.match(refusal.message, /\$CAVRA_CORS_ORIGINS lists that origin/);
+      assert.deepEqual(refusal.data, { status: 501, detail: refusal.message, backend: 'local' });
+    } finally {
+      await client.stop();
+      ws.remove();
+    }
+  });
+});

@@ -8,13 +8,16 @@ import {
   BrowserMessageWriter,
   createConnection,
   LSPErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Diagnostic,
   type FormattingOptions,
   type InitializeResult,
   type Range,
+  type TextEdit,
 } from 'vscode-languageserver/browser';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { documentState } from '../documentState';
@@ -36,6 +39,7 @@ import {
   WorkflowRequests,
   type WorkflowErrorData,
 } from '../protocol';
+import { isSignedPolicy, SignedFormattingGuard, signedFormattingWarning } from '../workflows/signedPolicyFormatting';
 import { PackFileSnapshot } from './packFileSnapshot';
 import { pathToUri, uriToPath } from './uriPaths';
 import { workflowUnavailable } from './workflowUnavailable';
@@ -199,6 +203,7 @@ documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   analyses.delete(e.document.uri);
+  signedFormatting.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   const file = fileOf(e.document.uri);
   let changed = false;
@@ -268,8 +273,19 @@ connection.onWorkspaceSymbol(async (p) => {
 connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.documentLinks(a), []));
 connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.foldingRanges(a), []));
 connection.onSelectionRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.selectionRanges(a, p.positions), []));
-const format = (uri: string, options: FormattingOptions, range?: Range) =>
-  withDoc(uri, (a) => languageFeatures.formatting(a, options, range), []);
+const signedFormatting = new SignedFormattingGuard();
+/** Formatting, except that a signed policy.yaml is formatted only when asked twice (as on the desktop). */
+async function format(uri: string, options: FormattingOptions, range?: Range): Promise<TextEdit[]> {
+  const edits = await withDoc(uri, (a) => languageFeatures.formatting(a, options, range), []);
+  const file = fileOf(uri);
+  const doc = documents.get(uri);
+  if (!edits.length || !doc || !isSignedPolicy(file) || signedFormatting.confirmed(uri, doc.version)) return edits;
+  void connection.sendNotification(ShowMessageNotification.type, {
+    type: MessageType.Warning,
+    message: signedFormattingWarning(file),
+  });
+  return [];
+}
 connection.onDocumentFormatting((p) => format(p.textDocument.uri, p.options));
 connection.onDocumentRangeFormatting((p) => format(p.textDocument.uri, p.options, p.range));
 
@@ -290,7 +306,11 @@ connection.onRequest(RuleLocationRequest, async (p) => {
 const WORKFLOW_ERROR_CODE = -32099;
 for (const method of WORKFLOW_METHODS)
   connection.onRequest(WorkflowRequests[method].method, () => {
-    const data: WorkflowErrorData = { status: 501, detail: workflowUnavailable(method), backend: 'local' };
+    const data: WorkflowErrorData = {
+      status: 501,
+      detail: workflowUnavailable(WorkflowRequests[method].method),
+      backend: 'local',
+    };
     return new ResponseError(WORKFLOW_ERROR_CODE, data.detail, data);
   });
 
