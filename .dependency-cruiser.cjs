@@ -57,6 +57,24 @@ module.exports = {
       to: { dependencyTypes: ['core'], path: '^(node:)?crypto$' },
     },
     {
+      name: 'language-service-reads-through-pack-files',
+      comment:
+        "The language service reads packs only through language/packFiles.ts (the disk in Node, the client's " +
+        'workspace.fs in the browser build): no node:fs of its own.',
+      severity: 'error',
+      from: { path: '^server/src/language/' },
+      to: { dependencyTypes: ['core'], dependencyTypesNot: ['type-only'], path: '^(node:)?fs$' },
+    },
+    {
+      name: 'browser-entries-without-node',
+      comment:
+        'The browser build (client/src/browserExtension.ts, server/src/browser/) runs in a web extension host ' +
+        'and a web worker: no node: module (scripts/build.mjs fails on one reached through the rest).',
+      severity: 'error',
+      from: { path: '^server/src/browser/|^client/src/browserExtension\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'core-does-not-reach-up',
       comment: 'policy, signing and backend never import the language server wiring, the workflows or the CLI.',
       severity: 'error',

@@ -2,7 +2,7 @@
 // Type-checking is `npm run typecheck` (tsc --noEmit); esbuild only strips types.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -26,12 +26,44 @@ function testEntries(dir) {
   return out;
 }
 
+// The browser build (vscode.dev, github.dev): the client in the web extension host, the language server
+// in a web worker. The language service speaks of files by path, so node:path and node:url are given
+// their browser forms (server/src/browser/nodePath.ts, nodeUrl.ts: pure string functions); any other
+// node: module reached from a browser entry fails this build. Files are read through language/packFiles.ts.
+const BROWSER_SHIMS = { 'node:path': 'server/src/browser/nodePath.ts', 'node:url': 'server/src/browser/nodeUrl.ts' };
+const browser = {
+  ...common,
+  platform: 'browser',
+  target: 'es2022',
+  plugins: [
+    {
+      name: 'browser-shims',
+      setup(build) {
+        build.onResolve({ filter: /^node:(path|url)$/ }, (args) => ({ path: resolve(BROWSER_SHIMS[args.path]) }));
+      },
+    },
+  ],
+};
+
 // Outputs are overwritten in place (never the whole folder removed first), so a build running beside
 // a test run does not pull files out from under it.
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({
+    ...browser,
+    entryPoints: ['client/src/browserExtension.ts'],
+    outfile: 'dist/browserClient.js',
+    format: 'cjs',
+    external: ['vscode'],
+  }),
+  esbuild.build({
+    ...browser,
+    entryPoints: ['server/src/browser/browserMain.ts'],
+    outfile: 'dist/browserServer.js',
+    format: 'iife',
+  }),
 ]);
 if (!production) {
   await esbuild.build({

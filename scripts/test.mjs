@@ -5,7 +5,8 @@
 // the extension-host suites on the newest (e2e), the extension-host suites on the oldest that
 // engines.vscode allows (e2e-oldest); the oldest code-server installs in the background meanwhile.
 //
-//   --only <suite>      one suite (static, unit, lsp, golden, cli, workflows, e2e, e2e-oldest, clock-ahead)
+//   --only <suite>      one suite (static, unit, lsp, golden, cli, workflows, browser, e2e, e2e-oldest,
+//                       clock-ahead)
 //   --skip-e2e          leave out the real-VS Code suite (also CAVRA_SKIP_E2E=1)
 //   --skip-clock-ahead  leave out the clock-ahead run (also CAVRA_SKIP_CLOCK_AHEAD=1)
 import { spawn, spawnSync } from 'node:child_process';
@@ -122,6 +123,9 @@ if (!only || only === 'static') {
 const oldest = (!only || only === 'e2e-oldest') && !skipE2e;
 const oldestInstalled = oldest ? installOldestInBackground() : undefined;
 for (const suite of MOCHA_SUITES.filter((s) => !only || only === s)) mocha(suite, `mocha ${suite}`);
+// The browser build of the server in a Web Worker in Chromium, against the golden cases (not in the
+// clock-ahead pass: it starts a browser, and the golden cases hold no dates).
+if (!only || only === 'browser') mocha('browser', 'mocha browser (server in a Web Worker, Chromium)');
 if ((!only || only === 'e2e') && !skipE2e) run('bash', ['test/e2e/run.sh'], 'e2e (real VS Code)');
 if (oldestInstalled) {
   const installed = await oldestInstalled;

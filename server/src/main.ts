@@ -54,6 +54,11 @@ import { WorkspaceFolders } from './workspaceFolders';
 import { isSignedPolicy, SignedFormattingGuard, signedFormattingWarning } from './workflows/signedPolicyFormatting';
 import { registerPackDiagnostics } from './packDiagnostics';
 import { FolderReports, ResultIds } from './workspaceDiagnostics';
+import { usePackFiles } from './language/packFiles';
+import { diskPackFiles } from './diskPackFiles';
+
+// Packs are read from disk (the browser server reads them through the client instead).
+usePackFiles(diskPackFiles);
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

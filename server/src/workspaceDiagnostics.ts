@@ -5,11 +5,11 @@
 // analysed again only when its file changed (the catalog keeps the same info while size and mtime
 // stay), an ancestor it read changed, or the signatures were invalidated; so asking again costs one
 // look-up per pack, not one analysis.
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { analyze, type LanguageSettings } from './language/languageService';
 import type { PackCatalog, PackInfo, PackReads } from './language/packCatalog';
+import { packFiles } from './language/packFiles';
 
 /** The diagnostics of one pack and the id that names them (the same diagnostics keep the same id). */
 export interface PackReport {
@@ -96,7 +96,7 @@ export class WorkspaceDiagnostics {
     const uri = pathToFileURL(file).href;
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = packFiles().readText(file);
     } catch {
       // Gone or unreadable since the scan: the next watched-file event rescans; nothing to report now.
       this.entries.delete(file);

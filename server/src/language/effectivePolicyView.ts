@@ -1,13 +1,13 @@
 // The text of the effective-policy view: the merged pack exactly as CAVRA evaluates it (resolveInheritance
 // through policy/effectivePolicy.ts), as YAML in which every list entry and metadata key names, in a
 // comment, the pack it comes from. Asked for on demand (a command or code lens), never per keystroke.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EffectivePolicy } from '../policy/effectivePolicy';
 import { isMapping, PyFloat, pyFloatRepr, PyTimestamp, type PyValue } from '../policy/pythonValues';
 import { effectivePolicyOf } from './inheritedPolicy';
 import { packFolderOf } from './languageService';
 import type { PackCatalog } from './packCatalog';
+import { packFiles } from './packFiles';
 import { PolicyDocument } from './parse/policyDocument';
 
 /** What the view shows (protocol/effectivePolicy.ts carries it to the client as it is). */
@@ -106,7 +106,9 @@ export function effectivePolicyViewOfFile(catalog: PackCatalog, uri: string): Ef
   let text: string;
   try {
     file = fileURLToPath(uri);
-    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    text = packFiles()
+      .readText(file)
+      .replace(/^\uFEFF/, '');
   } catch (e) {
     const error = `cannot read ${uri}: ${(e as Error).message}`;
     return { packId: null, packs: [], text: `# ${error}\n`, error };

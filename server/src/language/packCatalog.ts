@@ -2,7 +2,6 @@
 // Open documents override what is on disk, so a pack being edited is seen as it is typed.
 // A PackInfo is a snapshot: a changed pack gets a new object, so an analysis that recorded which
 // infos it read (recordReads) can tell whether a pack it depends on changed since (isCurrent).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parsePolicyYaml } from '../policy/policyYaml';
@@ -10,6 +9,7 @@ import { readBlockYaml } from './parse/blockYaml';
 import { PolicyDocument } from './parse/policyDocument';
 import { isMapping, pyTruthy, type PyValue } from '../policy/pythonValues';
 import { ruleCounts, type RuleCounts } from '../policy/summary';
+import { packFiles } from './packFiles';
 
 export interface PackInfo {
   /** `metadata.id`, else the folder name (as CAVRA's registry lists it). */
@@ -84,24 +84,24 @@ export class PackCatalog {
     this.roots = roots;
     this.disk.clear();
     const seen = new Map<string, { stamp: string; info: PackInfo }>();
+    const files = packFiles();
     for (const root of roots) {
       let names: string[];
       try {
-        names = readdirSync(root);
+        names = files.readDir(root);
       } catch {
         continue;
       }
       for (const folder of names) {
         const file = join(root, folder, 'policy.yaml');
         try {
-          const stat = statSync(file);
-          if (!stat.isFile()) continue;
-          const stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+          const stamp = files.stamp(file);
+          if (stamp === undefined) continue;
           const earlier = this.scanned.get(file);
           const info =
             earlier?.stamp === stamp && earlier.info.folder === folder
               ? earlier.info
-              : packInfoFromValue(folder, file, packValue(readFileSync(file, 'utf8')));
+              : packInfoFromValue(folder, file, packValue(files.readText(file)));
           seen.set(file, { stamp, info });
           this.disk.set(file, info);
         } catch {
@@ -234,7 +234,13 @@ export class PackCatalog {
     const cached = this.diskDocs.get(info.file);
     if (cached && cached.stamp === stamp) return cached.doc;
     try {
-      const doc = new PolicyDocument(pathToFileURL(info.file).href, 0, readFileSync(info.file, 'utf8').replace(/^\uFEFF/, ''));
+      const doc = new PolicyDocument(
+        pathToFileURL(info.file).href,
+        0,
+        packFiles()
+          .readText(info.file)
+          .replace(/^\uFEFF/, ''),
+      );
       this.diskDocs.set(info.file, { stamp: stamp ?? '', doc });
       return doc;
     } catch {

@@ -2,8 +2,8 @@
 // the children's `inherits` entries, every pack's rule lists for workspace symbols. An open document
 // is read as the editor holds it; a file on disk is read once per file stamp (size, mtime, inode), so
 // repeated requests over an unchanged policy root read nothing again.
-import { readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { packFiles } from './packFiles';
 import { PolicyDocument } from './parse/policyDocument';
 
 export interface PackDocuments {
@@ -24,20 +24,17 @@ export class DiskPackDocuments implements PackDocuments {
   document(file: string): PolicyDocument | undefined {
     const open = this.open(file);
     if (open) return open;
-    let stamp: string;
-    try {
-      const stat = statSync(file);
-      if (!stat.isFile()) return undefined;
-      stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
-    } catch {
-      // Gone (a pack renamed or deleted): keep nothing of it.
+    const files = packFiles();
+    const stamp = files.stamp(file);
+    if (stamp === undefined) {
+      // Gone (a pack renamed or deleted), or not a file: keep nothing of it.
       this.read.delete(file);
       return undefined;
     }
     const earlier = this.read.get(file);
     if (earlier?.stamp === stamp) return earlier.doc;
     try {
-      const doc = new PolicyDocument(pathToFileURL(file).href, 0, readFileSync(file, 'utf8'));
+      const doc = new PolicyDocument(pathToFileURL(file).href, 0, files.readText(file));
       this.read.set(file, { stamp, doc });
       return doc;
     } catch {

@@ -3,9 +3,9 @@
 // decision tests file, policy.tests.yaml, moves with it: the runner finds it by folder). A rename that
 // would rewrite a published (signed) policy.yaml is refused: the signature and the approvals bound to
 // its digest would no longer match.
-import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { packFiles } from './packFiles';
 import type { Position, Range, TextDocumentEdit, WorkspaceEdit, RenameFile } from 'vscode-languageserver-types';
 import type { Analysis } from './languageService';
 import type { PackInfo } from './packCatalog';
@@ -31,7 +31,7 @@ function target(a: Analysis, position: Position, packs: PackDocuments): RenameAn
   if (!mention) return { refused: 'Rename a pack from its `metadata.id` or from an `inherits` entry naming it.' };
   const pack = a.context.catalog.get(mention.id);
   if (!pack) return { refused: `No pack \`${mention.id}\` under the policy root: there is nothing to rename.` };
-  const signed = touchedFiles(a, pack, packs).filter((f) => existsSync(f + SIGNATURE_SUFFIX));
+  const signed = touchedFiles(a, pack, packs).filter((f) => packFiles().exists(f + SIGNATURE_SUFFIX));
   if (signed.length) {
     const where = (f: string) => `${basename(dirname(dirname(f)))}/${basename(dirname(f))}/${basename(f)}`;
     const own = signed.includes(pack.file);
@@ -82,7 +82,7 @@ export function rename(a: Analysis, position: Position, newId: string, packs: Pa
   const newFolder = join(dirname(folder), newId);
   const taken = a.context.catalog.get(newId);
   if (taken) return { refused: `A pack \`${newId}\` already exists (${taken.file}).` };
-  if (newFolder !== folder && existsSync(newFolder))
+  if (newFolder !== folder && packFiles().exists(newFolder))
     return { refused: `The folder ${newFolder} already exists: the pack folder cannot be renamed to it.` };
   const changes: (TextDocumentEdit | RenameFile)[] = [];
   for (const file of touchedFiles(a, pack, packs)) {

@@ -10,6 +10,7 @@ export type * from './evidenceBundle';
 export * from './impact';
 export * from './notifications';
 export * from './packHistory';
+export * from './packFiles';
 export * from './packId';
 export * from './policyEntryDiff';
 export * from './policyModes';

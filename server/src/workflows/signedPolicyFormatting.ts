@@ -1,15 +1,15 @@
 // Formatting a published policy.yaml changes its bytes, and its policy.yaml.sig.json signs bytes: the
 // pack would stop verifying. The first format request for a signed file is refused with a warning;
 // asking again for the same version within a few seconds is the user's "yes, format it anyway".
-import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { packFiles } from '../language/packFiles';
 
 /** How long after a refusal a second request for the same version counts as a confirmation. */
 export const CONFIRM_WINDOW_MS = 10_000;
 
-/** A `policy.yaml` with a `policy.yaml.sig.json` beside it. */
+/** A `policy.yaml` with a `policy.yaml.sig.json` beside it (on disk, or as the browser client read it). */
 export function isSignedPolicy(file: string | undefined): file is string {
-  return !!file && basename(file) === 'policy.yaml' && existsSync(join(dirname(file), 'policy.yaml.sig.json'));
+  return !!file && basename(file) === 'policy.yaml' && packFiles().exists(join(dirname(file), 'policy.yaml.sig.json'));
 }
 
 export function signedFormattingWarning(file: string): string {
