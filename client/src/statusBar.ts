@@ -104,14 +104,22 @@ export class PolicyStatusBar implements vscode.Disposable {
     await this.update();
     const s = this.state;
     if (!s) {
-      void vscode.window.showInformationMessage('Open a CAVRA policy file (policies/<id>/policy.yaml) to see its rule counts.');
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Open a CAVRA policy file (policies/<id>/policy.yaml) to see its rule counts.'),
+      );
       return;
     }
     const counts = Object.entries(s.summary.rule_counts)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     void vscode.window.showInformationMessage(
-      `${String(s.summary.policy_id ?? 'Policy')}: ${s.totalRules} rules (${counts}). ${s.valid ? 'Valid.' : `${s.errors} error(s).`}`,
+      vscode.l10n.t(
+        '{0}: {1} rules ({2}). {3}',
+        String(s.summary.policy_id ?? vscode.l10n.t('Policy')),
+        s.totalRules,
+        counts,
+        s.valid ? vscode.l10n.t('Valid.') : vscode.l10n.t('{0} error(s).', s.errors),
+      ),
     );
   }
 
