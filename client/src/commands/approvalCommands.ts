@@ -30,8 +30,18 @@ function decisionLines(a: ApprovalRecord): string {
     .join('\n');
 }
 
-/** `folder`: the URI of the folder an approval id belongs to (a tree item's command passes it). */
-async function pickPending(ctx: CommandContext, arg: unknown, verb: string, folder?: string): Promise<Picked | undefined> {
+/**
+ * `verb`: the (localized) words the pickers are titled with; `currentOnly`: offer only approvals not
+ * past their expiry (Approve, Deny); `folder`: the URI of the folder an approval id belongs to (a tree
+ * item's command passes it).
+ */
+async function pickPending(
+  ctx: CommandContext,
+  arg: unknown,
+  verb: string,
+  currentOnly: boolean,
+  folder?: string,
+): Promise<Picked | undefined> {
   const node = arg as ApprovalNode | undefined;
   if (node && typeof node === 'object' && 'kind' in node && node.kind === 'approval')
     return { a: node.record, target: folderTarget(node.folder) };
@@ -47,7 +57,7 @@ async function pickPending(ctx: CommandContext, arg: unknown, verb: string, fold
     limit: 500,
   });
   // Approving or denying an overdue approval is refused: offer only current ones (Expire offers all).
-  const items = verb === 'Approve' || verb === 'Deny' ? list.items.filter((a) => !isOverdueNow(a)) : list.items;
+  const items = currentOnly ? list.items.filter((a) => !isOverdueNow(a)) : list.items;
   const hidden = list.items.length - items.length;
   if (!items.length) {
     const more = hidden ? vscode.l10n.t(' ({0} past their expiry: run "CAVRA: Expire Overdue Approvals")', hidden) : '';
@@ -87,12 +97,11 @@ async function askActor(title: string): Promise<string | undefined> {
 }
 
 export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'deny', arg?: unknown): Promise<void> {
-  const Verb = verb === 'approve' ? 'Approve' : 'Deny';
-  // The button, compared below: one localized value for both.
+  // The button and the pickers' title, compared below: one localized value for both.
   const button = verb === 'approve' ? vscode.l10n.t('Approve') : vscode.l10n.t('Deny');
   if (!requireTrust(verb === 'approve' ? vscode.l10n.t('Approve an approval') : vscode.l10n.t('Deny an approval'))) return;
   try {
-    const picked = await pickPending(ctx, arg, Verb);
+    const picked = await pickPending(ctx, arg, button, true);
     if (!picked) return;
     const { a, target } = picked;
     if (a.state !== 'pending') {
@@ -160,7 +169,7 @@ export async function decideApproval(ctx: CommandContext, verb: 'approve' | 'den
 export async function expireApproval(ctx: CommandContext, arg?: unknown): Promise<void> {
   if (!requireTrust(vscode.l10n.t('Expiring an approval'))) return;
   try {
-    const picked = await pickPending(ctx, arg, 'Expire');
+    const picked = await pickPending(ctx, arg, vscode.l10n.t('Expire'), false);
     if (!picked) return;
     const { a, target } = picked;
     const expire = vscode.l10n.t('Expire');
@@ -211,7 +220,7 @@ export async function expireOverdueApprovals(ctx: CommandContext, arg?: unknown)
 export async function attachDecision(ctx: CommandContext, arg?: unknown): Promise<void> {
   if (!requireTrust(vscode.l10n.t('Attaching a decision'))) return;
   try {
-    const picked = await pickPending(ctx, arg, 'Attach Decision');
+    const picked = await pickPending(ctx, arg, vscode.l10n.t('Attach Decision'), false);
     if (!picked) return;
     const { a, target } = picked;
     const d = a.decision ?? {};
@@ -282,7 +291,7 @@ export async function attachDecision(ctx: CommandContext, arg?: unknown): Promis
 
 export async function showApproval(ctx: CommandContext, approvalId?: string, folder?: string): Promise<void> {
   try {
-    const a = (await pickPending(ctx, approvalId, 'Show', folder))?.a;
+    const a = (await pickPending(ctx, approvalId, vscode.l10n.t('Show'), false, folder))?.a;
     if (!a) return;
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(a, null, 2)}\n` });
     await vscode.window.showTextDocument(doc, { preview: true });
