@@ -27,6 +27,11 @@ export function overdueNote(a: ApprovalRecord): string | undefined {
   const t = timeOf(a);
   if (t.kind === 'current') return undefined;
   if (t.kind === 'unreadable')
-    return `its expires_at (${JSON.stringify(t.expiresAt ?? null)}) cannot be read, so it counts as expired`;
-  return `expired at ${t.expiresAt} (${overdueFor(t.overdueMs)} ago); the store still says ${a.state} until it is expired`;
+    return vscode.l10n.t('its expires_at ({0}) cannot be read, so it counts as expired', JSON.stringify(t.expiresAt ?? null));
+  return vscode.l10n.t(
+    'expired at {0} ({1} ago); the store still says {2} until it is expired',
+    t.expiresAt,
+    overdueFor(t.overdueMs),
+    a.state,
+  );
 }

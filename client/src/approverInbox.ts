@@ -206,19 +206,22 @@ export class ApproverInbox implements vscode.Disposable {
     const d = a.decision ?? {};
     const what =
       d.action_type === 'policy_publish'
-        ? `publish ${String(d.policy_id ?? d.policy_pack ?? '')}`
+        ? vscode.l10n.t('publish {0}', String(d.policy_id ?? d.policy_pack ?? ''))
         : `${String(d.action_type ?? 'decision')} ${String(d.target ?? '')}`.trim();
+    const review = vscode.l10n.t('Review');
+    const approve = vscode.l10n.t('Approve');
+    const deny = vscode.l10n.t('Deny');
     const pick = await vscode.window.showInformationMessage(
-      `New approval for ${a.approver_group}: ${what} (${a.approval_id}, requested by ${a.requested_by}).`,
-      'Review',
-      'Approve',
-      'Deny',
+      vscode.l10n.t('New approval for {0}: {1} ({2}, requested by {3}).', a.approver_group, what, a.approval_id, a.requested_by),
+      review,
+      approve,
+      deny,
     );
     const node: ApprovalNode = { kind: 'approval', record: a, folder };
-    if (pick === 'Review')
+    if (pick === review)
       await vscode.commands.executeCommand('cavra.showApproval', a.approval_id, ...(folder ? [folder.uri.toString()] : []));
-    else if (pick === 'Approve') await vscode.commands.executeCommand('cavra.approve', node);
-    else if (pick === 'Deny') await vscode.commands.executeCommand('cavra.deny', node);
+    else if (pick === approve) await vscode.commands.executeCommand('cavra.approve', node);
+    else if (pick === deny) await vscode.commands.executeCommand('cavra.deny', node);
   }
 
   private folderOf(key: string): Folder {
@@ -252,7 +255,8 @@ export function approvalsTreeWithInbox(
   const tree = vscode.window.createTreeView('cavra.approvals', { treeDataProvider: view });
   const update = () => {
     const n = inbox.total();
-    tree.badge = n ? { value: n, tooltip: `${n} approval${n === 1 ? '' : 's'} waiting for me` } : undefined;
+    const tooltip = n === 1 ? vscode.l10n.t('1 approval waiting for me') : vscode.l10n.t('{0} approvals waiting for me', n);
+    tree.badge = n ? { value: n, tooltip } : undefined;
     view.refresh();
   };
   return vscode.Disposable.from(tree, inbox.onDidChange(update));

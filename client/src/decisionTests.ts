@@ -13,7 +13,7 @@ interface FolderReport {
 }
 
 export function registerDecisionTests(workflows: WorkflowClient, log: vscode.LogOutputChannel): vscode.Disposable {
-  const controller = vscode.tests.createTestController('cavra.decisionTests', 'CAVRA decision tests');
+  const controller = vscode.tests.createTestController('cavra.decisionTests', vscode.l10n.t('CAVRA decision tests'));
   const load = async (): Promise<FolderReport[]> => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const each = folders.length > 1 ? [...folders] : [folders[0]];
@@ -48,7 +48,7 @@ export function registerDecisionTests(workflows: WorkflowClient, log: vscode.Log
     await load();
   };
   controller.createRunProfile(
-    'Run',
+    vscode.l10n.t('Run'),
     vscode.TestRunProfileKind.Run,
     async (request, token) => {
       const run = controller.createTestRun(request);
@@ -61,7 +61,9 @@ export function registerDecisionTests(workflows: WorkflowClient, log: vscode.Log
             if (!item || (request.include && !request.include.some((t) => t === item || t.id === suiteId))) continue;
             if (c.passed) run.passed(item);
             else {
-              const message = new vscode.TestMessage(c.message ?? 'the decision differs from what the case expects');
+              const message = new vscode.TestMessage(
+                c.message ?? vscode.l10n.t('the decision differs from what the case expects'),
+              );
               message.expectedOutput = JSON.stringify(c.expected, null, 2);
               message.actualOutput = JSON.stringify(c.actual, null, 2);
               if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);
@@ -70,7 +72,7 @@ export function registerDecisionTests(workflows: WorkflowClient, log: vscode.Log
           }
         }
       } catch (e) {
-        run.appendOutput(`Decision tests could not run: ${(e as Error).message}\r\n`);
+        run.appendOutput(`${vscode.l10n.t('Decision tests could not run: {0}', (e as Error).message)}\r\n`);
       } finally {
         run.end();
       }

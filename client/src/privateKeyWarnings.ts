@@ -20,21 +20,29 @@ export function watchPrivateKeyWarnings(workflows: WorkflowClient, extensionUri:
 }
 
 async function offer(workflows: WorkflowClient, extensionUri: vscode.Uri, uri: vscode.Uri): Promise<void> {
+  const move = vscode.l10n.t('Move to Key Home');
+  const learn = vscode.l10n.t('Learn More');
   const choice = await vscode.window.showWarningMessage(
-    `A private key is inside the workspace (${vscode.workspace.asRelativePath(uri)}): a commit would publish it, and anyone who can read the repository could sign.`,
-    'Move to Key Home',
-    'Learn More',
+    vscode.l10n.t(
+      'A private key is inside the workspace ({0}): a commit would publish it, and anyone who can read the repository could sign.',
+      vscode.workspace.asRelativePath(uri),
+    ),
+    move,
+    learn,
   );
-  if (choice === 'Learn More') {
+  if (choice === learn) {
     await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(extensionUri, 'docs', 'keys.md'));
-  } else if (choice === 'Move to Key Home' && requireTrust('Moving a private key')) {
+  } else if (choice === move && requireTrust(vscode.l10n.t('Moving a private key'))) {
     try {
       const moved = await workflows.call('movePrivateKey', { ...folderOfUri(uri).params, uri: uri.toString() });
       void vscode.window.showInformationMessage(
-        `Moved the private key to ${moved.to}. Publishing finds it there; pin its public key's fingerprint (cavra-policy keys pin).`,
+        vscode.l10n.t(
+          "Moved the private key to {0}. Publishing finds it there; pin its public key's fingerprint (cavra-policy keys pin).",
+          moved.to,
+        ),
       );
     } catch (e) {
-      void vscode.window.showErrorMessage(`The key was not moved: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('The key was not moved: {0}', (e as Error).message));
     }
   }
 }

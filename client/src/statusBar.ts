@@ -7,14 +7,15 @@ import { chainLook } from './publishChain';
 import type { WorkflowClient } from './workflowClient';
 import { folderOfUri } from './workspaceFolder';
 
-const SIGNATURE_WORDS: Record<PackState['signature'], string> = {
-  verified: 'signed',
-  modified: 'modified since signed',
-  invalid: 'signature invalid',
-  'not-pinned': 'signed, signer not pinned',
-  unsigned: 'unsigned',
-  unknown: 'published (signature not reported)',
-};
+// A function, not a constant: the localized words are looked up when shown, not when the module loads.
+const SIGNATURE_WORDS = (): Record<PackState['signature'], string> => ({
+  verified: vscode.l10n.t('signed'),
+  modified: vscode.l10n.t('modified since signed'),
+  invalid: vscode.l10n.t('signature invalid'),
+  'not-pinned': vscode.l10n.t('signed, signer not pinned'),
+  unsigned: vscode.l10n.t('unsigned'),
+  unknown: vscode.l10n.t('published (signature not reported)'),
+});
 
 export class PolicyStatusBar implements vscode.Disposable {
   private item = vscode.window.createStatusBarItem('cavra.policyState', vscode.StatusBarAlignment.Left, 50);
@@ -28,7 +29,7 @@ export class PolicyStatusBar implements vscode.Disposable {
     private client: LanguageClient,
     private workflows: WorkflowClient,
   ) {
-    this.item.name = 'CAVRA policy';
+    this.item.name = vscode.l10n.t('CAVRA policy');
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
       vscode.workspace.onDidSaveTextDocument(() => this.refresh()),
@@ -61,20 +62,24 @@ export class PolicyStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const rules = `${s.totalRules} ${s.totalRules === 1 ? 'rule' : 'rules'}`;
+    const rules = s.totalRules === 1 ? vscode.l10n.t('1 rule') : vscode.l10n.t('{0} rules', s.totalRules);
     const chain = chainLook(this.pack);
-    const sig = chain ? chain.words : this.pack?.published ? SIGNATURE_WORDS[this.pack.signature] : 'not published';
+    const sig = chain
+      ? chain.words
+      : this.pack?.published
+        ? SIGNATURE_WORDS()[this.pack.signature]
+        : vscode.l10n.t('not published');
     // A broken chain is as serious as a modified or invalid signature; a break-glass publish needs a look too.
     const attention =
       ['modified', 'invalid', 'not-pinned'].includes(this.pack?.signature ?? '') || (chain && chain.attention !== 'none');
     const where = this.backend ? ` · ${this.backend.kind}` : '';
     if (!s.valid) {
-      this.item.text = `$(error) CAVRA invalid · ${rules}${where}`;
+      this.item.text = `$(error) ${vscode.l10n.t('CAVRA invalid · {0}{1}', rules, where)}`;
       this.item.command = 'workbench.actions.view.problems';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
       const icon = attention ? '$(warning)' : '$(shield)';
-      this.item.text = `${icon} CAVRA ${rules} · ${sig}${where}`;
+      this.item.text = `${icon} ${vscode.l10n.t('CAVRA {0} · {1}{2}', rules, sig, where)}`;
       this.item.command =
         this.pack?.signature === 'verified' && chain?.attention !== 'error' ? 'cavra.showRuleCounts' : 'cavra.planPublish';
       this.item.backgroundColor = attention ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
@@ -82,19 +87,25 @@ export class PolicyStatusBar implements vscode.Disposable {
     const md = new vscode.MarkdownString();
     // Everything here comes from the policy file: plain text only (appendText escapes markdown).
     md.appendText(
-      `${String(s.summary.policy_id ?? 'policy')} ${s.valid ? 'is valid' : `has ${s.errors} error(s)`}, ${s.warnings} warning(s)\n\n`,
+      `${vscode.l10n.t(
+        '{0} {1}, {2} warning(s)',
+        String(s.summary.policy_id ?? vscode.l10n.t('policy')),
+        s.valid ? vscode.l10n.t('is valid') : vscode.l10n.t('has {0} error(s)', s.errors),
+        s.warnings,
+      )}\n\n`,
     );
     md.appendText(
       Object.entries(s.summary.rule_counts)
         .map(([k, v]) => `${k}: ${v}`)
         .join(' · '),
     );
-    if (s.policyDigest) md.appendText(`\n\nDraft digest: ${s.policyDigest}`);
-    if (this.pack) md.appendText(`\n\nPublished pack: ${this.pack.signature_message}`);
-    if (this.pack?.provenance) md.appendText(`\nChain: ${this.pack.provenance.label}: ${this.pack.provenance.message}`);
+    if (s.policyDigest) md.appendText(`\n\n${vscode.l10n.t('Draft digest: {0}', s.policyDigest)}`);
+    if (this.pack) md.appendText(`\n\n${vscode.l10n.t('Published pack: {0}', this.pack.signature_message)}`);
+    if (this.pack?.provenance)
+      md.appendText(`\n${vscode.l10n.t('Chain: {0}: {1}', this.pack.provenance.label, this.pack.provenance.message)}`);
     if (this.backend)
       md.appendText(
-        `\nBackend: ${this.backend.kind} (${this.backend.location})${this.backend.restricted ? ` — ${this.backend.restricted}` : ''}`,
+        `\n${vscode.l10n.t('Backend: {0} ({1})', this.backend.kind, this.backend.location)}${this.backend.restricted ? ` — ${this.backend.restricted}` : ''}`,
       );
     this.item.tooltip = md;
     this.item.show();
@@ -104,14 +115,22 @@ export class PolicyStatusBar implements vscode.Disposable {
     await this.update();
     const s = this.state;
     if (!s) {
-      void vscode.window.showInformationMessage('Open a CAVRA policy file (policies/<id>/policy.yaml) to see its rule counts.');
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Open a CAVRA policy file (policies/<id>/policy.yaml) to see its rule counts.'),
+      );
       return;
     }
     const counts = Object.entries(s.summary.rule_counts)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     void vscode.window.showInformationMessage(
-      `${String(s.summary.policy_id ?? 'Policy')}: ${s.totalRules} rules (${counts}). ${s.valid ? 'Valid.' : `${s.errors} error(s).`}`,
+      vscode.l10n.t(
+        '{0}: {1} rules ({2}). {3}',
+        String(s.summary.policy_id ?? vscode.l10n.t('Policy')),
+        s.totalRules,
+        counts,
+        s.valid ? vscode.l10n.t('Valid.') : vscode.l10n.t('{0} error(s).', s.errors),
+      ),
     );
   }
 

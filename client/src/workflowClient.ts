@@ -86,12 +86,15 @@ export class WorkflowClient {
 export async function showWorkflowError(what: string, e: unknown, log: vscode.LogOutputChannel): Promise<void> {
   if (e instanceof WorkflowError && e.explained) return;
   const message = e instanceof Error ? e.message : String(e);
-  const actions = ['Show Log'];
+  const showLog = vscode.l10n.t('Show Log');
+  const setRemoteToken = vscode.l10n.t('Set Remote Token');
+  const setActorToken = vscode.l10n.t('Set Actor Token');
+  const actions = [showLog];
   const status = e instanceof WorkflowError ? e.status : undefined;
-  if (e instanceof WorkflowError && e.refusal?.fix === 'set_actor_token') actions.unshift('Set Actor Token');
-  else if (status === 401) actions.unshift('Set Remote Token');
-  const pick = await vscode.window.showErrorMessage(`${what} failed: ${message}`, ...actions);
-  if (pick === 'Show Log') log.show(true);
-  if (pick === 'Set Remote Token') await vscode.commands.executeCommand('cavra.setRemoteToken');
-  if (pick === 'Set Actor Token') await vscode.commands.executeCommand('cavra.setActorToken');
+  if (e instanceof WorkflowError && e.refusal?.fix === 'set_actor_token') actions.unshift(setActorToken);
+  else if (status === 401) actions.unshift(setRemoteToken);
+  const pick = await vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', what, message), ...actions);
+  if (pick === showLog) log.show(true);
+  if (pick === setRemoteToken) await vscode.commands.executeCommand('cavra.setRemoteToken');
+  if (pick === setActorToken) await vscode.commands.executeCommand('cavra.setActorToken');
 }

@@ -59,8 +59,8 @@ export async function chooseFolder(arg: unknown, what: string): Promise<FolderTa
   const picked = await vscode.window.showQuickPick(
     folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, folder })),
     {
-      title: `${what}: which workspace folder?`,
-      placeHolder: 'Each folder has its own packs, store and settings',
+      title: vscode.l10n.t('{0}: which workspace folder?', what),
+      placeHolder: vscode.l10n.t('Each folder has its own packs, store and settings'),
       ignoreFocusOut: true,
     },
   );

@@ -22,15 +22,15 @@ export async function resolvePolicyUri(arg: unknown): Promise<vscode.Uri | undef
   );
   const files = found.flat();
   if (!files.length) {
-    const where = roots.map((root) => `${vscode.workspace.asRelativePath(root)}/`).join(', ') || 'the policy root';
+    const where = roots.map((root) => `${vscode.workspace.asRelativePath(root)}/`).join(', ') || vscode.l10n.t('the policy root');
     void vscode.window.showWarningMessage(
-      `No policy files under ${where}. Open a policies/<id>/policy.yaml or run "CAVRA: Create Policy Pack".`,
+      vscode.l10n.t('No policy files under {0}. Open a policies/<id>/policy.yaml or run "CAVRA: Create Policy Pack".', where),
     );
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
     files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => a.label.localeCompare(b.label)),
-    { title: 'Which policy?', placeHolder: 'Pick a policy file' },
+    { title: vscode.l10n.t('Which policy?'), placeHolder: vscode.l10n.t('Pick a policy file') },
   );
   return pick?.uri;
 }

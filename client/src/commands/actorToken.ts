@@ -98,12 +98,12 @@ export class ActorTokens implements vscode.Disposable {
     const refusal = e.refusal!;
     e.explained = true;
     if (refusal.fix === 'configure_oidc') {
-      const open = 'Open Settings';
+      const open = vscode.l10n.t('Open Settings');
       if ((await vscode.window.showErrorMessage(refusal.explanation, open)) === open)
         await vscode.commands.executeCommand('workbench.action.openSettings', 'cavra.auth.oidcConfig');
       return undefined;
     }
-    const set = 'Set Actor Token';
+    const set = vscode.l10n.t('Set Actor Token');
     if ((await vscode.window.showErrorMessage(refusal.explanation, set)) !== set) return undefined;
     return this.ask(auth);
   }
@@ -112,12 +112,16 @@ export class ActorTokens implements vscode.Disposable {
   async ask(auth: ActorAuth): Promise<string | undefined> {
     if (!auth.issuer) return undefined;
     const value = await vscode.window.showInputBox({
-      title: 'CAVRA actor token',
-      prompt: `OIDC token (RS256 JWT) from ${auth.issuer} for audience ${auth.audience ?? '?'}: it proves who approves, denies, publishes or applies. Kept in SecretStorage.`,
+      title: vscode.l10n.t('CAVRA actor token'),
+      prompt: vscode.l10n.t(
+        'OIDC token (RS256 JWT) from {0} for audience {1}: it proves who approves, denies, publishes or applies. Kept in SecretStorage.',
+        auth.issuer,
+        auth.audience ?? '?',
+      ),
       password: true,
       ignoreFocusOut: true,
       validateInput: (v) =>
-        !v.trim() || v.trim().split('.').length === 3 ? undefined : 'A compact JWT has three dot-separated parts',
+        !v.trim() || v.trim().split('.').length === 3 ? undefined : vscode.l10n.t('A compact JWT has three dot-separated parts'),
     });
     const token = value?.trim();
     if (!token) return undefined;
@@ -128,14 +132,18 @@ export class ActorTokens implements vscode.Disposable {
 
   /** "CAVRA: Set Actor Token": asks, keeps it for the folder's issuer and shows who it is. */
   async setToken(arg?: unknown): Promise<void> {
-    const target = await chooseFolder(arg, 'Set the actor token for');
+    const target = await chooseFolder(arg, vscode.l10n.t('Set the actor token for'));
     if (!target) return;
     const auth = await this.workflows.call('actorAuth', target.params);
     if (!auth.issuer) {
       void vscode.window.showInformationMessage(
         auth.required
-          ? 'An RBAC file is configured but no OIDC config, so no token can be verified: set cavra.auth.oidcConfig first.'
-          : 'No verified actor is needed here: neither cavra.auth.oidcConfig nor cavra.auth.rbacFile is set (local mode).',
+          ? vscode.l10n.t(
+              'An RBAC file is configured but no OIDC config, so no token can be verified: set cavra.auth.oidcConfig first.',
+            )
+          : vscode.l10n.t(
+              'No verified actor is needed here: neither cavra.auth.oidcConfig nor cavra.auth.rbacFile is set (local mode).',
+            ),
       );
       return;
     }
@@ -144,26 +152,33 @@ export class ActorTokens implements vscode.Disposable {
 
   /** "CAVRA: Show Verified Actor": who the server says the stored token is, until when. */
   async showActor(arg?: unknown, folder?: string): Promise<void> {
-    const target = await chooseFolder(folder ? { folder } : arg, 'Show the verified actor of');
+    const target = await chooseFolder(folder ? { folder } : arg, vscode.l10n.t('Show the verified actor of'));
     if (!target) return;
     const auth = await this.workflows.call('actorAuth', target.params);
-    const set = 'Set Actor Token';
+    const set = vscode.l10n.t('Set Actor Token');
     const token = auth.issuer ? await this.secrets.get(secretKey(auth.issuer)) : undefined;
     if (!auth.issuer || !token) {
       const why = !auth.required
-        ? 'No verified actor is needed here (no cavra.auth.oidcConfig or cavra.auth.rbacFile).'
+        ? vscode.l10n.t('No verified actor is needed here (no cavra.auth.oidcConfig or cavra.auth.rbacFile).')
         : auth.issuer
-          ? `No actor token is set for ${auth.issuer}.`
-          : 'An RBAC file is configured but no OIDC config: set cavra.auth.oidcConfig.';
+          ? vscode.l10n.t('No actor token is set for {0}.', auth.issuer)
+          : vscode.l10n.t('An RBAC file is configured but no OIDC config: set cavra.auth.oidcConfig.');
       if ((await vscode.window.showInformationMessage(why, ...(auth.issuer ? [set] : []))) === set) await this.setToken(arg);
       return;
     }
     try {
       const who = await this.workflows.call('verifyActor', { ...target.params, actor_token: token });
       const minutes = Math.round((Date.parse(who.expires_at) - Date.now()) / 60_000);
-      const forget = 'Forget Token';
+      const forget = vscode.l10n.t('Forget Token');
       const pick = await vscode.window.showInformationMessage(
-        `Verified actor: ${who.actor}; groups: ${who.groups.join(', ') || 'none'}; issuer ${who.issuer ?? '?'}; token expires ${who.expires_at} (in ${minutes} min).`,
+        vscode.l10n.t(
+          'Verified actor: {0}; groups: {1}; issuer {2}; token expires {3} (in {4} min).',
+          who.actor,
+          who.groups.join(', ') || vscode.l10n.t('none'),
+          who.issuer ?? '?',
+          who.expires_at,
+          minutes,
+        ),
         set,
         forget,
       );

@@ -1,6 +1,7 @@
 // Before Approve / Deny of a policy publish: what the approver approves, entry by entry. The server
 // finds the draft whose digest is the approval's (workflows/approvalChanges.ts) and plans it; here
 // it becomes the text of the confirmation's detail, beside CAVRA's dotted paths.
+import * as vscode from 'vscode';
 import { entryDiffLines, impactSummaryLines, impactSummaryOf, type ApprovalRecord } from '../../../server/src/protocol';
 import type { FolderTarget } from '../workspaceFolder';
 import type { CommandContext } from './context';
@@ -21,7 +22,7 @@ export async function approvalReviewLines(ctx: CommandContext, a: ApprovalRecord
   try {
     changes = await ctx.workflows.call('approvalChanges', { ...target.params, approval_id: a.approval_id });
   } catch (e) {
-    return ['', `What it changes could not be shown: ${(e as Error).message}`, ...impact];
+    return ['', vscode.l10n.t('What it changes could not be shown: {0}', (e as Error).message), ...impact];
   }
   if (changes.kind !== 'shown' || !changes.plan) return ['', changes.message, ...impact];
   const plan = changes.plan;
@@ -34,17 +35,24 @@ export async function approvalReviewLines(ctx: CommandContext, a: ApprovalRecord
   const shown = entries.slice(0, MAX_LINES);
   return [
     '',
-    `${plan.operation} ${plan.policy_id}, risk ${plan.risk}; draft: ${changes.draft_file ?? '?'}`,
+    vscode.l10n.t('{0} {1}, risk {2}; draft: {3}', plan.operation, plan.policy_id, plan.risk, changes.draft_file ?? '?'),
     plan.operation === 'create'
-      ? 'A new pack: every entry is new.'
+      ? vscode.l10n.t('A new pack: every entry is new.')
       : cavra.length
-        ? `CAVRA's diff: ${cavra.join(', ')}`
-        : 'No changes.',
-    ...(shown.length ? ['Entry by entry:', ...shown] : []),
-    ...(entries.length > shown.length ? [`… and ${entries.length - shown.length} more (Plan Publish shows them all)`] : []),
-    ...(plan.entries_unavailable ? [`(Entry by entry unavailable: ${plan.entries_unavailable}.)`] : []),
+        ? vscode.l10n.t("CAVRA's diff: {0}", cavra.join(', '))
+        : vscode.l10n.t('No changes.'),
+    ...(shown.length ? [vscode.l10n.t('Entry by entry:'), ...shown] : []),
+    ...(entries.length > shown.length
+      ? [vscode.l10n.t('… and {0} more (Plan Publish shows them all)', entries.length - shown.length)]
+      : []),
+    ...(plan.entries_unavailable ? [vscode.l10n.t('(Entry by entry unavailable: {0}.)', plan.entries_unavailable)] : []),
     ...(plan.reach
-      ? [`Packs inheriting it that change: ${plan.reach.changed.map((d) => d.policy_id).join(', ') || 'none'}`]
+      ? [
+          vscode.l10n.t(
+            'Packs inheriting it that change: {0}',
+            plan.reach.changed.map((d) => d.policy_id).join(', ') || vscode.l10n.t('none'),
+          ),
+        ]
       : []),
     ...impact,
   ];

@@ -7,17 +7,17 @@ import type { CommandContext } from './context';
 import { packOfCommand } from './packOfCommand';
 
 export async function exportEvidenceBundle(ctx: CommandContext, arg?: unknown): Promise<void> {
-  const title = 'Export Evidence Bundle';
+  const title = vscode.l10n.t('Export Evidence Bundle');
   try {
     const target = await chooseFolder(arg, title);
     if (!target) return;
-    const packId = await packOfCommand(ctx, target, arg, `${title}: which published pack?`);
+    const packId = await packOfCommand(ctx, target, arg, vscode.l10n.t('{0}: which published pack?', title));
     if (!packId) return;
     const base = target.folder?.uri ?? vscode.Uri.file(process.cwd());
     const output = await vscode.window.showSaveDialog({
       title,
       defaultUri: vscode.Uri.joinPath(base, `${packId}.evidence-bundle.json`),
-      filters: { 'Evidence bundle': ['json'] },
+      filters: { [vscode.l10n.t('Evidence bundle')]: ['json'] },
     });
     if (!output) return;
     const r = await ctx.workflows.call('exportEvidenceBundle', {
@@ -26,13 +26,21 @@ export async function exportEvidenceBundle(ctx: CommandContext, arg?: unknown): 
       output_path: output.fsPath,
     });
     const pin = r.key_fingerprint
-      ? ` Check it with: cavra-policy bundle verify FILE --trusted-key-fingerprint ${r.key_fingerprint}`
+      ? vscode.l10n.t(' Check it with: cavra-policy bundle verify FILE --trusted-key-fingerprint {0}', r.key_fingerprint)
       : '';
+    const open = vscode.l10n.t('Open');
     const choice = await vscode.window.showInformationMessage(
-      `Evidence bundle of ${r.pack_id} (approval ${r.approval_id}, ${r.evidence_records.length} evidence records) written to ${vscode.workspace.asRelativePath(r.file)}.${pin}`,
-      'Open',
+      vscode.l10n.t(
+        'Evidence bundle of {0} (approval {1}, {2} evidence records) written to {3}.{4}',
+        r.pack_id,
+        r.approval_id,
+        r.evidence_records.length,
+        vscode.workspace.asRelativePath(r.file),
+        pin,
+      ),
+      open,
     );
-    if (choice === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(r.file));
+    if (choice === open) await vscode.window.showTextDocument(vscode.Uri.file(r.file));
   } catch (e) {
     await showWorkflowError(title, e, ctx.log);
   }

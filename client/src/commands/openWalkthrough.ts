@@ -8,7 +8,7 @@ export async function openWalkthrough(extension: vscode.ExtensionContext): Promi
   const manifest = extension.extension.packageJSON as { contributes?: { walkthroughs?: { id: string }[] } };
   const id = manifest.contributes?.walkthroughs?.[0]?.id;
   if (!id) {
-    void vscode.window.showErrorMessage('This build of CAVRA Policy Studio has no walkthrough.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('This build of CAVRA Policy Studio has no walkthrough.'));
     return;
   }
   await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${extension.extension.id}#${id}`, false);

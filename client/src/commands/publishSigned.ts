@@ -23,7 +23,7 @@ async function pickApproval(
   );
   if (!candidates.length) {
     void vscode.window.showWarningMessage(
-      `No publish approval for ${policyId} yet. Run "CAVRA: Request Publish Approval" first.`,
+      vscode.l10n.t('No publish approval for {0} yet. Run "CAVRA: Request Publish Approval" first.', policyId),
     );
     return undefined;
   }
@@ -33,17 +33,17 @@ async function pickApproval(
     .sort((a, b) => Number(usable(b)) - Number(usable(a)))
     .map((a) => ({
       label: `${usable(a) ? '$(pass)' : '$(circle-slash)'} ${a.approval_id}`,
-      description: `${a.state}${isOverdueNow(a) ? ' (expired)' : ''} · ${a.approver_group}`,
+      description: `${a.state}${isOverdueNow(a) ? vscode.l10n.t(' (expired)') : ''} · ${a.approver_group}`,
       detail:
         a.decision.policy_digest === digest
-          ? `matches this draft (${String(a.decision.policy_digest)})`
-          : `for another draft: ${String(a.decision.policy_digest)}`,
+          ? vscode.l10n.t('matches this draft ({0})', String(a.decision.policy_digest))
+          : vscode.l10n.t('for another draft: {0}', String(a.decision.policy_digest)),
       id: a.approval_id,
     }));
   const pick = await vscode.window.showQuickPick(items, {
     ignoreFocusOut: true,
-    title: `Publish ${policyId} (1/2): approval`,
-    placeHolder: 'Only an approved or break-glass approval for this exact draft digest can publish',
+    title: vscode.l10n.t('Publish {0} (1/2): approval', policyId),
+    placeHolder: vscode.l10n.t('Only an approved or break-glass approval for this exact draft digest can publish'),
   });
   return pick?.id;
 }
@@ -70,29 +70,39 @@ async function pickKey(
   const external = config.get<string>('signing.externalSigner');
   const items = [
     ...(external
-      ? [{ label: '$(key) External signer', description: `${external} · Ed25519, key never read`, externalSigner: true }]
+      ? [
+          {
+            label: `$(key) ${vscode.l10n.t('External signer')}`,
+            description: vscode.l10n.t('{0} · Ed25519, key never read', external),
+            externalSigner: true,
+          },
+        ]
       : []),
     ...[...keys]
       .sort((a, b) => Number(b === preferred) - Number(a === preferred))
-      .map((k) => ({ label: `$(key) ${k}`, description: `${k}.private.pem (key home or ${dir}) · Ed25519`, keyId: k })),
+      .map((k) => ({
+        label: `$(key) ${k}`,
+        description: vscode.l10n.t('{0}.private.pem (key home or {1}) · Ed25519', k, dir),
+        keyId: k,
+      })),
     {
-      label: '$(shield) No private key',
-      description: "HS256 with cavra.signing.hmacKeyEnv, else CAVRA's digest-only SHA256 form",
+      label: `$(shield) ${vscode.l10n.t('No private key')}`,
+      description: vscode.l10n.t("HS256 with cavra.signing.hmacKeyEnv, else CAVRA's digest-only SHA256 form"),
       keyId: undefined,
     },
   ];
   const pick = await vscode.window.showQuickPick(items, {
     ignoreFocusOut: true,
-    title: `Publish ${policyId} (2/2): signing key`,
+    title: vscode.l10n.t('Publish {0} (2/2): signing key', policyId),
     placeHolder: keys.size
-      ? 'Ed25519 is what CAVRA recommends for GA signing'
-      : `No keys in ${dir} (create one with: cavra-policy keygen --output ${dir} --key-id <id>)`,
+      ? vscode.l10n.t('Ed25519 is what CAVRA recommends for GA signing')
+      : vscode.l10n.t('No keys in {0} (create one with: cavra-policy keygen --output {0} --key-id <id>)', dir),
   });
   return pick ? { keyId: 'keyId' in pick ? pick.keyId : undefined, externalSigner: 'externalSigner' in pick } : undefined;
 }
 
 export async function publishSigned(ctx: CommandContext, arg?: unknown): Promise<void> {
-  if (!requireTrust('Publishing a signed policy')) return;
+  if (!requireTrust(vscode.l10n.t('Publishing a signed policy'))) return;
   const uri = await resolvePolicyUri(arg);
   if (!uri) return;
   await saveIfDirty(uri);
@@ -106,9 +116,9 @@ export async function publishSigned(ctx: CommandContext, arg?: unknown): Promise
     const key = await pickKey(target, policyId);
     if (!key) return;
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Publishing ${policyId}…`, cancellable: false },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Publishing {0}…', policyId), cancellable: false },
       async (progress) => {
-        progress.report({ message: 'checking the approval, writing policy.yaml and policy.yaml.sig.json' });
+        progress.report({ message: vscode.l10n.t('checking the approval, writing policy.yaml and policy.yaml.sig.json') });
         return ctx.workflows.call('publish', {
           uri: uri.toString(),
           approval_id: approvalId,
@@ -121,13 +131,15 @@ export async function publishSigned(ctx: CommandContext, arg?: unknown): Promise
     ctx.refreshAll();
     ctx.panels.show(
       'publishResult',
-      `Published: ${result.policy_id}`,
+      vscode.l10n.t('Published: {0}', result.policy_id),
       renderPublishResult(result, await ctx.backendName(target)),
     );
     void vscode.window.showInformationMessage(
-      `Published ${result.policy_id}: ${result.signature_verified ? 'signature verified' : 'signature NOT verified'} (${result.signature_message}).`,
+      result.signature_verified
+        ? vscode.l10n.t('Published {0}: signature verified ({1}).', result.policy_id, result.signature_message)
+        : vscode.l10n.t('Published {0}: signature NOT verified ({1}).', result.policy_id, result.signature_message),
     );
   } catch (e) {
-    await showWorkflowError('Publish Signed', e, ctx.log);
+    await showWorkflowError(vscode.l10n.t('Publish Signed'), e, ctx.log);
   }
 }

@@ -12,8 +12,8 @@ export async function sendStoredToken(secrets: vscode.SecretStorage, client: Lan
 
 export async function setRemoteToken(secrets: vscode.SecretStorage, client: LanguageClient): Promise<void> {
   const token = await vscode.window.showInputBox({
-    title: 'CAVRA remote token',
-    prompt: 'Bearer token for the CAVRA server (stored in VS Code SecretStorage; leave empty to clear)',
+    title: vscode.l10n.t('CAVRA remote token'),
+    prompt: vscode.l10n.t('Bearer token for the CAVRA server (stored in VS Code SecretStorage; leave empty to clear)'),
     password: true,
     ignoreFocusOut: true,
   });
@@ -22,6 +22,6 @@ export async function setRemoteToken(secrets: vscode.SecretStorage, client: Lang
   else await secrets.delete(SECRET_KEY);
   await sendStoredToken(secrets, client);
   void vscode.window.showInformationMessage(
-    token.trim() ? 'CAVRA remote token saved in SecretStorage.' : 'CAVRA remote token cleared.',
+    token.trim() ? vscode.l10n.t('CAVRA remote token saved in SecretStorage.') : vscode.l10n.t('CAVRA remote token cleared.'),
   );
 }

@@ -13,15 +13,18 @@ type FolderChange = RolloutChangeRequest & FolderTarget['params'];
 
 /** `request`: the planned change (the plan's "Request Approval" button passes it, with its folder). */
 export async function requestRolloutApproval(ctx: CommandContext, request?: FolderChange): Promise<void> {
-  if (!requireTrust('Requesting a rollout approval')) return;
+  if (!requireTrust(vscode.l10n.t('Requesting a rollout approval'))) return;
   try {
     if (!request) {
       void vscode.window.showInformationMessage(
-        'Plan the rollout change first ("CAVRA: Plan Rollout Change"), then use its Request Approval button.',
+        vscode.l10n.t('Plan the rollout change first ("CAVRA: Plan Rollout Change"), then use its Request Approval button.'),
       );
       return;
     }
-    const target = await chooseFolder(request.folder ? { folder: request.folder } : undefined, 'Request Rollout Approval');
+    const target = await chooseFolder(
+      request.folder ? { folder: request.folder } : undefined,
+      vscode.l10n.t('Request Rollout Approval'),
+    );
     if (!target) return;
     const requestedBy = target.config.get<string>('actor')?.trim() || undefined;
     const result = await ctx.workflows.call('rolloutRequestApproval', {
@@ -31,11 +34,16 @@ export async function requestRolloutApproval(ctx: CommandContext, request?: Fold
     });
     ctx.refreshAll();
     void vscode.window.showInformationMessage(
-      `Approval ${result.approval.approval_id} requested for rollout ${result.plan.after.rollout_id} from ${result.approval.approver_group} ` +
-        `(bound to change ${result.change_digest}). Apply the change with it once approved.`,
+      vscode.l10n.t(
+        'Approval {0} requested for rollout {1} from {2} (bound to change {3}). Apply the change with it once approved.',
+        result.approval.approval_id,
+        result.plan.after.rollout_id,
+        result.approval.approver_group,
+        result.change_digest,
+      ),
     );
   } catch (e) {
-    await showWorkflowError('Request Rollout Approval', e, ctx.log);
+    await showWorkflowError(vscode.l10n.t('Request Rollout Approval'), e, ctx.log);
   }
 }
 
@@ -59,19 +67,21 @@ export async function pickRolloutApproval(
     ...candidates.map((a) => ({
       id: a.approval_id,
       label: `${usable(a) ? '$(pass)' : '$(circle-slash)'} ${a.approval_id}`,
-      description: `${a.state}${isOverdueNow(a) ? ' (expired)' : ''} · ${a.approver_group}${a.decided_by ? ` · by ${a.decided_by}` : ''}`,
-      detail: `change ${String(a.decision.rollout_change_digest)}: the server checks it is this exact change`,
+      description: `${a.state}${isOverdueNow(a) ? vscode.l10n.t(' (expired)') : ''} · ${a.approver_group}${a.decided_by ? vscode.l10n.t(' · by {0}', a.decided_by) : ''}`,
+      detail: vscode.l10n.t('change {0}: the server checks it is this exact change', String(a.decision.rollout_change_digest)),
     })),
     {
       id: WITHOUT_APPROVAL,
-      label: '$(warning) Apply without approval',
-      detail: 'CAVRA allows it; the evidence records "applied without approval although the plan requires one"',
+      label: `$(warning) ${vscode.l10n.t('Apply without approval')}`,
+      detail: vscode.l10n.t('CAVRA allows it; the evidence records "applied without approval although the plan requires one"'),
     },
   ];
   const pick = await vscode.window.showQuickPick(items, {
     ignoreFocusOut: true,
-    title: `Approval for rollout ${rolloutId}`,
-    placeHolder: candidates.length ? 'The approval this change is applied under' : 'No approval requested for this rollout yet',
+    title: vscode.l10n.t('Approval for rollout {0}', rolloutId),
+    placeHolder: candidates.length
+      ? vscode.l10n.t('The approval this change is applied under')
+      : vscode.l10n.t('No approval requested for this rollout yet'),
   });
   return pick?.id;
 }

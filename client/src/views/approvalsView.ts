@@ -58,20 +58,22 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   getTreeItem(node: ApprovalNode): vscode.TreeItem {
     switch (node.kind) {
       case 'error':
-        return this.errorItem('approvals', node.message);
+        return this.errorItem(vscode.l10n.t('approvals'), node.message);
       case 'folder':
         return folderItem('approvals', node);
       case 'inbox': {
         // Before the first look there is no count to show: an empty "(0)" would tell an approver nothing waits.
         const looking = !node.error && node.lookedAt === undefined;
         const t = new vscode.TreeItem(
-          looking ? 'Waiting for me' : `Waiting for me (${node.items.length})`,
+          looking ? vscode.l10n.t('Waiting for me') : vscode.l10n.t('Waiting for me ({0})', node.items.length),
           node.items.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
         );
         t.id = idInFolder(node.folder, 'approval-inbox');
         t.iconPath = new vscode.ThemeIcon(node.error ? 'warning' : looking ? 'loading~spin' : 'inbox');
-        t.description = node.error ? 'could not look' : looking ? 'looking…' : undefined;
-        t.tooltip = node.error ?? 'Pending, current approvals routed to my approver groups (cavra.approvals.myApproverGroups)';
+        t.description = node.error ? vscode.l10n.t('could not look') : looking ? vscode.l10n.t('looking…') : undefined;
+        t.tooltip =
+          node.error ??
+          vscode.l10n.t('Pending, current approvals routed to my approver groups (cavra.approvals.myApproverGroups)');
         t.contextValue = 'approvalInbox';
         return t;
       }
@@ -97,7 +99,7 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         const overdue = isOverdueNow(r);
         t.iconPath = new vscode.ThemeIcon(overdue ? 'watch' : (ICONS[r.state] ?? 'question'));
         t.contextValue = overdue && r.state === 'pending' ? 'approval.overdue' : `approval.${r.state}`;
-        if (overdue) t.description = `${String(t.description)} · overdue`;
+        if (overdue) t.description = `${String(t.description)} · ${vscode.l10n.t('overdue')}`;
         const d = r.decision ?? {};
         const md = new vscode.MarkdownString();
         md.appendText(`${r.approval_id} — ${r.state}\n\n`);
@@ -105,20 +107,25 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
           `action: ${String(d.action_type ?? '')}\ntarget: ${String(d.target ?? '')}\nrule: ${String(d.rule_id ?? '')}\nseverity: ${String(d.severity ?? '')}\n`,
         );
         if (d.policy_digest) md.appendText(`digest: ${String(d.policy_digest)}\n`);
-        md.appendText(`requested by ${r.requested_by} at ${r.requested_at}\nexpires ${r.expires_at}`);
+        md.appendText(
+          `${vscode.l10n.t('requested by {0} at {1}', r.requested_by, r.requested_at)}\n${vscode.l10n.t('expires {0}', r.expires_at)}`,
+        );
         const note = overdueNote(r);
         if (note) md.appendText(`\n\n${note}`);
         t.tooltip = md;
         t.command = {
           command: 'cavra.showApproval',
-          title: 'Show approval',
+          title: vscode.l10n.t('Show approval'),
           arguments: [r.approval_id, ...(node.folder ? [node.folder.uri.toString()] : [])],
         };
         return t;
       }
       case 'attached': {
         const x = node.entry;
-        const t = new vscode.TreeItem(`decision attached: ${x.decision_id}`, vscode.TreeItemCollapsibleState.None);
+        const t = new vscode.TreeItem(
+          vscode.l10n.t('decision attached: {0}', x.decision_id),
+          vscode.TreeItemCollapsibleState.None,
+        );
         t.description = `${x.attached_at} — ${String(x.decision.decision ?? '')} ${String(x.decision.action_type ?? '')} ${String(x.decision.target ?? '')}`;
         t.tooltip = x.why;
         t.iconPath = new vscode.ThemeIcon('link');
@@ -126,7 +133,7 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
       }
       case 'history': {
         const h = node.entry;
-        const t = new vscode.TreeItem(`${h.event} by ${h.actor}`, vscode.TreeItemCollapsibleState.None);
+        const t = new vscode.TreeItem(vscode.l10n.t('{0} by {1}', h.event, h.actor), vscode.TreeItemCollapsibleState.None);
         t.description = `${h.timestamp}${h.reason ? ` — ${h.reason}` : ''}${h.external_ref ? ` (${h.external_ref})` : ''}`;
         t.tooltip = t.description;
         t.iconPath = new vscode.ThemeIcon('history');

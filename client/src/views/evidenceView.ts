@@ -23,11 +23,11 @@ export class EvidenceView extends RefreshableTree<EvidenceNode> {
   }
 
   getTreeItem(node: EvidenceNode): vscode.TreeItem {
-    if (node.kind === 'error') return this.errorItem('evidence', node.message);
+    if (node.kind === 'error') return this.errorItem(vscode.l10n.t('evidence'), node.message);
     if (node.kind === 'folder') return folderItem('evidence', node);
     if (node.kind === 'unavailable') {
       // A remote CAVRA server keeps no such log: say so rather than show an empty (or the local) log.
-      const item = new vscode.TreeItem('Evidence log not available', vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(vscode.l10n.t('Evidence log not available'), vscode.TreeItemCollapsibleState.None);
       item.description = node.reason;
       item.tooltip = node.reason;
       item.iconPath = new vscode.ThemeIcon('info');
@@ -35,14 +35,14 @@ export class EvidenceView extends RefreshableTree<EvidenceNode> {
     }
     const r = node.record;
     const t = new vscode.TreeItem(`#${r.seq} ${r.event}`, vscode.TreeItemCollapsibleState.None);
-    t.description = `${r.actor ?? 'unknown'} · ${r.recorded_at}`;
+    t.description = `${r.actor ?? vscode.l10n.t('unknown')} · ${r.recorded_at}`;
     t.iconPath = new vscode.ThemeIcon(node.bad ? 'error' : 'note');
     const lines = [
-      `${r.event} by ${r.actor ?? 'unknown'} at ${r.recorded_at}`,
-      r.approval_ids.length ? `approvals: ${r.approval_ids.join(', ')}` : '',
+      vscode.l10n.t('{0} by {1} at {2}', r.event, r.actor ?? vscode.l10n.t('unknown'), r.recorded_at),
+      r.approval_ids.length ? vscode.l10n.t('approvals: {0}', r.approval_ids.join(', ')) : '',
       ...Object.entries(r.digests).map(([k, v]) => `${k}: ${v}`),
-      `record hash: ${r.record_hash}`,
-      `previous: ${r.prev_hash}`,
+      vscode.l10n.t('record hash: {0}', r.record_hash),
+      vscode.l10n.t('previous: {0}', r.prev_hash),
     ].filter(Boolean);
     t.tooltip = lines.join('\n');
     t.contextValue = 'evidence';

@@ -15,14 +15,15 @@ export type PackNode =
   | { kind: 'error'; message: string }
   | FolderNode;
 
-const STATE_WORDS: Record<PackState['signature'], [string, string]> = {
-  verified: ['signed', 'verified'],
-  modified: ['modified since signed', 'warning'],
-  invalid: ['signature invalid', 'error'],
-  'not-pinned': ['signed, signer not pinned', 'warning'],
-  unsigned: ['unsigned', 'circle-outline'],
-  unknown: ['published (signature not reported)', 'question'],
-};
+// A function, not a constant: the localized words are looked up when shown, not when the module loads.
+const STATE_WORDS = (): Record<PackState['signature'], [string, string]> => ({
+  verified: [vscode.l10n.t('signed'), 'verified'],
+  modified: [vscode.l10n.t('modified since signed'), 'warning'],
+  invalid: [vscode.l10n.t('signature invalid'), 'error'],
+  'not-pinned': [vscode.l10n.t('signed, signer not pinned'), 'warning'],
+  unsigned: [vscode.l10n.t('unsigned'), 'circle-outline'],
+  unknown: [vscode.l10n.t('published (signature not reported)'), 'question'],
+});
 
 export class PacksView extends RefreshableTree<PackNode> {
   constructor(
@@ -33,10 +34,10 @@ export class PacksView extends RefreshableTree<PackNode> {
   }
 
   getTreeItem(node: PackNode): vscode.TreeItem {
-    if (node.kind === 'error') return this.errorItem('policy packs', node.message);
+    if (node.kind === 'error') return this.errorItem(vscode.l10n.t('policy packs'), node.message);
     if (node.kind === 'folder') return folderItem('packs', node);
     if (node.kind === 'parent') {
-      const item = new vscode.TreeItem(`inherits ${node.id}`, vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(vscode.l10n.t('inherits {0}', node.id), vscode.TreeItemCollapsibleState.None);
       item.iconPath = new vscode.ThemeIcon('references');
       return item;
     }
@@ -53,9 +54,9 @@ export class PacksView extends RefreshableTree<PackNode> {
     const [words, icon] = chain
       ? [chain.words, chain.icon]
       : state
-        ? STATE_WORDS[state.signature]
-        : ['not published', 'circle-outline'];
-    t.description = `${String(pack.version ?? '')} · ${total} rules · ${words}`;
+        ? STATE_WORDS()[state.signature]
+        : [vscode.l10n.t('not published'), 'circle-outline'];
+    t.description = vscode.l10n.t('{0} · {1} rules · {2}', String(pack.version ?? ''), total, words);
     t.iconPath = new vscode.ThemeIcon(icon);
     t.contextValue = `pack.${state?.signature ?? 'unknown'}`;
     t.id = idInFolder(node.folder, `pack:${String(pack.id)}`);
@@ -71,18 +72,24 @@ export class PacksView extends RefreshableTree<PackNode> {
         .join(' · '),
     );
     if (state) {
-      md.appendText(`\n\nSignature: ${state.signature_message}`);
-      if (state.provenance) md.appendText(`\nChain: ${state.provenance.label}: ${state.provenance.message}`);
+      md.appendText(`\n\n${vscode.l10n.t('Signature: {0}', state.signature_message)}`);
+      if (state.provenance)
+        md.appendText(`\n${vscode.l10n.t('Chain: {0}: {1}', state.provenance.label, state.provenance.message)}`);
       if (state.published_under)
         md.appendText(
-          `\nPublished under approval ${state.published_under.approval_id} (${state.published_under.policy_digest}) at ${state.published_under.published_at}`,
+          `\n${vscode.l10n.t(
+            'Published under approval {0} ({1}) at {2}',
+            state.published_under.approval_id,
+            state.published_under.policy_digest,
+            state.published_under.published_at,
+          )}`,
         );
     }
     t.tooltip = md;
     const uri = this.policyFileUri(node.folder, String(pack.id));
     if (uri) {
       t.resourceUri = uri;
-      t.command = { command: 'vscode.open', title: 'Open policy', arguments: [uri] };
+      t.command = { command: 'vscode.open', title: vscode.l10n.t('Open policy'), arguments: [uri] };
     }
     return t;
   }

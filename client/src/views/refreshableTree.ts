@@ -14,7 +14,7 @@ export abstract class RefreshableTree<T> implements vscode.TreeDataProvider<T>, 
   abstract getChildren(element?: T): Promise<T[]>;
 
   protected errorItem(what: string, message: string): vscode.TreeItem {
-    const item = new vscode.TreeItem(`Could not load ${what}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Could not load {0}', what), vscode.TreeItemCollapsibleState.None);
     item.description = message;
     item.tooltip = message;
     item.iconPath = new vscode.ThemeIcon('error');

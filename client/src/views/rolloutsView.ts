@@ -18,16 +18,26 @@ export class RolloutsView extends RefreshableTree<RolloutNode> {
   }
 
   getTreeItem(node: RolloutNode): vscode.TreeItem {
-    if (node.kind === 'error') return this.errorItem('rollouts', node.message);
+    if (node.kind === 'error') return this.errorItem(vscode.l10n.t('rollouts'), node.message);
     if (node.kind === 'folder') return folderItem('rollouts', node);
     const r = node.record;
     const t = new vscode.TreeItem(r.rollout_id, vscode.TreeItemCollapsibleState.None);
     t.description = `${r.policy_pack} · ${r.mode} · ${r.state} · ${r.coverage_percent}%`;
-    t.tooltip = `${r.repository} runs ${r.policy_pack}@${r.policy_version} in ${r.mode} mode (${r.state}), owner ${r.owner}, coverage ${r.coverage_percent}%. Updated ${r.updated_at}.`;
+    t.tooltip = vscode.l10n.t(
+      '{0} runs {1}@{2} in {3} mode ({4}), owner {5}, coverage {6}%. Updated {7}.',
+      r.repository,
+      r.policy_pack,
+      r.policy_version,
+      r.mode,
+      r.state,
+      r.owner,
+      r.coverage_percent,
+      r.updated_at,
+    );
     t.iconPath = new vscode.ThemeIcon(r.mode === 'break_glass' ? 'flame' : r.state === 'active' ? 'play-circle' : 'debug-pause');
     t.contextValue = 'rollout';
     t.id = idInFolder(node.folder, r.rollout_id);
-    t.command = { command: 'cavra.planRolloutChange', title: 'Plan a change', arguments: [r, node.folder] };
+    t.command = { command: 'cavra.planRolloutChange', title: vscode.l10n.t('Plan a change'), arguments: [r, node.folder] };
     return t;
   }
 
