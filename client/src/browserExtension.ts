@@ -63,6 +63,10 @@ async function readPackFiles(roots: string[]): Promise<PackFileEntry[]> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // The views, the walkthrough and the workflow commands need the desktop (or a remote CAVRA server
+  // through it): package.json hides them where this is set. Not `isWeb`: code-server's workbench is a
+  // web one too, yet runs the desktop entry point in its Node extension host.
+  void vscode.commands.executeCommand('setContext', 'cavra.browser', true);
   const config = vscode.workspace.getConfiguration('cavra');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'cavra-policy' }],

@@ -25,13 +25,13 @@ async function askChange(
   current?: PolicyRolloutRecord,
 ): Promise<FolderChange | undefined> {
   const steps = 7;
-  const title = (n: number, what: string) => `Rollout change (${n}/${steps}): ${what}`;
+  const title = (n: number, what: string) => vscode.l10n.t('Rollout change ({0}/{1}): {2}', n, steps, what);
   const repository = await vscode.window.showInputBox({
     ignoreFocusOut: true,
-    title: title(1, 'repository'),
+    title: title(1, vscode.l10n.t('repository')),
     value: current?.repository ?? '',
-    placeHolder: 'payments/api',
-    validateInput: (v) => (v.trim() ? undefined : 'policy rollout must include repository'),
+    placeHolder: vscode.l10n.t('payments/api'),
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('policy rollout must include repository')),
   });
   if (!repository) return undefined;
   const catalog = await ctx.workflows.call('catalog', target.params).catch(() => undefined);
@@ -39,44 +39,52 @@ async function askChange(
   const packPick = packItems.length
     ? await vscode.window.showQuickPick(packItems, {
         ignoreFocusOut: true,
-        title: title(2, 'policy pack'),
+        title: title(2, vscode.l10n.t('policy pack')),
         placeHolder: current?.policy_pack,
       })
     : {
         label:
           (await vscode.window.showInputBox({
             ignoreFocusOut: true,
-            title: title(2, 'policy pack'),
+            title: title(2, vscode.l10n.t('policy pack')),
             value: current?.policy_pack ?? '',
           })) ?? '',
       };
   if (!packPick?.label) return undefined;
   const mode = await vscode.window.showQuickPick(
     MODES.map((m) => ({ label: m, picked: m === current?.mode })),
-    { ignoreFocusOut: true, title: title(3, 'mode'), placeHolder: current ? `now ${current.mode}` : 'default enforce' },
+    {
+      ignoreFocusOut: true,
+      title: title(3, vscode.l10n.t('mode')),
+      placeHolder: current ? vscode.l10n.t('now {0}', current.mode) : vscode.l10n.t('default enforce'),
+    },
   );
   if (!mode) return undefined;
   const state = await vscode.window.showQuickPick(
     STATES.map((s) => ({ label: s })),
-    { ignoreFocusOut: true, title: title(4, 'state'), placeHolder: current ? `now ${current.state}` : 'default planned' },
+    {
+      ignoreFocusOut: true,
+      title: title(4, vscode.l10n.t('state')),
+      placeHolder: current ? vscode.l10n.t('now {0}', current.state) : vscode.l10n.t('default planned'),
+    },
   );
   if (!state) return undefined;
   const owner = await vscode.window.showInputBox({
     ignoreFocusOut: true,
-    title: title(5, 'owner'),
+    title: title(5, vscode.l10n.t('owner')),
     value: current?.owner ?? 'platform-security',
   });
   if (owner === undefined) return undefined;
   const coverage = await vscode.window.showInputBox({
     ignoreFocusOut: true,
-    title: title(6, 'coverage percent'),
+    title: title(6, vscode.l10n.t('coverage percent')),
     value: String(current?.coverage_percent ?? 0),
-    validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= 100 ? undefined : 'A whole number from 0 to 100'),
+    validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= 100 ? undefined : vscode.l10n.t('A whole number from 0 to 100')),
   });
   if (coverage === undefined) return undefined;
   const version = await vscode.window.showInputBox({
     ignoreFocusOut: true,
-    title: title(7, 'policy version'),
+    title: title(7, vscode.l10n.t('policy version')),
     value: current?.policy_version ?? 'latest',
   });
   if (version === undefined) return undefined;
@@ -97,10 +105,10 @@ async function showPlanDiff(ctx: CommandContext, before: PolicyRolloutRecord | n
   await ctx.virtualDocs.showDiff(
     {
       path: `rollouts/${after.rollout_id}/before.json`,
-      content: before ? `${JSON.stringify(before, null, 2)}\n` : '// no rollout record yet\n',
+      content: before ? `${JSON.stringify(before, null, 2)}\n` : `// ${vscode.l10n.t('no rollout record yet')}\n`,
     },
     { path: `rollouts/${after.rollout_id}/after.json`, content: `${JSON.stringify(after, null, 2)}\n` },
-    `${after.rollout_id}: rollout before ↔ after`,
+    vscode.l10n.t('{0}: rollout before ↔ after', after.rollout_id),
   );
 }
 
@@ -117,7 +125,10 @@ async function impactOfRollout(
   if (!target.config.get<string>('impact.decisionLog')) return undefined;
   try {
     return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Replaying recorded decisions under the new mode…' },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Replaying recorded decisions under the new mode…'),
+      },
       () =>
         ctx.workflows.call('rolloutImpact', {
           ...target.params,
@@ -129,14 +140,14 @@ async function impactOfRollout(
     );
   } catch (e) {
     ctx.log.warn(`rollout impact replay failed: ${e instanceof Error ? e.message : String(e)}`);
-    return `The decision log could not be replayed: ${e instanceof Error ? e.message : String(e)}`;
+    return vscode.l10n.t('The decision log could not be replayed: {0}', e instanceof Error ? e.message : String(e));
   }
 }
 
 /** `current`: a rollout record (or its tree node); `folder`: the workspace folder it belongs to. */
 export async function planRolloutChange(ctx: CommandContext, current?: PolicyRolloutRecord, folder?: unknown): Promise<void> {
   try {
-    const target = await chooseFolder(folder ?? current, 'Plan Rollout Change');
+    const target = await chooseFolder(folder ?? current, vscode.l10n.t('Plan Rollout Change'));
     if (!target) return;
     const node = current as unknown as { kind?: string; record?: PolicyRolloutRecord } | undefined;
     const record = current && 'rollout_id' in current ? current : node?.kind === 'rollout' ? node.record : undefined;
@@ -147,18 +158,29 @@ export async function planRolloutChange(ctx: CommandContext, current?: PolicyRol
     const impact = await impactOfRollout(ctx, target, plan);
     ctx.panels.show(
       'rolloutPlan',
-      `Rollout plan: ${plan.after.rollout_id}`,
+      vscode.l10n.t('Rollout plan: {0}', plan.after.rollout_id),
       renderRolloutPlan(plan, backend, undefined, impact),
       [
         ...(plan.approval_required
-          ? [{ command: 'cavra.requestRolloutApproval', label: 'Request Approval', args: [{ ...request, ...target.params }] }]
+          ? [
+              {
+                command: 'cavra.requestRolloutApproval',
+                label: vscode.l10n.t('Request Approval'),
+                args: [{ ...request, ...target.params }],
+              },
+            ]
           : []),
-        { command: 'cavra.applyRolloutChange', label: 'Apply Rollout Change', args: [request] },
-        { command: 'cavra.diffRolloutPlan', label: 'Diff before ↔ after', args: [plan.before, plan.after], secondary: true },
+        { command: 'cavra.applyRolloutChange', label: vscode.l10n.t('Apply Rollout Change'), args: [request] },
+        {
+          command: 'cavra.diffRolloutPlan',
+          label: vscode.l10n.t('Diff before ↔ after'),
+          args: [plan.before, plan.after],
+          secondary: true,
+        },
       ],
     );
   } catch (e) {
-    await showWorkflowError('Plan Rollout Change', e, ctx.log);
+    await showWorkflowError(vscode.l10n.t('Plan Rollout Change'), e, ctx.log);
   }
 }
 
@@ -172,10 +194,13 @@ export async function diffRolloutPlan(
 
 /** `request`: a planned change (the plan's Apply button passes it, with its folder). */
 export async function applyRolloutChange(ctx: CommandContext, request?: FolderChange): Promise<void> {
-  if (!requireTrust('Applying a rollout change')) return;
+  if (!requireTrust(vscode.l10n.t('Applying a rollout change'))) return;
   try {
     // A planned change names its folder; without a plan, the user's choice.
-    const target = await chooseFolder(request?.folder ? { folder: request.folder } : undefined, 'Apply Rollout Change');
+    const target = await chooseFolder(
+      request?.folder ? { folder: request.folder } : undefined,
+      vscode.l10n.t('Apply Rollout Change'),
+    );
     if (!target) return;
     const req = request ? { ...request, ...target.params } : await askChange(ctx, target);
     if (!req) return;
@@ -184,21 +209,25 @@ export async function applyRolloutChange(ctx: CommandContext, request?: FolderCh
     const approval = plan.approval_required ? await pickRolloutApproval(ctx, target, plan.after.rollout_id) : WITHOUT_APPROVAL;
     if (!approval) return;
     const approvalId = approval === WITHOUT_APPROVAL ? undefined : approval;
+    const gatedMode = plan.after.mode === 'strict' || plan.after.mode === 'break_glass';
     const warn = plan.approval_required
-      ? `Approval is required for this change (risk ${plan.risk}${plan.after.mode === 'strict' || plan.after.mode === 'break_glass' ? `, mode ${plan.after.mode}` : ''}). ` +
+      ? (gatedMode
+          ? vscode.l10n.t('Approval is required for this change (risk {0}, mode {1}). ', plan.risk, plan.after.mode)
+          : vscode.l10n.t('Approval is required for this change (risk {0}). ', plan.risk)) +
         (approvalId
-          ? `Applied under approval ${approvalId}.`
-          : 'Applying without approval: CAVRA allows it, and the evidence will say so.')
-      : `Risk ${plan.risk}; no approval required.`;
+          ? vscode.l10n.t('Applied under approval {0}.', approvalId)
+          : vscode.l10n.t('Applying without approval: CAVRA allows it, and the evidence will say so.'))
+      : vscode.l10n.t('Risk {0}; no approval required.', plan.risk);
+    const apply = vscode.l10n.t('Apply');
     const go = await vscode.window.showWarningMessage(
-      `Apply rollout change to ${plan.after.rollout_id}?`,
+      vscode.l10n.t('Apply rollout change to {0}?', plan.after.rollout_id),
       {
         modal: true,
         detail: `${warn}\n\n${plan.changes.map((c) => `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`).join('\n')}`,
       },
-      'Apply',
+      apply,
     );
-    if (go !== 'Apply') return;
+    if (go !== apply) return;
     // Who applied it goes into the evidence (a verified actor, when configured, wins on the server side).
     const actor = target.config.get<string>('actor')?.trim() || undefined;
     const result = await ctx.workflows.call('rolloutApply', {
@@ -209,10 +238,10 @@ export async function applyRolloutChange(ctx: CommandContext, request?: FolderCh
     ctx.refreshAll();
     ctx.panels.show(
       'rolloutPlan',
-      `Rollout applied: ${result.rollout.rollout_id}`,
+      vscode.l10n.t('Rollout applied: {0}', result.rollout.rollout_id),
       renderRolloutPlan(result.plan, await ctx.backendName(target), result),
     );
   } catch (e) {
-    await showWorkflowError('Apply Rollout Change', e, ctx.log);
+    await showWorkflowError(vscode.l10n.t('Apply Rollout Change'), e, ctx.log);
   }
 }
