@@ -3,7 +3,7 @@
 // access to the pack, either the old pair or the new one — never a policy with another's signature.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalBackend, type PublishStep } from '../../../server/src/backend/local';
 import { verifyPolicySignature } from '../../../server/src/signing';
@@ -95,6 +95,21 @@ if (process.env.CAVRA_PUBLISH_CRASH_AT) {
       });
       await assert.rejects(failing.publish({ draft, approval_id: id }), /EIO/);
       assert.equal(existsSync(join(ws.root, 'policies', 'cavra-brand-new')), false);
+    });
+
+    it("a publisher killed while taking the pack's lock leaves only the lock's temporary: the next access removes it", async () => {
+      // What `kill -9` between writing the lock's content and linking it into place leaves (seen in CI's
+      // crash test): a temporary named after a pid that is gone, and no journal.
+      const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+      const temporary = join(dir(), `..publish.lock.${gone}.0a1b2c3d.tmp`);
+      writeFileSync(temporary, '{"pid":0}');
+      const live = join(dir(), `..publish.lock.${process.pid}.0a1b2c3d.tmp`);
+      writeFileSync(live, '{"pid":0}');
+      await ws.make().catalog();
+      assert.equal(existsSync(temporary), false, "the dead writer's temporary is removed");
+      assert.equal(existsSync(live), true, "a live writer's is never touched");
+      rmSync(live);
+      assertConsistent(dir());
     });
 
     for (const step of STEPS) {

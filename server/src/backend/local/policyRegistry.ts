@@ -8,7 +8,7 @@ import { loadPolicyValue } from '../../policy/policyYaml';
 import { compareCodePoints } from '../../policy/policyDiff';
 import { isMapping, pyTruthy, type PyValue } from '../../policy/pythonValues';
 import { BackendError } from '../backend';
-import { withLock, type LockOptions } from '../store';
+import { hasDeadLockTemporaries, withLock, type LockOptions } from '../store';
 import { needsRecovery, POLICY_FILE, recoverPolicyPair } from './publishPair';
 
 export interface RegistryPack {
@@ -79,7 +79,8 @@ export class PolicyRegistry {
     // Settling renames and deletes files: never in a folder outside the root.
     if (!isSafePackId(id) || this.outsideRoot(id)) return;
     const dir = this.packDir(id);
-    if (!needsRecovery(dir)) return;
+    // A publisher killed while taking the pack's lock leaves only the lock's temporary: taking the lock clears it.
+    if (!needsRecovery(dir) && !hasDeadLockTemporaries(this.lockTarget(id))) return;
     await withLock(
       this.lockTarget(id),
       () => {

@@ -210,18 +210,31 @@ function readLock(path: string): SeenLock | undefined {
  * name carries the writer's pid). Run while holding the lock, so it costs nothing to anyone waiting.
  */
 function removeDeadTemporaries(path: string): void {
+  for (const name of deadTemporaries(path)) rmSync(join(dirname(path), name), { force: true });
+}
+
+/** The names of temporaries beside lock file `path` whose writer (the pid in the name) is gone. */
+function deadTemporaries(path: string): string[] {
   const prefix = `.${basename(path)}.`;
   let names: string[];
   try {
     names = readdirSync(dirname(path));
   } catch {
-    return;
+    return [];
   }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
+  return names.filter((name) => {
+    if (!name.startsWith(prefix)) return false;
     const match = /^(?:break\.)?(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
-    if (match && !pidRunning(Number(match[1]))) rmSync(join(dirname(path), name), { force: true });
-  }
+    return !!match && !pidRunning(Number(match[1]));
+  });
+}
+
+/**
+ * True when a writer killed while taking `<target>.lock` left its temporary behind (cheap, no lock): a
+ * reader that settles interrupted work takes the lock then, and taking it removes them.
+ */
+export function hasDeadLockTemporaries(target: string): boolean {
+  return deadTemporaries(`${target}.lock`).length > 0;
 }
 
 // ---------------------------------------------------------------------------------------------------
