@@ -8,11 +8,8 @@ import {
   DidChangeWatchedFilesNotification,
   MessageType,
   ProposedFeatures,
-  LSPErrorCodes,
-  ResponseError,
   ShowMessageNotification,
   TextDocuments,
-  TextDocumentSyncKind,
   type FormattingOptions,
   type Diagnostic,
   type InitializeResult,
@@ -53,6 +50,7 @@ import {
 import { WorkspaceFolders } from './workspaceFolders';
 import { isSignedPolicy, SignedFormattingGuard, signedFormattingWarning } from './workflows/signedPolicyFormatting';
 import { registerPackDiagnostics } from './packDiagnostics';
+import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './languageHandlers';
 import { FolderReports, ResultIds } from './workspaceDiagnostics';
 import { usePackFiles } from './language/packFiles';
 import { diskPackFiles } from './diskPackFiles';
@@ -292,23 +290,8 @@ connection.onInitialize((params): InitializeResult => {
   setImmediate(warmUpLanguageService);
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
-      hoverProvider: true,
-      completionProvider: { triggerCharacters: [':', ' ', '-', '['] },
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
-      codeLensProvider: { resolveProvider: false },
-      documentSymbolProvider: true,
-      definitionProvider: true,
-      referencesProvider: true,
-      renameProvider: { prepareProvider: true },
-      workspaceSymbolProvider: true,
-      documentLinkProvider: { resolveProvider: false },
-      foldingRangeProvider: true,
-      selectionRangeProvider: true,
-      documentFormattingProvider: true,
-      documentRangeFormattingProvider: true,
+      ...LANGUAGE_CAPABILITIES,
       executeCommandProvider: { commands: WORKFLOW_COMMANDS },
-      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       ...(pullDiagnostics
         ? { diagnosticProvider: { identifier: 'cavra', interFileDependencies: true, workspaceDiagnostics: true } }
         : {}),
@@ -403,18 +386,6 @@ const withDoc = <T>(uri: string, fn: (a: Analysis) => T, fallback: T): T => {
   return doc ? fn(analysisOf(doc)) : fallback;
 };
 
-connection.onHover((p) =>
-  withDoc(p.textDocument.uri, (a) => languageFeatures.hover(a, p.position, activityOf(fileOf(p.textDocument.uri))), null),
-);
-connection.onCompletion((p) =>
-  withDoc(p.textDocument.uri, (a) => languageFeatures.completion(a, p.position), { isIncomplete: false, items: [] }),
-);
-connection.onCodeAction((p) =>
-  withDoc(p.textDocument.uri, (a) => languageFeatures.codeActions(a, p.range, p.context.diagnostics), []),
-);
-connection.onCodeLens((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.codeLenses(a), []));
-connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.symbols(a), []));
-
 /** Other pack files for navigation: an open one as the editor holds it, else from disk. */
 const packDocuments = new DiskPackDocuments((file) => {
   for (const d of documents.all()) if (fileOf(d.uri) === file) return analysisOf(d).doc;
@@ -428,48 +399,6 @@ function approvalLocationsFor(uri: string): StoreApprovalLocations {
   if (!store) approvalStores.set(f.path, (store = new StoreApprovalLocations(() => ({ settings: f.settings, folder: f.path }))));
   return store;
 }
-/** A refused rename, as an error the editor shows to the user (a valid request the server declines). */
-const refusal = (message: string) => new ResponseError(LSPErrorCodes.RequestFailed, message);
-
-connection.onDefinition((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.definition(a, p.position, packDocuments), []));
-connection.onReferences((p) =>
-  withDoc(
-    p.textDocument.uri,
-    (a) =>
-      languageFeatures.references(
-        a,
-        p.position,
-        p.context.includeDeclaration,
-        packDocuments,
-        approvalLocationsFor(p.textDocument.uri),
-      ),
-    [],
-  ),
-);
-connection.onPrepareRename((p) => {
-  const answer = withDoc(p.textDocument.uri, (a) => languageFeatures.prepareRename(a, p.position, packDocuments), undefined);
-  if (!answer) return null;
-  if ('refused' in answer) throw refusal(answer.refused);
-  return answer.ok;
-});
-connection.onRenameRequest((p) => {
-  const answer = withDoc(p.textDocument.uri, (a) => languageFeatures.rename(a, p.position, p.newName, packDocuments), undefined);
-  if (!answer) return null;
-  if ('refused' in answer) throw refusal(answer.refused);
-  if (!canRenameFiles && answer.ok.documentChanges?.some((c) => 'kind' in c && c.kind === 'rename'))
-    throw refusal('This editor cannot rename folders through a language server: rename the pack folder and its id by hand.');
-  return answer.ok;
-});
-connection.onWorkspaceSymbol((p) =>
-  languageFeatures.workspaceSymbols(
-    p.query,
-    folders.all.map((f) => f.catalog),
-    packDocuments,
-  ),
-);
-connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.documentLinks(a), []));
-connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.foldingRanges(a), []));
-connection.onSelectionRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.selectionRanges(a, p.positions), []));
 const signedFormatting = new SignedFormattingGuard();
 /** Formatting, except that a signed policy.yaml is formatted only when asked twice (signedPolicyFormatting.ts). */
 function format(uri: string, options: FormattingOptions, range?: Range): TextEdit[] {
@@ -485,8 +414,15 @@ function format(uri: string, options: FormattingOptions, range?: Range): TextEdi
   });
   return [];
 }
-connection.onDocumentFormatting((p) => format(p.textDocument.uri, p.options));
-connection.onDocumentRangeFormatting((p) => format(p.textDocument.uri, p.options, p.range));
+registerLanguageHandlers(connection, {
+  withDoc,
+  packDocuments,
+  catalogs: () => folders.all.map((f) => f.catalog),
+  approvals: approvalLocationsFor,
+  activity: (uri) => activityOf(fileOf(uri)),
+  format,
+  canRenameFiles: () => canRenameFiles,
+});
 
 connection.onRequest(DocumentStateRequest, (p) => withDoc(p.uri, (a) => documentState(p.uri, a), null));
 connection.onRequest(EffectivePolicyRequest, (p) => {

@@ -7,12 +7,10 @@ import {
   BrowserMessageReader,
   BrowserMessageWriter,
   createConnection,
-  LSPErrorCodes,
   MessageType,
   ResponseError,
   ShowMessageNotification,
   TextDocuments,
-  TextDocumentSyncKind,
   type Diagnostic,
   type FormattingOptions,
   type InitializeResult,
@@ -21,6 +19,7 @@ import {
 } from 'vscode-languageserver/browser';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { documentState } from '../documentState';
+import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from '../languageHandlers';
 import { analyze, languageFeatures, relint, type Analysis } from '../language/languageService';
 import { effectivePolicyView, effectivePolicyViewOfFile } from '../language/effectivePolicyView';
 import { PackCatalog } from '../language/packCatalog';
@@ -160,24 +159,7 @@ connection.onInitialize((params): InitializeResult => {
   canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
   setTimeout(warmUpLanguageService, 0);
   return {
-    capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
-      hoverProvider: true,
-      completionProvider: { triggerCharacters: [':', ' ', '-', '['] },
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
-      codeLensProvider: { resolveProvider: false },
-      documentSymbolProvider: true,
-      definitionProvider: true,
-      referencesProvider: true,
-      renameProvider: { prepareProvider: true },
-      workspaceSymbolProvider: true,
-      documentLinkProvider: { resolveProvider: false },
-      foldingRangeProvider: true,
-      selectionRangeProvider: true,
-      documentFormattingProvider: true,
-      documentRangeFormattingProvider: true,
-      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-    },
+    capabilities: LANGUAGE_CAPABILITIES,
     serverInfo: { name: 'cavra-policy-language-server (browser)', version: '0.1.0' },
   };
 });
@@ -223,56 +205,6 @@ const packDocuments = new DiskPackDocuments((file) => {
 });
 /** No approval store in the browser: references list packs and decision tests only. */
 const noApprovals = { boundTo: () => [] };
-const refusal = (message: string) => new ResponseError(LSPErrorCodes.RequestFailed, message);
-
-connection.onHover((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.hover(a, p.position), null));
-connection.onCompletion((p) =>
-  withDoc(p.textDocument.uri, (a) => languageFeatures.completion(a, p.position), { isIncomplete: false, items: [] }),
-);
-connection.onCodeAction((p) =>
-  withDoc(p.textDocument.uri, (a) => languageFeatures.codeActions(a, p.range, p.context.diagnostics), []),
-);
-connection.onCodeLens((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.codeLenses(a), []));
-connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.symbols(a), []));
-connection.onDefinition((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.definition(a, p.position, packDocuments), []));
-connection.onReferences((p) =>
-  withDoc(
-    p.textDocument.uri,
-    (a) => languageFeatures.references(a, p.position, p.context.includeDeclaration, packDocuments, noApprovals),
-    [],
-  ),
-);
-connection.onPrepareRename(async (p) => {
-  const answer = await withDoc(
-    p.textDocument.uri,
-    (a) => languageFeatures.prepareRename(a, p.position, packDocuments),
-    undefined,
-  );
-  if (!answer) return null;
-  if ('refused' in answer) throw refusal(answer.refused);
-  return answer.ok;
-});
-connection.onRenameRequest(async (p) => {
-  const answer = await withDoc(
-    p.textDocument.uri,
-    (a) => languageFeatures.rename(a, p.position, p.newName, packDocuments),
-    undefined,
-  );
-  if (!answer) return null;
-  if ('refused' in answer) throw refusal(answer.refused);
-  return answer.ok;
-});
-connection.onWorkspaceSymbol(async (p) => {
-  await packsRead;
-  return languageFeatures.workspaceSymbols(
-    p.query,
-    folders.map((f) => f.catalog),
-    packDocuments,
-  );
-});
-connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.documentLinks(a), []));
-connection.onFoldingRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.foldingRanges(a), []));
-connection.onSelectionRanges((p) => withDoc(p.textDocument.uri, (a) => languageFeatures.selectionRanges(a, p.positions), []));
 const signedFormatting = new SignedFormattingGuard();
 /** Formatting, except that a signed policy.yaml is formatted only when asked twice (as on the desktop). */
 async function format(uri: string, options: FormattingOptions, range?: Range): Promise<TextEdit[]> {
@@ -286,8 +218,16 @@ async function format(uri: string, options: FormattingOptions, range?: Range): P
   });
   return [];
 }
-connection.onDocumentFormatting((p) => format(p.textDocument.uri, p.options));
-connection.onDocumentRangeFormatting((p) => format(p.textDocument.uri, p.options, p.range));
+registerLanguageHandlers(connection, {
+  withDoc,
+  packDocuments,
+  catalogs: async () => {
+    await packsRead;
+    return folders.map((f) => f.catalog);
+  },
+  approvals: () => noApprovals,
+  format,
+});
 
 connection.onRequest(DocumentStateRequest, (p) => withDoc(p.uri, (a) => documentState(p.uri, a), null));
 connection.onRequest(EffectivePolicyRequest, async (p) => {
