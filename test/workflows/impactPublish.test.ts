@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkflowRequests } from '../../server/src/protocol';
-import { approvalImpactLines } from '../../client/src/commands/approvalReview';
+import { approvalImpactLines } from '../../client/src/commands/approvalImpact';
 import { publishableScenario } from '../cli/impactScenario';
 import { LspClient } from '../lsp/lspClient';
 import { tempWorkspace, type TempWorkspace } from '../lsp/tempWorkspace';

@@ -2,18 +2,13 @@
 // finds the draft whose digest is the approval's (workflows/approvalChanges.ts) and plans it; here
 // it becomes the text of the confirmation's detail, beside CAVRA's dotted paths.
 import * as vscode from 'vscode';
-import { entryDiffLines, impactSummaryLines, impactSummaryOf, type ApprovalRecord } from '../../../server/src/protocol';
+import { entryDiffLines, type ApprovalRecord } from '../../../server/src/protocol';
+import { approvalImpactLines } from './approvalImpact';
 import type { FolderTarget } from '../workspaceFolder';
 import type { CommandContext } from './context';
 
 /** At most this many entry lines in a modal; the rest are counted (the plan webview shows them all). */
 const MAX_LINES = 40;
-
-/** The publish request's impact on recorded activity, as the requester's replay measured it (kept on the approval). */
-export function approvalImpactLines(a: ApprovalRecord): string[] {
-  const impact = impactSummaryOf(a.impact_summary);
-  return impact ? ['', ...impactSummaryLines(impact)] : [];
-}
 
 export async function approvalReviewLines(ctx: CommandContext, a: ApprovalRecord, target: FolderTarget): Promise<string[]> {
   if (a.decision?.action_type !== 'policy_publish') return [];
