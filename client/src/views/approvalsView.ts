@@ -14,7 +14,8 @@ type Folder = vscode.WorkspaceFolder | undefined;
 /** `folder`: the workspace folder whose store holds the approval (commands on a node act there). */
 export type ApprovalNode =
   | { kind: 'group'; state: ApprovalState; items: ApprovalRecord[]; folder: Folder }
-  | { kind: 'approval'; record: ApprovalRecord; folder: Folder }
+  /** `inInbox`: the row under "Waiting for me"; the same approval also has its row under its state. */
+  | { kind: 'approval'; record: ApprovalRecord; folder: Folder; inInbox?: boolean }
   | { kind: 'history'; entry: ApprovalHistoryEntry }
   | { kind: 'attached'; entry: AttachedDecision }
   | { kind: 'error'; message: string }
@@ -92,7 +93,9 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
       case 'approval': {
         const r = node.record;
         const t = new vscode.TreeItem(approvalLabel(r), vscode.TreeItemCollapsibleState.Collapsed);
-        t.id = idInFolder(node.folder, r.approval_id);
+        // Unique per row: an approval waiting for me is listed twice (inbox and pending), and two rows with
+        // one id made VS Code resolve an inline action's row to nothing (Deny then asked which approval).
+        t.id = idInFolder(node.folder, node.inInbox ? `inbox:${r.approval_id}` : r.approval_id);
         t.description = `${r.approver_group} · ${r.approval_id}`;
         // Past its time, a pending approval is shown with the expired ones and offers only Expire: the
         // server refuses approving or denying it (policy/approvalExpiry.ts).
@@ -143,8 +146,9 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   }
 
   async getChildren(node?: ApprovalNode): Promise<ApprovalNode[]> {
-    if (node?.kind === 'group' || node?.kind === 'inbox')
-      return node.items.map((record) => ({ kind: 'approval', record, folder: node.folder }));
+    if (node?.kind === 'group') return node.items.map((record) => ({ kind: 'approval', record, folder: node.folder }));
+    if (node?.kind === 'inbox')
+      return node.items.map((record) => ({ kind: 'approval', record, folder: node.folder, inInbox: true }));
     if (node?.kind === 'approval') {
       // History and attached decisions in time order: an auditor reads one story.
       const events: { at: string; node: ApprovalNode }[] = [
