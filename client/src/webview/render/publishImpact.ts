@@ -28,8 +28,8 @@ export function impactSection(impact: ImpactResult | string | undefined): Html {
   if (!impact.decision_log || !impact.report || !impact.summary)
     return html`<h2>Impact on recorded activity</h2>
       <p class="muted">
-        Set <code>cavra.impact.decisionLog</code> to a CAVRA decision log to see what this draft changes in recorded agent
-        activity.
+        No decision log is set (<code>cavra.impact.decisionLog</code>). Choose one (<em>Choose Decision Log…</em>) to see what
+        this change does to recorded agent activity.
       </p>`;
   const r = impact.report;
   const s = impact.summary;
