@@ -88,6 +88,14 @@ module.exports = {
       from: { path: '^(server|client)/' },
       to: { path: '^test/' },
     },
+    {
+      name: 'no-circular',
+      comment:
+        'Arrows point one way: no file reaches itself through its imports, not even through a type. A type both sides need lives in a module of its own (e.g. workflows/workflowEnvironment.ts, language/analysis.ts).',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -13,7 +13,7 @@ import {
   waitingForMe,
   type ApprovalRecord,
 } from '../../server/src/protocol';
-import type { ApprovalNode } from './views/approvalsView';
+import type { ApprovalNode, InboxSource } from './views/approvalsView';
 import type { WorkflowClient } from './workflowClient';
 import { folderTarget } from './workspaceFolder';
 
@@ -52,7 +52,7 @@ function skewMs(folder: Folder): number {
   return typeof s === 'number' && s >= 0 ? s * 1000 : 0;
 }
 
-export class ApproverInbox implements vscode.Disposable {
+export class ApproverInbox implements vscode.Disposable, InboxSource {
   private folders = new Map<string, FolderInbox>();
   private changed = new vscode.EventEmitter<void>();
   /** Fires after a look changed what waits (the view refreshes its section and badge). */
@@ -248,7 +248,7 @@ export class ApproverInbox implements vscode.Disposable {
  * the "Waiting for me" section after every look.
  */
 export function approvalsTreeWithInbox(
-  view: vscode.TreeDataProvider<ApprovalNode> & { inbox: ApproverInbox | undefined; refresh(): void },
+  view: vscode.TreeDataProvider<ApprovalNode> & { inbox: InboxSource | undefined; refresh(): void },
   inbox: ApproverInbox,
 ): vscode.Disposable {
   view.inbox = inbox;

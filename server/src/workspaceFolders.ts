@@ -6,7 +6,7 @@ import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SelectedBackend } from './backend/createBackend';
 import { PackCatalog } from './language/packCatalog';
-import { WorkflowError } from './workflows/workflowService';
+import { WorkflowError } from './workflows/workflowEnvironment';
 import { readFolderSettings, workflowPolicyRoot, type WorkflowSettings } from './workflows/workspaceSettings';
 
 export interface WorkspaceFolder {

@@ -2,7 +2,6 @@
 // expands to its history, so an auditor sees who did what and when.
 import * as vscode from 'vscode';
 import type { ApprovalHistoryEntry, ApprovalRecord, ApprovalState, AttachedDecision } from '../../../server/src/protocol';
-import type { ApproverInbox } from '../approverInbox';
 import type { WorkflowClient } from '../workflowClient';
 import { isOverdueNow, overdueNote } from '../approvalClock';
 import { folderTarget } from '../workspaceFolder';
@@ -43,10 +42,20 @@ function groupOf(r: ApprovalRecord): ApprovalState {
   return r.state === 'pending' && isOverdueNow(r) ? 'expired' : r.state;
 }
 
+/**
+ * What the view reads of the approver's inbox (client/src/approverInbox.ts implements it): the view only
+ * shows, the inbox watches and polls.
+ */
+export interface InboxSource {
+  /** My approver groups in the folder; throws when they cannot be read (said in the section). */
+  groups(folder: Folder): string[];
+  waiting(folder: Folder): { items: ApprovalRecord[]; error?: string; lookedAt?: number };
+}
+
 export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   approverGroup: string | undefined;
   /** Set at activation: the source of the "Waiting for me" section. */
-  inbox: ApproverInbox | undefined;
+  inbox: InboxSource | undefined;
   /** The rest of the filter (client/src/commands/filterApprovals.ts; the rule: server/src/policy/approvalFilter.ts). */
   filter: { state?: string; requested_by?: string; text?: string } = {};
   /** Which folders have approvals, for the `cavra.hasApprovals` context key. */

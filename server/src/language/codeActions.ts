@@ -4,7 +4,7 @@
 import { isPackId } from '../policy/packId';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import type { FixData } from './diagnosticCodes';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import type { PolicyDocument, YamlPath } from './parse/policyDocument';
 import { addFields, addSection, removeEntry, removeKey } from './yamlEdits';
 

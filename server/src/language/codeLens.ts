@@ -4,7 +4,7 @@ import type { CodeLens } from 'vscode-languageserver-types';
 import { POLICY_SECTIONS } from '../policy/draft';
 import { totalRules } from '../policy/summary';
 import { parentsOf } from './inheritedPolicy';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 
 export function codeLenses(a: Analysis): CodeLens[] {
   const found = a.doc.find(['metadata']);

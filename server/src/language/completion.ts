@@ -12,7 +12,7 @@ import {
   type Position,
 } from 'vscode-languageserver-types';
 import type { PyValue } from '../policy/pythonValues';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import { inheritsList } from './packCatalog';
 import { keyString, type PolicyDocument, type YamlPath } from './parse/policyDocument';
 import { isEnforced, schemaAt, type SchemaNode } from './policySchema';

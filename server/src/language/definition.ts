@@ -2,7 +2,7 @@
 // wins. An `inherits` entry opens the parent's policy.yaml at its `metadata.id`.
 import { pathToFileURL } from 'node:url';
 import type { Location, Position } from 'vscode-languageserver-types';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import type { PackDocuments } from './packDocuments';
 import { coveringRuleLocation } from './lint/inheritedCover';
 import { declarationRange, packIdAt } from './packIds';

@@ -2,7 +2,7 @@
 // policy.yaml (Ctrl+click), so the chain can be walked without go to definition.
 import { pathToFileURL } from 'node:url';
 import type { DocumentLink } from 'vscode-languageserver-types';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import { inheritsMentions } from './packIds';
 
 export function documentLinks(a: Analysis): DocumentLink[] {

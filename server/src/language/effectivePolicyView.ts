@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { EffectivePolicy } from '../policy/effectivePolicy';
 import { isMapping, PyFloat, pyFloatRepr, PyTimestamp, type PyValue } from '../policy/pythonValues';
 import { effectivePolicyOf } from './inheritedPolicy';
-import { packFolderOf } from './languageService';
+import { packFolderOf } from './analysis';
 import type { PackCatalog } from './packCatalog';
 import { packFiles } from './packFiles';
 import { PolicyDocument } from './parse/policyDocument';

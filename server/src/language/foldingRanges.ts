@@ -3,7 +3,7 @@
 // two or more comment lines fold as comments. Computed once per document version.
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver-types';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import type { PolicyDocument } from './parse/policyDocument';
 
 const cache = new WeakMap<PolicyDocument, FoldingRange[]>();

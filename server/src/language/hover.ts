@@ -9,7 +9,7 @@ import { POLICY_SECTIONS } from '../policy/draft';
 import { sampleAction } from '../policy/sampleTarget';
 import { totalRules } from '../policy/summary';
 import { inheritedNote, inheritedShadow } from './inheritedHover';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import { pathToString, type YamlPath } from './parse/policyDocument';
 import { isEnforced, schemaAt } from './policySchema';
 import { RULE_LIST_PATHS, type RuleEntry } from './parse/ruleLists';

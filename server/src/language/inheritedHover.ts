@@ -1,7 +1,7 @@
 // Hover on a section or list key of a pack with parents: how many of the merged entries there are
 // inherited, and from which packs (the parents' merge lint already holds for this version).
 import { isMapping, type PyValue } from '../policy/pythonValues';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import type { YamlPath } from './parse/policyDocument';
 import { ruleList } from './parse/ruleLists';
 

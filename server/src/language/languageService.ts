@@ -3,7 +3,6 @@
 // cached analysis and never re-parse or re-validate. Given the previous version's analysis, an edit
 // inside a list is applied to its tree and findings (documentEdit.ts, policyFindings.ts); the result
 // is the same as analysing the new text from scratch.
-import { basename, dirname } from 'node:path';
 import {
   DiagnosticSeverity,
   type CodeAction,
@@ -24,7 +23,8 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-types';
 import { isMapping } from '../policy/pythonValues';
-import { policySummary, type PolicySummary } from '../policy/summary';
+import { packFolderOf, type Analysis, type AnalysisContext } from './analysis';
+import { policySummary } from '../policy/summary';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { completion } from './completion';
@@ -38,7 +38,7 @@ import type { RuleActivity } from '../policy/ruleActivity';
 import { unusedRuleHints } from './ruleActivity';
 import { lint } from './lint';
 import { makeDiagnostic } from './makeDiagnostic';
-import { inheritsList, type PackCatalog, type PackReads } from './packCatalog';
+import { inheritsList, type PackCatalog } from './packCatalog';
 import type { PackDocuments } from './packDocuments';
 import { PolicyDocument } from './parse/policyDocument';
 import { PolicyFindings } from './policyFindings';
@@ -57,36 +57,8 @@ export interface LanguageSettings {
 
 export const defaultSettings: LanguageSettings = { maxFileSize: 5 * 1024 * 1024 };
 
-export interface AnalysisContext {
-  /** Absolute file path of the document, when it has one. */
-  file?: string;
-  catalog: PackCatalog;
-}
-
-export interface Analysis {
-  doc: PolicyDocument;
-  context: AnalysisContext;
-  /** The pack folder name when the file sits at `<policy root>/<folder>/policy*.yaml`. */
-  packFolder?: string;
-  diagnostics: Diagnostic[];
-  summary: PolicySummary;
-  valid: boolean;
-  /** Per-entry findings: what the next version's analysis updates instead of redoing (absent for a file not analysed). */
-  findings?: PolicyFindings;
-  /**
-   * The other packs this analysis read (its ancestors at least): when one of them changes, the
-   * analysis is stale although its own text is not ({@link PackCatalog.isCurrent}, {@link relint}).
-   */
-  dependsOn?: PackReads;
-}
-
-export function packFolderOf(file: string | undefined, catalog: PackCatalog): string | undefined {
-  if (!file) return undefined;
-  const dir = dirname(file);
-  const root = dirname(dir);
-  if (catalog.policyRoots.some((r) => r.replace(/[\\/]+$/, '') === root)) return basename(dir);
-  return undefined;
-}
+// What an analysis is lives in analysis.ts, which every feature imports; callers outside take it from here.
+export { packFolderOf, type Analysis, type AnalysisContext };
 
 const rangeKey = (r: Range) => `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
 

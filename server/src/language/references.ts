@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { isMap, isSeq, type Node } from 'yaml';
 import type { Location, Position } from 'vscode-languageserver-types';
 import { DECISION_TESTS_FILE } from '../policy/decisionTestsFile';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import type { PackDocuments } from './packDocuments';
 import { childrenOf, declarationRange, inheritsMentions, packIdAt } from './packIds';
 import { keyString, type PolicyDocument } from './parse/policyDocument';

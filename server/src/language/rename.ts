@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packFiles } from './packFiles';
 import type { Position, Range, TextDocumentEdit, WorkspaceEdit, RenameFile } from 'vscode-languageserver-types';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import type { PackInfo } from './packCatalog';
 import type { PackDocuments } from './packDocuments';
 import { childrenOf, idMention, inheritsMentions, packIdAt } from './packIds';

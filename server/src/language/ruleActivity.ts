@@ -4,7 +4,7 @@
 // (policy/ruleActivity.ts, computed by workflows/ruleActivity.ts from the log): this file reads no file.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { activitySpan, RULE_ACTIVITY_LISTS, ruleCount, type RuleActivity } from '../policy/ruleActivity';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import { makeDiagnostic } from './makeDiagnostic';
 import { ruleLists } from './parse/ruleLists';
 

@@ -2,7 +2,7 @@
 // structure: entry -> list -> `key: list` -> section -> `section:` with its key -> document.
 import { isMap, isPair, isSeq, type Node } from 'yaml';
 import type { Position, Range, SelectionRange } from 'vscode-languageserver-types';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import type { PolicyDocument } from './parse/policyDocument';
 
 /** The end of [start, end) without the line breaks and blanks a block collection ends with. */

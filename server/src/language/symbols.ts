@@ -3,7 +3,7 @@ import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml'
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import { POLICY_SECTIONS } from '../policy/draft';
 import { countRules } from '../policy/summary';
-import type { Analysis } from './languageService';
+import type { Analysis } from './analysis';
 import { keyString, type PolicyDocument } from './parse/policyDocument';
 
 /** A string as its text; any other scalar (a YAML 1.1 number, date or boolean) as it is written. */

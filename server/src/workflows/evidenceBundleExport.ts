@@ -4,7 +4,7 @@ import { isAbsolute } from 'node:path';
 import { BundleExportError } from '../provenance/evidenceBundle';
 import { exportEvidenceBundle } from '../provenance/bundleExport';
 import type { ExportEvidenceBundleParams, ExportEvidenceBundleResult } from '../protocol/evidenceBundle';
-import { WorkflowError, type WorkflowEnvironment } from './workflowService';
+import { WorkflowError, type WorkflowEnvironment } from './workflowEnvironment';
 import { signingKeyDirectory, workflowPolicyRoot } from './workspaceSettings';
 
 export async function exportBundle(e: WorkflowEnvironment, p: ExportEvidenceBundleParams): Promise<ExportEvidenceBundleResult> {

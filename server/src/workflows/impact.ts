@@ -13,7 +13,7 @@ import {
   type RolloutImpactResult,
 } from '../protocol';
 import type { ImpactReport } from '../policy/impact';
-import type { WorkflowEnvironment } from './workflowService';
+import type { WorkflowEnvironment } from './workflowEnvironment';
 import { inWorkspace } from './workspaceSettings';
 
 export class ImpactRequestError extends Error {

@@ -3,7 +3,7 @@
 // no signature file and keeps no policy write-back log, and the history says so instead of guessing.
 import { listFilteredApprovals } from '../backend/approvalPages';
 import { packTimeline, type PackHistory } from '../policy/packHistory';
-import { WorkflowError, type WorkflowEnvironment } from './workflowService';
+import { WorkflowError, type WorkflowEnvironment } from './workflowEnvironment';
 
 /** The evidence log's newest records read for one pack's history (a log longer than that is cut, and said). */
 const EVIDENCE_LIMIT = 100_000;

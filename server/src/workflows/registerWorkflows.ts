@@ -12,7 +12,8 @@ import {
   type WorkflowErrorData,
   type WorkflowMethod,
 } from '../protocol';
-import { errorData, type WorkflowService } from './workflowService';
+import { errorData } from './workflowEnvironment';
+import type { WorkflowService } from './workflowService';
 
 export const WORKFLOW_COMMANDS = WORKFLOW_METHODS.map((m) => `cavra.server.${m}`);
 

@@ -3,14 +3,12 @@
 // the LSP connection and as an executeCommand command; tests call `handle` directly.
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BackendError } from '../backend/backend';
 import type { SelectedBackend } from '../backend/createBackend';
 import { requestRolloutApproval } from '../backend/rolloutApprovalRequest';
 import { listFilteredApprovals } from '../backend/approvalPages';
 import {
   ACTOR_GUARDED_METHODS,
   MUTATING_METHODS,
-  type ActorRefusal,
   type BackendInfo,
   type ParamsOf,
   type ResultOf,
@@ -25,29 +23,9 @@ import { impactForPublishRequest, impactOfDraft, impactOfRollout, ImpactRequestE
 import { localApprovalStorePath } from './approvalStorePath';
 import { exportBundle } from './evidenceBundleExport';
 import { packHistory } from './packHistory';
-import type { WorkflowSettings } from './workspaceSettings';
+import { errorData, WorkflowError, type WorkflowEnvironment } from './workflowEnvironment';
 
 export type { SelectedBackend };
-
-export interface WorkflowEnvironment {
-  /** The workspace folder the request acts on (its local store, keys and settings). */
-  folder: string;
-  settings: WorkflowSettings;
-  backend: SelectedBackend;
-  /** The text of an open document, when the URI is open in the editor. */
-  openText(uri: string): string | undefined;
-}
-
-export class WorkflowError extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: string,
-    /** A refusal for the actor of a guarded mutation, explained (workflows/actorAuth.ts). */
-    readonly actor?: ActorRefusal,
-  ) {
-    super(detail);
-  }
-}
 
 function fileOf(uri: string): string {
   if (!uri.startsWith('file:')) throw new WorkflowError(400, `${uri} is not a file in the workspace`);
@@ -240,13 +218,4 @@ export class WorkflowService {
       },
     };
   }
-}
-
-/** Status and detail of any failure, for the client (token-free: backends never put it in messages). */
-export function errorData(e: unknown): { status: number; detail: string; actor?: ActorRefusal } {
-  if (e instanceof WorkflowError) return { status: e.status, detail: e.detail, ...(e.actor ? { actor: e.actor } : {}) };
-  if (e instanceof BackendError) return { status: e.status, detail: e.detail };
-  const err = e as { status?: unknown; detail?: unknown; message?: string };
-  if (typeof err?.status === 'number' && typeof err.detail === 'string') return { status: err.status, detail: err.detail };
-  return { status: 500, detail: err?.message ?? String(e) };
 }

@@ -9,10 +9,12 @@
 import { compareCodePoints } from '../../policy/canonicalJson';
 import { pyTruthy } from '../../policy/pythonValues';
 import { isVerifiedClaims, type VerifiedClaims } from './verifyActorToken';
-import type { RbacPolicy } from './rbac';
 import type { ActorContext } from '../api/actor';
 
 export type { ActorContext };
+
+/** Token group → groups the actor also gets (an RBAC file's `group_mappings`, rbac.ts). */
+export type GroupMappings = ReadonlyMap<string, readonly string[]>;
 
 const verifiedContexts = new WeakSet<object>();
 
@@ -32,7 +34,10 @@ export function assertVerifiedActorContext(value: unknown): asserts value is Act
  * @param claims what {@link verifyActorToken} returned; anything else throws a TypeError.
  * @param rbac adds the `group_mappings` targets of the actor's groups.
  */
-export function actorContextFromVerifiedClaims(claims: VerifiedClaims, rbac?: RbacPolicy | null): ActorContext {
+export function actorContextFromVerifiedClaims(
+  claims: VerifiedClaims,
+  rbac?: { readonly groupMappings: GroupMappings } | null,
+): ActorContext {
   if (!isVerifiedClaims(claims)) {
     throw new TypeError('actor context requires claims from a verified token (verifyActorToken)');
   }

@@ -13,7 +13,7 @@ import {
   type RepositoryPermission,
 } from '../../policy/approvalRouting';
 import { compareCodePoints } from '../../policy/canonicalJson';
-import { assertVerifiedActorContext, type ActorContext } from './actorContext';
+import { assertVerifiedActorContext, type ActorContext, type GroupMappings } from './actorContext';
 import { ActorConfigError } from './errors';
 import { isObject, loadObjectFile, own, type JsonObject } from './files';
 
@@ -21,7 +21,7 @@ export interface RbacPolicy {
   /** The file it was loaded from, when it was. */
   readonly file: string | null;
   /** Token group → groups the actor also gets. */
-  readonly groupMappings: ReadonlyMap<string, readonly string[]>;
+  readonly groupMappings: GroupMappings;
   readonly repositoryPermissions: readonly RepositoryPermission[];
 }
 

@@ -2,7 +2,7 @@
 // rules and YAML 1.1 readings are kept per entry (see policyFindings.ts); the others are cheap and
 // run again on every version.
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { Analysis } from '../languageService';
+import type { Analysis } from '../analysis';
 import type { PolicyFindings } from '../policyFindings';
 import { inheritanceLint } from './inheritance';
 import { packIdentityLint } from './packIdentity';

@@ -2,7 +2,7 @@
 import { isScalar, isSeq, type Node } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { isMapping } from '../../policy/pythonValues';
-import type { Analysis } from '../languageService';
+import type { Analysis } from '../analysis';
 import { makeDiagnostic } from '../makeDiagnostic';
 
 export function inheritanceLint(a: Analysis): Diagnostic[] {

@@ -2,7 +2,7 @@
 // file. Answers from the verdicts lint already holds for this version (lint/inheritedRules.ts), so it
 // costs a lookup. textDocument/definition for `inherits` entries lives in definition.ts and calls this first.
 import type { Location, Position } from 'vscode-languageserver-types';
-import type { Analysis } from '../languageService';
+import type { Analysis } from '../analysis';
 import { ruleList } from '../parse/ruleLists';
 
 export function coveringRuleLocation(a: Analysis, position: Position): Location | null {

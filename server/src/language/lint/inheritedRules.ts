@@ -4,7 +4,7 @@
 // documents), an edit re-judges only the entries it added; a new merge re-judges every entry.
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import { isMapping } from '../../policy/pythonValues';
-import type { Analysis } from '../languageService';
+import type { AnalysedDocument } from '../analysedDocument';
 import { inheritedPolicyOf, parentsOf, type InheritedEntry, type InheritedPolicy } from '../inheritedPolicy';
 import { makeDiagnostic } from '../makeDiagnostic';
 import type { RuleEntry, RuleList, RuleListChange } from '../parse/ruleLists';
@@ -37,7 +37,7 @@ export class InheritedRules {
   }
 
   /** Brings the verdicts up to date with the parents' current merge (a pure function of the two). */
-  refresh(a: Analysis): void {
+  refresh(a: AnalysedDocument): void {
     const value = a.doc.value;
     const meta = isMapping(value) && isMapping(value.metadata) ? value.metadata : {};
     const selfId = typeof meta.id === 'string' ? meta.id : a.packFolder;
@@ -87,7 +87,7 @@ export class InheritedRules {
     return undefined;
   }
 
-  diagnostics(a: Analysis, shadows: ShadowedRules): Diagnostic[] {
+  diagnostics(a: AnalysedDocument, shadows: ShadowedRules): Diagnostic[] {
     const inherited = this.against;
     if (!inherited) return [];
     const out: Diagnostic[] = [];
@@ -162,7 +162,7 @@ export class InheritedRules {
 }
 
 /** A child's `metadata.mode` that differs from the one its parents' merge carries. */
-function modeDiagnostic(a: Analysis, inherited: InheritedPolicy): Diagnostic | undefined {
+function modeDiagnostic(a: AnalysedDocument, inherited: InheritedPolicy): Diagnostic | undefined {
   const found = a.doc.find(['metadata', 'mode']);
   const value = a.doc.value;
   const own = isMapping(value) && isMapping(value.metadata) ? value.metadata.mode : undefined;

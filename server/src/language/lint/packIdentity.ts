@@ -3,7 +3,7 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { POLICY_SECTIONS } from '../../policy/draft';
-import type { Analysis } from '../languageService';
+import type { Analysis } from '../analysis';
 import { makeDiagnostic } from '../makeDiagnostic';
 import { keyString, MERGE_KEY } from '../parse/policyDocument';
 

@@ -4,7 +4,7 @@
 // (which an author would expect to change behaviour) gets the note, on its value.
 import { isMap, isScalar, type Node, type Pair } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { Analysis } from '../languageService';
+import type { Analysis } from '../analysis';
 import { makeDiagnostic } from '../makeDiagnostic';
 import { keyString, type YamlPath } from '../parse/policyDocument';
 import { schemaAt } from '../policySchema';
