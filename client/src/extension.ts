@@ -20,6 +20,7 @@ import { EffectivePolicyDocuments, showEffectivePolicy } from './commands/effect
 import { verifyEvidence } from './commands/evidenceCommands';
 import { exportEvidenceBundle } from './commands/exportEvidenceBundle';
 import { openWalkthrough } from './commands/openWalkthrough';
+import { chooseDecisionLog } from './commands/chooseDecisionLog';
 import { copyPackSummary, showPackHistory } from './commands/packHistory';
 import { publishSigned } from './commands/publishSigned';
 import { sendStoredToken, setRemoteToken } from './commands/remoteToken';
@@ -173,6 +174,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('cavra.setActorToken', (arg?: unknown) => actorTokens.setToken(arg));
   register('cavra.showVerifiedActor', (arg?: unknown) => actorTokens.showActor(arg));
   register('cavra.filterApprovals', () => filterApprovals(views.approvals));
+  register('cavra.chooseDecisionLog', (arg?: unknown) => chooseDecisionLog(arg));
 
   // The views also follow the files: a saved policy (its signature state may have changed), and
   // changes made outside the editor (the CLI, git, another window) to packs, signatures or the stores.

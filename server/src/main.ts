@@ -346,8 +346,15 @@ connection.onInitialized(async () => {
     .catch(() => undefined);
 });
 
+/**
+ * The settings pull in flight, else the last one: a workflow request that follows a settings change (a decision
+ * log just chosen, then the plan asked for) is answered on the settings that change announced.
+ */
+let currentSettings: Promise<void> = firstSettings;
 connection.onDidChangeConfiguration(async () => {
-  await pullSettings();
+  const pulled = pullSettings().catch((err: unknown) => connection.console.warn(`settings: ${String(err)}`));
+  currentSettings = pulled;
+  await pulled;
   revalidateAll();
 });
 
@@ -444,7 +451,7 @@ registerWorkflows(
   connection,
   workflows,
   () => folders.windowSettings.backend,
-  () => firstSettings,
+  () => currentSettings,
 );
 const packDiagnostics = registerPackDiagnostics(connection, {
   pull: () => pullDiagnostics,

@@ -1,10 +1,10 @@
-// Impact on recorded activity in a real VS Code (code-server, the installed VSIX): a workspace whose
-// `cavra.impact.decisionLog` names a log the test generates (test/cli/impactScenario.ts: thousands of decisions
+// Impact on recorded activity in a real VS Code (code-server, the installed VSIX): a workspace with a log the
+// test generates, chosen from the plan with *Choose Decision Log…* (it lands in `cavra.impact.decisionLog`) (test/cli/impactScenario.ts: thousands of decisions
 // over every action type, each category's published and draft decision known by construction). *Plan Publish*
 // on the draft shows the transitions and, opened, the changed decisions with the rule that changes each; the
 // published pack's hover counts the recorded actions a rule decided.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { entryLineOf, PUBLISHABLE_APP as APP, publishableScenario } from '../cli/impactScenario';
@@ -15,6 +15,7 @@ const DRAFT = `policies/${APP}/policy.draft.yaml`;
 const PUBLISHED = `policies/${APP}/policy.yaml`;
 const ACTIVATION_TIMEOUT = 60_000;
 const n = (v: number) => v.toLocaleString('en-US');
+const readIfThere = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 
 describe('impact: the publish plan and the hovers show what a draft does to recorded agent activity', function () {
   this.timeout(180_000);
@@ -31,7 +32,6 @@ describe('impact: the publish plan and the hovers show what a draft does to reco
       ...scenario.files,
       [DRAFT]: scenario.files[scenario.draftPath],
       'logs/decisions.jsonl': `${scenario.logLines.join('\n')}\n`,
-      '.vscode/settings.json': JSON.stringify({ 'cavra.impact.decisionLog': 'logs/decisions.jsonl' }, null, 2),
     };
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(ws, path)), { recursive: true });
@@ -52,9 +52,22 @@ describe('impact: the publish plan and the hovers show what a draft does to reco
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('Plan Publish shows every transition with its count, as constructed', async () => {
+  it('with no log set the plan says so, and Choose Decision Log… keeps the picked log in the setting', async () => {
     await wb.runCommand('CAVRA: Plan Publish');
-    const text = await wb.webviewText(`Publish plan: ${APP}`, /Impact on recorded activity/, 90_000);
+    await wb.webviewText(`Publish plan: ${APP}`, /No decision log is set/, 90_000);
+    await wb.clickWebviewButton(`Publish plan: ${APP}`, 'Choose Decision Log…');
+    // code-server's open dialog is VS Code's simple file dialog: a quick input holding the path.
+    await wb.answerInput(/Choose a CAVRA decision log/, join(tmp, 'agent-policies', 'logs', 'decisions.jsonl'));
+    const settings = join(tmp, 'agent-policies', '.vscode', 'settings.json');
+    await wb.waitFor(
+      'the log in the workspace settings',
+      async () => /"cavra\.impact\.decisionLog": "logs\/decisions\.jsonl"/.test(readIfThere(settings)),
+      15_000,
+    );
+  });
+
+  it('Plan Publish (shown again by the choice) has every transition with its count, as constructed', async () => {
+    const text = await wb.webviewText(`Publish plan: ${APP}`, /Impact on recorded activity[\s\S]*logs\/decisions\.jsonl/, 90_000);
     const want = new Map<string, number>();
     for (const r of scenario.records) {
       const [from, to] = [r.category.published.decision, r.category.draft.decision];

@@ -90,6 +90,21 @@ describe('workflow requests over LSP (remote backend)', function () {
     }
   });
 
+  it('a request sent right after a settings change is answered on the changed settings', async () => {
+    // The editor answers workspace/configuration 400 ms late, as a busy extension host may; the request
+    // follows the change notification at once (the plan shown again after a decision log is chosen).
+    const slow = await LspClient.start({ workspace: ws.root, settings: { backend: 'local' } as never, slowConfigurationMs: 400 });
+    try {
+      assert.equal((await slow.connection.sendRequest(WorkflowRequests.backendInfo, {})).kind, 'local');
+      await slow.changeSettings({ backend: 'remote', remote: { url: cavra.url, timeoutMs: 5000 } } as never);
+      const info = await slow.connection.sendRequest(WorkflowRequests.backendInfo, {});
+      assert.equal(info.kind, 'remote');
+      assert.equal(info.location, cavra.url);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it("shows CAVRA's detail and status, without the token, when the server refuses", async () => {
     const refused = await client.connection.sendRequest(WorkflowRequests.getApproval, { approval_id: 'apr_000000000000' }).then(
       () => assert.fail('should fail'),

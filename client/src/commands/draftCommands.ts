@@ -47,7 +47,8 @@ export async function previewDraft(ctx: CommandContext, arg?: unknown): Promise<
  */
 async function impactOfPlan(ctx: CommandContext, uri: vscode.Uri): Promise<ImpactResult | string | undefined> {
   const folder = folderOfUri(uri);
-  if (!folder.config.get<string>('impact.decisionLog')) return undefined;
+  // No log: the section says so and the plan offers Choose Decision Log….
+  if (!folder.config.get<string>('impact.decisionLog')) return { decision_log: null };
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replaying recorded decisions against the draft…') },
@@ -66,9 +67,13 @@ export async function planPublish(ctx: CommandContext, arg?: unknown): Promise<v
     const plan = await ctx.workflows.call('publishPlan', { uri: uri.toString() });
     const backend = await ctx.backendName(folderOfUri(uri));
     const impact = await impactOfPlan(ctx, uri);
+    const noLog = typeof impact === 'object' && impact.decision_log === null;
     ctx.panels.show('publishPlan', vscode.l10n.t('Publish plan: {0}', plan.policy_id), renderPublishPlan(plan, backend, impact), [
       { command: 'cavra.requestPublishApproval', label: vscode.l10n.t('Request Publish Approval'), args: [uri] },
       { command: 'cavra.diffPublished', label: vscode.l10n.t('Diff Published ↔ Draft'), args: [uri], secondary: true },
+      ...(noLog
+        ? [{ command: 'cavra.chooseDecisionLog', label: vscode.l10n.t('Choose Decision Log…'), args: [uri], secondary: true }]
+        : []),
     ]);
   } catch (e) {
     await showWorkflowError(vscode.l10n.t('Plan Publish'), e, ctx.log);

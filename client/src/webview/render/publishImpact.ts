@@ -34,8 +34,11 @@ export function impactSection(impact: ImpactResult | string | undefined): Html {
     return html`${heading}
       <p class="muted">
         ${htmlSentence(
-          vscode.l10n.t('Set {0} to a CAVRA decision log to see what this draft changes in recorded agent activity.'),
+          vscode.l10n.t(
+            'No decision log is set ({0}). Choose one ({1}) to see what this change does to recorded agent activity.',
+          ),
           html`<code>cavra.impact.decisionLog</code>`,
+          html`<em>${vscode.l10n.t('Choose Decision Log…')}</em>`,
         )}
       </p>`;
   const r = impact.report;
