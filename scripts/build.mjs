@@ -45,6 +45,19 @@ const browser = {
   ],
 };
 
+// The webview renderers speak through vscode.l10n.t, and tests outside VS Code render with them: there
+// (and only for them) `vscode` is VS Code's English formatting (test/support/vscodeL10n.ts).
+const webviewL10nOutsideVsCode = {
+  name: 'webview-l10n-outside-vscode',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      /client[\\/]src[\\/]webview[\\/]render[\\/]/.test(args.importer)
+        ? { path: resolve('test/support/vscodeL10n.ts') }
+        : undefined,
+    );
+  },
+};
+
 // Outputs are overwritten in place (never the whole folder removed first), so a build running beside
 // a test run does not pull files out from under it.
 await Promise.all([
@@ -73,6 +86,7 @@ if (!production) {
     outbase: 'test',
     external: ['vscode', 'mocha', 'playwright-core', 'fast-check', 'yaml-language-server'],
     sourcemap: 'inline',
+    plugins: [webviewL10nOutsideVsCode],
   });
   // Drop bundles whose test source is gone, so a deleted test does not keep running.
   const stale = (dir) => {

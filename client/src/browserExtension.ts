@@ -74,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/policy.yaml{,.sig.json}') },
   };
   const worker = new Worker(vscode.Uri.joinPath(context.extensionUri, 'dist/browserServer.js').toString(true));
-  client = new LanguageClient('cavraPolicy', 'CAVRA Policy Language Server', clientOptions, worker);
+  client = new LanguageClient('cavraPolicy', vscode.l10n.t('CAVRA Policy Language Server'), clientOptions, worker);
   client.onRequest(PackFilesRequest, async (p) => ({ entries: await readPackFiles(p.roots) }));
   context.subscriptions.push(
     vscode.commands.registerCommand('cavra.restartServer', async () => {

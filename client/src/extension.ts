@@ -74,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // A rule's hover links to "What would CAVRA decide?" for a sample target: that one command, nothing else.
     markdown: { isTrusted: { enabledCommands: ['cavra.evaluateAction'] } },
   };
-  client = new LanguageClient('cavraPolicy', 'CAVRA Policy Language Server', serverOptions, clientOptions);
+  client = new LanguageClient('cavraPolicy', vscode.l10n.t('CAVRA Policy Language Server'), serverOptions, clientOptions);
   const lc = client;
   const workflows = new WorkflowClient(lc, log);
   const actorTokens = new ActorTokens(context.secrets, workflows);

@@ -34,6 +34,23 @@ function render(v: unknown): string {
   return escapeHtml(v);
 }
 
+/**
+ * A translated sentence with markup inside it (a `<code>` name, a `<strong>` count): the message is
+ * `vscode.l10n.t('… {0} …')` called without arguments, which returns it translated with its placeholders
+ * kept, so a translator moves `{0}` where their language puts it. The sentence's text is escaped; each
+ * `{n}` becomes its value as `html` renders it (escaped unless already `Html`).
+ */
+export function htmlSentence(message: string, ...values: unknown[]): Html {
+  return new Html(
+    message
+      .split(/{(\d+)}/)
+      .map((part, i) =>
+        i % 2 === 0 ? escapeHtml(part) : Number(part) < values.length ? render(values[Number(part)]) : escapeHtml(`{${part}}`),
+      )
+      .join(''),
+  );
+}
+
 export function newNonce(): string {
   return randomBytes(16).toString('base64');
 }
@@ -47,13 +64,15 @@ export interface PageOptions {
   nonce?: string;
   /** Inline script run with the page nonce (buttons post messages back to the extension). */
   script?: string;
+  /** The display language (`vscode.env.language`): the page's text is in it once a translation is loaded. */
+  lang?: string;
 }
 
 export function page(o: PageOptions): string {
   const nonce = o.nonce ?? newNonce();
   const csp = `default-src 'none'; style-src ${o.cspSource}; img-src ${o.cspSource} data:; script-src 'nonce-${nonce}';`;
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(o.lang ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">

@@ -48,7 +48,14 @@ export class ReportPanels implements vscode.Disposable {
     const script = actions.length
       ? `const vscode = acquireVsCodeApi(); for (const b of document.querySelectorAll('button[data-action]')) b.addEventListener('click', () => vscode.postMessage({ action: Number(b.dataset.action) }));`
       : undefined;
-    panel.webview.html = page({ title, body: html`${body}${buttons}`, cspSource: panel.webview.cspSource, styleUri, script });
+    panel.webview.html = page({
+      title,
+      body: html`${body}${buttons}`,
+      cspSource: panel.webview.cspSource,
+      styleUri,
+      script,
+      lang: vscode.env.language,
+    });
     panel.reveal(undefined, false);
     return panel;
   }

@@ -71,14 +71,14 @@ describe('manifest: localizable contributions (package.nls.json)', () => {
     ]);
   });
 
-  it('the VSIX ships the strings, the changelog, the icon and every walkthrough page (vsce ls)', function () {
+  it("the VSIX ships the strings (the manifest's and the code's), the changelog, the icon and every walkthrough page (vsce ls)", function () {
     this.timeout(60_000);
     const vsce = join(repoRoot, 'node_modules', '.bin', 'vsce');
     const r = spawnSync(vsce, ['ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8', timeout: 50_000 });
     assert.equal(r.status, 0, r.stderr);
     const files = new Set(r.stdout.split('\n').map((l) => l.trim()));
     const media = manifest.contributes.walkthroughs.flatMap((w: Json) => w.steps.map((s: Json) => s.media.markdown));
-    for (const f of ['package.nls.json', 'CHANGELOG.md', manifest.icon, ...media])
+    for (const f of ['package.nls.json', 'l10n/bundle.l10n.json', 'CHANGELOG.md', manifest.icon, ...media])
       assert.ok(files.has(f), `${f} is in the VSIX: ${[...files].join(', ')}`);
   });
 });

@@ -1,6 +1,7 @@
+import * as vscode from 'vscode';
 import type { RolloutChangePlan, RolloutChangeResult, RolloutImpactResult } from '../../../../server/src/protocol';
-import { html, type Html } from '../html';
-import { notes, riskBadge } from './common';
+import { html, htmlSentence, type Html } from '../html';
+import { count, notes, riskBadge } from './common';
 import { impactSection } from './publishImpact';
 
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -12,21 +13,30 @@ export function renderRolloutPlan(
   applied?: RolloutChangeResult,
   impact?: RolloutImpactResult | string,
 ): Html {
-  return html`<h1>${applied ? 'Rollout change applied' : 'Rollout change plan'}: ${p.after.rollout_id}</h1>
+  return html`<h1>
+      ${
+        applied
+          ? vscode.l10n.t('Rollout change applied: {0}', p.after.rollout_id)
+          : vscode.l10n.t('Rollout change plan: {0}', p.after.rollout_id)
+      }
+    </h1>
     <p class="risk-banner">
       ${riskBadge(p.risk)}
       <span class="badge neutral">${p.operation}</span>
-      ${p.approval_required ? html`<span class="badge bad">approval required</span>` : html`<span class="badge good">no approval required</span>`}
-      <span class="muted">answered by ${backend}</span>
+      ${
+        p.approval_required
+          ? html`<span class="badge bad">${vscode.l10n.t('approval required')}</span>`
+          : html`<span class="badge good">${vscode.l10n.t('no approval required')}</span>`
+      }
+      <span class="muted">${vscode.l10n.t('answered by {0}', backend)}</span>
     </p>
-    ${applied ? html`<p>Stored rollout record updated at ${applied.rollout.updated_at}${applied.actor ? html` by verified actor <strong>${applied.actor.actor}</strong>` : ''}.</p>` : ''}
-    ${applied ? appliedApproval(p, applied) : ''}
-    <h2>Changed fields (${p.changes.length})</h2>
+    ${applied ? appliedRecord(applied) : ''} ${applied ? appliedApproval(p, applied) : ''}
+    <h2>${vscode.l10n.t('Changed fields ({0})', p.changes.length)}</h2>
     <table>
       <tr>
-        <th scope="col">field</th>
-        <th scope="col">before</th>
-        <th scope="col">after</th>
+        <th scope="col">${vscode.l10n.t('field')}</th>
+        <th scope="col">${vscode.l10n.t('before')}</th>
+        <th scope="col">${vscode.l10n.t('after')}</th>
       </tr>
       ${p.changes.map(
         (c) =>
@@ -40,13 +50,35 @@ export function renderRolloutPlan(
     ${impactSection(impact)} ${rolloutScope(p, impact)} ${notes(p.operator_notes)}`;
 }
 
+/** When the stored rollout record changed, and by whom when the actor was verified. */
+function appliedRecord(applied: RolloutChangeResult): Html {
+  return html`<p>
+    ${
+      applied.actor
+        ? htmlSentence(
+            vscode.l10n.t('Stored rollout record updated at {0} by verified actor {1}.'),
+            applied.rollout.updated_at,
+            html`<strong>${applied.actor.actor}</strong>`,
+          )
+        : vscode.l10n.t('Stored rollout record updated at {0}.', applied.rollout.updated_at)
+    }
+  </p>`;
+}
+
 /** Which recorded decisions the rollout's replay covers: its pack in its repository, under which modes. */
 function rolloutScope(p: RolloutChangePlan, impact: RolloutImpactResult | string | undefined): Html | string {
   if (typeof impact !== 'object' || !impact.report) return '';
   return html`<p class="muted">
-    Replayed: the recorded decisions of <code>${p.after.policy_pack}</code> in <code>${p.after.repository}</code>, under mode
-    ${p.before?.mode ?? 'none (a new rollout)'} and then ${p.after.mode}; ${(impact.out_of_scope ?? 0).toLocaleString('en-US')}
-    decisions of other packs or repositories are not part of this rollout.
+    ${htmlSentence(
+      vscode.l10n.t(
+        'Replayed: the recorded decisions of {0} in {1}, under mode {2} and then {3}; {4} decisions of other packs or repositories are not part of this rollout.',
+      ),
+      html`<code>${p.after.policy_pack}</code>`,
+      html`<code>${p.after.repository}</code>`,
+      p.before?.mode ?? vscode.l10n.t('none (a new rollout)'),
+      p.after.mode,
+      count(impact.out_of_scope ?? 0),
+    )}
   </p>`;
 }
 
@@ -55,13 +87,18 @@ function appliedApproval(p: RolloutChangePlan, applied: RolloutChangeResult): Ht
   const a = applied.approval;
   if (a && a.approval_id)
     return html`<p>
-      Applied under approval <code>${a.approval_id}</code> (${a.state}, decided by ${a.decided_by ?? 'unknown'}); recorded in
-      ${a.recorded_in}.
+      ${htmlSentence(
+        vscode.l10n.t('Applied under approval {0} ({1}, decided by {2}); recorded in {3}.'),
+        html`<code>${a.approval_id}</code>`,
+        a.state,
+        a.decided_by ?? vscode.l10n.t('unknown'),
+        a.recorded_in,
+      )}
     </p>`;
   return p.approval_required
     ? html`<p class="risk-banner">
-        <span class="badge bad">applied without approval although the plan requires one</span> CAVRA allows it; the evidence says
-        so.
+        <span class="badge bad">${vscode.l10n.t('applied without approval although the plan requires one')}</span>
+        ${vscode.l10n.t('CAVRA allows it; the evidence says so.')}
       </p>`
     : '';
 }
