@@ -1,5 +1,6 @@
 // Reading the files a command is given. A file that cannot be read is unreadable input (exit 2), and
 // the message names the file and why.
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeJsonError } from '../backend/store';
@@ -111,7 +112,8 @@ export function readPolicyText(file: string, cwd: string, maxMb: number = DEFAUL
   if (size > limit) throw tooLarge(size);
   const bytes = readBytes(file, cwd);
   if (bytes.length > limit) throw tooLarge(bytes.length); // a pipe or a file that grew
-  const bad = firstInvalidUtf8(bytes);
+  // Node's native check first (validate reads whole workspaces); the byte-by-byte walk only finds where it fails.
+  const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
   if (bad >= 0) {
     let line = 1;
     for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) line++;

@@ -81,8 +81,10 @@ function validate(ctx: CommandContext): number {
   const failed = rows.some((r) => r.severity === 'error');
   if (ctx.opts.bool('--json')) printJson(ctx, rows);
   else {
-    for (const r of rows) ctx.out(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`);
-    if (!failed) ctx.out(okLine(ctx.opts.positionals.length, rows));
+    // One write, not one per finding: a workspace's inherited findings run to tens of thousands of lines.
+    const lines = rows.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`);
+    if (!failed) lines.push(okLine(ctx.opts.positionals.length, rows));
+    if (lines.length) ctx.out(lines.join('\n'));
   }
   return failed ? 1 : 0;
 }

@@ -4,6 +4,7 @@
 // infos it read (recordReads) can tell whether a pack it depends on changed since (isCurrent).
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readBlockPolicyValue } from '../policy/blockPolicyValue';
 import { parsePolicyYaml } from '../policy/policyYaml';
 import { readBlockYaml } from './parse/blockYaml';
 import { PolicyDocument } from './parse/policyDocument';
@@ -45,9 +46,9 @@ export function packInfoFromValue(folder: string, file: string, value: PyValue |
   };
 }
 
-/** The loaded value of a pack file: the block reader when it can, else `yaml`. */
+/** The loaded value of a pack file: the block readers when they can (the value alone first: no tree is kept), else `yaml`. */
 function packValue(text: string): PyValue | undefined {
-  return (readBlockYaml(text)?.yaml ?? parsePolicyYaml(text)).value;
+  return readBlockPolicyValue(text) ?? (readBlockYaml(text)?.yaml ?? parsePolicyYaml(text)).value;
 }
 
 /**
