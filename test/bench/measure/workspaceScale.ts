@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspSession, sleep } from './lspSession';
+import { LspSession } from './lspSession';
 import { generatePolicy, SHAPES } from './policyGenerator';
 import { describe, formatBytes, Samples } from './samples';
 import type { ServerSpec } from './lspSession';
