@@ -170,11 +170,26 @@ function signatureOf(file: string, text: string): Diagnostic[] {
   );
 }
 
+/**
+ * Each open document's signature check, for the version it was made on. A re-lint after a parent changed
+ * keeps the text, so it reads no key, pin or publish record again (with 135 open children that was a fifth
+ * of an edit's re-lint). Cleared by revalidateAll, which follows every `signatures.invalidate()`.
+ */
+const signatureChecks = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+
+function signatureOfDocument(doc: TextDocument, file: string): Diagnostic[] {
+  const kept = signatureChecks.get(doc.uri);
+  if (kept?.version === doc.version) return kept.diagnostics;
+  const diagnostics = signatureOf(file, doc.getText());
+  signatureChecks.set(doc.uri, { version: doc.version, diagnostics });
+  return diagnostics;
+}
+
 /** An open document's diagnostics: the signature check of a published pack, then the analysis. */
 function documentDiagnostics(doc: TextDocument): Diagnostic[] {
   const a = analysisOf(doc);
   const file = fileOf(doc.uri);
-  const signature = file && a.packFolder ? signatureOf(file, doc.getText()) : [];
+  const signature = file && a.packFolder ? signatureOfDocument(doc, file) : [];
   const unused = a.packFolder ? languageFeatures.unusedRuleHints(a, activityOf(file)) : [];
   return signature.length || unused.length ? [...signature, ...a.diagnostics, ...unused] : a.diagnostics;
 }
@@ -251,6 +266,7 @@ function schedule(doc: TextDocument): void {
 
 function revalidateAll(): void {
   analyses.clear();
+  signatureChecks.clear();
   workspacePacks.invalidate();
   for (const d of documents.all()) validate(d);
   if (pullDiagnostics) packDiagnostics.changed();
@@ -365,18 +381,26 @@ connection.onDidChangeWatchedFiles(() => {
   warnPrivateKeys();
 });
 
+/** TextDocuments fires a content change right after each open: the open's validate() already answered it. */
+let justOpened: TextDocument | undefined;
 documents.onDidOpen((e) => {
   packDiagnostics.opened(e.document.uri);
   packDiagnostics.busy();
   validate(e.document);
+  justOpened = e.document;
 });
 documents.onDidChangeContent((e) => {
+  const opening = e.document === justOpened;
+  justOpened = undefined;
+  // Validating it again sent the same diagnostics twice (135 packs opened: 135 needless large messages).
+  if (opening) return;
   packDiagnostics.busy();
   schedule(e.document);
 });
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   analyses.delete(e.document.uri);
+  signatureChecks.delete(e.document.uri);
   editCost.delete(e.document.uri);
   signedFormatting.forget(e.document.uri);
   const file = fileOf(e.document.uri);

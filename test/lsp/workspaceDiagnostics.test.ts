@@ -213,6 +213,36 @@ describe('the policy root as one project', () => {
       );
     });
 
+    it('publishes an opened pack once, and each open child once per edit of its parent', async () => {
+      // TextDocuments announces every open as a content change too; validating that again sent each
+      // opened pack's diagnostics twice (issue 14: 135 packs opened, 135 needless large messages).
+      client = await LspClient.start({ workspace: ws.root });
+      const parent = client.uriOf(packPath('cavra-base'));
+      const child = client.uriOf(packPath('cavra-app'));
+      await client.open(parent, fixtureText('cavra-base'));
+      await client.diagnostics(parent, 1);
+      await client.open(child, fixtureText('cavra-app'));
+      await client.diagnostics(child, 1);
+      const quiet = async () => {
+        for (let still = 0, n = -1, tries = 0; still < 5 && tries < 100; tries++) {
+          still = client!.published.length === n ? still + 1 : 0;
+          n = client!.published.length;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      await quiet();
+      const count = (uri: string, from = 0) => client!.published.slice(from).filter((p) => p.uri === uri).length;
+      assert.equal(count(parent), 1, 'the parent, published once at its open');
+      assert.equal(count(child), 1, 'the child, published once at its open');
+      const seen = client.published.length;
+      await client.change(parent, fixtureText('cavra-base').replace('version: "1.0.0"', 'version: "2.0.0"'));
+      await client.diagnostics(parent, 2);
+      await client.publishedFor(child, (p) => client!.published.indexOf(p) >= seen, 'the child re-linted');
+      await quiet();
+      assert.equal(count(parent, seen), 1, 'the edited parent, once');
+      assert.equal(count(child, seen), 1, 'the open child, re-linted once');
+    });
+
     it('reads a parent saved on disk when the file watcher reports it', async () => {
       client = await LspClient.start({ workspace: ws.root });
       const app = client.uriOf(packPath('cavra-app'));

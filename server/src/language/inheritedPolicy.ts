@@ -59,6 +59,8 @@ export function loaderOf(docs: (id: string) => PolicyDocument | undefined): (id:
 }
 
 export class InheritedPolicy {
+  /** Merges built so far in this process (counted work: a workspace pass builds one per set of parents). */
+  static built = 0;
   /** The merge of the parents; undefined when CAVRA could not load them (`error` says why). */
   readonly effective?: EffectivePolicy;
   readonly error?: string;
@@ -72,6 +74,7 @@ export class InheritedPolicy {
     readonly parents: string[],
     readonly docs: Map<string, PolicyDocument | undefined>,
   ) {
+    InheritedPolicy.built++;
     try {
       this.effective = inheritedPolicy(
         parents,

@@ -77,6 +77,8 @@ export class PackCatalog {
   private index: Map<string, PackInfo> | undefined;
   private recording: PackReads | undefined;
   private diskView: PackCatalog | undefined;
+  /** Pack files parsed into documents by document() (counted work: once per file and scan stamp). */
+  diskParses = 0;
   /** What each file held at its last scan (size and modification time), so an unchanged pack is not read again. */
   private scanned = new Map<string, { stamp: string; info: PackInfo }>();
 
@@ -235,6 +237,7 @@ export class PackCatalog {
     const cached = this.diskDocs.get(info.file);
     if (cached && cached.stamp === stamp) return cached.doc;
     try {
+      this.diskParses++;
       const doc = new PolicyDocument(
         pathToFileURL(info.file).href,
         0,

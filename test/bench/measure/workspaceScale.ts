@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspSession, sleep } from './lspSession';
+import { LspSession } from './lspSession';
 import { generatePolicy, SHAPES } from './policyGenerator';
 import { describe, formatBytes, Samples } from './samples';
 import type { ServerSpec } from './lspSession';
@@ -136,9 +136,17 @@ export async function measureWorkspaceScale(
       session = await LspSession.start(spec, root, limitMs, true, false);
       try {
         const byId = new Map(tree.packs.map((p) => [p.id, p]));
+        const opened = tree.hubDescendants.map((id) => session.nextPublicationFor(uriOf(id), limitMs));
         for (const id of tree.hubDescendants) await session.openQuietly(uriOf(id), byId.get(id)!.text);
+        await Promise.all(opened);
+        // Opening the hub re-lints every descendant (its open text replaces the disk's): wait for all of
+        // those publications. A "quiet" wait alone ended while the server was still re-linting them (no
+        // publication for 500 ms), so each edit's waits matched the previous round's publications and the
+        // hub's answer queued behind them: own diagnostics and descendants both read 2.6 s (issue 14).
+        const relinted = tree.hubDescendants.map((id) => session.nextPublicationFor(uriOf(id), limitMs));
         const hub = byId.get(tree.hub)!;
         await session.open(uriOf(tree.hub), hub.text, limitMs);
+        await Promise.all(relinted);
         await session.settle(500, limitMs);
         for (let e = 0; e < 5; e++) {
           // Every open descendant, not only the children: each one's effective policy holds the hub's lists.
@@ -148,7 +156,8 @@ export async function measureWorkspaceScale(
           results.hubEdit.add(performance.now() - t0);
           await Promise.all(children);
           results.descendantsRelinted.add(performance.now() - t0);
-          await sleep(200);
+          // Nothing of this edit may still be on its way when the next one's waits are set.
+          await session.settle(300, limitMs);
         }
       } catch (e) {
         results.errors.push(`hub edit: ${(e as Error).message}`);

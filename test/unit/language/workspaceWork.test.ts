@@ -1,0 +1,92 @@
+// Issue 14: the whole policy root is checked without repeating work. Counted, not timed, on the bench's
+// own workspace shape (test/bench/measure/workspaceScale.ts: four levels of inheritance, every shape of
+// pack in turn), scaled down to 120 packs of 30 rules: a pass merges each set of parents once and parses
+// each parent's file once; asking again analyses nothing; a saved parent re-analyses only itself and the
+// packs that inherit it. Every answer equals a fresh pass over a fresh catalog.
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InheritedPolicy } from '../../../server/src/language/inheritedPolicy';
+import { PackCatalog } from '../../../server/src/language/packCatalog';
+import { ResultIds, WorkspaceDiagnostics } from '../../../server/src/workspaceDiagnostics';
+import { workspaceTree } from '../../bench/measure/workspaceScale';
+
+const check = { settings: () => ({ maxFileSize: 5 * 1024 * 1024 }), extra: () => [] };
+
+describe('work of a whole-workspace pass (counted)', function () {
+  this.timeout(120_000);
+  const tree = workspaceTree(120, 30);
+  let root: string;
+  const fileOf = (id: string) => join(root, 'policies', id, 'policy.yaml');
+
+  before(() => {
+    root = realpathSync(mkdtempSync(join(tmpdir(), 'cavra-workspace-work-')));
+    for (const p of tree.packs) {
+      mkdirSync(join(root, 'policies', p.id), { recursive: true });
+      writeFileSync(fileOf(p.id), p.text);
+    }
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  /** Every pack's diagnostics, by file, as a fresh catalog and a fresh pass see them. */
+  function fresh(): Map<string, string> {
+    const catalog = new PackCatalog();
+    catalog.scan([join(root, 'policies')]);
+    const reports = new WorkspaceDiagnostics(catalog, check, new ResultIds());
+    return new Map(reports.files(() => false).map((f) => [f, JSON.stringify(reports.report(f)?.diagnostics)]));
+  }
+
+  function pass(reports: WorkspaceDiagnostics): Map<string, string> {
+    return new Map(reports.files(() => false).map((f) => [f, JSON.stringify(reports.report(f)?.diagnostics)]));
+  }
+
+  it('merges each set of parents once, parses each parent once, and analyses nothing when asked again', () => {
+    const catalog = new PackCatalog();
+    catalog.scan([join(root, 'policies')]);
+    const reports = new WorkspaceDiagnostics(catalog, check, new ResultIds());
+    const parentSets = new Set(tree.packs.filter((p) => p.parent).map((p) => p.parent));
+    const merges = InheritedPolicy.built;
+    const first = pass(reports);
+    assert.equal(first.size, tree.packs.length);
+    // 85 packs are inherited (1 root, 4, 80); each is some pack's only parent here.
+    assert.equal(InheritedPolicy.built - merges, parentSets.size, 'merges of the parents in one pass');
+    assert.equal(catalog.diskOnly().diskParses, parentSets.size, 'parents parsed from disk in one pass');
+    assert.equal(reports.analysed, tree.packs.length);
+
+    const again = pass(reports);
+    assert.equal(reports.analysed, tree.packs.length, 'nothing analysed again when nothing changed');
+    assert.equal(InheritedPolicy.built - merges, parentSets.size, 'no merge built again');
+    assert.deepEqual(again, first);
+    assert.deepEqual(first, fresh(), 'the same answer as a fresh pass');
+  });
+
+  it('re-analyses only a saved parent and the packs that inherit it, with the answer of a fresh pass', () => {
+    const catalog = new PackCatalog();
+    catalog.scan([join(root, 'policies')]);
+    const reports = new WorkspaceDiagnostics(catalog, check, new ResultIds());
+    pass(reports);
+    const before = reports.analysed;
+
+    // The hub (inherited by 27 of the 120 packs) saved with a rule its children already list.
+    const hub = tree.packs.find((p) => p.id === tree.hub)!;
+    const lines = hub.text.split('\n');
+    const child = tree.packs.find((p) => p.id === tree.hubDescendants.at(-1))!;
+    const childLine = child.text.split('\n')[child.edit.line];
+    lines.splice(hub.edit.line, 0, childLine);
+    writeFileSync(fileOf(hub.id), lines.join('\n'));
+    try {
+      catalog.scan([join(root, 'policies')]);
+      const after = pass(reports);
+      assert.equal(reports.analysed - before, 1 + tree.hubDescendants.length, 'the hub and its descendants, nothing else');
+      assert.deepEqual(after, fresh(), 'the same answer as a fresh pass');
+      const childFindings = after.get(fileOf(child.id))!;
+      assert.ok(
+        childFindings.includes(tree.hub),
+        `the descendant now names the hub in a finding: ${childFindings.slice(0, 300)}`,
+      );
+    } finally {
+      writeFileSync(fileOf(hub.id), hub.text);
+    }
+  });
+});
