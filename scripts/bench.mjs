@@ -49,7 +49,10 @@ try {
     ...notes.flatMap((n) => ['--note', n]),
     ...process.argv.slice(2),
   ];
-  const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: process.env });
+  // The snapshot has no node_modules beside it: externals (playwright-core, for the activation
+  // measure in code-server) resolve from the checkout's.
+  const env = { ...process.env, NODE_PATH: join(repo, 'node_modules') };
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit', env });
   process.exitCode = r.status ?? 1;
 } catch (e) {
   console.error(`[bench] ${e.message}`);

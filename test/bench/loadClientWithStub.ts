@@ -1,6 +1,6 @@
 // Child process: the time to load and evaluate dist/client.js with a minimal fake `vscode` module
 // stub. This is NOT extension activation (no extension host, activate() is not called); real
-// activation is measured in the e2e harness. Prints JSON.
+// activation is measured in code-server by measure/activation.ts. Prints JSON.
 import Module from 'node:module';
 
 /** Any property is another stub, callable and constructable, so top-level `extends vscode.X` works. */

@@ -2,10 +2,12 @@
 // Options: --repo <dir> --artifacts <dir> [--sizes 100,1000,20000,100000] [--reps 5] [--profile]
 //          [--out docs/benchmarks.md | --no-write] [--budget-s 480] [--note <text>]...
 //          [--shapes spread,prefix,globstar,examples] (measured at the sizes of 20,000 rules and more)
+//          [--only-activation] (extension activation in code-server alone, --reps samples, printed)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { activationLines, measureActivation } from './measure/activation';
 import { artifactSizes, clientStubLoad } from './measure/artifacts';
 import { profileEdits } from './measure/cpuProfile';
 import { emptyResults, runEditorSession, type SessionPlan } from './measure/editorSession';
@@ -89,6 +91,13 @@ async function main(): Promise<void> {
     // Impact replay alone: its section printed, nothing written (the full run writes it into the report).
     log('impact replay: 100,000 decisions against a 1,000-rule pack');
     process.stdout.write(`${impactReplayLines(measureImpactReplay(join(artifacts, 'cli.js'), reps3())).join('\n')}\n`);
+    return;
+  }
+  if (process.argv.includes('--only-activation')) {
+    // Extension activation in code-server alone: its section printed, nothing written.
+    log('extension activation: code-server with the VSIX, fresh per sample');
+    const r = await measureActivation(repo, join(artifacts, 'cavra-policy-studio.vsix'), Number(option('reps', '5')), log);
+    process.stdout.write(`${activationLines(r).join('\n')}\n`);
     return;
   }
   if (process.argv.includes('--only-workspace')) {
@@ -200,6 +209,8 @@ async function main(): Promise<void> {
         ...process.argv.flatMap((a, i) => (a === '--note' && process.argv[i + 1] ? [`**Note:** ${process.argv[i + 1]}`] : [])),
       ],
     };
+    log('extension activation: code-server with the VSIX, fresh per sample');
+    report.activation = await measureActivation(repo, join(artifacts, 'cavra-policy-studio.vsix'), reps, log);
     log('impact replay: 100,000 decisions against a 1,000-rule pack');
     report.impact = measureImpactReplay(join(artifacts, 'cli.js'), reps3());
     log('a whole workspace: 500 packs of 200 rules, four levels of inheritance');
