@@ -17,7 +17,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, languageFeatures, relint, type Analysis } from './language/languageService';
+import { analyze, languageFeatures, relint, sameTextAnalysis, type Analysis } from './language/languageService';
 import { DiskPackDocuments } from './language/packDocuments';
 import { warmUpLanguageService } from './language/warmUp';
 import { SignatureStates } from './backend/local';
@@ -122,14 +122,16 @@ function analysisOf(doc: TextDocument): Analysis {
   }
   // The editor's copy works out its line offsets on first use: at the open, not on the first keystroke.
   if (!cached) void doc.lineCount;
-  // The previous version's analysis lets an edit inside a list be applied instead of re-read.
+  // The previous version's analysis lets an edit inside a list be applied instead of re-read; without
+  // one, the same text just read (by the workspace pass, or before settings changed) is taken over.
+  const text = doc.getText();
   const a = analyze(
     doc.uri,
     doc.version,
-    doc.getText(),
+    text,
     { file, catalog },
     { maxFileSize: settings.maxFileSizeMb * 1024 * 1024 },
-    cached,
+    cached ?? sameTextAnalysis(doc.uri, text),
   );
   analyses.set(doc.uri, a);
   if (file && a.packFolder && catalog.setOpen(file, a.packFolder, a.doc.value, a.doc)) packsChanged(doc.uri);

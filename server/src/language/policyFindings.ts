@@ -78,7 +78,7 @@ export class PolicyFindings {
         out.inheritedFound?.update(change);
       }
       out.yaml11Found?.update(next, edit.removedNodes, edit.seq.items.slice(edit.at, edit.at + edit.added) as never, edit.at);
-      if (out.schemaFound && !out.schemaFound.update(next.value, edit.path)) out.schemaFound = undefined;
+      if (out.schemaFound && !out.schemaFound.update(next.value, edit.path, edit)) out.schemaFound = undefined;
     }
     return out;
   }

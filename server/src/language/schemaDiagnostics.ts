@@ -7,7 +7,7 @@ import { describeKind } from '../policy/pythonValues';
 import type { DiagnosticCode, FixData } from './diagnosticCodes';
 import { makeDiagnostic } from './makeDiagnostic';
 import { pathToString, type PolicyDocument, type YamlPath } from './parse/policyDocument';
-import { jsonPointer, listDefinitionAt, schemaAt, validateList, validatePolicy } from './policySchema';
+import { jsonPointer, listDefinitionAt, schemaAt, validateList, validatePolicy, type ListDefinition } from './policySchema';
 
 function parsePointer(pointer: string): YamlPath {
   if (!pointer) return [];
@@ -28,33 +28,75 @@ function valueAt(root: unknown, path: YamlPath): unknown {
 
 const name = (path: YamlPath) => `\`${pathToString(path)}\``;
 
+/** The one rule about a list as a whole: reported per entry by duplicateEntries, so never kept or shown here. */
+const notUniqueItems = (e: ErrorObject) => e.keyword !== 'uniqueItems';
+
+/** Where in a list an edit replaced entries: `removed` old ones from `at` on, by `added` new ones. */
+export interface ListSplice {
+  at: number;
+  removed: number;
+  added: number;
+}
+
 /**
  * The schema errors of a document's value, kept so that an edit of one list validates that list
- * alone: its errors depend on nothing else, and take the place of its old ones.
+ * alone: its errors depend on nothing else, and take the place of its old ones. In a shared list
+ * definition each entry is judged alone (a string, not empty), so with the splice known only the new
+ * entries are validated and the errors after them renumbered: O(entries edited + errors in the list),
+ * not O(list).
  */
 export class SchemaErrors {
   errors: ErrorObject[];
+  /** List entries validated again by edits so far (counted work: test/unit/language/keystrokeWork.test.ts). */
+  entriesValidated = 0;
 
   constructor(value: unknown) {
-    this.errors = isPolicyMapping(value) ? validatePolicy(value) : [];
+    this.errors = isPolicyMapping(value) ? validatePolicy(value).filter(notUniqueItems) : [];
   }
 
   /** After an edit of the list at `path` in `value`; answers false when only a whole validation can tell. */
-  update(value: unknown, path: YamlPath): boolean {
+  update(value: unknown, path: YamlPath, splice?: ListSplice): boolean {
     const definition = listDefinitionAt(path);
     if (!definition || !isPolicyMapping(value)) return false;
-    const fresh = validateList(definition, path, valueAt(value, path));
     const pointer = jsonPointer(path);
     const inList = (e: ErrorObject) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`);
     const first = this.errors.findIndex(inList);
+    let end = first < 0 ? 0 : first;
+    while (first >= 0 && end < this.errors.length && inList(this.errors[end])) end++;
+    if (first >= 0 && this.errors.slice(end).some(inList)) return false;
+    const list = valueAt(value, path);
+    const old = first < 0 ? [] : this.errors.slice(first, end);
+    const alone = splice && Array.isArray(list) && old.every((e) => e.instancePath !== pointer);
+    this.entriesValidated += alone ? splice.added : Array.isArray(list) ? list.length : 1;
+    const fresh = alone
+      ? spliceErrors(definition, path, pointer, list, old, splice)
+      : validateList(definition, path, list).filter(notUniqueItems);
     // Where new errors would go among the others is the validator's business: only replace a run.
     if (first < 0) return fresh.length === 0;
-    let end = first;
-    while (end < this.errors.length && inList(this.errors[end])) end++;
-    if (this.errors.slice(end).some(inList)) return false;
     this.errors.splice(first, end - first, ...fresh);
     return true;
   }
+}
+
+/** The list's errors after a splice: those before it kept, the new entries validated, those after renumbered. */
+function spliceErrors(
+  definition: ListDefinition,
+  path: YamlPath,
+  pointer: string,
+  list: unknown[],
+  old: ErrorObject[],
+  { at, removed, added }: ListSplice,
+): ErrorObject[] {
+  const indexOf = (e: ErrorObject) => Number(e.instancePath.slice(pointer.length + 1).split('/')[0]);
+  const renumbered = (e: ErrorObject, i: number): ErrorObject => ({
+    ...e,
+    instancePath: `${pointer}/${i}${e.instancePath.slice(pointer.length + 1 + String(indexOf(e)).length)}`,
+  });
+  const out = old.filter((e) => indexOf(e) < at);
+  for (let i = at; i < at + added; i++)
+    for (const e of validateList(definition, path, [list[i]]).filter(notUniqueItems)) out.push(renumbered(e, i));
+  for (const e of old) if (indexOf(e) >= at + removed) out.push(renumbered(e, indexOf(e) + added - removed));
+  return out;
 }
 
 function isPolicyMapping(value: unknown): boolean {

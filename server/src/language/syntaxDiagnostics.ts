@@ -1,6 +1,7 @@
 // YAML syntax errors, duplicate keys, extra documents and a non-mapping root.
 import { isCollection, isMap, isPair, visit, type Node } from 'yaml';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import { editOrigin } from './parse/documentEdit';
 import { keyString, type PolicyDocument } from './parse/policyDocument';
 import { makeDiagnostic } from './makeDiagnostic';
 
@@ -40,8 +41,28 @@ function duplicateKeys(doc: PolicyDocument): { key: Node; firstLine: number }[] 
 
 /** Characters PyYAML's reader refuses anywhere in a file ("unacceptable character"). */
 const NON_PRINTABLE = /[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const ANY_NON_PRINTABLE = new RegExp(NON_PRINTABLE.source, 'u');
+/** Versions known to hold none of them. */
+const printable = new WeakSet<PolicyDocument>();
+/** Characters scanned for them so far (counted work: test/unit/language/keystrokeWork.test.ts). */
+export const scanned = { characters: 0 };
 
 function unacceptableCharacters(doc: PolicyDocument): Diagnostic[] {
+  // An edit of a version that had none has none outside its new lines (whole lines, so no surrogate
+  // pair is cut): only those are scanned, not the file, on a keystroke.
+  const origin = editOrigin(doc);
+  if (origin && printable.has(origin.prev)) {
+    scanned.characters += origin.newTo - origin.from;
+    if (!ANY_NON_PRINTABLE.test(doc.text.slice(origin.from, origin.newTo))) {
+      printable.add(doc);
+      return [];
+    }
+  }
+  scanned.characters += doc.text.length;
+  if (!ANY_NON_PRINTABLE.test(doc.text)) {
+    printable.add(doc);
+    return [];
+  }
   const out: Diagnostic[] = [];
   NON_PRINTABLE.lastIndex = 0;
   for (let m = NON_PRINTABLE.exec(doc.text); m && out.length < 20; m = NON_PRINTABLE.exec(doc.text)) {

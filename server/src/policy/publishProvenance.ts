@@ -130,7 +130,7 @@ export function normalizedDigestOf(text: string): string | null {
 const forPack = (r: ProvenanceRecord, policyId: string) => r.details.policy_id === policyId || r.details.policy === policyId;
 
 export function publishProvenance(input: ProvenanceInput): Provenance {
-  const { policyId, fileDigest } = input;
+  const { policyId } = input;
   const result = (
     state: ProvenanceState,
     message: string,
@@ -158,6 +158,8 @@ export function publishProvenance(input: ProvenanceInput): Provenance {
     return result('signature-not-verified', `the signature is not valid for a trusted key: ${why}`);
   }
 
+  // Read only past the signature: the editor's caller hashes the bytes on demand (backend/local/packProvenance.ts).
+  const fileDigest = input.fileDigest;
   const publishes = input.evidence.filter((r) => r.event === 'publish' && forPack(r, policyId));
   const publish = [...publishes].reverse().find((r) => r.digests.policy_file_digest === fileDigest);
   if (!publish) {

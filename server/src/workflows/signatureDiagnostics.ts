@@ -7,7 +7,7 @@
 // bytes signed outside an approval, or under an approval bound to other bytes, are flagged the same way.
 import { basename, dirname } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { packState, resolvePaths, type SignatureStates } from '../backend/local';
+import { packState, resolvePaths, signaturePathOf, type SignatureStates } from '../backend/local';
 import { ApprovalStore } from '../backend/local/approvalStore';
 import type { ProvenanceSources } from '../backend/local/packProvenance';
 import { EvidenceLog } from '../backend/evidence';
@@ -31,6 +31,8 @@ export function signatureDiagnostics(
   chain?: () => ProvenanceSources,
 ): Diagnostic[] {
   if (basename(file) !== 'policy.yaml') return [];
+  // An unsigned pack has nothing to say; asked first, so a keystroke there does not encode the whole text.
+  if (!signatures.hasSignature(signaturePathOf(file))) return [];
   const state = packState(basename(dirname(file)), file, Buffer.from(text, 'utf8'), {
     signatures,
     keyDirectory,

@@ -189,6 +189,27 @@ describe('incremental analysis equals a fresh analysis', () => {
     assert.ok(a.diagnostics.some((d) => d.code === 'duplicate-entry'));
   });
 
+  it('characters PyYAML refuses, typed into an entry and removed again, are reported as a fresh reading reports them (only the new lines are scanned)', () => {
+    const versions = [
+      ['a', 'b', 'c'],
+      ['a', 'b\uFFFE', 'c'],
+      ['a\uD800', 'b\uFFFE', 'c'],
+      ['a\uD800', 'b', 'c'],
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c\uFFFF'],
+    ].map((items) => `commands:\n  block:\n${items.map((i) => `    - "${i}"\n`).join('')}`);
+    let a = analyze(URI, 1, versions[0], context);
+    let reused = 0;
+    versions.slice(1).forEach((text, i) => {
+      const previous = a;
+      a = analyze(URI, i + 2, text, context, undefined, previous);
+      if (a.doc.yaml === previous.doc.yaml) reused++;
+      sameAsFresh(a, i + 2, text, [0, 20, 30]);
+    });
+    assert.ok(reused >= 4, `${reused} edits applied incrementally`);
+    assert.ok(a.diagnostics.some((d) => d.code === 'yaml-syntax' && /U\+FFFF/.test(String(d.message))));
+  });
+
   it('an analysis whose tree was taken over by an edit is not edited again', () => {
     const text = BENCH_LIKE[1];
     const first = analyze(URI, 1, text, context);

@@ -1,11 +1,13 @@
 // Issue 14: an edit's cost grows with the edit, not with the list. Counted, not timed: after a
 // one-character edit inside a pattern, the entries whose shadowing is judged again and the candidates
-// the cover index weighs for them, on every shape the bench measures, at 2,000 and 20,000 rules.
+// the cover index weighs for them, and the list entries the schema check validates again, on every shape
+// the bench measures, at 2,000 and 20,000 rules; and the characters scanned for those PyYAML refuses.
 // (Before the cover index filed numbered patterns by their number, an edit of the `globstar` shape
 // re-judged up to 119 entries and weighed over 1,000 candidates at 20,000 rules, ten times the 2,000.)
 import { strict as assert } from 'node:assert';
 import { analyze, type Analysis } from '../../../server/src/language/languageService';
 import { PackCatalog } from '../../../server/src/language/packCatalog';
+import { scanned } from '../../../server/src/language/syntaxDiagnostics';
 import { generatePolicy, SHAPES, type Shape } from '../../bench/measure/policyGenerator';
 
 const FILE = '/ws/policies/cavra-bench/policy.yaml';
@@ -23,6 +25,10 @@ interface Work {
   maxWeighed: number;
   meanJudged: number;
   meanWeighed: number;
+  /** Per edit: the most list entries the schema check validated again. */
+  maxValidated: number;
+  /** Per edit: the most characters scanned for those PyYAML refuses. */
+  maxScanned: number;
   edits: number;
 }
 
@@ -39,18 +45,33 @@ function measure(shape: Shape, rules: number): Work {
     maxWeighed: 0,
     meanJudged: 0,
     meanWeighed: 0,
+    maxValidated: 0,
+    maxScanned: 0,
     edits: 0,
   };
+  const schema = a.findings!.schemaErrors;
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
   for (const place of policy.places.edits) {
     const at = lineStarts[place.line] + place.column;
     text = `${text.slice(0, at)}7${text.slice(at)}`;
     for (let l = place.line + 1; l < lineStarts.length; l++) lineStarts[l]++;
-    const [judged, weighed] = [shadows.judgedCount, shadows.weighedCount];
+    const [judged, weighed, validated, chars] = [
+      shadows.judgedCount,
+      shadows.weighedCount,
+      schema.entriesValidated,
+      scanned.characters,
+    ];
     const previous = a;
     a = analyze(URI, previous.doc.version + 1, text, context, undefined, previous);
     assert.equal(a.findings?.shadows, shadows, `${shape}: the edit on line ${place.line + 1} was not applied incrementally`);
+    assert.equal(
+      a.findings?.schemaErrors,
+      schema,
+      `${shape}: the edit on line ${place.line + 1} validated the whole document again`,
+    );
+    work.maxValidated = Math.max(work.maxValidated, schema.entriesValidated - validated);
+    work.maxScanned = Math.max(work.maxScanned, scanned.characters - chars);
     const dj = shadows.judgedCount - judged;
     const dw = shadows.weighedCount - weighed;
     work.maxJudged = Math.max(work.maxJudged, dj);
@@ -66,7 +87,7 @@ function measure(shape: Shape, rules: number): Work {
 
 describe('keystroke work grows with the edit, not with the list (issue 14)', () => {
   for (const shape of SHAPES) {
-    it(`${shape}: an edit re-judges a handful of entries and weighs a handful of candidates, at 2k as at 20k rules`, function () {
+    it(`${shape}: an edit re-judges a handful of entries, weighs a handful of candidates and validates the entry it wrote, at 2k as at 20k rules`, function () {
       this.timeout(120_000);
       const small = measure(shape, 2_000);
       const large = measure(shape, 20_000);
@@ -79,6 +100,10 @@ describe('keystroke work grows with the edit, not with the list (issue 14)', () 
       // One edit: bounded work, whatever the list's length.
       assert.ok(large.maxJudged <= 32, about);
       assert.ok(large.maxWeighed <= 128, about);
+      // The schema check validates the entries the edit wrote, not the list (before: all 4,000 of block_read).
+      assert.ok(large.maxValidated <= 1, about);
+      // PyYAML's refused characters are looked for in the line the edit wrote, not in the file.
+      assert.ok(large.maxScanned <= 200, about);
       // Ten times the rules, not ten times the work: the means grow by less than double.
       assert.ok(large.meanJudged <= 2 * small.meanJudged + 1, about);
       assert.ok(large.meanWeighed <= 2 * small.meanWeighed + 1, about);

@@ -91,4 +91,32 @@ describe('publishProvenance (policy/publishProvenance.ts)', () => {
     assert.equal(p.state, 'approval-bound-to-another-digest');
     assert.match(p.message, /is for pack "other", not p/);
   });
+
+  it('without a trusted signature it reads neither the text nor its digest (the editor hashes a keystroke only when a chain can follow)', () => {
+    const reads: string[] = [];
+    const lazy = (signature: ProvenanceInput['signature']): ProvenanceInput => ({
+      ...input({ signature }),
+      get text() {
+        reads.push('text');
+        return TEXT;
+      },
+      get fileDigest() {
+        reads.push('fileDigest');
+        return FILE;
+      },
+    });
+    assert.equal(publishProvenance(lazy(null)).state, 'signature-not-verified');
+    const mismatch = {
+      ok: false,
+      algorithm: 'Ed25519',
+      message: 'digest mismatch',
+      problem: 'digest-mismatch',
+      signatureChecked: false,
+    };
+    assert.equal(publishProvenance(lazy(mismatch)).state, 'signature-not-verified');
+    assert.deepEqual(reads, []);
+    // A trusted signature follows the chain, which needs both.
+    assert.equal(publishProvenance(lazy(input().signature)).state, 'verified');
+    assert.deepEqual([...new Set(reads)].sort(), ['fileDigest', 'text']);
+  });
 });

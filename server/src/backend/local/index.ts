@@ -8,5 +8,5 @@ export { pyyamlSafeDump } from './pyyamlDump';
 export { pyIsoformat, systemClock, systemRandomHex } from './pythonTime';
 export type { Clock, RandomHex } from './pythonTime';
 export { isSafePackId } from './policyRegistry';
-export { packState, publishedUnder } from './packState';
+export { packState, publishedUnder, signaturePathOf } from './packState';
 export { SignatureStates, trustedPublicKeys } from './signatureStates';

@@ -22,10 +22,18 @@ export function packProvenance(
   signature: SignatureVerdict | null,
   sources: ProvenanceSources,
 ): Provenance {
+  // The text and its digest are read only when a trusted signature makes the chain worth following: an
+  // unsigned or modified pack (every keystroke in an open policy.yaml) then costs no hash and no copy of
+  // the file (at 20k rules they were most of an edit's time).
+  let digest: string | undefined;
   return publishProvenance({
     policyId,
-    text: Buffer.from(bytes).toString('utf8'),
-    fileDigest: policyFileDigest(bytes),
+    get text() {
+      return Buffer.from(bytes).toString('utf8');
+    },
+    get fileDigest() {
+      return (digest ??= policyFileDigest(bytes));
+    },
     signature,
     evidence: sources.evidence,
     approval: sources.approval,

@@ -34,8 +34,13 @@ export interface PackFiles {
  * `bytes` are the file as it is now (an open document's text counts: the user sees that text).
  * `modified` means the digest no longer matches; `invalid` means the signature itself fails.
  */
+/** Where a policy file's signature is: `policy.yaml.sig.json` beside it. */
+export function signaturePathOf(policyPath: string): string {
+  return join(dirname(policyPath), 'policy.yaml.sig.json');
+}
+
 export function packState(policyId: string, policyPath: string, bytes: Uint8Array | null, files: PackFiles): PackState {
-  const sigPath = join(dirname(policyPath), 'policy.yaml.sig.json');
+  const sigPath = signaturePathOf(policyPath);
   const base = { policy_id: policyId, policy_path: policyPath, published_under: publishedUnder(files.evidence, policyId) };
   if (!bytes)
     return {

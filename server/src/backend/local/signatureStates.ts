@@ -83,6 +83,11 @@ export class SignatureStates {
     return found(result);
   }
 
+  /** Whether there is a sig.json at `sigPath` (one stat; its text is read once per stamp, as for check). */
+  hasSignature(sigPath: string): boolean {
+    return this.signatureFile(sigPath) !== null;
+  }
+
   private signatureFile(sigPath: string): SignatureFile | null {
     const stamp = stampOf(sigPath);
     const cached = this.files.get(sigPath);

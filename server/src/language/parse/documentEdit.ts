@@ -41,6 +41,20 @@ const DASH = 0x2d;
 const editable = new WeakMap<PolicyDocument, boolean>();
 /** Documents whose tree an edit has taken over: never edited again. */
 const superseded = new WeakSet<PolicyDocument>();
+/** Per edited version: the version it was made from and the part of its text that is new (whole lines). */
+const origins = new WeakMap<PolicyDocument, EditOrigin>();
+
+export interface EditOrigin {
+  prev: PolicyDocument;
+  /** `text.slice(from, newTo)` replaced the old lines; the text around it is the old text, moved. */
+  from: number;
+  newTo: number;
+}
+
+/** Where an edited version came from, for passes that can judge the new lines alone (syntaxDiagnostics.ts). */
+export function editOrigin(doc: PolicyDocument): EditOrigin | undefined {
+  return origins.get(doc);
+}
 
 /** Whether an edit of this version can be applied to its tree (else its successor is read in full). */
 export function isEditable(doc: PolicyDocument): boolean {
@@ -338,7 +352,7 @@ function readEntries(
 export function editPolicyDocument(prev: PolicyDocument, version: number, text: string): EditedDocument | undefined {
   if (!isEditable(prev)) return undefined;
   const old = prev.text;
-  if (old === text) return { doc: successor(prev, version, text, prev.lineStartOffsets()) };
+  if (old === text) return { doc: successor(prev, version, text, prev.lineStartOffsets(), 0, 0) };
   const change = changedLines(old, text);
   const { from, to, newTo, delta } = change;
   // Characters the block reader leaves to `yaml`, brought in or taken out: read in full.
@@ -389,15 +403,23 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
   if (after < lineStarts.length && lineStarts[after] === to) after++;
   lineStarts.splice(w.firstLine, after - w.firstLine, ...region);
   if (delta) for (let line = w.firstLine + region.length; line < lineStarts.length; line++) lineStarts[line] += delta;
-  const doc = successor(prev, version, text, lineStarts);
+  const doc = successor(prev, version, text, lineStarts, from, newTo);
   return { doc, edit: { seq, path: place.path, at, removed, added: fresh.nodes.length, removedNodes } };
 }
 
 /** The next version, taking over the previous one's (edited) tree. */
-function successor(prev: PolicyDocument, version: number, text: string, lineStarts: number[]): PolicyDocument {
+function successor(
+  prev: PolicyDocument,
+  version: number,
+  text: string,
+  lineStarts: number[],
+  from: number,
+  newTo: number,
+): PolicyDocument {
   const doc = new PolicyDocument(prev.uri, version, text, { yaml: prev.yaml, lineStarts });
   editable.set(doc, true);
   superseded.add(prev);
+  origins.set(doc, { prev, from, newTo });
   return doc;
 }
 
