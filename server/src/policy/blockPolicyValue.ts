@@ -6,48 +6,28 @@
 // answers undefined, and the caller reads the text with `yaml` (policyYaml.ts), the reference.
 // Scalars resolve through pyyamlSchema.ts, as `yaml` resolves them; test/unit/policy/blockPolicyValue.test.ts
 // holds both readers to the same values on every bench shape, CAVRA's examples and random texts.
-import { resolvePlainPy } from './pyyamlSchema';
+import {
+  APOSTROPHE,
+  BACKSLASH,
+  BLANK,
+  COLON,
+  COMMENT,
+  CONTENT,
+  CR,
+  DASH,
+  HASH,
+  INDICATOR,
+  KEY_CHAR,
+  MAX_KEY,
+  OUTSIDE_SUBSET,
+  plainValue,
+  QUOTE,
+  SPACE,
+} from './blockSubset';
 import type { PyValue } from './pythonValues';
-
-/** Characters only `yaml` reads correctly here: control characters, tabs, a CR not before LF, Unicode line breaks, BOM. */
-const OUTSIDE_SUBSET = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)/;
-
-const SPACE = 0x20;
-const CR = 0x0d;
-const HASH = 0x23;
-const DASH = 0x2d;
-const COLON = 0x3a;
-const QUOTE = 0x22;
-const APOSTROPHE = 0x27;
-const BACKSLASH = 0x5c;
-
-const BLANK = 0;
-const COMMENT = 1;
-const CONTENT = 2;
-
-/** First characters of a plain scalar that are YAML indicators (or `-`, `?`, `:` that may be). */
-const INDICATOR = new Uint8Array(128);
-for (const c of '-?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
-
-/** Only these first characters can start a plain scalar that YAML 1.1 reads as something other than a string. */
-const MAYBE_NOT_STRING = new Uint8Array(128);
-for (const c of '-+.0123456789~yYnNoOtTfF') MAYBE_NOT_STRING[c.charCodeAt(0)] = 1;
-
-/** Characters of a plain key read here (no `<<` merge keys, no indicators); anything else goes to `yaml`. */
-const KEY_CHAR = new Uint8Array(128);
-for (let c = 0; c < 128; c++) KEY_CHAR[c] = /[A-Za-z0-9_ ./()-]/.test(String.fromCharCode(c)) ? 1 : 0;
-
-/** Implicit keys longer than 1024 characters are a `yaml` error: leave long ones to it. */
-const MAX_KEY = 1000;
 
 // One preallocated signal (no stack captured per throw): the text leaves the subset.
 const GIVE_UP = new Error('outside the block subset');
-
-function plainValue(source: string): PyValue {
-  const c = source.charCodeAt(0);
-  if (c < 128 && !MAYBE_NOT_STRING[c]) return source;
-  return resolvePlainPy(source) as PyValue;
-}
 
 interface Read {
   value: PyValue;

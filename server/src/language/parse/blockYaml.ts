@@ -13,55 +13,30 @@
 import * as yaml from 'yaml';
 import type { Document as YamlDocument, Node, Scalar as YamlScalar } from 'yaml';
 import { policyYamlOptions, type PolicyYaml } from '../../policy/policyYaml';
-import { resolvePlainPy } from '../../policy/pyyamlSchema';
+import {
+  APOSTROPHE,
+  BACKSLASH,
+  BLANK,
+  COLON,
+  COMMENT,
+  CONTENT,
+  CR,
+  DASH,
+  HASH,
+  INDICATOR,
+  KEY_CHAR,
+  MAX_KEY,
+  OUTSIDE_SUBSET,
+  plainValue,
+  QUOTE,
+  SPACE,
+} from '../../policy/blockSubset';
 import type { PyValue } from '../../policy/pythonValues';
 
 // Bound once: the bundle reads each `yaml` import through an accessor, a cost in loops over every node.
 const { Document, Pair, Scalar, YAMLMap, YAMLSeq } = yaml;
 
-/** Characters only `yaml` reads correctly here: control characters, tabs, a CR not before LF, Unicode line breaks, BOM. */
-const OUTSIDE_SUBSET = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)/;
-
-/** Whether a text (or a part of one made of whole lines) has characters the block reader leaves to `yaml`. */
-export function outsideSubset(text: string): boolean {
-  return OUTSIDE_SUBSET.test(text);
-}
-
-/** Line kinds in a LineTable. */
-export const BLANK = 0;
-export const COMMENT = 1;
-export const CONTENT = 2;
-
-const SPACE = 0x20;
-const CR = 0x0d;
-const HASH = 0x23;
-const DASH = 0x2d;
-const COLON = 0x3a;
-const QUOTE = 0x22;
-const APOSTROPHE = 0x27;
-const BACKSLASH = 0x5c;
-
-/** First characters of a plain scalar that are YAML indicators (or `-`, `?`, `:` that may be). */
-const INDICATOR = new Uint8Array(128);
-for (const c of '-?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
-
-/** Only these first characters can start a plain scalar that YAML 1.1 reads as something other than a string. */
-const MAYBE_NOT_STRING = new Uint8Array(128);
-for (const c of '-+.0123456789~yYnNoOtTfF') MAYBE_NOT_STRING[c.charCodeAt(0)] = 1;
-
-/** Characters of a plain key the reader accepts; anything else is left to `yaml`. */
-const KEY_CHAR = new Uint8Array(128);
-for (let c = 0; c < 128; c++) KEY_CHAR[c] = /[A-Za-z0-9_ ./()-]/.test(String.fromCharCode(c)) ? 1 : 0;
-
-/** Implicit keys longer than this are a `yaml` error (1024), so they are left to it. */
-const MAX_KEY = 1000;
-
-/** How CAVRA (PyYAML) reads a plain scalar. */
-export function plainValue(source: string): PyValue {
-  const c = source.charCodeAt(0);
-  if (source.length && c < 128 && !MAYBE_NOT_STRING[c]) return source;
-  return resolvePlainPy(source) as PyValue;
-}
+export { BLANK, COMMENT, CONTENT, outsideSubset, plainValue } from '../../policy/blockSubset';
 
 export interface BlockYaml {
   yaml: PolicyYaml;
