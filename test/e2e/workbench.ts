@@ -283,12 +283,28 @@ export class Workbench {
   private async quickOpen(text: string): Promise<Locator> {
     const widget = this.quickInput();
     const input = widget.locator('input.input').first();
-    // A quick input that is still open (or fading out after Enter) would swallow F1: close it first.
-    await this.dismiss();
-    await this.page.keyboard.press('F1');
-    await this.visible('the quick input after F1', input, 10_000);
-    await input.fill(text);
-    return widget;
+    for (let attempt = 1; ; attempt++) {
+      // A quick input that is still open (or fading out after Enter) would swallow F1: close it first.
+      await this.dismiss();
+      await this.page.keyboard.press('F1');
+      await this.visible('the quick input after F1', input, 10_000);
+      // A palette loses to focus taken elsewhere the moment it opens (a toast, a view revealing a row):
+      // VS Code then marks it `inert` while it fades out and hides it. Open it again rather than wait
+      // 30 s for a widget that is gone.
+      const open = await this.poll(
+        async () => (await input.isVisible()) && !(await input.evaluate((e) => e.closest('[inert]') !== null)),
+        2_000,
+      );
+      if (
+        open.value &&
+        (await input.fill(text, { timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return widget;
+      if (attempt === 3) return this.fail(`the quick input to stay open for "${text}"`, `closed ${attempt} times as it opened`);
+    }
   }
 
   /** Closes any quick input / hover with Escape until none is visible. */

@@ -6,6 +6,7 @@ import type { WorkflowClient } from '../workflowClient';
 import { isOverdueNow, overdueNote } from '../approvalClock';
 import { folderTarget } from '../workspaceFolder';
 import { folderGroups, folderItem, idInFolder, onlyFolder, type FolderNode } from './folderGroups';
+import { LookBeforeRefresh } from './lookBeforeRefresh';
 import { RefreshableTree } from './refreshableTree';
 
 type Folder = vscode.WorkspaceFolder | undefined;
@@ -52,6 +53,27 @@ export interface InboxSource {
   waiting(folder: Folder): { items: ApprovalRecord[]; error?: string; lookedAt?: number };
 }
 
+/** Everything a folder's rows show, their children included (history, attached decisions, overdue marks). */
+function rowsFingerprint(rows: ApprovalNode[]): string {
+  const records = (items: ApprovalRecord[]) => items.map((r) => [r, isOverdueNow(r)]);
+  return JSON.stringify(
+    rows.map((n) => {
+      switch (n.kind) {
+        case 'group':
+          return [n.kind, n.state, records(n.items)];
+        case 'inbox':
+          return [n.kind, records(n.items), n.error ?? null, n.lookedAt === undefined];
+        case 'error':
+          return [n.kind, n.message];
+        default:
+          return [n.kind];
+      }
+    }),
+  );
+}
+
+const folderKey = (folder: Folder) => folder?.uri.toString() ?? '';
+
 export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   approverGroup: string | undefined;
   /** Set at activation: the source of the "Waiting for me" section. */
@@ -61,8 +83,18 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   /** Which folders have approvals, for the `cavra.hasApprovals` context key. */
   private counts = new Map<string, number>();
 
+  /** Approve and Deny are inline actions on rows: refresh only when the rows change (see the module). */
+  private gate = new LookBeforeRefresh<ApprovalNode[]>(rowsFingerprint);
+
   constructor(private workflows: WorkflowClient) {
     super();
+  }
+
+  override refresh(): void {
+    const folders = folderGroups()?.map((g) => g.folder) ?? [onlyFolder()];
+    void this.gate
+      .look(folders.map((f) => [folderKey(f), () => this.load(f)] as const))
+      .then((changed) => changed && super.refresh());
   }
 
   getTreeItem(node: ApprovalNode): vscode.TreeItem {
@@ -169,14 +201,18 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
       ];
       return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((e) => e.node);
     }
-    if (node?.kind === 'folder') return this.load(node.folder);
+    if (node?.kind === 'folder') return this.shown(node.folder);
     if (node) return [];
     const groups = folderGroups();
     if (groups) {
       const open = new Set(groups.map((g) => g.folder.uri.toString()));
       for (const key of this.counts.keys()) if (!open.has(key)) this.counts.delete(key);
     } else this.counts.clear();
-    return groups ?? this.load(onlyFolder());
+    return groups ?? this.shown(onlyFolder());
+  }
+
+  private shown(folder: Folder): Promise<ApprovalNode[]> {
+    return this.gate.show(folderKey(folder), () => this.load(folder));
   }
 
   /** "Waiting for me", when I have approver groups (or my groups could not be read). */
@@ -209,7 +245,7 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
         const items = list.items.filter((r) => groupOf(r) === state);
         if (items.length) groups.push({ kind: 'group', state, items, folder });
       }
-      this.counts.set(folder?.uri.toString() ?? '', list.items.length);
+      this.counts.set(folderKey(folder), list.items.length);
       const any = [...this.counts.values()].some((n) => n > 0);
       void vscode.commands.executeCommand('setContext', 'cavra.hasApprovals', any);
       return groups;
