@@ -2,7 +2,7 @@
 // middle of a large list a few times, hover a list entry and a key, ask for completion.
 import type { Position } from 'vscode-languageserver-protocol/node';
 import { LspSession, sleep, TimeoutError, type ServerSpec } from './lspSession';
-import type { GeneratedPolicy } from './policyGenerator';
+import { unlikeTheDisk, type GeneratedPolicy } from './policyGenerator';
 import { Samples } from './samples';
 
 export interface ServerResults {
@@ -79,7 +79,7 @@ export async function runEditorSession(
   const at = (line: number, character: number): Position => ({ line, character });
   try {
     await step(out.open, plan.openLimitMs, async () => {
-      const published = await session.open(uri, policy.text, plan.openLimitMs);
+      const published = await session.open(uri, unlikeTheDisk(policy.text), plan.openLimitMs);
       out.diagnostics ??= published.diagnostics.length;
     });
     const mem = session.memory();

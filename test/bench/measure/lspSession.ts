@@ -137,9 +137,10 @@ export class LspSession {
       await connection.sendNotification(InitializedNotification.type, {});
       if (!quiet) return session;
       // Both servers pull their settings after `initialized`; open only once that is done and quiet,
-      // so the cold-open time is the document's, not the start-up's.
+      // so the cold-open time is the document's, not the start-up's. Quiet is measured, not assumed:
+      // the server has used no CPU for 300 ms (a server may warm up for a while once it is idle).
       await session.until(() => session.configAnswered > 0, 'settings pull', Math.min(limitMs, 10_000)).catch(() => undefined);
-      await sleep(300);
+      await session.idle(300, Math.min(limitMs, 10_000));
     } catch (e) {
       await session.stop();
       throw e;
@@ -211,6 +212,33 @@ export class LspSession {
   }
 
   /** Resident and peak resident memory of the server process, in bytes (Linux /proc). */
+  /** CPU time used by the server so far (user + system, ms), from /proc; undefined elsewhere. */
+  cpuMs(): number | undefined {
+    try {
+      // Fields after the command name (which may hold spaces, hence the last ')'): utime is 14th, stime 15th.
+      const fields = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Waits until the server has used no CPU for `quietMs` (at most `limitMs`; a fixed pause without /proc). */
+  async idle(quietMs: number, limitMs: number): Promise<void> {
+    const deadline = performance.now() + limitMs;
+    let last = this.cpuMs();
+    if (last === undefined) return sleep(quietMs);
+    let since = performance.now();
+    while (performance.now() < deadline) {
+      await sleep(50);
+      const now = this.cpuMs();
+      if (now !== last) {
+        last = now;
+        since = performance.now();
+      } else if (performance.now() - since >= quietMs) return;
+    }
+  }
+
   memory(): { rss: number; peak: number } | undefined {
     try {
       const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8');

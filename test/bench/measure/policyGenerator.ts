@@ -283,3 +283,14 @@ export function generatePolicy(rules: number, seed = 7, shape: Shape = 'spread')
   lines.push('compliance:', '  maps_to:', '    - "NIST SSDF PO.3.2"', '    - "SOC 2 CC8.1"', '');
   return { id, text: lines.join('\n'), rules, places };
 }
+
+/**
+ * The policy as an editor opens it after another tool changed it: its first line (the generator's
+ * comment) differs from the file on disk, lines and columns unchanged. A server that has been idle
+ * may have analysed the file from disk already (the workspace pass keeps its last analysis for an open
+ * of that very text); an open of this text measures the document's own cold analysis instead.
+ */
+export function unlikeTheDisk(text: string): string {
+  if (!text.startsWith('# ')) throw new Error('unlikeTheDisk: a generated policy starts with its comment line');
+  return `#~${text.slice(2)}`;
+}
