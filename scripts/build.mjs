@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { policyValidatorsPlugin } from './policyValidators.mjs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -14,6 +15,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [policyValidatorsPlugin],
 };
 
 function testEntries(dir) {
@@ -36,6 +38,7 @@ const browser = {
   platform: 'browser',
   target: 'es2022',
   plugins: [
+    policyValidatorsPlugin,
     {
       name: 'browser-shims',
       setup(build) {
@@ -86,7 +89,7 @@ if (!production) {
     outbase: 'test',
     external: ['vscode', 'mocha', 'playwright-core', 'fast-check', 'yaml-language-server'],
     sourcemap: 'inline',
-    plugins: [webviewL10nOutsideVsCode],
+    plugins: [policyValidatorsPlugin, webviewL10nOutsideVsCode],
   });
   // Drop bundles whose test source is gone, so a deleted test does not keep running.
   const stale = (dir) => {

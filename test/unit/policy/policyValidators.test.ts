@@ -1,0 +1,81 @@
+// The policy schema's validators are generated when the bundles are built (scripts/policyValidators.mjs),
+// not compiled at run time. They must say exactly what ajv compiling the same schema with the same
+// options says: validity and every error (path, keyword, params, message), on every policy this
+// repository holds, on generated packs of every shape, and on values broken in each way the schema
+// checks.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { parse } from 'yaml';
+import { AJV_OPTIONS } from '../../../scripts/policyValidators.mjs';
+import schema from '../../../schemas/policy.schema.json';
+import { definitionValidator, policyValidator, type SchemaValidator } from '../../../server/src/policy/schemaValidator';
+import { generatePolicy, SHAPES } from '../../bench/measure/policyGenerator';
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(name) ? [p] : [];
+  });
+}
+
+/** What a validator says of a value: valid, or its errors. */
+function verdict(validate: SchemaValidator, value: unknown): unknown {
+  return validate(value) ? 'valid' : validate.errors;
+}
+
+describe('policy schema validators generated at build time', () => {
+  const ajv = new Ajv2020(AJV_OPTIONS);
+  ajv.addSchema(schema);
+  const compiled = (ref: string) => ajv.getSchema(ref)!;
+  const id = (schema as { $id: string }).$id;
+
+  const values: { what: string; value: unknown }[] = [];
+  for (const file of yamlFiles('test/fixtures')) {
+    try {
+      values.push({ what: file, value: parse(readFileSync(file, 'utf8')) });
+    } catch {
+      // A fixture that is not YAML (a test of syntax errors) has no value to validate.
+    }
+  }
+  for (const shape of SHAPES) values.push({ what: `generated ${shape}`, value: parse(generatePolicy(300, 3, shape).text) });
+  const broken: [string, unknown][] = [
+    ['not a mapping', ['a']],
+    ['empty', {}],
+    ['metadata not a mapping', { metadata: 'x' }],
+    ['id with capitals', { metadata: { id: 'CAVRA-X', title: 't', description: 'd', version: '1' } }],
+    ['version a number', { metadata: { id: 'cavra-x', title: 't', description: 'd', version: 1.2 } }],
+    ['mode unknown', { metadata: { id: 'cavra-x', title: 't', description: 'd', version: '1', mode: 'loud' } }],
+    ['list of numbers', { metadata: { id: 'cavra-x' }, filesystem: { block_read: [1, true, null] } }],
+    ['list a string', { metadata: { id: 'cavra-x' }, commands: { allow: 'npm test' } }],
+    ['unknown section key', { metadata: { id: 'cavra-x' }, git: { force_push: 'no', mystery: 1 } }],
+    ['risk out of range', { metadata: { id: 'cavra-x' }, mcp: { risk_scoring: { default: 'extreme' } } }],
+    ['inherits a number', { metadata: { id: 'cavra-x', inherits: 7 } }],
+  ];
+  for (const [what, value] of broken) values.push({ what, value });
+
+  it('the whole-policy validator says what ajv says, on every value', () => {
+    assert.ok(values.length > 60, `${values.length} values`);
+    for (const { what, value } of values) {
+      assert.deepEqual(verdict(policyValidator(), value), verdict(compiled(id), value), what);
+    }
+  });
+
+  it('each $defs validator says what ajv says, on list values good and bad', () => {
+    const lists: unknown[] = [[], ['a', 'b'], ['a', 'a'], [1], 'x', [null], [''], [['nested']], [{ k: 1 }]];
+    for (const name of Object.keys((schema as { $defs: Record<string, unknown> }).$defs)) {
+      for (const list of lists) {
+        assert.deepEqual(
+          verdict(definitionValidator(name), list),
+          verdict(compiled(`${id}#/$defs/${name}`), list),
+          `${name} ${JSON.stringify(list)}`,
+        );
+      }
+    }
+  });
+
+  it('a definition the schema does not have is refused by name', () => {
+    assert.throws(() => definitionValidator('noSuchList'), /schemas\/policy\.schema\.json has no \$defs\/noSuchList/);
+  });
+});
