@@ -33,8 +33,10 @@ export function runExternalSigner(bytes: Uint8Array, opts: ExternalSignerOptions
     maxBuffer: 64 * 1024,
   });
   const named = `external signer \`${opts.command}\``;
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
+  const code = r.error ? (r.error as NodeJS.ErrnoException).code : undefined;
+  // A signer that exits without reading all of its input (EPIPE on our side) still answered: judge its
+  // exit and what it printed (a signature of bytes it never read fails the check against its public key).
+  if (r.error && code !== 'EPIPE') {
     throw new ExternalSignerError(
       code === 'ETIMEDOUT'
         ? `${named} did not answer within ${(opts.timeoutMs ?? 30_000) / 1000} s`
