@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InheritedPolicy } from '../../../server/src/language/inheritedPolicy';
+import { InheritedPolicy, ResolvedAncestors } from '../../../server/src/language/inheritedPolicy';
 import { PackCatalog } from '../../../server/src/language/packCatalog';
 import { ResultIds, WorkspaceDiagnostics } from '../../../server/src/workspaceDiagnostics';
 import { workspaceTree } from '../../bench/measure/workspaceScale';
@@ -41,22 +41,32 @@ describe('work of a whole-workspace pass (counted)', function () {
     return new Map(reports.files(() => false).map((f) => [f, JSON.stringify(reports.report(f)?.diagnostics)]));
   }
 
+  /** The packs some pack inherits (each is some pack's only parent here), and those of them that have a parent. */
+  const parentSets = () => new Set(tree.packs.filter((p) => p.parent).map((p) => p.parent!));
+  const parentsWithParents = () => [...parentSets()].filter((id) => tree.packs.find((p) => p.id === id)!.parent).length;
+
   it('merges each set of parents once, parses each parent once, and analyses nothing when asked again', () => {
     const catalog = new PackCatalog();
     catalog.scan([join(root, 'policies')]);
-    const reports = new WorkspaceDiagnostics(catalog, check, new ResultIds());
-    const parentSets = new Set(tree.packs.filter((p) => p.parent).map((p) => p.parent));
+    const ids = new ResultIds();
+    const reports = new WorkspaceDiagnostics(catalog, check, ids);
     const merges = InheritedPolicy.built;
+    const chains = ResolvedAncestors.merged;
     const first = pass(reports);
     assert.equal(first.size, tree.packs.length);
-    // 85 packs are inherited (1 root, 4, 80); each is some pack's only parent here.
-    assert.equal(InheritedPolicy.built - merges, parentSets.size, 'merges of the parents in one pass');
-    assert.equal(catalog.diskOnly().diskParses, parentSets.size, 'parents parsed from disk in one pass');
+    // 40 packs are inherited (the root, 4 of the first level, 35 of the second); each is some pack's only parent here.
+    assert.equal(InheritedPolicy.built - merges, parentSets().size, 'merges of the parents in one pass');
+    // Each inherited pack's own ancestors are merged once, shared by every set of parents that reaches it
+    // (before: a third-level parent's merge merged the chain from the root again).
+    assert.equal(ResolvedAncestors.merged - chains, parentsWithParents(), 'ancestor chains merged in one pass');
+    // Nothing to compare the first answers with: no digest taken (hashing their JSON was 0.3 s of 500 packs).
+    assert.equal(ids.digests, 0, 'diagnostics digested in the first pass');
+    assert.equal(catalog.diskOnly().diskParses, parentSets().size, 'parents parsed from disk in one pass');
     assert.equal(reports.analysed, tree.packs.length);
 
     const again = pass(reports);
     assert.equal(reports.analysed, tree.packs.length, 'nothing analysed again when nothing changed');
-    assert.equal(InheritedPolicy.built - merges, parentSets.size, 'no merge built again');
+    assert.equal(InheritedPolicy.built - merges, parentSets().size, 'no merge built again');
     assert.deepEqual(again, first);
     assert.deepEqual(first, fresh(), 'the same answer as a fresh pass');
   });
@@ -77,8 +87,14 @@ describe('work of a whole-workspace pass (counted)', function () {
     writeFileSync(fileOf(hub.id), lines.join('\n'));
     try {
       catalog.scan([join(root, 'policies')]);
+      const chains = ResolvedAncestors.merged;
+      const merges = InheritedPolicy.built;
       const after = pass(reports);
       assert.equal(reports.analysed - before, 1 + tree.hubDescendants.length, 'the hub and its descendants, nothing else');
+      // The hub's chain and those of its children that are parents: nothing above it or beside it.
+      const hubParents = tree.packs.filter((p) => p.parent === tree.hub && parentSets().has(p.id)).length;
+      assert.equal(ResolvedAncestors.merged - chains, 1 + hubParents, 'ancestor chains merged again');
+      assert.equal(InheritedPolicy.built - merges, 1 + hubParents, 'sets of parents merged again');
       assert.deepEqual(after, fresh(), 'the same answer as a fresh pass');
       const childFindings = after.get(fileOf(child.id))!;
       assert.ok(
@@ -88,5 +104,30 @@ describe('work of a whole-workspace pass (counted)', function () {
     } finally {
       writeFileSync(fileOf(hub.id), hub.text);
     }
+  });
+
+  it('result ids: the same findings keep their id, other findings get a new one, digested only to compare', () => {
+    const ids = new ResultIds();
+    const finding = (message: string) => [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } }, message, source: 'cavra' },
+    ];
+    const a = ids.of('file:///a', finding('one'));
+    const b = ids.of('file:///b', finding('one'));
+    assert.notEqual(a, b, 'each document has its own id');
+    assert.equal(ids.digests, 0);
+    const same = finding('one');
+    assert.equal(ids.of('file:///a', same), a, 'equal findings in a new array keep the id');
+    assert.equal(ids.digests, 2, 'the kept findings and the new ones');
+    assert.equal(ids.of('file:///a', same), a, 'the very same array is not digested again');
+    assert.equal(ids.digests, 2);
+    const changed = ids.of('file:///a', finding('two'));
+    assert.notEqual(changed, a, 'other findings, a new id');
+    assert.equal(
+      ids.of('file:///a', finding('one')),
+      String(Number(changed) + 1),
+      'back to the first findings: a newer id still',
+    );
+    ids.forget('file:///a');
+    assert.notEqual(ids.of('file:///a', same), a, 'a document forgotten starts again with a new id');
   });
 });
