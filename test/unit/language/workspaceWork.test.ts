@@ -4,11 +4,14 @@
 // each parent's file once; asking again analyses nothing; a saved parent re-analyses only itself and the
 // packs that inherit it. Every answer equals a fresh pass over a fresh catalog.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyze } from '../../../server/src/language/languageService';
 import { InheritedPolicy, ResolvedAncestors } from '../../../server/src/language/inheritedPolicy';
 import { PackCatalog } from '../../../server/src/language/packCatalog';
+import { PolicyDocument } from '../../../server/src/language/parse/policyDocument';
 import { ResultIds, WorkspaceDiagnostics } from '../../../server/src/workspaceDiagnostics';
 import { workspaceTree } from '../../bench/measure/workspaceScale';
 
@@ -29,12 +32,20 @@ describe('work of a whole-workspace pass (counted)', function () {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  /** Every pack's diagnostics, by file, as a fresh catalog and a fresh pass see them. */
+  /**
+   * Every pack's diagnostics, by file, as a fresh catalog sees them, each file's text analysed on its own
+   * (no pass, no tree shared with the catalog: the reference the pass must equal).
+   */
   function fresh(): Map<string, string> {
     const catalog = new PackCatalog();
     catalog.scan([join(root, 'policies')]);
-    const reports = new WorkspaceDiagnostics(catalog, check, new ResultIds());
-    return new Map(reports.files(() => false).map((f) => [f, JSON.stringify(reports.report(f)?.diagnostics)]));
+    const files = catalog.diskPacks().map((p) => p.file);
+    return new Map(
+      files.sort().map((file) => {
+        const a = analyze(pathToFileURL(file).href, 0, readFileSync(file, 'utf8'), { file, catalog }, check.settings());
+        return [file, JSON.stringify(a.diagnostics)];
+      }),
+    );
   }
 
   function pass(reports: WorkspaceDiagnostics): Map<string, string> {
@@ -45,13 +56,14 @@ describe('work of a whole-workspace pass (counted)', function () {
   const parentSets = () => new Set(tree.packs.filter((p) => p.parent).map((p) => p.parent!));
   const parentsWithParents = () => [...parentSets()].filter((id) => tree.packs.find((p) => p.id === id)!.parent).length;
 
-  it('merges each set of parents once, parses each parent once, and analyses nothing when asked again', () => {
+  it('reads each pack into a tree once, merges each set of parents once, and analyses nothing when asked again', () => {
     const catalog = new PackCatalog();
     catalog.scan([join(root, 'policies')]);
     const ids = new ResultIds();
     const reports = new WorkspaceDiagnostics(catalog, check, ids);
     const merges = InheritedPolicy.built;
     const chains = ResolvedAncestors.merged;
+    const reads = PolicyDocument.reads;
     const first = pass(reports);
     assert.equal(first.size, tree.packs.length);
     // 40 packs are inherited (the root, 4 of the first level, 35 of the second); each is some pack's only parent here.
@@ -62,6 +74,8 @@ describe('work of a whole-workspace pass (counted)', function () {
     // Nothing to compare the first answers with: no digest taken (hashing their JSON was 0.3 s of 500 packs).
     assert.equal(ids.digests, 0, 'diagnostics digested in the first pass');
     assert.equal(catalog.diskOnly().diskParses, parentSets().size, 'parents parsed from disk in one pass');
+    // Each pack file read into a tree once: a parent's own analysis takes the tree its children's merges read.
+    assert.equal(PolicyDocument.reads - reads, tree.packs.length, 'pack files read into a tree in one pass');
     assert.equal(reports.analysed, tree.packs.length);
 
     const again = pass(reports);
@@ -89,7 +103,12 @@ describe('work of a whole-workspace pass (counted)', function () {
       catalog.scan([join(root, 'policies')]);
       const chains = ResolvedAncestors.merged;
       const merges = InheritedPolicy.built;
+      const reads = PolicyDocument.reads;
       const after = pass(reports);
+      // The saved hub read once, for itself and its children's merges; of its descendants, only those nobody
+      // inherits are read again (a parent's tree is kept while its file is unchanged).
+      const leaves = tree.hubDescendants.filter((id) => !parentSets().has(id)).length;
+      assert.equal(PolicyDocument.reads - reads, 1 + leaves, 'pack files read into a tree again');
       assert.equal(reports.analysed - before, 1 + tree.hubDescendants.length, 'the hub and its descendants, nothing else');
       // The hub's chain and those of its children that are parents: nothing above it or beside it.
       const hubParents = tree.packs.filter((p) => p.parent === tree.hub && parentSets().has(p.id)).length;
