@@ -257,8 +257,9 @@ export class PackCatalog {
   sharedDocument(file: string, uri: string, text: string): PolicyDocument | undefined {
     const info = this.disk.get(file);
     if (!info || this.byId().get(info.id) !== info || !this.inheritedOnDisk().has(info.id)) return undefined;
+    if (pathToFileURL(file).href !== uri) return undefined;
     const doc = this.diskDocument(file, () => text);
-    return doc.text === text && doc.uri === uri ? doc : undefined;
+    return doc.text === text ? doc : undefined;
   }
 
   /** The parsed document of a scanned pack file, kept per scan stamp (`read` gives its text when it must be parsed). */

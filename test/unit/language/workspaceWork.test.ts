@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze } from '../../../server/src/language/languageService';
+import { analyze, analyzeParsed } from '../../../server/src/language/languageService';
 import { InheritedPolicy, ResolvedAncestors } from '../../../server/src/language/inheritedPolicy';
 import { PackCatalog } from '../../../server/src/language/packCatalog';
 import { PolicyDocument } from '../../../server/src/language/parse/policyDocument';
@@ -148,5 +148,30 @@ describe('work of a whole-workspace pass (counted)', function () {
     );
     ids.forget('file:///a');
     assert.notEqual(ids.of('file:///a', same), a, 'a document forgotten starts again with a new id');
+  });
+
+  it("typing in a pack the pass read on the catalog's tree never reaches that tree (its children's merges read it)", () => {
+    const catalog = new PackCatalog();
+    catalog.scan([join(root, 'policies')]);
+    const first = pass(new WorkspaceDiagnostics(catalog, check, new ResultIds()));
+    const disk = catalog.diskOnly();
+    const hub = tree.packs.find((p) => p.id === tree.hub)!;
+    const file = fileOf(hub.id);
+    const uri = pathToFileURL(file).href;
+    const shared = disk.sharedDocument(file, uri, hub.text)!;
+    assert.ok(shared, 'the hub is inherited: the catalog keeps its tree');
+    assert.equal(disk.document(hub.id), shared, "the children's merges read the same tree");
+    const value = JSON.stringify(shared.value);
+    // The editor opens the hub with the pass's analysis as the previous one (same text), then types in a list.
+    const context = { file, catalog };
+    let a = analyze(uri, 1, hub.text, context, check.settings(), analyzeParsed(shared, { file, catalog: disk }));
+    const lines = hub.text.split('\n');
+    const line = lines[hub.edit.line];
+    lines[hub.edit.line] = `${line.slice(0, hub.edit.column)}x${line.slice(hub.edit.column)}`;
+    a = analyze(uri, 2, lines.join('\n'), context, check.settings(), a);
+    assert.notEqual(a.doc, shared);
+    assert.equal(shared.text, hub.text);
+    assert.equal(JSON.stringify(shared.value), value, "the catalog's tree is as the file is");
+    assert.deepEqual(pass(new WorkspaceDiagnostics(catalog, check, new ResultIds())), first, 'the pass answers as before');
   });
 });
