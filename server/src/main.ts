@@ -167,7 +167,7 @@ function signatureOf(file: string, text: string): Diagnostic[] {
     signingKeyDirectory(folder.settings, folder.path),
     hmacKeyOf(folder.settings),
     signatures,
-    keyPinsOf(folder.settings),
+    () => keyPinsOf(folder.settings),
     chainSources(folder.settings, folder.path),
   );
 }

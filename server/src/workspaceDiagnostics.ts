@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { analyze, type LanguageSettings } from './language/languageService';
+import { analyze, analyzeParsed, type LanguageSettings } from './language/languageService';
 import type { PackCatalog, PackInfo, PackReads } from './language/packCatalog';
 import { packFiles } from './language/packFiles';
 
@@ -23,19 +23,46 @@ export interface PackReport {
 /**
  * Result ids per document: a new id only when the diagnostics differ from the last ones reported. What is
  * kept per document is a digest of them, not their JSON: over 500 packs the JSON alone was 28 MB of the
- * server's memory (issue 14's < 350 MB).
+ * server's memory (issue 14's < 350 MB). The digest is taken only when a second answer for the same
+ * document comes to be compared: the last array given is held (the workspace pass and the analyses hold
+ * it anyway), so the first pass over a root digests nothing (hashing 29 MB of JSON was 0.3 s of it).
  */
 export class ResultIds {
-  private last = new Map<string, { digest: string; id: string }>();
+  /** Per document: the id, the last list given for it (same array, same id, no digest) and, once needed, its digest. */
+  private last = new Map<string, { id: string; seen: Diagnostic[]; digest?: string }>();
   private counter = 0;
+  /** Diagnostic lists digested so far (counted work). */
+  digests = 0;
 
   of(uri: string, diagnostics: Diagnostic[]): string {
-    const digest = createHash('sha1').update(JSON.stringify(diagnostics)).digest('base64');
     const last = this.last.get(uri);
-    if (last?.digest === digest) return last.id;
+    if (last?.seen === diagnostics) return last.id;
+    if (last) {
+      last.digest ??= this.digest(last.seen);
+      const digest = this.digest(diagnostics);
+      if (digest === last.digest) {
+        last.seen = diagnostics;
+        return last.id;
+      }
+      return this.next(uri, diagnostics, digest);
+    }
+    return this.next(uri, diagnostics);
+  }
+
+  /** A document that is gone: nothing of it is kept. */
+  forget(uri: string): void {
+    this.last.delete(uri);
+  }
+
+  private next(uri: string, seen: Diagnostic[], digest?: string): string {
     const id = String(++this.counter);
-    this.last.set(uri, { digest, id });
+    this.last.set(uri, { id, seen, digest });
     return id;
+  }
+
+  private digest(diagnostics: Diagnostic[]): string {
+    this.digests++;
+    return createHash('sha1').update(JSON.stringify(diagnostics)).digest('base64');
   }
 }
 
@@ -93,6 +120,7 @@ export class WorkspaceDiagnostics {
     const info = this.catalog.onDisk(file);
     if (!info) {
       this.entries.delete(file);
+      this.resultIds.forget(pathToFileURL(file).href);
       return undefined;
     }
     const entry = this.entries.get(file);
@@ -115,7 +143,12 @@ export class WorkspaceDiagnostics {
     if (analysed) ({ findings, dependsOn } = entry);
     else {
       this.analysed++;
-      ({ diagnostics: findings, dependsOn } = analyze(uri, 0, text, { file, catalog: this.catalog }, settings));
+      const context = { file, catalog: this.catalog };
+      // A pack others inherit is read once, for itself and for their merges.
+      const parsed = this.catalog.sharedDocument(file, uri, text);
+      ({ diagnostics: findings, dependsOn } = parsed
+        ? analyzeParsed(parsed, context, settings)
+        : analyze(uri, 0, text, context, settings));
     }
     const extra = this.check.extra(file, text);
     const diagnostics = extra.length ? [...extra, ...findings] : findings;

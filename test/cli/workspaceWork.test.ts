@@ -1,5 +1,6 @@
 // The CLI on a whole workspace (issue 14: `catalog` < 1 s, `validate policies/*/policy.yaml` < 1.5 s,
-// measured by `npm run bench -- --only-workspace`): the work is counted here, never timed.
+// measured by `npm run bench -- --only-workspace`): the work is counted here, never timed. The findings
+// themselves are held to the editor's by test/lsp/workspaceDiagnostics.test.ts.
 import { strict as assert } from 'node:assert';
 import { isUtf8 } from 'node:buffer';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { main } from '../../server/src/cli';
 import { firstInvalidUtf8 } from '../../server/src/cli/input';
+import { PolicyDocument } from '../../server/src/language/parse/policyDocument';
 import { policyLoads } from '../../server/src/policy/policyYaml';
 import { workspaceTree } from '../bench/measure/workspaceScale';
 import { tempWorkspace } from '../lsp/tempWorkspace';
@@ -76,10 +78,13 @@ describe('cavra-policy on a whole workspace', () => {
     }
   });
 
-  it("validate prints every pack's findings, the same in-process as from the production bundle", async () => {
+  it("validate reads each pack into a tree once and prints every pack's findings, the same in-process as from the production bundle", async () => {
     const { ws, files } = benchWorkspace(90, 20);
     try {
+      const reads = PolicyDocument.reads;
       const r = await inProcess(['validate', ...files], ws.root);
+      // A parent's own findings and its children's merges read the same tree (before: every parent twice).
+      assert.equal(PolicyDocument.reads - reads, files.length, 'pack files read into a tree');
       const p = runCli(['validate', ...files], { cwd: ws.root });
       assert.equal(p.status, 1, p.stderr);
       assert.equal(r.status, 1);

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { analyze } from '../language/languageService';
+import { analyze, analyzeParsed } from '../language/languageService';
 import { PackCatalog } from '../language/packCatalog';
 import { buildPolicyPack } from '../policy/draft';
 import { policyDigest } from '../policy/digest';
@@ -55,13 +55,12 @@ export function fileFindings(ctx: CommandContext, file: string, catalog: PackCat
     ];
   }
   const abs = resolve(ctx.cwd, file);
-  const a = analyze(
-    pathToFileURL(abs).href,
-    0,
-    text,
-    { file: abs, catalog },
-    { maxFileSize: (maxMb ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024 },
-  );
+  const uri = pathToFileURL(abs).href;
+  const context = { file: abs, catalog };
+  const settings = { maxFileSize: (maxMb ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024 };
+  // A pack others inherit is parsed once, for its own findings and for their merges.
+  const parsed = catalog.sharedDocument(abs, uri, text);
+  const a = parsed ? analyzeParsed(parsed, context, settings) : analyze(uri, 0, text, context, settings);
   return a.diagnostics.map((d) => ({
     file,
     line: d.range.start.line + 1,
@@ -77,22 +76,29 @@ export function fileFindings(ctx: CommandContext, file: string, catalog: PackCat
 function validate(ctx: CommandContext): number {
   const catalog = new PackCatalog();
   catalog.scan([policyRootOf(ctx)]);
-  const rows = ctx.opts.positionals.flatMap((file) => fileFindings(ctx, file, catalog));
-  const failed = rows.some((r) => r.severity === 'error');
-  if (ctx.opts.bool('--json')) printJson(ctx, rows);
-  else {
-    // One write, not one per finding: a workspace's inherited findings run to tens of thousands of lines.
-    const lines = rows.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`);
-    if (!failed) lines.push(okLine(ctx.opts.positionals.length, rows));
-    if (lines.length) ctx.out(lines.join('\n'));
+  if (ctx.opts.bool('--json')) {
+    const rows = ctx.opts.positionals.flatMap((file) => fileFindings(ctx, file, catalog));
+    printJson(ctx, rows);
+    return rows.some((r) => r.severity === 'error') ? 1 : 0;
   }
+  // Each file's lines printed once it is checked, in one write (a workspace's inherited findings run to
+  // tens of thousands of lines): nothing of a file is held while the next ones are checked.
+  const counts = new Map<string, number>();
+  for (const file of ctx.opts.positionals) {
+    const rows = fileFindings(ctx, file, catalog);
+    for (const r of rows) counts.set(r.severity, (counts.get(r.severity) ?? 0) + 1);
+    if (rows.length)
+      ctx.out(rows.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`).join('\n'));
+  }
+  const failed = (counts.get('error') ?? 0) > 0;
+  if (!failed) ctx.out(okLine(ctx.opts.positionals.length, counts));
   return failed ? 1 : 0;
 }
 
 /** The one line printed when no file has an error, so a clean run is not silent. */
-function okLine(files: number, rows: Finding[]): string {
+function okLine(files: number, counts: Map<string, number>): string {
   const count = (severity: string, word: string) => {
-    const n = rows.filter((r) => r.severity === severity).length;
+    const n = counts.get(severity) ?? 0;
     return n ? `, ${n} ${word}${n === 1 ? '' : 's'}` : '';
   };
   return `OK: ${files} file${files === 1 ? '' : 's'} checked, no errors${count('warning', 'warning')}${count('info', 'note')}${count('hint', 'hint')}`;

@@ -5,7 +5,7 @@
 import { isNode, isSeq, Scalar, type Node } from 'yaml';
 import type { Range } from 'vscode-languageserver-types';
 import { effectivePolicy, inheritedPolicy, type EffectivePolicy } from '../policy/effectivePolicy';
-import { InheritanceError, type PolicyObject } from '../policy/inheritance';
+import { InheritanceError, inheritsOf, type PolicyObject, type ResolvedPacks } from '../policy/inheritance';
 import { isMapping, type PyValue } from '../policy/pythonValues';
 import { matchesEverything } from '../policy/glob';
 import { CoverIndex } from './lint/coverIndex';
@@ -73,12 +73,14 @@ export class InheritedPolicy {
   constructor(
     readonly parents: string[],
     readonly docs: Map<string, PolicyDocument | undefined>,
+    known?: ResolvedAncestors,
   ) {
     InheritedPolicy.built++;
     try {
       this.effective = inheritedPolicy(
         parents,
         loaderOf((id) => docs.get(id)),
+        known?.over(docs),
       );
     } catch (e) {
       // A cycle or a missing pack has its own diagnostics (lint/inheritance.ts); nothing here may crash the server.
@@ -186,7 +188,44 @@ export class InheritedPolicy {
   }
 }
 
-const caches = new WeakMap<PackCatalog, Map<string, InheritedPolicy>>();
+/**
+ * Each ancestor resolved (merged with its own ancestors) once per state of its documents, whatever the
+ * sets of parents that reach it: the 80 third-level parents of a workspace share their second-level
+ * parent's merge instead of each merging the chain from the root again.
+ */
+export class ResolvedAncestors {
+  /** Ancestors merged so far in this process (counted work: once per pack that has parents and per state of its chain). */
+  static merged = 0;
+  private byId = new Map<string, { policy: PolicyObject; from: Map<string, PolicyDocument> }>();
+
+  /** The packs resolved, as seen through the documents one merge reads. */
+  over(docs: Map<string, PolicyDocument | undefined>): ResolvedPacks {
+    return {
+      get: (id) => {
+        const kept = this.byId.get(id);
+        if (!kept) return undefined;
+        for (const [dep, doc] of kept.from) if (docs.get(dep) !== doc) return undefined;
+        return kept.policy;
+      },
+      set: (id, policy) => {
+        ResolvedAncestors.merged++;
+        // What the merge read: the pack and its ancestors (their documents all loaded, or it would have thrown).
+        const from = new Map<string, PolicyDocument>();
+        const walk = (pack: string) => {
+          const doc = docs.get(pack);
+          if (from.has(pack) || !doc) return;
+          from.set(pack, doc);
+          if (isMapping(doc.value)) for (const parent of inheritsOf(doc.value)) walk(parent);
+        };
+        walk(id);
+        if (this.byId.size > 4096) this.byId.clear();
+        this.byId.set(id, { policy, from });
+      },
+    };
+  }
+}
+
+const caches = new WeakMap<PackCatalog, { merges: Map<string, InheritedPolicy>; ancestors: ResolvedAncestors }>();
 
 /**
  * What a pack with these parents inherits, from the catalog's current documents. Cached per set of
@@ -196,14 +235,14 @@ const caches = new WeakMap<PackCatalog, Map<string, InheritedPolicy>>();
 export function inheritedPolicyOf(catalog: PackCatalog, parents: string[]): InheritedPolicy | undefined {
   if (!parents.length) return undefined;
   let cache = caches.get(catalog);
-  if (!cache) caches.set(catalog, (cache = new Map<string, InheritedPolicy>()));
+  if (!cache) caches.set(catalog, (cache = { merges: new Map(), ancestors: new ResolvedAncestors() }));
   const key = parents.join('\n');
   const docs = ancestorDocs(catalog, parents);
-  const cached = cache.get(key);
+  const cached = cache.merges.get(key);
   if (cached?.current(docs)) return cached;
-  const fresh = new InheritedPolicy(parents, docs);
-  if (cache.size > 256) cache.clear();
-  cache.set(key, fresh);
+  const fresh = new InheritedPolicy(parents, docs, cache.ancestors);
+  if (cache.merges.size > 256) cache.merges.clear();
+  cache.merges.set(key, fresh);
   return fresh;
 }
 

@@ -94,6 +94,20 @@ export function analyze(
   return (latest = finish(doc, context, packFolder, edited?.findings ?? new PolicyFindings(doc)));
 }
 
+/**
+ * {@link analyze} of a text already parsed: a pack file the catalog keeps for its children's merges
+ * ({@link PackCatalog.sharedDocument}), so the workspace pass and `validate` read each pack once. The same
+ * answer as analysing its text.
+ */
+export function analyzeParsed(
+  doc: PolicyDocument,
+  context: AnalysisContext,
+  settings: LanguageSettings = defaultSettings,
+): Analysis {
+  if (doc.text.length > settings.maxFileSize) return analyze(doc.uri, doc.version, doc.text, context, settings);
+  return (latest = finish(doc, context, packFolderOf(context.file, context.catalog), new PolicyFindings(doc)));
+}
+
 /** The last analysis made, whoever asked for it (the editor, the workspace pass): see {@link sameTextAnalysis}. */
 let latest: Analysis | undefined;
 

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { readBlockPolicyValue } from '../policy/blockPolicyValue';
 import { parsePolicyYaml } from '../policy/policyYaml';
 import { readBlockYaml } from './parse/blockYaml';
+import { keepTree } from './parse/documentEdit';
 import { PolicyDocument } from './parse/policyDocument';
 import { isMapping, pyTruthy, type PyValue } from '../policy/pythonValues';
 import { ruleCounts, type RuleCounts } from '../policy/summary';
@@ -75,6 +76,8 @@ export class PackCatalog {
   /** all() and the id index, rebuilt on first use after a change. */
   private listing: readonly PackInfo[] | undefined;
   private index: Map<string, PackInfo> | undefined;
+  /** The ids some pack on disk inherits, rebuilt on first use after a change. */
+  private inheritedIds: Set<string> | undefined;
   private recording: PackReads | undefined;
   private diskView: PackCatalog | undefined;
   /** Pack files parsed into documents by document() (counted work: once per file and scan stamp). */
@@ -141,6 +144,7 @@ export class PackCatalog {
     this.revision++;
     this.listing = undefined;
     this.index = undefined;
+    this.inheritedIds = undefined;
   }
 
   /** Runs `fn` recording every pack it looks up (see {@link isCurrent}). */
@@ -233,23 +237,50 @@ export class PackCatalog {
     if (!info) return undefined;
     const open = this.openDocs.get(info.file);
     if (open) return open;
-    const stamp = this.scanned.get(info.file)?.stamp;
-    const cached = this.diskDocs.get(info.file);
-    if (cached && cached.stamp === stamp) return cached.doc;
     try {
-      this.diskParses++;
-      const doc = new PolicyDocument(
-        pathToFileURL(info.file).href,
-        0,
+      return this.diskDocument(info.file, () =>
         packFiles()
           .readText(info.file)
           .replace(/^\uFEFF/, ''),
       );
-      this.diskDocs.set(info.file, { stamp: stamp ?? '', doc });
-      return doc;
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The catalog's parsed copy of a pack file on disk whose text is `text`, for the analysis of that file
+   * (the workspace pass, `validate`): a pack that other packs inherit is then parsed once, for its own
+   * findings and its children's merges alike. Undefined for a pack nobody inherits (its tree is not kept:
+   * the pass keeps no tree of a pack only itself reads) and for a file not scanned as it is now.
+   */
+  sharedDocument(file: string, uri: string, text: string): PolicyDocument | undefined {
+    const info = this.disk.get(file);
+    if (!info || this.byId().get(info.id) !== info || !this.inheritedOnDisk().has(info.id)) return undefined;
+    if (pathToFileURL(file).href !== uri) return undefined;
+    const doc = this.diskDocument(file, () => text);
+    return doc.text === text ? doc : undefined;
+  }
+
+  /** The parsed document of a scanned pack file, kept per scan stamp (`read` gives its text when it must be parsed). */
+  private diskDocument(file: string, read: () => string): PolicyDocument {
+    const stamp = this.scanned.get(file)?.stamp;
+    const cached = this.diskDocs.get(file);
+    if (cached && cached.stamp === stamp) return cached.doc;
+    this.diskParses++;
+    const doc = new PolicyDocument(pathToFileURL(file).href, 0, read());
+    // Children's merges point into this tree: an analysis of the same text must not edit it in place.
+    keepTree(doc);
+    this.diskDocs.set(file, { stamp: stamp ?? '', doc });
+    return doc;
+  }
+
+  private inheritedOnDisk(): Set<string> {
+    if (!this.inheritedIds) {
+      this.inheritedIds = new Set();
+      for (const info of this.disk.values()) for (const id of info.inherits) this.inheritedIds.add(id);
+    }
+    return this.inheritedIds;
   }
 
   /** The first pack of each id in all()'s order, as a lookup of all() would find it. */

@@ -2,7 +2,7 @@
 // from. The merge itself is inheritance.ts (CAVRA's); this only adds origins, so lint, the effective-policy
 // view and hover read one answer and can never disagree with the merge.
 import { canonicalJson } from './canonicalJson';
-import { compilePolicy, inheritsOf, resolveInheritance, type PolicyObject } from './inheritance';
+import { compilePolicy, inheritsOf, resolveInheritance, type PolicyObject, type ResolvedPacks } from './inheritance';
 import { isMapping, pyStr, type PyValue } from './pythonValues';
 
 /** Where a merged entry comes from: the first pack in CAVRA's load order that lists it, and its index there. */
@@ -94,9 +94,10 @@ export function effectivePolicy(packId: string, load: (id: string) => PolicyObje
 /**
  * What a pack inherits: its parents merged as CAVRA merges them before it overlays the pack itself.
  * Throws on a cycle among the parents' ancestors or a missing pack, as resolveInheritance does.
+ * `known`: ancestors already resolved (see {@link ResolvedPacks}).
  */
-export function inheritedPolicy(parents: string[], load: (id: string) => PolicyObject): EffectivePolicy {
-  const resolved = parents.map((p) => resolveInheritance(p, load));
+export function inheritedPolicy(parents: string[], load: (id: string) => PolicyObject, known?: ResolvedPacks): EffectivePolicy {
+  const resolved = parents.map((p) => resolveInheritance(p, load, [], known));
   const policy = resolved.length ? compilePolicy(resolved[0], resolved.slice(1)) : {};
   return withOrigins(policy, loadOrder(parents, load), load);
 }

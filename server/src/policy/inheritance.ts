@@ -81,18 +81,38 @@ export function inheritsOf(policy: PolicyObject): string[] {
 }
 
 /**
+ * Packs already resolved, shared by several resolutions (a workspace's children of one hub): `get` answers
+ * only while the pack and its ancestors are as they were when `set` was given the result. A result is
+ * never modified by its users (every merge clones), so one object serves them all.
+ */
+export interface ResolvedPacks {
+  get(packId: string): PolicyObject | undefined;
+  set(packId: string, resolved: PolicyObject): void;
+}
+
+/**
  * The policy CAVRA evaluates for `packId`: `loadRaw` returns a pack's YAML object as written (or
  * throws when the pack is missing). An inheritance cycle is an error naming the cycle (CAVRA itself
- * would recurse until Python's recursion limit).
+ * would recurse until Python's recursion limit). With `resolved`, a pack already merged is not merged
+ * again: only packs whose resolution succeeded are kept, so no cycle or missing pack is ever skipped.
  */
-export function resolveInheritance(packId: string, loadRaw: (id: string) => PolicyObject, chain: string[] = []): PolicyObject {
+export function resolveInheritance(
+  packId: string,
+  loadRaw: (id: string) => PolicyObject,
+  chain: string[] = [],
+  resolved?: ResolvedPacks,
+): PolicyObject {
   if (chain.includes(packId)) {
     throw new InheritanceError(`policy pack inheritance cycle: ${[...chain.slice(chain.indexOf(packId)), packId].join(' -> ')}`);
   }
+  const known = resolved?.get(packId);
+  if (known) return known;
   const policy = loadRaw(packId);
   const parents = inheritsOf(policy);
   if (parents.length === 0) return policy;
-  const overlays = parents.map((parent) => resolveInheritance(parent, loadRaw, [...chain, packId]));
+  const overlays = parents.map((parent) => resolveInheritance(parent, loadRaw, [...chain, packId], resolved));
   overlays.push(policy);
-  return compilePolicy(overlays[0], overlays.slice(1));
+  const merged = compilePolicy(overlays[0], overlays.slice(1));
+  resolved?.set(packId, merged);
+  return merged;
 }

@@ -92,21 +92,11 @@ export class InheritedRules {
     if (!inherited) return [];
     const out: Diagnostic[] = [];
     const doc = a.doc;
-    const at = (by: InheritedEntry) => {
-      const where = inherited.location(by);
-      return { where, line: where ? ` (line ${where.line})` : '' };
-    };
-    const related = (by: InheritedEntry, list: string): DiagnosticRelatedInformation[] => {
-      const { where } = at(by);
-      return where
-        ? [{ location: { uri: where.uri, range: where.range }, message: `${quote(by.text)} in \`${list}\` of \`${by.pack}\`` }]
-        : [];
-    };
     for (const [e, v] of this.verdicts) {
       const range = doc.nodeRange(e.node);
       if (!range) continue;
       const key = e.list.join('.');
-      const { line } = at(v.by);
+      const { line, related } = citeOf(inherited, v.by);
       let d: Diagnostic;
       if (v.kind === 'unreachable') {
         // This file's own stronger list already says so (lint/shadowedRules.ts): one finding per entry.
@@ -118,16 +108,12 @@ export class InheritedRules {
         d = makeDiagnostic(range, DiagnosticSeverity.Warning, 'inherited-unreachable-rule', `Never fires: ${reason}`, {
           path: [...e.list, e.index],
         });
-        d.relatedInformation = related(v.by, v.strong!);
+        d.relatedInformation = related;
       } else if (v.kind === 'duplicate') {
-        d = makeDiagnostic(
-          range,
-          DiagnosticSeverity.Hint,
-          'inherited-duplicate',
-          `Already inherited: \`${v.by.pack}\` lists ${quote(e.text)} in \`${key}\`${line}; CAVRA's merge drops this repeat, so it changes nothing.`,
-          { path: [...e.list, e.index] },
-        );
-        d.relatedInformation = related(v.by, key);
+        d = makeDiagnostic(range, DiagnosticSeverity.Hint, 'inherited-duplicate', duplicateMessage(inherited, v.by), {
+          path: [...e.list, e.index],
+        });
+        d.relatedInformation = related;
       } else {
         d = makeDiagnostic(
           range,
@@ -136,7 +122,7 @@ export class InheritedRules {
           `Redundant: ${quote(v.by.text)} in \`${key}\` of \`${v.by.pack}\`${line}, inherited, already matches every target of ${quote(e.text)}.`,
           { path: [...e.list, e.index] },
         );
-        d.relatedInformation = related(v.by, key);
+        d.relatedInformation = related;
       }
       out.push(d);
     }
@@ -149,16 +135,55 @@ export class InheritedRules {
         range,
         DiagnosticSeverity.Warning,
         'inherited-matches-everything',
-        `Once merged, \`${key}\` ${EVERYTHING[key]}: ${quote(by.text)} is inherited from \`${by.pack}\`${at(by).line}, so the entries listed here add nothing.`,
+        `Once merged, \`${key}\` ${EVERYTHING[key]}: ${quote(by.text)} is inherited from \`${by.pack}\`${citeOf(inherited, by).line}, so the entries listed here add nothing.`,
         { path: [...list.path] },
       );
-      d.relatedInformation = related(by, key);
+      d.relatedInformation = citeOf(inherited, by).related;
       out.push(d);
     }
     const mode = modeDiagnostic(a, inherited);
     if (mode) out.push(mode);
     return out;
   }
+}
+
+/** How a finding cites an inherited entry: its line in the message, and where it is written. */
+interface Cite {
+  line: string;
+  related: DiagnosticRelatedInformation[];
+  /** The inherited-duplicate message, the same for every child entry that repeats this one. */
+  duplicate?: string;
+}
+
+/**
+ * Per inherited entry, made once and shared by every child of the same parents (a hub's 135 descendants
+ * repeat its entries tens of thousands of times over a workspace): the cite depends on the entry alone,
+ * since each entry belongs to one merge, whose documents do not change. Findings are never edited in
+ * place, so sharing the objects is safe; the JSON sent is the same.
+ */
+const cites = new WeakMap<InheritedEntry, Cite>();
+
+function citeOf(inherited: InheritedPolicy, by: InheritedEntry): Cite {
+  let cite = cites.get(by);
+  if (!cite) {
+    const where = inherited.location(by);
+    cite = {
+      line: where ? ` (line ${where.line})` : '',
+      // The list named is the entry's own: a duplicate, a covering pattern and a stronger list's rule are all found in it.
+      related: where
+        ? [{ location: { uri: where.uri, range: where.range }, message: `${quote(by.text)} in \`${by.key}\` of \`${by.pack}\`` }]
+        : [],
+    };
+    cites.set(by, cite);
+  }
+  return cite;
+}
+
+function duplicateMessage(inherited: InheritedPolicy, by: InheritedEntry): string {
+  const cite = citeOf(inherited, by);
+  // A duplicate has the inherited entry's very text, in the same list.
+  cite.duplicate ??= `Already inherited: \`${by.pack}\` lists ${quote(by.text)} in \`${by.key}\`${cite.line}; CAVRA's merge drops this repeat, so it changes nothing.`;
+  return cite.duplicate;
 }
 
 /** A child's `metadata.mode` that differs from the one its parents' merge carries. */

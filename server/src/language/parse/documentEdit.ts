@@ -56,6 +56,14 @@ export function editOrigin(doc: PolicyDocument): EditOrigin | undefined {
   return origins.get(doc);
 }
 
+/**
+ * A tree read by others as well (the catalog's copy of a pack on disk, which its children's merges point
+ * into): an edit never takes it over, so an analysis made on it cannot carry typing into what others read.
+ */
+export function keepTree(doc: PolicyDocument): void {
+  superseded.add(doc);
+}
+
 /** Whether an edit of this version can be applied to its tree (else its successor is read in full). */
 export function isEditable(doc: PolicyDocument): boolean {
   let ok = editable.get(doc);

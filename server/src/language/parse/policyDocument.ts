@@ -30,12 +30,16 @@ export class PolicyDocument {
   readonly plainBlocks: boolean;
 
   /** `read` is the text already read (an incremental edit); otherwise the block reader, else `yaml`, reads it. */
+  /** Texts read into a tree so far, edits not counted (counted work: a workspace pass reads each pack once). */
+  static reads = 0;
+
   constructor(
     readonly uri: string,
     readonly version: number,
     readonly text: string,
     read?: BlockYaml,
   ) {
+    if (!read) PolicyDocument.reads++;
     // The line-by-line reader knows \n and \r\n only; a lone \r (old Mac endings) takes the full parser.
     const block = read ?? (/\r(?!\n)/.test(text) ? undefined : readBlockYaml(text));
     this.yaml = block?.yaml ?? parsePolicyYaml(text);
