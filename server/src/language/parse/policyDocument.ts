@@ -29,10 +29,10 @@ export class PolicyDocument {
   /** Read by the block reader: plain block YAML, no errors, anchors or merge keys (see blockYaml.ts). */
   readonly plainBlocks: boolean;
 
-  /** `read` is the text already read (an incremental edit); otherwise the block reader, else `yaml`, reads it. */
   /** Texts read into a tree so far, edits not counted (counted work: a workspace pass reads each pack once). */
   static reads = 0;
 
+  /** `read` is the text already read (an incremental edit); otherwise the block reader, else `yaml`, reads it. */
   constructor(
     readonly uri: string,
     readonly version: number,
