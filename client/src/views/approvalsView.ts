@@ -5,8 +5,7 @@ import type { ApprovalHistoryEntry, ApprovalRecord, ApprovalState, AttachedDecis
 import type { WorkflowClient } from '../workflowClient';
 import { isOverdueNow, overdueNote } from '../approvalClock';
 import { folderTarget } from '../workspaceFolder';
-import { folderGroups, folderItem, idInFolder, onlyFolder, type FolderNode } from './folderGroups';
-import { LookBeforeRefresh } from './lookBeforeRefresh';
+import { folderGroups, folderItem, folderKey, idInFolder, onlyFolder, type FolderNode } from './folderGroups';
 import { RefreshableTree } from './refreshableTree';
 
 type Folder = vscode.WorkspaceFolder | undefined;
@@ -72,8 +71,6 @@ function rowsFingerprint(rows: ApprovalNode[]): string {
   );
 }
 
-const folderKey = (folder: Folder) => folder?.uri.toString() ?? '';
-
 export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   approverGroup: string | undefined;
   /** Set at activation: the source of the "Waiting for me" section. */
@@ -83,18 +80,13 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   /** Which folders have approvals, for the `cavra.hasApprovals` context key. */
   private counts = new Map<string, number>();
 
-  /** Approve and Deny are inline actions on rows: refresh only when the rows change (see the module). */
-  private gate = new LookBeforeRefresh<ApprovalNode[]>(rowsFingerprint);
-
   constructor(private workflows: WorkflowClient) {
     super();
   }
 
-  override refresh(): void {
-    const folders = folderGroups()?.map((g) => g.folder) ?? [onlyFolder()];
-    void this.gate
-      .look(folders.map((f) => [folderKey(f), () => this.load(f)] as const))
-      .then((changed) => changed && super.refresh());
+  /** A row also shows whether its approval is overdue, which changes with the clock, not the record. */
+  protected override fingerprint(rows: ApprovalNode[]): string {
+    return rowsFingerprint(rows);
   }
 
   getTreeItem(node: ApprovalNode): vscode.TreeItem {
@@ -211,10 +203,6 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
     return groups ?? this.shown(onlyFolder());
   }
 
-  private shown(folder: Folder): Promise<ApprovalNode[]> {
-    return this.gate.show(folderKey(folder), () => this.load(folder));
-  }
-
   /** "Waiting for me", when I have approver groups (or my groups could not be read). */
   private inboxNode(folder: Folder): ApprovalNode | undefined {
     if (!this.inbox) return undefined;
@@ -230,7 +218,7 @@ export class ApprovalsView extends RefreshableTree<ApprovalNode> {
   }
 
   /** One folder's approvals, grouped by state. */
-  private async load(folder: Folder): Promise<ApprovalNode[]> {
+  protected async load(folder: Folder): Promise<ApprovalNode[]> {
     try {
       // Every match, past CAVRA's 500-item page (the server pages with offset and applies what CAVRA cannot).
       const list = await this.workflows.call('findApprovals', {

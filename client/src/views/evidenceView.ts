@@ -51,12 +51,12 @@ export class EvidenceView extends RefreshableTree<EvidenceNode> {
   }
 
   async getChildren(node?: EvidenceNode): Promise<EvidenceNode[]> {
-    if (node?.kind === 'folder') return this.load(node.folder);
+    if (node?.kind === 'folder') return this.shown(node.folder);
     if (node) return [];
-    return folderGroups() ?? this.load(onlyFolder());
+    return folderGroups() ?? this.shown(onlyFolder());
   }
 
-  private async load(folder: Folder): Promise<EvidenceNode[]> {
+  protected async load(folder: Folder): Promise<EvidenceNode[]> {
     try {
       const list = await this.workflows.call('listEvidence', { ...folderTarget(folder).params, limit: 500 });
       if (list.unavailable) return [{ kind: 'unavailable', reason: list.unavailable }];

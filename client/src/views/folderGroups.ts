@@ -28,6 +28,11 @@ export function folderItem(view: string, node: FolderNode): vscode.TreeItem {
   return t;
 }
 
+/** The key a view keeps a folder's rows under (the empty string for a file opened alone). */
+export function folderKey(folder: vscode.WorkspaceFolder | undefined): string {
+  return folder?.uri.toString() ?? '';
+}
+
 /** A tree id that stays unique when two folders hold items with the same id. */
 export function idInFolder(folder: vscode.WorkspaceFolder | undefined, id: string): string {
   return folder && (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${folder.uri.toString()}#${id}` : id;

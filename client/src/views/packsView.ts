@@ -100,13 +100,13 @@ export class PacksView extends RefreshableTree<PackNode> {
       const parents = typeof inherits === 'string' ? [inherits] : Array.isArray(inherits) ? (inherits as string[]) : [];
       return parents.map((id) => ({ kind: 'parent', id }));
     }
-    if (node?.kind === 'folder') return this.load(node.folder);
+    if (node?.kind === 'folder') return this.shown(node.folder);
     if (node) return [];
-    return folderGroups() ?? this.load(onlyFolder());
+    return folderGroups() ?? this.shown(onlyFolder());
   }
 
   /** One folder's catalog, each pack with its publish state. */
-  private async load(folder: Folder): Promise<PackNode[]> {
+  protected async load(folder: Folder): Promise<PackNode[]> {
     try {
       const catalog = await this.workflows.call('catalog', folderTarget(folder).params);
       return Promise.all(

@@ -42,12 +42,12 @@ export class RolloutsView extends RefreshableTree<RolloutNode> {
   }
 
   async getChildren(node?: RolloutNode): Promise<RolloutNode[]> {
-    if (node?.kind === 'folder') return this.load(node.folder);
+    if (node?.kind === 'folder') return this.shown(node.folder);
     if (node) return [];
-    return folderGroups() ?? this.load(onlyFolder());
+    return folderGroups() ?? this.shown(onlyFolder());
   }
 
-  private async load(folder: Folder): Promise<RolloutNode[]> {
+  protected async load(folder: Folder): Promise<RolloutNode[]> {
     try {
       const list = await this.workflows.call('listRollouts', folderTarget(folder).params);
       return list.items.map((record) => ({ kind: 'rollout', record, folder }));
