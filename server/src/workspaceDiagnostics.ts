@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { analyze, analyzeParsed, type LanguageSettings } from './language/languageService';
+import { analyzePackFile, type LanguageSettings } from './language/languageService';
 import type { PackCatalog, PackInfo, PackReads } from './language/packCatalog';
 import { packFiles } from './language/packFiles';
 
@@ -143,12 +143,7 @@ export class WorkspaceDiagnostics {
     if (analysed) ({ findings, dependsOn } = entry);
     else {
       this.analysed++;
-      const context = { file, catalog: this.catalog };
-      // A pack others inherit is read once, for itself and for their merges.
-      const parsed = this.catalog.sharedDocument(file, uri, text);
-      ({ diagnostics: findings, dependsOn } = parsed
-        ? analyzeParsed(parsed, context, settings)
-        : analyze(uri, 0, text, context, settings));
+      ({ diagnostics: findings, dependsOn } = analyzePackFile(uri, text, { file, catalog: this.catalog }, settings));
     }
     const extra = this.check.extra(file, text);
     const diagnostics = extra.length ? [...extra, ...findings] : findings;

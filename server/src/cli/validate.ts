@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { analyze, analyzeParsed } from '../language/languageService';
+import { analyzePackFile } from '../language/languageService';
 import { PackCatalog } from '../language/packCatalog';
 import { buildPolicyPack } from '../policy/draft';
 import { policyDigest } from '../policy/digest';
@@ -55,12 +55,12 @@ export function fileFindings(ctx: CommandContext, file: string, catalog: PackCat
     ];
   }
   const abs = resolve(ctx.cwd, file);
-  const uri = pathToFileURL(abs).href;
-  const context = { file: abs, catalog };
-  const settings = { maxFileSize: (maxMb ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024 };
-  // A pack others inherit is parsed once, for its own findings and for their merges.
-  const parsed = catalog.sharedDocument(abs, uri, text);
-  const a = parsed ? analyzeParsed(parsed, context, settings) : analyze(uri, 0, text, context, settings);
+  const a = analyzePackFile(
+    pathToFileURL(abs).href,
+    text,
+    { file: abs, catalog },
+    { maxFileSize: (maxMb ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024 },
+  );
   return a.diagnostics.map((d) => ({
     file,
     line: d.range.start.line + 1,

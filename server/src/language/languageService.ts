@@ -95,17 +95,19 @@ export function analyze(
 }
 
 /**
- * {@link analyze} of a text already parsed: a pack file the catalog keeps for its children's merges
- * ({@link PackCatalog.sharedDocument}), so the workspace pass and `validate` read each pack once. The same
- * answer as analysing its text.
+ * {@link analyze} of a pack file as it is on disk (the workspace pass, `validate`): a pack others inherit
+ * is analysed on the tree the catalog keeps for their merges ({@link PackCatalog.sharedDocument}), so each
+ * pack is read once. The same answer as analysing its text.
  */
-export function analyzeParsed(
-  doc: PolicyDocument,
+export function analyzePackFile(
+  uri: string,
+  text: string,
   context: AnalysisContext,
   settings: LanguageSettings = defaultSettings,
 ): Analysis {
-  if (doc.text.length > settings.maxFileSize) return analyze(doc.uri, doc.version, doc.text, context, settings);
-  return (latest = finish(doc, context, packFolderOf(context.file, context.catalog), new PolicyFindings(doc)));
+  const shared = context.file ? context.catalog.sharedDocument(context.file, uri, text) : undefined;
+  if (!shared || text.length > settings.maxFileSize) return analyze(uri, 0, text, context, settings);
+  return (latest = finish(shared, context, packFolderOf(context.file, context.catalog), new PolicyFindings(shared)));
 }
 
 /** The last analysis made, whoever asked for it (the editor, the workspace pass): see {@link sameTextAnalysis}. */

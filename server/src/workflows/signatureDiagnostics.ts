@@ -28,13 +28,13 @@ export function signatureDiagnostics(
   hmacKey: string | undefined,
   signatures: SignatureStates,
   // Read only for a signed pack: the workspace pass asks for every pack, and reading the pins each time was 60 ms of 500.
-  pinsOf: { pins: KeyPins; problem?: string } | (() => { pins: KeyPins; problem?: string }),
+  pinsOf: () => { pins: KeyPins; problem?: string },
   chain?: () => ProvenanceSources,
 ): Diagnostic[] {
   if (basename(file) !== 'policy.yaml') return [];
   // An unsigned pack has nothing to say; asked first, so a keystroke there does not encode the whole text.
   if (!signatures.hasSignature(signaturePathOf(file))) return [];
-  const trust = typeof pinsOf === 'function' ? pinsOf() : pinsOf;
+  const trust = pinsOf();
   const state = packState(basename(dirname(file)), file, Buffer.from(text, 'utf8'), {
     signatures,
     keyDirectory,

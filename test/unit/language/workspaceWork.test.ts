@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze, analyzeParsed } from '../../../server/src/language/languageService';
+import { analyze, analyzePackFile } from '../../../server/src/language/languageService';
 import { InheritedPolicy, ResolvedAncestors } from '../../../server/src/language/inheritedPolicy';
 import { PackCatalog } from '../../../server/src/language/packCatalog';
 import { PolicyDocument } from '../../../server/src/language/parse/policyDocument';
@@ -164,7 +164,9 @@ describe('work of a whole-workspace pass (counted)', function () {
     const value = JSON.stringify(shared.value);
     // The editor opens the hub with the pass's analysis as the previous one (same text), then types in a list.
     const context = { file, catalog };
-    let a = analyze(uri, 1, hub.text, context, check.settings(), analyzeParsed(shared, { file, catalog: disk }));
+    const read = analyzePackFile(uri, hub.text, { file, catalog: disk }, check.settings());
+    assert.equal(read.doc, shared, "the pass's analysis is made on the catalog's tree");
+    let a = analyze(uri, 1, hub.text, context, check.settings(), read);
     const lines = hub.text.split('\n');
     const line = lines[hub.edit.line];
     lines[hub.edit.line] = `${line.slice(0, hub.edit.column)}x${line.slice(hub.edit.column)}`;

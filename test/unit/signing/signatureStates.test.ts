@@ -60,7 +60,7 @@ describe('signature states: verified on change, not per keystroke', () => {
 
   it('200 keystrokes in a signed policy.yaml run one verification (of the signed text), not 200', () => {
     const states = new SignatureStates();
-    const diagnose = (text: string) => signatureDiagnostics(file, text, keyDir, undefined, states, { pins });
+    const diagnose = (text: string) => signatureDiagnostics(file, text, keyDir, undefined, states, () => ({ pins }));
 
     assert.deepEqual(diagnose(POLICY), [], 'the signed text verifies');
     assert.equal(states.verifications, 1);
