@@ -78,6 +78,45 @@ describe('globCovers(outer, inner): every target inner matches, outer matches to
     );
   });
 
+  /**
+   * The textbook answer, kept here as the reference globCovers is held to: dynamic programming over
+   * (position in outer, position in inner) with each run of `*` collapsed to one symbol that only a `*`
+   * of outer can absorb, and a `*` of outer absorbing anything but a newline (globCovers itself reuses
+   * the linear matcher; this was its implementation until the lint's hot path needed that).
+   */
+  function coversByDynamicProgramming(outer: string, inner: string): boolean {
+    const a = outer.replace(/\*+/g, '*');
+    const b = inner.replace(/\*+/g, '*');
+    let prev = new Uint8Array(b.length + 1);
+    let cur = new Uint8Array(b.length + 1);
+    prev[0] = 1;
+    for (let i = 1; i <= a.length; i++) {
+      const ca = a[i - 1];
+      cur[0] = ca === '*' ? prev[0] : 0;
+      for (let j = 1; j <= b.length; j++) {
+        const cb = b[j - 1];
+        if (ca === '*') cur[j] = prev[j] | (cb === '\n' ? 0 : cur[j - 1]);
+        else cur[j] = cb !== '*' && ca === cb ? prev[j - 1] : 0;
+      }
+      [prev, cur] = [cur, prev];
+    }
+    return prev[b.length] === 1;
+  }
+
+  it('gives the same answer as dynamic programming over both words', () => {
+    const word = fc.stringMatching(/^[ab/.*\n-]{0,12}$/);
+    fc.assert(
+      fc.property(word, word, (outer, inner) => globCovers(outer, inner) === coversByDynamicProgramming(outer, inner)),
+      { numRuns: 20000 },
+    );
+    // Words built to agree in their literals, where a wrong leftmost choice would show.
+    const close = fc.array(fc.constantFrom('ab', 'a', 'b', '*', '**', '/', '\n'), { maxLength: 8 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(close, close, (outer, inner) => globCovers(outer, inner) === coversByDynamicProgramming(outer, inner)),
+      { numRuns: 20000 },
+    );
+  });
+
   it('agrees with the examples the lint relies on', () => {
     assert.equal(globCovers('terraform *', 'terraform plan*'), true);
     assert.equal(globCovers('terraform*', 'terraform plan*'), true);

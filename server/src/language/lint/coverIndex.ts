@@ -45,6 +45,8 @@ class Keyed {
   numbers = new Map<string, Outer[]>();
   /** How many middle keys there are of each length (1..3), so a question tries only those. */
   middleLengths = [0, 0, 0, 0];
+  /** How many number keys there are of each form (numberForm), so a question looks up only those. */
+  numberForms = [0, 0, 0, 0];
 
   add(o: Outer): void {
     if (o.kind === EXACT) this.exact.push(o);
@@ -55,6 +57,7 @@ class Keyed {
       if (list) list.push(o);
       else map.set(o.key, [o]);
       if (o.kind === MIDDLE) this.middleLengths[o.key.length]++;
+      else if (o.kind === NUMBER) this.numberForms[numberForm(o.key)]++;
     }
   }
 
@@ -67,6 +70,7 @@ class Keyed {
       removeFrom(list, o);
       if (list && !list.length) map.delete(o.key);
       if (o.kind === MIDDLE) this.middleLengths[o.key.length]--;
+      else if (o.kind === NUMBER) this.numberForms[numberForm(o.key)]--;
     }
   }
 }
@@ -98,25 +102,42 @@ const NUMBER_LENGTH = 12;
  * so a question that tries every run of digits of the inner (with a character on either side) finds it.
  * Undefined when no part holds a number short enough.
  */
-function numberedKey(afterPrefix: string): [string, string] | undefined {
-  let best: [string, string] | undefined;
-  let longest = 0;
-  for (const part of afterPrefix.split(/\*+/)) {
-    for (let i = 0; i < part.length;) {
-      if (!isDigit(part.charCodeAt(i))) {
-        i++;
-        continue;
-      }
-      let j = i;
-      while (j < part.length && isDigit(part.charCodeAt(j))) j++;
-      if (j - i <= NUMBER_LENGTH && j - i >= longest) {
-        longest = j - i;
-        best = [part, part.slice(Math.max(0, i - 1), Math.min(part.length, j + 1))];
-      }
-      i = j;
+function numberedKey(text: string, from: number): [string, string] | undefined {
+  // One scan, no split: every pattern of the list is filed, so this is on the path of every open.
+  let bestStart = -1;
+  let bestEnd = -1;
+  for (let i = from; i < text.length;) {
+    if (!isDigit(text.charCodeAt(i))) {
+      i++;
+      continue;
     }
+    let j = i;
+    while (j < text.length && isDigit(text.charCodeAt(j))) j++;
+    if (j - i <= NUMBER_LENGTH && j - i >= bestEnd - bestStart) {
+      bestStart = i;
+      bestEnd = j;
+    }
+    i = j;
   }
-  return best;
+  if (bestStart < 0) return undefined;
+  // The part holding the run ends at a `*` (or the text's end) on either side; the key takes the
+  // character next to the run on each side that is still inside the part (never a digit: runs are whole).
+  const partStart = Math.max(from, text.lastIndexOf('*', bestStart) + 1);
+  const star = text.indexOf('*', bestEnd);
+  const partEnd = star < 0 ? text.length : star;
+  const keyStart = bestStart > partStart ? bestStart - 1 : bestStart;
+  const keyEnd = bestEnd < partEnd ? bestEnd + 1 : bestEnd;
+  return [text.slice(partStart, partEnd), text.slice(keyStart, keyEnd)];
+}
+
+/**
+ * The form of a number key, by which sides hold the character next to the run of digits: 0 neither
+ * (the part is the number alone), 1 only before, 2 only after, 3 both. A question looks up only the
+ * forms a bucket holds: a key with a character on both sides can only be a whole run of the inner's
+ * digits with its neighbours, one look-up per run.
+ */
+function numberForm(key: string): number {
+  return (isDigit(key.charCodeAt(0)) ? 0 : 1) | (isDigit(key.charCodeAt(key.length - 1)) ? 0 : 2);
 }
 
 /** How the index files a pattern: the outer and the length of its literal prefix. */
@@ -126,14 +147,29 @@ function describe(entry: RuleEntry): [Outer, number] {
   if (first < 0) return [{ entry, kind: EXACT, literal: text, key: '', seen: 0 }, text.length];
   const last = text.lastIndexOf('*');
   const suffix = text.slice(last + 1);
-  const numbered = numberedKey(text.slice(first + 1));
+  const numbered = numberedKey(text, first + 1);
   if (numbered) return [{ entry, kind: NUMBER, literal: numbered[0], key: numbered[1], seen: 0 }, first];
   if (suffix) return [{ entry, kind: SUFFIX, literal: suffix, key: suffix.slice(-KEY_LENGTH), seen: 0 }, first];
-  let middle = '';
-  for (const part of text.slice(first + 1, last).split(/\*+/)) if (part.length > middle.length) middle = part;
+  const middle = longestPart(text, first + 1, last);
   // The end of a literal tells patterns apart better than its start (`*billing-v2*`, `*pay1234*`).
   if (middle) return [{ entry, kind: MIDDLE, literal: middle, key: middle.slice(-KEY_LENGTH), seen: 0 }, first];
   return [{ entry, kind: ANY, literal: '', key: '', seen: 0 }, first];
+}
+
+/** The longest run without a `*` from `from` to before `to` (the first of equal ones). */
+function longestPart(text: string, from: number, to: number): string {
+  let bestStart = from;
+  let bestEnd = from;
+  for (let i = from; i < to;) {
+    const star = text.indexOf('*', i);
+    const end = star < 0 || star > to ? to : star;
+    if (end - i > bestEnd - bestStart) {
+      bestStart = i;
+      bestEnd = end;
+    }
+    i = end + 1;
+  }
+  return text.slice(bestStart, bestEnd);
 }
 
 /**
@@ -258,18 +294,33 @@ export class CoverIndex {
   }
 
   /**
-   * The NUMBER outers whose key occurs in `inner` from `len` on: at every place, an optional non-digit,
-   * a run of digits (up to NUMBER_LENGTH), and a non-digit after it where the inner's run ends there.
+   * The NUMBER outers whose key occurs in `inner` from `len` on: for every run of digits there, its
+   * slices that can be a key of a form the bucket holds (numberForm): the whole run with its neighbours,
+   * a start of it after the character before, an end of it before the character after, any part of it.
+   * Keys are at most NUMBER_LENGTH digits; a neighbour before `len` is not the inner's to offer.
    */
-  private takeNumbers(numbers: Map<string, Outer[]>, inner: string, len: number, stamp: number): void {
-    for (let q = len; q < inner.length; q++) {
-      const s = isDigit(inner.charCodeAt(q)) ? q : q + 1;
-      let j = s;
-      while (j < inner.length && j - s < NUMBER_LENGTH && isDigit(inner.charCodeAt(j))) {
-        j++;
-        this.take(numbers.get(inner.slice(q, j)), stamp);
-        if (j < inner.length && !isDigit(inner.charCodeAt(j))) this.take(numbers.get(inner.slice(q, j + 1)), stamp);
+  private takeNumbers(keyed: Keyed, inner: string, len: number, stamp: number): void {
+    const numbers = keyed.numbers;
+    const [alone, before, after, both] = keyed.numberForms;
+    const n = inner.length;
+    for (let s = len; s < n;) {
+      if (!isDigit(inner.charCodeAt(s))) {
+        s++;
+        continue;
       }
+      let e = s;
+      while (e < n && isDigit(inner.charCodeAt(e))) e++;
+      const lead = s > len;
+      const trail = e < n;
+      if (both && lead && trail && e - s <= NUMBER_LENGTH) this.take(numbers.get(inner.slice(s - 1, e + 1)), stamp);
+      if (before && lead)
+        for (let j = s + 1; j <= e && j - s <= NUMBER_LENGTH; j++) this.take(numbers.get(inner.slice(s - 1, j)), stamp);
+      if (after && trail)
+        for (let q = Math.max(s, e - NUMBER_LENGTH); q < e; q++) this.take(numbers.get(inner.slice(q, e + 1)), stamp);
+      if (alone)
+        for (let q = s; q < e; q++)
+          for (let j = q + 1; j <= e && j - q <= NUMBER_LENGTH; j++) this.take(numbers.get(inner.slice(q, j)), stamp);
+      s = e;
     }
   }
 
@@ -291,7 +342,7 @@ export class CoverIndex {
     if (len === inner.length) this.take(keyed.exact, stamp);
     this.take(keyed.any, stamp);
     for (let k = 1; k <= KEY_LENGTH && k <= tail.length; k++) this.take(keyed.suffix.get(tail.slice(-k)), stamp);
-    if (keyed.numbers.size) this.takeNumbers(keyed.numbers, inner, len, stamp);
+    if (keyed.numbers.size) this.takeNumbers(keyed, inner, len, stamp);
     if (keyed.middle.size) {
       const lengths = keyed.middleLengths;
       for (let q = len; q < inner.length; q++) {
