@@ -137,6 +137,20 @@ describe('incremental analysis equals a fresh analysis', () => {
     );
   });
 
+  it('a text with a lone carriage return (a line break to YAML, not to the edit) is read in full after an edit', () => {
+    // Found by the property above (seed -1011581418): a space typed after the `\r` of a CRLF line left a
+    // lone `\r`, and an `x` typed at the start of the next line then kept in the list an entry that a
+    // fresh reading, which breaks the line at the `\r`, leaves out.
+    const before =
+      'metadata:\r\n  id: cavra-bench-300\r\nfilesystem:\r\n  block_read:\r\n    - "a/one"\r\n    - "b/two"\r \n' +
+      '    - "c/three"\r\n    - "d/four"\r\ncommands:\r\n  block:\r\n    - "rm *"\r\n';
+    const at = before.indexOf('    - "c/three"');
+    const after = `${before.slice(0, at)}x${before.slice(at)}`;
+    const first = analyze(URI, 1, before, context);
+    const edited = analyze(URI, 2, after, context, undefined, first);
+    sameAsFresh(edited, 2, after, [0, at, at + 8]);
+  });
+
   it('an empty entry after a comment keeps the range a fresh reading gives it when an entry is inserted before it', () => {
     // Found by the property above (seed -1052020752): `yaml` ends a bare `-` that follows a comment after
     // the blank lines below it, so the entry's range depends on the lines before it and an edit there

@@ -64,6 +64,15 @@ export function keepTree(doc: PolicyDocument): void {
   superseded.add(doc);
 }
 
+/**
+ * Line breaks other than `\n` and `\r\n` (a lone `\r`; NEL and the Unicode separators PyYAML breaks on
+ * too). An edit finds its lines, and moves the offsets after them, by `\n` alone, so a tree read from a
+ * text holding one is read again in full after every edit (found by the sameness property: a lone `\r`
+ * typed into a CRLF pack, then a character typed at the start of the next line, kept a list the fresh
+ * reading ends there). Only the `yaml` reader takes such texts; the block reader refuses them.
+ */
+const OTHER_LINE_BREAK = /\r(?!\n)|[\x85\u2028\u2029]/;
+
 /** Whether an edit of this version can be applied to its tree (else its successor is read in full). */
 export function isEditable(doc: PolicyDocument): boolean {
   let ok = editable.get(doc);
@@ -78,7 +87,8 @@ export function isEditable(doc: PolicyDocument): boolean {
       y.loadError === undefined &&
       y.value !== undefined &&
       isMap(doc.root) &&
-      !doc.root.flow;
+      !doc.root.flow &&
+      !OTHER_LINE_BREAK.test(doc.text);
     if (ok) {
       // Anchors, aliases and merge keys make one node stand for several values, and a key that is a
       // collection is no name: not edited in place.
