@@ -46,6 +46,14 @@ interface Waiter {
   resolve: (p: PublishDiagnosticsParams) => void;
 }
 
+/**
+ * How long a server must use no CPU to count as quiet. Longer than any pause after which a server
+ * starts work of its own: ours starts its workspace pass after 300 ms without events, so a 300 ms
+ * criterion sometimes opened the file just before a 20k-rule pack's pass began and measured the wait
+ * for that pass (quiet opens at 20k were 150-200 ms or 400-550 ms, nothing between).
+ */
+export const QUIET_MS = 1000;
+
 export class LspSession {
   private waiters: Waiter[] = [];
   private lastPublishAt = 0;
@@ -138,9 +146,9 @@ export class LspSession {
       if (!quiet) return session;
       // Both servers pull their settings after `initialized`; open only once that is done and quiet,
       // so the cold-open time is the document's, not the start-up's. Quiet is measured, not assumed:
-      // the server has used no CPU for 300 ms (a server may warm up for a while once it is idle).
+      // the server has used no CPU for QUIET_MS (a server may warm up for a while once it is idle).
       await session.until(() => session.configAnswered > 0, 'settings pull', Math.min(limitMs, 10_000)).catch(() => undefined);
-      await session.idle(300, Math.min(limitMs, 10_000));
+      await session.idle(QUIET_MS, Math.min(limitMs, 10_000));
     } catch (e) {
       await session.stop();
       throw e;
