@@ -3,6 +3,7 @@
 // character is literal.
 
 const cache = new Map<string, RegExp>();
+const STAR = 0x2a;
 
 export function globToRegExp(pattern: string): RegExp {
   let re = cache.get(pattern);
@@ -50,8 +51,6 @@ export function globMatches(pattern: string, target: string): boolean {
   }
   return !lines || !crossesNewline(target, cur, end);
 }
-
-const STAR = 0x2a;
 
 /** Whether `target` holds a newline from `from` to before `to`. */
 function crossesNewline(target: string, from: number, to: number): boolean {

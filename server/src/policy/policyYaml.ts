@@ -55,9 +55,16 @@ function singleDocument(text: string): Document.Parsed[] {
   return doc.contents === null && !doc.errors.length && !doc.warnings.length ? [] : [doc];
 }
 
+/**
+ * Whether a text ends a line at a `\r` not followed by `\n`. PyYAML (and VS Code) do; the `yaml` package
+ * does not, so {@link parsePolicyYaml} reads each as a `\n` (same length, same offsets).
+ */
+export function hasLoneCarriageReturn(text: string): boolean {
+  return text.includes('\r') && /\r(?!\n)/.test(text);
+}
+
 export function parsePolicyYaml(source: string): PolicyYaml {
-  // PyYAML (and VS Code) end a line at a lone \r; the `yaml` package does not. Same length, same offsets.
-  const text = source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
+  const text = hasLoneCarriageReturn(source) ? source.replace(/\r(?!\n)/g, '\n') : source;
   // One document (the usual case): parseDocument, without collecting a stream.
   const docs = DOCUMENT_MARKER.test(text) ? parseAllDocuments(text, policyYamlOptions) : singleDocument(text);
   const all = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];

@@ -8,6 +8,7 @@
 import * as yaml from 'yaml';
 import type { Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { PyValue } from '../../policy/pythonValues';
+import { hasLoneCarriageReturn } from '../../policy/policyYaml';
 import { BLANK, BlockReader, COMMENT, lineTable, outsideSubset, withinSubset } from './blockYaml';
 import { changedLines, type LineChange } from './lineDifference';
 import { keyString, MERGE_KEY, PolicyDocument, type YamlPath } from './policyDocument';
@@ -64,15 +65,6 @@ export function keepTree(doc: PolicyDocument): void {
   superseded.add(doc);
 }
 
-/**
- * Line breaks other than `\n` and `\r\n` (a lone `\r`; NEL and the Unicode separators PyYAML breaks on
- * too). An edit finds its lines, and moves the offsets after them, by `\n` alone, so a tree read from a
- * text holding one is read again in full after every edit (found by the sameness property: a lone `\r`
- * typed into a CRLF pack, then a character typed at the start of the next line, kept a list the fresh
- * reading ends there). Only the `yaml` reader takes such texts; the block reader refuses them.
- */
-const OTHER_LINE_BREAK = /\r(?!\n)|[\x85\u2028\u2029]/;
-
 /** Whether an edit of this version can be applied to its tree (else its successor is read in full). */
 export function isEditable(doc: PolicyDocument): boolean {
   let ok = editable.get(doc);
@@ -88,7 +80,9 @@ export function isEditable(doc: PolicyDocument): boolean {
       y.value !== undefined &&
       isMap(doc.root) &&
       !doc.root.flow &&
-      !OTHER_LINE_BREAK.test(doc.text);
+      // The tree ends a line at a lone `\r` too (parsePolicyYaml), an edit finds its lines by `\n` alone:
+      // such a text (only the `yaml` reader takes it) is read in full after every edit.
+      !hasLoneCarriageReturn(doc.text);
     if (ok) {
       // Anchors, aliases and merge keys make one node stand for several values, and a key that is a
       // collection is no name: not edited in place.
