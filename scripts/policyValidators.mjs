@@ -15,16 +15,43 @@ const require = createRequire(resolve('package.json'));
 /** The options every validator of the policy schema is compiled with. */
 export const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: false };
 
-/** The CommonJS source exporting `policy` and one validator per `$defs` entry. */
+/**
+ * The schema the language service validates with: CAVRA's, its list definitions (`$defs`) without
+ * `uniqueItems`. The editor reports a repeated entry on the entry itself (server/src/language/
+ * duplicateEntries.ts) and drops the schema's whole-list error, and ajv checks uniqueness by keying an
+ * object with every entry of the list: most of a large pack's validation (issue 14). Every other error
+ * is the same, since with `allErrors` no keyword stops another. `uniqueItems` elsewhere stays (in
+ * `metadata.inherits` it decides which `oneOf` branch passes).
+ */
+export function entrywiseSchema(schema) {
+  const copy = JSON.parse(JSON.stringify(schema));
+  copy.$id = schema.$id.replace(/\.schema\.json$/, '.entrywise.schema.json');
+  for (const definition of Object.values(copy.$defs ?? {})) delete definition.uniqueItems;
+  return copy;
+}
+
+/**
+ * The CommonJS source exporting two sets of validators, `cavra` (CAVRA's schema: the backend's
+ * CAVRA-worded errors) and `entrywise` (the language service's), each with `policy` and one validator
+ * per `$defs` entry.
+ */
 export function policyValidatorsSource(schemaFile = resolve('schemas/policy.schema.json')) {
   const Ajv = require('ajv/dist/2020').default;
   const standaloneCode = require('ajv/dist/standalone').default;
   const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+  const sets = { cavra: schema, entrywise: entrywiseSchema(schema) };
   const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
-  ajv.addSchema(schema);
-  const refs = { policy: schema.$id };
-  for (const name of Object.keys(schema.$defs ?? {})) refs[name] = `${schema.$id}#/$defs/${name}`;
-  return standaloneCode(ajv, refs);
+  const refs = {};
+  const members = {};
+  for (const [set, s] of Object.entries(sets)) {
+    ajv.addSchema(s);
+    members[set] = [['policy', s.$id], ...Object.keys(s.$defs ?? {}).map((name) => [name, `${s.$id}#/$defs/${name}`])];
+    for (const [name, ref] of members[set]) refs[`${set}_${name}`] = ref;
+  }
+  const grouped = Object.entries(members).map(
+    ([set, list]) => `exports.${set} = { ${list.map(([name]) => `${name}: exports.${set}_${name}`).join(', ')} };`,
+  );
+  return `${standaloneCode(ajv, refs)}\n${grouped.join('\n')}\n`;
 }
 
 /** esbuild: `cavra:policy-validators` is the generated source (ajv's runtime helpers resolve from the repo). */

@@ -1,5 +1,5 @@
 // schemas/policy.schema.json is the single source for validation, hover text and completion.
-// It is bundled into the server and compiled once (policy/schemaValidator.ts, shared with the backend).
+// Its validators are compiled at build time (policy/schemaValidator.ts, shared with the backend).
 import type { ErrorObject } from 'ajv/dist/2020';
 import { definitionValidator, policySchemaDocument, policyValidator } from '../policy/schemaValidator';
 import type { YamlPath } from './parse/policyDocument';
@@ -27,9 +27,9 @@ export interface SchemaNode {
 
 export const policySchema = policySchemaDocument as unknown as SchemaNode & { $defs: Record<string, SchemaNode> };
 
-/** The compiled validator (compiled on first use, then reused for every document). */
+/** The schema's errors for a policy, as the editor shows them: lists judged entry by entry (schemaValidator.ts). */
 export function validatePolicy(value: unknown): ErrorObject[] {
-  const validate = policyValidator();
+  const validate = policyValidator('entrywise');
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
@@ -50,7 +50,7 @@ export function listDefinitionAt(path: YamlPath): ListDefinition | undefined {
 
 /** A list validated against its definition alone, the errors as the whole document's validation words them. */
 export function validateList(definition: ListDefinition, path: YamlPath, list: unknown): ErrorObject[] {
-  const validate = definitionValidator(definition);
+  const validate = definitionValidator(definition, 'entrywise');
   if (validate(list)) return [];
   const pointer = jsonPointer(path);
   return (validate.errors ?? []).map((e) => ({

@@ -7,9 +7,15 @@ declare module 'cavra:policy-validators' {
     (data: unknown): boolean;
     errors?: ErrorObject[] | null;
   }
-  /** The whole policy pack. */
-  export const policy: SchemaValidator;
-  /** `$defs` entries, validated alone (per list entry on an edit). */
-  export const patternList: SchemaValidator;
-  export const nameList: SchemaValidator;
+  /** One schema's validators: the whole policy pack, and each `$defs` entry alone (a list on an edit). */
+  export interface SchemaValidators {
+    policy: SchemaValidator;
+    patternList: SchemaValidator;
+    nameList: SchemaValidator;
+    [definition: string]: SchemaValidator | undefined;
+  }
+  /** CAVRA's schema as it is. */
+  export const cavra: SchemaValidators;
+  /** The same with its list definitions judged entry by entry (no `uniqueItems`: policy/schemaValidator.ts). */
+  export const entrywise: SchemaValidators;
 }

@@ -120,7 +120,7 @@ function comparePaths(a: (string | number)[], b: (string | number)[]): number {
 /** CAVRA's validation errors for a normalized policy pack; empty when valid. */
 export function policySchemaErrors(policy: PyValue): string[] {
   const instance = plain(policy);
-  const validate = policyValidator();
+  const validate = policyValidator('cavra');
   if (validate(instance)) return [];
   const errors = (validate.errors ?? []).filter((e) => !/\/(?:oneOf|anyOf)\/\d+\//.test(e.schemaPath));
   const out: { path: (string | number)[]; text: string }[] = [];
