@@ -156,13 +156,37 @@ function wantsJson(argv: string[]): boolean {
 }
 
 /**
+ * Lines to one of the process's streams. A reader that stops early (`validate … | head`) closes the
+ * pipe: what is left to print is dropped and the command ends as it would have (its own exit code, no
+ * mutation cut short), instead of dying on an unhandled EPIPE with a stack trace.
+ */
+function linesTo(stream: NodeJS.WriteStream): (s: string) => void {
+  let lines = writers.get(stream);
+  if (!lines) {
+    let closed = false;
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      closed = true;
+    });
+    lines = (s) => {
+      if (!closed) stream.write(`${s}\n`);
+    };
+    writers.set(stream, lines);
+  }
+  return lines;
+}
+
+/** One writer per stream, however many command lines run in this process (tests run many). */
+const writers = new Map<NodeJS.WriteStream, (s: string) => void>();
+
+/**
  * Runs one command line. Returns the exit code, directly for synchronous commands (validate, summary,
  * digest, keygen, sign, verify) and as a promise for those that go through a backend: `await` it.
  */
 export function main(
   argv: string[],
-  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
-  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+  out: (s: string) => void = linesTo(process.stdout),
+  err: (s: string) => void = linesTo(process.stderr),
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): number | Promise<number> {

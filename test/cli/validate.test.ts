@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempWorkspace } from '../lsp/tempWorkspace';
+import { CLI } from './cliProcess';
 import { fixture, FIXTURE_POLICIES, runCli } from './runCli';
 
 const POLICY_DIR = ['--policy-dir', FIXTURE_POLICIES];
@@ -74,6 +76,39 @@ describe('cavra-policy validate', () => {
       rows.map((d) => `${d.file} ${d.code}`),
       ['test/fixtures/policies/cavra-bad-missing-field/policy.yaml missing-field'],
     );
+  });
+
+  it('a reader that stops early (`validate … | head`) ends it quietly, with its own exit code', async () => {
+    // 3,000 repeats of one entry: over 300 KB of findings, several times what a pipe holds.
+    const ws = tempWorkspace({
+      'policies/cavra-many/policy.yaml': [
+        'metadata:',
+        '  id: cavra-many',
+        '  title: Many findings',
+        '  description: d',
+        '  version: "1.0.0"',
+        'filesystem:',
+        '  block_read:',
+        ...Array.from({ length: 3001 }, () => '    - ".env"'),
+        '',
+      ].join('\n'),
+    });
+    try {
+      const child = spawn(process.execPath, [CLI, 'validate', 'policies/cavra-many/policy.yaml'], { cwd: ws.root });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.once('data', (d: Buffer) => {
+        stdout = d.toString('utf8');
+        child.stdout.destroy();
+      });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.match(stdout, /^policies\/cavra-many\/policy\.yaml:9:7: error duplicate-entry: /);
+      assert.equal(stderr, '', 'no EPIPE, no stack trace');
+      assert.equal(status, 1, 'the findings still decide the exit code');
+    } finally {
+      ws.remove();
+    }
   });
 
   it('an empty --json result is an empty array', () => {
