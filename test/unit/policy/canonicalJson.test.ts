@@ -2,6 +2,7 @@
 // json.dumps(value, sort_keys=True, separators=(",", ":")), default ensure_ascii=True.
 // They are pinned here so the tests need no Python.
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { canonicalJson } from '../../../server/src/policy/canonicalJson';
 import { PyFloat, PyTimestamp } from '../../../server/src/policy/pythonValues';
 
@@ -19,6 +20,24 @@ describe('canonicalJson is byte-compatible with Python json.dumps(sort_keys=True
     assert.equal(
       canonicalJson({ t: 'café ☕ 😀 \u2028 \x7f \x00 \x1f "q" \\ \n\r\t\b\f /' }),
       '{"t":"caf\\u00e9 \\u2615 \\ud83d\\ude00 \\u2028 \\u007f \\u0000 \\u001f \\"q\\" \\\\ \\n\\r\\t\\b\\f /"}',
+    );
+  });
+
+  it('escapes any string as JSON.stringify does, with every unit outside " "..."~" then written \\uXXXX', () => {
+    // JSON.stringify (not ours) escapes quotes, backslashes, controls and lone surrogates; Python's
+    // ensure_ascii also writes DEL and every other non-ASCII unit as \uXXXX, in lower case.
+    const python = (s: string) =>
+      JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const unit = fc.oneof(
+      fc.integer({ min: 0x20, max: 0x7e }),
+      fc.constantFrom(0x00, 0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x1f, 0x22, 0x5c, 0x7f, 0xe9, 0x2028, 0xd83d, 0xde00, 0xffff),
+    );
+    const text = fc.array(unit, { maxLength: 12 }).map((units) => String.fromCharCode(...units));
+    fc.assert(
+      fc.property(text, (s) => {
+        assert.equal(canonicalJson(s), python(s));
+      }),
+      { numRuns: 20000 },
     );
   });
 

@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { compareCodePoints, diffPolicies, flattenPolicy, normalizePolicy, pyEquals } from '../../../server/src/policy/policyDiff';
 import { PyFloat } from '../../../server/src/policy/pythonValues';
+import { byCodePoint } from '../../../server/src/policy/canonicalJson';
+import fc from 'fast-check';
 
 describe('policyDiff', () => {
   const base = {
@@ -49,5 +51,19 @@ describe('policyDiff', () => {
 
   it('sorts by code point as Python does', () => {
     assert.deepEqual(['\uff5e', '\u{1F600}', 'b', 'B'].sort(compareCodePoints), ['B', 'b', '\uff5e', '\u{1F600}']);
+  });
+
+  it('the quick comparison orders as the code point definition does, lone surrogates included', () => {
+    // Units chosen to meet every boundary: ASCII, just below and inside the surrogates, above them, astral.
+    const unit = fc.constantFrom(0x61, 0x62, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xff5e);
+    const text = fc.array(unit, { maxLength: 6 }).map((units) => String.fromCharCode(...units));
+    const sign = (n: number) => Math.sign(n);
+    fc.assert(
+      fc.property(text, text, fc.string({ maxLength: 3 }), (a, b, prefix) => {
+        assert.equal(sign(compareCodePoints(prefix + a, prefix + b)), sign(byCodePoint(prefix + a, prefix + b)));
+        assert.equal(sign(compareCodePoints(a, a)), 0);
+      }),
+      { numRuns: 20000 },
+    );
   });
 });
