@@ -88,7 +88,9 @@ export class LspSession {
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('client/unregisterCapability', () => null);
     connection.onRequest('workspace/diagnostic/refresh', () => null);
-    for (const method of ['window/logMessage', 'window/showMessage', 'telemetry/event', '$/progress'])
+    // `$/progress` is left to the connection, which hands partial results to their request (see
+    // workspaceDiagnostics) and drops work-done progress it has no handler for.
+    for (const method of ['window/logMessage', 'window/showMessage', 'telemetry/event'])
       connection.onNotification(method, () => undefined);
     connection.onError(() => undefined);
   }
@@ -178,13 +180,30 @@ export class LspSession {
   }
 
   /** `workspace/diagnostic` with no previous results: every pack under the policy root. */
-  workspaceDiagnostics(limitMs: number): Promise<WorkspaceDiagnosticReport> {
-    return this.bounded(
-      this.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] }),
-      'workspace/diagnostic',
-      limitMs,
-    );
+  /**
+   * `workspace/diagnostic` as VS Code asks it: vscode-languageclient sends a partial result token, so
+   * reports stream in by `$/progress` while the server goes on (the Problems panel fills as they come),
+   * and the response holds the rest. Answers every report, parts first.
+   */
+  async workspaceDiagnostics(limitMs: number): Promise<WorkspaceDiagnosticReport> {
+    const token = `bench-workspace-diagnostics-${++this.partialTokens}`;
+    const parts: WorkspaceDiagnosticReport['items'] = [];
+    const listening = this.connection.onProgress(WorkspaceDiagnosticRequest.partialResult, token, (part) => {
+      parts.push(...part.items);
+    });
+    try {
+      const last = await this.bounded(
+        this.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], partialResultToken: token }),
+        'workspace/diagnostic',
+        limitMs,
+      );
+      return { items: [...parts, ...last.items] };
+    } finally {
+      listening.dispose();
+    }
   }
+
+  private partialTokens = 0;
 
   /** The next publication for `uri`, whatever its version (a child re-linted after its parent changed). */
   nextPublicationFor(uri: string, limitMs: number): Promise<PublishDiagnosticsParams> {

@@ -1,6 +1,7 @@
 // A whole workspace (issue 14): 500 packs of 200 rules in a four-level inheritance tree, measured as the
 // editor meets it and as CI runs the CLI on it.
-//   1. initialize → `workspace/diagnostic` answered for every pack (VS Code's pull model), and the RSS then;
+//   1. initialize → `workspace/diagnostic` answered for every pack, asked as VS Code asks it (a partial
+//      result token: reports stream in while the server goes on), and the RSS then;
 //   2. an edit to a pack that 100+ others inherit, with it and its descendants open: its own diagnostics,
 //      then the last descendant's re-lint;
 //   3. `cavra-policy catalog` and `cavra-policy validate policies/*/policy.yaml` as fresh processes.
@@ -218,7 +219,7 @@ export function workspaceScaleLines(r: WorkspaceScaleResults): string[] {
     `${r.packs} packs of ${r.rulesPerPack} rules (every shape in turn) in a four-level inheritance tree; the edited pack is ` +
       `inherited by ${r.hubDescendants} packs, all open. Production \`dist/server.js\` over stdio and \`dist/cli.js\` as fresh processes; ` +
       `1-minute load before each rep: ${r.load.map((l) => l.toFixed(1)).join(', ')}. ` +
-      `Packs reported by \`workspace/diagnostic\`: ${r.reportedPacks.join(', ') || 'none'}.`,
+      `Packs reported by \`workspace/diagnostic\` (asked with a partial result token, as VS Code does: reports stream in): ${r.reportedPacks.join(', ') || 'none'}.`,
     '',
     '| Target | Measured | Samples | Verdict |',
     '| --- | --- | --- | --- |',

@@ -47,17 +47,17 @@ export class InheritedRules {
     if (inherited === this.against) return;
     this.against = inherited;
     this.verdicts.clear();
-    if (inherited) for (const list of this.lists()) for (const e of list.entries) this.judge(inherited, e);
+    if (inherited) for (const list of this.lists()) for (const e of list.entries) this.judge(inherited, list.key, e);
   }
 
   /** After an edit of one list: its removed entries forgotten, its added ones judged. */
   update(change: RuleListChange): void {
     for (const e of change.removed) this.verdicts.delete(e);
-    if (this.against) for (const e of change.added) this.judge(this.against, e);
+    if (this.against) for (const e of change.added) this.judge(this.against, change.list.key, e);
   }
 
-  private judge(inherited: InheritedPolicy, e: RuleEntry): void {
-    const key = e.list.join('.');
+  /** `key`: the entry's list (given by the caller, which has it: joining the path per entry was measurable). */
+  private judge(inherited: InheritedPolicy, key: string, e: RuleEntry): void {
     const verdict = key === 'metadata.inherits' || e.text === undefined ? undefined : this.verdictFor(inherited, key, e);
     if (verdict) this.verdicts.set(e, verdict);
     else this.verdicts.delete(e);
@@ -95,7 +95,6 @@ export class InheritedRules {
     for (const [e, v] of this.verdicts) {
       const range = doc.nodeRange(e.node);
       if (!range) continue;
-      const key = e.list.join('.');
       const { line, related } = citeOf(inherited, v.by);
       let d: Diagnostic;
       if (v.kind === 'unreachable') {
@@ -119,7 +118,7 @@ export class InheritedRules {
           range,
           DiagnosticSeverity.Hint,
           'inherited-redundant-rule',
-          `Redundant: ${quote(v.by.text)} in \`${key}\` of \`${v.by.pack}\`${line}, inherited, already matches every target of ${quote(e.text)}.`,
+          `Redundant: ${quote(v.by.text)} in \`${v.by.key}\` of \`${v.by.pack}\`${line}, inherited, already matches every target of ${quote(e.text)}.`,
           { path: [...e.list, e.index] },
         );
         d.relatedInformation = related;
