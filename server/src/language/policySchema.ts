@@ -67,8 +67,31 @@ function deref(node: SchemaNode | undefined): SchemaNode | undefined {
   return { ...policySchema.$defs[name], ...rest };
 }
 
+/**
+ * schemaAt's answers by path (any list index the same): the schema never changes, and the lint of keys
+ * CAVRA's runtime does not read asks for every key of every pack (deref builds a node per `$ref`). Only
+ * found nodes are kept, and at most SCHEMA_PATHS of them: names a document invents (servers under
+ * `mcp.risk_scoring`) cannot grow it without bound.
+ */
+const schemaAtPath = new Map<string, SchemaNode>();
+const SCHEMA_PATHS = 2000;
+
 /** The schema that describes the value at a path (keys and list indexes), if any. */
 export function schemaAt(path: YamlPath): SchemaNode | undefined {
+  let key = '';
+  for (const seg of path) key += typeof seg === 'number' ? '\u0001' : `\u0000${seg}`;
+  let node = schemaAtPath.get(key);
+  if (!node) {
+    node = resolveSchemaAt(path);
+    if (node) {
+      if (schemaAtPath.size >= SCHEMA_PATHS) schemaAtPath.clear();
+      schemaAtPath.set(key, node);
+    }
+  }
+  return node;
+}
+
+function resolveSchemaAt(path: YamlPath): SchemaNode | undefined {
   let node: SchemaNode | undefined = policySchema;
   for (const seg of path) {
     node = deref(node);

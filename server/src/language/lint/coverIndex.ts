@@ -29,6 +29,8 @@ interface Outer {
   key: string;
   /** The last question that looked at it (each candidate is weighed once per question). */
   seen: number;
+  /** The length of its literal prefix (its bucket's). */
+  prefixLength: number;
 }
 
 const KEY_LENGTH = 3;
@@ -140,20 +142,20 @@ function numberForm(key: string): number {
   return (isDigit(key.charCodeAt(0)) ? 0 : 1) | (isDigit(key.charCodeAt(key.length - 1)) ? 0 : 2);
 }
 
-/** How the index files a pattern: the outer and the length of its literal prefix. */
-function describe(entry: RuleEntry): [Outer, number] {
+/** How the index files a pattern. */
+function describe(entry: RuleEntry): Outer {
   const text = entry.text!;
   const first = text.indexOf('*');
-  if (first < 0) return [{ entry, kind: EXACT, literal: text, key: '', seen: 0 }, text.length];
+  if (first < 0) return { entry, kind: EXACT, literal: text, key: '', seen: 0, prefixLength: text.length };
   const last = text.lastIndexOf('*');
-  const suffix = text.slice(last + 1);
   const numbered = numberedKey(text, first + 1);
-  if (numbered) return [{ entry, kind: NUMBER, literal: numbered[0], key: numbered[1], seen: 0 }, first];
-  if (suffix) return [{ entry, kind: SUFFIX, literal: suffix, key: suffix.slice(-KEY_LENGTH), seen: 0 }, first];
+  if (numbered) return { entry, kind: NUMBER, literal: numbered[0], key: numbered[1], seen: 0, prefixLength: first };
+  const suffix = text.slice(last + 1);
+  if (suffix) return { entry, kind: SUFFIX, literal: suffix, key: suffix.slice(-KEY_LENGTH), seen: 0, prefixLength: first };
   const middle = longestPart(text, first + 1, last);
   // The end of a literal tells patterns apart better than its start (`*billing-v2*`, `*pay1234*`).
-  if (middle) return [{ entry, kind: MIDDLE, literal: middle, key: middle.slice(-KEY_LENGTH), seen: 0 }, first];
-  return [{ entry, kind: ANY, literal: '', key: '', seen: 0 }, first];
+  if (middle) return { entry, kind: MIDDLE, literal: middle, key: middle.slice(-KEY_LENGTH), seen: 0, prefixLength: first };
+  return { entry, kind: ANY, literal: '', key: '', seen: 0, prefixLength: first };
 }
 
 /** The longest run without a `*` from `from` to before `to` (the first of equal ones). */
@@ -227,8 +229,8 @@ export class CoverIndex {
 
   add(entry: RuleEntry): void {
     if (entry.text === undefined) return;
-    const [o, prefixLength] = describe(entry);
-    const b = this.bucket(entry.text.slice(0, prefixLength), o);
+    const o = describe(entry);
+    const b = this.bucket(entry.text.slice(0, o.prefixLength), o);
     if (!b) return;
     b.outers.push(o);
     if (b.keyed) b.keyed.add(o);
@@ -240,8 +242,7 @@ export class CoverIndex {
 
   remove(entry: RuleEntry): void {
     if (entry.text === undefined) return;
-    const [, prefixLength] = describe(entry);
-    const prefix = entry.text.slice(0, prefixLength);
+    const prefix = entry.text.slice(0, describe(entry).prefixLength);
     const b = this.bucket(prefix);
     const o = b?.outers.find((x) => x.entry === entry);
     if (!b || !o) return;
@@ -273,10 +274,10 @@ export class CoverIndex {
 
   /** A test telling the patterns for which `outer` is a candidate (the filters a question applies, in one place). */
   static candidateTest(outer: string): (inner: string) => boolean {
-    const [o, prefixLength] = describe({ text: outer } as RuleEntry);
-    const prefix = outer.slice(0, prefixLength);
+    const o = describe({ text: outer } as RuleEntry);
+    const prefix = outer.slice(0, o.prefixLength);
     return (inner) =>
-      inner.startsWith(prefix) && (o.kind !== EXACT || inner === outer) && weighs(o, inner, tailOf(inner), prefixLength);
+      inner.startsWith(prefix) && (o.kind !== EXACT || inner === outer) && weighs(o, inner, tailOf(inner), o.prefixLength);
   }
 
   /** Candidates of the current question (reused: a question allocates nothing it keeps). */
@@ -394,11 +395,11 @@ export class CoverIndex {
   }
 
   /**
-   * The outer that covers `inner` and passes `accept`, from the bucket with the shortest prefix, the
-   * first in the list there. Undefined when none does, or when more than `limit` candidates had to be
-   * weighed to know.
+   * The outer that covers `inner` and passes `accept` (any, without one), from the bucket with the
+   * shortest prefix, the first in the list there. Undefined when none does, or when more than `limit`
+   * candidates had to be weighed to know.
    */
-  find(inner: string, accept: (outer: RuleEntry) => boolean, limit = CANDIDATE_LIMIT): RuleEntry | undefined {
+  find(inner: string, accept?: (outer: RuleEntry) => boolean, limit = CANDIDATE_LIMIT): RuleEntry | undefined {
     return this.ask(inner, accept, limit, undefined);
   }
 

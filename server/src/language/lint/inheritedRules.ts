@@ -69,7 +69,7 @@ export class InheritedRules {
     if (judged(e)) {
       for (const c of CROSS_CHECKS) {
         if (c.weak !== key) continue;
-        const by = inherited.index(c.strong)?.find(text, () => true);
+        const by = inherited.index(c.strong)?.find(text);
         if (by) return { kind: 'unreachable', by: inherited.entryOf(by)!, strong: c.strong, why: c.why };
       }
     }
@@ -81,7 +81,7 @@ export class InheritedRules {
     if (same) return { kind: 'duplicate', by: same };
     if (judged(e) && PATTERN_LISTS.includes(key) && !inherited.everything(key).length) {
       // Every inherited entry comes before this one in the merge, so any covering one makes it redundant.
-      const by = inherited.index(key)?.find(text, () => true);
+      const by = inherited.index(key)?.find(text);
       if (by) return { kind: 'redundant', by: inherited.entryOf(by)! };
     }
     return undefined;

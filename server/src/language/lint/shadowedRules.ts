@@ -106,17 +106,21 @@ export class ShadowedRules {
 
   private judgeUnreachable(check: number, e: RuleEntry): void {
     this.judgedCount++;
-    const by = judged(e) ? this.index(CROSS_CHECKS[check].strong)?.find(e.text!, () => true) : undefined;
+    const by = judged(e) ? this.index(CROSS_CHECKS[check].strong)?.find(e.text!) : undefined;
     if (by) this.unreachable[check].set(e, by);
     else this.unreachable[check].delete(e);
   }
 
+  /** The entry judgeRedundant is judging, for coversEarlier (one predicate, not a closure per entry). */
+  private judging!: RuleEntry;
+  /** A different pattern covering the judged entry that comes first, or is strictly wider (then it wins wherever it is). */
+  private readonly coversEarlier = (o: RuleEntry) =>
+    o.text !== this.judging.text && (o.index < this.judging.index || !globCovers(this.judging.text!, o.text!));
+
   private judgeRedundant(key: string, e: RuleEntry): void {
     this.judgedCount++;
-    const text = e.text!;
-    const by = judged(e)
-      ? this.index(key)?.find(text, (o) => o.text !== text && (o.index < e.index || !globCovers(text, o.text!)))
-      : undefined;
+    this.judging = e;
+    const by = judged(e) ? this.index(key)?.find(e.text!, this.coversEarlier) : undefined;
     if (by) this.redundant.get(key)!.set(e, by);
     else this.redundant.get(key)!.delete(e);
   }
