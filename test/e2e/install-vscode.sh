@@ -129,6 +129,11 @@ log "installing code-server@$CODE_SERVER_VERSION (Node $NODE_MAJOR) into $CS_DIR
 rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"
 echo '{"name":"cavra-e2e-code-server","private":true}' > "$CS_DIR/package.json"
 ( cd "$CS_DIR"
+  # Run under an outer npm (npm test, npm run bench), this inherits its npm_* variables, and npm reads
+  # npm_config_* as settings: the user agent then names the outer npm's Node, and code-server's
+  # postinstall takes the Node version from it ("requires node v24 ... you are on node v20" while
+  # running on 24). The inner npm starts from none of them.
+  while read -r name; do unset "$name"; done < <(compgen -e | grep '^npm_' || true)
   export PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" JOBS=2
   # Older releases' postinstall (4.93) refuses to run as root unless npm says unsafe-perm, a setting
   # npm 7+ no longer has (scripts run as the user anyway); CI runs as root.
