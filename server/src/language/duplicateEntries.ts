@@ -35,7 +35,9 @@ export class DuplicateEntries {
   private check(list: RuleList): void {
     const byText = new Map<string, Holders>();
     const repeats = new Map<RuleEntry, RuleEntry>();
-    for (const e of list.entries) {
+    // Indexed: see CoverIndex's constructor.
+    for (let i = 0; i < list.entries.length; i++) {
+      const e = list.entries[i];
       if (e.text === undefined) continue;
       const held = byText.get(e.text);
       if (held === undefined) byText.set(e.text, e);

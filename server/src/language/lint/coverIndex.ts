@@ -223,8 +223,10 @@ export class CoverIndex {
   /** Candidates weighed by every question so far: the work a test counts (issue 14), not time. */
   weighed = 0;
 
-  constructor(entries: Iterable<RuleEntry> = []) {
-    for (const e of entries) this.add(e);
+  constructor(entries: readonly RuleEntry[] = []) {
+    // Indexed, as the loops below that run once per entry or question: a pack's first analysis runs in
+    // the interpreter, where `for…of` and array destructuring allocate an iterator result per step.
+    for (let i = 0; i < entries.length; i++) this.add(entries[i]);
   }
 
   add(entry: RuleEntry): void {
@@ -302,7 +304,11 @@ export class CoverIndex {
    */
   private takeNumbers(keyed: Keyed, inner: string, len: number, stamp: number): void {
     const numbers = keyed.numbers;
-    const [alone, before, after, both] = keyed.numberForms;
+    const forms = keyed.numberForms;
+    const alone = forms[0];
+    const before = forms[1];
+    const after = forms[2];
+    const both = forms[3];
     const n = inner.length;
     for (let s = len; s < n;) {
       if (!isDigit(inner.charCodeAt(s))) {

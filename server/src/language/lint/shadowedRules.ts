@@ -62,14 +62,17 @@ export class ShadowedRules {
 
   constructor(private readonly list: (key: string) => RuleList | undefined) {
     for (const key of PATTERN_LISTS) this.findEverything(key);
+    // Indexed loops over the entries: see CoverIndex's constructor.
     CROSS_CHECKS.forEach((c, i) => {
-      for (const e of this.list(c.weak)?.entries ?? []) this.judgeUnreachable(i, e);
+      const entries = this.list(c.weak)?.entries ?? [];
+      for (let j = 0; j < entries.length; j++) this.judgeUnreachable(i, entries[j]);
     });
     this.judgeMcp();
     for (const key of PATTERN_LISTS) {
       const verdicts: Verdicts = new Map();
       this.redundant.set(key, verdicts);
-      for (const e of this.list(key)?.entries ?? []) this.judgeRedundant(key, e);
+      const entries = this.list(key)?.entries ?? [];
+      for (let j = 0; j < entries.length; j++) this.judgeRedundant(key, entries[j]);
     }
   }
 
