@@ -100,6 +100,21 @@ describe('cover index', () => {
     );
   });
 
+  it('weighs no pattern whose number key only shares the hash of a slice of the question', () => {
+    // Number keys are looked up by hash (31 * h + c, like Java's hashCode): "-15x" and "-16Y" collide.
+    // 17 patterns in one bucket, so they are filed by key; the colliding one must still not be weighed.
+    const texts = ['*-16Y*', ...Array.from({ length: 16 }, (_, i) => `*-${100 + i}z*`)];
+    const index = new CoverIndex(entries(texts));
+    assert.deepEqual(
+      index.candidatesOf('a-15x').map((e) => e.text),
+      [],
+    );
+    assert.deepEqual(
+      index.candidatesOf('a-16Y').map((e) => e.text),
+      ['*-16Y*'],
+    );
+  });
+
   it('gives up on a pattern with more candidates than the limit, the same way every time', () => {
     const outers = entries(Array.from({ length: 50 }, (_, i) => `*${'a'.repeat((i % 3) + 1)}*`));
     const index = new CoverIndex(outers);

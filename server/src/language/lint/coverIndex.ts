@@ -44,7 +44,11 @@ class Keyed {
   any: Outer[] = [];
   suffix = new Map<string, Outer[]>();
   middle = new Map<string, Outer[]>();
-  numbers = new Map<string, Outer[]>();
+  /**
+   * By the hash of their key (hashOf): a question looks up about ten slices of each run of digits, and
+   * hashing them in place allocates none; takeKey drops the rare outer whose key only shares the hash.
+   */
+  numbers = new Map<number, Outer[]>();
   /** How many middle keys there are of each length (1..3), so a question tries only those. */
   middleLengths = [0, 0, 0, 0];
   /** How many number keys there are of each form (numberForm), so a question looks up only those. */
@@ -53,26 +57,36 @@ class Keyed {
   add(o: Outer): void {
     if (o.kind === EXACT) this.exact.push(o);
     else if (o.kind === ANY) this.any.push(o);
-    else {
-      const map = o.kind === SUFFIX ? this.suffix : o.kind === NUMBER ? this.numbers : this.middle;
+    else if (o.kind === NUMBER) {
+      const h = hashOf(o.key);
+      const list = this.numbers.get(h);
+      if (list) list.push(o);
+      else this.numbers.set(h, [o]);
+      this.numberForms[numberForm(o.key)]++;
+    } else {
+      const map = o.kind === SUFFIX ? this.suffix : this.middle;
       const list = map.get(o.key);
       if (list) list.push(o);
       else map.set(o.key, [o]);
       if (o.kind === MIDDLE) this.middleLengths[o.key.length]++;
-      else if (o.kind === NUMBER) this.numberForms[numberForm(o.key)]++;
     }
   }
 
   remove(o: Outer): void {
     if (o.kind === EXACT) removeFrom(this.exact, o);
     else if (o.kind === ANY) removeFrom(this.any, o);
-    else {
-      const map = o.kind === SUFFIX ? this.suffix : o.kind === NUMBER ? this.numbers : this.middle;
+    else if (o.kind === NUMBER) {
+      const h = hashOf(o.key);
+      const list = this.numbers.get(h);
+      removeFrom(list, o);
+      if (list && !list.length) this.numbers.delete(h);
+      this.numberForms[numberForm(o.key)]--;
+    } else {
+      const map = o.kind === SUFFIX ? this.suffix : this.middle;
       const list = map.get(o.key);
       removeFrom(list, o);
       if (list && !list.length) map.delete(o.key);
       if (o.kind === MIDDLE) this.middleLengths[o.key.length]--;
-      else if (o.kind === NUMBER) this.numberForms[numberForm(o.key)]--;
     }
   }
 }
@@ -296,6 +310,24 @@ export class CoverIndex {
     }
   }
 
+  /** The NUMBER outers whose key is exactly `inner` from `start` to before `end`. */
+  private takeKey(numbers: Map<number, Outer[]>, inner: string, start: number, end: number, stamp: number): void {
+    let h = 7;
+    for (let i = start; i < end; i++) h = hashStep(h, inner.charCodeAt(i));
+    this.takeHashed(numbers.get(h), inner, start, end, stamp);
+  }
+
+  /** takeKey with the hash already made: outers whose key only shares it are left out. */
+  private takeHashed(list: Outer[] | undefined, inner: string, start: number, end: number, stamp: number): void {
+    if (!list) return;
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i];
+      if (o.seen === stamp || o.key.length !== end - start || !inner.startsWith(o.key, start)) continue;
+      o.seen = stamp;
+      this.candidates[this.count++] = o;
+    }
+  }
+
   /**
    * The NUMBER outers whose key occurs in `inner` from `len` on: for every run of digits there, its
    * slices that can be a key of a form the bucket holds (numberForm): the whole run with its neighbours,
@@ -319,14 +351,23 @@ export class CoverIndex {
       while (e < n && isDigit(inner.charCodeAt(e))) e++;
       const lead = s > len;
       const trail = e < n;
-      if (both && lead && trail && e - s <= NUMBER_LENGTH) this.take(numbers.get(inner.slice(s - 1, e + 1)), stamp);
-      if (before && lead)
-        for (let j = s + 1; j <= e && j - s <= NUMBER_LENGTH; j++) this.take(numbers.get(inner.slice(s - 1, j)), stamp);
-      if (after && trail)
-        for (let q = Math.max(s, e - NUMBER_LENGTH); q < e; q++) this.take(numbers.get(inner.slice(q, e + 1)), stamp);
+      if (both && lead && trail && e - s <= NUMBER_LENGTH) this.takeKey(numbers, inner, s - 1, e + 1, stamp);
+      if (before && lead) {
+        let h = hashStep(7, inner.charCodeAt(s - 1));
+        for (let j = s + 1; j <= e && j - s <= NUMBER_LENGTH; j++) {
+          h = hashStep(h, inner.charCodeAt(j - 1));
+          this.takeHashed(numbers.get(h), inner, s - 1, j, stamp);
+        }
+      }
+      if (after && trail) for (let q = Math.max(s, e - NUMBER_LENGTH); q < e; q++) this.takeKey(numbers, inner, q, e + 1, stamp);
       if (alone)
-        for (let q = s; q < e; q++)
-          for (let j = q + 1; j <= e && j - q <= NUMBER_LENGTH; j++) this.take(numbers.get(inner.slice(q, j)), stamp);
+        for (let q = s; q < e; q++) {
+          let h = 7;
+          for (let j = q + 1; j <= e && j - q <= NUMBER_LENGTH; j++) {
+            h = hashStep(h, inner.charCodeAt(j - 1));
+            this.takeHashed(numbers.get(h), inner, q, j, stamp);
+          }
+        }
       s = e;
     }
   }
