@@ -67,7 +67,7 @@ function sameRun(a: string, i: number, b: string, j: number, length: number): bo
 /** True when the pattern matches every possible target. */
 export function matchesEverything(pattern: string): boolean {
   // A loop, not /^\*+$/: the lint asks this of every entry that starts with `*`, several times each.
-  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) !== 0x2a) return false;
+  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) !== STAR) return false;
   return pattern.length > 0;
 }
 

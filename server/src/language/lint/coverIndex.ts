@@ -46,7 +46,7 @@ class Keyed {
   middle = new Map<string, Outer[]>();
   /**
    * By the hash of their key (hashOf): a question looks up about ten slices of each run of digits, and
-   * hashing them in place allocates none; takeKey drops the rare outer whose key only shares the hash.
+   * hashing them in place allocates none; takeHashed drops the rare outer whose key only shares the hash.
    */
   numbers = new Map<number, Outer[]>();
   /** How many middle keys there are of each length (1..3), so a question tries only those. */
@@ -205,13 +205,17 @@ function weighs(o: Outer, inner: string, tail: string, len: number): boolean {
   }
 }
 
+/** The hash of the empty text; hashStep adds one character (questions extend a hash as they go). */
+const HASH_SEED = 7;
+
 function hashStep(h: number, c: number): number {
   return (Math.imul(h, 31) + c) | 0;
 }
 
-function hashOf(s: string): number {
-  let h = 7;
-  for (let i = 0; i < s.length; i++) h = hashStep(h, s.charCodeAt(i));
+/** The hash of `s` from `start` to before `end` (all of it by default), made in place. */
+function hashOf(s: string, start = 0, end = s.length): number {
+  let h = HASH_SEED;
+  for (let i = start; i < end; i++) h = hashStep(h, s.charCodeAt(i));
   return h;
 }
 
@@ -312,9 +316,7 @@ export class CoverIndex {
 
   /** The NUMBER outers whose key is exactly `inner` from `start` to before `end`. */
   private takeKey(numbers: Map<number, Outer[]>, inner: string, start: number, end: number, stamp: number): void {
-    let h = 7;
-    for (let i = start; i < end; i++) h = hashStep(h, inner.charCodeAt(i));
-    this.takeHashed(numbers.get(h), inner, start, end, stamp);
+    this.takeHashed(numbers.get(hashOf(inner, start, end)), inner, start, end, stamp);
   }
 
   /** takeKey with the hash already made: outers whose key only shares it are left out. */
@@ -353,7 +355,7 @@ export class CoverIndex {
       const trail = e < n;
       if (both && lead && trail && e - s <= NUMBER_LENGTH) this.takeKey(numbers, inner, s - 1, e + 1, stamp);
       if (before && lead) {
-        let h = hashStep(7, inner.charCodeAt(s - 1));
+        let h = hashStep(HASH_SEED, inner.charCodeAt(s - 1));
         for (let j = s + 1; j <= e && j - s <= NUMBER_LENGTH; j++) {
           h = hashStep(h, inner.charCodeAt(j - 1));
           this.takeHashed(numbers.get(h), inner, s - 1, j, stamp);
@@ -362,7 +364,7 @@ export class CoverIndex {
       if (after && trail) for (let q = Math.max(s, e - NUMBER_LENGTH); q < e; q++) this.takeKey(numbers, inner, q, e + 1, stamp);
       if (alone)
         for (let q = s; q < e; q++) {
-          let h = 7;
+          let h = HASH_SEED;
           for (let j = q + 1; j <= e && j - q <= NUMBER_LENGTH; j++) {
             h = hashStep(h, inner.charCodeAt(j - 1));
             this.takeHashed(numbers.get(h), inner, q, j, stamp);
@@ -418,7 +420,7 @@ export class CoverIndex {
     const tail = first < 0 ? inner : inner.slice(inner.lastIndexOf('*') + 1);
     let best: RuleEntry | undefined;
     let count = 0;
-    let h = 7;
+    let h = HASH_SEED;
     for (let len = 0; len <= prefix.length; len++) {
       if (len > 0) h = hashStep(h, prefix.charCodeAt(len - 1));
       if (!this.prefixLengths[len]) continue;
