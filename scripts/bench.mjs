@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as esbuild from 'esbuild';
 
 const repo = process.cwd();
 const snapshot = mkdtempSync(join(tmpdir(), 'cavra-bench-artifacts-'));
@@ -35,6 +36,24 @@ try {
   const packaged = run('npm', ['run', '--silent', 'package'], 'npm run package (production bundles + VSIX)');
   if (packaged) {
     for (const f of ['client.js', 'server.js', 'cli.js', 'cavra-policy-studio.vsix']) copy(join('dist', f), f);
+    // What of the client bundle's load is the language client library (issue 14 asks what loading costs and
+    // what would cut it): the one import extension.ts makes from it, bundled alone as the production build does.
+    await esbuild.build({
+      stdin: {
+        contents: "export { LanguageClient, TransportKind } from 'vscode-languageclient/node';",
+        resolveDir: repo,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      legalComments: 'none',
+      external: ['vscode'],
+      outfile: join(snapshot, 'languageClientOnly.js'),
+      logLevel: 'warning',
+    });
   } else {
     notes.push('npm run package failed: sizes are missing and the servers measured are the development build.');
     run('node', ['scripts/build.mjs'], 'development build again');

@@ -200,6 +200,7 @@ async function main(): Promise<void> {
       sizes: results,
       artifacts: artifactSizes(artifacts),
       stubLoad: clientStubLoad(join(artifacts, 'loadClientWithStub.js'), join(artifacts, 'client.js'), 5),
+      libraryLoad: clientStubLoad(join(artifacts, 'loadClientWithStub.js'), join(artifacts, 'languageClientOnly.js'), 5),
       durationS: 0,
       notes: [
         `**Sessions per size:** ${results.map((s) => `${s.rules.toLocaleString('en-US')}: ${s.sessions}`).join(', ')}; each session is a fresh server process (so every open is cold), then one-character edits in the middle of \`filesystem.block_read\`, hovers and completions. Servers alternate which goes first.`,

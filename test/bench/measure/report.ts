@@ -35,6 +35,8 @@ export interface BenchReport {
   activation?: ActivationResults;
   artifacts: ArtifactSizes;
   stubLoad: Samples;
+  /** The same load of vscode-languageclient alone (scripts/bench.mjs bundles its `LanguageClient` as the client is bundled). */
+  libraryLoad?: Samples;
   profile?: ProfileSummary | string;
   durationS: number;
   notes: string[];
@@ -185,6 +187,10 @@ export function renderReport(r: BenchReport): string {
   lines.push(
     `| time to load and evaluate dist/client.js with a minimal fake \`vscode\` module stub (NOT activation) | ${cell(describe(r.stubLoad))} | | |`,
   );
+  if (r.libraryLoad)
+    lines.push(
+      `| the same for vscode-languageclient alone (its \`LanguageClient\`, bundled and minified as dist/client.js is): the part of the load above that is the library | ${cell(describe(r.libraryLoad))} | | |`,
+    );
   lines.push(`| dist/client.js (production) | ${formatBytes(r.artifacts.client)} | | |`);
   lines.push(`| dist/server.js (production) | ${formatBytes(r.artifacts.server)} | | |`);
   lines.push(`| dist/cli.js (production) | ${formatBytes(r.artifacts.cli)} | | |`);
