@@ -8,6 +8,7 @@ import { effectivePolicy, inheritedPolicy, type EffectivePolicy } from '../polic
 import { InheritanceError, inheritsOf, type PolicyObject, type ResolvedPacks } from '../policy/inheritance';
 import { isMapping, type PyValue } from '../policy/pythonValues';
 import { matchesEverything } from '../policy/glob';
+import { unsliced } from '../policy/unsliced';
 import { CoverIndex } from './lint/coverIndex';
 import { inheritsList, type PackCatalog } from './packCatalog';
 import type { PolicyDocument } from './parse/policyDocument';
@@ -232,8 +233,11 @@ const caches = new WeakMap<PackCatalog, { merges: Map<string, InheritedPolicy>; 
  * parents and reused while none of the ancestors' documents changed; B's re-lint of children after a
  * parent changes gets a fresh merge simply because the parent's document is a new one.
  */
-export function inheritedPolicyOf(catalog: PackCatalog, parents: string[]): InheritedPolicy | undefined {
-  if (!parents.length) return undefined;
+export function inheritedPolicyOf(catalog: PackCatalog, asked: string[]): InheritedPolicy | undefined {
+  if (!asked.length) return undefined;
+  // The ids as asked are cut from the asking pack's text; the merge, kept for every child with these
+  // parents, keeps copies (policy/unsliced.ts) rather than the first child's whole text.
+  const parents = asked.map(unsliced);
   let cache = caches.get(catalog);
   if (!cache) caches.set(catalog, (cache = { merges: new Map(), ancestors: new ResolvedAncestors() }));
   const key = parents.join('\n');

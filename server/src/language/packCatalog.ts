@@ -11,6 +11,7 @@ import { keepTree } from './parse/documentEdit';
 import { PolicyDocument } from './parse/policyDocument';
 import { isMapping, pyTruthy, type PyValue } from '../policy/pythonValues';
 import { ruleCounts, type RuleCounts } from '../policy/summary';
+import { unsliced } from '../policy/unsliced';
 import { packFiles } from './packFiles';
 
 export interface PackInfo {
@@ -31,18 +32,19 @@ export function inheritsList(value: PyValue | undefined): string[] {
   return [];
 }
 
+/** A snapshot that outlives the text it was read from: its strings are copies (policy/unsliced.ts), not slices of the text. */
 export function packInfoFromValue(folder: string, file: string, value: PyValue | undefined): PackInfo {
   const meta = isMapping(value) && isMapping(value.metadata) ? value.metadata : {};
   const str = (v: PyValue | undefined) =>
-    v === undefined || v === null ? undefined : String(v instanceof Object ? JSON.stringify(v) : v);
+    v === undefined || v === null ? undefined : unsliced(String(v instanceof Object ? JSON.stringify(v) : v));
   return {
-    id: typeof meta.id === 'string' && pyTruthy(meta.id) ? meta.id : folder,
+    id: typeof meta.id === 'string' && pyTruthy(meta.id) ? unsliced(meta.id) : folder,
     folder,
     file,
     title: str(meta.title),
     description: str(meta.description),
     version: str(meta.version),
-    inherits: inheritsList(meta.inherits),
+    inherits: inheritsList(meta.inherits).map(unsliced),
     ruleCounts: ruleCounts(value),
   };
 }
@@ -227,7 +229,9 @@ export class PackCatalog {
 
   get(id: string): PackInfo | undefined {
     const info = this.byId().get(id);
-    if (this.recording && !this.recording.byId.has(id)) this.recording.byId.set(id, info);
+    // Kept with the analysis: the id asked is often cut from the asking text (its `inherits`), so the
+    // catalog's own copy is kept instead, or a copy of it (policy/unsliced.ts).
+    if (this.recording && !this.recording.byId.has(id)) this.recording.byId.set(info?.id ?? unsliced(id), info);
     return info;
   }
 
