@@ -14,16 +14,17 @@ import { inheritsList, type PackCatalog } from './packCatalog';
 import type { PolicyDocument } from './parse/policyDocument';
 import type { RuleEntry, RuleListPath } from './parse/ruleLists';
 
-/** One entry CAVRA's merge keeps from a parent, and where it is written. */
-export interface InheritedEntry {
+/**
+ * One entry CAVRA's merge keeps from a parent, and where it is written. It is the rule entry of the
+ * merged list (`index`: its place there, what the cover index orders by), so a merge holds one object
+ * per entry: a workspace keeps tens of thousands of them.
+ */
+export interface InheritedEntry extends RuleEntry {
   /** The list, e.g. `commands.block`. */
   key: string;
-  text: string | undefined;
   pack: string;
   /** Its index in that pack's list. */
-  index: number;
-  /** Its place in the merged list (what the cover index orders by). */
-  rule: RuleEntry;
+  packIndex: number;
 }
 
 export interface PackLocation {
@@ -66,7 +67,6 @@ export class InheritedPolicy {
   readonly effective?: EffectivePolicy;
   readonly error?: string;
   private entriesByKey = new Map<string, InheritedEntry[]>();
-  private byRule = new Map<RuleEntry, InheritedEntry>();
   private indexes = new Map<string, CoverIndex>();
   private texts = new Map<string, Map<string, InheritedEntry>>();
   private matchAll = new Map<string, InheritedEntry[]>();
@@ -90,14 +90,15 @@ export class InheritedPolicy {
     }
     for (const [key, list] of this.effective.lists) {
       const path = key.split('.') as unknown as RuleListPath;
-      const entries = list.map((e, i): InheritedEntry => {
-        const text = typeof e.value === 'string' ? e.value : undefined;
-        const node = this.nodeOf(e.origin.pack, key, e.origin.index) ?? new Scalar(e.value);
-        const rule: RuleEntry = { list: path, index: i, text, node };
-        const entry = { key, text, pack: e.origin.pack, index: e.origin.index, rule };
-        this.byRule.set(rule, entry);
-        return entry;
-      });
+      const entries = list.map((e, i): InheritedEntry => ({
+        list: path,
+        index: i,
+        text: typeof e.value === 'string' ? e.value : undefined,
+        node: this.nodeOf(e.origin.pack, key, e.origin.index) ?? new Scalar(e.value),
+        key,
+        pack: e.origin.pack,
+        packIndex: e.origin.index,
+      }));
       this.entriesByKey.set(key, entries);
     }
   }
@@ -117,15 +118,15 @@ export class InheritedPolicy {
   index(key: string): CoverIndex | undefined {
     let index = this.indexes.get(key);
     if (!index && this.entriesByKey.has(key)) {
-      index = new CoverIndex(this.entries(key).map((e) => e.rule));
+      index = new CoverIndex(this.entries(key));
       this.indexes.set(key, index);
     }
     return index;
   }
 
-  /** The inherited entry a cover index answered. */
-  entryOf(rule: RuleEntry): InheritedEntry | undefined {
-    return this.byRule.get(rule);
+  /** The inherited entry this merge's cover index answered: the rules it files are the entries themselves. */
+  entryOf(rule: RuleEntry): InheritedEntry {
+    return rule as InheritedEntry;
   }
 
   /** An inherited entry with exactly this text. */
@@ -159,7 +160,7 @@ export class InheritedPolicy {
 
   /** Where an inherited entry is written. */
   location(e: InheritedEntry): PackLocation | undefined {
-    return this.locate(e.pack, this.nodeOf(e.pack, e.key, e.index));
+    return this.locate(e.pack, this.nodeOf(e.pack, e.key, e.packIndex));
   }
 
   /** Where a pack writes a metadata key. */

@@ -70,7 +70,7 @@ export class InheritedRules {
       for (const c of CROSS_CHECKS) {
         if (c.weak !== key) continue;
         const by = inherited.index(c.strong)?.find(text);
-        if (by) return { kind: 'unreachable', by: inherited.entryOf(by)!, strong: c.strong, why: c.why };
+        if (by) return { kind: 'unreachable', by: inherited.entryOf(by), strong: c.strong, why: c.why };
       }
     }
     if (key === MCP_ALLOWED) {
@@ -82,7 +82,7 @@ export class InheritedRules {
     if (judged(e) && PATTERN_LISTS.includes(key) && !inherited.everything(key).length) {
       // Every inherited entry comes before this one in the merge, so any covering one makes it redundant.
       const by = inherited.index(key)?.find(text);
-      if (by) return { kind: 'redundant', by: inherited.entryOf(by)! };
+      if (by) return { kind: 'redundant', by: inherited.entryOf(by) };
     }
     return undefined;
   }
