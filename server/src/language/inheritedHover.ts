@@ -12,9 +12,7 @@ export function inheritedNote(a: Analysis, path: YamlPath): string | undefined {
   if (!inherited?.effective || !path.length || path.length > 2 || path[0] === 'metadata') return undefined;
   if (path.some((s) => typeof s !== 'string')) return undefined;
   const prefix = path.join('.');
-  const keys = new Set(
-    [...inherited.effective.lists.keys()].filter((k) => (path.length === 1 ? k.startsWith(`${prefix}.`) : k === prefix)),
-  );
+  const keys = new Set([...inherited.listKeys()].filter((k) => (path.length === 1 ? k.startsWith(`${prefix}.`) : k === prefix)));
   const value = a.doc.value;
   const section: PyValue | undefined = isMapping(value) ? value[String(path[0])] : undefined;
   const own = new Map<string, PyValue[]>();

@@ -63,8 +63,12 @@ export function loaderOf(docs: (id: string) => PolicyDocument | undefined): (id:
 export class InheritedPolicy {
   /** Merges built so far in this process (counted work: a workspace pass builds one per set of parents). */
   static built = 0;
-  /** The merge of the parents; undefined when CAVRA could not load them (`error` says why). */
-  readonly effective?: EffectivePolicy;
+  /**
+   * The merge of the parents; undefined when CAVRA could not load them (`error` says why). Its lists'
+   * entries and origins are held as {@link entries} (one object per entry, kept while the parents are the
+   * same), so the merge's own per-entry objects are not kept beside them.
+   */
+  readonly effective?: Omit<EffectivePolicy, 'lists'>;
   readonly error?: string;
   private entriesByKey = new Map<string, InheritedEntry[]>();
   private indexes = new Map<string, CoverIndex>();
@@ -77,8 +81,9 @@ export class InheritedPolicy {
     known?: ResolvedAncestors,
   ) {
     InheritedPolicy.built++;
+    let merged: EffectivePolicy;
     try {
-      this.effective = inheritedPolicy(
+      merged = inheritedPolicy(
         parents,
         loaderOf((id) => docs.get(id)),
         known?.over(docs),
@@ -88,7 +93,8 @@ export class InheritedPolicy {
       this.error = e instanceof Error ? e.message : String(e);
       return;
     }
-    for (const [key, list] of this.effective.lists) {
+    this.effective = { policy: merged.policy, packs: merged.packs, metadata: merged.metadata };
+    for (const [key, list] of merged.lists) {
       const path = key.split('.') as unknown as RuleListPath;
       const entries = list.map((e, i): InheritedEntry => ({
         list: path,
@@ -112,6 +118,11 @@ export class InheritedPolicy {
 
   entries(key: string): InheritedEntry[] {
     return this.entriesByKey.get(key) ?? [];
+  }
+
+  /** The merged lists, e.g. `commands.block`. */
+  listKeys(): IterableIterator<string> {
+    return this.entriesByKey.keys();
   }
 
   /** Which inherited patterns of a list cover a pattern (lint/coverIndex.ts over the merged list). */
