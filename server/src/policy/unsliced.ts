@@ -1,5 +1,5 @@
-// Strings kept after the text they were read from is done with (a scanned pack's id and title, a
-// finding kept for a pack that is not open). V8 makes a substring of 13 characters or more a slice
+// Strings kept after the text they were read from is done with (a scanned pack's id and title, the
+// ids an analysis recorded reading, a merge's parents). V8 makes a substring of 13 characters or more a slice
 // that points into its source, so keeping a pack's title kept its whole file text alive: a workspace
 // pass over 500 packs held every pack's text twice over, against what the catalog and the workspace
 // report mean to keep (findings, not texts).
