@@ -172,16 +172,33 @@ function linesTo(stream: NodeJS.WriteStream): (s: string) => void {
       if (!closed) stream.write(`${s}\n`);
     };
     writers.set(stream, lines);
+    // A pipe takes 64 KB at a time: a command printing faster than its reader reads (validate's tens of
+    // thousands of findings) would otherwise queue all of it in memory until it returns.
+    backlogs.set(lines, () => (closed || !stream.writableNeedDrain ? undefined : roomIn(stream)));
   }
   return lines;
 }
 
+/** Resolves once the stream has taken what was queued, or is gone (closed, failed). */
+function roomIn(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
+    stream.on('drain', done).on('close', done).on('error', done);
+  });
+}
+
 /** One writer per stream, however many command lines run in this process (tests run many). */
 const writers = new Map<NodeJS.WriteStream, (s: string) => void>();
+/** Per writer of a stream: what to await before printing more (CommandContext.drained). */
+const backlogs = new WeakMap<(s: string) => void, () => Promise<void> | undefined>();
 
 /**
  * Runs one command line. Returns the exit code, directly for synchronous commands (validate, summary,
- * digest, keygen, sign, verify) and as a promise for those that go through a backend: `await` it.
+ * digest, keygen, sign, verify) and as a promise for those that go through a backend, and for validate
+ * when it printed to a stream whose reader is behind (it waits for it): `await` it.
  */
 export function main(
   argv: string[],
@@ -219,7 +236,15 @@ export function main(
     const parsed = parseFlags(located.rest, flagsOf(def), def.positionals, def.name);
     for (const flag of parsed.ignored) safeErr(`cavra-policy: warning: ${flag} does not apply to ${def.name}; ignored`);
     const opts = new Options(parsed);
-    const ctx: CommandContext = { opts, out: safeOut, err: safeErr, env, cwd, hideSecret: (secret) => mask.add(secret) };
+    const ctx: CommandContext = {
+      opts,
+      out: safeOut,
+      err: safeErr,
+      drained: backlogs.get(out),
+      env,
+      cwd,
+      hideSecret: (secret) => mask.add(secret),
+    };
     const code = def.run(ctx);
     return typeof code === 'number' ? code : code.catch(fail);
   } catch (e) {

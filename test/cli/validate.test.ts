@@ -111,6 +111,56 @@ describe('cavra-policy validate', () => {
     }
   });
 
+  it('waits for a slow reader instead of queueing its output in memory', async () => {
+    // 40 packs of 400 repeated entries: about 1.7 MB of findings, 40 KB per file, far more than a pipe holds.
+    const packs: Record<string, string> = {};
+    const files: string[] = [];
+    for (let p = 0; p < 40; p++) {
+      const id = `cavra-many-${p}`;
+      files.push(`policies/${id}/policy.yaml`);
+      packs[files[p]] = [
+        'metadata:',
+        `  id: ${id}`,
+        '  title: Many findings',
+        '  description: d',
+        '  version: "1.0.0"',
+        'filesystem:',
+        '  block_read:',
+        ...Array.from({ length: 401 }, () => '    - ".env"'),
+        '',
+      ].join('\n');
+    }
+    // What the CLI queues in its stdout stream, read after each write by a module loaded before it.
+    packs['watch-stdout.cjs'] = [
+      'const write = process.stdout.write.bind(process.stdout);',
+      'let most = 0;',
+      'process.stdout.write = (...a) => { const r = write(...a); most = Math.max(most, process.stdout.writableLength); return r; };',
+      "process.on('exit', () => require('fs').writeSync(2, `queued at most ${most}\\n`));",
+    ].join('\n');
+    const ws = tempWorkspace(packs);
+    try {
+      const child = spawn(process.execPath, ['-r', './watch-stdout.cjs', CLI, 'validate', ...files], { cwd: ws.root });
+      // Nothing read for a while: a writer that does not wait queues everything it prints meanwhile.
+      child.stdout.pause();
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (d: Buffer) => chunks.push(d));
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      setTimeout(() => child.stdout.resume(), 1500);
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const stdout = Buffer.concat(chunks).toString('utf8');
+      assert.equal(status, 1);
+      const lines = stdout.trimEnd().split('\n');
+      assert.equal(lines.length, 40 * 400, 'every finding printed once');
+      assert.equal(lines.filter((l) => l.includes('error duplicate-entry')).length, 40 * 400);
+      const queued = Number(/queued at most (\d+)/.exec(stderr)?.[1]);
+      const perFile = stdout.length / 40;
+      assert.ok(queued <= 2 * perFile, `queued ${queued} bytes; one file prints ${Math.round(perFile)}`);
+    } finally {
+      ws.remove();
+    }
+  });
+
   it('an empty --json result is an empty array', () => {
     const r = runCli(['validate', '--json', fixture('cavra-studio-minimal'), ...POLICY_DIR]);
     assert.equal(r.status, 0);

@@ -5,6 +5,11 @@ export interface CommandContext {
   opts: Options;
   out: (text: string) => void;
   err: (text: string) => void;
+  /**
+   * When `out` is a stream whose reader is behind (a pipe), a promise to await before printing more;
+   * undefined when there is room, or when `out` is not a stream. Commands that print as they go await it.
+   */
+  drained?: () => Promise<void> | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Set when a CAVRA server answered; human output names it. */
@@ -26,7 +31,7 @@ export interface CommandDef {
   flags: FlagSpec[];
   /** The common options this command uses (`--json` always applies); others are ignored with a warning. */
   common: readonly CommonOption[];
-  /** A number when the command is synchronous (validate, summary, digest, keys). */
+  /** A number when the command is synchronous (summary, digest, keys; validate unless it waits for a slow reader). */
   run(ctx: CommandContext): number | Promise<number>;
 }
 

@@ -73,7 +73,7 @@ export function fileFindings(ctx: CommandContext, file: string, catalog: PackCat
   }));
 }
 
-function validate(ctx: CommandContext): number {
+function validate(ctx: CommandContext): number | Promise<number> {
   const catalog = new PackCatalog();
   catalog.scan([policyRootOf(ctx)]);
   if (ctx.opts.bool('--json')) {
@@ -82,17 +82,24 @@ function validate(ctx: CommandContext): number {
     return rows.some((r) => r.severity === 'error') ? 1 : 0;
   }
   // Each file's lines printed once it is checked, in one write (a workspace's inherited findings run to
-  // tens of thousands of lines): nothing of a file is held while the next ones are checked.
+  // tens of thousands of lines): nothing of a file is held while the next ones are checked, and when the
+  // reader is behind (a pipe), the next file waits for it rather than piling the output up in memory.
+  const files = ctx.opts.positionals;
   const counts = new Map<string, number>();
-  for (const file of ctx.opts.positionals) {
-    const rows = fileFindings(ctx, file, catalog);
-    for (const r of rows) counts.set(r.severity, (counts.get(r.severity) ?? 0) + 1);
-    if (rows.length)
+  const from = (start: number): number | Promise<number> => {
+    for (let i = start; i < files.length; i++) {
+      const rows = fileFindings(ctx, files[i], catalog);
+      for (const r of rows) counts.set(r.severity, (counts.get(r.severity) ?? 0) + 1);
+      if (!rows.length) continue;
       ctx.out(rows.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`).join('\n'));
-  }
-  const failed = (counts.get('error') ?? 0) > 0;
-  if (!failed) ctx.out(okLine(ctx.opts.positionals.length, counts));
-  return failed ? 1 : 0;
+      const room = ctx.drained?.();
+      if (room) return room.then(() => from(i + 1));
+    }
+    const failed = (counts.get('error') ?? 0) > 0;
+    if (!failed) ctx.out(okLine(files.length, counts));
+    return failed ? 1 : 0;
+  };
+  return from(0);
 }
 
 /** The one line printed when no file has an error, so a clean run is not silent. */
