@@ -10,6 +10,7 @@ import { analyze, languageFeatures, type Analysis } from '../../../server/src/la
 import { PackCatalog } from '../../../server/src/language/packCatalog';
 import { generatePolicy, SHAPES } from '../../bench/measure/policyGenerator';
 import { anyEdit, applyAnyEdit, blockPolicy, treeShape, valueShape } from './incrementalTexts';
+import { HEAD } from './analyzeText';
 
 /** CAVRA_FUZZ_RUNS raises the number of edit sequences for a longer search; CAVRA_FUZZ_SEED replays a run. */
 const RUNS = Number(process.env.CAVRA_FUZZ_RUNS ?? 300);
@@ -160,6 +161,21 @@ describe('incremental analysis equals a fresh analysis', () => {
     const first = analyze(URI, 1, before, context);
     const edited = analyze(URI, 2, after, context, undefined, first);
     sameAsFresh(edited, 2, after, [0, 17, 30]);
+  });
+
+  it('a finding whose entry moved up the list but not in the text names its new index (quick fixes act on it)', () => {
+    // An entry's line emptied: the entries after it keep their lines and columns, one place up the list
+    // (an edit applied to the tree in place). Their findings' ranges and messages read the same; their
+    // paths must not.
+    const before = `${HEAD}filesystem:\n  block_read:\n    - "a/**"\n    - "b"\n    - "a/x"\n`;
+    const after = before.replace('    - "b"\n', '\n');
+    const first = analyze(URI, 1, before, context);
+    const edited = analyze(URI, 2, after, context, undefined, first);
+    assert.equal(edited.findings?.shadows, first.findings?.shadows, 'the edit was applied in place');
+    const redundant = (a: Analysis) => a.diagnostics.filter((d) => d.code === 'redundant-rule').map((d) => d.data);
+    assert.deepEqual(redundant(first), [{ path: ['filesystem', 'block_read', 2] }]);
+    assert.deepEqual(redundant(edited), [{ path: ['filesystem', 'block_read', 1] }]);
+    sameAsFresh(edited, 2, after, [0, before.indexOf('a/x'), 10]);
   });
 
   it('keeps up with typing a new entry at the end of a long list, as VS Code sends it', () => {

@@ -29,6 +29,10 @@ interface Work {
   maxValidated: number;
   /** Per edit: the most characters scanned for those PyYAML refuses. */
   maxScanned: number;
+  /** Per edit: the most shadowing findings made afresh (the others are the last report's, reused). */
+  maxMade: number;
+  /** Shadowing findings at the last edit. */
+  findings: number;
   edits: number;
 }
 
@@ -47,6 +51,8 @@ function measure(shape: Shape, rules: number): Work {
     meanWeighed: 0,
     maxValidated: 0,
     maxScanned: 0,
+    maxMade: 0,
+    findings: 0,
     edits: 0,
   };
   const schema = a.findings!.schemaErrors;
@@ -56,11 +62,12 @@ function measure(shape: Shape, rules: number): Work {
     const at = lineStarts[place.line] + place.column;
     text = `${text.slice(0, at)}7${text.slice(at)}`;
     for (let l = place.line + 1; l < lineStarts.length; l++) lineStarts[l]++;
-    const [judged, weighed, validated, chars] = [
+    const [judged, weighed, validated, chars, made] = [
       shadows.judgedCount,
       shadows.weighedCount,
       schema.entriesValidated,
       scanned.characters,
+      shadows.madeCount,
     ];
     const previous = a;
     a = analyze(URI, previous.doc.version + 1, text, context, undefined, previous);
@@ -72,6 +79,10 @@ function measure(shape: Shape, rules: number): Work {
     );
     work.maxValidated = Math.max(work.maxValidated, schema.entriesValidated - validated);
     work.maxScanned = Math.max(work.maxScanned, scanned.characters - chars);
+    work.maxMade = Math.max(work.maxMade, shadows.madeCount - made);
+    work.findings = a.diagnostics.filter((d) =>
+      /^(unreachable-rule|redundant-rule|matches-everything)$/.test(String(d.code)),
+    ).length;
     const dj = shadows.judgedCount - judged;
     const dw = shadows.weighedCount - weighed;
     work.maxJudged = Math.max(work.maxJudged, dj);
@@ -104,6 +115,8 @@ describe('keystroke work grows with the edit, not with the list (issue 14)', () 
       assert.ok(large.maxValidated <= 1, about);
       // PyYAML's refused characters are looked for in the line the edit wrote, not in the file.
       assert.ok(large.maxScanned <= 200, about);
+      // The findings are all sent again, but only those the edit changed are made again (message and all).
+      assert.ok(large.maxMade <= 32, about);
       // Ten times the rules, not ten times the work: the means grow by less than double.
       assert.ok(large.meanJudged <= 2 * small.meanJudged + 1, about);
       assert.ok(large.meanWeighed <= 2 * small.meanWeighed + 1, about);

@@ -1,10 +1,11 @@
 // Rules that never fire, and patterns that match everything (SPEC 2.3: `*` crosses `/`, whole-target
 // match, block is checked before allow / require_approval). The findings are kept per entry so that an
 // edit re-judges only the entries it touched and those whose judges it touched.
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { globCovers, matchesEverything } from '../../policy/glob';
 import { CoverIndex } from './coverIndex';
 import { makeDiagnostic } from '../makeDiagnostic';
+import type { FixData } from '../diagnosticCodes';
 import type { PolicyDocument } from '../parse/policyDocument';
 import type { RuleEntry, RuleList, RuleListChange } from '../parse/ruleLists';
 
@@ -46,6 +47,14 @@ type Verdicts = Map<RuleEntry, RuleEntry>;
 /** Entries judged for shadowing: strings, except patterns that match everything (reported as such). */
 export const judged = (e: RuleEntry) => e.text !== undefined && !(e.text.charCodeAt(0) === 0x2a && matchesEverything(e.text));
 
+/** A finding as last reported, and what its message was made from besides the entry itself. */
+interface Made {
+  by: RuleEntry | undefined;
+  /** The 1-based line of `by` the message names. */
+  byLine: number;
+  d: Diagnostic;
+}
+
 function inListOrder(v: Verdicts): [RuleEntry, RuleEntry][] {
   return [...v].sort((a, b) => a[0].index - b[0].index);
 }
@@ -59,6 +68,8 @@ export class ShadowedRules {
   private everything = new Map<string, RuleEntry[]>();
   /** Entries judged so far (built or re-judged after an edit): the work a test counts, not time. */
   judgedCount = 0;
+  /** Findings made so far, not reused from the last report (counted work too). */
+  madeCount = 0;
 
   constructor(private readonly list: (key: string) => RuleList | undefined) {
     for (const key of PATTERN_LISTS) this.findEverything(key);
@@ -171,22 +182,46 @@ export class ShadowedRules {
     }
   }
 
+  /**
+   * The finding last made per entry. A keystroke re-judges a few entries but reports them all (thousands
+   * of hints in a generated pack): an entry whose finding would read the same (same shadowing entry, on
+   * the same line; the same range and index) keeps its object, message and all. Findings are never
+   * edited in place, so handing out the same object again is safe.
+   */
+  private made = new Map<RuleEntry, Made>();
+
   diagnostics(doc: PolicyDocument): Diagnostic[] {
     const out: Diagnostic[] = [];
+    const made = new Map<RuleEntry, Made>();
     const line = (e: RuleEntry) => doc.positionAt(e.node.range![0]).line + 1;
     const report = (
       e: RuleEntry,
+      by: RuleEntry | undefined,
       severity: DiagnosticSeverity,
       code: 'unreachable-rule' | 'redundant-rule' | 'matches-everything',
-      message: string,
-    ) => out.push(makeDiagnostic(doc.nodeRange(e.node)!, severity, code, message, { path: [...e.list, e.index] }));
+      message: (byLine: number) => string,
+    ) => {
+      const range = doc.nodeRange(e.node)!;
+      const byLine = by ? line(by) : 0;
+      const earlier = this.made.get(e);
+      let d: Diagnostic;
+      if (earlier && earlier.by === by && earlier.byLine === byLine && sameFinding(earlier.d, range, code, e.index))
+        d = earlier.d;
+      else {
+        this.madeCount++;
+        d = makeDiagnostic(range, severity, code, message(byLine), { path: [...e.list, e.index] });
+      }
+      made.set(e, { by, byLine, d });
+      out.push(d);
+    };
     for (const key of PATTERN_LISTS) {
       for (const e of this.everything.get(key)!) {
         report(
           e,
+          undefined,
           DiagnosticSeverity.Warning,
           'matches-everything',
-          `${JSON.stringify(e.text)} matches every target: \`${key}\` ${EVERYTHING[key]}.`,
+          () => `${JSON.stringify(e.text)} matches every target: \`${key}\` ${EVERYTHING[key]}.`,
         );
       }
     }
@@ -194,18 +229,22 @@ export class ShadowedRules {
       for (const [e, by] of inListOrder(this.unreachable[i])) {
         report(
           e,
+          by,
           DiagnosticSeverity.Warning,
           'unreachable-rule',
-          `Never fires: ${JSON.stringify(by.text)} in \`${c.strong}\` (line ${line(by)}) already matches every target of ${JSON.stringify(e.text)}. ${c.why}.`,
+          (byLine) =>
+            `Never fires: ${JSON.stringify(by.text)} in \`${c.strong}\` (line ${byLine}) already matches every target of ${JSON.stringify(e.text)}. ${c.why}.`,
         );
       }
     });
     for (const [e, by] of inListOrder(this.mcp)) {
       report(
         e,
+        by,
         DiagnosticSeverity.Warning,
         'unreachable-rule',
-        `Never fires: ${JSON.stringify(e.text)} is also in \`mcp.blocked_servers\` (line ${line(by)}), and a blocked server is blocked even when allowed.`,
+        (byLine) =>
+          `Never fires: ${JSON.stringify(e.text)} is also in \`mcp.blocked_servers\` (line ${byLine}), and a blocked server is blocked even when allowed.`,
       );
     }
     // Inside one list, an entry covered by another entry adds nothing: same effect, same rule id.
@@ -213,12 +252,29 @@ export class ShadowedRules {
       for (const [e, by] of inListOrder(this.redundant.get(key)!)) {
         report(
           e,
+          by,
           DiagnosticSeverity.Hint,
           'redundant-rule',
-          `Redundant: ${JSON.stringify(by.text)} (line ${line(by)}) in the same list already matches every target of ${JSON.stringify(e.text)}.`,
+          (byLine) =>
+            `Redundant: ${JSON.stringify(by.text)} (line ${byLine}) in the same list already matches every target of ${JSON.stringify(e.text)}.`,
         );
       }
     }
+    this.made = made;
     return out;
   }
+}
+
+/** Whether a finding made earlier has this range, code and entry index (its other fields follow from them). */
+function sameFinding(d: Diagnostic, range: Range, code: string, index: number): boolean {
+  const r = d.range;
+  const path = (d.data as FixData).path;
+  return (
+    d.code === code &&
+    path[path.length - 1] === index &&
+    r.start.line === range.start.line &&
+    r.start.character === range.start.character &&
+    r.end.line === range.end.line &&
+    r.end.character === range.end.character
+  );
 }
