@@ -5,7 +5,6 @@
 // analysed again only when its file changed (the catalog keeps the same info while size and mtime
 // stay), an ancestor it read changed, or the signatures were invalidated; so asking again costs one
 // look-up per pack, not one analysis.
-import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { analyzePackFile, type LanguageSettings } from './language/languageService';
@@ -21,32 +20,29 @@ export interface PackReport {
 }
 
 /**
- * Result ids per document: a new id only when the diagnostics differ from the last ones reported. What is
- * kept per document is a digest of them, not their JSON: over 500 packs the JSON alone was 28 MB of the
- * server's memory (issue 14's < 350 MB). The digest is taken only when a second answer for the same
- * document comes to be compared: the last array given is held (the workspace pass and the analyses hold
- * it anyway), so the first pass over a root digests nothing (hashing 29 MB of JSON was 0.3 s of it).
+ * Result ids per document: a new id only when the diagnostics differ from the last ones reported. The
+ * last array given is held (the workspace pass and the analyses hold it anyway) and the next one is
+ * compared with it finding by finding: a finding handed out again is the same object (a keystroke
+ * re-makes only the findings it changed, lint/shadowedRules.ts), so only the others are compared by
+ * their JSON. Nothing else is kept: not the JSON (over 500 packs, 28 MB of the server's memory) nor a
+ * digest of it (hashing 1 MB of JSON per keystroke at 100k rules, for an answer that is most often
+ * "unchanged").
  */
 export class ResultIds {
-  /** Per document: the id, the last list given for it (same array, same id, no digest) and, once needed, its digest. */
-  private last = new Map<string, { id: string; seen: Diagnostic[]; digest?: string }>();
+  private last = new Map<string, { id: string; seen: Diagnostic[] }>();
   private counter = 0;
-  /** Diagnostic lists digested so far (counted work). */
-  digests = 0;
+  /** Findings compared by their JSON so far (counted work: the others were the same objects). */
+  compared = 0;
 
   of(uri: string, diagnostics: Diagnostic[]): string {
     const last = this.last.get(uri);
-    if (last?.seen === diagnostics) return last.id;
-    if (last) {
-      last.digest ??= this.digest(last.seen);
-      const digest = this.digest(diagnostics);
-      if (digest === last.digest) {
-        last.seen = diagnostics;
-        return last.id;
-      }
-      return this.next(uri, diagnostics, digest);
+    if (last && (last.seen === diagnostics || this.same(last.seen, diagnostics))) {
+      last.seen = diagnostics;
+      return last.id;
     }
-    return this.next(uri, diagnostics);
+    const id = String(++this.counter);
+    this.last.set(uri, { id, seen: diagnostics });
+    return id;
   }
 
   /** A document that is gone: nothing of it is kept. */
@@ -54,15 +50,14 @@ export class ResultIds {
     this.last.delete(uri);
   }
 
-  private next(uri: string, seen: Diagnostic[], digest?: string): string {
-    const id = String(++this.counter);
-    this.last.set(uri, { id, seen, digest });
-    return id;
-  }
-
-  private digest(diagnostics: Diagnostic[]): string {
-    this.digests++;
-    return createHash('sha1').update(JSON.stringify(diagnostics)).digest('base64');
+  private same(a: Diagnostic[], b: Diagnostic[]): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i]) continue;
+      this.compared++;
+      if (JSON.stringify(a[i]) !== JSON.stringify(b[i])) return false;
+    }
+    return true;
   }
 }
 

@@ -71,8 +71,8 @@ describe('work of a whole-workspace pass (counted)', function () {
     // Each inherited pack's own ancestors are merged once, shared by every set of parents that reaches it
     // (before: a third-level parent's merge merged the chain from the root again).
     assert.equal(ResolvedAncestors.merged - chains, parentsWithParents(), 'ancestor chains merged in one pass');
-    // Nothing to compare the first answers with: no digest taken (hashing their JSON was 0.3 s of 500 packs).
-    assert.equal(ids.digests, 0, 'diagnostics digested in the first pass');
+    // Nothing to compare the first answers with: no finding's JSON made (hashing it all was 0.3 s of 500 packs).
+    assert.equal(ids.compared, 0, 'findings compared in the first pass');
     assert.equal(catalog.diskOnly().diskParses, parentSets().size, 'parents parsed from disk in one pass');
     // Each pack file read into a tree once: a parent's own analysis takes the tree its children's merges read.
     assert.equal(PolicyDocument.reads - reads, tree.packs.length, 'pack files read into a tree in one pass');
@@ -125,25 +125,30 @@ describe('work of a whole-workspace pass (counted)', function () {
     }
   });
 
-  it('result ids: the same findings keep their id, other findings get a new one, digested only to compare', () => {
+  it('result ids: the same findings keep their id, other findings get a new one, only findings made anew are compared', () => {
     const ids = new ResultIds();
-    const finding = (message: string) => [
-      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } }, message, source: 'cavra' },
-    ];
-    const a = ids.of('file:///a', finding('one'));
-    const b = ids.of('file:///b', finding('one'));
+    const finding = (message: string) => ({
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } },
+      message,
+      source: 'cavra',
+    });
+    const kept = Array.from({ length: 50 }, (_, i) => finding(`kept ${i}`));
+    const a = ids.of('file:///a', [...kept, finding('one')]);
+    const b = ids.of('file:///b', [finding('one')]);
     assert.notEqual(a, b, 'each document has its own id');
-    assert.equal(ids.digests, 0);
-    const same = finding('one');
+    assert.equal(ids.compared, 0);
+    const same = [...kept, finding('one')];
     assert.equal(ids.of('file:///a', same), a, 'equal findings in a new array keep the id');
-    assert.equal(ids.digests, 2, 'the kept findings and the new ones');
-    assert.equal(ids.of('file:///a', same), a, 'the very same array is not digested again');
-    assert.equal(ids.digests, 2);
-    const changed = ids.of('file:///a', finding('two'));
+    assert.equal(ids.compared, 1, 'only the finding made anew is compared; the 50 handed out again are the same objects');
+    assert.equal(ids.of('file:///a', same), a, 'the very same array is not compared again');
+    assert.equal(ids.compared, 1);
+    const changed = ids.of('file:///a', [...kept, finding('two')]);
     assert.notEqual(changed, a, 'other findings, a new id');
+    assert.notEqual(ids.of('file:///a', [...kept]), changed, 'one finding fewer, a new id');
+    const shorter = ids.of('file:///a', [...kept]);
     assert.equal(
-      ids.of('file:///a', finding('one')),
-      String(Number(changed) + 1),
+      ids.of('file:///a', [...kept, finding('one')]),
+      String(Number(shorter) + 1),
       'back to the first findings: a newer id still',
     );
     ids.forget('file:///a');
