@@ -180,10 +180,10 @@ async function main(): Promise<void> {
             out.openEarly.skipped ??= 'run time budget spent';
             break;
           }
-          await runShapeSessions(ours, ws.root, policy, ws.uri, 60_000, out);
+          await runShapeSessions(ours, ws.root, policy, ws.uri, 60_000, out, i === 0);
         }
         log(
-          `${shape} ${rules}: open early ${describe(out.openEarly)}; quiet ${describe(out.openQuiet)}; edit ${describe(out.edit)}`,
+          `${shape} ${rules}: open early ${describe(out.openEarly)}; quiet ${describe(out.openQuiet)}; edit push ${describe(out.edit)}; pull ${describe(out.editPulled)} (${out.unchanged} unchanged)`,
         );
       }
     }

@@ -10,6 +10,8 @@ import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DocumentDiagnosticRequest,
+  type DocumentDiagnosticReport,
   ExitNotification,
   HoverRequest,
   InitializedNotification,
@@ -177,6 +179,47 @@ export class LspSession {
       contentChanges: [{ range: { start: at, end: at }, text }],
     });
     return next;
+  }
+
+  /**
+   * Pull diagnostics as VS Code asks them (vscode-languageclient with `diagnosticPullOptions.onChange`):
+   * didOpen or one incremental change, then at once `textDocument/diagnostic` with the previous answer's
+   * result id; resolves with the answer (full, or "unchanged" when the findings are the same).
+   */
+  async openPulled(uri: string, text: string, limitMs: number): Promise<DocumentDiagnosticReport> {
+    this.version = 1;
+    this.pulledId = undefined;
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: this.spec.languageId, version: 1, text },
+    });
+    return this.pull(uri, limitMs);
+  }
+
+  async insertPulled(uri: string, at: Position, text: string, limitMs: number): Promise<DocumentDiagnosticReport> {
+    const version = ++this.version;
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: at, end: at }, text }],
+    });
+    return this.pull(uri, limitMs);
+  }
+
+  /** Answers to pulls so far that said "unchanged". */
+  unchangedAnswers = 0;
+  private pulledId: string | undefined;
+
+  private async pull(uri: string, limitMs: number): Promise<DocumentDiagnosticReport> {
+    const report = await this.bounded(
+      this.connection.sendRequest(DocumentDiagnosticRequest.type, {
+        textDocument: { uri },
+        ...(this.pulledId === undefined ? {} : { previousResultId: this.pulledId }),
+      }),
+      'textDocument/diagnostic',
+      limitMs,
+    );
+    if (report.kind === 'unchanged') this.unchangedAnswers++;
+    this.pulledId = report.resultId;
+    return report;
   }
 
   /** `workspace/diagnostic` with no previous results: every pack under the policy root. */

@@ -1,7 +1,8 @@
 // Issue 14: every shape of pack (measure/policyGenerator.ts SHAPES) at each large size, our server only.
 // Two cold opens per session pair: right after `initialize` (as the extension opens its files, the
 // server still starting) and after the server is quiet; then one-character edits spread over every
-// list (at least 100 per shape and size), each timed to the diagnostics of its version.
+// list (at least 100 per shape and size), each timed to the diagnostics of its version, published (push,
+// as LSP clients without pull diagnostics get them) and pulled (as VS Code asks our server for them).
 import type { Position } from 'vscode-languageserver-protocol/node';
 import { LspSession, QUIET_MS, sleep, type ServerSpec } from './lspSession';
 import { unlikeTheDisk, type GeneratedPolicy, type Shape } from './policyGenerator';
@@ -15,13 +16,27 @@ export interface ShapeResults {
   openEarly: SamplesType;
   openQuiet: SamplesType;
   edit: SamplesType;
+  /** The same edits in a client that pulls (VS Code): didChange, then `textDocument/diagnostic` at once. */
+  editPulled: SamplesType;
+  /** Of those pulls, how many the server answered "unchanged". */
+  unchanged: number;
   rss: number[];
   /** The 1-minute load average when this shape and size started (two cores shared by others). */
   load: number;
 }
 
 export function emptyShapeResults(shape: Shape, rules: number, load: number): ShapeResults {
-  return { shape, rules, openEarly: new Samples(), openQuiet: new Samples(), edit: new Samples(), rss: [], load };
+  return {
+    shape,
+    rules,
+    openEarly: new Samples(),
+    openQuiet: new Samples(),
+    edit: new Samples(),
+    editPulled: new Samples(),
+    unchanged: 0,
+    rss: [],
+    load,
+  };
 }
 
 async function timed(samples: Samples, action: () => Promise<unknown>): Promise<boolean> {
@@ -36,7 +51,10 @@ async function timed(samples: Samples, action: () => Promise<unknown>): Promise<
   }
 }
 
-/** One pair of sessions: an early open (then the edits) and a quiet open. */
+/**
+ * Two sessions: an early open (then the edits, pushed) and a quiet open; with `pull`, a third: the edits
+ * again, pulled (once per shape and size is enough samples: every place is edited in each session).
+ */
 export async function runShapeSessions(
   spec: ServerSpec,
   workspace: string,
@@ -44,6 +62,7 @@ export async function runShapeSessions(
   uri: string,
   limitMs: number,
   out: ShapeResults,
+  pull: boolean,
 ): Promise<void> {
   const early = await LspSession.start(spec, workspace, limitMs, false);
   try {
@@ -66,6 +85,20 @@ export async function runShapeSessions(
   } finally {
     await quiet.stop();
   }
+  if (!pull) return;
+  const pulled = await LspSession.start(spec, workspace, limitMs, false, true);
+  try {
+    await pulled.openPulled(uri, policy.text, limitMs);
+    await pulled.settle(300, 5_000);
+    for (const place of policy.places.edits) {
+      const at: Position = { line: place.line, character: place.column };
+      if (!(await timed(out.editPulled, () => pulled.insertPulled(uri, at, 'x', limitMs)))) break;
+      await sleep(20);
+    }
+    out.unchanged += pulled.unchangedAnswers;
+  } finally {
+    await pulled.stop();
+  }
 }
 
 interface ShapeJudgement {
@@ -86,7 +119,8 @@ export function judgeShape(r: ShapeResults): ShapeJudgement[] {
     return [
       under(r.openEarly, 0.5, 700, 'open p50 < 700 ms (early)'),
       under(r.openQuiet, 0.5, 700, 'open p50 < 700 ms (quiet)'),
-      under(r.edit, 0.5, 30, 'edit p50 < 30 ms'),
+      under(r.edit, 0.5, 30, 'edit p50 < 30 ms (push)'),
+      under(r.editPulled, 0.5, 30, 'edit p50 < 30 ms (pull)'),
       {
         target: 'RSS < 250 MB',
         verdict: rss === undefined ? 'NOT MEASURED' : rss < 250 * 1024 * 1024 ? 'PASS' : 'FAIL',
@@ -96,8 +130,10 @@ export function judgeShape(r: ShapeResults): ShapeJudgement[] {
   return [
     under(r.openEarly, 0.5, 200, 'open p50 < 200 ms (early)'),
     under(r.openQuiet, 0.5, 200, 'open p50 < 200 ms (quiet)'),
-    under(r.edit, 0.5, 15, 'edit p50 < 15 ms'),
-    under(r.edit, 0.95, 40, 'edit p95 < 40 ms'),
+    under(r.edit, 0.5, 15, 'edit p50 < 15 ms (push)'),
+    under(r.edit, 0.95, 40, 'edit p95 < 40 ms (push)'),
+    under(r.editPulled, 0.5, 15, 'edit p50 < 15 ms (pull)'),
+    under(r.editPulled, 0.95, 40, 'edit p95 < 40 ms (pull)'),
   ];
 }
 
@@ -110,11 +146,11 @@ export function renderShapes(results: ShapeResults[], machine: string): string {
     '',
     `Our server only, production build. ${machine}. Cells are median / p95 (n). "Early" opens right after`,
     `\`initialize\`, as the extension does; "quiet" opens once the server has pulled its settings and used no CPU for ${QUIET_MS} ms (longer than the 300 ms after which the server starts its workspace pass, so the open does not meet that pass), a text that differs from the disk in its first line (so nothing the server read from disk meanwhile is reused).`,
-    'Edits: one character inside a pattern, at 16 places spread over each of the 8 lists.',
+    'Edits: one character inside a pattern, at 16 places spread over each of the 8 lists, timed to their diagnostics twice: published by the server (push, what LSP clients without pull diagnostics get) and pulled (VS Code with this extension: `textDocument/diagnostic` right after each change, answered "unchanged" when the findings are the same; the count is in the cell), each in its own session.',
     '"30x faster than yaml-language-server" is judged on the `spread` shape in the table above.',
     '',
-    '| shape | rules | load (1 min) | open early | open quiet | edit | RSS after open | targets |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| shape | rules | load (1 min) | open early | open quiet | edit, push | edit, pull (unchanged) | RSS after open | targets |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const verdicts = judgeShape(r)
@@ -122,7 +158,7 @@ export function renderShapes(results: ShapeResults[], machine: string): string {
       .join('; ');
     const rss = r.rss.length ? formatBytes([...r.rss].sort((a, b) => a - b)[Math.floor((r.rss.length - 1) / 2)]) : '—';
     lines.push(
-      `| ${r.shape} | ${r.rules.toLocaleString('en-US')} | ${r.load.toFixed(2)} | ${describe(r.openEarly)} | ${describe(r.openQuiet)} | ${describe(r.edit)} | ${rss} | ${verdicts} |`,
+      `| ${r.shape} | ${r.rules.toLocaleString('en-US')} | ${r.load.toFixed(2)} | ${describe(r.openEarly)} | ${describe(r.openQuiet)} | ${describe(r.edit)} | ${describe(r.editPulled)} (${r.unchanged} unchanged) | ${rss} | ${verdicts} |`,
     );
   }
   return `${lines.join('\n')}\n`;
