@@ -587,24 +587,19 @@ export class Workbench {
 
   // ---------- status bar and notifications ----------
 
+  /**
+   * The status bar's items, read in one step in the page: read one locator at a time, an item that went
+   * away between the count and its read (the bar re-renders as extensions activate) made that read wait
+   * its full 30 s, and a loaded machine then saw no item at all within a minute.
+   */
   async statusBarItems(): Promise<StatusBarItem[]> {
-    const items = this.page.locator('.part.statusbar .statusbar-item');
-    const out: StatusBarItem[] = [];
-    const n = await items.count();
-    for (let i = 0; i < n; i++) {
-      const it = items.nth(i);
-      out.push({
-        text: (await it.innerText().catch(() => '')).trim(),
-        label:
-          (await it
-            .locator('a')
-            .first()
-            .getAttribute('aria-label')
-            .catch(() => null)) ?? '',
-        id: (await it.getAttribute('id')) ?? '',
-      });
-    }
-    return out;
+    return this.page.locator('.part.statusbar .statusbar-item').evaluateAll((elements) =>
+      elements.map((el) => ({
+        text: ((el as unknown as { innerText?: string }).innerText ?? '').trim(),
+        label: el.querySelector('a')?.getAttribute('aria-label') ?? '',
+        id: el.getAttribute('id') ?? '',
+      })),
+    );
   }
 
   async waitForStatusBarItem(what: string, pred: (i: StatusBarItem) => boolean, timeout = this.timeout): Promise<StatusBarItem> {
