@@ -2,12 +2,10 @@
 // Settings are read by workflows/workspaceSettings.ts; signature checks are kept by SignatureStates.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  createConnection,
   DidChangeConfigurationNotification,
   type ConfigurationItem,
   DidChangeWatchedFilesNotification,
   MessageType,
-  ProposedFeatures,
   ShowMessageNotification,
   TextDocuments,
   type FormattingOptions,
@@ -54,11 +52,12 @@ import { LANGUAGE_CAPABILITIES, registerLanguageHandlers } from './languageHandl
 import { FolderReports, ResultIds } from './workspaceDiagnostics';
 import { usePackFiles } from './language/packFiles';
 import { diskPackFiles } from './diskPackFiles';
+import { createServerConnection } from './serverConnection';
 
 // Packs are read from disk (the browser server reads them through the client instead).
 usePackFiles(diskPackFiles);
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = createServerConnection();
 const documents = new TextDocuments(TextDocument);
 /** Signature checks of published packs, kept until a watched file or a setting changes. */
 const signatures = new SignatureStates();

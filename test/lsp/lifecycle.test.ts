@@ -74,6 +74,47 @@ describe('language server lifecycle over stdio', () => {
     );
   });
 
+  it('publishes, after edits that keep most findings, exactly what a fresh open of the same text publishes', async () => {
+    // Many findings that an edit elsewhere leaves as they were: the analysis hands them out again as the
+    // same objects and the stdio writer writes them from their kept JSON (server/src/messageEncoder.ts).
+    const entries = Array.from({ length: 300 }, (_, i) => `    - "secrets/team-${i}/*.pem"`).join('\n');
+    const text = `${VALID}filesystem:\n  block_read:\n    - "**/*.pem"\n${entries}\n`;
+    const uri = client.uriOf(PATH);
+    await client.open(uri, text);
+    const first = await client.diagnostics(uri, 1);
+    assert.equal(first.filter((d) => d.code === 'redundant-rule').length, 300);
+    const lines = text.split('\n');
+    const line = lines.indexOf('    - "secrets/team-150/*.pem"');
+    let version = 1;
+    // Three keystrokes: `team-150` → `team-15077`, then `secrets` → `secretxs`.
+    for (const [after, insert] of [
+      ['team-150', '7'],
+      ['team-1507', '7'],
+      ['secret', 'x'],
+    ] as const) {
+      const character = lines[line].indexOf(after) + after.length;
+      lines[line] = lines[line].slice(0, character) + insert + lines[line].slice(character);
+      version = await client.change(uri, [{ range: { start: { line, character }, end: { line, character } }, text: insert }]);
+    }
+    // A fourth: a new entry after it, so every finding below moves down a line.
+    const end = lines[line].length;
+    lines.splice(line + 1, 0, '    - "secrets/new/*.pem"');
+    version = await client.change(uri, [
+      { range: { start: { line, character: end }, end: { line, character: end } }, text: '\n    - "secrets/new/*.pem"' },
+    ]);
+    const edited = await client.diagnostics(uri, version);
+    const finalText = lines.join('\n');
+    await client.close(uri);
+    await client.cleared(uri);
+    await client.open(uri, finalText);
+    assert.deepEqual(edited, await client.diagnostics(uri, 1));
+    assert.ok(
+      edited.some((d) => JSON.stringify(d.message).includes('secretxs/team-15077/*.pem')),
+      'the edited entry is in the findings',
+    );
+    assert.equal(edited.filter((d) => d.code === 'redundant-rule').length, 301);
+  });
+
   it('clears the diagnostics of a closed document', async () => {
     const uri = client.uriOf(PATH);
     await client.open(uri, VALID.replace('  title: Platform Baseline\n', ''));
@@ -127,5 +168,15 @@ describe('language server shutdown', () => {
     const client = await LspClient.start({ workspace: ws.root });
     assert.equal(await client.stop(), 0);
     ws.remove();
+  });
+
+  it('exits when the client closes its input: code 1 without shutdown, 0 after it', async () => {
+    const ws = tempWorkspace();
+    try {
+      assert.equal(await (await LspClient.start({ workspace: ws.root })).closeInput(false), 1);
+      assert.equal(await (await LspClient.start({ workspace: ws.root })).closeInput(true), 0);
+    } finally {
+      ws.remove();
+    }
   });
 });

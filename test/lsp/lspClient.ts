@@ -372,6 +372,24 @@ export class LspClient {
     return code;
   }
 
+  /**
+   * The client goes away without `exit` (an editor killed): its end of stdin closes, optionally after
+   * `shutdown`. Resolves with the server's exit code; a server still running after 5 s is killed and
+   * the answer is 'SIGKILL'.
+   */
+  async closeInput(afterShutdown: boolean): Promise<number | string | null> {
+    const exited = new Promise<number | string | null>((resolve) =>
+      this.proc.once('exit', (code, signal) => resolve(code ?? signal)),
+    );
+    if (afterShutdown) await this.bounded(this.connection.sendRequest(ShutdownRequest.type), 'shutdown', 5_000);
+    this.proc.stdin!.end();
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
+    const code = await exited;
+    clearTimeout(timer);
+    this.connection.dispose();
+    return code;
+  }
+
   private bounded<T>(p: Promise<T>, what: string, limit = WAIT_LIMIT_MS): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
