@@ -83,13 +83,23 @@ function keyItems(a: Analysis, path: YamlPath, flow = false): CompletionItem[] {
     });
 }
 
+/** The ids `metadata.inherits` lists as typed (the tree, not the loaded value: a half-typed file has none). */
+function listedParents(a: Analysis): string[] {
+  try {
+    return inheritsList(a.doc.find(['metadata', 'inherits'])?.node?.toJSON() as PyValue | undefined);
+  } catch {
+    // `yaml` refuses to convert some trees (a merge key `<<` whose value is not a map): nothing is listed.
+    return [];
+  }
+}
+
 function valueItems(a: Analysis, path: YamlPath): CompletionItem[] {
   const schema = schemaAt(path);
   const keyPath = path.join('.');
   if (keyPath === 'metadata.inherits' || /^metadata\.inherits\.\d+$/.test(keyPath)) {
     const self = a.doc.find(['metadata', 'id'])?.node;
     const selfId = self && 'value' in self ? String((self as { value: unknown }).value) : a.packFolder;
-    const listed = new Set(inheritsList(a.doc.find(['metadata', 'inherits'])?.node?.toJSON() as PyValue | undefined));
+    const listed = new Set(listedParents(a));
     return a.context.catalog
       .all()
       .filter((p) => p.id !== selfId && !listed.has(p.id))

@@ -51,6 +51,12 @@ describe('completion', () => {
     assert.deepEqual(labels(`${HEAD}  inherits: |\n`, catalog()), ['cavra-a', 'cavra-b']);
   });
 
+  it('offers pack ids for inherits when `yaml` cannot convert the list (a merge key with a scalar)', () => {
+    // Found by the fuzz test (seed 1289480920): `<<: a` inside the list made completion throw.
+    const catalog = catalogWith('cavra-a', 'cavra-b', 'cavra-example');
+    assert.deepEqual(labels(`${HEAD}  inherits: [{<<: a}, |]\n`, catalog), ['cavra-a', 'cavra-b']);
+  });
+
   it('offers nothing inside a pattern list, where any text goes', () => {
     assert.deepEqual(labels(`${HEAD}filesystem:\n  block_read:\n    - "|"\n`), []);
     assert.deepEqual(labels(`${HEAD}filesystem:\n  block_read: [".env", |]\n`), []);
