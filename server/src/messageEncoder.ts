@@ -1,11 +1,12 @@
 // How the stdio transport writes a message's JSON (every client but VS Code, which talks to the server over
-// IPC, where Node serializes). A message that carries a document's findings (a `publishDiagnostics`
-// notification, a full `textDocument/diagnostic` answer) is written piece by piece: each finding's JSON is
-// made once and written again for as long as the finding lives. LSP sends a document's whole list on every
-// change, and the analysis hands the findings an edit did not touch out again as the same objects
-// (lint/shadowedRules.ts), which ResultIds (workspaceDiagnostics.ts) already takes as "the same finding".
-// At 100k rules with 3,300 findings (1 MB of JSON) JSON.stringify and its copy into a buffer cost 10-16 ms per
-// keystroke on the bench machine, most of it in fresh large strings; pieces written into one buffer, 2 ms.
+// IPC, where Node serializes). A message that carries an open document's findings (a `publishDiagnostics`
+// notification with a version, a full `textDocument/diagnostic` answer) is written piece by piece: each
+// finding's JSON is made once and written again for as long as the finding lives. LSP sends a document's
+// whole list on every change, and the analysis hands the findings an edit did not touch out again as the
+// same objects (lint/shadowedRules.ts), which ResultIds (workspaceDiagnostics.ts) already takes as "the
+// same finding". At 100k rules with 3,300 findings (1 MB of JSON) JSON.stringify and its copy into a buffer
+// cost 10-16 ms per keystroke on the bench machine, most of it in fresh large strings; pieces written into
+// one buffer, 2 ms.
 import type { ContentTypeEncoderOptions, Diagnostic, Message } from 'vscode-languageserver/node';
 
 /**
@@ -14,8 +15,15 @@ import type { ContentTypeEncoderOptions, Diagnostic, Message } from 'vscode-lang
  */
 function withFindings(msg: Message): { list: Diagnostic[]; key: string; outline: unknown } | undefined {
   const m = msg as { method?: unknown; params?: unknown; result?: unknown };
-  const params = m.params as { diagnostics?: unknown } | undefined;
-  if (m.method === 'textDocument/publishDiagnostics' && params && Array.isArray(params.diagnostics))
+  const params = m.params as { diagnostics?: unknown; version?: unknown } | undefined;
+  // An open document's publication has its version; one without is of a pack that is not open (the
+  // workspace's findings, tens of thousands on a large root): written once, nothing of it kept.
+  if (
+    m.method === 'textDocument/publishDiagnostics' &&
+    params &&
+    params.version !== undefined &&
+    Array.isArray(params.diagnostics)
+  )
     return {
       list: params.diagnostics as Diagnostic[],
       key: 'diagnostics',

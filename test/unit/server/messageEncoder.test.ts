@@ -95,6 +95,13 @@ describe('FindingsEncoder (the stdio transport writes findings from their kept J
     assert.equal(e.made, 501);
   });
 
+  it('keeps nothing of a publication without a version (a pack that is not open)', async () => {
+    const e = new FindingsEncoder();
+    const msg = publish('file:///closed', [finding(1, 'one'), finding(2, 'two')]);
+    assert.deepEqual(await written(e, msg), JSON.parse(JSON.stringify(msg)));
+    assert.equal(e.made, 0);
+  });
+
   it('writes ASCII when the connection asks for it', async () => {
     const e = new FindingsEncoder();
     const msg = publish('file:///p', [finding(1, 'plain ascii')], 1);
