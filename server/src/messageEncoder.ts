@@ -77,7 +77,7 @@ export class FindingsEncoder {
   private jsonOf(d: Diagnostic): string {
     let s = this.json.get(d);
     if (s === undefined) {
-      s = JSON.stringify(d) ?? 'null';
+      s = JSON.stringify(d);
       this.json.set(d, s);
       this.made++;
     }

@@ -355,21 +355,14 @@ export class LspClient {
    * code (0 after a clean shutdown, per LSP) or the signal that ended it.
    */
   async stop(): Promise<number | string | null> {
-    const exited = new Promise<number | string | null>((resolve) => {
-      if (this.proc.exitCode !== null || this.proc.signalCode !== null) resolve(this.proc.exitCode ?? this.proc.signalCode);
-      else this.proc.once('exit', (code, signal) => resolve(code ?? signal));
+    return this.leave(async () => {
+      try {
+        await this.bounded(this.connection.sendRequest(ShutdownRequest.type), 'shutdown', 5_000);
+        await this.connection.sendNotification(ExitNotification.type);
+      } catch {
+        // the kill in leave() still ends it
+      }
     });
-    try {
-      await this.bounded(this.connection.sendRequest(ShutdownRequest.type), 'shutdown', 5_000);
-      await this.connection.sendNotification(ExitNotification.type);
-    } catch {
-      // the kill below still ends it
-    }
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
-    const code = await exited;
-    clearTimeout(timer);
-    this.connection.dispose();
-    return code;
   }
 
   /**
@@ -378,11 +371,19 @@ export class LspClient {
    * the answer is 'SIGKILL'.
    */
   async closeInput(afterShutdown: boolean): Promise<number | string | null> {
-    const exited = new Promise<number | string | null>((resolve) =>
-      this.proc.once('exit', (code, signal) => resolve(code ?? signal)),
-    );
-    if (afterShutdown) await this.bounded(this.connection.sendRequest(ShutdownRequest.type), 'shutdown', 5_000);
-    this.proc.stdin!.end();
+    return this.leave(async () => {
+      if (afterShutdown) await this.bounded(this.connection.sendRequest(ShutdownRequest.type), 'shutdown', 5_000);
+      this.proc.stdin!.end();
+    });
+  }
+
+  /** Does what ends the session, then waits for the server to exit (killed after 5 s); its code or signal. */
+  private async leave(end: () => Promise<void>): Promise<number | string | null> {
+    const exited = new Promise<number | string | null>((resolve) => {
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) resolve(this.proc.exitCode ?? this.proc.signalCode);
+      else this.proc.once('exit', (code, signal) => resolve(code ?? signal));
+    });
+    await end();
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
     const code = await exited;
     clearTimeout(timer);
