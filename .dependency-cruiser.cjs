@@ -5,6 +5,15 @@
 module.exports = {
   forbidden: [
     {
+      name: 'launchers-stand-alone',
+      comment:
+        'server/src/launch/ starts the bundles (dist/server.js, dist/cli.js) with a code cache: it imports none ' +
+        'of the code it starts, or that code would be bundled twice and compiled without the cache.',
+      severity: 'error',
+      from: { path: '^server/src/launch/' },
+      to: { path: '^(server|client)/', pathNot: '^server/src/launch/' },
+    },
+    {
       name: 'server-is-editor-agnostic',
       comment: 'Nothing under server/ imports vscode, not even its types: the server runs in any editor and the CLI.',
       severity: 'error',

@@ -65,8 +65,17 @@ const webviewL10nOutsideVsCode = {
 // a test run does not pull files out from under it.
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The server and the CLI are each a small launcher (dist/server.js, dist/cli.js) that runs the bundle
+  // with a V8 code cache (server/src/launch/codeCache.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/launch/serverLauncher.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server-bundle.js' }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['server/src/launch/cliLauncher.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli-bundle.js' }),
   esbuild.build({
     ...browser,
     entryPoints: ['client/src/browserExtension.ts'],

@@ -10,13 +10,18 @@
 //   --skip-e2e          leave out the real-VS Code suite (also CAVRA_SKIP_E2E=1)
 //   --skip-clock-ahead  leave out the clock-ahead run (also CAVRA_SKIP_CLOCK_AHEAD=1)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const skipE2e = args.includes('--skip-e2e') || process.env.CAVRA_SKIP_E2E === '1';
 const skipClockAhead = args.includes('--skip-clock-ahead') || process.env.CAVRA_SKIP_CLOCK_AHEAD === '1';
 const MOCHA_SUITES = ['unit', 'lsp', 'golden', 'cli', 'workflows'];
+// The code cache of the launchers (server/src/launch/codeCache.ts) is this run's own: every server and CLI
+// process the suites start writes and reads it, as a user's do, and never the developer's.
+process.env.CAVRA_CODE_CACHE ??= mkdtempSync(join(tmpdir(), 'cavra-test-code-cache-'));
 /** How far ahead the second run moves the clock of every process it starts (libfaketime's syntax). */
 const CLOCK_AHEAD = '+400d';
 

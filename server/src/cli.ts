@@ -300,9 +300,3 @@ function reportFailure(e: unknown, def: CommandDef | undefined, err: (s: string)
   const message = e instanceof DraftError ? e.message : ((e as Error)?.message ?? String(e));
   return report('failed', 1, message, `cavra-policy: ${message}`);
 }
-
-if (require.main === module) {
-  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
-    process.exitCode = code;
-  });
-}

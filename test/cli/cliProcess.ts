@@ -31,7 +31,9 @@ export function testKeyHome(cwd: string): string {
 function cleanEnv(extra: NodeJS.ProcessEnv = {}, cwd = repoRoot): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^CAVRA_/.test(k)) env[k] = v;
-  return { ...env, CAVRA_KEY_HOME: testKeyHome(cwd), ...extra };
+  // The run's code cache stays (scripts/test.mjs): a cache makes a process faster, never different.
+  const codeCache = process.env.CAVRA_CODE_CACHE ? { CAVRA_CODE_CACHE: process.env.CAVRA_CODE_CACHE } : {};
+  return { ...env, ...codeCache, CAVRA_KEY_HOME: testKeyHome(cwd), ...extra };
 }
 
 export function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliRun {

@@ -23,7 +23,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { BackendError } from '../../../server/src/backend/backend';
 import { createLocalBackend } from '../../../server/src/backend/local';
 import { verifyPolicySignature } from '../../../server/src/signing';
@@ -317,9 +317,11 @@ describe('reliability: disk errors', function () {
     it('run as nobody against root-owned files: exit 1 naming EACCES; with only the evidence log unwritable, the message says the change was saved', function () {
       if (!canSetpriv) this.skip(); // needs setpriv and a nobody user
       // nobody may not be able to read the checkout (CI clones into a 0700 temp folder): run a copy of
-      // the self-contained CLI bundle from the test's own world-readable folder.
+      // the self-contained CLI (its launcher and the bundle beside it) from the test's own world-readable
+      // folder. The run's code cache is root's, so nobody's CLI runs without one (launch/codeCache.ts).
       const cli = join(root, 'cavra-policy.js');
       copyFileSync(CLI, cli);
+      copyFileSync(join(dirname(CLI), 'cli-bundle.js'), join(root, 'cli-bundle.js'));
       const asNobody = (args: string[]) =>
         spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, cli, ...args], {
           cwd: root,

@@ -20,7 +20,9 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}, cwd: string = repoRoot):
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^CAVRA_/.test(k) && k !== 'NODE_OPTIONS') env[k] = v;
   // Keys and pins go to a key home of the test's own, never the developer's.
-  return { ...env, CAVRA_KEY_HOME: testKeyHome(cwd), ...extra };
+  // The run's code cache stays (scripts/test.mjs): a cache makes a process faster, never different.
+  const codeCache = process.env.CAVRA_CODE_CACHE ? { CAVRA_CODE_CACHE: process.env.CAVRA_CODE_CACHE } : {};
+  return { ...env, ...codeCache, CAVRA_KEY_HOME: testKeyHome(cwd), ...extra };
 }
 
 /** Waits for a started child, killing it after `waitMs`. */
