@@ -12,13 +12,15 @@ export interface ArtifactSizes {
 }
 
 const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : undefined);
+const sumOf = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a + b);
 
 /** Sizes of the production bundles and the VSIX that `npm run package` wrote (snapshotted in `dir`). */
 export function artifactSizes(dir: string): ArtifactSizes {
   return {
     client: sizeOf(join(dir, 'client.js')),
-    server: sizeOf(join(dir, 'server.js')),
-    cli: sizeOf(join(dir, 'cli.js')),
+    // The launcher and the bundle it starts (server/src/launch/).
+    server: sumOf(sizeOf(join(dir, 'server.js')), sizeOf(join(dir, 'server-bundle.js'))),
+    cli: sumOf(sizeOf(join(dir, 'cli.js')), sizeOf(join(dir, 'cli-bundle.js'))),
     vsix: sizeOf(join(dir, 'cavra-policy-studio.vsix')),
   };
 }

@@ -39,6 +39,8 @@ export interface ServerSpec {
   configuration(item: ConfigurationItem): unknown;
   /** yaml-language-server publishes without a version, so "the next publication" is all we can match. */
   publishesVersions: boolean;
+  /** Extra environment of the server process (e.g. `CAVRA_CODE_CACHE: 'off'` for a first start). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class TimeoutError extends Error {}
@@ -115,7 +117,7 @@ export class LspSession {
     const proc = spawn(spec.node, spec.args, {
       cwd: workspace,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, CAVRA_POLICY_DIR: '' },
+      env: { ...process.env, CAVRA_POLICY_DIR: '', ...spec.env },
     });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const session = new LspSession(spec, proc, connection);

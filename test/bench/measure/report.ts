@@ -192,8 +192,8 @@ export function renderReport(r: BenchReport): string {
       `| the same for vscode-languageclient alone (its \`LanguageClient\`, bundled and minified as dist/client.js is): the part of the load above that is the library | ${cell(describe(r.libraryLoad))} | | |`,
     );
   lines.push(`| dist/client.js (production) | ${formatBytes(r.artifacts.client)} | | |`);
-  lines.push(`| dist/server.js (production) | ${formatBytes(r.artifacts.server)} | | |`);
-  lines.push(`| dist/cli.js (production) | ${formatBytes(r.artifacts.cli)} | | |`);
+  lines.push(`| dist/server.js + server-bundle.js (production) | ${formatBytes(r.artifacts.server)} | | |`);
+  lines.push(`| dist/cli.js + cli-bundle.js (production) | ${formatBytes(r.artifacts.cli)} | | |`);
   const [vt, vv] = targetCells(judgements.get('vsix'));
   lines.push(`| dist/cavra-policy-studio.vsix | ${formatBytes(r.artifacts.vsix)} | ${vt} | ${vv} |`);
 

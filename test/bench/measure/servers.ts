@@ -17,6 +17,14 @@ export function cavraServer(serverJs: string, node = process.execPath): ServerSp
 }
 
 /**
+ * The same server started as it is the first time after an install or an update: no code cache yet
+ * (server/src/launch/codeCache.ts), so it parses and compiles its whole bundle.
+ */
+export function withoutCodeCache(spec: ServerSpec): ServerSpec {
+  return { ...spec, env: { ...spec.env, CAVRA_CODE_CACHE: 'off' } };
+}
+
+/**
  * yaml-language-server with our schema mapped to the policy files through `yaml.schemas` (what a user
  * of vscode-yaml writes in settings.json), everything else at its defaults except the SchemaStore
  * catalog: fetching it needs the network (this machine has none to schemastore.org), and its

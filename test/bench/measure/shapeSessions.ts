@@ -5,6 +5,7 @@
 // as LSP clients without pull diagnostics get them) and pulled (as VS Code asks our server for them).
 import type { Position } from 'vscode-languageserver-protocol/node';
 import { LspSession, QUIET_MS, sleep, type ServerSpec } from './lspSession';
+import { withoutCodeCache } from './servers';
 import { unlikeTheDisk, type GeneratedPolicy, type Shape } from './policyGenerator';
 import { describe, formatBytes, type Samples as SamplesType } from './samples';
 import { Samples } from './samples';
@@ -14,6 +15,8 @@ export interface ShapeResults {
   shape: Shape;
   rules: number;
   openEarly: SamplesType;
+  /** The early open of a server's first start after an install or update: no code cache yet. */
+  openEarlyFirst: SamplesType;
   openQuiet: SamplesType;
   edit: SamplesType;
   /** The same edits in a client that pulls (VS Code): didChange, then `textDocument/diagnostic` at once. */
@@ -30,6 +33,7 @@ export function emptyShapeResults(shape: Shape, rules: number, load: number): Sh
     shape,
     rules,
     openEarly: new Samples(),
+    openEarlyFirst: new Samples(),
     openQuiet: new Samples(),
     edit: new Samples(),
     editPulled: new Samples(),
@@ -52,8 +56,8 @@ async function timed(samples: Samples, action: () => Promise<unknown>): Promise<
 }
 
 /**
- * Two sessions: an early open (then the edits, pushed) and a quiet open; with `pull`, a third: the edits
- * again, pulled (once per shape and size is enough samples: every place is edited in each session).
+ * Three sessions: an early open (then the edits, pushed), a quiet open, and an early open of a first
+ * start (no code cache); with `pull`, a fourth: the edits again, pulled (once per shape and size is enough samples: every place is edited in each session).
  */
 export async function runShapeSessions(
   spec: ServerSpec,
@@ -84,6 +88,12 @@ export async function runShapeSessions(
     await timed(out.openQuiet, () => quiet.open(uri, unlikeTheDisk(policy.text), limitMs));
   } finally {
     await quiet.stop();
+  }
+  const first = await LspSession.start(withoutCodeCache(spec), workspace, limitMs, false);
+  try {
+    await timed(out.openEarlyFirst, () => first.open(uri, policy.text, limitMs));
+  } finally {
+    await first.stop();
   }
   if (!pull) return;
   const pulled = await LspSession.start(spec, workspace, limitMs, false, true);
@@ -147,10 +157,11 @@ export function renderShapes(results: ShapeResults[], machine: string): string {
     `Our server only, production build. ${machine}. Cells are median / p95 (n). "Early" opens right after`,
     `\`initialize\`, as the extension does; "quiet" opens once the server has pulled its settings and used no CPU for ${QUIET_MS} ms (longer than the 300 ms after which the server starts its workspace pass, so the open does not meet that pass), a text that differs from the disk in its first line (so nothing the server read from disk meanwhile is reused).`,
     'Edits: one character inside a pattern, at 16 places spread over each of the 8 lists, timed to their diagnostics twice: published by the server (push, what LSP clients without pull diagnostics get) and pulled (VS Code with this extension: `textDocument/diagnostic` right after each change, answered "unchanged" when the findings are the same; the count is in the cell), each in its own session.',
+    'Servers start as they do every time but the first after an install or update: with the code cache (server/src/launch/codeCache.ts) the previous start wrote, so they do not parse and compile their bundle again; the JIT is as cold as ever. "First start" is the early open without that cache, in a session of its own; it is shown, not judged.',
     '"30x faster than yaml-language-server" is judged on the `spread` shape in the table above.',
     '',
-    '| shape | rules | load (1 min) | open early | open quiet | edit, push | edit, pull (unchanged) | RSS after open | targets |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| shape | rules | load (1 min) | open early | open quiet | open early, first start (no code cache) | edit, push | edit, pull (unchanged) | RSS after open | targets |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const verdicts = judgeShape(r)
@@ -158,7 +169,7 @@ export function renderShapes(results: ShapeResults[], machine: string): string {
       .join('; ');
     const rss = r.rss.length ? formatBytes([...r.rss].sort((a, b) => a - b)[Math.floor((r.rss.length - 1) / 2)]) : '—';
     lines.push(
-      `| ${r.shape} | ${r.rules.toLocaleString('en-US')} | ${r.load.toFixed(2)} | ${describe(r.openEarly)} | ${describe(r.openQuiet)} | ${describe(r.edit)} | ${describe(r.editPulled)} (${r.unchanged} unchanged) | ${rss} | ${verdicts} |`,
+      `| ${r.shape} | ${r.rules.toLocaleString('en-US')} | ${r.load.toFixed(2)} | ${describe(r.openEarly)} | ${describe(r.openQuiet)} | ${describe(r.openEarlyFirst)} | ${describe(r.edit)} | ${describe(r.editPulled)} (${r.unchanged} unchanged) | ${rss} | ${verdicts} |`,
     );
   }
   return `${lines.join('\n')}\n`;
