@@ -12,7 +12,7 @@ import { artifactSizes, clientStubLoad } from './measure/artifacts';
 import { profileEdits } from './measure/cpuProfile';
 import { emptyResults, runEditorSession, type SessionPlan } from './measure/editorSession';
 import { LspSession, type ServerSpec } from './measure/lspSession';
-import { currentLoad, describeMachine, nodeVersion, sourceRevision } from './measure/machine';
+import { currentLoad, describeMachine, nodeVersion, quietMachine, sourceRevision } from './measure/machine';
 import { signingTimes } from './measure/packSigning';
 import { impactReplayLines, measureImpactReplay } from './measure/impactReplay';
 import { measureWorkspaceScale, workspaceScaleLines } from './measure/workspaceScale';
@@ -196,6 +196,7 @@ async function main(): Promise<void> {
         const policy = generatePolicy(rules, 7, shape);
         const ws = writeWorkspace(policy);
         workspaces.push(ws);
+        await quietMachine();
         const out = emptyShapeResults(shape, rules, currentLoad());
         shaped.push(out);
         for (let i = 0; i < planFor(rules, reps).sessions; i++) {

@@ -96,8 +96,9 @@ function writeCache(dir: string, file: string, name: string, payload: Buffer): v
   }
   // The caches of older builds of this bundle are never read again.
   try {
-    for (const old of readdirSync(dir))
-      if (old.startsWith(`${name}-`) && old.endsWith('.v8') && old !== basename(file)) unlinkSync(join(dir, old));
+    // `${name}-<hash>-`: the cache of `cli-foo` is not one of `cli-foo-bar`'s.
+    const ours = (f: string) => f.startsWith(`${name}-`) && /^[0-9a-f]{16}-/.test(f.slice(name.length + 1)) && f.endsWith('.v8');
+    for (const old of readdirSync(dir)) if (ours(old) && old !== basename(file)) unlinkSync(join(dir, old));
   } catch {
     /* another process pruned first */
   }

@@ -46,3 +46,31 @@ export function nodeVersion(node: string): string {
   const r = spawnSync(node, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   return r.status === 0 ? r.stdout.trim() : `unknown (${node})`;
 }
+
+const idleAndTotal = () =>
+  cpus().reduce(
+    (acc, c) => {
+      const t = c.times;
+      return { idle: acc.idle + t.idle, total: acc.total + t.user + t.nice + t.sys + t.idle + t.irq };
+    },
+    { idle: 0, total: 0 },
+  );
+
+/**
+ * Waits until the machine's CPUs were at least 85% idle over half a second (at most `limitMs`), and
+ * returns the busy share of the last half second. A timed CLI run right after a CPU-heavy section (the
+ * code-server of the activation samples, a server still exiting) would otherwise measure their tail:
+ * the 1-minute load average only shows it, long after.
+ */
+export async function quietMachine(limitMs = 20_000): Promise<number> {
+  const until = performance.now() + limitMs;
+  let busy = 1;
+  for (;;) {
+    const before = idleAndTotal();
+    await new Promise((r) => setTimeout(r, 500));
+    const after = idleAndTotal();
+    const total = after.total - before.total;
+    busy = total > 0 ? 1 - (after.idle - before.idle) / total : 0;
+    if (busy < 0.15 || performance.now() >= until) return busy;
+  }
+}

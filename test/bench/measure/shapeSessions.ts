@@ -154,7 +154,7 @@ export function renderShapes(results: ShapeResults[], machine: string): string {
     '',
     '## Every shape of pack (issue 14)',
     '',
-    `Our server only, production build. ${machine}. Cells are median / p95 (n). "Early" opens right after`,
+    `Our server only, production build. ${machine}. Each shape and size first waits (at most 20 s) for the CPUs to be 85% idle. Cells are median / p95 (n). "Early" opens right after`,
     `\`initialize\`, as the extension does; "quiet" opens once the server has pulled its settings and used no CPU for ${QUIET_MS} ms (longer than the 300 ms after which the server starts its workspace pass, so the open does not meet that pass), a text that differs from the disk in its first line (so nothing the server read from disk meanwhile is reused).`,
     'Edits: one character inside a pattern, at 16 places spread over each of the 8 lists, timed to their diagnostics twice: published by the server (push, what LSP clients without pull diagnostics get) and pulled (VS Code with this extension: `textDocument/diagnostic` right after each change, answered "unchanged" when the findings are the same; the count is in the cell), each in its own session.',
     'Servers start as they do every time but the first after an install or update: with the code cache (server/src/launch/codeCache.ts) the previous start wrote, so they do not parse and compile their bundle again; the JIT is as cold as ever. "First start" is the early open without that cache, in a session of its own; it is shown, not judged.',

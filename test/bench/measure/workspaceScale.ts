@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspSession } from './lspSession';
+import { quietMachine } from './machine';
 import { generatePolicy, SHAPES } from './policyGenerator';
 import { describe, formatBytes, formatMs, Samples } from './samples';
 import type { ServerSpec } from './lspSession';
@@ -122,6 +123,7 @@ export async function measureWorkspaceScale(
       writeFileSync(fileOf(p.id), p.text);
     }
     for (let rep = 0; rep < reps; rep++) {
+      await quietMachine();
       results.load.push(loadavg()[0]);
       // 1. The whole workspace, from a fresh server: as VS Code asks right after initialize.
       const started = performance.now();
@@ -187,6 +189,7 @@ export async function measureWorkspaceScale(
         [results.validateFirst, validateArgs, { CAVRA_CODE_CACHE: 'off' }],
       ];
       for (const [samples, args, env] of runs) {
+        await quietMachine();
         const t0 = performance.now();
         const r = spawnSync(process.execPath, [cliJs, ...args], {
           cwd: root,
@@ -240,7 +243,7 @@ export function workspaceScaleLines(r: WorkspaceScaleResults): string[] {
     '',
     `${r.packs} packs of ${r.rulesPerPack} rules (every shape in turn) in a four-level inheritance tree; the edited pack is ` +
       `inherited by ${r.hubDescendants} packs, all open. Production \`dist/server.js\` over stdio and \`dist/cli.js\` as fresh processes; ` +
-      `1-minute load before each rep: ${r.load.map((l) => l.toFixed(1)).join(', ')}. ` +
+      `Each rep and each CLI run first waits (at most 20 s) for the CPUs to be 85% idle; 1-minute load before each rep: ${r.load.map((l) => l.toFixed(1)).join(', ')}. ` +
       `Packs reported by \`workspace/diagnostic\` (asked with a partial result token, as VS Code does: reports stream in): ${r.reportedPacks.join(', ') || 'none'}.`,
     '',
     '| Target | Measured | Samples | Verdict |',

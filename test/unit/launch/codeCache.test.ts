@@ -131,7 +131,12 @@ describe('code cache (launch/codeCache.ts)', () => {
     const dir = codeCacheDir({ CAVRA_CODE_CACHE: cacheDir }, process.platform, undefined);
     load('cli-validate', dir).save();
     load('cli-check', dir).save();
-    assert.equal(cacheFiles().length, 2);
+    load('cli-check-all', dir).save();
+    // A new build of `cli-check` replaces its own cache only.
+    writeFileSync(bundle, `${readFileSync(bundle, 'utf8')}\n// rebuilt\n`);
+    load('cli-check', dir).save();
+    assert.equal(cacheFiles().length, 3);
+    assert.equal(cacheFiles().filter((f) => f.startsWith('cli-check-all-')).length, 1);
   });
 
   it('is off when asked, and writes nothing', () => {
