@@ -10,6 +10,7 @@ import * as esbuild from 'esbuild';
 
 const repo = process.cwd();
 const snapshot = mkdtempSync(join(tmpdir(), 'cavra-bench-artifacts-'));
+const codeCache = mkdtempSync(join(tmpdir(), 'cavra-bench-code-cache-'));
 const notes = [];
 
 function run(cmd, args, label) {
@@ -32,10 +33,12 @@ try {
   for (const f of ['runBench.js', 'parseOnce.js', 'loadClientWithStub.js']) {
     if (!copy(join('out/test/bench', f), f)) throw new Error(`out/test/bench/${f} was not built`);
   }
-  copy('dist/server.js', 'server.dev.js'); // unminified, for the CPU profile
+  // Unminified, for the CPU profile: the bundle itself (it starts the server when run), not its launcher.
+  copy('dist/server-bundle.js', 'server.dev.js');
   const packaged = run('npm', ['run', '--silent', 'package'], 'npm run package (production bundles + VSIX)');
   if (packaged) {
-    for (const f of ['client.js', 'server.js', 'cli.js', 'cavra-policy-studio.vsix']) copy(join('dist', f), f);
+    for (const f of ['client.js', 'server.js', 'server-bundle.js', 'cli.js', 'cli-bundle.js', 'cavra-policy-studio.vsix'])
+      copy(join('dist', f), f);
     // What of the client bundle's load is the language client library (issue 14 asks what loading costs and
     // what would cut it): the one import extension.ts makes from it, bundled alone as the production build does.
     await esbuild.build({
@@ -57,7 +60,7 @@ try {
   } else {
     notes.push('npm run package failed: sizes are missing and the servers measured are the development build.');
     run('node', ['scripts/build.mjs'], 'development build again');
-    for (const f of ['client.js', 'server.js', 'cli.js']) copy(join('dist', f), f);
+    for (const f of ['client.js', 'server.js', 'server-bundle.js', 'cli.js', 'cli-bundle.js']) copy(join('dist', f), f);
   }
   const args = [
     join(snapshot, 'runBench.js'),
@@ -70,7 +73,9 @@ try {
   ];
   // The snapshot has no node_modules beside it: externals (playwright-core, for the activation
   // measure in code-server) resolve from the checkout's.
-  const env = { ...process.env, NODE_PATH: join(repo, 'node_modules') };
+  // The code cache (server/src/launch/codeCache.ts) starts empty, as after an install, and is the bench's
+  // own: never the developer's, never one of an earlier bench run.
+  const env = { ...process.env, NODE_PATH: join(repo, 'node_modules'), CAVRA_CODE_CACHE: codeCache };
   const r = spawnSync(process.execPath, args, { stdio: 'inherit', env });
   process.exitCode = r.status ?? 1;
 } catch (e) {
@@ -78,4 +83,5 @@ try {
   process.exitCode = 1;
 } finally {
   rmSync(snapshot, { recursive: true, force: true });
+  rmSync(codeCache, { recursive: true, force: true });
 }
