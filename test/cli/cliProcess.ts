@@ -28,7 +28,8 @@ export function testKeyHome(cwd: string): string {
   return join(keyHomes, cwd.replace(/[^A-Za-z0-9]+/g, '_'));
 }
 
-function cleanEnv(extra: NodeJS.ProcessEnv = {}, cwd = repoRoot): NodeJS.ProcessEnv {
+/** The environment of a test's CLI process: CAVRA's variables cleared but the run's code cache, a key home of its own. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}, cwd = repoRoot): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^CAVRA_/.test(k)) env[k] = v;
   // The run's code cache stays (scripts/test.mjs): a cache makes a process faster, never different.

@@ -21,8 +21,11 @@ export function cavraServer(serverJs: string, node = process.execPath): ServerSp
  * (server/src/launch/codeCache.ts), so it parses and compiles its whole bundle.
  */
 export function withoutCodeCache(spec: ServerSpec): ServerSpec {
-  return { ...spec, env: { ...spec.env, CAVRA_CODE_CACHE: 'off' } };
+  return { ...spec, env: { ...spec.env, ...NO_CODE_CACHE } };
 }
+
+/** The environment of a process started as on a machine where none ran before (a fresh CI runner). */
+export const NO_CODE_CACHE: NodeJS.ProcessEnv = { CAVRA_CODE_CACHE: 'off' };
 
 /**
  * yaml-language-server with our schema mapped to the policy files through `yaml.schemas` (what a user

@@ -57,7 +57,8 @@ async function timed(samples: Samples, action: () => Promise<unknown>): Promise<
 
 /**
  * Three sessions: an early open (then the edits, pushed), a quiet open, and an early open of a first
- * start (no code cache); with `pull`, a fourth: the edits again, pulled (once per shape and size is enough samples: every place is edited in each session).
+ * start (no code cache); with `pull`, a fourth: the edits again, pulled (once per shape and size is enough
+ * samples: every place is edited in each session).
  */
 export async function runShapeSessions(
   spec: ServerSpec,

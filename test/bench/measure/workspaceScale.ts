@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspSession } from './lspSession';
 import { quietMachine } from './machine';
+import { NO_CODE_CACHE } from './servers';
 import { generatePolicy, SHAPES } from './policyGenerator';
 import { describe, formatBytes, formatMs, Samples } from './samples';
 import type { ServerSpec } from './lspSession';
@@ -185,8 +186,8 @@ export async function measureWorkspaceScale(
         ...(rep === 0 ? priming : []),
         [results.catalog, ['catalog'], {}],
         [results.validate, validateArgs, {}],
-        [results.catalogFirst, ['catalog'], { CAVRA_CODE_CACHE: 'off' }],
-        [results.validateFirst, validateArgs, { CAVRA_CODE_CACHE: 'off' }],
+        [results.catalogFirst, ['catalog'], NO_CODE_CACHE],
+        [results.validateFirst, validateArgs, NO_CODE_CACHE],
       ];
       for (const [samples, args, env] of runs) {
         await quietMachine();

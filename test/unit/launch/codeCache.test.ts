@@ -173,20 +173,27 @@ describe('code cache (launch/codeCache.ts)', () => {
       assert.equal(codeCacheDir({ CAVRA_CODE_CACHE: join(notDir, 'below') }, process.platform, undefined), undefined);
     });
 
-    it('runs on when the cache cannot be written', () => {
+    it('runs on when the cache cannot be written, and leaves no temporary file', () => {
       const dir = codeCacheDir({ CAVRA_CODE_CACHE: cacheDir }, process.platform, undefined);
       assert.ok(dir);
-      chmodSync(cacheDir, 0o500);
-      try {
-        const loaded = load('app', dir);
-        loaded.save();
-        assert.deepEqual(loaded.exports, expected());
-        // root may write anyway; anyone else leaves no file and no temporary file behind.
-        if (process.getuid?.() !== 0) assert.deepEqual(readdirSync(cacheDir), []);
-      } finally {
-        chmodSync(cacheDir, 0o700);
-      }
-      assert.ok(readdirSync(cacheDir).every((f) => !f.endsWith('.tmp')));
+      load('app', dir).save();
+      const [file] = cacheFiles();
+      // The rename fails (a non-empty folder holds the cache's name), for root too: the temporary file goes.
+      rmSync(join(cacheDir, file));
+      mkdirSync(join(cacheDir, file, 'occupied'), { recursive: true });
+      const blocked = load('app', dir);
+      assert.equal(blocked.state, 'missing');
+      blocked.save();
+      assert.deepEqual(blocked.exports, expected());
+      assert.deepEqual(readdirSync(cacheDir), [file]);
+      assert.deepEqual(readdirSync(join(cacheDir, file)), ['occupied']);
+      // The folder itself gone, a file in its place: nothing can be written, and nothing throws.
+      rmSync(cacheDir, { recursive: true });
+      writeFileSync(cacheDir, 'not a folder');
+      const homeless = load('app', dir);
+      homeless.save();
+      assert.deepEqual(homeless.exports, expected());
+      assert.equal(readFileSync(cacheDir, 'utf8'), 'not a folder');
     });
   }
 });

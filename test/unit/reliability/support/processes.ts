@@ -2,7 +2,7 @@
 // (killed and reported when it does not end), CAVRA's environment variables cleared.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { testKeyHome } from '../../../cli/cliProcess';
+import { cleanEnv as cliEnv } from '../../../cli/cliProcess';
 import { repoRoot } from '../../../lsp/repoRoot';
 
 export const CLI = join(repoRoot, 'dist', 'cli.js');
@@ -16,13 +16,11 @@ export interface Finished {
   timedOut: boolean;
 }
 
+/** The CLI tests' environment (cliProcess.ts: CAVRA's variables cleared, a key home of the test's own), without NODE_OPTIONS. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}, cwd: string = repoRoot): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^CAVRA_/.test(k) && k !== 'NODE_OPTIONS') env[k] = v;
-  // Keys and pins go to a key home of the test's own, never the developer's.
-  // The run's code cache stays (scripts/test.mjs): a cache makes a process faster, never different.
-  const codeCache = process.env.CAVRA_CODE_CACHE ? { CAVRA_CODE_CACHE: process.env.CAVRA_CODE_CACHE } : {};
-  return { ...env, ...codeCache, CAVRA_KEY_HOME: testKeyHome(cwd), ...extra };
+  const env = cliEnv({}, cwd);
+  delete env.NODE_OPTIONS;
+  return { ...env, ...extra };
 }
 
 /** Waits for a started child, killing it after `waitMs`. */
