@@ -115,6 +115,47 @@ describe('language server lifecycle over stdio', () => {
     assert.equal(edited.filter((d) => d.code === 'redundant-rule').length, 301);
   });
 
+  it('publishes, after keystrokes inside the entries of a pack written as JSON, what a fresh open publishes', async () => {
+    // `json.dumps(policy, indent=2)` output is YAML too: flow collections of double-quoted strings.
+    // Typing inside an entry is applied to the tree (parse/documentEdit.ts); the findings must not tell.
+    const policy = {
+      metadata: { id: 'cavra-platform-baseline', title: 'T', description: 'D', version: '1' },
+      filesystem: {
+        block_read: ['**/*.pem', ...Array.from({ length: 200 }, (_, i) => `secrets/team-${i}/*.pem`)],
+        block_write: ['infra/**', 'infra/**x'],
+      },
+      commands: { block: ['rm -rf *'], allow: ['rm -rf /tmp/x', 'git status'] },
+    };
+    const lines = JSON.stringify(policy, null, 2).split('\n');
+    const uri = client.uriOf(PATH);
+    await client.open(uri, lines.join('\n'));
+    assert.equal((await client.diagnostics(uri, 1)).filter((d) => d.code === 'redundant-rule').length, 201);
+    let version = 1;
+    // `team-100` becomes `team-1007x`; `infra/**x` loses its `x` (a duplicate now); `rm -rf /tmp/x` becomes `xrm -rf /tmp/x`.
+    for (const [entry, at, remove, insert] of [
+      ['"secrets/team-100/*.pem"', 17, 0, '7'],
+      ['"secrets/team-1007/*.pem"', 18, 0, 'x'],
+      ['"infra/**x"', 9, 1, ''],
+      ['"rm -rf /tmp/x"', 1, 0, 'x'],
+    ] as const) {
+      const line = lines.findIndex((l) => l.includes(entry));
+      const character = lines[line].indexOf(entry) + at;
+      lines[line] = lines[line].slice(0, character) + insert + lines[line].slice(character + remove);
+      version = await client.change(uri, [
+        { range: { start: { line, character }, end: { line, character: character + remove } }, text: insert },
+      ]);
+    }
+    const edited = await client.diagnostics(uri, version);
+    await client.close(uri);
+    await client.cleared(uri);
+    await client.open(uri, lines.join('\n'));
+    assert.deepEqual(edited, await client.diagnostics(uri, 1));
+    const codes = edited.map((d) => d.code);
+    assert.ok(codes.includes('duplicate-entry'), codes.join());
+    assert.ok(!codes.includes('unreachable-rule'), 'the edited allow entry no longer matches the block');
+    assert.equal(codes.filter((c) => c === 'redundant-rule').length, 200);
+  });
+
   it('clears the diagnostics of a closed document', async () => {
     const uri = client.uriOf(PATH);
     await client.open(uri, VALID.replace('  title: Platform Baseline\n', ''));

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { parse } from 'yaml';
 import type { Position } from 'vscode-languageserver-types';
 import { analyze, languageFeatures, type Analysis } from '../../../server/src/language/languageService';
 import { PackCatalog } from '../../../server/src/language/packCatalog';
@@ -41,6 +42,12 @@ const YAML_READ = [
   `${BENCH_LIKE[1].replace('  version: "1.0.0"\n', '  version: "1.0.0"\n  inherits: [cavra-a, cavra-b]\n  notes: >\n    folded\n    text\n')}`,
   `# A pack with a flow mapping\nmetadata: {id: cavra-bench-300, title: T, description: D, version: "1"}\ncommands:\n  block:\n    - "rm -rf *"\n    - "terraform *"\n    - "terraform apply*"\n  allow:\n    - "terraform plan*"\n    - "terraform apply -target*"\n    - "git *"\n    - git status\n`,
 ];
+/**
+ * Packs written as JSON (what `json.dumps` writes, indented and not): YAML too, all flow collections of
+ * double-quoted strings; typing inside an entry is applied to the tree (documentEdit.quotedEntryEdit).
+ */
+const asJson = (text: string, indent?: number) => JSON.stringify(parse(text), null, indent);
+const JSON_WRITTEN = [asJson(BENCH_LIKE[1], 2), asJson(generatePolicy(60, 4, 'prefix').text), asJson(SHAPED[3], 4)];
 /** Windows line ends: the block reader and incremental edits take CRLF too. */
 const CRLF = [BENCH_LIKE[1].replace(/\n/g, '\r\n')];
 const SEEDS = [
@@ -101,6 +108,7 @@ describe('incremental analysis equals a fresh analysis', () => {
       fc.property(
         fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom(...BENCH_LIKE, ...YAML_READ, ...CRLF) },
+          { weight: 2, arbitrary: fc.constantFrom(...JSON_WRITTEN) },
           { weight: 2, arbitrary: fc.constantFrom(...SEEDS) },
           { weight: 2, arbitrary: fc.constantFrom(...SHAPED) },
           { weight: 2, arbitrary: blockPolicy },
@@ -195,6 +203,52 @@ describe('incremental analysis equals a fresh analysis', () => {
       sameAsFresh(a, i + 2, text, [at, at + 7, text.length - 1]);
     });
     assert.equal(reused, states.length, 'every keystroke is applied incrementally');
+  });
+
+  it('keeps up with typing inside the entries of a pack written as JSON, indented or on one line', () => {
+    for (const base of [JSON_WRITTEN[0], JSON_WRITTEN[1]]) {
+      // Into an entry of every list, at its start, middle and end: typed, then taken out again.
+      const entries = [...base.matchAll(/\[\s*"([^"]*)"/g)].map((m) => m.index + m[0].length - 1 - m[1].length);
+      assert.ok(entries.length >= 8, `${entries.length} lists`);
+      let text = base;
+      let a = analyze(URI, 1, text, context);
+      let version = 1;
+      let reused = 0;
+      let steps = 0;
+      const step = (next: string, probe: number) => {
+        const previous = a;
+        text = next;
+        a = analyze(URI, ++version, text, context, undefined, previous);
+        steps++;
+        if (a.doc.yaml === previous.doc.yaml) reused++;
+        sameAsFresh(a, version, text, [probe, probe + 3, 0]);
+      };
+      for (const start of entries) {
+        const end = text.indexOf('"', start);
+        for (const at of [start, (start + end) >> 1, end]) {
+          step(`${text.slice(0, at)}*/x${text.slice(at)}`, at);
+          step(`${text.slice(0, at)}${text.slice(at + 3)}`, at);
+        }
+      }
+      assert.equal(text, base);
+      assert.equal(reused, steps, 'every keystroke is applied to the tree');
+    }
+  });
+
+  it('in a pack written as JSON, a quote or backslash typed into an entry, or an edit of a key, is read in full', () => {
+    const base = JSON_WRITTEN[0];
+    const at = base.indexOf('"', base.indexOf('"block_read"') + 13) + 2;
+    const key = base.indexOf('"block_read"') + 3;
+    for (const [edited, probe] of [
+      [`${base.slice(0, at)}"${base.slice(at)}`, at],
+      [`${base.slice(0, at)}\\n${base.slice(at)}`, at],
+      [`${base.slice(0, key)}x${base.slice(key)}`, key],
+    ] as const) {
+      const first = analyze(URI, 1, base, context);
+      const a = analyze(URI, 2, edited, context, undefined, first);
+      assert.notEqual(a.doc.yaml, first.doc.yaml, 'read in full');
+      sameAsFresh(a, 2, edited, [probe, 0, 10]);
+    }
   });
 
   it('duplicates follow edits that make, move and undo repeats (re-counted per touched text only)', () => {

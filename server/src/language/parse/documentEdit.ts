@@ -1,20 +1,24 @@
 // A keystroke inside a long list, applied to the previous version's tree instead of reading the whole
-// text again. The edit is taken when the lines it touches were, and still are, entries of one block
-// list — one-line plain or quoted scalars at the list's indentation — or blank lines: those lines are
-// read again (by the block reader), their nodes replace the old ones, and every offset after them moves
-// by the length difference. Anything else (keys, comments, indentation changes, anchors, flow or block
-// scalars, errors anywhere, an edit joining a list to its neighbours) answers undefined: read it all.
+// text again. Two kinds of edit are taken:
+// - typing inside one double-quoted list entry, in any list, flow (a pack written as JSON) or block:
+//   the characters typed and removed are none of `"`, `\` or a line break, so `yaml` would read every
+//   token as before; the entry gets its new text and every later offset moves by the length difference;
+// - edits whose lines were, and still are, entries of one block list — one-line plain or quoted scalars
+//   at the list's indentation — or blank lines: those lines are read again (by the block reader), their
+//   nodes replace the old ones, and every offset after them moves by the length difference.
+// Anything else (keys, comments, indentation changes, anchors, block scalars, errors anywhere, an edit
+// joining a list to its neighbours) answers undefined: read it all.
 // test/unit/language/incremental*.test.ts hold the result to a fresh reading of the same text.
 import * as yaml from 'yaml';
 import type { Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { PyValue } from '../../policy/pythonValues';
 import { hasLoneCarriageReturn } from '../../policy/policyYaml';
 import { BLANK, BlockReader, COMMENT, lineTable, outsideSubset, withinSubset } from './blockYaml';
-import { changedLines, type LineChange } from './lineDifference';
+import { changedChars, changedLines, type CharChange, type LineChange } from './lineDifference';
 import { keyString, MERGE_KEY, PolicyDocument, type YamlPath } from './policyDocument';
 
 // Bound once: the bundle reads each `yaml` import through an accessor, a cost in loops over every node.
-const { isAlias, isMap, isScalar, isSeq, visit } = yaml;
+const { isAlias, isMap, isScalar, isSeq, Scalar, visit } = yaml;
 
 /** What changed: in `seq`, `removed` items from `at` on were replaced by `added` new ones. */
 export interface ListEdit {
@@ -35,8 +39,10 @@ export interface EditedDocument {
 }
 
 const SPACE = 0x20;
+const QUOTE = 0x22;
 const HASH = 0x23;
 const DASH = 0x2d;
+const BACKSLASH = 0x5c;
 
 /** The trees whose edits are applied in place: no errors, one document, a mapping, no anchors or merges. */
 const editable = new WeakMap<PolicyDocument, boolean>();
@@ -79,7 +85,6 @@ export function isEditable(doc: PolicyDocument): boolean {
       y.loadError === undefined &&
       y.value !== undefined &&
       isMap(doc.root) &&
-      !doc.root.flow &&
       // The tree ends a line at a lone `\r` too (parsePolicyYaml), an edit finds its lines by `\n` alone:
       // such a text (only the `yaml` reader takes it) is read in full after every edit.
       !hasLoneCarriageReturn(doc.text);
@@ -365,7 +370,12 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
   if (!isEditable(prev)) return undefined;
   const old = prev.text;
   if (old === text) return { doc: successor(prev, version, text, prev.lineStartOffsets(), 0, 0) };
-  const change = changedLines(old, text);
+  const chars = changedChars(old, text);
+  const quoted = quotedEntryEdit(prev, version, text, chars);
+  if (quoted) return quoted;
+  // The block reader's edits: a text whose root is a flow mapping has no block lines to re-read.
+  if (isMap(prev.root) && prev.root.flow) return undefined;
+  const change = changedLines(old, text, chars);
   const { from, to, newTo, delta } = change;
   // Characters the block reader leaves to `yaml`, brought in or taken out: read in full.
   if (outsideSubset(text.slice(from, newTo)) || outsideSubset(old.slice(from, to))) return undefined;
@@ -417,6 +427,103 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
   if (delta) for (let line = w.firstLine + region.length; line < lineStarts.length; line++) lineStarts[line] += delta;
   const doc = successor(prev, version, text, lineStarts, from, newTo);
   return { doc, edit: { seq, path: place.path, at, removed, added: fresh.nodes.length, removedNodes } };
+}
+
+/**
+ * The list entry that holds old `[start, end)` after its first character and before its last (for a
+ * double-quoted one: between its quotes), found by offset from the root down (items are in text order).
+ */
+function quotedItemAt(doc: PolicyDocument, start: number, end: number): ItemPlace | undefined {
+  const chain: (YAMLMap | YAMLSeq)[] = [];
+  const path: YamlPath = [];
+  const inside = (n: Node | null | undefined) => !!n?.range && n.range[0] < start && end < n.range[1];
+  let node: Node | null | undefined = doc.root;
+  for (;;) {
+    if (isMap(node)) {
+      const items = node.items;
+      let lo = 0;
+      let hi = items.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (((items[mid].key as Node | null)?.range?.[0] ?? Infinity) < start) lo = mid;
+        else hi = mid - 1;
+      }
+      const pair = items[lo];
+      if (!pair || !inside(pair.value as Node | null)) return undefined;
+      chain.push(node);
+      path.push(keyString(pair.key));
+      node = pair.value as Node;
+    } else if (isSeq(node)) {
+      const items = node.items as Node[];
+      let lo = 0;
+      let hi = items.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((items[mid]?.range?.[0] ?? Infinity) < start) lo = mid;
+        else hi = mid - 1;
+      }
+      const item = items[lo];
+      if (!inside(item)) return undefined;
+      if (isScalar(item)) return { seq: node, index: lo, chain: [...chain, node], path };
+      chain.push(node);
+      path.push(lo);
+      node = item;
+    } else return undefined;
+  }
+}
+
+/** Characters that would change how `yaml` reads a double-quoted scalar, or that the block reader leaves to it. */
+function plainQuotedContent(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE || c === BACKSLASH || c === 0x0a || c === 0x0d) return false;
+  }
+  return !outsideSubset(text.slice(from, to));
+}
+
+/** Typing inside one double-quoted list entry (see the top of the file); undefined when the edit is any other. */
+function quotedEntryEdit(prev: PolicyDocument, version: number, text: string, chars: CharChange): EditedDocument | undefined {
+  const { start, oldEnd, newEnd } = chars;
+  const old = prev.text;
+  // [start, oldEnd) must lie between the quotes: the closing one is at range[1] - 1.
+  const place = quotedItemAt(prev, start, oldEnd);
+  if (!place) return undefined;
+  const items = place.seq.items as Node[];
+  const item = items[place.index];
+  const r = item.range!;
+  if (
+    !isScalar(item) ||
+    item.type !== 'QUOTE_DOUBLE' ||
+    item.tag !== undefined ||
+    old.charCodeAt(r[0]) !== QUOTE ||
+    old.charCodeAt(r[1] - 1) !== QUOTE ||
+    !plainQuotedContent(old, r[0] + 1, r[1] - 1)
+  )
+    return undefined;
+  const delta = newEnd - oldEnd;
+  if (!plainQuotedContent(text, start, newEnd)) return undefined;
+  const list = valueAt(prev.value, place.path);
+  if (!Array.isArray(list) || list.length !== items.length || typeof list[place.index] !== 'string') return undefined;
+
+  const content = text.slice(r[0] + 1, r[1] - 1 + delta);
+  const fresh = new Scalar(content);
+  fresh.range = [r[0], r[1] + delta, r[2] + delta];
+  fresh.source = content;
+  fresh.type = 'QUOTE_DOUBLE';
+  // Everything after the edit moves (the entry itself is replaced, not moved).
+  shift(prev.root, start, delta, place.seq, place.index, place.index + 1);
+  const dr = prev.yaml.doc.range;
+  for (let k = 0; k < 3; k++) if (dr[k] > start) dr[k] += delta;
+  const removedNodes = items.splice(place.index, 1, fresh);
+  list[place.index] = content;
+
+  // No line break came or went: the lines after the edited one start `delta` later.
+  const lineStarts = prev.lineStartOffsets();
+  const line = prev.positionAt(start).line;
+  if (delta) for (let k = line + 1; k < lineStarts.length; k++) lineStarts[k] += delta;
+  const lineEnd = text.indexOf('\n', newEnd);
+  const doc = successor(prev, version, text, lineStarts, lineStarts[line], lineEnd < 0 ? text.length : lineEnd + 1);
+  return { doc, edit: { seq: place.seq, path: place.path, at: place.index, removed: 1, added: 1, removedNodes } };
 }
 
 /** The next version, taking over the previous one's (edited) tree. */

@@ -14,8 +14,8 @@ export interface LineChange {
 
 const NEWLINE = 0x0a;
 
-/** Common prefix and suffix lengths. */
-function difference(a: string, b: string): [number, number] {
+/** Common prefix and suffix lengths, as found (see alignToLines for where whole lines come or go). */
+function commonEnds(a: string, b: string): [number, number] {
   const min = Math.min(a.length, b.length);
   let p = 0;
   // Whole chunks first: string comparison runs natively.
@@ -26,7 +26,7 @@ function difference(a: string, b: string): [number, number] {
   for (const step of [4096, 256, 16])
     while (s + step <= room && a.substr(a.length - s - step, step) === b.substr(b.length - s - step, step)) s += step;
   while (s < room && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
-  return alignToLines(a, b, p, s);
+  return [p, s];
 }
 
 /**
@@ -49,11 +49,23 @@ function alignToLines(a: string, b: string, p: number, s: number): [number, numb
   return [p, s];
 }
 
+/** The characters an edit replaced: old `[start, oldEnd)` became new `[start, newEnd)` (the texts differ). */
+export interface CharChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+export function changedChars(old: string, text: string): CharChange {
+  const [p, s] = commonEnds(old, text);
+  return { start: p, oldEnd: old.length - s, newEnd: text.length - s };
+}
+
 const atLineStart = (t: string, at: number) => at === 0 || t.charCodeAt(at - 1) === NEWLINE;
 
-/** The lines an edit from `old` to `text` touched (the texts differ). */
-export function changedLines(old: string, text: string): LineChange {
-  const [p, s] = difference(old, text);
+/** The lines an edit from `old` to `text` touched (the texts differ); `chars`: changedChars of the two, when made already. */
+export function changedLines(old: string, text: string, chars = changedChars(old, text)): LineChange {
+  const [p, s] = alignToLines(old, text, chars.start, old.length - chars.oldEnd);
   const delta = text.length - old.length;
   const changedOldEnd = old.length - s;
   const from = old.lastIndexOf('\n', p - 1) + 1;
