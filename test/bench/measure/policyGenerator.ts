@@ -33,9 +33,10 @@ export interface GeneratedPolicy {
  * The shapes a pack can have: `spread` (entries over many random prefixes, the easy case for the cover
  * index), `prefix` (long shared prefixes with a number inside, as generated from an inventory), `globstar`
  * (nearly every entry holds `**`, most start with it) and `examples` (CAVRA's own example packs repeated
- * with renamed entries).
+ * with renamed entries) and `json` (the `prefix` pack written as JSON, as `json.dumps(policy, indent=2)`
+ * writes it: YAML too, every collection a flow one, every string double-quoted).
  */
-export const SHAPES = ['spread', 'prefix', 'globstar', 'examples'] as const;
+export const SHAPES = ['spread', 'prefix', 'globstar', 'examples', 'json'] as const;
 export type Shape = (typeof SHAPES)[number];
 
 export function isShape(s: string): s is Shape {
@@ -212,6 +213,7 @@ const MAKERS: Record<Shape, EntryMaker> = {
   prefix: prefixEntry,
   globstar: globstarEntry,
   examples: (list, i) => examplesEntry(list, i),
+  json: prefixEntry,
 };
 
 /** How many entries of each list the bench edits (spread evenly over the list). */
@@ -281,7 +283,41 @@ export function generatePolicy(rules: number, seed = 7, shape: Shape = 'spread')
   lines.push('  risk_scoring:', '    github-payments-1: medium', '    jira-ledger-2: extreme'); // extreme: not an allowed value
   lines.push('approvals:', '  production_changes:', '    approvers:', '      - Platform Security');
   lines.push('compliance:', '  maps_to:', '    - "NIST SSDF PO.3.2"', '    - "SOC 2 CC8.1"', '');
-  return { id, text: lines.join('\n'), rules, places };
+  const generated = { id, text: lines.join('\n'), rules, places };
+  return shape === 'json' ? asJson(generated, lines) : generated;
+}
+
+/**
+ * The pack written as JSON, indented by 2 (one entry per line, as json.dumps(indent=2) writes it), its
+ * places moved to the same entries and keys. The generator's comment line has no place in JSON.
+ */
+function asJson(policy: GeneratedPolicy, yamlLines: string[]): GeneratedPolicy {
+  const lines = JSON.stringify(parse(policy.text), null, 2).split('\n');
+  /** Where a list's key is, in the YAML lines and in the JSON ones (each list name is used once). */
+  const yamlKey = (list: string) => yamlLines.indexOf(`  ${list}:`);
+  const jsonKey = (list: string) => lines.indexOf(`    ${JSON.stringify(list)}: [`);
+  // An entry line of the YAML (`    - "text"`) to the JSON (`      "text",`): the same index in its list.
+  const entry = (list: string, line: number, column: number) => ({
+    line: jsonKey(list) + line - yamlKey(list),
+    column: column + 1,
+  });
+  const p = policy.places;
+  const middle = entry('block_read', p.middleEntryLine, p.middleEntryColumn);
+  const completion = lines.findIndex((l) => l.startsWith('    "require_ai_attestation"'));
+  return {
+    ...policy,
+    text: `${lines.join('\n')}\n`,
+    places: {
+      middleEntryLine: middle.line,
+      middleEntryColumn: middle.column,
+      allowEntryLine: entry('allow', p.allowEntryLine, 0).line,
+      keyLine: jsonKey('block_read'),
+      keyColumn: 5,
+      completionLine: completion,
+      completionColumn: 4,
+      edits: p.edits.map((e) => ({ list: e.list, ...entry(e.list, e.line, e.column) })),
+    },
+  };
 }
 
 /**

@@ -49,11 +49,13 @@ export function workspaceTree(packs = PACKS, rules = RULES): { packs: Pack[]; hu
     // Every shape of pack the editor bench knows, in turn, each with its own seed.
     const g = generatePolicy(rules, 1000 + i, SHAPES[i % SHAPES.length]);
     const lines = g.text.split('\n');
-    const idLine = lines.findIndex((l) => /^ {2}id: /.test(l));
-    lines[idLine] = `  id: ${p.id}`;
+    // A pack written as JSON (the `json` shape) names its id and parent as JSON does.
+    const json = lines[0] === '{';
+    const idLine = lines.findIndex((l) => (json ? /^ {4}"id": / : /^ {2}id: /).test(l));
+    lines[idLine] = json ? `    "id": ${JSON.stringify(p.id)},` : `  id: ${p.id}`;
     let edit = { line: g.places.middleEntryLine, column: g.places.middleEntryColumn };
     if (p.parent) {
-      lines.splice(idLine + 1, 0, `  inherits: ${p.parent}`);
+      lines.splice(idLine + 1, 0, json ? `    "inherits": ${JSON.stringify(p.parent)},` : `  inherits: ${p.parent}`);
       edit = { line: edit.line + 1, column: edit.column };
     }
     return { id: p.id, parent: p.parent, text: lines.join('\n'), edit };

@@ -45,8 +45,9 @@ function packsUnder(dir: string): string[] {
 }
 
 describe('block policy value reader', () => {
-  it('reads every bench shape of pack itself, to the same value and digest as yaml', () => {
-    for (const shape of SHAPES)
+  it('reads every bench shape of pack written as YAML itself, to the same value and digest as yaml', () => {
+    // A pack written as JSON is the flow reader's (language/parse/flowYaml.ts, test/unit/language/flowYaml.test.ts).
+    for (const shape of SHAPES.filter((s) => s !== 'json'))
       for (const [rules, seed] of [
         [200, 1000],
         [200, 1003],

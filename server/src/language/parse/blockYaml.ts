@@ -32,6 +32,7 @@ import {
   SPACE,
 } from '../../policy/blockSubset';
 import type { PyValue } from '../../policy/pythonValues';
+import { readFlowYaml } from './flowYaml';
 
 // Bound once: the bundle reads each `yaml` import through an accessor, a cost in loops over every node.
 const { Document, Pair, Scalar, YAMLMap, YAMLSeq } = yaml;
@@ -401,9 +402,16 @@ export function withinSubset<T>(read: () => T): T | undefined {
   }
 }
 
-/** The policy read by the block reader, or undefined when `yaml` must read it. */
+/** The policy read by the block reader (or, written as JSON, the flow reader), or undefined when `yaml` must read it. */
 export function readBlockYaml(text: string): BlockYaml | undefined {
   if (OUTSIDE_SUBSET.test(text)) return undefined;
+  if (text.charCodeAt(0) === 0x7b) {
+    const flow = readFlowYaml(text);
+    if (!flow) return undefined;
+    const lineStarts = [0];
+    for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) lineStarts.push(p + 1);
+    return { yaml: flow, lineStarts };
+  }
   const lines = lineTable(text);
   const yaml = withinSubset(() => new BlockReader(lines).readDocument());
   return yaml && { yaml, lineStarts: lines.starts };
