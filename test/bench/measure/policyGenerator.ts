@@ -322,11 +322,13 @@ function asJson(policy: GeneratedPolicy, yamlLines: string[]): GeneratedPolicy {
 
 /**
  * The policy as an editor opens it after another tool changed it: its first line (the generator's
- * comment) differs from the file on disk, lines and columns unchanged. A server that has been idle
- * may have analysed the file from disk already (the workspace pass keeps its last analysis for an open
- * of that very text); an open of this text measures the document's own cold analysis instead.
+ * comment; written as JSON, the opening brace, then given a space after it) differs from the file on
+ * disk, the other lines unchanged. A server that has been idle may have analysed the file from disk
+ * already (the workspace pass keeps its last analysis for an open of that very text); an open of this
+ * text measures the document's own cold analysis instead.
  */
 export function unlikeTheDisk(text: string): string {
-  if (!text.startsWith('# ')) throw new Error('unlikeTheDisk: a generated policy starts with its comment line');
+  if (text.startsWith('{\n')) return `{ ${text.slice(1)}`;
+  if (!text.startsWith('# ')) throw new Error('unlikeTheDisk: a generated policy starts with its comment line or `{`');
   return `#~${text.slice(2)}`;
 }
