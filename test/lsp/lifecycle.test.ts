@@ -125,18 +125,21 @@ describe('language server lifecycle over stdio', () => {
         block_write: ['infra/**', 'infra/**x'],
       },
       commands: { block: ['rm -rf *'], allow: ['rm -rf /tmp/x', 'git status'] },
+      mcp: { allowed_servers: ['github'], risk_scoring: { github: 'low' } },
     };
     const lines = JSON.stringify(policy, null, 2).split('\n');
     const uri = client.uriOf(PATH);
     await client.open(uri, lines.join('\n'));
     assert.equal((await client.diagnostics(uri, 1)).filter((d) => d.code === 'redundant-rule').length, 201);
     let version = 1;
-    // `team-100` becomes `team-1007x`; `infra/**x` loses its `x` (a duplicate now); `rm -rf /tmp/x` becomes `xrm -rf /tmp/x`.
+    // `team-100` becomes `team-1007x`; `infra/**x` loses its `x` (a duplicate now); `rm -rf /tmp/x` becomes
+    // `xrm -rf /tmp/x`; the risk level `low` becomes `lowx` (no risk level).
     for (const [entry, at, remove, insert] of [
       ['"secrets/team-100/*.pem"', 17, 0, '7'],
       ['"secrets/team-1007/*.pem"', 18, 0, 'x'],
       ['"infra/**x"', 9, 1, ''],
       ['"rm -rf /tmp/x"', 1, 0, 'x'],
+      ['"github": "low"', 14, 0, 'x'],
     ] as const) {
       const line = lines.findIndex((l) => l.includes(entry));
       const character = lines[line].indexOf(entry) + at;
@@ -152,6 +155,7 @@ describe('language server lifecycle over stdio', () => {
     assert.deepEqual(edited, await client.diagnostics(uri, 1));
     const codes = edited.map((d) => d.code);
     assert.ok(codes.includes('duplicate-entry'), codes.join());
+    assert.ok(codes.includes('invalid-value'), codes.join());
     assert.ok(!codes.includes('unreachable-rule'), 'the edited allow entry no longer matches the block');
     assert.equal(codes.filter((c) => c === 'redundant-rule').length, 200);
   });

@@ -136,7 +136,7 @@ function edit(
   if (!isEditable(previous.doc)) return undefined;
   findings.prepareForEdit();
   const edited = editPolicyDocument(previous.doc, version, text);
-  return edited && { doc: edited.doc, findings: findings.carry(edited.doc, edited.edit) };
+  return edited && { doc: edited.doc, findings: findings.carry(edited.doc, edited.edit, edited.valueAt !== undefined) };
 }
 
 /**

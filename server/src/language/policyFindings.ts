@@ -63,12 +63,13 @@ export class PolicyFindings {
   }
 
   /** The findings for `next`, an edit of this document (its tree already changed). This object is used up. */
-  carry(next: PolicyDocument, edit: ListEdit | undefined): PolicyFindings {
+  /** `valueChanged`: a mapping's value was edited (no list): the schema and YAML 1.1 checks look at the whole text again. */
+  carry(next: PolicyDocument, edit: ListEdit | undefined, valueChanged = false): PolicyFindings {
     const out = new PolicyFindings(next);
     out.shadowed = this.shadowed;
     out.repeated = this.repeated;
-    out.yaml11Found = this.yaml11Found;
-    out.schemaFound = this.schemaFound;
+    out.yaml11Found = valueChanged ? undefined : this.yaml11Found;
+    out.schemaFound = valueChanged ? undefined : this.schemaFound;
     out.inheritedFound = this.inheritedFound;
     const change = carryRuleLists(this.doc, next, edit?.seq, edit?.at ?? 0, edit?.removed ?? 0, edit?.added ?? 0);
     if (edit) {

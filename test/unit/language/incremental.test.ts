@@ -235,6 +235,51 @@ describe('incremental analysis equals a fresh analysis', () => {
     }
   });
 
+  it("keeps up with typing inside a mapping's values (a risk level per server), block or JSON", () => {
+    const levels = ['low', 'nx', '1x', 'medium'];
+    const risk = Array.from({ length: 40 }, (_, i) => `    server-${i}: ${levels[i % 4]}`).join('\n');
+    const block = BENCH_LIKE[1].replace(/  risk_scoring:\n(    .*\n)+/, `  risk_scoring:\n${risk}\n`);
+    assert.notEqual(block, BENCH_LIKE[1]);
+    // At the end of a value: `-` takes its last character out, any other character is typed. The words
+    // pass through what YAML 1.1 reads as other types (`no`, `null`, `1`, `1.5`) and back.
+    const scripts: Record<string, string> = { low: '--ow', nx: '-o-ull---x', '1x': '-.5--x' };
+    for (const base of [block, asJson(block, 2), asJson(block)]) {
+      let text = base;
+      let a = analyze(URI, 1, text, context);
+      let version = 1;
+      let reused = 0;
+      let steps = 0;
+      const step = (next: string, probe: number) => {
+        const previous = a;
+        text = next;
+        a = analyze(URI, ++version, text, context, undefined, previous);
+        steps++;
+        if (a.doc.yaml === previous.doc.yaml) reused++;
+        sameAsFresh(a, version, text, [probe, probe + 2, 0]);
+      };
+      for (const server of ['server-0', 'server-1', 'server-2', 'server-37', 'server-38']) {
+        const key = text.indexOf(`${server}${base === block ? ':' : '"'}`);
+        const m = /^[^:]*: ?"?([a-z0-9]+)/.exec(text.slice(key))!;
+        let end = key + m[0].length;
+        for (const c of scripts[m[1]]) {
+          if (c === '-') step(`${text.slice(0, end - 1)}${text.slice(end--)}`, end);
+          else step(`${text.slice(0, end)}${c}${text.slice(end++)}`, end);
+        }
+      }
+      assert.equal(text, base);
+      assert.equal(reused, steps, `${reused} of ${steps} keystrokes applied to the tree`);
+    }
+  });
+
+  it("a character typed at the end of a text's last value moves the ends of the collections around it", () => {
+    // Found by the property above (seed -2139929913): with no line break after it, the value ends where its
+    // mapping does, and the edit starts there.
+    const first = analyze(URI, 1, 'metadata: .env', context);
+    const edited = analyze(URI, 2, 'metadata: .envx', context, undefined, first);
+    assert.equal(edited.doc.yaml, first.doc.yaml, 'the edit was applied to the tree');
+    sameAsFresh(edited, 2, 'metadata: .envx', [0, 14, 15]);
+  });
+
   it('in a pack written as JSON, a quote or backslash typed into an entry, or an edit of a key, is read in full', () => {
     const base = JSON_WRITTEN[0];
     const at = base.indexOf('"', base.indexOf('"block_read"') + 13) + 2;

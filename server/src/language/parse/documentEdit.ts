@@ -3,6 +3,8 @@
 // - typing inside one double-quoted list entry, in any list, flow (a pack written as JSON) or block:
 //   the characters typed and removed are none of `"`, `\` or a line break, so `yaml` would read every
 //   token as before; the entry gets its new text and every later offset moves by the length difference;
+// - typing inside one scalar value of a mapping (`mcp.risk_scoring` holds one per server): a plain word
+//   that stays one, or a double-quoted string as above;
 // - edits whose lines were, and still are, entries of one block list — one-line plain or quoted scalars
 //   at the list's indentation — or blank lines: those lines are read again (by the block reader), their
 //   nodes replace the old ones, and every offset after them moves by the length difference.
@@ -13,7 +15,7 @@ import * as yaml from 'yaml';
 import type { Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { PyValue } from '../../policy/pythonValues';
 import { hasLoneCarriageReturn } from '../../policy/policyYaml';
-import { BLANK, BlockReader, COMMENT, lineTable, outsideSubset, withinSubset } from './blockYaml';
+import { BLANK, BlockReader, COMMENT, lineTable, outsideSubset, plainValue, withinSubset } from './blockYaml';
 import { changedChars, changedLines, type CharChange, type LineChange } from './lineDifference';
 import { keyString, MERGE_KEY, PolicyDocument, type YamlPath } from './policyDocument';
 
@@ -34,8 +36,10 @@ export interface ListEdit {
 
 export interface EditedDocument {
   doc: PolicyDocument;
-  /** Undefined when the text did not change. */
+  /** Undefined when the text did not change, or when the edit changed a mapping's value (`valueAt`). */
   edit?: ListEdit;
+  /** Where the mapping's value an edit changed is (no list changed then). */
+  valueAt?: YamlPath;
 }
 
 const SPACE = 0x20;
@@ -197,7 +201,7 @@ function shift(
   node: Node | null | undefined,
   from: number,
   delta: number,
-  skip: YAMLSeq,
+  skip: YAMLSeq | undefined,
   skipFrom: number,
   skipTo: number,
 ): void {
@@ -371,8 +375,8 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
   const old = prev.text;
   if (old === text) return { doc: successor(prev, version, text, prev.lineStartOffsets(), 0, 0) };
   const chars = changedChars(old, text);
-  const quoted = quotedEntryEdit(prev, version, text, chars);
-  if (quoted) return quoted;
+  const typed = quotedEntryEdit(prev, version, text, chars) ?? mapValueEdit(prev, version, text, chars);
+  if (typed) return typed;
   // The block reader's edits: a text whose root is a flow mapping has no block lines to re-read.
   if (isMap(prev.root) && prev.root.flow) return undefined;
   const change = changedLines(old, text, chars);
@@ -517,13 +521,130 @@ function quotedEntryEdit(prev: PolicyDocument, version: number, text: string, ch
   const removedNodes = items.splice(place.index, 1, fresh);
   list[place.index] = content;
 
-  // No line break came or went: the lines after the edited one start `delta` later.
+  // No line break came or went.
+  const doc = edited(prev, version, text, start, newEnd, delta);
+  return { doc, edit: { seq: place.seq, path: place.path, at: place.index, removed: 1, added: 1, removedNodes } };
+}
+
+/** A plain scalar whose every character is one of these reads as one token wherever it stands, flow or block. */
+const WORD_CHAR = /^[A-Za-z0-9_./-]+$/;
+
+/**
+ * Typing inside one scalar value of a mapping (a pack's `mcp.risk_scoring` holds one per server): a plain
+ * word (`low`, `1.5`, `true`) of letters, digits and `_./-` that stays one, or a double-quoted string that
+ * takes none of `"`, `\` or a line break. `yaml` would read every other token as before; the value is
+ * resolved as the block reader resolves plain scalars (YAML 1.1).
+ */
+function mapValueEdit(prev: PolicyDocument, version: number, text: string, chars: CharChange): EditedDocument | undefined {
+  const { start, oldEnd, newEnd } = chars;
+  const old = prev.text;
+  const place = mapValueAt(prev, start, oldEnd);
+  if (!place) return undefined;
+  const { map, index, path } = place;
+  const item = map.items[index].value as Node;
+  if (!isScalar(item) || item.tag !== undefined) return undefined;
+  const r = item.range!;
+  const delta = newEnd - oldEnd;
+  let fresh: InstanceType<typeof Scalar>;
+  if (item.type === 'QUOTE_DOUBLE') {
+    if (
+      old.charCodeAt(r[0]) !== QUOTE ||
+      old.charCodeAt(r[1] - 1) !== QUOTE ||
+      oldEnd >= r[1] ||
+      !plainQuotedContent(old, r[0] + 1, r[1] - 1) ||
+      !plainQuotedContent(text, start, newEnd)
+    )
+      return undefined;
+    const content = text.slice(r[0] + 1, r[1] - 1 + delta);
+    fresh = new Scalar(content);
+    fresh.source = content;
+    fresh.type = 'QUOTE_DOUBLE';
+  } else if (item.type === 'PLAIN') {
+    const source = text.slice(r[0], r[1] + delta);
+    if (!WORD_CHAR.test(old.slice(r[0], r[1])) || !WORD_CHAR.test(source)) return undefined;
+    fresh = new Scalar(plainValue(source));
+    fresh.source = source;
+    fresh.type = 'PLAIN';
+  } else return undefined;
+  fresh.range = [r[0], r[1] + delta, r[2] + delta];
+  const parent = valueAt(prev.value, path.slice(0, -1));
+  const key = path[path.length - 1];
+  if (!parent || typeof parent !== 'object' || Array.isArray(parent) || !Object.prototype.hasOwnProperty.call(parent, key))
+    return undefined;
+
+  // Typing at the very end of a text's last value: the collections around it end where the edit starts,
+  // and shift() takes an end at its `from` for one that closes before the edit. These close after it.
+  const endingHere = place.chain.flatMap((c) => [1, 2].filter((k) => c.range![k] === start).map((k) => [c.range!, k] as const));
+  shift(prev.root, start, delta, undefined, 0, 0);
+  for (const [range, k] of endingHere) range[k] += delta;
+  const dr = prev.yaml.doc.range;
+  for (let k = 0; k < 3; k++) if (dr[k] >= start) dr[k] += delta;
+  map.items[index].value = fresh;
+  (parent as Record<string, PyValue>)[key] = fresh.value as PyValue;
+  return { doc: edited(prev, version, text, start, newEnd, delta), valueAt: path };
+}
+
+/**
+ * The mapping whose scalar value holds old `[start, end)` after its first character and up to its end
+ * (range[1]), found by offset from the root down; never a key.
+ */
+function mapValueAt(
+  doc: PolicyDocument,
+  start: number,
+  end: number,
+): { map: YAMLMap; index: number; path: YamlPath; chain: (YAMLMap | YAMLSeq)[] } | undefined {
+  const path: YamlPath = [];
+  const chain: (YAMLMap | YAMLSeq)[] = [];
+  let node: Node | null | undefined = doc.root;
+  for (;;) {
+    if (isMap(node)) {
+      chain.push(node);
+      const items = node.items;
+      let lo = 0;
+      let hi = items.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (((items[mid].key as Node | null)?.range?.[0] ?? Infinity) < start) lo = mid;
+        else hi = mid - 1;
+      }
+      const pair = items[lo];
+      const value = pair?.value as Node | null;
+      if (!value?.range || !(value.range[0] < start && end <= value.range[1])) return undefined;
+      path.push(keyString(pair.key));
+      if (isScalar(value)) return { map: node, index: lo, path, chain };
+      node = value;
+    } else if (isSeq(node)) {
+      chain.push(node);
+      const items = node.items as Node[];
+      let lo = 0;
+      let hi = items.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((items[mid]?.range?.[0] ?? Infinity) < start) lo = mid;
+        else hi = mid - 1;
+      }
+      const item = items[lo];
+      if (!item?.range || !(item.range[0] < start && end < item.range[1]) || isScalar(item)) return undefined;
+      path.push(lo);
+      node = item;
+    } else return undefined;
+  }
+}
+
+/** The successor of an edit that changed characters within one line: later lines start `delta` later. */
+function edited(
+  prev: PolicyDocument,
+  version: number,
+  text: string,
+  start: number,
+  newEnd: number,
+  delta: number,
+): PolicyDocument {
   const lineStarts = prev.lineStartOffsets();
   const line = prev.positionAt(start).line;
   if (delta) for (let k = line + 1; k < lineStarts.length; k++) lineStarts[k] += delta;
   const lineEnd = text.indexOf('\n', newEnd);
-  const doc = successor(prev, version, text, lineStarts, lineStarts[line], lineEnd < 0 ? text.length : lineEnd + 1);
-  return { doc, edit: { seq: place.seq, path: place.path, at: place.index, removed: 1, added: 1, removedNodes } };
+  return successor(prev, version, text, lineStarts, lineStarts[line], lineEnd < 0 ? text.length : lineEnd + 1);
 }
 
 /** The next version, taking over the previous one's (edited) tree. */
