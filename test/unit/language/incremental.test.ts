@@ -238,7 +238,7 @@ describe('incremental analysis equals a fresh analysis', () => {
   it("keeps up with typing inside a mapping's values (a risk level per server), block or JSON", () => {
     const levels = ['low', 'nx', '1x', 'medium'];
     const risk = Array.from({ length: 40 }, (_, i) => `    server-${i}: ${levels[i % 4]}`).join('\n');
-    const block = BENCH_LIKE[1].replace(/  risk_scoring:\n(    .*\n)+/, `  risk_scoring:\n${risk}\n`);
+    const block = BENCH_LIKE[1].replace(/ {2}risk_scoring:\n( {4}.*\n)+/, `  risk_scoring:\n${risk}\n`);
     assert.notEqual(block, BENCH_LIKE[1]);
     // At the end of a value: `-` takes its last character out, any other character is typed. The words
     // pass through what YAML 1.1 reads as other types (`no`, `null`, `1`, `1.5`) and back.
