@@ -3,7 +3,7 @@
 // themselves are held to the editor's by test/lsp/workspaceDiagnostics.test.ts.
 import { strict as assert } from 'node:assert';
 import { isUtf8 } from 'node:buffer';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { main } from '../../server/src/cli';
@@ -39,13 +39,16 @@ async function inProcess(args: string[], cwd: string): Promise<{ status: number;
 }
 
 describe('cavra-policy on a whole workspace', () => {
-  it('catalog reads each pack file once, with the block reader and never the full yaml parser', async () => {
+  it('catalog reads each pack file once, with the block reader (the flow reader for packs written as JSON) and never the full yaml parser', async () => {
     const { ws, files } = benchWorkspace(100, 30);
     try {
       const before = { ...policyLoads };
       const r = await inProcess(['catalog'], ws.root);
       assert.equal(r.status, 0);
-      assert.equal(policyLoads.block - before.block, files.length, 'packs read by the block reader');
+      const json = files.filter((f) => readFileSync(join(ws.root, f), 'utf8').startsWith('{')).length;
+      assert.ok(json > 0, 'the workspace has packs written as JSON');
+      assert.equal(policyLoads.block - before.block, files.length - json, 'packs read by the block reader');
+      assert.equal(policyLoads.flow - before.flow, json, 'packs read by the flow reader');
       assert.equal(policyLoads.yaml - before.yaml, 0, 'packs read by the full yaml parser');
       // The production bundle prints the same, as a fresh process.
       const p = runCli(['catalog'], { cwd: ws.root });

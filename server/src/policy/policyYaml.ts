@@ -10,6 +10,7 @@ import {
   type ToJSOptions,
 } from 'yaml';
 import { readBlockPolicyValue } from './blockPolicyValue';
+import { readFlowYaml } from './flowYaml';
 import { pyyamlScalarTags } from './pyyamlSchema';
 import type { PyValue } from './pythonValues';
 
@@ -83,15 +84,21 @@ export function parsePolicyYaml(source: string): PolicyYaml {
 }
 
 /** Texts loadPolicyValue has read, by reader: the work the CLI's catalog and validate tests count. */
-export const policyLoads = { block: 0, yaml: 0 };
+export const policyLoads = { block: 0, flow: 0, yaml: 0 };
 
 /** For the CLI and the backends: the loaded value, or an error saying where the YAML is wrong. */
 export function loadPolicyValue(text: string, file: string): PyValue {
-  // Nearly every policy is block style: its value is read without a syntax tree, the rest by `yaml`.
+  // Nearly every policy is block style: its value is read without a syntax tree; one written as JSON by
+  // the flow reader; the rest by `yaml`.
   const block = readBlockPolicyValue(text);
   if (block !== undefined) {
     policyLoads.block++;
     return block;
+  }
+  const flow = readFlowYaml(text, policyYamlOptions);
+  if (flow) {
+    policyLoads.flow++;
+    return flow.value;
   }
   policyLoads.yaml++;
   const parsed = parsePolicyYaml(text);

@@ -32,7 +32,7 @@ import {
   SPACE,
 } from '../../policy/blockSubset';
 import type { PyValue } from '../../policy/pythonValues';
-import { readFlowYaml } from './flowYaml';
+import { readFlowYaml } from '../../policy/flowYaml';
 
 // Bound once: the bundle reads each `yaml` import through an accessor, a cost in loops over every node.
 const { Document, Pair, Scalar, YAMLMap, YAMLSeq } = yaml;
@@ -406,11 +406,11 @@ export function withinSubset<T>(read: () => T): T | undefined {
 export function readBlockYaml(text: string): BlockYaml | undefined {
   if (OUTSIDE_SUBSET.test(text)) return undefined;
   if (text.charCodeAt(0) === 0x7b) {
-    const flow = readFlowYaml(text);
+    const flow = readFlowYaml(text, policyYamlOptions);
     if (!flow) return undefined;
     const lineStarts = [0];
     for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) lineStarts.push(p + 1);
-    return { yaml: flow, lineStarts };
+    return { yaml: { doc: flow.doc, extraDocuments: [], value: flow.value }, lineStarts };
   }
   const lines = lineTable(text);
   const yaml = withinSubset(() => new BlockReader(lines).readDocument());

@@ -2,17 +2,17 @@
 // mapping of flow mappings, lists of double-quoted strings, numbers, booleans and null. Read here into
 // the very nodes, ranges and value `yaml` builds for them, in a fraction of the time. Anything else
 // (escapes, comments, blank lines, a list inside a list, plain words, duplicate keys, text after the
-// root) makes the reader give up, and `yaml` reads the text instead. test/unit/language/flowYaml.test.ts
-// holds both readers to the same trees.
+// root) makes the reader give up, and `yaml` reads the text instead. test/unit/policy/flowYaml.test.ts
+// holds both readers to the same trees. The language service takes the tree (language/parse/blockYaml.ts),
+// the CLI and the stores the value (policyYaml.loadPolicyValue).
 //
 // Where `yaml` ends a node (range[2]) follows its parser, and the reader follows it:
 // - an entry of a list runs over the spaces and line breaks after it, up to the `,` or `]`;
 // - a value in a mapping, and a closed collection, run over the spaces after them and one line break.
 import * as yaml from 'yaml';
-import type { Document as YamlDocument, Node, Scalar as YamlScalar } from 'yaml';
-import { plainValue } from '../../policy/blockSubset';
-import { policyYamlOptions, type PolicyYaml } from '../../policy/policyYaml';
-import type { PyValue } from '../../policy/pythonValues';
+import type { Document as YamlDocument, DocumentOptions, Node, ParseOptions, Scalar as YamlScalar, SchemaOptions } from 'yaml';
+import { OUTSIDE_SUBSET, plainValue } from './blockSubset';
+import type { PyValue } from './pythonValues';
 
 // Bound once: the bundle reads each `yaml` import through an accessor, a cost in loops over every node.
 const { Document, Pair, Scalar, YAMLMap, YAMLSeq } = yaml;
@@ -44,11 +44,23 @@ interface Read {
   value: PyValue;
 }
 
+/** A text read: its document (as `yaml` would have built it) and its value. */
+export interface FlowYaml {
+  doc: YamlDocument.Parsed;
+  value: PyValue;
+}
+
+/** The options `yaml` reads policies with (policyYaml.ts), for the document built. */
+export type FlowYamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
+
 class FlowReader {
   private p = 0;
-  constructor(private readonly t: string) {}
+  constructor(
+    private readonly t: string,
+    private readonly options: FlowYamlOptions,
+  ) {}
 
-  readDocument(): PolicyYaml {
+  readDocument(): FlowYaml {
     const t = this.t;
     if (t.charCodeAt(0) !== LBRACE) throw GIVE_UP;
     const root = this.readMap();
@@ -58,12 +70,12 @@ class FlowReader {
       const c = t.charCodeAt(q);
       if (c !== LF && c !== CR) throw GIVE_UP;
     }
-    const doc = new Document(undefined, policyYamlOptions) as YamlDocument.Parsed;
+    const doc = new Document(undefined, this.options) as YamlDocument.Parsed;
     doc.contents = root.node as never;
     // The document takes one more line break than its root, if there is one.
     const docEnd = t.charCodeAt(end) === LF ? end + 1 : t.charCodeAt(end) === CR ? end + 2 : end;
     doc.range = [0, end, docEnd];
-    return { doc, extraDocuments: [], value: root.value };
+    return { doc, value: root.value };
   }
 
   /**
@@ -221,9 +233,10 @@ function scalarNode(value: PyValue, start: number, end: number, type: YamlScalar
 }
 
 /** The pack read as JSON-shaped YAML, or undefined when `yaml` must read it. */
-export function readFlowYaml(text: string): PolicyYaml | undefined {
+export function readFlowYaml(text: string, options: FlowYamlOptions): FlowYaml | undefined {
+  if (text.charCodeAt(0) !== LBRACE || OUTSIDE_SUBSET.test(text)) return undefined;
   try {
-    return new FlowReader(text).readDocument();
+    return new FlowReader(text, options).readDocument();
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;

@@ -4,10 +4,10 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { readBlockYaml } from '../../../server/src/language/parse/blockYaml';
-import { readFlowYaml } from '../../../server/src/language/parse/flowYaml';
-import { parsePolicyYaml } from '../../../server/src/policy/policyYaml';
+import { readFlowYaml } from '../../../server/src/policy/flowYaml';
+import { loadPolicyValue, parsePolicyYaml, policyLoads, policyYamlOptions } from '../../../server/src/policy/policyYaml';
 import { generatePolicy, SHAPES } from '../../bench/measure/policyGenerator';
-import { applyEdit, textEdit, treeShape, valueShape } from './incrementalTexts';
+import { applyEdit, textEdit, treeShape, valueShape } from '../language/incrementalTexts';
 
 /** Asserts the reader agrees with `yaml`; answers whether it read the text. */
 function sameAsYaml(text: string): boolean {
@@ -127,6 +127,16 @@ describe('flow reader (packs written as JSON)', () => {
     assert.ok(read > cases / 3, `read ${read} of ${cases}`);
   });
 
+  it('gives the CLI and the stores the value yaml loads, without yaml (loadPolicyValue)', () => {
+    const value = parse(generatePolicy(300, 3, 'json').text);
+    for (const text of [JSON.stringify(value, null, 2), pythonJson(value)]) {
+      const before = { ...policyLoads };
+      const loaded = loadPolicyValue(text, 'policy.yaml');
+      assert.deepEqual(policyLoads, { ...before, flow: before.flow + 1 });
+      assert.deepEqual(valueShape(loaded), valueShape(parsePolicyYaml(text).value));
+    }
+  });
+
   it('leaves escapes, comments, blank lines, lists in lists and plain words to yaml', () => {
     for (const text of [
       '{"a": "esc\\n"}\n',
@@ -145,7 +155,7 @@ describe('flow reader (packs written as JSON)', () => {
       '{"a": "x\n  y"}\n',
       '{"__proto__": 1}\n',
     ]) {
-      assert.equal(readFlowYaml(text), undefined, text);
+      assert.equal(readFlowYaml(text, policyYamlOptions), undefined, text);
       assert.equal(readBlockYaml(text), undefined, text);
     }
   });
