@@ -28,9 +28,11 @@ export async function resolvePolicyUri(arg: unknown): Promise<vscode.Uri | undef
     );
     return undefined;
   }
+  // Kept open when focus moves: run from the walkthrough, its page re-renders the step as done while the
+  // pick opens, and a pick that closed on that left the user with nothing (seen in CI's e2e run).
   const pick = await vscode.window.showQuickPick(
     files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => a.label.localeCompare(b.label)),
-    { title: vscode.l10n.t('Which policy?'), placeHolder: vscode.l10n.t('Pick a policy file') },
+    { title: vscode.l10n.t('Which policy?'), placeHolder: vscode.l10n.t('Pick a policy file'), ignoreFocusOut: true },
   );
   return pick?.uri;
 }

@@ -98,6 +98,25 @@ function sameAsFresh(incremental: Analysis, version: number, text: string, picks
   assert.deepEqual(transcript(incremental, probes), transcript(fresh, probes));
 }
 
+/**
+ * A user typing into `base`: each step is the next text, analysed from the previous version and held to a
+ * fresh analysis (probed around `probe`); counts the steps and those applied to the tree.
+ */
+function typist(base: string) {
+  const t = { text: base, steps: 0, reused: 0 };
+  let a = analyze(URI, 1, base, context);
+  let version = 1;
+  const step = (next: string, probe: number) => {
+    const previous = a;
+    t.text = next;
+    a = analyze(URI, ++version, next, context, undefined, previous);
+    t.steps++;
+    if (a.doc.yaml === previous.doc.yaml) t.reused++;
+    sameAsFresh(a, version, next, [probe, probe + 3, 0]);
+  };
+  return Object.assign(t, { step });
+}
+
 describe('incremental analysis equals a fresh analysis', () => {
   it('after every edit of random edit sequences (lists, keys, values, anchors, comments)', function () {
     // A bounded amount of work (RUNS sequences), not a speed test: on a loaded 2-core machine it has taken over 20 s.
@@ -210,28 +229,16 @@ describe('incremental analysis equals a fresh analysis', () => {
       // Into an entry of every list, at its start, middle and end: typed, then taken out again.
       const entries = [...base.matchAll(/\[\s*"([^"]*)"/g)].map((m) => m.index + m[0].length - 1 - m[1].length);
       assert.ok(entries.length >= 8, `${entries.length} lists`);
-      let text = base;
-      let a = analyze(URI, 1, text, context);
-      let version = 1;
-      let reused = 0;
-      let steps = 0;
-      const step = (next: string, probe: number) => {
-        const previous = a;
-        text = next;
-        a = analyze(URI, ++version, text, context, undefined, previous);
-        steps++;
-        if (a.doc.yaml === previous.doc.yaml) reused++;
-        sameAsFresh(a, version, text, [probe, probe + 3, 0]);
-      };
+      const t = typist(base);
       for (const start of entries) {
-        const end = text.indexOf('"', start);
+        const end = t.text.indexOf('"', start);
         for (const at of [start, (start + end) >> 1, end]) {
-          step(`${text.slice(0, at)}*/x${text.slice(at)}`, at);
-          step(`${text.slice(0, at)}${text.slice(at + 3)}`, at);
+          t.step(`${t.text.slice(0, at)}*/x${t.text.slice(at)}`, at);
+          t.step(`${t.text.slice(0, at)}${t.text.slice(at + 3)}`, at);
         }
       }
-      assert.equal(text, base);
-      assert.equal(reused, steps, 'every keystroke is applied to the tree');
+      assert.equal(t.text, base);
+      assert.equal(t.reused, t.steps, 'every keystroke is applied to the tree');
     }
   });
 
@@ -244,30 +251,18 @@ describe('incremental analysis equals a fresh analysis', () => {
     // pass through what YAML 1.1 reads as other types (`no`, `null`, `1`, `1.5`) and back.
     const scripts: Record<string, string> = { low: '--ow', nx: '-o-ull---x', '1x': '-.5--x' };
     for (const base of [block, asJson(block, 2), asJson(block)]) {
-      let text = base;
-      let a = analyze(URI, 1, text, context);
-      let version = 1;
-      let reused = 0;
-      let steps = 0;
-      const step = (next: string, probe: number) => {
-        const previous = a;
-        text = next;
-        a = analyze(URI, ++version, text, context, undefined, previous);
-        steps++;
-        if (a.doc.yaml === previous.doc.yaml) reused++;
-        sameAsFresh(a, version, text, [probe, probe + 2, 0]);
-      };
+      const t = typist(base);
       for (const server of ['server-0', 'server-1', 'server-2', 'server-37', 'server-38']) {
-        const key = text.indexOf(`${server}${base === block ? ':' : '"'}`);
-        const m = /^[^:]*: ?"?([a-z0-9]+)/.exec(text.slice(key))!;
+        const key = t.text.indexOf(`${server}${base === block ? ':' : '"'}`);
+        const m = /^[^:]*: ?"?([a-z0-9]+)/.exec(t.text.slice(key))!;
         let end = key + m[0].length;
         for (const c of scripts[m[1]]) {
-          if (c === '-') step(`${text.slice(0, end - 1)}${text.slice(end--)}`, end);
-          else step(`${text.slice(0, end)}${c}${text.slice(end++)}`, end);
+          if (c === '-') t.step(`${t.text.slice(0, end - 1)}${t.text.slice(end--)}`, end);
+          else t.step(`${t.text.slice(0, end)}${c}${t.text.slice(end++)}`, end);
         }
       }
-      assert.equal(text, base);
-      assert.equal(reused, steps, `${reused} of ${steps} keystrokes applied to the tree`);
+      assert.equal(t.text, base);
+      assert.equal(t.reused, t.steps, `${t.reused} of ${t.steps} keystrokes applied to the tree`);
     }
   });
 

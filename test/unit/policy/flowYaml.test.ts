@@ -4,35 +4,11 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { readBlockYaml } from '../../../server/src/language/parse/blockYaml';
+import { readsAsYaml } from '../language/readsAsYaml';
 import { readFlowYaml } from '../../../server/src/policy/flowYaml';
 import { loadPolicyValue, parsePolicyYaml, policyLoads, policyYamlOptions } from '../../../server/src/policy/policyYaml';
 import { generatePolicy, SHAPES } from '../../bench/measure/policyGenerator';
-import { applyEdit, textEdit, treeShape, valueShape } from '../language/incrementalTexts';
-
-/** Asserts the reader agrees with `yaml`; answers whether it read the text. */
-function sameAsYaml(text: string): boolean {
-  const read = readBlockYaml(text);
-  if (!read) return false;
-  const reference = parsePolicyYaml(text);
-  assert.deepEqual(
-    reference.doc.errors.map((e) => e.code),
-    [],
-    `yaml finds errors in a text the flow reader read:\n${text}`,
-  );
-  assert.deepEqual(
-    reference.doc.warnings.map((e) => e.code),
-    [],
-    `yaml warns about a text the flow reader read:\n${text}`,
-  );
-  assert.equal(reference.extraDocuments.length, 0);
-  assert.deepEqual(treeShape(read.yaml.doc.contents), treeShape(reference.doc.contents), `trees differ for:\n${text}`);
-  assert.deepEqual(read.yaml.doc.range, reference.doc.range, `document ranges differ for:\n${text}`);
-  assert.deepEqual(valueShape(read.yaml.value), valueShape(reference.value), `values differ for:\n${text}`);
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  assert.deepEqual(read.lineStarts, starts);
-  return true;
-}
+import { applyEdit, textEdit, valueShape } from '../language/incrementalTexts';
 
 /** What Python's json.dumps writes: `separators` default to (', ', ': ') on one line, (',', ': ') indented. */
 function pythonJson(value: unknown, indent?: number, item = indent === undefined ? ', ' : ',', key = ': '): string {
@@ -100,7 +76,7 @@ describe('flow reader (packs written as JSON)', () => {
         pythonJson(value, 1, ', '),
         `${JSON.stringify(value, null, 2).replace(/\n/g, '\r\n')}\r\n`,
       ])
-        assert.ok(sameAsYaml(text), `${shape}: left to yaml:\n${text.slice(0, 200)}`);
+        assert.ok(readsAsYaml(text), `${shape}: left to yaml:\n${text.slice(0, 200)}`);
     }
   });
 
@@ -119,7 +95,7 @@ describe('flow reader (packs written as JSON)', () => {
           let text = pythonJson(value, indent, item, sep) + tail;
           for (const e of edits) text = applyEdit(text, e).text;
           cases++;
-          if (sameAsYaml(text)) read++;
+          if (readsAsYaml(text)) read++;
         },
       ),
       { numRuns: RUNS },

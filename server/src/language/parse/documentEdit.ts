@@ -433,47 +433,59 @@ export function editPolicyDocument(prev: PolicyDocument, version: number, text: 
   return { doc, edit: { seq, path: place.path, at, removed, added: fresh.nodes.length, removedNodes } };
 }
 
+/** Where a scalar of the tree is: its collection, its index there, and the collections from the root down to it. */
+interface ScalarPlace {
+  parent: YAMLMap | YAMLSeq;
+  index: number;
+  scalar: Node;
+  /** The path to `parent`. */
+  path: YamlPath;
+  /** The collections from the root down to `parent`, both included. */
+  chain: (YAMLMap | YAMLSeq)[];
+}
+
+/** The last of `n` items whose start (`startOf`) is before `offset` (0 when none is). */
+function lastBefore(n: number, startOf: (i: number) => number | undefined, offset: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((startOf(mid) ?? Infinity) < offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /**
- * The list entry that holds old `[start, end)` after its first character and before its last (for a
- * double-quoted one: between its quotes), found by offset from the root down (items are in text order).
+ * The scalar (a list entry or a mapping's value, never a key) that holds old `[start, end)` after its
+ * first character and up to its end (range[1]), found by offset from the root down: the items of a
+ * collection are in text order.
  */
-function quotedItemAt(doc: PolicyDocument, start: number, end: number): ItemPlace | undefined {
+function scalarAt(doc: PolicyDocument, start: number, end: number): ScalarPlace | undefined {
   const chain: (YAMLMap | YAMLSeq)[] = [];
   const path: YamlPath = [];
-  const inside = (n: Node | null | undefined) => !!n?.range && n.range[0] < start && end < n.range[1];
   let node: Node | null | undefined = doc.root;
-  for (;;) {
-    if (isMap(node)) {
-      const items = node.items;
-      let lo = 0;
-      let hi = items.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (((items[mid].key as Node | null)?.range?.[0] ?? Infinity) < start) lo = mid;
-        else hi = mid - 1;
-      }
-      const pair = items[lo];
-      if (!pair || !inside(pair.value as Node | null)) return undefined;
-      chain.push(node);
-      path.push(keyString(pair.key));
-      node = pair.value as Node;
-    } else if (isSeq(node)) {
-      const items = node.items as Node[];
-      let lo = 0;
-      let hi = items.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((items[mid]?.range?.[0] ?? Infinity) < start) lo = mid;
-        else hi = mid - 1;
-      }
-      const item = items[lo];
-      if (!inside(item)) return undefined;
-      if (isScalar(item)) return { seq: node, index: lo, chain: [...chain, node], path };
-      chain.push(node);
-      path.push(lo);
-      node = item;
-    } else return undefined;
+  while (isMap(node) || isSeq(node)) {
+    const parent: YAMLMap | YAMLSeq = node;
+    chain.push(parent);
+    let index: number;
+    let child: Node | null | undefined;
+    if (isMap(parent)) {
+      const items = parent.items;
+      index = lastBefore(items.length, (i) => (items[i].key as Node | null)?.range?.[0], start);
+      child = items[index]?.value as Node | null | undefined;
+    } else {
+      const items = parent.items as Node[];
+      index = lastBefore(items.length, (i) => items[i]?.range?.[0], start);
+      child = items[index];
+    }
+    const r = child?.range;
+    if (!r || !(r[0] < start && end <= r[1])) return undefined;
+    if (isScalar(child)) return { parent, index, scalar: child, path, chain };
+    path.push(isMap(parent) ? keyString(parent.items[index].key) : index);
+    node = child;
   }
+  return undefined;
 }
 
 /** Characters that would change how `yaml` reads a double-quoted scalar, or that the block reader leaves to it. */
@@ -489,14 +501,16 @@ function plainQuotedContent(text: string, from: number, to: number): boolean {
 function quotedEntryEdit(prev: PolicyDocument, version: number, text: string, chars: CharChange): EditedDocument | undefined {
   const { start, oldEnd, newEnd } = chars;
   const old = prev.text;
-  // [start, oldEnd) must lie between the quotes: the closing one is at range[1] - 1.
-  const place = quotedItemAt(prev, start, oldEnd);
-  if (!place) return undefined;
+  const at = scalarAt(prev, start, oldEnd);
+  if (!at || !isSeq(at.parent)) return undefined;
+  const place: ItemPlace = { seq: at.parent, index: at.index, chain: at.chain, path: at.path };
   const items = place.seq.items as Node[];
   const item = items[place.index];
   const r = item.range!;
+  // [start, oldEnd) must lie between the quotes: the closing one is at range[1] - 1.
   if (
     !isScalar(item) ||
+    oldEnd >= r[1] ||
     item.type !== 'QUOTE_DOUBLE' ||
     item.tag !== undefined ||
     old.charCodeAt(r[0]) !== QUOTE ||
@@ -538,9 +552,10 @@ const WORD_CHAR = /^[A-Za-z0-9_./-]+$/;
 function mapValueEdit(prev: PolicyDocument, version: number, text: string, chars: CharChange): EditedDocument | undefined {
   const { start, oldEnd, newEnd } = chars;
   const old = prev.text;
-  const place = mapValueAt(prev, start, oldEnd);
-  if (!place) return undefined;
-  const { map, index, path } = place;
+  const place = scalarAt(prev, start, oldEnd);
+  if (!place || !isMap(place.parent)) return undefined;
+  const { parent: map, index } = place;
+  const path = [...place.path, keyString(map.items[index].key)];
   const item = map.items[index].value as Node;
   if (!isScalar(item) || item.tag !== undefined) return undefined;
   const r = item.range!;
@@ -582,53 +597,6 @@ function mapValueEdit(prev: PolicyDocument, version: number, text: string, chars
   map.items[index].value = fresh;
   (parent as Record<string, PyValue>)[key] = fresh.value as PyValue;
   return { doc: edited(prev, version, text, start, newEnd, delta), valueAt: path };
-}
-
-/**
- * The mapping whose scalar value holds old `[start, end)` after its first character and up to its end
- * (range[1]), found by offset from the root down; never a key.
- */
-function mapValueAt(
-  doc: PolicyDocument,
-  start: number,
-  end: number,
-): { map: YAMLMap; index: number; path: YamlPath; chain: (YAMLMap | YAMLSeq)[] } | undefined {
-  const path: YamlPath = [];
-  const chain: (YAMLMap | YAMLSeq)[] = [];
-  let node: Node | null | undefined = doc.root;
-  for (;;) {
-    if (isMap(node)) {
-      chain.push(node);
-      const items = node.items;
-      let lo = 0;
-      let hi = items.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (((items[mid].key as Node | null)?.range?.[0] ?? Infinity) < start) lo = mid;
-        else hi = mid - 1;
-      }
-      const pair = items[lo];
-      const value = pair?.value as Node | null;
-      if (!value?.range || !(value.range[0] < start && end <= value.range[1])) return undefined;
-      path.push(keyString(pair.key));
-      if (isScalar(value)) return { map: node, index: lo, path, chain };
-      node = value;
-    } else if (isSeq(node)) {
-      chain.push(node);
-      const items = node.items as Node[];
-      let lo = 0;
-      let hi = items.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((items[mid]?.range?.[0] ?? Infinity) < start) lo = mid;
-        else hi = mid - 1;
-      }
-      const item = items[lo];
-      if (!item?.range || !(item.range[0] < start && end < item.range[1]) || isScalar(item)) return undefined;
-      path.push(lo);
-      node = item;
-    } else return undefined;
-  }
 }
 
 /** The successor of an edit that changed characters within one line: later lines start `delta` later. */
