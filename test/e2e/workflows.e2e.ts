@@ -330,9 +330,21 @@ describe('workflows: a platform engineer publishes a pack, an IAM owner approves
     const { wb, ws } = s;
     await wb.showView('Policy Packs');
     await wb.treeContextMenu('Policy Packs', 'cavra-baseline', 'Export Evidence Bundle');
-    // code-server's save dialog is VS Code's simple file dialog: a quick input holding the path.
-    const save = await wb.waitForQuickInput(/Export Evidence Bundle/);
-    assert.match(save.value, /cavra-baseline\.evidence-bundle\.json$/, 'the default file name');
+    // code-server's save dialog is VS Code's simple file dialog: a quick input holding the path. It shows
+    // the folder first and puts the file name in after it has read the folder (CI once read it in between).
+    await wb.waitForQuickInput(/Export Evidence Bundle/);
+    const save = await wb
+      .waitFor(
+        'the default file name in the save dialog',
+        async () => {
+          const state = await wb.quickInputState();
+          return /cavra-baseline\.evidence-bundle\.json$/.test(state.value) ? state : undefined;
+        },
+        10_000,
+      )
+      .catch(async (e) => {
+        throw new Error(`${(e as Error).message}\n  quick input seen: ${JSON.stringify(await wb.quickInputState())}`);
+      });
     await wb.answerInput(/Export Evidence Bundle/, save.value);
     const note = await wb.waitForNotification(
       'the bundle written',
