@@ -62,8 +62,10 @@ export class PolicyFindings {
     void this.lists;
   }
 
-  /** The findings for `next`, an edit of this document (its tree already changed). This object is used up. */
-  /** `valueChanged`: a mapping's value was edited (no list): the schema and YAML 1.1 checks look at the whole text again. */
+  /**
+   * The findings for `next`, an edit of this document (its tree already changed). This object is used up.
+   * `valueChanged`: a mapping's value was edited (no list): the schema and YAML 1.1 checks look at the whole text again.
+   */
   carry(next: PolicyDocument, edit: ListEdit | undefined, valueChanged = false): PolicyFindings {
     const out = new PolicyFindings(next);
     out.shadowed = this.shadowed;

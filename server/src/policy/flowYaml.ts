@@ -80,9 +80,9 @@ class FlowReader {
 
   /**
    * Spaces, and line breaks when `breaks`, from the current place; never two line breaks with only spaces
-   * between (`yaml` marks the next node `spaceBefore`). Answers the number of line breaks passed.
+   * between (`yaml` marks the next node `spaceBefore`).
    */
-  private skip(breaks: boolean): number {
+  private skip(breaks: boolean): void {
     const t = this.t;
     let lines = 0;
     for (;;) {
@@ -92,7 +92,7 @@ class FlowReader {
         if (lines++) throw GIVE_UP;
         this.p += c === CR ? 2 : 1;
       } else if (c === HASH) throw GIVE_UP;
-      else return lines;
+      else return;
     }
   }
 

@@ -497,6 +497,49 @@ function plainQuotedContent(text: string, from: number, to: number): boolean {
   return !outsideSubset(text.slice(from, to));
 }
 
+/** A plain scalar whose every character is one of these reads as one token wherever it stands, flow or block. */
+const WORD_CHAR = /^[A-Za-z0-9_./-]+$/;
+
+/**
+ * The scalar as `yaml` would read it after typing `chars` inside it: a double-quoted string, the edit
+ * between its quotes, none of `"`, `\` or a line break in it; or a plain word of WORD_CHAR that stays
+ * one. Undefined for any other edit or scalar. Its range is the old one, its ends moved.
+ */
+function retyped(
+  item: InstanceType<typeof Scalar>,
+  old: string,
+  text: string,
+  chars: CharChange,
+): InstanceType<typeof Scalar> | undefined {
+  const { start, oldEnd, newEnd } = chars;
+  const r = item.range!;
+  const delta = newEnd - oldEnd;
+  if (item.tag !== undefined) return undefined;
+  let fresh: InstanceType<typeof Scalar>;
+  if (item.type === 'QUOTE_DOUBLE') {
+    // [start, oldEnd) must lie between the quotes: the closing one is at range[1] - 1.
+    if (
+      oldEnd >= r[1] ||
+      old.charCodeAt(r[0]) !== QUOTE ||
+      old.charCodeAt(r[1] - 1) !== QUOTE ||
+      !plainQuotedContent(old, r[0] + 1, r[1] - 1) ||
+      !plainQuotedContent(text, start, newEnd)
+    )
+      return undefined;
+    const content = text.slice(r[0] + 1, r[1] - 1 + delta);
+    fresh = new Scalar(content);
+    fresh.source = content;
+  } else if (item.type === 'PLAIN') {
+    const source = text.slice(r[0], r[1] + delta);
+    if (!WORD_CHAR.test(old.slice(r[0], r[1])) || !WORD_CHAR.test(source)) return undefined;
+    fresh = new Scalar(plainValue(source));
+    fresh.source = source;
+  } else return undefined;
+  fresh.type = item.type;
+  fresh.range = [r[0], r[1] + delta, r[2] + delta];
+  return fresh;
+}
+
 /** Typing inside one double-quoted list entry (see the top of the file); undefined when the edit is any other. */
 function quotedEntryEdit(prev: PolicyDocument, version: number, text: string, chars: CharChange): EditedDocument | undefined {
   const { start, oldEnd, newEnd } = chars;
@@ -506,42 +549,24 @@ function quotedEntryEdit(prev: PolicyDocument, version: number, text: string, ch
   const place: ItemPlace = { seq: at.parent, index: at.index, chain: at.chain, path: at.path };
   const items = place.seq.items as Node[];
   const item = items[place.index];
-  const r = item.range!;
-  // [start, oldEnd) must lie between the quotes: the closing one is at range[1] - 1.
-  if (
-    !isScalar(item) ||
-    oldEnd >= r[1] ||
-    item.type !== 'QUOTE_DOUBLE' ||
-    item.tag !== undefined ||
-    old.charCodeAt(r[0]) !== QUOTE ||
-    old.charCodeAt(r[1] - 1) !== QUOTE ||
-    !plainQuotedContent(old, r[0] + 1, r[1] - 1)
-  )
-    return undefined;
-  const delta = newEnd - oldEnd;
-  if (!plainQuotedContent(text, start, newEnd)) return undefined;
+  if (!isScalar(item) || item.type !== 'QUOTE_DOUBLE') return undefined;
+  const fresh = retyped(item, old, text, chars);
+  if (!fresh) return undefined;
   const list = valueAt(prev.value, place.path);
   if (!Array.isArray(list) || list.length !== items.length || typeof list[place.index] !== 'string') return undefined;
 
-  const content = text.slice(r[0] + 1, r[1] - 1 + delta);
-  const fresh = new Scalar(content);
-  fresh.range = [r[0], r[1] + delta, r[2] + delta];
-  fresh.source = content;
-  fresh.type = 'QUOTE_DOUBLE';
+  const delta = newEnd - oldEnd;
   // Everything after the edit moves (the entry itself is replaced, not moved).
   shift(prev.root, start, delta, place.seq, place.index, place.index + 1);
   const dr = prev.yaml.doc.range;
   for (let k = 0; k < 3; k++) if (dr[k] > start) dr[k] += delta;
   const removedNodes = items.splice(place.index, 1, fresh);
-  list[place.index] = content;
+  list[place.index] = fresh.value as string;
 
   // No line break came or went.
   const doc = edited(prev, version, text, start, newEnd, delta);
   return { doc, edit: { seq: place.seq, path: place.path, at: place.index, removed: 1, added: 1, removedNodes } };
 }
-
-/** A plain scalar whose every character is one of these reads as one token wherever it stands, flow or block. */
-const WORD_CHAR = /^[A-Za-z0-9_./-]+$/;
 
 /**
  * Typing inside one scalar value of a mapping (a pack's `mcp.risk_scoring` holds one per server): a plain
@@ -557,31 +582,10 @@ function mapValueEdit(prev: PolicyDocument, version: number, text: string, chars
   const { parent: map, index } = place;
   const path = [...place.path, keyString(map.items[index].key)];
   const item = map.items[index].value as Node;
-  if (!isScalar(item) || item.tag !== undefined) return undefined;
-  const r = item.range!;
+  if (!isScalar(item)) return undefined;
+  const fresh = retyped(item, old, text, chars);
+  if (!fresh) return undefined;
   const delta = newEnd - oldEnd;
-  let fresh: InstanceType<typeof Scalar>;
-  if (item.type === 'QUOTE_DOUBLE') {
-    if (
-      old.charCodeAt(r[0]) !== QUOTE ||
-      old.charCodeAt(r[1] - 1) !== QUOTE ||
-      oldEnd >= r[1] ||
-      !plainQuotedContent(old, r[0] + 1, r[1] - 1) ||
-      !plainQuotedContent(text, start, newEnd)
-    )
-      return undefined;
-    const content = text.slice(r[0] + 1, r[1] - 1 + delta);
-    fresh = new Scalar(content);
-    fresh.source = content;
-    fresh.type = 'QUOTE_DOUBLE';
-  } else if (item.type === 'PLAIN') {
-    const source = text.slice(r[0], r[1] + delta);
-    if (!WORD_CHAR.test(old.slice(r[0], r[1])) || !WORD_CHAR.test(source)) return undefined;
-    fresh = new Scalar(plainValue(source));
-    fresh.source = source;
-    fresh.type = 'PLAIN';
-  } else return undefined;
-  fresh.range = [r[0], r[1] + delta, r[2] + delta];
   const parent = valueAt(prev.value, path.slice(0, -1));
   const key = path[path.length - 1];
   if (!parent || typeof parent !== 'object' || Array.isArray(parent) || !Object.prototype.hasOwnProperty.call(parent, key))
